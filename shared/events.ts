@@ -1,0 +1,162 @@
+/**
+ * The contract between the CSMS and the web bridge: the events the CSMS
+ * publishes and the commands the bridge asks it to send to chargers. Both
+ * sides import these types; neither redefines them. A Redis-backed Bus can
+ * implement the same interface without touching csms/ or web/.
+ */
+import type {
+  CentralSystemActions16,
+  ChargePointErrorCode16,
+  ChargePointStatus16,
+  OperatorCommand16,
+  RequestOf,
+  ResponseOf,
+} from "./ocpp/actions16.ts";
+
+interface EventBase {
+  chargerId: string;
+  /** ISO 8601 time the CSMS observed the event. */
+  at: string;
+}
+
+export interface ChargerConnected extends EventBase {
+  type: "charger.connected";
+  protocol: string;
+  remoteAddress?: string;
+}
+export interface ChargerDisconnected extends EventBase {
+  type: "charger.disconnected";
+  /** Why: "closed" (code/reason from the socket), "replaced", "timeout", "kicked". */
+  reason: string;
+  code?: number;
+}
+export interface ChargerBooted extends EventBase {
+  type: "charger.boot";
+  vendor: string;
+  model: string;
+  firmwareVersion?: string;
+  serialNumber?: string;
+}
+export interface ChargerHeartbeat extends EventBase {
+  type: "charger.heartbeat";
+}
+export interface ConnectorStatusChanged extends EventBase {
+  type: "connector.status";
+  /** 0 is the charge point as a whole. */
+  connectorId: number;
+  status: ChargePointStatus16;
+  errorCode: ChargePointErrorCode16;
+  info?: string;
+}
+export interface TransactionStarted extends EventBase {
+  type: "transaction.started";
+  transactionId: number;
+  connectorId: number;
+  idTag: string;
+  meterStartWh: number;
+  /** The charger's own timestamp of the start. */
+  startedAt: string;
+}
+export interface TransactionStopped extends EventBase {
+  type: "transaction.stopped";
+  transactionId: number;
+  connectorId: number;
+  meterStopWh: number;
+  energyWh: number;
+  reason: string;
+  stoppedAt: string;
+}
+/** One sample, already read out of the OCPP sampledValue list and converted to base units. */
+export interface MeterSample {
+  timestamp: string;
+  energyWh?: number;
+  powerW?: number;
+  currentA?: number;
+  voltageV?: number;
+  socPercent?: number;
+}
+export interface MeterValuesReceived extends EventBase {
+  type: "meter.values";
+  connectorId: number;
+  transactionId?: number;
+  samples: MeterSample[];
+}
+export interface CommandRequested extends EventBase {
+  type: "command.requested";
+  commandId: string;
+  action: OperatorCommand16;
+  payload: unknown;
+}
+export interface CommandAnswered extends EventBase {
+  type: "command.answered";
+  commandId: string;
+  action: OperatorCommand16;
+  result: CommandResult;
+}
+/** Every OCPP frame in and out, for the live log. */
+export interface OcppFrameEvent extends EventBase {
+  type: "ocpp.frame";
+  direction: "in" | "out";
+  /** 2 CALL, 3 CALLRESULT, 4 CALLERROR, 0 unreadable. */
+  messageType: 0 | 2 | 3 | 4;
+  messageId: string;
+  action?: string;
+  /** The raw text, cut to a bounded length. */
+  text: string;
+}
+
+export type BusEvent =
+  | ChargerConnected
+  | ChargerDisconnected
+  | ChargerBooted
+  | ChargerHeartbeat
+  | ConnectorStatusChanged
+  | TransactionStarted
+  | TransactionStopped
+  | MeterValuesReceived
+  | CommandRequested
+  | CommandAnswered
+  | OcppFrameEvent;
+
+export type BusEventType = BusEvent["type"];
+
+/** Why a command got no answer from the charger. */
+export type CommandFailure =
+  | "offline" // the charger has no live connection
+  | "timeout" // it did not answer in time
+  | "callerror" // it answered with a CALLERROR (see code)
+  | "invalid" // the request failed schema validation before it was sent
+  | "unavailable"; // no CSMS serves commands on this bus
+
+export type CommandResult<R = unknown> =
+  | { ok: true; response: R }
+  | { ok: false; error: CommandFailure; message: string; code?: string };
+
+export interface CommandRequest<A extends OperatorCommand16 = OperatorCommand16> {
+  commandId: string;
+  chargerId: string;
+  action: A;
+  payload: RequestOf<CentralSystemActions16, A>;
+  timeoutMs?: number;
+}
+
+export type CommandResponse<A extends OperatorCommand16> = ResponseOf<CentralSystemActions16, A>;
+
+export type CommandHandler = (request: CommandRequest) => Promise<CommandResult>;
+
+export interface Bus {
+  /** Publishes an event to every subscriber. Never throws, never blocks the publisher. */
+  publish(event: BusEvent): void;
+  /** Subscribes to every event; returns the unsubscribe function. */
+  subscribe(listener: (event: BusEvent) => void): () => void;
+  /** Asks the CSMS to send a command to a charger and resolves with the charger's real answer or why not. */
+  sendCommand<A extends OperatorCommand16>(
+    chargerId: string,
+    action: A,
+    payload: RequestOf<CentralSystemActions16, A>,
+    options?: { timeoutMs?: number },
+  ): Promise<CommandResult<CommandResponse<A>>>;
+  /** The CSMS registers here to carry out commands; returns the unregister function. */
+  serveCommands(handler: CommandHandler): () => void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,322 @@
+/**
+ * An OCPP-J RPC session, independent of the transport: it is given `send(text)`
+ * and fed every incoming text with `receive(text)`. It keeps at most one
+ * outgoing CALL outstanding (OCPP-J forbids more) and queues the rest in order,
+ * matches answers by id, times calls out, validates every payload in both
+ * directions and dispatches incoming CALLs to handlers.
+ */
+import type { ActionMap, RequestOf, ResponseOf } from "./actions16.ts";
+import {
+  type ErrorCode,
+  normalizeErrorCode,
+  OcppError,
+  RpcClosedError,
+  RpcTimeoutError,
+  spellErrorCode,
+} from "./errors.ts";
+import {
+  CALL,
+  CALLERROR,
+  type CallFrame,
+  CALLRESULT,
+  type Frame,
+  type FrameError,
+  type JsonObject,
+  newMessageId,
+  parseFrame,
+  serializeFrame,
+} from "./frames.ts";
+import { isKnownAction, validatePayload } from "./validate.ts";
+import type { OcppVersion } from "./version.ts";
+
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+
+/** One frame as it crossed the wire, for the live log. `action` is filled in for answers too. */
+export interface FrameRecord {
+  direction: "in" | "out";
+  text: string;
+  messageType: 2 | 3 | 4 | 0;
+  messageId: string;
+  action?: string;
+}
+
+export interface RpcSessionOptions {
+  version: OcppVersion;
+  send(text: string): void;
+  callTimeoutMs?: number;
+  /** Validate payloads against the schemas (default true). */
+  validate?: boolean;
+  /** Frame size limit for incoming text, in UTF-8 bytes. */
+  maxFrameBytes?: number;
+  /** Told of every frame sent or received. */
+  onFrame?(record: FrameRecord): void;
+  /** Told of frames that could not be parsed (after any CALLERROR was sent). */
+  onBadFrame?(error: FrameError, text: string): void;
+  /** Where diagnostic lines go (late answers, invalid handler responses). Default: console.warn. */
+  log?(line: string): void;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface HandlerContext {
+  messageId: string;
+  action: string;
+}
+
+type Handler = (payload: never, ctx: HandlerContext) => unknown;
+
+interface PendingCall {
+  id: string;
+  action: string;
+  text: string;
+  resolve(payload: unknown): void;
+  reject(err: Error): void;
+  timeoutMs: number;
+  timer?: ReturnType<typeof setTimeout>;
+  signal?: AbortSignal;
+  onAbort?: () => void;
+}
+
+/**
+ * `In` is the map of actions the peer calls on us; `Out` the map of actions we
+ * call on the peer. A CSMS is `RpcSession<ChargePointActions16, CentralSystemActions16>`.
+ */
+export class RpcSession<In extends ActionMap, Out extends ActionMap> {
+  readonly version: OcppVersion;
+  #opts: RpcSessionOptions;
+  #handlers = new Map<string, Handler>();
+  #outstanding?: PendingCall;
+  #queue: PendingCall[] = [];
+  #closed = false;
+  #closeReason = "";
+
+  constructor(options: RpcSessionOptions) {
+    this.version = options.version;
+    this.#opts = options;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Calls waiting behind the outstanding one. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** Registers the handler for an incoming action. Its return value is the CALLRESULT payload. */
+  handle<A extends keyof In & string>(
+    action: A,
+    handler: (
+      payload: RequestOf<In, A>,
+      ctx: HandlerContext,
+    ) => ResponseOf<In, A> | Promise<ResponseOf<In, A>>,
+  ): this {
+    this.#handlers.set(action, handler as Handler);
+    return this;
+  }
+
+  /** Sends a CALL and resolves with the peer's CALLRESULT payload; rejects with OcppError, RpcTimeoutError or RpcClosedError. */
+  call<A extends keyof Out & string>(
+    action: A,
+    payload: RequestOf<Out, A>,
+    options: CallOptions = {},
+  ): Promise<ResponseOf<Out, A>> {
+    if (this.#closed) return Promise.reject(new RpcClosedError(action, this.#closeReason));
+    if (this.#opts.validate !== false) {
+      const bad = validatePayload(this.version, action, "request", payload);
+      if (bad) {
+        return Promise.reject(new OcppError(bad.code, `refusing to send ${action}: ${bad.description}`));
+      }
+    }
+    if (options.signal?.aborted) return Promise.reject(options.signal.reason);
+    const id = newMessageId();
+    return new Promise((resolve, reject) => {
+      const pending: PendingCall = {
+        id,
+        action,
+        text: serializeFrame({ type: CALL, id, action, payload: payload as JsonObject }),
+        resolve: resolve as (p: unknown) => void,
+        reject,
+        timeoutMs: options.timeoutMs ?? this.#opts.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+        signal: options.signal,
+      };
+      if (options.signal) {
+        pending.onAbort = () => this.#settle(pending, options.signal!.reason ?? new Error("aborted"));
+        options.signal.addEventListener("abort", pending.onAbort, { once: true });
+      }
+      this.#queue.push(pending);
+      this.#pump();
+    });
+  }
+
+  /** Feeds one incoming text frame. Never throws. */
+  receive(text: string): void {
+    if (this.#closed) return;
+    const parsed = parseFrame(text, { maxBytes: this.#opts.maxFrameBytes });
+    if (!parsed.ok) {
+      const e = parsed.error;
+      this.#opts.onFrame?.({ direction: "in", text, messageType: 0, messageId: e.messageId });
+      if (e.answerable && !e.tooLarge) this.#sendError(e.messageId, e.code, e.description);
+      this.#opts.onBadFrame?.(e, text);
+      return;
+    }
+    const frame = parsed.frame;
+    this.#opts.onFrame?.({
+      direction: "in",
+      text,
+      messageType: frame.type,
+      messageId: frame.id,
+      action: frame.type === CALL
+        ? frame.action
+        : this.#outstanding?.id === frame.id
+        ? this.#outstanding.action
+        : undefined,
+    });
+    if (frame.type === CALL) {
+      void this.#dispatch(frame);
+    } else {
+      this.#answer(frame);
+    }
+  }
+
+  /** Ends the session: every outstanding and queued call rejects with RpcClosedError. */
+  close(reason = "connection closed"): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#closeReason = reason;
+    const all = this.#outstanding ? [this.#outstanding, ...this.#queue] : [...this.#queue];
+    this.#outstanding = undefined;
+    this.#queue = [];
+    for (const p of all) this.#settle(p, new RpcClosedError(p.action, reason), false);
+  }
+
+  #log(line: string): void {
+    (this.#opts.log ?? console.warn)(line);
+  }
+
+  #write(text: string, record: Omit<FrameRecord, "direction" | "text">): void {
+    this.#opts.onFrame?.({ direction: "out", text, ...record });
+    this.#opts.send(text);
+  }
+
+  #pump(): void {
+    if (this.#outstanding || this.#closed) return;
+    const next = this.#queue.shift();
+    if (!next) return;
+    this.#outstanding = next;
+    next.timer = setTimeout(
+      () => this.#settle(next, new RpcTimeoutError(next.action, next.timeoutMs)),
+      next.timeoutMs,
+    );
+    try {
+      this.#write(next.text, { messageType: CALL, messageId: next.id, action: next.action });
+    } catch (err) {
+      this.#settle(next, err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  /** Removes a call wherever it is, rejects it, and lets the next one go. */
+  #settle(p: PendingCall, err: Error | undefined, pump = true, payload?: unknown): void {
+    clearTimeout(p.timer);
+    if (p.onAbort) p.signal?.removeEventListener("abort", p.onAbort);
+    if (this.#outstanding === p) this.#outstanding = undefined;
+    else {
+      const i = this.#queue.indexOf(p);
+      if (i >= 0) this.#queue.splice(i, 1);
+    }
+    if (err) p.reject(err);
+    else p.resolve(payload);
+    if (pump) this.#pump();
+  }
+
+  #answer(frame: Exclude<Frame, CallFrame>): void {
+    const p = this.#outstanding;
+    if (!p || p.id !== frame.id) {
+      this.#log(
+        `dropping ${
+          frame.type === CALLRESULT ? "CALLRESULT" : "CALLERROR"
+        } for unknown or late message ${frame.id}`,
+      );
+      return;
+    }
+    if (frame.type === CALLERROR) {
+      this.#settle(p, new OcppError(normalizeErrorCode(frame.code), frame.description, frame.details));
+      return;
+    }
+    if (this.#opts.validate !== false) {
+      const bad = validatePayload(this.version, p.action, "response", frame.payload);
+      if (bad) {
+        this.#settle(p, new OcppError(bad.code, `invalid ${p.action} response: ${bad.description}`));
+        return;
+      }
+    }
+    this.#settle(p, undefined, true, frame.payload);
+  }
+
+  async #dispatch(frame: CallFrame): Promise<void> {
+    const { id, action, payload } = frame;
+    const handler = this.#handlers.get(action);
+    if (!handler) {
+      if (isKnownAction(this.version, action)) {
+        this.#sendError(id, "NotSupported", `${action} is not supported`);
+      } else this.#sendError(id, "NotImplemented", `unknown action ${action}`);
+      return;
+    }
+    if (this.#opts.validate !== false) {
+      const bad = validatePayload(this.version, action, "request", payload);
+      if (bad) return this.#sendError(id, bad.code, bad.description, {}, action);
+    }
+    let result: unknown;
+    try {
+      result = await handler(payload as never, { messageId: id, action });
+    } catch (err) {
+      if (err instanceof OcppError) {
+        return this.#sendError(id, err.code, err.description, err.details, action);
+      }
+      // The peer learns that we failed, never how: stack traces stay in our log.
+      this.#log(
+        `handler for ${action} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`,
+      );
+      return this.#sendError(id, "InternalError", `${action} could not be processed`, {}, action);
+    }
+    if (this.#closed) return;
+    if (this.#opts.validate !== false) {
+      const bad = validatePayload(this.version, action, "response", result);
+      if (bad) {
+        this.#log(`handler for ${action} returned an invalid response: ${bad.description}`);
+        return this.#sendError(id, "InternalError", `${action} could not be processed`, {}, action);
+      }
+    }
+    this.#write(serializeFrame({ type: CALLRESULT, id, payload: result as JsonObject }), {
+      messageType: CALLRESULT,
+      messageId: id,
+      action,
+    });
+  }
+
+  #sendError(
+    id: string,
+    code: ErrorCode,
+    description: string,
+    details: JsonObject = {},
+    action?: string,
+  ): void {
+    if (this.#closed) return;
+    const text = serializeFrame({
+      type: CALLERROR,
+      id,
+      code: spellErrorCode(code, this.version),
+      description,
+      details,
+    });
+    try {
+      this.#write(text, { messageType: CALLERROR, messageId: id, action });
+    } catch (err) {
+      this.#log(`could not send CALLERROR ${id}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+}

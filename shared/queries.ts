@@ -1,0 +1,83 @@
+/**
+ * The read and admin model the CSMS offers the web bridge (portal and REST):
+ * fleet state, history and id tags. In one process the CSMS's SQLite store
+ * implements it directly; every method is async so that a remote or
+ * PostgreSQL-backed implementation fits the same shape.
+ */
+import type { ChargePointErrorCode16, ChargePointStatus16 } from "./ocpp/actions16.ts";
+import type { MeterSample, OcppFrameEvent } from "./events.ts";
+
+export interface ConnectorState {
+  connectorId: number;
+  status: ChargePointStatus16;
+  errorCode: ChargePointErrorCode16;
+  info?: string;
+  updatedAt: string;
+}
+
+export interface ChargerSummary {
+  id: string;
+  online: boolean;
+  protocol?: string;
+  vendor?: string;
+  model?: string;
+  firmwareVersion?: string;
+  serialNumber?: string;
+  lastBootAt?: string;
+  lastSeenAt?: string;
+  /** Connector 0 (the charge point itself) included when the charger reported it. */
+  connectors: ConnectorState[];
+  activeTransactions: TransactionRecord[];
+  /** The latest meter sample seen from this charger, if any. */
+  lastSample?: MeterSample & { connectorId: number; transactionId?: number };
+}
+
+export interface TransactionRecord {
+  id: number;
+  chargerId: string;
+  connectorId: number;
+  idTag: string;
+  meterStartWh: number;
+  meterStopWh?: number;
+  /** The latest energy register reading seen during the transaction. */
+  lastMeterWh?: number;
+  startedAt: string;
+  stoppedAt?: string;
+  stopReason?: string;
+  /** meterStop - meterStart once stopped; last reading - meterStart while active. */
+  energyWh: number;
+}
+
+export type IdTagStatus = "Accepted" | "Blocked" | "Expired" | "Invalid";
+
+export interface IdTagRecord {
+  idTag: string;
+  status: IdTagStatus;
+  expiryDate?: string;
+  parentIdTag?: string;
+  createdAt: string;
+}
+
+export interface TransactionQuery {
+  chargerId?: string;
+  active?: boolean;
+  limit?: number;
+  offset?: number;
+}
+
+export interface CsmsQueries {
+  listChargers(): Promise<ChargerSummary[]>;
+  getCharger(id: string): Promise<ChargerSummary | undefined>;
+  listTransactions(query?: TransactionQuery): Promise<{ total: number; items: TransactionRecord[] }>;
+  getTransaction(id: number): Promise<TransactionRecord | undefined>;
+  meterHistory(
+    chargerId: string,
+    options?: { transactionId?: number; since?: string; limit?: number },
+  ): Promise<Array<MeterSample & { connectorId: number; transactionId?: number }>>;
+  /** The newest frames of one charger's log, oldest first. */
+  recentFrames(chargerId: string, limit?: number): Promise<Omit<OcppFrameEvent, "type">[]>;
+  listIdTags(): Promise<IdTagRecord[]>;
+  getIdTag(idTag: string): Promise<IdTagRecord | undefined>;
+  upsertIdTag(tag: Omit<IdTagRecord, "createdAt">): Promise<IdTagRecord>;
+  deleteIdTag(idTag: string): Promise<boolean>;
+}
