@@ -9,7 +9,9 @@ export class MemoryBus implements Bus {
     for (const listener of this.#listeners) {
       // A failing subscriber must not stop the CSMS or starve the others.
       try {
-        listener(event);
+        // An async listener's rejection would otherwise be an unhandled rejection, which ends a Deno process.
+        const result: unknown = listener(event);
+        if (result instanceof Promise) result.catch((err) => console.error("bus subscriber failed:", err));
       } catch (err) {
         console.error("bus subscriber failed:", err);
       }

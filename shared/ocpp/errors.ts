@@ -39,7 +39,8 @@ const CANONICAL: Record<string, ErrorCode> = {
 
 /** Reads any spelling of any version; unknown codes become GenericError. */
 export function normalizeErrorCode(code: string): ErrorCode {
-  return CANONICAL[code] ?? "GenericError";
+  // Own keys only: a peer's "toString" or "constructor" must not reach Object.prototype.
+  return Object.hasOwn(CANONICAL, code) ? CANONICAL[code] : "GenericError";
 }
 
 /**

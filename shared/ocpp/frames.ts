@@ -76,6 +76,12 @@ function utf8Length(text: string, limit: number): number {
   return encoder.encode(text).byteLength;
 }
 
+/** A short rendering of a peer's value for a CALLERROR description: never echo a whole frame back. */
+function preview(v: unknown): string {
+  const s = JSON.stringify(v) ?? "undefined";
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
 export function parseFrame(text: string, options: ParseOptions = {}): ParseResult {
   if (options.maxBytes !== undefined && utf8Length(text, options.maxBytes) > options.maxBytes) {
     return {
@@ -96,13 +102,14 @@ export function parseFrame(text: string, options: ParseOptions = {}): ParseResul
     return fail("RpcFrameworkError", "frame is not valid JSON");
   }
   if (!Array.isArray(data)) return fail("RpcFrameworkError", "frame is not a JSON array");
+  if (data.length === 0) return fail("RpcFrameworkError", "frame is an empty array");
   const [type, id] = data;
   const idOk = typeof id === "string" && id.length > 0 && id.length <= MAX_MESSAGE_ID_LENGTH;
   const messageId = idOk ? id : UNKNOWN_MESSAGE_ID;
   if (type !== CALL && type !== CALLRESULT && type !== CALLERROR) {
     return fail(
       "MessageTypeNotSupported",
-      `unknown message type ${JSON.stringify(type) ?? "undefined"}`,
+      `unknown message type ${preview(type)}`,
       messageId,
     );
   }

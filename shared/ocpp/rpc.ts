@@ -159,25 +159,36 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
     const parsed = parseFrame(text, { maxBytes: this.#opts.maxFrameBytes });
     if (!parsed.ok) {
       const e = parsed.error;
-      this.#opts.onFrame?.({ direction: "in", text, messageType: 0, messageId: e.messageId });
+      this.#notify(() =>
+        this.#opts.onFrame?.({ direction: "in", text, messageType: 0, messageId: e.messageId })
+      );
       if (e.answerable && !e.tooLarge) this.#sendError(e.messageId, e.code, e.description);
-      this.#opts.onBadFrame?.(e, text);
+      else if (!e.answerable && this.#outstanding && this.#outstanding.id === e.messageId) {
+        // A broken answer to our own CALL: fail the call now instead of letting it wait for the timeout.
+        const p = this.#outstanding;
+        this.#settle(p, new OcppError(e.code, `malformed answer to ${p.action}: ${e.description}`));
+      }
+      this.#notify(() => this.#opts.onBadFrame?.(e, text));
       return;
     }
     const frame = parsed.frame;
-    this.#opts.onFrame?.({
-      direction: "in",
-      text,
-      messageType: frame.type,
-      messageId: frame.id,
-      action: frame.type === CALL
-        ? frame.action
-        : this.#outstanding?.id === frame.id
-        ? this.#outstanding.action
-        : undefined,
-    });
+    this.#notify(() =>
+      this.#opts.onFrame?.({
+        direction: "in",
+        text,
+        messageType: frame.type,
+        messageId: frame.id,
+        action: frame.type === CALL
+          ? frame.action
+          : this.#outstanding?.id === frame.id
+          ? this.#outstanding.action
+          : undefined,
+      })
+    );
     if (frame.type === CALL) {
-      void this.#dispatch(frame);
+      this.#dispatch(frame).catch((err) =>
+        this.#log(`dispatch of ${frame.action} ${frame.id} failed: ${errorText(err)}`)
+      );
     } else {
       this.#answer(frame);
     }
@@ -198,8 +209,17 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
     (this.#opts.log ?? console.warn)(line);
   }
 
+  /** Runs an observer callback; its failure is logged, never allowed to break the session. */
+  #notify(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.#log(`frame observer failed: ${errorText(err)}`);
+    }
+  }
+
   #write(text: string, record: Omit<FrameRecord, "direction" | "text">): void {
-    this.#opts.onFrame?.({ direction: "out", text, ...record });
+    this.#notify(() => this.#opts.onFrame?.({ direction: "out", text, ...record }));
     this.#opts.send(text);
   }
 
@@ -262,8 +282,8 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
     const handler = this.#handlers.get(action);
     if (!handler) {
       if (isKnownAction(this.version, action)) {
-        this.#sendError(id, "NotSupported", `${action} is not supported`);
-      } else this.#sendError(id, "NotImplemented", `unknown action ${action}`);
+        this.#sendError(id, "NotSupported", `${action} is not supported`, {}, action);
+      } else this.#sendError(id, "NotImplemented", `unknown action ${action}`, {}, action);
       return;
     }
     if (this.#opts.validate !== false) {
@@ -275,7 +295,8 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
       result = await handler(payload as never, { messageId: id, action });
     } catch (err) {
       if (err instanceof OcppError) {
-        return this.#sendError(id, err.code, err.description, err.details, action);
+        // Normalized so that a code thrown in any spelling goes out spelt right for this version.
+        return this.#sendError(id, normalizeErrorCode(err.code), err.description, err.details, action);
       }
       // The peer learns that we failed, never how: stack traces stay in our log.
       this.#log(
@@ -291,11 +312,19 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
         return this.#sendError(id, "InternalError", `${action} could not be processed`, {}, action);
       }
     }
-    this.#write(serializeFrame({ type: CALLRESULT, id, payload: result as JsonObject }), {
-      messageType: CALLRESULT,
-      messageId: id,
-      action,
-    });
+    let text: string;
+    try {
+      text = serializeFrame({ type: CALLRESULT, id, payload: result as JsonObject });
+    } catch (err) {
+      this.#log(`handler for ${action} returned an unserializable response: ${errorText(err)}`);
+      return this.#sendError(id, "InternalError", `${action} could not be processed`, {}, action);
+    }
+    try {
+      this.#write(text, { messageType: CALLRESULT, messageId: id, action });
+    } catch (err) {
+      // The transport is gone; the peer will time out. Never an unhandled rejection.
+      this.#log(`could not send CALLRESULT ${id}: ${errorText(err)}`);
+    }
   }
 
   #sendError(
@@ -316,7 +345,11 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
     try {
       this.#write(text, { messageType: CALLERROR, messageId: id, action });
     } catch (err) {
-      this.#log(`could not send CALLERROR ${id}: ${err instanceof Error ? err.message : String(err)}`);
+      this.#log(`could not send CALLERROR ${id}: ${errorText(err)}`);
     }
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }

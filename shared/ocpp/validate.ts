@@ -19,16 +19,22 @@ ajv.addMetaSchema(draft6);
 addFormats(ajv);
 
 type SchemaTable = Record<string, object>;
+
+// The package exports SignedFirmwareStatusNotification under a misspelt name; file it under the real
+// action name only, so the misspelling is not taken for a known action.
+const {
+  SignFirmwareStatusNotificationRequest,
+  SignFirmwareStatusNotificationResponse,
+  ...ocpp16Rest
+} = Ocpp16Schemas as unknown as SchemaTable;
+
 const tables: Record<OcppVersion, SchemaTable> = {
   "ocpp1.6": {
-    ...(Ocpp16Schemas as unknown as SchemaTable),
-    // The package exports this one under a misspelt name.
-    SignedFirmwareStatusNotificationRequest: (Ocpp16Schemas as unknown as SchemaTable)
-      .SignFirmwareStatusNotificationRequest,
-    SignedFirmwareStatusNotificationResponse: (Ocpp16Schemas as unknown as SchemaTable)
-      .SignFirmwareStatusNotificationResponse,
+    ...ocpp16Rest,
+    SignedFirmwareStatusNotificationRequest: SignFirmwareStatusNotificationRequest,
+    SignedFirmwareStatusNotificationResponse: SignFirmwareStatusNotificationResponse,
   },
-  "ocpp2.0.1": Ocpp20Schemas as unknown as SchemaTable,
+  "ocpp2.0.1": { ...(Ocpp20Schemas as unknown as SchemaTable) },
 };
 
 const cache = new Map<string, ValidateFunction>();
@@ -37,15 +43,16 @@ export type Direction = "request" | "response";
 
 /** True when the version defines this action at all (in either direction). */
 export function isKnownAction(version: OcppVersion, action: string): boolean {
-  return `${action}Request` in tables[version];
+  return Object.hasOwn(tables[version], `${action}Request`);
 }
 
 function validatorFor(version: OcppVersion, action: string, dir: Direction): ValidateFunction | undefined {
   const key = `${version}/${action}/${dir}`;
   let fn = cache.get(key);
   if (!fn) {
-    const schema = tables[version][`${action}${dir === "request" ? "Request" : "Response"}`];
-    if (!schema) return undefined;
+    const name = `${action}${dir === "request" ? "Request" : "Response"}`;
+    if (!Object.hasOwn(tables[version], name)) return undefined;
+    const schema = tables[version][name];
     fn = ajv.compile(schema);
     cache.set(key, fn);
   }
