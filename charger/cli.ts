@@ -1,0 +1,189 @@
+/**
+ * Command-line flags to simulator options, pure: parsing is node:util's
+ * parseArgs; every value is checked here or by the options' own rules, and a
+ * bad one comes back as a single line for stderr.
+ */
+import { parseArgs } from "node:util";
+import { coreConfiguration } from "./config_store.ts";
+import { fleetIds, type FleetOptions, MAX_FLEET } from "./fleet.ts";
+import type { LogMode } from "./output.ts";
+import {
+  type ChargePointOptions,
+  checkChargePointOptions,
+  checkId,
+  DEFAULTS,
+  OptionError,
+} from "./options.ts";
+
+export const DEFAULT_URL = "ws://127.0.0.1:9000/ocpp";
+export const DEFAULT_ID = "CP-001";
+
+export const HELP = `Chargewire charger simulator: an OCPP 1.6J charge point (or a fleet of them).
+
+Usage: deno task charger [flags]
+
+Connection
+  --url URL            central system base URL; the charger connects to URL/ID
+                       with subprotocol ocpp1.6 (default ${DEFAULT_URL})
+  --id ID              charge point identity (default ${DEFAULT_ID})
+  --password PASS      HTTP Basic auth password, OCPP security profile 1 (user: the id)
+
+Charger
+  --connectors N       number of connectors, 1-64 (default ${DEFAULTS.connectors})
+  --vendor NAME        chargePointVendor in BootNotification, 1-20 chars (default ${DEFAULTS.vendor})
+  --model NAME         chargePointModel in BootNotification, 1-20 chars (default ${DEFAULTS.model})
+  --power-kw KW        maximum power per connector (default ${DEFAULTS.powerKw})
+  --config KEY=VALUE   set an OCPP configuration key at start, e.g. MeterValueSampleInterval=5
+                       (repeatable; unknown keys and invalid values are refused)
+
+Car
+  --battery-kwh KWH    battery capacity of the car that plugs in (default ${DEFAULTS.batteryKwh})
+  --soc PCT            state of charge on arrival (default ${DEFAULTS.soc})
+  --target-soc PCT     the car stops drawing here: SuspendedEV (default ${DEFAULTS.targetSoc})
+
+Fleet and automation
+  --count N            run N chargers in this process, 1-${MAX_FLEET} (default 1)
+  --id-prefix PREFIX   fleet ids: PREFIX001, PREFIX002, ... (default CP-)
+  --auto               generate random idle and charging sessions
+  --seed N             seed of --auto; the same seed replays the same sessions (default ${DEFAULTS.seed})
+
+Output
+  --log MODE           pretty (default): readable lines and a live status line;
+                       json: one JSON object per line
+  -h, --help           show this help
+
+Examples
+  deno task charger --id CP-001 --url ws://127.0.0.1:9000/ocpp
+  deno task charger --count 500 --id-prefix SIM- --auto --seed 7 --log json
+`;
+
+export interface RunOptions {
+  /** Options shared by every charger; `id` is set for a single charger. */
+  charger: ChargePointOptions;
+  /** Present when more than one charger runs. */
+  fleet?: Pick<FleetOptions, "count" | "idPrefix">;
+  log: LogMode;
+}
+
+export type CliResult =
+  | { kind: "help"; text: string }
+  | { kind: "error"; message: string }
+  | { kind: "run"; options: RunOptions };
+
+const FLAGS = {
+  url: { type: "string" },
+  id: { type: "string" },
+  password: { type: "string" },
+  connectors: { type: "string" },
+  vendor: { type: "string" },
+  model: { type: "string" },
+  "power-kw": { type: "string" },
+  config: { type: "string", multiple: true },
+  "battery-kwh": { type: "string" },
+  soc: { type: "string" },
+  "target-soc": { type: "string" },
+  count: { type: "string" },
+  "id-prefix": { type: "string" },
+  auto: { type: "boolean" },
+  seed: { type: "string" },
+  log: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+class FlagError extends Error {}
+
+function parseFlags(args: readonly string[]) {
+  return parseArgs({ args: [...args], options: FLAGS, strict: true, allowPositionals: false });
+}
+
+function number(flag: string, v: string | undefined, integer = false): number | undefined {
+  if (v === undefined) return undefined;
+  const pattern = integer ? /^-?\d+$/ : /^-?(\d+\.?\d*|\.\d+)$/;
+  if (!pattern.test(v.trim())) {
+    throw new FlagError(
+      `--${flag} must be ${integer ? "an integer" : "a number"} (got ${JSON.stringify(v)})`,
+    );
+  }
+  return Number(v);
+}
+
+/** node:util's messages are long and name the API; ours name the flag and stay on one line. */
+function parseArgsMessage(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  const msg = (e.message ?? String(err)).split("\n")[0];
+  const flag = /'(-{1,2}[^' ]+)/.exec(msg)?.[1];
+  switch (e.code) {
+    case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+      return `unknown flag ${flag ?? msg} (see --help)`;
+    case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
+      return flag ? `${flag} needs a value` : msg;
+    case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+      return `unexpected argument ${/'([^']*)'/.exec(msg)?.[1] ?? msg} (flags start with --; see --help)`;
+    default:
+      return msg;
+  }
+}
+
+export function parseCli(args: readonly string[]): CliResult {
+  let values: ReturnType<typeof parseFlags>["values"];
+  try {
+    ({ values } = parseFlags(args));
+  } catch (err) {
+    return { kind: "error", message: parseArgsMessage(err) };
+  }
+  if (values.help) return { kind: "help", text: HELP };
+  const s = (k: keyof typeof FLAGS) => values[k] as string | undefined;
+  try {
+    const log = s("log") ?? "pretty";
+    if (log !== "pretty" && log !== "json") {
+      throw new FlagError(`--log must be pretty or json (got ${JSON.stringify(log)})`);
+    }
+    const count = number("count", s("count"), true) ?? 1;
+    if (count < 1 || count > MAX_FLEET) {
+      throw new FlagError(`--count must be from 1 to ${MAX_FLEET} (got ${count})`);
+    }
+    if (count > 1 && s("id") !== undefined) {
+      throw new FlagError("--id names one charger; use --id-prefix with --count");
+    }
+    const config: Record<string, string> = {};
+    for (const kv of (values.config as string[] | undefined) ?? []) {
+      const eq = kv.indexOf("=");
+      if (eq <= 0) throw new FlagError(`--config takes KEY=VALUE (got ${JSON.stringify(kv)})`);
+      config[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
+    }
+    const charger: ChargePointOptions = {
+      id: s("id") ?? DEFAULT_ID,
+      url: s("url") ?? DEFAULT_URL,
+      connectors: number("connectors", s("connectors"), true),
+      vendor: s("vendor"),
+      model: s("model"),
+      password: s("password"),
+      powerKw: number("power-kw", s("power-kw")),
+      batteryKwh: number("battery-kwh", s("battery-kwh")),
+      soc: number("soc", s("soc")),
+      targetSoc: number("target-soc", s("target-soc")),
+      auto: values.auto === true,
+      seed: number("seed", s("seed"), true),
+      config: Object.keys(config).length > 0 ? config : undefined,
+    };
+    for (const k of Object.keys(charger) as (keyof ChargePointOptions)[]) {
+      if (charger[k] === undefined) delete charger[k];
+    }
+    const idPrefix = s("id-prefix") ?? "CP-";
+    if (count > 1) checkId(fleetIds(count, idPrefix)[count - 1], "id-prefix");
+    checkChargePointOptions(charger);
+    const store = coreConfiguration({ connectors: charger.connectors ?? DEFAULTS.connectors });
+    for (const [k, v] of Object.entries(config)) {
+      const err = store.set(k, v);
+      if (err) throw new FlagError(`--config: ${err}`);
+    }
+    return { kind: "run", options: { charger, log, fleet: count > 1 ? { count, idPrefix } : undefined } };
+  } catch (err) {
+    if (err instanceof FlagError) return { kind: "error", message: err.message };
+    // Option rules are named after the options; on the command line they are flags.
+    if (err instanceof OptionError) {
+      return { kind: "error", message: err.message.replace(/^([a-z-]+) /, "--$1 ") };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { DEFAULT_ID, DEFAULT_URL, parseCli } from "./cli.ts";
+
+Deno.test("cli: no flags run one charger on the defaults", () => {
+  const r = parseCli([]);
+  assert.equal(r.kind, "run");
+  if (r.kind !== "run") return;
+  assert.deepEqual(r.options, {
+    charger: { id: DEFAULT_ID, url: DEFAULT_URL, auto: false },
+    log: "pretty",
+    fleet: undefined,
+  });
+});
+
+Deno.test("cli: every flag lands in its option", () => {
+  const r = parseCli([
+    "--id=CP-9",
+    "--url",
+    "wss://cs.example.test/ocpp/",
+    "--connectors",
+    "2",
+    "--vendor",
+    "Acme",
+    "--model",
+    "X",
+    "--password",
+    "secret-secret-123",
+    "--power-kw",
+    "7.4",
+    "--battery-kwh",
+    "40",
+    "--soc",
+    "15.5",
+    "--target-soc",
+    "80",
+    "--auto",
+    // parseArgs reads "-3" as a flag; a negative value goes after "=".
+    "--seed=-3",
+    "--log",
+    "json",
+    "--config",
+    "MeterValueSampleInterval=5",
+    "--config",
+    "AuthorizeRemoteTxRequests=true",
+  ]);
+  assert.equal(r.kind, "run");
+  if (r.kind !== "run") return;
+  assert.deepEqual(r.options, {
+    charger: {
+      id: "CP-9",
+      url: "wss://cs.example.test/ocpp/",
+      connectors: 2,
+      vendor: "Acme",
+      model: "X",
+      password: "secret-secret-123",
+      powerKw: 7.4,
+      batteryKwh: 40,
+      soc: 15.5,
+      targetSoc: 80,
+      auto: true,
+      seed: -3,
+      config: { MeterValueSampleInterval: "5", AuthorizeRemoteTxRequests: "true" },
+    },
+    log: "json",
+    fleet: undefined,
+  });
+});
+
+Deno.test("cli: --count makes a fleet with the prefix", () => {
+  const r = parseCli(["--count", "1000", "--id-prefix", "SIM-"]);
+  assert.equal(r.kind, "run");
+  if (r.kind !== "run") return;
+  assert.deepEqual(r.options.fleet, { count: 1000, idPrefix: "SIM-" });
+});
+
+Deno.test("cli: --help and -h", () => {
+  assert.equal(parseCli(["--help"]).kind, "help");
+  assert.equal(
+    parseCli(["-h", "--bogus-but-later"]).kind,
+    "error",
+    "strict parsing sees the unknown flag first",
+  );
+  assert.equal(parseCli(["-h"]).kind, "help");
+});
+
+Deno.test("cli: bad values come back as one line naming the flag", () => {
+  const cases: [string[], string][] = [
+    [["--power-kw", "1e3"], "--power-kw must be a number"],
+    [["--power-kw", "0"], "--power-kw must be a number from 0.1 to 1000 (got 0)"],
+    [["--target-soc", "0"], "--target-soc must be a number from 1 to 100 (got 0)"],
+    [["--battery-kwh", ""], "--battery-kwh must be a number"],
+    [["--count", "2", "--id-prefix", "X".repeat(46)], "--id-prefix must be 1 to 48 characters"],
+    [["--config", "novalue"], "--config takes KEY=VALUE"],
+    [["--password", "p".repeat(41)], "--password must be 1 to 40 characters (got 41)"],
+    [["--url", "not a url"], "--url is not a valid URL"],
+    [["--auto=yes"], "--auto"],
+  ];
+  for (const [args, prefix] of cases) {
+    const r = parseCli(args);
+    assert.equal(r.kind, "error", args.join(" "));
+    if (r.kind !== "error") continue;
+    assert.ok(r.message.startsWith(prefix), `${args.join(" ")}: ${r.message}`);
+    assert.ok(!r.message.includes("\n"));
+  }
+});

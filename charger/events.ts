@@ -1,0 +1,46 @@
+/**
+ * What a simulated charge point reports about itself, for the terminal output
+ * and for programs driving it. Local to the simulator: these are not the
+ * CSMS's bus events (shared/events.ts), which describe chargers from the other side.
+ */
+import type { ChargePointErrorCode16, ChargePointStatus16, StopReason16 } from "../shared/ocpp/mod.ts";
+
+export type RegistrationStatus = "Accepted" | "Pending" | "Rejected";
+
+export type ChargerEvent =
+  | { type: "connecting"; url: string; attempt: number }
+  | { type: "connected"; protocol: string }
+  | { type: "disconnected"; code: number; reason: string; wasOpen: boolean; retryInMs?: number }
+  | { type: "boot"; status: RegistrationStatus; interval: number }
+  | { type: "status"; connectorId: number; status: ChargePointStatus16; errorCode: ChargePointErrorCode16 }
+  | { type: "transactionStarted"; connectorId: number; localId: number; idTag: string; meterStart: number }
+  | {
+    type: "transactionAccepted";
+    connectorId: number;
+    localId: number;
+    transactionId: number;
+    idTagStatus: string;
+  }
+  | {
+    type: "transactionStopped";
+    connectorId: number;
+    localId: number;
+    transactionId?: number;
+    reason: StopReason16;
+    meterStop: number;
+    energyWh: number;
+  }
+  | {
+    type: "meterValues";
+    connectorId: number;
+    transactionId?: number;
+    socPct?: number;
+    powerW: number;
+    energyWh: number;
+  }
+  | { type: "command"; action: string; request: unknown; response: unknown }
+  | { type: "reset"; kind: "Soft" | "Hard" }
+  | { type: "warning"; message: string };
+
+/** An event as delivered: which charger, and when (ms since the epoch). */
+export type ChargerEventRecord = ChargerEvent & { chargerId: string; at: number };

@@ -1,0 +1,170 @@
+/**
+ * `deno task charger` as a user runs it: a real subprocess, its exit status,
+ * what it prints, and what the central system receives from it.
+ */
+import assert from "node:assert/strict";
+import { TestCsms } from "./charger_csms.ts";
+
+const MAIN = new URL("../charger/main.ts", import.meta.url).pathname;
+
+async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** A running simulator whose output can be waited on. */
+function spawnCli(args: string[]) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN, ...args],
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+  }).spawn();
+  let stdout = "";
+  let stderr = "";
+  const collect = async (stream: ReadableStream<Uint8Array>, add: (s: string) => void) => {
+    const dec = new TextDecoder();
+    for await (const chunk of stream) add(dec.decode(chunk, { stream: true }));
+  };
+  const done = Promise.all([
+    collect(child.stdout, (s) => stdout += s),
+    collect(child.stderr, (s) => stderr += s),
+  ]);
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async waitFor(what: string, pattern: RegExp, timeoutMs = 20_000): Promise<void> {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(stdout)) {
+        if (Date.now() > deadline) throw new Error(`no ${what} in output:\n${stdout}\n${stderr}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async stop(): Promise<number> {
+      try {
+        child.kill("SIGTERM");
+      } catch { /* already gone */ }
+      const status = await child.status;
+      await done;
+      return status.code;
+    },
+  };
+}
+
+const BAD_FLAGS: [string[], RegExp][] = [
+  [["--power-kw", "abc"], /--power-kw must be a number/],
+  [["--bogus"], /unknown flag --bogus/],
+  [["--soc", "101"], /--soc must be a number from 0 to 100/],
+  [["--connectors", "0"], /--connectors must be an integer from 1 to 64/],
+  [["--connectors", "1.5"], /--connectors must be an integer/],
+  [["--log", "xml"], /--log must be pretty or json/],
+  [["--url", "http://example.test/ocpp"], /--url must start with ws:\/\/ or wss:\/\//],
+  [["--count", "5", "--id", "A"], /use --id-prefix with --count/],
+  [["--count", "0"], /--count must be from 1/],
+  [["--config", "Nope=1"], /unknown configuration key Nope/],
+  [["--config", "HeartbeatInterval=soon"], /invalid value for HeartbeatInterval/],
+  [["--id", "bad/id"], /--id may hold only/],
+  [["--vendor", "V".repeat(21)], /--vendor must be 1 to 20 characters/],
+  [["--seed"], /--seed needs a value/],
+  [["stray"], /unexpected argument stray/],
+];
+
+Deno.test("CLI: every bad flag gets one line on stderr and exit status 2", async () => {
+  for (const [args, message] of BAD_FLAGS) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, `${args.join(" ")}: exit ${r.code}, stderr ${r.stderr}`);
+    assert.equal(r.stdout, "", args.join(" "));
+    assert.match(
+      r.stderr,
+      /^charger: [^\n]+\n$/,
+      `${args.join(" ")}: one line, got ${JSON.stringify(r.stderr)}`,
+    );
+    assert.match(r.stderr, message);
+  }
+});
+
+Deno.test("CLI: --help describes every flag and exits 0", async () => {
+  const r = await runCli(["--help"]);
+  assert.equal(r.code, 0);
+  for (
+    const flag of [
+      "--id",
+      "--url",
+      "--connectors",
+      "--vendor",
+      "--model",
+      "--password",
+      "--power-kw",
+      "--battery-kwh",
+      "--soc",
+      "--target-soc",
+      "--count",
+      "--id-prefix",
+      "--auto",
+      "--seed",
+      "--log",
+      "--config",
+    ]
+  ) assert.ok(r.stdout.includes(flag), `help lacks ${flag}`);
+});
+
+Deno.test("CLI: a charger in json mode boots, charges on a remote start, and exits 0 on SIGTERM", async () => {
+  const csms = new TestCsms();
+  const cli = spawnCli([
+    "--id",
+    "CP-CLI",
+    "--url",
+    csms.url,
+    "--log",
+    "json",
+    "--power-kw",
+    "22",
+    "--battery-kwh",
+    "2",
+    "--config",
+    "MeterValueSampleInterval=1",
+  ]);
+  try {
+    await csms.next("CP-CLI", "StatusNotification", (p) => p.connectorId === 1);
+    assert.deepEqual(await csms.call("CP-CLI", "RemoteStartTransaction", { idTag: "CLI" }), {
+      status: "Accepted",
+    });
+    await csms.until("two samples", () => csms.of("CP-CLI", "MeterValues").length >= 2);
+    await cli.waitFor("two meterValues lines", /meterValues[\s\S]*meterValues/);
+  } finally {
+    assert.equal(await cli.stop(), 0);
+    await csms.close();
+  }
+  const lines = cli.stdout().trim().split("\n").map((l) => JSON.parse(l));
+  assert.ok(lines.every((l) => l.charger === "CP-CLI" && typeof l.at === "string"));
+  assert.ok(lines.some((l) => l.type === "boot" && l.status === "Accepted"));
+  assert.ok(lines.some((l) => l.type === "command" && l.action === "RemoteStartTransaction"));
+  assert.ok(lines.some((l) => l.type === "status" && l.connectorId === 1 && l.status === "Charging"));
+  const socs = lines.filter((l) => l.type === "meterValues").map((l) => l.socPct);
+  assert.ok(socs.length >= 2 && socs[socs.length - 1] > socs[0], `SoC rises: ${socs}`);
+});
+
+Deno.test("CLI: pretty mode shows a live line for a charger, and a summary for a fleet", async () => {
+  const csms = new TestCsms();
+  const single = spawnCli(["--id", "CP-PRETTY", "--url", csms.url]);
+  const fleet = spawnCli(["--count", "3", "--id-prefix", "CLI-", "--url", csms.url]);
+  try {
+    await single.waitFor("boot line", /CP-PRETTY boot Accepted/);
+    await single.waitFor("live line", /CP-PRETTY online \| #1 Available/);
+    await csms.until("the fleet registers", () => csms.of("CLI-003", "StatusNotification").length >= 2);
+    assert.equal(csms.connections("CLI-001"), 1);
+  } finally {
+    assert.equal(await single.stop(), 0);
+    assert.equal(await fleet.stop(), 0);
+    await csms.close();
+  }
+  // A fleet prints no per-charger chatter, only summaries (a last one on the way out).
+  assert.match(fleet.stdout(), /fleet 3: 3 online, 3 accepted \| Available 3/);
+  assert.doesNotMatch(fleet.stdout(), /CLI-001 boot/);
+});
