@@ -1,0 +1,311 @@
+/**
+ * The portal end to end in headless Chromium: the real CSMS and portal, a
+ * simulated charger in its own process, and an operator who opens the fleet,
+ * starts a session, watches it charge and stops it. Screenshots land in
+ * test-output/web/.
+ */
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { ChargerProcess, ROOT, startSystem, waitFor } from "./web_support.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.log(`web browser test: skipped, ${CHROMIUM} is not installed (apt install chromium)`);
+}
+
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
+const SHOTS = `${ROOT}test-output/web`;
+
+Deno.test({
+  name: "browser: see the charger, Start, watch it charge (chart and log), Stop, find it in the history",
+  ignore: !haveChromium,
+  async fn() {
+    await Deno.mkdir(SHOTS, { recursive: true });
+    const sys = await startSystem();
+    const id = "CP-E2E-1";
+    const charger = new ChargerProcess(id, sys.csms.url, [
+      "--battery-kwh",
+      "1",
+      "--power-kw",
+      "22",
+      "--soc",
+      "20",
+    ]);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const errors: string[] = [];
+    const foreign: string[] = [];
+    // While the test itself takes the portal down, the browser's failed reconnection attempts are expected.
+    let outage = false;
+    try {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(30_000);
+      page.on("pageerror", (err) => errors.push(String(err)));
+      page.on("console", (msg) => msg.type() === "error" && !outage && errors.push(msg.text()));
+      page.on("request", (req) => {
+        if (!req.url().startsWith(sys.web.url) && !req.url().startsWith("data:")) foreign.push(req.url());
+      });
+
+      // The fleet: the charger appears, live.
+      await page.goto(sys.web.url);
+      await page.waitForSelector('[data-testid="connection"][data-state="connected"]');
+      const row = page.locator(`tr[data-charger="${id}"]`);
+      await row.locator('.badge[data-status="Available"]').waitFor();
+      assert.equal(await page.locator('[data-chip="all"] .chip-count').textContent(), "1");
+      await page.screenshot({ path: `${SHOTS}/fleet.png`, fullPage: true });
+
+      // Its detail page.
+      await row.locator("a.charger-link").click();
+      await page.waitForURL(`**/chargers/${id}`);
+      await page.waitForSelector('[data-testid="charger-detail"][data-online="yes"]');
+      await page.waitForSelector('[data-testid="connection"][data-state="connected"]');
+
+      // Ask for a meter value every second (through the compact command form), so the chart moves quickly.
+      await page.selectOption('[data-testid="command-action"]', "ChangeConfiguration");
+      await page.fill('[data-testid="command-panel"] input[name="key"]', "MeterValueSampleInterval");
+      await page.fill('[data-testid="command-panel"] input[name="value"]', "1");
+      await page.click('[data-testid="command-send"]');
+      await page.waitForSelector('[data-testid="command-outcome"][data-outcome="Accepted"]');
+
+      // Start: the charger's answer is shown, and it goes Charging.
+      await page.fill('[data-testid="id-tag"]', "E2E-TAG");
+      await page.click('[data-testid="start"]');
+      await page.waitForSelector('[data-testid="session-outcome"][data-outcome="Accepted"]');
+      assert.match(
+        await page.locator('[data-testid="session-outcome"]').textContent() ?? "",
+        /RemoteStartTransaction/,
+      );
+      await page.waitForSelector('[data-testid="charger-detail"][data-status="Charging"]');
+      await page.waitForSelector('[data-testid="active-session"]');
+
+      // The SoC rises in the chart; the chart really draws (uPlot's canvas is there).
+      const chart = page.locator('[data-testid="battery-chart"]');
+      await page.waitForFunction(() =>
+        Number(document.querySelector('[data-testid="battery-chart"]')?.getAttribute("data-points")) >= 1
+      );
+      const firstSoc = Number(await page.locator('[data-testid="chart-soc"]').getAttribute("data-value"));
+      await waitFor(async () => {
+        const now = Number(await page.locator('[data-testid="chart-soc"]').getAttribute("data-value"));
+        const points = Number(await chart.getAttribute("data-points"));
+        return now > firstSoc && points >= 2;
+      }, "the SoC to rise in the chart");
+      assert.equal(await chart.locator("canvas").count(), 1);
+      assert.ok(firstSoc >= 20);
+
+      // The fleet, in another tab, shows it charging, live.
+      const fleetTab = await context.newPage();
+      fleetTab.on("pageerror", (err) => errors.push(String(err)));
+      await fleetTab.goto(sys.web.url);
+      const charging = fleetTab.locator(`tr[data-charger="${id}"]`);
+      await charging.locator('.badge[data-status="Charging"]').waitFor();
+      await charging.locator('td[data-label="Session"]', { hasText: "E2E-TAG" }).waitFor();
+      await waitFor(
+        async () => /\d+\.\d %/.test(await charging.locator('td[data-label="SoC"]').textContent() ?? ""),
+        "the SoC in the fleet row",
+      );
+      assert.match(await charging.locator('td[data-label="Power"]').textContent() ?? "", /[1-9][\d.]* kW/);
+      assert.equal(await fleetTab.locator('[data-chip="Charging"] .chip-count').textContent(), "1");
+      await fleetTab.screenshot({ path: `${SHOTS}/fleet-charging.png`, fullPage: true });
+      await fleetTab.close();
+
+      // ... and in the log: the frames that carried it, in and out.
+      // (A few more samples first, so the screenshot shows a curve.)
+      await waitFor(
+        async () => Number(await chart.getAttribute("data-points")) >= 6,
+        "six samples in the chart",
+      );
+      const log = page.locator('[data-testid="event-log"]');
+      await log.locator('tr.frame-in[data-action="MeterValues"]').first().waitFor();
+      await log.locator('tr.frame-out[data-action="RemoteStartTransaction"]').first().waitFor();
+      await log.locator('tr.frame-in[data-action="StartTransaction"]').first().waitFor();
+      // Filtering by action shows only that action.
+      await log.locator('select[aria-label="Filter by action"]').selectOption("MeterValues");
+      const actions = await log.locator("tbody tr").evaluateAll((rows) =>
+        rows.map((r) => r.getAttribute("data-action"))
+      );
+      assert.ok(actions.length > 0 && actions.every((a) => a === "MeterValues"), JSON.stringify(actions));
+      await log.locator('select[aria-label="Filter by action"]').selectOption("");
+      await page.screenshot({ path: `${SHOTS}/charging.png`, fullPage: true });
+
+      // Stop: the answer, then Available again and the session in the charger's history.
+      const txId = await page.locator('[data-testid="active-session"]').getAttribute("data-transaction");
+      await page.click('[data-testid="stop"]');
+      await page.waitForSelector('[data-testid="session-outcome"][data-outcome="Accepted"]');
+      assert.match(
+        await page.locator('[data-testid="session-outcome"]').textContent() ?? "",
+        /RemoteStopTransaction/,
+      );
+      await page.waitForSelector('[data-testid="charger-detail"][data-status="Available"]');
+      await page.waitForSelector('[data-testid="no-session"]');
+      await page.waitForSelector(
+        `[data-testid="recent-transactions"] tr[data-transaction="${txId}"][data-state="stopped"]`,
+      );
+      await page.screenshot({ path: `${SHOTS}/stopped.png`, fullPage: true });
+
+      // The portal restarts while the charger charges: the page says so, reconnects by itself, and shows
+      // what happened meanwhile (a session started through the CSMS while the portal was down).
+      outage = true;
+      await sys.web.close();
+      await page.waitForSelector('[data-testid="connection"][data-state="reconnecting"]');
+      const meanwhile = await sys.bus.sendCommand(id, "RemoteStartTransaction", {
+        connectorId: 1,
+        idTag: "WHILE-DOWN",
+      });
+      assert.deepEqual(meanwhile, { ok: true, response: { status: "Accepted" } });
+      await sys.restartWeb();
+      await page.waitForSelector('[data-testid="connection"][data-state="connected"]');
+      outage = false;
+      await page.waitForSelector('[data-testid="charger-detail"][data-status="Charging"]');
+      await page.locator('[data-testid="active-session"]', { hasText: "WHILE-DOWN" }).waitFor();
+      await page.click('[data-testid="stop"]');
+      await page.waitForSelector('[data-testid="charger-detail"][data-status="Available"]');
+
+      // The transaction history.
+      await page.click('a[href="/transactions"]');
+      const tx = page.locator(`[data-testid="transactions"] tr[data-transaction="${txId}"]`);
+      await tx.waitFor();
+      assert.equal(await tx.getAttribute("data-state"), "stopped");
+      const text = await tx.textContent() ?? "";
+      assert.match(text, /E2E-TAG/);
+      assert.match(text, new RegExp(id));
+      assert.match(text, /Remote/);
+      assert.match(text, /[1-9]\d*\.\d\d kWh|0\.0[1-9] kWh|0\.[1-9]\d kWh/);
+      await page.screenshot({ path: `${SHOTS}/transactions.png`, fullPage: true });
+
+      // A phone: the fleet still reads.
+      const phone = await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        isMobile: true,
+        hasTouch: true,
+      });
+      const mobile = await phone.newPage();
+      mobile.on("pageerror", (err) => errors.push(String(err)));
+      await mobile.goto(sys.web.url);
+      await mobile.locator(`tr[data-charger="${id}"] .badge[data-status="Available"]`).waitFor();
+      const overflow = await mobile.evaluate(() =>
+        document.documentElement.scrollWidth - globalThis.innerWidth
+      );
+      assert.ok(overflow <= 0, `the fleet page scrolls sideways on a phone by ${overflow}px`);
+      await mobile.screenshot({ path: `${SHOTS}/fleet-phone.png`, fullPage: true });
+      await mobile.goto(`${sys.web.url}/chargers/${id}`);
+      await mobile.waitForSelector('[data-testid="charger-detail"][data-online="yes"]');
+      await mobile.screenshot({ path: `${SHOTS}/detail-phone.png`, fullPage: true });
+
+      assert.deepEqual(errors, [], "no errors in the browser");
+      assert.deepEqual(foreign, [], "nothing is loaded from another origin");
+    } finally {
+      await browser.close();
+      await charger.stop();
+      await sys.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "browser: a fleet of 120 is paged 50 at a time, searchable, filterable, and live",
+  ignore: !haveChromium,
+  async fn() {
+    await Deno.mkdir(SHOTS, { recursive: true });
+    const sys = await startSystem();
+    const fleet = new ChargerProcess(null, sys.csms.url, ["--count", "120", "--id-prefix", "FLEET-"]);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const errors: string[] = [];
+    try {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+      page.setDefaultTimeout(30_000);
+      page.on("pageerror", (err) => errors.push(String(err)));
+      await page.goto(sys.web.url);
+      const count = (chip: string) => page.locator(`[data-chip="${chip}"] .chip-count`).textContent();
+      await waitFor(
+        async () => await count("Available") === "120",
+        () => `120 chargers Available; ${fleet.tail(5)}`,
+      );
+      assert.equal(await count("all"), "120");
+      const rows = page.locator('[data-testid="fleet"] tbody tr');
+      const ids = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-charger")));
+      assert.equal(await rows.count(), 50);
+      assert.equal((await ids())[0], "FLEET-001");
+      assert.equal(await page.locator('[data-testid="fleet-range"]').textContent(), "1–50 of 120");
+      await page.screenshot({ path: `${SHOTS}/fleet-120.png`, fullPage: true });
+
+      // The page re-renders after the click; wait for what the operator would see.
+      const seeIds = (what: string, check: (ids: (string | null)[]) => boolean) =>
+        waitFor(
+          async () => check(await ids()),
+          async () => `${what}; showing ${JSON.stringify(await ids())}`,
+        );
+      await page.getByRole("button", { name: "Next ›" }).click();
+      await seeIds("page 2", (x) => x[0] === "FLEET-051" && x.length === 50);
+      await page.getByRole("button", { name: "Last »" }).click();
+      await seeIds("the last page", (x) => x.length === 20 && x.at(-1) === "FLEET-120");
+
+      await page.fill('input[type="search"]', "fleet-11");
+      const found = Array.from({ length: 10 }, (_, i) => `FLEET-11${i}`);
+      await seeIds("the search result", (x) => JSON.stringify(x) === JSON.stringify(found));
+      await page.waitForURL(/\?q=fleet-11$/); // the address follows, so a reload or a link shows the same
+      await page.fill('input[type="search"]', "");
+
+      // Filter by a status chip, then watch the counts follow the fleet going offline.
+      await page.click('[data-chip="Offline"]');
+      await page.locator('[data-testid="fleet-range"]', { hasText: "No chargers match" }).waitFor();
+      await fleet.stop();
+      await waitFor(async () => await count("Offline") === "120", "120 chargers Offline");
+      await waitFor(async () => await rows.count() === 50, "the Offline filter to list them");
+      assert.equal(await count("Available"), "0");
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await fleet.stop();
+      await sys.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "browser: id tags are added, blocked and deleted from their page",
+  ignore: !haveChromium,
+  async fn() {
+    await Deno.mkdir(SHOTS, { recursive: true });
+    const sys = await startSystem();
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+      page.setDefaultTimeout(30_000);
+      const errors: string[] = [];
+      page.on("pageerror", (err) => errors.push(String(err)));
+      page.on("dialog", (dialog) => dialog.accept());
+      await page.goto(`${sys.web.url}/id-tags`);
+      await page.waitForSelector('[data-testid="connection"][data-state="connected"]');
+
+      await page.fill('input[name="idTag"]', "RFID-42");
+      await page.selectOption('select[name="status"]', "Accepted");
+      await page.click('button[type="submit"]');
+      const row = page.locator('tr[data-tag="RFID-42"]');
+      await row.waitFor();
+      assert.equal((await sys.csms.queries.getIdTag("RFID-42"))?.status, "Accepted");
+
+      await row.locator("select").selectOption("Blocked");
+      await page.locator('[role="status"]', { hasText: "RFID-42 updated." }).waitFor();
+      assert.equal((await sys.csms.queries.getIdTag("RFID-42"))?.status, "Blocked");
+      await page.screenshot({ path: `${SHOTS}/id-tags.png`, fullPage: true });
+
+      await row.getByRole("button", { name: "Delete" }).click();
+      await row.waitFor({ state: "detached" });
+      assert.equal(await sys.csms.queries.getIdTag("RFID-42"), undefined);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await sys.close();
+    }
+  },
+});

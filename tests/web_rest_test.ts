@@ -1,0 +1,258 @@
+/**
+ * The portal's REST API and pages against the real system: CSMS and portal on
+ * free ports, a simulated charger (charger/main.ts) in its own process.
+ */
+import assert from "node:assert/strict";
+import type { ChargerSummary, IdTagRecord, TransactionRecord } from "../shared/queries.ts";
+import { ChargerProcess, startSystem, waitFor } from "./web_support.ts";
+
+// deno-lint-ignore no-explicit-any
+type Json = any;
+
+Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pages", async (t) => {
+  const sys = await startSystem();
+  const id = "CP-REST-1";
+  const charger = new ChargerProcess(id, sys.csms.url, ["--battery-kwh", "1", "--power-kw", "22"]);
+  const base = `${sys.web.url}/api/v1`;
+  const get = async (path: string) => {
+    const res = await fetch(`${base}${path}`);
+    return {
+      status: res.status,
+      type: res.headers.get("content-type") ?? "",
+      body: await res.json() as Json,
+    };
+  };
+  const send = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) as Json : undefined };
+  };
+
+  try {
+    await t.step("chargers: list, filter, one, not found", async () => {
+      await waitFor(async () => {
+        const { body } = await get(`/chargers/${id}`);
+        return body?.status === "Available";
+      }, () => `${id} Available over REST; charger said:\n${charger.tail()}`);
+      const one = await get(`/chargers/${id}`);
+      assert.equal(one.status, 200);
+      const summary = one.body as ChargerSummary & { status: string };
+      assert.equal(summary.online, true);
+      assert.equal(summary.vendor, "Chargewire");
+      assert.ok(summary.connectors.some((c) => c.connectorId === 1 && c.status === "Available"));
+
+      const list = await get("/chargers");
+      assert.equal(list.status, 200);
+      assert.equal(list.body.total, 1);
+      assert.equal(list.body.items[0].id, id);
+      assert.equal((await get("/chargers?status=Available")).body.total, 1);
+      assert.equal((await get("/chargers?status=Charging")).body.total, 0);
+      assert.equal((await get("/chargers?search=rest-1")).body.total, 1);
+      assert.equal((await get("/chargers?online=false")).body.total, 0);
+
+      const missing = await get("/chargers/NOPE");
+      assert.equal(missing.status, 404);
+      assert.equal(missing.body.error, "not_found");
+      const bad = await get("/chargers?limit=0");
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.error, "invalid");
+      assert.match(bad.body.message, /limit/);
+      assert.equal((await get("/chargers?status=Sleeping")).status, 400);
+    });
+
+    let transactionId = 0;
+    await t.step("commands: start and stop through the Bus, with the charger's answers", async () => {
+      const configured = await send("POST", `/chargers/${id}/commands/ChangeConfiguration`, {
+        key: "MeterValueSampleInterval",
+        value: "1",
+      });
+      assert.deepEqual(configured, { status: 200, body: { ok: true, response: { status: "Accepted" } } });
+
+      const started = await send("POST", `/chargers/${id}/commands/RemoteStartTransaction`, {
+        connectorId: 1,
+        idTag: "REST-TAG",
+      });
+      assert.deepEqual(started, { status: 200, body: { ok: true, response: { status: "Accepted" } } });
+      const active = await waitFor(async () => {
+        const { body } = await get(`/transactions?active=true&chargerId=${id}`);
+        return body.items[0] as TransactionRecord | undefined;
+      }, "an active transaction");
+      transactionId = active.id;
+      assert.equal(active.idTag, "REST-TAG");
+      await waitFor(async () => (await get(`/chargers/${id}`)).body.status === "Charging", "Charging");
+      await waitFor(async () => {
+        const { body } = await get(`/chargers/${id}/meter-values?transactionId=${transactionId}`);
+        const socs = (body.items as Json[]).flatMap((s) => s.socPercent ?? []);
+        return socs.length >= 2 && socs.at(-1) > socs[0];
+      }, "meter values with a rising SoC");
+      const frames = await get(`/chargers/${id}/frames?limit=500`);
+      assert.ok(
+        (frames.body.items as Json[]).some((f) =>
+          f.direction === "out" && f.action === "RemoteStartTransaction"
+        ),
+      );
+
+      const stopped = await send("POST", `/chargers/${id}/commands/RemoteStopTransaction`, { transactionId });
+      assert.deepEqual(stopped, { status: 200, body: { ok: true, response: { status: "Accepted" } } });
+      const done = await waitFor(async () => {
+        const { body } = await get(`/transactions/${transactionId}`);
+        return body.stoppedAt ? body as TransactionRecord : undefined;
+      }, "the transaction stopped");
+      assert.equal(done.stopReason, "Remote");
+      assert.ok(done.energyWh > 0, `energy ${done.energyWh}`);
+      // Finishing until the simulated driver unplugs, then Available.
+      await waitFor(
+        async () => (await get(`/chargers/${id}`)).body.status === "Available",
+        "Available again",
+      );
+    });
+
+    await t.step("commands: failures keep their meaning in HTTP", async () => {
+      const offline = await send("POST", "/chargers/GHOST/commands/Reset", { type: "Soft" });
+      assert.equal(offline.status, 409);
+      assert.equal(offline.body.error, "offline");
+      const invalid = await send("POST", `/chargers/${id}/commands/Reset`, { type: "Sideways" });
+      assert.equal(invalid.status, 400);
+      assert.equal(invalid.body.error, "invalid");
+      const unknown = await send("POST", `/chargers/${id}/commands/FormatDisk`, {});
+      assert.equal(unknown.status, 400);
+      const rejected = await send("POST", `/chargers/${id}/commands/RemoteStopTransaction`, {
+        transactionId: 999_999,
+      });
+      assert.deepEqual(rejected, { status: 200, body: { ok: true, response: { status: "Rejected" } } });
+      const cleared = await send("POST", `/chargers/${id}/commands/ClearCache`);
+      assert.equal(cleared.status, 200);
+      assert.equal(cleared.body.ok, true);
+    });
+
+    await t.step("transactions: list, one, CSV export", async () => {
+      const list = await get("/transactions");
+      assert.equal(list.body.total, 1);
+      assert.equal(list.body.items[0].id, transactionId);
+      assert.equal((await get("/transactions/424242")).status, 404);
+      assert.equal((await get("/transactions/abc")).status, 400);
+
+      const res = await fetch(`${base}/transactions.csv?chargerId=${id}`);
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get("content-type") ?? "", /^text\/csv/);
+      assert.match(
+        res.headers.get("content-disposition") ?? "",
+        /attachment; filename="transactions-CP-REST-1.csv"/,
+      );
+      const lines = (await res.text()).split("\r\n");
+      assert.equal(lines[0].split(",")[0], "transaction_id");
+      assert.ok(lines[1].startsWith(`${transactionId},${id},1,REST-TAG,`), lines[1]);
+      assert.ok(lines[1].endsWith(",Remote"), lines[1]);
+      assert.equal(lines.length, 3); // header, one row, and the final CRLF
+      const none = await (await fetch(`${base}/transactions.csv?chargerId=OTHER`)).text();
+      assert.equal(none.split("\r\n").length, 2);
+    });
+
+    await t.step("id tags: create, conflict, read, update, delete", async () => {
+      const created = await send("POST", "/id-tags", { idTag: "TAG-A", status: "Accepted" });
+      assert.equal(created.status, 201);
+      assert.equal((created.body as IdTagRecord).status, "Accepted");
+      assert.equal((await send("POST", "/id-tags", { idTag: "TAG-A", status: "Blocked" })).status, 409);
+      assert.equal((await get("/id-tags/TAG-A")).body.status, "Accepted");
+
+      const updated = await send("PUT", "/id-tags/TAG-A", {
+        status: "Blocked",
+        expiryDate: "2031-01-01T00:00:00Z",
+        parentIdTag: "FLEET",
+      });
+      assert.equal(updated.status, 200);
+      assert.equal(updated.body.status, "Blocked");
+      assert.equal(Date.parse(updated.body.expiryDate), Date.parse("2031-01-01T00:00:00Z"));
+      assert.equal(updated.body.parentIdTag, "FLEET");
+      assert.equal((await send("PUT", "/id-tags/TAG-B", { status: "Accepted" })).status, 201);
+      const tags = (await get("/id-tags")).body.items as IdTagRecord[];
+      assert.deepEqual(tags.map((x) => x.idTag).filter((x) => x.startsWith("TAG-")).sort(), [
+        "TAG-A",
+        "TAG-B",
+      ]);
+
+      assert.equal((await send("DELETE", "/id-tags/TAG-A")).status, 204);
+      assert.equal((await send("DELETE", "/id-tags/TAG-A")).status, 404);
+      assert.equal((await get("/id-tags/TAG-A")).status, 404);
+
+      const tooLong = await send("POST", "/id-tags", { idTag: "X".repeat(21), status: "Accepted" });
+      assert.equal(tooLong.status, 400);
+      assert.match(tooLong.body.message, /idTag/);
+      assert.equal((await send("PUT", "/id-tags/TAG-C", { status: "Maybe" })).status, 400);
+      assert.equal((await send("PUT", "/id-tags/TAG-C", { status: "Accepted", color: "red" })).status, 400);
+      assert.equal(
+        (await send("PUT", "/id-tags/TAG-C", { status: "Accepted", expiryDate: "soon" })).status,
+        400,
+      );
+    });
+
+    await t.step("OpenAPI document and unknown routes", async () => {
+      const doc = await get("/openapi.json");
+      assert.equal(doc.status, 200);
+      assert.equal(doc.body.openapi, "3.0.3");
+      for (
+        const path of [
+          "/api/v1/chargers",
+          "/api/v1/chargers/{id}",
+          "/api/v1/chargers/{id}/commands/{action}",
+          "/api/v1/transactions",
+          "/api/v1/transactions.csv",
+          "/api/v1/id-tags",
+          "/api/v1/id-tags/{idTag}",
+        ]
+      ) assert.ok(doc.body.paths[path], `OpenAPI has ${path}`);
+      assert.deepEqual(
+        Object.keys(doc.body.paths["/api/v1/id-tags/{idTag}"]).sort(),
+        ["delete", "get", "put"],
+      );
+      const nothing = await get("/nothing-here");
+      assert.equal(nothing.status, 404);
+      assert.equal(nothing.body.error, "not_found");
+      const stats = await get("/stats");
+      assert.deepEqual(stats.body, { total: 1, online: 1, Available: 1 });
+    });
+
+    await t.step("pages render on the server, assets are served locally", async () => {
+      const page = async (path: string) => {
+        const res = await fetch(`${sys.web.url}${path}`);
+        return { status: res.status, text: await res.text() };
+      };
+      const fleet = await page("/");
+      assert.equal(fleet.status, 200);
+      assert.match(fleet.text, /^<!DOCTYPE html>/);
+      assert.match(fleet.text, new RegExp(`href="/chargers/${id}"`));
+      assert.match(fleet.text, /data-island="FleetTable"/);
+      const detail = await page(`/chargers/${id}`);
+      assert.match(detail.text, /data-island="ChargerDetail"/);
+      assert.match(detail.text, /uplot\.min\.css/);
+      assert.match((await page("/transactions")).text, /REST-TAG/);
+      assert.match((await page("/id-tags")).text, /TAG-B/);
+      assert.equal((await page("/no-such-page")).status, 404);
+      // Nothing is loaded from another origin.
+      for (const html of [fleet.text, detail.text]) {
+        assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//);
+      }
+
+      const js = await fetch(`${sys.web.url}/static/build/islands.js`);
+      assert.equal(js.status, 200);
+      assert.match(js.headers.get("content-type") ?? "", /javascript/);
+      const etag = js.headers.get("etag")!;
+      assert.ok((await js.text()).length > 10_000);
+      const again = await fetch(`${sys.web.url}/static/build/islands.js`, {
+        headers: { "if-none-match": etag },
+      });
+      assert.equal(again.status, 304);
+      await again.body?.cancel();
+      const css = await fetch(`${sys.web.url}/static/vendor/uplot.min.css`);
+      assert.equal(css.status, 200);
+      assert.match(await css.text(), /\.uplot/);
+    });
+  } finally {
+    await charger.stop();
+    await sys.close();
+  }
+});

@@ -1,0 +1,68 @@
+/**
+ * The one path by which the portal sends a command to a charger, shared by the
+ * Socket.IO bridge and the REST API: check the request's shape, then ask the
+ * Bus and return the charger's real answer (or why there is none). The CSMS
+ * validates the payload against the OCPP schema and answers "invalid" itself.
+ */
+import type { Bus, CommandResult } from "../shared/events.ts";
+import { OPERATOR_COMMANDS_16, type OperatorCommand16 } from "../shared/ocpp/actions16.ts";
+
+export const MIN_COMMAND_TIMEOUT_MS = 1_000;
+export const MAX_COMMAND_TIMEOUT_MS = 120_000;
+export const MAX_CHARGER_ID_LENGTH = 48;
+
+export function isOperatorCommand(action: unknown): action is OperatorCommand16 {
+  return typeof action === "string" && (OPERATOR_COMMANDS_16 as readonly string[]).includes(action);
+}
+
+function invalid(message: string): CommandResult {
+  return { ok: false, error: "invalid", message };
+}
+
+/** Returns a reason when the request cannot be sent as it is, undefined when it can. */
+export function checkCommand(
+  chargerId: unknown,
+  action: unknown,
+  payload: unknown,
+  timeoutMs?: unknown,
+): string | undefined {
+  if (typeof chargerId !== "string" || chargerId.length === 0 || chargerId.length > MAX_CHARGER_ID_LENGTH) {
+    return `chargerId must be a string of 1 to ${MAX_CHARGER_ID_LENGTH} characters`;
+  }
+  if (!isOperatorCommand(action)) {
+    return `unknown command ${JSON.stringify(action)}; one of: ${OPERATOR_COMMANDS_16.join(", ")}`;
+  }
+  if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+    return "payload must be a JSON object";
+  }
+  if (
+    timeoutMs !== undefined &&
+    (typeof timeoutMs !== "number" || !Number.isFinite(timeoutMs) || timeoutMs < MIN_COMMAND_TIMEOUT_MS ||
+      timeoutMs > MAX_COMMAND_TIMEOUT_MS)
+  ) {
+    return `timeoutMs must be a number from ${MIN_COMMAND_TIMEOUT_MS} to ${MAX_COMMAND_TIMEOUT_MS}`;
+  }
+  return undefined;
+}
+
+export async function runCommand(
+  bus: Bus,
+  chargerId: unknown,
+  action: unknown,
+  payload: unknown,
+  timeoutMs?: unknown,
+): Promise<CommandResult> {
+  const problem = checkCommand(chargerId, action, payload, timeoutMs);
+  if (problem) return invalid(problem);
+  try {
+    return await bus.sendCommand(
+      chargerId as string,
+      action as OperatorCommand16,
+      payload as never,
+      timeoutMs === undefined ? undefined : { timeoutMs: timeoutMs as number },
+    );
+  } catch (err) {
+    // The Bus promises an answer, but a broken transport must not take the caller down with it.
+    return { ok: false, error: "unavailable", message: `the command could not be sent: ${String(err)}` };
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The CSMS's other commands in one compact form: pick a command, fill in its
+ * few fields, send, and read the charger's answer (a configuration table for
+ * GetConfiguration, the response otherwise).
+ */
+import { useSignal } from "@preact/signals";
+import { describe, type Outcome, pending, sendCommand } from "../client/commands.ts";
+import {
+  buildPayload,
+  COMMAND_FORMS,
+  FORM_ACTIONS,
+  type FormAction,
+  initialValues,
+} from "../lib/command_forms.ts";
+import { CommandOutcome } from "./CommandOutcome.tsx";
+
+interface ConfigurationKey {
+  key: string;
+  readonly: boolean;
+  value?: string;
+}
+
+function Response({ outcome }: { outcome: Outcome }) {
+  const result = outcome.result;
+  if (!result?.ok) return null;
+  const response = result.response as Record<string, unknown> | undefined;
+  if (outcome.action === "GetConfiguration" && Array.isArray(response?.configurationKey)) {
+    const keys = response.configurationKey as ConfigurationKey[];
+    const unknown = (response.unknownKey as string[] | undefined) ?? [];
+    return (
+      <div class="config-table">
+        <table class="table compact" data-testid="configuration">
+          <thead>
+            <tr>
+              <th>Key</th>
+              <th>Value</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((k) => (
+              <tr key={k.key}>
+                <td class="mono small">{k.key}</td>
+                <td class="mono small">{k.value ?? <span class="muted">—</span>}</td>
+                <td class="muted small">{k.readonly ? "read-only" : ""}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {unknown.length > 0 && <p class="muted small">Unknown keys: {unknown.join(", ")}</p>}
+      </div>
+    );
+  }
+  return <pre class="response mono small">{JSON.stringify(response, null, 2)}</pre>;
+}
+
+export function CommandPanel({ chargerId }: { chargerId: string }) {
+  const action = useSignal<FormAction>("GetConfiguration");
+  const values = useSignal<Record<string, string>>(initialValues("GetConfiguration"));
+  const outcome = useSignal<Outcome | null>(null);
+  const busy = useSignal(false);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    const built = buildPayload(action.value, values.value);
+    if (!built.ok) {
+      outcome.value = {
+        action: action.value,
+        tone: "err",
+        label: "Check the form",
+        detail: built.message,
+        at: Date.now(),
+      };
+      return;
+    }
+    const sent = action.value;
+    busy.value = true;
+    outcome.value = pending(sent);
+    const result = await sendCommand(chargerId, sent, built.payload);
+    outcome.value = describe(sent, result);
+    busy.value = false;
+  }
+
+  return (
+    <form class="command-form" onSubmit={submit} data-testid="command-panel">
+      <div class="form-row">
+        <label class="field">
+          <span>Command</span>
+          <select
+            value={action.value}
+            data-testid="command-action"
+            onChange={(e) => {
+              const next = (e.target as HTMLSelectElement).value as FormAction;
+              action.value = next;
+              values.value = initialValues(next);
+            }}
+          >
+            {FORM_ACTIONS.map((a) => <option key={a} value={a}>{a}</option>)}
+          </select>
+        </label>
+        {COMMAND_FORMS[action.value].map((f) => (
+          <label class="field" key={`${action.value}.${f.name}`}>
+            <span>{f.label}</span>
+            {f.kind === "select"
+              ? (
+                <select
+                  name={f.name}
+                  value={values.value[f.name]}
+                  onChange={(e) =>
+                    values.value = { ...values.value, [f.name]: (e.target as HTMLSelectElement).value }}
+                >
+                  {f.options!.map((o) => <option key={o} value={o}>{o}</option>)}
+                </select>
+              )
+              : (
+                <input
+                  name={f.name}
+                  inputMode={f.kind === "int" ? "numeric" : undefined}
+                  placeholder={f.placeholder}
+                  value={values.value[f.name]}
+                  onInput={(e) =>
+                    values.value = { ...values.value, [f.name]: (e.target as HTMLInputElement).value }}
+                />
+              )}
+          </label>
+        ))}
+        <button type="submit" class="btn btn-primary" disabled={busy.value} data-testid="command-send">
+          Send
+        </button>
+      </div>
+      <CommandOutcome outcome={outcome.value} testid="command-outcome" />
+      {outcome.value && <Response outcome={outcome.value} />}
+    </form>
+  );
+}

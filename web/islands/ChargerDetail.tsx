@@ -1,0 +1,295 @@
+/**
+ * One charger, live: its state and session, Start/Stop with the charger's
+ * answer, the battery chart, connector status changes, the OCPP log, the other
+ * commands and its latest transactions. The server renders it from a snapshot;
+ * in the browser it joins the charger's room and folds every event in.
+ */
+import { useComputed, useSignal } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import type { BusEvent } from "../../shared/events.ts";
+import { describe, type Outcome, pending, sendCommand } from "../client/commands.ts";
+import { useNow } from "../client/hooks.ts";
+import { watch } from "../client/socket.ts";
+import { BatteryChart } from "../components/BatteryChart.tsx";
+import { CommandOutcome } from "../components/CommandOutcome.tsx";
+import { CommandPanel } from "../components/CommandPanel.tsx";
+import { EventLog } from "../components/EventLog.tsx";
+import { StatusBadge } from "../components/StatusBadge.tsx";
+import { applyDetailEvent, type DetailState, fromSnapshot } from "../lib/detail_state.ts";
+import { headlineStatus } from "../lib/fleet.ts";
+import {
+  durationBetween,
+  formatAgo,
+  formatDateTime,
+  formatKw,
+  formatKwh,
+  formatPercent,
+} from "../lib/format.ts";
+import type { ChargerSnapshot } from "../lib/protocol.ts";
+
+export interface ChargerDetailProps {
+  snapshot: ChargerSnapshot;
+  renderedAt: number;
+}
+
+export default function ChargerDetail({ snapshot, renderedAt }: ChargerDetailProps) {
+  const state = useSignal<DetailState>(fromSnapshot(snapshot));
+  const now = useNow(renderedAt);
+  const idTag = useSignal("OPERATOR");
+  const connectorId = useSignal("1");
+  const outcome = useSignal<Outcome | null>(null);
+  const busy = useSignal(false);
+  const chargerId = snapshot.chargerId;
+
+  useEffect(() => {
+    const onSnapshot = (s: ChargerSnapshot) => {
+      if (s.chargerId === chargerId) state.value = fromSnapshot(s);
+    };
+    const onEvent = (event: BusEvent) => {
+      state.value = applyDetailEvent(state.value, event);
+    };
+    const socket = watch({ chargerId });
+    socket.on("charger:snapshot", onSnapshot);
+    socket.on("charger:event", onEvent);
+    return () => {
+      socket.off("charger:snapshot", onSnapshot);
+      socket.off("charger:event", onEvent);
+    };
+  }, []);
+
+  const frames = useComputed(() => state.value.frames);
+  const meter = useComputed(() => {
+    const active = state.value.charger?.activeTransactions.at(-1);
+    const all = state.value.meter;
+    return active ? all.filter((p) => p.connectorId === active.connectorId) : all;
+  });
+
+  const s = state.value;
+  const charger = s.charger;
+  const status = charger ? headlineStatus(charger) : "Unknown";
+  const connectors = charger?.connectors.filter((c) => c.connectorId > 0) ?? [];
+  const connectorChoices = connectors.length > 0 ? connectors.map((c) => c.connectorId) : [1];
+  const active = charger?.activeTransactions ?? [];
+  const sample = charger?.lastSample;
+
+  async function run(
+    action: "RemoteStartTransaction" | "RemoteStopTransaction",
+    payload: Record<string, unknown>,
+  ) {
+    busy.value = true;
+    outcome.value = pending(action);
+    outcome.value = describe(action, await sendCommand(chargerId, action, payload));
+    busy.value = false;
+  }
+
+  function start(e: Event) {
+    e.preventDefault();
+    const tag = idTag.value.trim();
+    if (tag === "" || tag.length > 20) {
+      outcome.value = {
+        action: "RemoteStartTransaction",
+        tone: "err",
+        label: "Check the form",
+        detail: "An idTag has 1 to 20 characters.",
+        at: Date.now(),
+      };
+      return;
+    }
+    run("RemoteStartTransaction", { connectorId: Number(connectorId.value), idTag: tag });
+  }
+
+  return (
+    <div
+      class="detail"
+      data-testid="charger-detail"
+      data-status={status}
+      data-online={charger?.online ? "yes" : "no"}
+    >
+      <section class="card detail-head">
+        <div class="detail-title">
+          <h1 class="mono">{chargerId}</h1>
+          <StatusBadge status={status} />
+          <span class={`online ${charger?.online ? "is-on" : "is-off"}`} data-testid="online">
+            {charger?.online ? "Online" : "Offline"}
+          </span>
+        </div>
+        {charger
+          ? (
+            <dl class="facts">
+              <div>
+                <dt>Vendor / model</dt>
+                <dd>{[charger.vendor, charger.model].filter(Boolean).join(" · ") || "—"}</dd>
+              </div>
+              <div>
+                <dt>Firmware</dt>
+                <dd>{charger.firmwareVersion ?? "—"}</dd>
+              </div>
+              <div>
+                <dt>Serial</dt>
+                <dd>{charger.serialNumber ?? "—"}</dd>
+              </div>
+              <div>
+                <dt>Protocol</dt>
+                <dd>{charger.protocol ?? "—"}</dd>
+              </div>
+              <div>
+                <dt>Last boot</dt>
+                <dd>{formatDateTime(charger.lastBootAt)}</dd>
+              </div>
+              <div>
+                <dt>Last seen</dt>
+                <dd>{formatAgo(charger.lastSeenAt, now.value)}</dd>
+              </div>
+            </dl>
+          )
+          : <p class="muted">This charger has not connected yet. This page fills in as soon as it does.</p>}
+      </section>
+
+      <div class="detail-grid">
+        <section class="card session" data-testid="session">
+          <h2>Charging session</h2>
+          {active.length === 0
+            ? <p class="muted" data-testid="no-session">No session in progress.</p>
+            : active.map((t) => (
+              <div class="session-live" key={t.id} data-testid="active-session" data-transaction={t.id}>
+                <div class="kpis">
+                  <div class="kpi">
+                    <span>Energy</span>
+                    <strong>{formatKwh(t.energyWh)}</strong>
+                  </div>
+                  <div class="kpi">
+                    <span>Duration</span>
+                    <strong>{durationBetween(t.startedAt, now.value)}</strong>
+                  </div>
+                  <div class="kpi">
+                    <span>Power</span>
+                    <strong>
+                      {formatKw(sample?.connectorId === t.connectorId ? sample.powerW : undefined)}
+                    </strong>
+                  </div>
+                  <div class="kpi">
+                    <span>SoC</span>
+                    <strong data-testid="session-soc">
+                      {formatPercent(sample?.connectorId === t.connectorId ? sample.socPercent : undefined)}
+                    </strong>
+                  </div>
+                </div>
+                <p class="muted small">
+                  Transaction <span class="mono">#{t.id}</span> · connector {t.connectorId} · tag{" "}
+                  <span class="mono">{t.idTag}</span> · since {formatDateTime(t.startedAt)}
+                </p>
+                <button
+                  type="button"
+                  class="btn btn-danger"
+                  disabled={busy.value}
+                  data-testid="stop"
+                  onClick={() =>
+                    run("RemoteStopTransaction", { transactionId: t.id })}
+                >
+                  Stop charging
+                </button>
+              </div>
+            ))}
+          <form class="start-form" onSubmit={start}>
+            <label class="field">
+              <span>Connector</span>
+              <select
+                value={connectorId.value}
+                onChange={(e) => connectorId.value = (e.target as HTMLSelectElement).value}
+              >
+                {connectorChoices.map((id) => <option key={id} value={String(id)}>{id}</option>)}
+              </select>
+            </label>
+            <label class="field">
+              <span>idTag</span>
+              <input
+                value={idTag.value}
+                maxLength={20}
+                data-testid="id-tag"
+                onInput={(e) => idTag.value = (e.target as HTMLInputElement).value}
+              />
+            </label>
+            <button type="submit" class="btn btn-primary" disabled={busy.value} data-testid="start">
+              Start charging
+            </button>
+          </form>
+          <CommandOutcome outcome={outcome.value} testid="session-outcome" />
+        </section>
+
+        <section class="card">
+          <h2>Battery</h2>
+          <BatteryChart points={meter} live={active.length > 0} />
+        </section>
+        <section class="card">
+          <h2>Connectors</h2>
+          {connectors.length === 0
+            ? <p class="muted small">No connector status reported yet.</p>
+            : (
+              <ul class="connectors" data-testid="connectors">
+                {connectors.map((c) => (
+                  <li key={c.connectorId} data-connector={c.connectorId} data-status={c.status}>
+                    <span class="connector-id">#{c.connectorId}</span>
+                    <StatusBadge status={charger?.online ? c.status : "Offline"} />
+                    {c.errorCode !== "NoError" && <span class="err small">{c.errorCode}</span>}
+                    <span class="muted small">since {formatAgo(c.updatedAt, now.value)}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          <h3>Status changes</h3>
+          <ol class="timeline" data-testid="status-log">
+            {s.statusLog.slice(-12).reverse().map((e, i) => (
+              <li key={`${e.at}:${e.connectorId}:${e.status}:${i}`}>
+                <span class="mono small muted">{formatDateTime(e.at).slice(11)}</span>
+                <span class="small">{e.connectorId === undefined ? "charger" : `#${e.connectorId}`}</span>
+                {e.status === "Online"
+                  ? <span class="badge status-Available">Online</span>
+                  : <StatusBadge status={e.status} title={e.info} />}
+              </li>
+            ))}
+            {s.statusLog.length === 0 && <li class="muted small">Nothing yet.</li>}
+          </ol>
+        </section>
+        <section class="card">
+          <h2>
+            Recent transactions{" "}
+            <a class="small" href={`/transactions?charger=${encodeURIComponent(chargerId)}`}>all</a>
+          </h2>
+          <table class="table compact" data-testid="recent-transactions">
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Tag</th>
+                <th class="num">Energy</th>
+                <th>Duration</th>
+                <th>End</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.transactions.map((t) => (
+                <tr key={t.id} data-transaction={t.id} data-state={t.stoppedAt ? "stopped" : "active"}>
+                  <td class="mono">{t.id}</td>
+                  <td class="mono small">{t.idTag}</td>
+                  <td class="num">{formatKwh(t.energyWh)}</td>
+                  <td class="small">{durationBetween(t.startedAt, t.stoppedAt ?? now.value)}</td>
+                  <td class="small">
+                    {t.stoppedAt ? t.stopReason ?? "stopped" : <span class="live-pill">in progress</span>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {s.transactions.length === 0 && <p class="muted small">No transactions yet.</p>}
+        </section>
+        <section class="card span-2">
+          <h2>Live OCPP log</h2>
+          <EventLog frames={frames} />
+        </section>
+        <section class="card span-2">
+          <h2>Commands</h2>
+          <CommandPanel chargerId={chargerId} />
+        </section>
+      </div>
+    </div>
+  );
+}

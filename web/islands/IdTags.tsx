@@ -1,0 +1,150 @@
+/** The id tag registry: add, block/unblock, set expiry and parent, delete; all through the REST API. */
+import { useSignal } from "@preact/signals";
+import type { IdTagRecord, IdTagStatus } from "../../shared/queries.ts";
+import { formatDateTime } from "../lib/format.ts";
+
+const STATUSES: IdTagStatus[] = ["Accepted", "Blocked", "Expired", "Invalid"];
+
+export interface IdTagsProps {
+  tags: IdTagRecord[];
+}
+
+async function apiError(res: Response): Promise<string> {
+  try {
+    const body = await res.json();
+    return body?.message ?? body?.error ?? `HTTP ${res.status}`;
+  } catch {
+    return `HTTP ${res.status}`;
+  }
+}
+
+export default function IdTags(props: IdTagsProps) {
+  const tags = useSignal(props.tags);
+  const message = useSignal<{ tone: "ok" | "err"; text: string } | null>(null);
+  const form = useSignal({ idTag: "", status: "Accepted" as IdTagStatus, expiryDate: "", parentIdTag: "" });
+
+  async function reload() {
+    const res = await fetch("/api/v1/id-tags");
+    if (res.ok) tags.value = (await res.json()).items;
+  }
+
+  async function save(tag: Omit<IdTagRecord, "createdAt">, verb: string) {
+    const { idTag, status, expiryDate, parentIdTag } = tag;
+    const body = { status, expiryDate, parentIdTag };
+    const res = await fetch(`/api/v1/id-tags/${encodeURIComponent(idTag)}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    message.value = res.ok
+      ? { tone: "ok", text: `${idTag} ${verb}.` }
+      : { tone: "err", text: `${idTag} not saved: ${await apiError(res)}` };
+    await reload();
+    return res.ok;
+  }
+
+  async function add(e: Event) {
+    e.preventDefault();
+    const f = form.value;
+    const idTag = f.idTag.trim();
+    if (!idTag) {
+      message.value = { tone: "err", text: "Enter an idTag (1 to 20 characters)." };
+      return;
+    }
+    const ok = await save({
+      idTag,
+      status: f.status,
+      expiryDate: f.expiryDate ? new Date(f.expiryDate).toISOString() : undefined,
+      parentIdTag: f.parentIdTag.trim() || undefined,
+    }, "saved");
+    if (ok) form.value = { idTag: "", status: "Accepted", expiryDate: "", parentIdTag: "" };
+  }
+
+  async function remove(idTag: string) {
+    if (!confirm(`Delete id tag ${idTag}?`)) return;
+    const res = await fetch(`/api/v1/id-tags/${encodeURIComponent(idTag)}`, { method: "DELETE" });
+    message.value = res.ok
+      ? { tone: "ok", text: `${idTag} deleted.` }
+      : { tone: "err", text: `${idTag} not deleted: ${await apiError(res)}` };
+    await reload();
+  }
+
+  const set = (k: keyof typeof form.value) => (e: Event) =>
+    form.value = { ...form.value, [k]: (e.target as HTMLInputElement).value };
+
+  return (
+    <section data-testid="id-tags">
+      <form class="card form-row tag-form" onSubmit={add}>
+        <label class="field">
+          <span>idTag</span>
+          <input value={form.value.idTag} maxLength={20} required onInput={set("idTag")} name="idTag" />
+        </label>
+        <label class="field">
+          <span>Status</span>
+          <select value={form.value.status} onChange={set("status")} name="status">
+            {STATUSES.map((s) => <option key={s}>{s}</option>)}
+          </select>
+        </label>
+        <label class="field">
+          <span>Expires (optional)</span>
+          <input type="datetime-local" value={form.value.expiryDate} onInput={set("expiryDate")} />
+        </label>
+        <label class="field">
+          <span>Parent (optional)</span>
+          <input value={form.value.parentIdTag} maxLength={20} onInput={set("parentIdTag")} />
+        </label>
+        <button type="submit" class="btn btn-primary">Add or update</button>
+      </form>
+      {message.value && (
+        <div class={`outcome outcome-${message.value.tone}`} role="status">{message.value.text}</div>
+      )}
+      <div class="table-wrap">
+        <table class="table">
+          <thead>
+            <tr>
+              <th>idTag</th>
+              <th>Status</th>
+              <th>Expires</th>
+              <th>Parent</th>
+              <th>Added</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {tags.value.map((t) => (
+              <tr key={t.idTag} data-tag={t.idTag}>
+                <td data-label="idTag" class="mono">{t.idTag}</td>
+                <td data-label="Status">
+                  <select
+                    aria-label={`Status of ${t.idTag}`}
+                    class={`tag-status tag-${t.status}`}
+                    value={t.status}
+                    onChange={(e) =>
+                      save({ ...t, status: (e.target as HTMLSelectElement).value as IdTagStatus }, "updated")}
+                  >
+                    {STATUSES.map((s) => <option key={s}>{s}</option>)}
+                  </select>
+                </td>
+                <td data-label="Expires" class="small">
+                  {t.expiryDate ? formatDateTime(t.expiryDate) : "never"}
+                </td>
+                <td data-label="Parent" class="mono small">{t.parentIdTag ?? "—"}</td>
+                <td data-label="Added" class="small muted">{formatDateTime(t.createdAt)}</td>
+                <td>
+                  <button type="button" class="btn btn-small btn-ghost" onClick={() => remove(t.idTag)}>
+                    Delete
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {tags.value.length === 0 && (
+          <div class="empty muted">
+            No id tags registered. With AUTH_POLICY=open any tag is accepted and recorded here.
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

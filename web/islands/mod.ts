@@ -1,0 +1,20 @@
+/**
+ * Every island, by name. The server renders them inside a marked element with
+ * their props; the browser bundle (web/client/main.ts) hydrates each marked
+ * element with the component of the same name.
+ */
+import ChargerDetail from "./ChargerDetail.tsx";
+import ConnectionStatus from "./ConnectionStatus.tsx";
+import FleetTable from "./FleetTable.tsx";
+import IdTags from "./IdTags.tsx";
+import TransactionsTable from "./TransactionsTable.tsx";
+
+export const ISLANDS = {
+  ChargerDetail,
+  ConnectionStatus,
+  FleetTable,
+  IdTags,
+  TransactionsTable,
+};
+
+export type IslandName = keyof typeof ISLANDS;

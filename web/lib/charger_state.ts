@@ -1,0 +1,102 @@
+/**
+ * Folds Bus events into a charger's summary. Pure, so the bridge (fleet state on
+ * the server) and the charger detail island (in the browser) keep the same view
+ * of a charger from the same events.
+ */
+import type { BusEvent } from "../../shared/events.ts";
+import type { ChargerSummary, ConnectorState } from "../../shared/queries.ts";
+
+export function emptySummary(id: string): ChargerSummary {
+  return { id, online: false, connectors: [], activeTransactions: [] };
+}
+
+/** Whether an event changes what a summary shows (frames, heartbeats and commands only touch lastSeenAt). */
+export function changesSummary(event: BusEvent): boolean {
+  return event.type !== "ocpp.frame" && event.type !== "command.requested" &&
+    event.type !== "command.answered";
+}
+
+function withConnector(connectors: ConnectorState[], next: ConnectorState): ConnectorState[] {
+  const others = connectors.filter((c) => c.connectorId !== next.connectorId);
+  return [...others, next].sort((a, b) => a.connectorId - b.connectorId);
+}
+
+/** Returns the summary after `event`; the input is not modified. */
+export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSummary {
+  switch (event.type) {
+    case "charger.connected":
+      return { ...summary, online: true, protocol: event.protocol, lastSeenAt: event.at };
+    case "charger.disconnected":
+      return { ...summary, online: false };
+    case "charger.boot":
+      return {
+        ...summary,
+        online: true,
+        vendor: event.vendor,
+        model: event.model,
+        firmwareVersion: event.firmwareVersion ?? summary.firmwareVersion,
+        serialNumber: event.serialNumber ?? summary.serialNumber,
+        lastBootAt: event.at,
+        lastSeenAt: event.at,
+      };
+    case "charger.heartbeat":
+      return { ...summary, lastSeenAt: event.at };
+    case "connector.status":
+      return {
+        ...summary,
+        lastSeenAt: event.at,
+        connectors: withConnector(summary.connectors, {
+          connectorId: event.connectorId,
+          status: event.status,
+          errorCode: event.errorCode,
+          info: event.info,
+          updatedAt: event.at,
+        }),
+      };
+    case "transaction.started": {
+      const others = summary.activeTransactions.filter((t) => t.id !== event.transactionId);
+      return {
+        ...summary,
+        lastSeenAt: event.at,
+        activeTransactions: [...others, {
+          id: event.transactionId,
+          chargerId: event.chargerId,
+          connectorId: event.connectorId,
+          idTag: event.idTag,
+          meterStartWh: event.meterStartWh,
+          startedAt: event.startedAt,
+          energyWh: 0,
+        }],
+      };
+    }
+    case "transaction.stopped":
+      return {
+        ...summary,
+        lastSeenAt: event.at,
+        activeTransactions: summary.activeTransactions.filter((t) => t.id !== event.transactionId),
+      };
+    case "meter.values": {
+      const last = event.samples.at(-1);
+      if (!last) return summary;
+      const energy = event.samples.findLast((s) => s.energyWh !== undefined)?.energyWh;
+      const activeTransactions = energy === undefined ? summary.activeTransactions : summary
+        .activeTransactions.map((t) =>
+          t.id === event.transactionId || (event.transactionId === undefined &&
+              t.connectorId === event.connectorId)
+            ? { ...t, lastMeterWh: energy, energyWh: Math.max(0, energy - t.meterStartWh) }
+            : t
+        );
+      return {
+        ...summary,
+        lastSeenAt: event.at,
+        activeTransactions,
+        lastSample: { ...last, connectorId: event.connectorId, transactionId: event.transactionId },
+      };
+    }
+    case "ocpp.frame":
+      return event.direction === "in" ? { ...summary, lastSeenAt: event.at } : summary;
+    case "command.requested":
+    case "command.answered":
+      return summary;
+  }
+}

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import type { BusEvent, OcppFrameEvent } from "../../shared/events.ts";
+import { applyDetailEvent, DETAIL_LIMITS, fromSnapshot } from "./detail_state.ts";
+import type { ChargerSnapshot } from "./protocol.ts";
+
+const at = "2024-05-01T10:00:00.000Z";
+
+function frame(i: number, extra: Partial<OcppFrameEvent> = {}): OcppFrameEvent {
+  return {
+    type: "ocpp.frame",
+    chargerId: "A",
+    at,
+    direction: "in",
+    messageType: 2,
+    messageId: `m${i}`,
+    action: "Heartbeat",
+    text: `[2,"m${i}","Heartbeat",{}]`,
+    ...extra,
+  };
+}
+
+function snapshot(partial: Partial<ChargerSnapshot> = {}): ChargerSnapshot {
+  return { at, chargerId: "A", charger: null, frames: [], meter: [], transactions: [], ...partial };
+}
+
+Deno.test("detail: status history is read from the StatusNotifications in the frame log", () => {
+  const { type: _, ...f } = frame(1, {
+    action: "StatusNotification",
+    text: '[2,"m1","StatusNotification",{"connectorId":1,"status":"Charging","errorCode":"NoError"}]',
+  });
+  const { type: __, ...cut } = frame(2, { action: "StatusNotification", text: '[2,"m2","StatusNotif' });
+  const state = fromSnapshot(snapshot({ frames: [f, cut] }));
+  assert.deepEqual(state.statusLog, [{
+    at,
+    connectorId: 1,
+    status: "Charging",
+    errorCode: "NoError",
+    info: undefined,
+  }]);
+});
+
+Deno.test("detail: the log is bounded, and a frame the snapshot has is not added twice", () => {
+  let state = fromSnapshot(snapshot());
+  for (let i = 0; i < DETAIL_LIMITS.frames + 20; i++) state = applyDetailEvent(state, frame(i));
+  assert.equal(state.frames.length, DETAIL_LIMITS.frames);
+  assert.equal(state.frames.at(-1)!.messageId, `m${DETAIL_LIMITS.frames + 19}`);
+  const again = applyDetailEvent(state, frame(DETAIL_LIMITS.frames + 19));
+  assert.equal(again.frames.length, DETAIL_LIMITS.frames);
+  assert.equal(again.frames, state.frames);
+});
+
+Deno.test("detail: a session starts a fresh curve, meter values extend it, the stop lands in history", () => {
+  let state = fromSnapshot(snapshot({
+    meter: [{ timestamp: "2024-05-01T09:00:00.000Z", socPercent: 90, connectorId: 1 }],
+  }));
+  const events: BusEvent[] = [
+    {
+      type: "transaction.started",
+      chargerId: "A",
+      at,
+      transactionId: 5,
+      connectorId: 1,
+      idTag: "T",
+      meterStartWh: 100,
+      startedAt: at,
+    },
+    {
+      type: "meter.values",
+      chargerId: "A",
+      at,
+      connectorId: 1,
+      transactionId: 5,
+      samples: [{ timestamp: "2024-05-01T10:00:01.000Z", socPercent: 20, energyWh: 150, powerW: 11000 }],
+    },
+    {
+      type: "meter.values",
+      chargerId: "A",
+      at,
+      connectorId: 1,
+      transactionId: 5,
+      samples: [{ timestamp: "2024-05-01T10:00:02.000Z", socPercent: 20.1, energyWh: 160, powerW: 11000 }],
+    },
+  ];
+  for (const e of events) state = applyDetailEvent(state, e);
+  assert.deepEqual(state.meter.map((p) => p.socPercent), [20, 20.1]);
+  assert.equal(state.charger!.activeTransactions[0].energyWh, 60);
+  assert.equal(state.transactions[0].energyWh, 60);
+  // The same sample again (replayed after a snapshot) is not doubled.
+  state = applyDetailEvent(state, events[2]);
+  assert.equal(state.meter.length, 2);
+  state = applyDetailEvent(state, {
+    type: "transaction.stopped",
+    chargerId: "A",
+    at,
+    transactionId: 5,
+    connectorId: 1,
+    meterStopWh: 300,
+    energyWh: 200,
+    reason: "Remote",
+    stoppedAt: at,
+  });
+  assert.deepEqual(state.charger!.activeTransactions, []);
+  assert.equal(state.transactions[0].stoppedAt, at);
+  assert.equal(state.transactions[0].energyWh, 200);
+  assert.equal(state.transactions[0].stopReason, "Remote");
+});
+
+Deno.test("detail: another charger's events are ignored", () => {
+  const state = fromSnapshot(snapshot());
+  assert.equal(applyDetailEvent(state, { ...frame(1), chargerId: "B" }), state);
+});

@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import type { BusEvent } from "../../shared/events.ts";
+import { FleetState } from "./fleet_state.ts";
+
+const at = "2024-05-01T10:00:00.000Z";
+
+function session(id: string): BusEvent[] {
+  return [
+    { type: "charger.connected", chargerId: id, at, protocol: "ocpp1.6" },
+    { type: "charger.boot", chargerId: id, at, vendor: "Acme", model: "Volt 22" },
+    {
+      type: "connector.status",
+      chargerId: id,
+      at,
+      connectorId: 1,
+      status: "Available",
+      errorCode: "NoError",
+    },
+  ];
+}
+
+Deno.test("fleet state: a new charger joins from its events, in natural id order", () => {
+  const fleet = new FleetState();
+  fleet.load([]);
+  for (const id of ["CP-10", "CP-2"]) for (const e of session(id)) fleet.apply(e);
+  assert.deepEqual(fleet.rows().map((r) => r.id), ["CP-2", "CP-10"]);
+  const row = fleet.row("CP-2")!;
+  assert.equal(row.status, "Available");
+  assert.equal(row.vendor, "Acme");
+  assert.deepEqual(fleet.counts(), { total: 2, online: 2, Available: 2 });
+});
+
+Deno.test("fleet state: a session's events drive status, energy, power and SoC", () => {
+  const fleet = new FleetState();
+  fleet.load([]);
+  for (const e of session("A")) fleet.apply(e);
+  const events: BusEvent[] = [
+    {
+      type: "transaction.started",
+      chargerId: "A",
+      at,
+      transactionId: 9,
+      connectorId: 1,
+      idTag: "TAG",
+      meterStartWh: 1000,
+      startedAt: at,
+    },
+    {
+      type: "connector.status",
+      chargerId: "A",
+      at,
+      connectorId: 1,
+      status: "Charging",
+      errorCode: "NoError",
+    },
+    {
+      type: "meter.values",
+      chargerId: "A",
+      at,
+      connectorId: 1,
+      transactionId: 9,
+      samples: [{ timestamp: at, energyWh: 1600, powerW: 11000, socPercent: 31 }],
+    },
+  ];
+  for (const e of events) assert.equal(fleet.apply(e), true);
+  const row = fleet.row("A")!;
+  assert.equal(row.status, "Charging");
+  assert.equal(row.powerW, 11000);
+  assert.equal(row.socPercent, 31);
+  assert.equal(row.transactions[0].energyWh, 600);
+  fleet.apply({
+    type: "transaction.stopped",
+    chargerId: "A",
+    at,
+    transactionId: 9,
+    connectorId: 1,
+    meterStopWh: 2000,
+    energyWh: 1000,
+    reason: "Remote",
+    stoppedAt: at,
+  });
+  fleet.apply({
+    type: "connector.status",
+    chargerId: "A",
+    at,
+    connectorId: 1,
+    status: "Available",
+    errorCode: "NoError",
+  });
+  assert.deepEqual(fleet.row("A")!.transactions, []);
+  assert.equal(fleet.row("A")!.powerW, 0);
+  fleet.apply({ type: "charger.disconnected", chargerId: "A", at, reason: "closed" });
+  assert.equal(fleet.row("A")!.status, "Offline");
+  assert.deepEqual(fleet.counts(), { total: 1, online: 0, Offline: 1 });
+});
+
+Deno.test("fleet state: frames and commands do not touch the fleet view", () => {
+  const fleet = new FleetState();
+  fleet.load([{ id: "A", online: true, connectors: [], activeTransactions: [] }]);
+  const frame: BusEvent = {
+    type: "ocpp.frame",
+    chargerId: "A",
+    at,
+    direction: "in",
+    messageType: 2,
+    messageId: "1",
+    action: "Heartbeat",
+    text: '[2,"1","Heartbeat",{}]',
+  };
+  assert.equal(fleet.apply(frame), false);
+  assert.equal(fleet.summary("A")!.lastSeenAt, at); // but it is seen
+  // A frame of an unknown charger does not add it.
+  assert.equal(fleet.apply({ ...frame, chargerId: "B" }), false);
+  assert.equal(fleet.size, 1);
+});
+
+Deno.test("fleet state: replaying an event the loaded list already reflects changes nothing visible", () => {
+  const fleet = new FleetState();
+  for (const e of session("A")) fleet.apply(e);
+  const before = fleet.row("A");
+  fleet.load([fleet.summary("A")!]);
+  for (const e of session("A")) fleet.apply(e);
+  assert.deepEqual(fleet.row("A"), before);
+});

@@ -1,0 +1,78 @@
+/**
+ * The Socket.IO API between the portal's bridge and its clients (browser
+ * islands, tests, third-party dashboards). docs/api.md describes it for people;
+ * these types are the single source for code on both ends.
+ */
+import type {
+  BusEvent,
+  CommandResult,
+  MeterSample,
+  OcppFrameEvent,
+  TransactionStarted,
+  TransactionStopped,
+} from "../../shared/events.ts";
+import type { OperatorCommand16 } from "../../shared/ocpp/actions16.ts";
+import type { ChargerSummary, TransactionRecord } from "../../shared/queries.ts";
+import type { FleetRow, StatusCounts } from "./fleet.ts";
+
+/** What a client wants to watch. Sent as the handshake's `auth` and/or with `subscribe`. */
+export interface View {
+  /** The whole fleet, as compact rows with coalesced updates. */
+  fleet?: boolean;
+  /** One charger in detail: every event of it, including each OCPP frame. */
+  chargerId?: string | null;
+}
+
+export interface FleetSnapshot {
+  at: string;
+  rows: FleetRow[];
+  counts: StatusCounts;
+}
+
+export interface FleetUpdate {
+  at: string;
+  /** Rows that changed since the last update, each at most once. */
+  rows: FleetRow[];
+  counts: StatusCounts;
+}
+
+export type MeterPoint = MeterSample & { connectorId: number; transactionId?: number };
+export type FrameRecord = Omit<OcppFrameEvent, "type">;
+
+export interface ChargerSnapshot {
+  at: string;
+  chargerId: string;
+  /** Null when the CSMS has never seen this charger; its events still arrive once it connects. */
+  charger: ChargerSummary | null;
+  /** The newest OCPP frames, oldest first. */
+  frames: FrameRecord[];
+  /** Meter samples of the active transaction, or of the latest readings when idle; oldest first. */
+  meter: MeterPoint[];
+  /** The charger's latest transactions, newest first. */
+  transactions: TransactionRecord[];
+}
+
+export interface CommandRequestMessage {
+  chargerId: string;
+  action: OperatorCommand16;
+  payload: Record<string, unknown>;
+  /** How long to wait for the charger's answer, 1 s to 120 s (default: the CSMS's call timeout). */
+  timeoutMs?: number;
+}
+
+export type SubscribeAck = { ok: true } | { ok: false; message: string };
+
+export interface ServerToClientEvents {
+  "fleet:snapshot": (snapshot: FleetSnapshot) => void;
+  "fleet:update": (update: FleetUpdate) => void;
+  "charger:snapshot": (snapshot: ChargerSnapshot) => void;
+  /** Every Bus event of the charger in view, as the CSMS published it. */
+  "charger:event": (event: BusEvent) => void;
+  /** To every client: transactions start and stop (the history page refreshes on these). */
+  "transaction": (event: TransactionStarted | TransactionStopped) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (view: View, ack?: (result: SubscribeAck) => void) => void;
+  command: (request: CommandRequestMessage, ack: (result: CommandResult) => void) => void;
+}

@@ -1,0 +1,443 @@
+/**
+ * REST API under /api/v1, described by the OpenAPI document at
+ * /api/v1/openapi.json. Reads come from the CSMS's queries; commands take the
+ * same Bus path as the Socket.IO bridge's (web/commands.ts).
+ */
+import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Bus, CommandResult } from "../../shared/events.ts";
+import type { ChargerSummary, CsmsQueries, TransactionRecord } from "../../shared/queries.ts";
+import { runCommand } from "../commands.ts";
+import { TRANSACTION_CSV_HEADER, transactionCsvRow } from "../lib/csv.ts";
+import {
+  compareIds,
+  FLEET_STATUSES,
+  type FleetStatus,
+  headlineStatus,
+  matches,
+  toFleetRow,
+} from "../lib/fleet.ts";
+import type { FleetState } from "../lib/fleet_state.ts";
+import {
+  BoolQuery,
+  ChargerSchema,
+  CommandActionSchema,
+  CommandResultSchema,
+  ErrorSchema,
+  FrameSchema,
+  IdTagBodySchema,
+  IdTagCreateSchema,
+  IdTagSchema,
+  IdTagValue,
+  MeterSampleSchema,
+  Paging,
+  TransactionSchema,
+} from "./api_schemas.ts";
+
+export interface ApiDeps {
+  bus: Bus;
+  queries: CsmsQueries;
+  fleet: FleetState;
+}
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+const notFound = json(ErrorSchema, "Not found");
+const badRequest = json(ErrorSchema, "The request is invalid");
+
+const ChargerId = z.string().min(1).max(48).openapi({ param: { name: "id", in: "path" }, example: "CP-001" });
+const TagParam = IdTagValue.openapi({ param: { name: "idTag", in: "path" }, example: "RFID-0001" });
+
+function withStatus(summary: ChargerSummary) {
+  return { ...summary, status: headlineStatus(summary) };
+}
+
+function errorBody(error: string, message: string) {
+  return { ok: false as const, error, message };
+}
+
+/** How a command's failure reads as HTTP; the body is always the CommandResult. */
+export function commandHttpStatus(result: CommandResult): 200 | 400 | 409 | 502 | 503 | 504 {
+  if (result.ok) return 200;
+  switch (result.error) {
+    case "invalid":
+      return 400;
+    case "offline":
+      return 409;
+    case "callerror":
+      return 502;
+    case "timeout":
+      return 504;
+    case "unavailable":
+      return 503;
+  }
+}
+
+export function apiRoutes(deps: ApiDeps): OpenAPIHono {
+  const { bus, queries } = deps;
+  const api = new OpenAPIHono({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const message = result.error.issues
+          .map((i) => `${i.path.length ? i.path.join(".") + ": " : ""}${i.message}`)
+          .join("; ");
+        return c.json(errorBody("invalid", message), 400);
+      }
+    },
+  }).basePath("/api/v1");
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/chargers",
+      tags: ["Chargers"],
+      summary: "List chargers, filtered and paged",
+      request: {
+        query: z.object({
+          search: z.string().optional().openapi({
+            description: "Part of the id, vendor, model or an active idTag",
+          }),
+          status: z.enum(FLEET_STATUSES as [string, ...string[]]).optional(),
+          online: BoolQuery.optional(),
+          ...Paging,
+        }),
+      },
+      responses: {
+        200: json(
+          z.object({ total: z.number().int(), items: z.array(ChargerSchema) }),
+          "Chargers in id order",
+        ),
+        400: badRequest,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      const all = (await queries.listChargers()).sort((a, b) => compareIds(a.id, b.id));
+      const filtered = all.filter((s) =>
+        (q.online === undefined || s.online === q.online) &&
+        matches(toFleetRow(s), q.search?.trim() ?? "", q.status as FleetStatus | undefined)
+      );
+      return c.json(
+        { total: filtered.length, items: filtered.slice(q.offset, q.offset + q.limit).map(withStatus) },
+        200,
+      );
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/chargers/{id}",
+      tags: ["Chargers"],
+      summary: "One charger",
+      request: { params: z.object({ id: ChargerId }) },
+      responses: { 200: json(ChargerSchema, "The charger"), 404: notFound },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const summary = await queries.getCharger(id);
+      if (!summary) return c.json(errorBody("not_found", `no charger ${id}`), 404);
+      return c.json(withStatus(summary), 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/chargers/{id}/meter-values",
+      tags: ["Chargers"],
+      summary: "A charger's meter samples, oldest first",
+      request: {
+        params: z.object({ id: ChargerId }),
+        query: z.object({
+          transactionId: z.coerce.number().int().optional(),
+          since: z.iso.datetime({ offset: true }).optional(),
+          limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+        }),
+      },
+      responses: { 200: json(z.object({ items: z.array(MeterSampleSchema) }), "Samples"), 400: badRequest },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const q = c.req.valid("query");
+      const items = await queries.meterHistory(id, {
+        transactionId: q.transactionId,
+        since: q.since,
+        limit: q.limit,
+      });
+      return c.json({ items }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/chargers/{id}/frames",
+      tags: ["Chargers"],
+      summary: "A charger's newest OCPP frames (the live log), oldest first",
+      request: {
+        params: z.object({ id: ChargerId }),
+        query: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(200) }),
+      },
+      responses: { 200: json(z.object({ items: z.array(FrameSchema) }), "Frames"), 400: badRequest },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { limit } = c.req.valid("query");
+      return c.json({ items: await queries.recentFrames(id, limit) }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/chargers/{id}/commands/{action}",
+      tags: ["Commands"],
+      summary: "Send an OCPP command to a charger and wait for its answer",
+      description:
+        'The body is the OCPP 1.6 request payload of the action (e.g. {"connectorId":1,"idTag":"TAG"} ' +
+        "for RemoteStartTransaction). The answer is the charger's response, or why there is none: " +
+        "400 invalid, 409 offline, 502 the charger answered with a CALLERROR, 503 no CSMS, 504 timeout.",
+      request: {
+        params: z.object({
+          id: ChargerId,
+          action: CommandActionSchema.openapi({ param: { name: "action", in: "path" } }),
+        }),
+        query: z.object({
+          timeoutMs: z.coerce.number().int().min(1000).max(120_000).optional().openapi({
+            description: "How long to wait for the charger",
+          }),
+        }),
+        body: {
+          content: {
+            "application/json": { schema: z.record(z.string(), z.unknown()).openapi("OcppPayload") },
+          },
+          required: false,
+        },
+      },
+      responses: {
+        200: json(CommandResultSchema, "The charger answered (its answer may still be Rejected)"),
+        400: json(CommandResultSchema, "The request is invalid"),
+        409: json(CommandResultSchema, "The charger is offline"),
+        502: json(CommandResultSchema, "The charger answered with a CALLERROR"),
+        503: json(CommandResultSchema, "No CSMS serves commands"),
+        504: json(CommandResultSchema, "The charger did not answer in time"),
+      },
+    }),
+    async (c) => {
+      const { id, action } = c.req.valid("param");
+      const { timeoutMs } = c.req.valid("query");
+      const payload = c.req.valid("json") ?? {};
+      const result = await runCommand(bus, id, action, payload, timeoutMs);
+      return c.json(result as never, commandHttpStatus(result));
+    },
+  );
+
+  const TransactionQuery = z.object({
+    chargerId: z.string().min(1).max(48).optional(),
+    active: BoolQuery.optional(),
+  });
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/transactions",
+      tags: ["Transactions"],
+      summary: "Transactions, newest first",
+      request: { query: TransactionQuery.extend(Paging) },
+      responses: {
+        200: json(z.object({ total: z.number().int(), items: z.array(TransactionSchema) }), "Transactions"),
+        400: badRequest,
+      },
+    }),
+    async (c) => {
+      const q = c.req.valid("query");
+      return c.json(await queries.listTransactions(q), 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/transactions.csv",
+      tags: ["Transactions"],
+      summary: "Export transactions as CSV (RFC 4180), newest first",
+      request: { query: TransactionQuery },
+      responses: {
+        200: { content: { "text/csv": { schema: z.string() } }, description: "One row per transaction" },
+        400: badRequest,
+      },
+    }),
+    (c) => {
+      const q = c.req.valid("query");
+      // Page through the store so an export of a long history never holds it all at once.
+      const encoder = new TextEncoder();
+      const pageSize = 1000;
+      let offset = 0;
+      let header = true;
+      const stream = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          const lines: string[] = header ? [TRANSACTION_CSV_HEADER.join(",")] : [];
+          header = false;
+          const page: { items: TransactionRecord[] } = await queries.listTransactions({
+            ...q,
+            limit: pageSize,
+            offset,
+          });
+          offset += page.items.length;
+          for (const t of page.items) lines.push(transactionCsvRow(t));
+          if (lines.length > 0) controller.enqueue(encoder.encode(lines.join("\r\n") + "\r\n"));
+          if (page.items.length < pageSize) controller.close();
+        },
+      });
+      const name = `transactions${q.chargerId ? `-${q.chargerId.replace(/[^\w.-]/g, "_")}` : ""}.csv`;
+      return c.body(stream, 200, {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="${name}"`,
+      });
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/transactions/{id}",
+      tags: ["Transactions"],
+      summary: "One transaction",
+      request: {
+        params: z.object({
+          id: z.coerce.number().int().openapi({ param: { name: "id", in: "path" }, example: 1 }),
+        }),
+      },
+      responses: { 200: json(TransactionSchema, "The transaction"), 404: notFound, 400: badRequest },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const t = await queries.getTransaction(id);
+      if (!t) return c.json(errorBody("not_found", `no transaction ${id}`), 404);
+      return c.json(t, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/id-tags",
+      tags: ["Id tags"],
+      summary: "Every registered id tag",
+      responses: { 200: json(z.object({ items: z.array(IdTagSchema) }), "Id tags") },
+    }),
+    async (c) => c.json({ items: await queries.listIdTags() }, 200),
+  );
+
+  api.openapi(
+    createRoute({
+      method: "post",
+      path: "/id-tags",
+      tags: ["Id tags"],
+      summary: "Register a new id tag",
+      request: { body: { content: { "application/json": { schema: IdTagCreateSchema } }, required: true } },
+      responses: {
+        201: json(IdTagSchema, "Created"),
+        400: badRequest,
+        409: json(ErrorSchema, "The tag exists already"),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      if (await queries.getIdTag(body.idTag)) {
+        return c.json(
+          errorBody("conflict", `id tag ${body.idTag} exists; PUT /api/v1/id-tags/{idTag} changes it`),
+          409,
+        );
+      }
+      return c.json(await queries.upsertIdTag(body), 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/id-tags/{idTag}",
+      tags: ["Id tags"],
+      summary: "One id tag",
+      request: { params: z.object({ idTag: TagParam }) },
+      responses: { 200: json(IdTagSchema, "The tag"), 404: notFound, 400: badRequest },
+    }),
+    async (c) => {
+      const { idTag } = c.req.valid("param");
+      const tag = await queries.getIdTag(idTag);
+      if (!tag) return c.json(errorBody("not_found", `no id tag ${idTag}`), 404);
+      return c.json(tag, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "put",
+      path: "/id-tags/{idTag}",
+      tags: ["Id tags"],
+      summary: "Create or replace an id tag",
+      request: {
+        params: z.object({ idTag: TagParam }),
+        body: { content: { "application/json": { schema: IdTagBodySchema } }, required: true },
+      },
+      responses: { 200: json(IdTagSchema, "Replaced"), 201: json(IdTagSchema, "Created"), 400: badRequest },
+    }),
+    async (c) => {
+      const { idTag } = c.req.valid("param");
+      const body = c.req.valid("json");
+      const existed = (await queries.getIdTag(idTag)) !== undefined;
+      const saved = await queries.upsertIdTag({ idTag, ...body });
+      return existed ? c.json(saved, 200) : c.json(saved, 201);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "delete",
+      path: "/id-tags/{idTag}",
+      tags: ["Id tags"],
+      summary: "Delete an id tag",
+      request: { params: z.object({ idTag: TagParam }) },
+      responses: { 204: { description: "Deleted" }, 404: notFound, 400: badRequest },
+    }),
+    async (c) => {
+      const { idTag } = c.req.valid("param");
+      if (!(await queries.deleteIdTag(idTag))) {
+        return c.json(errorBody("not_found", `no id tag ${idTag}`), 404);
+      }
+      return c.body(null, 204);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: "get",
+      path: "/stats",
+      tags: ["Chargers"],
+      summary: "Counts of chargers by headline status, as the fleet page shows them",
+      responses: {
+        200: json(
+          z.object({ total: z.number().int(), online: z.number().int() }).catchall(z.number().int()),
+          "Counts",
+        ),
+      },
+    }),
+    (c) => c.json(deps.fleet.counts(), 200),
+  );
+
+  api.doc("/openapi.json", {
+    openapi: "3.0.3",
+    info: {
+      title: "Chargewire API",
+      version: "1.0.0",
+      description: "Chargers, transactions, id tags and OCPP commands of a Chargewire CSMS. " +
+        "Live updates are on Socket.IO at the same address (see docs/api.md).",
+    },
+  });
+
+  api.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404));
+  return api;
+}

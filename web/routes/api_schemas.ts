@@ -1,0 +1,127 @@
+/** The REST API's schemas (zod, with OpenAPI metadata); they mirror shared/queries.ts and shared/events.ts. */
+import { z } from "@hono/zod-openapi";
+import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
+import { FLEET_STATUSES } from "../lib/fleet.ts";
+
+const CONNECTOR_STATUSES = [
+  "Available",
+  "Preparing",
+  "Charging",
+  "SuspendedEVSE",
+  "SuspendedEV",
+  "Finishing",
+  "Reserved",
+  "Unavailable",
+  "Faulted",
+] as const;
+
+export const ErrorSchema = z.object({
+  ok: z.literal(false),
+  error: z.string().openapi({ example: "not_found" }),
+  message: z.string(),
+}).openapi("Error");
+
+export const ConnectorStateSchema = z.object({
+  connectorId: z.number().int(),
+  status: z.enum(CONNECTOR_STATUSES),
+  errorCode: z.string(),
+  info: z.string().optional(),
+  updatedAt: z.string(),
+}).openapi("ConnectorState");
+
+export const MeterSampleSchema = z.object({
+  timestamp: z.string(),
+  energyWh: z.number().optional(),
+  powerW: z.number().optional(),
+  currentA: z.number().optional(),
+  voltageV: z.number().optional(),
+  socPercent: z.number().optional(),
+  connectorId: z.number().int(),
+  transactionId: z.number().int().optional(),
+}).openapi("MeterSample");
+
+export const TransactionSchema = z.object({
+  id: z.number().int(),
+  chargerId: z.string(),
+  connectorId: z.number().int(),
+  idTag: z.string(),
+  meterStartWh: z.number(),
+  meterStopWh: z.number().optional(),
+  lastMeterWh: z.number().optional(),
+  startedAt: z.string(),
+  stoppedAt: z.string().optional(),
+  stopReason: z.string().optional(),
+  energyWh: z.number().openapi({
+    description: "meterStop - meterStart once stopped; last reading - meterStart while active",
+  }),
+}).openapi("Transaction");
+
+export const ChargerSchema = z.object({
+  id: z.string(),
+  online: z.boolean(),
+  status: z.enum(FLEET_STATUSES as [string, ...string[]]).openapi({
+    description: "Headline status: Offline when not connected, else the most pressing connector status",
+  }),
+  protocol: z.string().optional(),
+  vendor: z.string().optional(),
+  model: z.string().optional(),
+  firmwareVersion: z.string().optional(),
+  serialNumber: z.string().optional(),
+  lastBootAt: z.string().optional(),
+  lastSeenAt: z.string().optional(),
+  connectors: z.array(ConnectorStateSchema),
+  activeTransactions: z.array(TransactionSchema),
+  lastSample: MeterSampleSchema.optional(),
+}).openapi("Charger");
+
+export const FrameSchema = z.object({
+  chargerId: z.string(),
+  at: z.string(),
+  direction: z.enum(["in", "out"]),
+  messageType: z.number().int().openapi({ description: "2 CALL, 3 CALLRESULT, 4 CALLERROR, 0 unreadable" }),
+  messageId: z.string(),
+  action: z.string().optional(),
+  text: z.string(),
+}).openapi("Frame");
+
+export const ID_TAG_STATUSES = ["Accepted", "Blocked", "Expired", "Invalid"] as const;
+export const IdTagValue = z.string().min(1).max(20).openapi({
+  description: "1 to 20 characters (OCPP CiString20)",
+});
+
+export const IdTagSchema = z.object({
+  idTag: z.string(),
+  status: z.enum(ID_TAG_STATUSES),
+  expiryDate: z.string().optional(),
+  parentIdTag: z.string().optional(),
+  createdAt: z.string(),
+}).openapi("IdTag");
+
+export const IdTagBodySchema = z.object({
+  status: z.enum(ID_TAG_STATUSES),
+  expiryDate: z.iso.datetime({ offset: true }).optional().openapi({ example: "2030-01-01T00:00:00Z" }),
+  parentIdTag: IdTagValue.optional(),
+}).strict().openapi("IdTagBody");
+
+export const IdTagCreateSchema = IdTagBodySchema.extend({ idTag: IdTagValue }).strict().openapi(
+  "IdTagCreate",
+);
+
+export const CommandResultSchema = z.union([
+  z.object({ ok: z.literal(true), response: z.record(z.string(), z.unknown()) }),
+  z.object({
+    ok: z.literal(false),
+    error: z.enum(["offline", "timeout", "callerror", "invalid", "unavailable"]),
+    message: z.string(),
+    code: z.string().optional(),
+  }),
+]).openapi("CommandResult");
+
+export const CommandActionSchema = z.enum(OPERATOR_COMMANDS_16);
+
+export const Paging = {
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+};
+
+export const BoolQuery = z.enum(["true", "false"]).transform((v) => v === "true");

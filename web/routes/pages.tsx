@@ -1,0 +1,143 @@
+/** The portal's pages, rendered on the server; islands take over in the browser. */
+import { Hono } from "hono";
+import { renderToString } from "preact-render-to-string";
+import type { VNode } from "preact";
+import type { CsmsQueries } from "../../shared/queries.ts";
+import { Island } from "../components/Island.tsx";
+import { type AssetUrls, Layout } from "../components/Layout.tsx";
+import { FLEET_STATUSES, type FleetStatus, queryFleet } from "../lib/fleet.ts";
+import type { FleetState } from "../lib/fleet_state.ts";
+import type { ChargerSnapshot } from "../lib/protocol.ts";
+import { MAX_CHARGER_ID_LENGTH } from "../commands.ts";
+
+export interface PageDeps {
+  fleet: FleetState;
+  queries: CsmsQueries;
+  assets: AssetUrls;
+  chargerSnapshot(id: string): Promise<ChargerSnapshot>;
+  /** Where chargers connect, shown on the empty fleet page. */
+  ocppUrl?: string;
+}
+
+export function renderPage(page: VNode): string {
+  return "<!DOCTYPE html>" + renderToString(page);
+}
+
+const FLEET_PAGE_SIZE = 50;
+const TX_PAGE_SIZE = 50;
+
+function positiveInt(raw: string | undefined, fallback: number): number {
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 1 ? n : fallback;
+}
+
+export function notFoundPage(assets: AssetUrls, message: string): string {
+  return renderPage(
+    <Layout title="Not found" section="none" assets={assets}>
+      <section class="card narrow">
+        <h1>Not found</h1>
+        <p class="muted">{message}</p>
+        <p>
+          <a href="/">Back to the fleet</a>
+        </p>
+      </section>
+    </Layout>,
+  );
+}
+
+export function pageRoutes(deps: PageDeps): Hono {
+  const app = new Hono();
+  const { assets } = deps;
+
+  app.get("/", (c) => {
+    const search = c.req.query("q") ?? "";
+    const rawStatus = c.req.query("status");
+    const status = FLEET_STATUSES.includes(rawStatus as FleetStatus) ? rawStatus as FleetStatus : null;
+    const rows = deps.fleet.rows();
+    const initialPage = queryFleet(rows, {
+      search,
+      status: status ?? undefined,
+      page: positiveInt(c.req.query("page"), 1),
+      pageSize: FLEET_PAGE_SIZE,
+    });
+    return c.html(renderPage(
+      <Layout title="Fleet" section="fleet" assets={assets}>
+        <div class="page-head">
+          <h1>Fleet</h1>
+          <p class="muted small">Every charger, live.</p>
+        </div>
+        <Island
+          name="FleetTable"
+          props={{
+            initialPage,
+            counts: deps.fleet.counts(),
+            search,
+            status,
+            pageSize: FLEET_PAGE_SIZE,
+            renderedAt: Date.now(),
+            ocppUrl: deps.ocppUrl,
+          }}
+        />
+      </Layout>,
+    ));
+  });
+
+  app.get("/chargers/:id", async (c) => {
+    const id = c.req.param("id");
+    if (id.length === 0 || id.length > MAX_CHARGER_ID_LENGTH) {
+      return c.html(notFoundPage(assets, "A charger id has 1 to 48 characters."), 404);
+    }
+    const snapshot = await deps.chargerSnapshot(id);
+    return c.html(renderPage(
+      <Layout title={id} section="fleet" assets={assets} chart>
+        <nav class="crumbs small">
+          <a href="/">Fleet</a> / <span class="mono">{id}</span>
+        </nav>
+        <Island name="ChargerDetail" props={{ snapshot, renderedAt: Date.now() }} />
+      </Layout>,
+    ));
+  });
+
+  app.get("/transactions", async (c) => {
+    const page = positiveInt(c.req.query("page"), 1);
+    const chargerId = c.req.query("charger")?.slice(0, MAX_CHARGER_ID_LENGTH) || null;
+    const { total, items } = await deps.queries.listTransactions({
+      chargerId: chargerId ?? undefined,
+      limit: TX_PAGE_SIZE,
+      offset: (page - 1) * TX_PAGE_SIZE,
+    });
+    const csv = `/api/v1/transactions.csv${chargerId ? `?chargerId=${encodeURIComponent(chargerId)}` : ""}`;
+    return c.html(renderPage(
+      <Layout title="Transactions" section="transactions" assets={assets}>
+        <div class="page-head">
+          <h1>Transactions{chargerId && <span class="muted">· {chargerId}</span>}</h1>
+          <div class="actions">
+            {chargerId && <a class="btn" href="/transactions">All chargers</a>}
+            <a class="btn" href={csv} download data-testid="csv-export">Export CSV</a>
+          </div>
+        </div>
+        <Island
+          name="TransactionsTable"
+          props={{ items, total, page, pageSize: TX_PAGE_SIZE, chargerId, renderedAt: Date.now() }}
+        />
+      </Layout>,
+    ));
+  });
+
+  app.get("/id-tags", async (c) => {
+    const tags = await deps.queries.listIdTags();
+    return c.html(renderPage(
+      <Layout title="Id tags" section="tags" assets={assets}>
+        <div class="page-head">
+          <h1>Id tags</h1>
+          <p class="muted small">
+            Who may charge. Blocked and expired tags are refused at Authorize and StartTransaction.
+          </p>
+        </div>
+        <Island name="IdTags" props={{ tags }} />
+      </Layout>,
+    ));
+  });
+
+  return app;
+}
