@@ -54,6 +54,11 @@ export interface RpcSessionOptions {
   onBadFrame?(error: FrameError, text: string): void;
   /** Where diagnostic lines go (late answers, invalid handler responses). Default: console.warn. */
   log?(line: string): void;
+  /**
+   * Handlers shared with other sessions (see HandlerTable). A later `handle()` on this session adds to a
+   * private copy, never to the shared table.
+   */
+  handlers?: HandlerTable<ActionMap>;
 }
 
 export interface CallOptions {
@@ -64,9 +69,32 @@ export interface CallOptions {
 export interface HandlerContext {
   messageId: string;
   action: string;
+  /** The session the CALL arrived on, so that one shared handler can serve many sessions. */
+  session: RpcSession<ActionMap, ActionMap>;
 }
 
 type Handler = (payload: never, ctx: HandlerContext) => unknown;
+
+/**
+ * One set of handlers for many sessions: a server holding thousands of
+ * connections registers its handlers once, not once per connection (a Map and
+ * a closure per action per connection add up). Handlers tell sessions apart by
+ * `ctx.session`.
+ */
+export class HandlerTable<In extends ActionMap> {
+  readonly map: Map<string, Handler> = new Map();
+
+  handle<A extends keyof In & string>(
+    action: A,
+    handler: (
+      payload: RequestOf<In, A>,
+      ctx: HandlerContext,
+    ) => ResponseOf<In, A> | Promise<ResponseOf<In, A>>,
+  ): this {
+    this.map.set(action, handler as Handler);
+    return this;
+  }
+}
 
 interface PendingCall {
   id: string;
@@ -87,7 +115,9 @@ interface PendingCall {
 export class RpcSession<In extends ActionMap, Out extends ActionMap> {
   readonly version: OcppVersion;
   #opts: RpcSessionOptions;
-  #handlers = new Map<string, Handler>();
+  #handlers: Map<string, Handler>;
+  /** #handlers is a shared table: copy it before adding to it. */
+  #sharedHandlers: boolean;
   #outstanding?: PendingCall;
   #queue: PendingCall[] = [];
   #closed = false;
@@ -96,6 +126,8 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
   constructor(options: RpcSessionOptions) {
     this.version = options.version;
     this.#opts = options;
+    this.#sharedHandlers = options.handlers !== undefined;
+    this.#handlers = options.handlers?.map ?? new Map();
   }
 
   get closed(): boolean {
@@ -115,6 +147,10 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
       ctx: HandlerContext,
     ) => ResponseOf<In, A> | Promise<ResponseOf<In, A>>,
   ): this {
+    if (this.#sharedHandlers) {
+      this.#handlers = new Map(this.#handlers);
+      this.#sharedHandlers = false;
+    }
     this.#handlers.set(action, handler as Handler);
     return this;
   }
@@ -292,7 +328,11 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
     }
     let result: unknown;
     try {
-      result = await handler(payload as never, { messageId: id, action });
+      result = await handler(payload as never, {
+        messageId: id,
+        action,
+        session: this as unknown as RpcSession<ActionMap, ActionMap>,
+      });
     } catch (err) {
       if (err instanceof OcppError) {
         // Normalized so that a code thrown in any spelling goes out spelt right for this version.

@@ -1,0 +1,119 @@
+/**
+ * CSMS configuration from environment variables. Every value is checked here,
+ * once, so that a typo fails at start-up with one clear line instead of
+ * misbehaving later. Durations keep the unit of their variable (seconds).
+ */
+
+export type AuthPolicy = "open" | "registered";
+
+export interface CsmsConfig {
+  /** Interface to bind (HOST). */
+  host: string;
+  /** TCP port (CSMS_PORT); 0 picks a free one. */
+  port: number;
+  /** Where the SQLite database lives (DATA_DIR). */
+  dataDir: string;
+  /** Heartbeat interval handed to chargers in BootNotification, seconds (HEARTBEAT_INTERVAL). */
+  heartbeatInterval: number;
+  /** open: unknown idTags are Accepted and recorded; registered: unknown idTags are Invalid (AUTH_POLICY). */
+  authPolicy: AuthPolicy;
+  /** Silence after which the CSMS pings a charger, and then waits as long again for any frame or pong, seconds; 0 disables (PING_INTERVAL). */
+  pingInterval: number;
+  /** Largest accepted frame in UTF-8 bytes; a larger one closes the socket with 1009 (MAX_FRAME_BYTES). */
+  maxFrameBytes: number;
+  /** Bad frames a charger may send in a sliding minute before it is disconnected; 0 never disconnects (BAD_FRAMES_PER_MINUTE). */
+  badFramesPerMinute: number;
+  /** Meter values older than this are deleted; 0 keeps them forever (METER_RETENTION_DAYS). */
+  meterRetentionDays: number;
+  /** Event log entries older than this are deleted; 0 keeps them forever (EVENT_RETENTION_DAYS). */
+  eventRetentionDays: number;
+  /** How long a command waits for the charger's answer, seconds (CALL_TIMEOUT). */
+  callTimeout: number;
+}
+
+export const DEFAULT_CSMS_CONFIG: Readonly<CsmsConfig> = {
+  host: "127.0.0.1",
+  port: 9000,
+  dataDir: "./data",
+  heartbeatInterval: 60,
+  authPolicy: "open",
+  pingInterval: 30,
+  maxFrameBytes: 65536,
+  badFramesPerMinute: 30,
+  meterRetentionDays: 90,
+  eventRetentionDays: 90,
+  callTimeout: 30,
+};
+
+/** A configuration value that cannot be used; the message names the variable, the value and what is expected. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function raw(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v === undefined || v === "" ? undefined : v;
+}
+
+function bad(name: string, value: string, expected: string): ConfigError {
+  return new ConfigError(`invalid ${name}=${JSON.stringify(value)}: expected ${expected}`);
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const v = raw(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw bad(name, v, `an integer from ${min} to ${max}`);
+  }
+  return Number(v);
+}
+
+/** A decimal number of seconds or days: fractions are allowed so that tests can run on short clocks. */
+function decimal(env: Env, name: string, fallback: number, min: number, max: number, unit: string): number {
+  const v = raw(env, name);
+  if (v === undefined) return fallback;
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) < min || Number(v) > max) {
+    throw bad(name, v, `a number of ${unit} from ${min} to ${max}`);
+  }
+  return Number(v);
+}
+
+function oneOf<T extends string>(env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const v = raw(env, name);
+  if (v === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(v)) throw bad(name, v, `one of ${allowed.join(", ")}`);
+  return v as T;
+}
+
+function host(env: Env): string {
+  const v = raw(env, "HOST");
+  if (v === undefined) return DEFAULT_CSMS_CONFIG.host;
+  // A host name or an IP literal (IPv6 with or without brackets); anything with spaces, a scheme or a path is a mistake.
+  if (!/^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:.]+|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?)$/.test(v)) {
+    throw bad("HOST", v, "a host name or IP address such as 127.0.0.1 or 0.0.0.0");
+  }
+  return v.startsWith("[") ? v.slice(1, -1) : v;
+}
+
+/** Reads the CSMS settings from an environment; throws ConfigError on the first invalid value. */
+export function loadCsmsConfig(env: Env): CsmsConfig {
+  const d = DEFAULT_CSMS_CONFIG;
+  return {
+    host: host(env),
+    port: integer(env, "CSMS_PORT", d.port, 0, 65535),
+    dataDir: raw(env, "DATA_DIR") ?? d.dataDir,
+    heartbeatInterval: integer(env, "HEARTBEAT_INTERVAL", d.heartbeatInterval, 1, 86400),
+    authPolicy: oneOf(env, "AUTH_POLICY", d.authPolicy, ["open", "registered"]),
+    pingInterval: decimal(env, "PING_INTERVAL", d.pingInterval, 0, 3600, "seconds"),
+    maxFrameBytes: integer(env, "MAX_FRAME_BYTES", d.maxFrameBytes, 1024, 16 * 1024 * 1024),
+    badFramesPerMinute: integer(env, "BAD_FRAMES_PER_MINUTE", d.badFramesPerMinute, 0, 1_000_000),
+    meterRetentionDays: decimal(env, "METER_RETENTION_DAYS", d.meterRetentionDays, 0, 36500, "days"),
+    eventRetentionDays: decimal(env, "EVENT_RETENTION_DAYS", d.eventRetentionDays, 0, 36500, "days"),
+    callTimeout: decimal(env, "CALL_TIMEOUT", d.callTimeout, 0.01, 3600, "seconds"),
+  };
+}

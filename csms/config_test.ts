@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { ConfigError, DEFAULT_CSMS_CONFIG, loadCsmsConfig } from "./config.ts";
+
+Deno.test("config: defaults when nothing is set", () => {
+  assert.deepEqual(loadCsmsConfig({}), DEFAULT_CSMS_CONFIG);
+  assert.equal(DEFAULT_CSMS_CONFIG.host, "127.0.0.1");
+  assert.equal(DEFAULT_CSMS_CONFIG.port, 9000);
+  assert.equal(DEFAULT_CSMS_CONFIG.maxFrameBytes, 65536);
+  assert.equal(DEFAULT_CSMS_CONFIG.authPolicy, "open");
+});
+
+Deno.test("config: reads every variable", () => {
+  const c = loadCsmsConfig({
+    HOST: "0.0.0.0",
+    CSMS_PORT: "0",
+    DATA_DIR: "/tmp/x",
+    HEARTBEAT_INTERVAL: "300",
+    AUTH_POLICY: "registered",
+    PING_INTERVAL: "0.5",
+    MAX_FRAME_BYTES: "131072",
+    BAD_FRAMES_PER_MINUTE: "0",
+    METER_RETENTION_DAYS: "7",
+    EVENT_RETENTION_DAYS: "0",
+    CALL_TIMEOUT: "12.5",
+  });
+  assert.deepEqual(c, {
+    host: "0.0.0.0",
+    port: 0,
+    dataDir: "/tmp/x",
+    heartbeatInterval: 300,
+    authPolicy: "registered",
+    pingInterval: 0.5,
+    maxFrameBytes: 131072,
+    badFramesPerMinute: 0,
+    meterRetentionDays: 7,
+    eventRetentionDays: 0,
+    callTimeout: 12.5,
+  });
+  assert.equal(loadCsmsConfig({ HOST: "[::1]" }).host, "::1");
+  assert.equal(loadCsmsConfig({ HOST: "csms.example.org" }).host, "csms.example.org");
+  assert.equal(loadCsmsConfig({ CSMS_PORT: "  " }).port, 9000, "blank means unset");
+});
+
+Deno.test("config: invalid values throw ConfigError naming the variable and what is expected", () => {
+  const bad: Array<[Record<string, string>, RegExp]> = [
+    [{ CSMS_PORT: "-1" }, /CSMS_PORT="-1": expected an integer from 0 to 65535/],
+    [{ CSMS_PORT: "65536" }, /CSMS_PORT/],
+    [{ CSMS_PORT: "80.5" }, /CSMS_PORT/],
+    [{ HEARTBEAT_INTERVAL: "0" }, /HEARTBEAT_INTERVAL="0"/],
+    [{ HEARTBEAT_INTERVAL: "1e3" }, /HEARTBEAT_INTERVAL/],
+    [{ AUTH_POLICY: "Open" }, /AUTH_POLICY="Open": expected one of open, registered/],
+    [{ PING_INTERVAL: "-5" }, /PING_INTERVAL/],
+    [{ PING_INTERVAL: "soon" }, /PING_INTERVAL="soon": expected a number of seconds/],
+    [{ MAX_FRAME_BYTES: "10" }, /MAX_FRAME_BYTES="10": expected an integer from 1024/],
+    [{ BAD_FRAMES_PER_MINUTE: "many" }, /BAD_FRAMES_PER_MINUTE/],
+    [{ METER_RETENTION_DAYS: "forever" }, /METER_RETENTION_DAYS="forever": expected a number of days/],
+    [{ CALL_TIMEOUT: "0" }, /CALL_TIMEOUT="0"/],
+    [{ HOST: "a b" }, /HOST="a b"/],
+    [{ HOST: "localhost:9000" }, /HOST/],
+  ];
+  for (const [env, message] of bad) {
+    assert.throws(() => loadCsmsConfig(env), (err: unknown) => {
+      assert.ok(err instanceof ConfigError);
+      assert.match(err.message, message);
+      assert.ok(!err.message.includes("\n"));
+      return true;
+    });
+  }
+});

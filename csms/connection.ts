@@ -1,0 +1,226 @@
+/**
+ * One charger's live connection: its WebSocket, its RPC session and the limits
+ * that protect the CSMS from it (frame size, bad-frame rate). Frames go to the
+ * bus and the frame ring as they cross the wire.
+ */
+import type { OcppFrameEvent } from "../shared/events.ts";
+import { spellErrorCode } from "../shared/ocpp/errors.ts";
+import { CALLERROR, serializeFrame, UNKNOWN_MESSAGE_ID } from "../shared/ocpp/frames.ts";
+import type { ChargePointActions16 } from "../shared/ocpp/actions16.ts";
+import type { FrameRecord, HandlerTable } from "../shared/ocpp/rpc.ts";
+import type { OcppVersion } from "../shared/ocpp/version.ts";
+import type { CsmsConfig } from "./config.ts";
+import type { EventSink } from "./event_sink.ts";
+import { cutText, type FrameLog } from "./frame_log.ts";
+import { CsmsSession16 } from "./handlers16.ts";
+import { isoAt } from "./clock.ts";
+import { SlidingWindowLimit } from "./rate_limit.ts";
+import type { CsmsStore } from "./store/store.ts";
+
+/** WebSocket close codes the CSMS uses (RFC 6455). */
+export const CLOSE = {
+  normal: 1000,
+  goingAway: 1001,
+  protocolError: 1002,
+  unsupportedData: 1003,
+  policyViolation: 1008,
+  tooBig: 1009,
+} as const;
+
+/** Why a connection ended, as published in charger.disconnected. */
+export type DisconnectReason = "closed" | "replaced" | "timeout" | "kicked" | "shutdown";
+
+export interface ConnectionServices {
+  config: CsmsConfig;
+  /** The CP->CS handlers, shared by every connection. */
+  handlers: HandlerTable<ChargePointActions16>;
+  store: CsmsStore;
+  sink: EventSink;
+  frames: FrameLog;
+  /** Told once when the connection has ended, whatever ended it. */
+  onEnded(conn: ChargerConnection, reason: DisconnectReason, code: number | undefined): void;
+}
+
+const BAD_FRAME_WINDOW_MS = 60_000;
+const LOG_LINES_PER_MINUTE = 10;
+/** Deno reports a missed pong with this close reason (idleTimeout). */
+const PING_TIMEOUT_REASON = "No response from ping frame.";
+
+function ignore(): void {}
+
+export class ChargerConnection {
+  readonly id: string;
+  readonly protocol: OcppVersion;
+  readonly socket: WebSocket;
+  readonly session: CsmsSession16;
+  readonly remoteAddress?: string;
+  /** When the last frame (of any kind) arrived, ms. */
+  lastFrameMs = Date.now();
+  #svc: ConnectionServices;
+  /** Made on the first bad frame: most chargers never send one. */
+  #badFrames?: SlidingWindowLimit;
+  #logLimit?: SlidingWindowLimit;
+  /** Set when the CSMS itself closes the socket, so the close event reports why. */
+  #endReason?: DisconnectReason;
+  #ended = false;
+  #closed?: PromiseWithResolvers<void>;
+
+  constructor(
+    id: string,
+    protocol: OcppVersion,
+    socket: WebSocket,
+    svc: ConnectionServices,
+    remoteAddress?: string,
+  ) {
+    this.id = id;
+    this.protocol = protocol;
+    this.socket = socket;
+    this.remoteAddress = remoteAddress;
+    this.#svc = svc;
+    this.session = new CsmsSession16({
+      version: protocol,
+      send: (text) => {
+        if (socket.readyState !== WebSocket.OPEN) throw new Error("connection is not open");
+        socket.send(text);
+      },
+      callTimeoutMs: svc.config.callTimeout * 1000,
+      maxFrameBytes: svc.config.maxFrameBytes,
+      onFrame: (r) => this.#onFrame(r),
+      onBadFrame: (e) => {
+        if (e.tooLarge) this.close(CLOSE.tooBig, `frame exceeds ${svc.config.maxFrameBytes} bytes`, "kicked");
+        // Answerable bad frames were counted when their CALLERROR went out.
+        else if (!e.answerable) this.#badFrame();
+      },
+      log: (line) => this.#log(line),
+      handlers: svc.handlers,
+    }, id);
+    socket.onmessage = (e) => this.#onMessage(e);
+    socket.onclose = (e) => this.#onClose(e.code, e.reason);
+    // Errors are always followed by a close event, where the connection ends.
+    socket.onerror = ignore;
+  }
+
+  get open(): boolean {
+    return !this.#ended && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  #onMessage(e: MessageEvent): void {
+    const nowMs = Date.now();
+    this.lastFrameMs = nowMs;
+    this.#svc.store.chargerSeen(this.id, nowMs);
+    if (typeof e.data === "string") {
+      this.session.receive(e.data);
+      return;
+    }
+    // OCPP-J is text only. A binary frame is answered like any unreadable frame.
+    const size = e.data instanceof ArrayBuffer ? e.data.byteLength : (e.data as Blob).size;
+    if (size > this.#svc.config.maxFrameBytes) {
+      this.close(CLOSE.tooBig, `frame exceeds ${this.#svc.config.maxFrameBytes} bytes`, "kicked");
+      return;
+    }
+    this.#record("in", `<binary frame, ${size} bytes>`, 0, UNKNOWN_MESSAGE_ID);
+    this.#sendRaw(
+      serializeFrame({
+        type: CALLERROR,
+        id: UNKNOWN_MESSAGE_ID,
+        code: spellErrorCode("RpcFrameworkError", this.protocol),
+        description: "binary frames are not OCPP-J: send JSON text frames",
+        details: {},
+      }),
+    );
+    this.#badFrame();
+  }
+
+  #sendRaw(text: string): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.#record("out", text, CALLERROR, UNKNOWN_MESSAGE_ID);
+    this.socket.send(text);
+  }
+
+  #onFrame(r: FrameRecord): void {
+    this.#record(r.direction, r.text, r.messageType, r.messageId, r.action);
+    // Every CALLERROR we send answers a frame the charger got wrong, except our own InternalError.
+    if (r.direction === "out" && r.messageType === CALLERROR && !r.text.includes(`"InternalError"`)) {
+      this.#badFrame();
+    }
+  }
+
+  #record(
+    direction: "in" | "out",
+    text: string,
+    messageType: OcppFrameEvent["messageType"],
+    messageId: string,
+    action?: string,
+  ): void {
+    const atMs = Date.now();
+    const event: OcppFrameEvent = {
+      type: "ocpp.frame",
+      chargerId: this.id,
+      at: isoAt(atMs),
+      direction,
+      messageType,
+      messageId,
+      text: cutText(text),
+    };
+    if (action !== undefined) event.action = action;
+    this.#svc.frames.push(event, atMs);
+    this.#svc.sink.emit(event);
+  }
+
+  #badFrame(): void {
+    this.#badFrames ??= new SlidingWindowLimit(this.#svc.config.badFramesPerMinute, BAD_FRAME_WINDOW_MS);
+    if (this.#badFrames.hit(Date.now())) {
+      // After the current frame's CALLERROR has gone out, so the charger learns what was wrong.
+      queueMicrotask(() =>
+        this.close(
+          CLOSE.policyViolation,
+          `more than ${this.#svc.config.badFramesPerMinute} bad frames a minute`,
+          "kicked",
+        )
+      );
+    }
+  }
+
+  /** Diagnostic lines from the session, at most LOG_LINES_PER_MINUTE per connection: a peer cannot flood the log. */
+  #log(line: string): void {
+    this.#logLimit ??= new SlidingWindowLimit(LOG_LINES_PER_MINUTE, 60_000);
+    if (!this.#logLimit.hit(Date.now())) console.warn(`csms: [${this.id}] ${line}`);
+  }
+
+  /** Closes the socket; the connection ends when the close completes (or at once if it cannot). */
+  close(code: number, reason: string, why: DisconnectReason): void {
+    if (this.#ended) return;
+    this.#endReason ??= why;
+    this.session.close(reason);
+    try {
+      this.socket.close(code, reason);
+    } catch {
+      this.#end(code);
+    }
+  }
+
+  /** Resolves once the socket has closed. */
+  closed(): Promise<void> {
+    if (this.#ended) return Promise.resolve();
+    this.#closed ??= Promise.withResolvers();
+    return this.#closed.promise;
+  }
+
+  #onClose(code: number, reason: string): void {
+    // Deno may fire close twice (after a ping timeout); the first one counts.
+    if (this.#ended) return;
+    if (!this.#endReason && code === CLOSE.goingAway && reason === PING_TIMEOUT_REASON) {
+      this.#endReason = "timeout";
+    }
+    this.#end(code);
+  }
+
+  #end(code: number | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.session.close("connection closed");
+    this.socket.onmessage = null;
+    this.#svc.onEnded(this, this.#endReason ?? "closed", code);
+    this.#closed?.resolve();
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Where the CSMS's events go: every BusEvent to the bus (live portal), and the
+ * ones worth keeping to the persisted event log. Frames, meter values and
+ * heartbeats are not logged as events: frames live in a bounded ring, meter
+ * values in their own table, heartbeats only move `last_seen_at`.
+ */
+import type { Bus, BusEvent, BusEventType } from "../shared/events.ts";
+import type { CsmsStore } from "./store/store.ts";
+
+const NOT_LOGGED: ReadonlySet<BusEventType> = new Set(["ocpp.frame", "meter.values", "charger.heartbeat"]);
+
+export class EventSink {
+  constructor(private readonly bus: Bus, private readonly store: CsmsStore) {}
+
+  emit(event: BusEvent): void {
+    if (!NOT_LOGGED.has(event.type)) {
+      const { type, chargerId, at, ...data } = event;
+      this.store.appendEvent(chargerId, type, at, data);
+    }
+    try {
+      this.bus.publish(event);
+    } catch (err) {
+      // The contract says publish never throws; a broken bus still must not break a charger's session.
+      console.error("csms: bus publish failed:", err);
+    }
+  }
+
+  /** An event the bus has no type for (notifications, authorizations): logged only. */
+  log(chargerId: string, type: string, at: string, data: unknown): void {
+    this.store.appendEvent(chargerId, type, at, data);
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The OCPP-J handshake rules, as a pure decision over the parts of the HTTP
+ * request that matter, so that every refusal is unit-tested without a socket.
+ */
+import { negotiateProtocol, parseProtocolHeader, type SUPPORTED_PROTOCOLS } from "../shared/ocpp/version.ts";
+
+export const OCPP_PATH_PREFIX = "/ocpp/";
+export const MAX_CHARGER_ID_LENGTH = 48;
+
+export interface HandshakeInput {
+  method: string;
+  /** The raw (still percent-encoded) path of the request URL. */
+  pathname: string;
+  /** The Upgrade header, if any. */
+  upgrade: string | null;
+  /** The Sec-WebSocket-Protocol header, if any. */
+  protocols: string | null;
+}
+
+export type HandshakeDecision =
+  /** Answer with a plain HTTP response. */
+  | { kind: "refuse"; status: number; message: string; headers?: Record<string, string> }
+  /** Upgrade, echo `protocol`, and run an OCPP session for `chargerId`. */
+  | { kind: "accept"; chargerId: string; protocol: (typeof SUPPORTED_PROTOCOLS)[number] }
+  /** OCPP-J: none of the offered subprotocols is ours; complete the handshake without the header, then close. */
+  | { kind: "unsupported"; chargerId: string; offered: string[] };
+
+/** Checks a charge point identity: percent-decoded, 1 to 48 characters, no ':' and no control characters. */
+export function parseChargerId(
+  rawSegment: string,
+): { ok: true; id: string } | { ok: false; message: string } {
+  let id: string;
+  try {
+    id = decodeURIComponent(rawSegment);
+  } catch {
+    return { ok: false, message: "charge point id is not valid percent-encoding" };
+  }
+  const length = [...id].length;
+  if (length === 0) return { ok: false, message: "charge point id is missing" };
+  if (length > MAX_CHARGER_ID_LENGTH) {
+    return { ok: false, message: `charge point id is longer than ${MAX_CHARGER_ID_LENGTH} characters` };
+  }
+  // ':' is excluded by OCPP (it separates the id from the password in Basic auth).
+  if (id.includes(":")) return { ok: false, message: "charge point id must not contain ':'" };
+  // Control characters would corrupt logs and the portal; no real charger uses them.
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(id)) {
+    return { ok: false, message: "charge point id must not contain control characters" };
+  }
+  return { ok: true, id };
+}
+
+export function decideHandshake(req: HandshakeInput): HandshakeDecision {
+  if (!req.pathname.startsWith(OCPP_PATH_PREFIX)) {
+    return {
+      kind: "refuse",
+      status: 404,
+      message: `not found: OCPP endpoint is ${OCPP_PATH_PREFIX}{chargePointId}`,
+    };
+  }
+  const segment = req.pathname.slice(OCPP_PATH_PREFIX.length);
+  if (segment.includes("/")) {
+    return { kind: "refuse", status: 400, message: "charge point id must be a single path segment" };
+  }
+  const id = parseChargerId(segment);
+  if (!id.ok) return { kind: "refuse", status: 400, message: id.message };
+  if (req.method !== "GET") {
+    return {
+      kind: "refuse",
+      status: 405,
+      message: "OCPP-J needs a WebSocket GET",
+      headers: { allow: "GET" },
+    };
+  }
+  if (req.upgrade?.toLowerCase() !== "websocket") {
+    return {
+      kind: "refuse",
+      status: 426,
+      message: "this is an OCPP-J endpoint: connect with a WebSocket",
+      headers: { upgrade: "websocket" },
+    };
+  }
+  const offered = parseProtocolHeader(req.protocols);
+  if (offered.length === 0) {
+    return { kind: "refuse", status: 400, message: "Sec-WebSocket-Protocol must offer ocpp1.6" };
+  }
+  const protocol = negotiateProtocol(offered);
+  if (!protocol) return { kind: "unsupported", chargerId: id.id, offered };
+  return { kind: "accept", chargerId: id.id, protocol };
+}

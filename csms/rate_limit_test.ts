@@ -1,0 +1,16 @@
+import assert from "node:assert/strict";
+import { SlidingWindowLimit } from "./rate_limit.ts";
+
+Deno.test("rate limit: trips on the limit+1-th event inside the window only", () => {
+  const l = new SlidingWindowLimit(3, 60_000);
+  assert.deepEqual([l.hit(0), l.hit(1000), l.hit(2000)], [false, false, false]);
+  assert.equal(l.hit(59_999), true);
+  const slow = new SlidingWindowLimit(3, 60_000);
+  // Spread out: never more than 3 in any minute.
+  for (let i = 0; i < 20; i++) assert.equal(slow.hit(i * 20_001), false);
+});
+
+Deno.test("rate limit: a limit of 0 never trips", () => {
+  const l = new SlidingWindowLimit(0, 60_000);
+  for (let i = 0; i < 100; i++) assert.equal(l.hit(i), false);
+});

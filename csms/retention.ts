@@ -1,0 +1,50 @@
+/**
+ * Deletes old meter values and events on a timer: hourly, and again soon while
+ * a backlog remains, in bounded chunks so no single run blocks the event loop.
+ */
+import type { CsmsStore } from "./store/store.ts";
+
+const EVERY_MS = 3_600_000;
+const BACKLOG_MS = 1_000;
+const CHUNK_ROWS = 20_000;
+
+export class Retention {
+  #timer?: ReturnType<typeof setTimeout>;
+  #stopped = false;
+
+  constructor(
+    private readonly store: CsmsStore,
+    private readonly meterDays: number,
+    private readonly eventDays: number,
+  ) {}
+
+  start(): void {
+    if (this.meterDays <= 0 && this.eventDays <= 0) return;
+    this.#schedule(BACKLOG_MS);
+  }
+
+  /** One pruning pass; returns how many rows it deleted. */
+  runOnce(nowMs = Date.now()): number {
+    try {
+      return this.store.prune(nowMs, this.meterDays, this.eventDays, CHUNK_ROWS);
+    } catch (err) {
+      console.error("csms: pruning old rows failed:", err);
+      return 0;
+    }
+  }
+
+  #schedule(ms: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      const deleted = this.runOnce();
+      this.#schedule(deleted >= CHUNK_ROWS ? BACKLOG_MS : EVERY_MS);
+    }, ms);
+    // Housekeeping alone must not keep a process alive.
+    Deno.unrefTimer(this.#timer);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The CSMS: an HTTP server whose only route is the OCPP-J WebSocket endpoint
+ * `ws://HOST:PORT/ocpp/{chargePointId}`, the per-charger sessions behind it,
+ * the SQLite store, and the bus through which the portal sees events and sends
+ * commands.
+ */
+import type { Bus } from "../shared/events.ts";
+import { SUPPORTED_PROTOCOLS } from "../shared/ocpp/version.ts";
+import { Authorizer } from "./auth.ts";
+import { createCommandHandler } from "./commands.ts";
+import type { CsmsConfig } from "./config.ts";
+import { ChargerConnection, CLOSE } from "./connection.ts";
+import { EventSink } from "./event_sink.ts";
+import { Fleet } from "./fleet.ts";
+import { FrameLog } from "./frame_log.ts";
+import { decideHandshake } from "./handshake.ts";
+import { createHandlers16, type VendorHandler } from "./handlers16.ts";
+import { silenceLimitMs, SilenceSweeper } from "./liveness.ts";
+import { Retention } from "./retention.ts";
+import { openDatabase } from "./store/db.ts";
+import { SqliteQueries } from "./store/queries.ts";
+import { CsmsStore } from "./store/store.ts";
+import { BatchWriter } from "./store/writer.ts";
+
+export interface CsmsDeps {
+  bus: Bus;
+  /** DataTransfer handlers by vendorId; any other vendorId is answered UnknownVendorId. */
+  vendors?: Record<string, VendorHandler>;
+}
+
+export interface CsmsHandle {
+  /** The port actually bound (useful with CSMS_PORT=0). */
+  port: number;
+  /** ws://host:port/ocpp — chargers connect to `${url}/${chargePointId}`. */
+  url: string;
+  queries: SqliteQueries;
+  close(): Promise<void>;
+}
+
+/** How long shutdown waits for chargers to finish the close handshake. */
+const CLOSE_WAIT_MS = 2000;
+
+function text(status: number, message: string, headers: Record<string, string> = {}): Response {
+  return new Response(`${message}\n`, {
+    status,
+    headers: { "content-type": "text/plain; charset=utf-8", ...headers },
+  });
+}
+
+function wsUrl(host: string, port: number): string {
+  return `ws://${host.includes(":") ? `[${host}]` : host}:${port}/ocpp`;
+}
+
+/** Starts the CSMS; rejects (with a one-line message) when the database cannot be opened or the port bound. */
+export function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<CsmsHandle> {
+  try {
+    return Promise.resolve(start(config, deps));
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function start(config: CsmsConfig, deps: CsmsDeps): CsmsHandle {
+  let db: ReturnType<typeof openDatabase>;
+  try {
+    db = openDatabase(config.dataDir);
+  } catch (err) {
+    throw new Error(`cannot open the database in ${config.dataDir}: ${(err as Error).message}`);
+  }
+  const writer = new BatchWriter(db);
+  const store = new CsmsStore(db, writer);
+  const sink = new EventSink(deps.bus, store);
+  const frames = new FrameLog();
+  const fleet = new Fleet(sink, store, frames);
+  const services = {
+    config,
+    store,
+    sink,
+    frames,
+    handlers: createHandlers16({
+      config,
+      store,
+      sink,
+      auth: new Authorizer(config.authPolicy, store),
+      vendors: new Map(Object.entries(deps.vendors ?? {})),
+    }),
+    onEnded: fleet.ended.bind(fleet),
+  };
+  const queries = new SqliteQueries(store, {
+    isOnline: (id) => fleet.isOnline(id),
+    recentFrames: (id, limit) => frames.recent(id, limit),
+  });
+  // Sockets that offered no subprotocol of ours: open only long enough to be closed.
+  const refused = new Set<WebSocket>();
+  let closing = false;
+  // Deno pings after idleTimeout/2 of silence and closes when nothing (frame or pong) follows within
+  // another idleTimeout/2: so "ping after PING_INTERVAL, give up after as long again".
+  const idleTimeout = config.pingInterval * 2;
+
+  const handler = (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Response => {
+    const decision = decideHandshake({
+      method: req.method,
+      pathname: new URL(req.url).pathname,
+      upgrade: req.headers.get("upgrade"),
+      protocols: req.headers.get("sec-websocket-protocol"),
+    });
+    if (decision.kind === "refuse") return text(decision.status, decision.message, decision.headers);
+    if (closing) return text(503, "CSMS is shutting down");
+    // Read before the upgrade: afterwards the request is consumed and its address gone.
+    const remoteAddress = info.remoteAddr.hostname;
+    let upgraded: { socket: WebSocket; response: Response };
+    try {
+      // No `protocol` option: Deno would reject a header such as "ocpp2.0.1,ocpp1.6" (no space after the
+      // comma); the negotiated protocol is echoed below instead.
+      upgraded = Deno.upgradeWebSocket(req, { idleTimeout });
+    } catch (err) {
+      return text(400, `WebSocket handshake failed: ${(err as Error).message}`);
+    }
+    const { socket, response } = upgraded;
+    if (decision.kind === "unsupported") {
+      refused.add(socket);
+      socket.onopen = () =>
+        socket.close(CLOSE.protocolError, `unsupported subprotocol; offer ${SUPPORTED_PROTOCOLS.join(", ")}`);
+      socket.onclose = () => refused.delete(socket);
+      return response;
+    }
+    response.headers.set("sec-websocket-protocol", decision.protocol);
+    const conn = new ChargerConnection(
+      decision.chargerId,
+      decision.protocol,
+      socket,
+      services,
+      remoteAddress,
+    );
+    fleet.track(conn);
+    socket.onopen = () => fleet.attach(conn);
+    return response;
+  };
+
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: config.host,
+      port: config.port,
+      onListen() {},
+      onError(err) {
+        console.error("csms: request failed:", err);
+        return text(500, "internal error");
+      },
+    }, handler);
+  } catch (err) {
+    writer.close();
+    db.close();
+    throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+  }
+
+  const unserve = deps.bus.serveCommands(
+    createCommandHandler({ fleet, sink, callTimeoutMs: config.callTimeout * 1000 }),
+  );
+  const retention = new Retention(store, config.meterRetentionDays, config.eventRetentionDays);
+  retention.start();
+  const sweeper = config.pingInterval > 0
+    ? undefined
+    : new SilenceSweeper(() => fleet.connections(), silenceLimitMs(config.heartbeatInterval));
+  sweeper?.start();
+
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    closed ??= (async () => {
+      closing = true;
+      unserve();
+      retention.stop();
+      sweeper?.stop();
+      for (const s of refused) s.close(CLOSE.goingAway, "CSMS shutting down");
+      await fleet.closeAll(CLOSE_WAIT_MS);
+      await server.shutdown();
+      writer.close();
+      db.close();
+    })();
+
+  const port = server.addr.port;
+  return { port, url: wsUrl(config.host, port), queries, close };
+}

@@ -1,0 +1,126 @@
+/**
+ * Versioned schema migrations, applied in order inside one transaction each;
+ * PRAGMA user_version records the last one applied. Append new versions, never
+ * edit an applied one.
+ */
+import type { DatabaseSync } from "node:sqlite";
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "chargers, connectors, id tags, transactions, meter values, event log",
+    sql: `
+      CREATE TABLE chargers (
+        id TEXT PRIMARY KEY,
+        protocol TEXT,
+        vendor TEXT,
+        model TEXT,
+        serial_number TEXT,
+        firmware_version TEXT,
+        iccid TEXT,
+        imsi TEXT,
+        meter_type TEXT,
+        meter_serial_number TEXT,
+        first_seen_at TEXT NOT NULL,
+        last_boot_at TEXT,
+        last_seen_at TEXT,
+        firmware_status TEXT,
+        diagnostics_status TEXT,
+        last_sample TEXT
+      );
+      CREATE TABLE connectors (
+        charger_id TEXT NOT NULL,
+        connector_id INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        error_code TEXT NOT NULL,
+        info TEXT,
+        vendor_id TEXT,
+        vendor_error_code TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (charger_id, connector_id)
+      ) WITHOUT ROWID;
+      -- OCPP idTokens are case-insensitive.
+      CREATE TABLE id_tags (
+        id_tag TEXT PRIMARY KEY COLLATE NOCASE,
+        status TEXT NOT NULL,
+        expiry_date TEXT,
+        parent_id_tag TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE transactions (
+        id INTEGER PRIMARY KEY,
+        charger_id TEXT NOT NULL,
+        connector_id INTEGER NOT NULL,
+        id_tag TEXT NOT NULL,
+        auth_status TEXT NOT NULL,
+        reservation_id INTEGER,
+        meter_start_wh INTEGER NOT NULL,
+        started_at TEXT NOT NULL,
+        last_meter_wh REAL,
+        meter_stop_wh INTEGER,
+        stopped_at TEXT,
+        stop_reason TEXT,
+        stop_id_tag TEXT
+      );
+      CREATE INDEX transactions_by_charger ON transactions (charger_id, id);
+      CREATE INDEX transactions_active ON transactions (charger_id) WHERE stopped_at IS NULL;
+      -- received_at (ms) drives retention: rows arrive in id order, so pruning walks the table from its start.
+      CREATE TABLE meter_values (
+        id INTEGER PRIMARY KEY,
+        charger_id TEXT NOT NULL,
+        connector_id INTEGER NOT NULL,
+        transaction_id INTEGER,
+        ts TEXT NOT NULL,
+        energy_wh REAL,
+        power_w REAL,
+        current_a REAL,
+        voltage_v REAL,
+        soc_percent REAL,
+        received_at INTEGER NOT NULL
+      );
+      CREATE INDEX meter_values_by_charger ON meter_values (charger_id, id);
+      CREATE INDEX meter_values_by_transaction ON meter_values (transaction_id) WHERE transaction_id IS NOT NULL;
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        charger_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        data TEXT NOT NULL,
+        received_at INTEGER NOT NULL
+      );
+      CREATE INDEX events_by_charger ON events (charger_id, id);
+    `,
+  },
+];
+
+export function schemaVersion(db: DatabaseSync): number {
+  return (db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version;
+}
+
+/** Brings the database up to the newest schema; refuses a database written by a newer CSMS. */
+export function migrate(db: DatabaseSync, migrations: readonly Migration[] = MIGRATIONS): number {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const current = schemaVersion(db);
+  if (current > latest) {
+    throw new Error(`database schema version ${current} is newer than this CSMS knows (${latest})`);
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      db.exec(m.sql);
+      db.exec(`PRAGMA user_version = ${m.version}`);
+      db.exec("COMMIT");
+    } catch (err) {
+      db.exec("ROLLBACK");
+      throw new Error(`migration ${m.version} (${m.description}) failed: ${(err as Error).message}`);
+    }
+  }
+  return schemaVersion(db);
+}

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { migrate, MIGRATIONS, schemaVersion } from "./migrations.ts";
+
+Deno.test("migrations: a fresh database reaches the newest version; running again changes nothing", () => {
+  const db = new DatabaseSync(":memory:");
+  const latest = MIGRATIONS.at(-1)!.version;
+  assert.equal(migrate(db), latest);
+  assert.equal(migrate(db), latest);
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((
+    r,
+  ) => r.name);
+  assert.deepEqual(tables, ["chargers", "connectors", "events", "id_tags", "meter_values", "transactions"]);
+  db.close();
+});
+
+Deno.test("migrations: applied in order from the current version; a failing one rolls back", () => {
+  const db = new DatabaseSync(":memory:");
+  const steps = [
+    { version: 1, description: "a", sql: "CREATE TABLE a (x)" },
+    { version: 2, description: "b", sql: "CREATE TABLE b (x)" },
+  ];
+  assert.equal(migrate(db, steps.slice(0, 1)), 1);
+  assert.equal(migrate(db, steps), 2);
+  const broken = [...steps, {
+    version: 3,
+    description: "broken",
+    sql: "CREATE TABLE c (x); CREATE TABLE a (x)",
+  }];
+  assert.throws(() => migrate(db, broken), /migration 3 \(broken\) failed/);
+  assert.equal(schemaVersion(db), 2);
+  assert.equal(db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'c'").get()!.n, 0);
+  db.close();
+});
+
+Deno.test("migrations: a database from a newer CSMS is refused", () => {
+  const db = new DatabaseSync(":memory:");
+  db.exec("PRAGMA user_version = 999");
+  assert.throws(() => migrate(db), /schema version 999 is newer/);
+  db.close();
+});

@@ -1,0 +1,312 @@
+/**
+ * CsmsQueries over the SQLite store: the portal's read and admin model. Reads
+ * first commit whatever the writer holds, so a page always shows what the CSMS
+ * has already answered to chargers; online state comes from the live sockets,
+ * never from the database, so a crash cannot leave phantom online chargers.
+ */
+import type { StatementSync } from "node:sqlite";
+import type { MeterSample } from "../../shared/events.ts";
+import type { ChargePointErrorCode16, ChargePointStatus16 } from "../../shared/ocpp/actions16.ts";
+import type {
+  ChargerSummary,
+  ConnectorState,
+  CsmsQueries,
+  IdTagRecord,
+  IdTagStatus,
+  TransactionQuery,
+  TransactionRecord,
+} from "../../shared/queries.ts";
+import type { FrameEntry } from "../frame_log.ts";
+import { type CsmsStore, idTagFromRow } from "./store.ts";
+
+export interface LiveView {
+  isOnline(chargerId: string): boolean;
+  recentFrames(chargerId: string, limit?: number): FrameEntry[];
+}
+
+/** One persisted event-log entry (connections, boots, statuses, transactions, commands, notifications). */
+export interface EventLogEntry {
+  id: number;
+  at: string;
+  chargerId: string;
+  type: string;
+  data: unknown;
+}
+
+const ID_TAG_STATUSES: readonly IdTagStatus[] = ["Accepted", "Blocked", "Expired", "Invalid"];
+/** OCPP 1.6 IdToken is CiString20Type. */
+const MAX_ID_TAG_LENGTH = 20;
+
+type Row = Record<string, string | number | null>;
+
+function opt<T>(v: T | null): T | undefined {
+  return v === null ? undefined : v;
+}
+
+function transactionFromRow(r: Row): TransactionRecord {
+  const start = r.meter_start_wh as number;
+  const stop = opt(r.meter_stop_wh as number | null);
+  const last = opt(r.last_meter_wh as number | null);
+  const t: TransactionRecord = {
+    id: r.id as number,
+    chargerId: r.charger_id as string,
+    connectorId: r.connector_id as number,
+    idTag: r.id_tag as string,
+    meterStartWh: start,
+    startedAt: r.started_at as string,
+    energyWh: stop !== undefined ? stop - start : last !== undefined ? Math.max(0, last - start) : 0,
+  };
+  if (stop !== undefined) t.meterStopWh = stop;
+  if (last !== undefined) t.lastMeterWh = last;
+  else if (stop !== undefined) t.lastMeterWh = stop;
+  if (r.stopped_at !== null) t.stoppedAt = r.stopped_at as string;
+  if (r.stop_reason !== null) t.stopReason = r.stop_reason as string;
+  return t;
+}
+
+function connectorFromRow(r: Row): ConnectorState {
+  const c: ConnectorState = {
+    connectorId: r.connector_id as number,
+    status: r.status as ChargePointStatus16,
+    errorCode: r.error_code as ChargePointErrorCode16,
+    updatedAt: r.updated_at as string,
+  };
+  if (r.info !== null) c.info = r.info as string;
+  return c;
+}
+
+function sampleFromRow(r: Row): MeterSample & { connectorId: number; transactionId?: number } {
+  const s: MeterSample & { connectorId: number; transactionId?: number } = {
+    timestamp: r.ts as string,
+    connectorId: r.connector_id as number,
+  };
+  if (r.transaction_id !== null) s.transactionId = r.transaction_id as number;
+  if (r.energy_wh !== null) s.energyWh = r.energy_wh as number;
+  if (r.power_w !== null) s.powerW = r.power_w as number;
+  if (r.current_a !== null) s.currentA = r.current_a as number;
+  if (r.voltage_v !== null) s.voltageV = r.voltage_v as number;
+  if (r.soc_percent !== null) s.socPercent = r.soc_percent as number;
+  return s;
+}
+
+/** Runs a synchronous read as a promise: a failure rejects instead of throwing at the caller. */
+function attempt<T>(fn: () => T): Promise<T> {
+  try {
+    return Promise.resolve(fn());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+function clampLimit(limit: number | undefined, fallback: number, max: number): number {
+  if (limit === undefined || !Number.isFinite(limit)) return fallback;
+  return Math.min(max, Math.max(0, Math.floor(limit)));
+}
+
+export class SqliteQueries implements CsmsQueries {
+  constructor(private readonly store: CsmsStore, private readonly live: LiveView) {}
+
+  #statements = new Map<string, StatementSync>();
+
+  #all(sql: string, ...params: Array<string | number | null>): Row[] {
+    this.store.writer.flush();
+    let stmt = this.#statements.get(sql);
+    if (!stmt) this.#statements.set(sql, stmt = this.store.db.prepare(sql));
+    return stmt.all(...params) as Row[];
+  }
+
+  #summary(r: Row, connectors: ConnectorState[], active: TransactionRecord[]): ChargerSummary {
+    const id = r.id as string;
+    const s: ChargerSummary = {
+      id,
+      online: this.live.isOnline(id),
+      connectors,
+      activeTransactions: active,
+    };
+    const fields = [
+      ["protocol", "protocol"],
+      ["vendor", "vendor"],
+      ["model", "model"],
+      ["firmwareVersion", "firmware_version"],
+      ["serialNumber", "serial_number"],
+      ["lastBootAt", "last_boot_at"],
+      ["lastSeenAt", "last_seen_at"],
+    ] as const;
+    for (const [key, column] of fields) if (r[column] !== null) s[key] = r[column] as string;
+    if (r.last_sample !== null) s.lastSample = JSON.parse(r.last_sample as string);
+    return s;
+  }
+
+  #activeByCharger(chargerId?: string): Map<string, TransactionRecord[]> {
+    const rows = chargerId === undefined
+      ? this.#all("SELECT * FROM transactions WHERE stopped_at IS NULL ORDER BY id")
+      : this.#all(
+        "SELECT * FROM transactions WHERE stopped_at IS NULL AND charger_id = ? ORDER BY id",
+        chargerId,
+      );
+    const by = new Map<string, TransactionRecord[]>();
+    for (const r of rows) {
+      const t = transactionFromRow(r);
+      let list = by.get(t.chargerId);
+      if (!list) by.set(t.chargerId, list = []);
+      list.push(t);
+    }
+    return by;
+  }
+
+  listChargers(): Promise<ChargerSummary[]> {
+    return attempt(() => {
+      const chargers = this.#all("SELECT * FROM chargers ORDER BY id");
+      const connectors = new Map<string, ConnectorState[]>();
+      for (const r of this.#all("SELECT * FROM connectors ORDER BY charger_id, connector_id")) {
+        const id = r.charger_id as string;
+        let list = connectors.get(id);
+        if (!list) connectors.set(id, list = []);
+        list.push(connectorFromRow(r));
+      }
+      const active = this.#activeByCharger();
+      return chargers.map((r) =>
+        this.#summary(r, connectors.get(r.id as string) ?? [], active.get(r.id as string) ?? [])
+      );
+    });
+  }
+
+  getCharger(id: string): Promise<ChargerSummary | undefined> {
+    return attempt(() => {
+      const [row] = this.#all("SELECT * FROM chargers WHERE id = ?", id);
+      if (!row) return undefined;
+      const connectors = this.#all("SELECT * FROM connectors WHERE charger_id = ? ORDER BY connector_id", id)
+        .map(connectorFromRow);
+      return this.#summary(row, connectors, this.#activeByCharger(id).get(id) ?? []);
+    });
+  }
+
+  listTransactions(query: TransactionQuery = {}): Promise<{ total: number; items: TransactionRecord[] }> {
+    return attempt(() => {
+      const where: string[] = [];
+      const params: Array<string | number> = [];
+      if (query.chargerId !== undefined) {
+        where.push("charger_id = ?");
+        params.push(query.chargerId);
+      }
+      if (query.active !== undefined) {
+        where.push(query.active ? "stopped_at IS NULL" : "stopped_at IS NOT NULL");
+      }
+      const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
+      const total = this.#all(`SELECT count(*) AS n FROM transactions ${clause}`, ...params)[0].n as number;
+      const items = this.#all(
+        `SELECT * FROM transactions ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`,
+        ...params,
+        clampLimit(query.limit, 50, 1000),
+        clampLimit(query.offset, 0, Number.MAX_SAFE_INTEGER),
+      ).map(transactionFromRow);
+      return { total, items };
+    });
+  }
+
+  getTransaction(id: number): Promise<TransactionRecord | undefined> {
+    return attempt(() => {
+      const [row] = this.#all("SELECT * FROM transactions WHERE id = ?", id);
+      return row ? transactionFromRow(row) : undefined;
+    });
+  }
+
+  /** The newest `limit` samples (default 1000) matching, oldest first. */
+  meterHistory(
+    chargerId: string,
+    options: { transactionId?: number; since?: string; limit?: number } = {},
+  ): Promise<Array<MeterSample & { connectorId: number; transactionId?: number }>> {
+    return attempt(() => {
+      const where = ["charger_id = ?"];
+      const params: Array<string | number> = [chargerId];
+      if (options.transactionId !== undefined) {
+        where.push("transaction_id = ?");
+        params.push(options.transactionId);
+      }
+      if (options.since !== undefined) {
+        where.push("ts >= ?");
+        params.push(options.since);
+      }
+      const rows = this.#all(
+        `SELECT * FROM meter_values WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`,
+        ...params,
+        clampLimit(options.limit, 1000, 100_000),
+      );
+      return rows.reverse().map(sampleFromRow);
+    });
+  }
+
+  recentFrames(chargerId: string, limit?: number): Promise<FrameEntry[]> {
+    return attempt(() => this.live.recentFrames(chargerId, limit));
+  }
+
+  listIdTags(): Promise<IdTagRecord[]> {
+    return attempt(() =>
+      this.#all("SELECT * FROM id_tags ORDER BY id_tag").map((r) => idTagFromRow(r as never))
+    );
+  }
+
+  getIdTag(idTag: string): Promise<IdTagRecord | undefined> {
+    return attempt(() => {
+      this.store.writer.flush();
+      return this.store.findIdTag(idTag);
+    });
+  }
+
+  /** Creates or changes a tag; rejects with a RangeError saying which field is invalid. */
+  upsertIdTag(tag: Omit<IdTagRecord, "createdAt">): Promise<IdTagRecord> {
+    return attempt(() => {
+      if (typeof tag.idTag !== "string" || tag.idTag.length === 0 || tag.idTag.length > MAX_ID_TAG_LENGTH) {
+        throw new RangeError(`idTag must be 1 to ${MAX_ID_TAG_LENGTH} characters`);
+      }
+      if (!ID_TAG_STATUSES.includes(tag.status)) {
+        throw new RangeError(`status must be one of ${ID_TAG_STATUSES.join(", ")}`);
+      }
+      if (tag.expiryDate !== undefined && Number.isNaN(Date.parse(tag.expiryDate))) {
+        throw new RangeError("expiryDate must be an ISO 8601 date-time");
+      }
+      if (
+        tag.parentIdTag !== undefined &&
+        (typeof tag.parentIdTag !== "string" || tag.parentIdTag.length > MAX_ID_TAG_LENGTH)
+      ) {
+        throw new RangeError(`parentIdTag must be at most ${MAX_ID_TAG_LENGTH} characters`);
+      }
+      this.store.writer.flush();
+      const expiry = tag.expiryDate === undefined ? null : new Date(tag.expiryDate).toISOString();
+      this.store.db.prepare(
+        `INSERT INTO id_tags (id_tag, status, expiry_date, parent_id_tag, created_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id_tag) DO UPDATE SET status = excluded.status, expiry_date = excluded.expiry_date,
+           parent_id_tag = excluded.parent_id_tag`,
+      ).run(tag.idTag, tag.status, expiry, tag.parentIdTag || null, new Date().toISOString());
+      return this.store.findIdTag(tag.idTag)!;
+    });
+  }
+
+  deleteIdTag(idTag: string): Promise<boolean> {
+    return attempt(() => {
+      this.store.writer.flush();
+      return Number(this.store.db.prepare("DELETE FROM id_tags WHERE id_tag = ?").run(idTag).changes) > 0;
+    });
+  }
+
+  /** The newest `limit` entries of the persisted event log (one charger's, or all), oldest first. */
+  eventLog(options: { chargerId?: string; limit?: number } = {}): Promise<EventLogEntry[]> {
+    return attempt(() => {
+      const limit = clampLimit(options.limit, 200, 10_000);
+      const rows = options.chargerId === undefined
+        ? this.#all("SELECT * FROM events ORDER BY id DESC LIMIT ?", limit)
+        : this.#all(
+          "SELECT * FROM events WHERE charger_id = ? ORDER BY id DESC LIMIT ?",
+          options.chargerId,
+          limit,
+        );
+      return rows.reverse().map((r) => ({
+        id: r.id as number,
+        at: r.at as string,
+        chargerId: r.charger_id as string,
+        type: r.type as string,
+        data: JSON.parse(r.data as string),
+      }));
+    });
+  }
+}

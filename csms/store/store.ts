@@ -1,0 +1,376 @@
+/**
+ * The CSMS's write model over SQLite: what the OCPP handlers record. Hot-path
+ * writes go through the BatchWriter; the few that must be on disk before the
+ * charger is answered (a transaction's start and stop) hand back `durable`.
+ * Active transactions are also kept in memory: they are few, and every
+ * MeterValues needs one.
+ */
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
+import type { Ocpp16 } from "../../shared/ocpp/actions16.ts";
+import type { MeterSample } from "../../shared/events.ts";
+import type { IdTagRecord, IdTagStatus } from "../../shared/queries.ts";
+import type { BatchWriter } from "./writer.ts";
+import { isoAt } from "../clock.ts";
+
+export interface ActiveTransaction {
+  id: number;
+  chargerId: string;
+  connectorId: number;
+  idTag: string;
+  meterStartWh: number;
+  startedAt: string;
+  lastMeterWh?: number;
+}
+
+export interface StoppedTransaction {
+  id: number;
+  chargerId: string;
+  connectorId: number;
+  meterStartWh: number;
+  meterStopWh: number;
+  energyWh: number;
+  reason: string;
+  stoppedAt: string;
+}
+
+export type StopOutcome =
+  | { kind: "stopped"; tx: StoppedTransaction; durable: Promise<void> }
+  /** A resent StopTransaction for one already closed: nothing to change. */
+  | { kind: "already-stopped" }
+  | { kind: "unknown" }
+  | { kind: "other-charger"; ownerId: string };
+
+function nullable(v: string | number | undefined): SQLInputValue {
+  return v === undefined ? null : v;
+}
+
+interface IdTagRow {
+  id_tag: string;
+  status: string;
+  expiry_date: string | null;
+  parent_id_tag: string | null;
+  created_at: string;
+}
+
+export function idTagFromRow(r: IdTagRow): IdTagRecord {
+  const tag: IdTagRecord = { idTag: r.id_tag, status: r.status as IdTagStatus, createdAt: r.created_at };
+  if (r.expiry_date) tag.expiryDate = r.expiry_date;
+  if (r.parent_id_tag) tag.parentIdTag = r.parent_id_tag;
+  return tag;
+}
+
+/** How often a charger's last-seen time is written at most: every frame would be a write. */
+const SEEN_WRITE_EVERY_MS = 1000;
+
+export class CsmsStore {
+  readonly db: DatabaseSync;
+  readonly writer: BatchWriter;
+  #active = new Map<number, ActiveTransaction>();
+  #lastTxId: number;
+  #seenWrittenAt = new Map<string, number>();
+  #lastSamples = new Map<string, { sample: MeterSample; connectorId: number; transactionId?: number }>();
+  #s: Record<string, StatementSync>;
+
+  constructor(db: DatabaseSync, writer: BatchWriter) {
+    this.db = db;
+    this.writer = writer;
+    const p = (sql: string) => db.prepare(sql);
+    this.#s = {
+      connected: p(
+        `INSERT INTO chargers (id, protocol, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET protocol = excluded.protocol, last_seen_at = excluded.last_seen_at`,
+      ),
+      seen: p("UPDATE chargers SET last_seen_at = ? WHERE id = ?"),
+      booted: p(
+        `UPDATE chargers SET vendor = ?, model = ?, serial_number = ?, firmware_version = ?, iccid = ?, imsi = ?,
+           meter_type = ?, meter_serial_number = ?, last_boot_at = ? WHERE id = ?`,
+      ),
+      status: p(
+        `INSERT INTO connectors (charger_id, connector_id, status, error_code, info, vendor_id, vendor_error_code,
+           updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (charger_id, connector_id) DO UPDATE SET status = excluded.status,
+           error_code = excluded.error_code, info = excluded.info, vendor_id = excluded.vendor_id,
+           vendor_error_code = excluded.vendor_error_code, updated_at = excluded.updated_at`,
+      ),
+      firmware: p("UPDATE chargers SET firmware_status = ? WHERE id = ?"),
+      diagnostics: p("UPDATE chargers SET diagnostics_status = ? WHERE id = ?"),
+      lastSample: p("UPDATE chargers SET last_sample = ? WHERE id = ?"),
+      findTag: p("SELECT * FROM id_tags WHERE id_tag = ?"),
+      recordTag: p("INSERT OR IGNORE INTO id_tags (id_tag, status, created_at) VALUES (?, 'Accepted', ?)"),
+      startTx: p(
+        `INSERT INTO transactions (id, charger_id, connector_id, id_tag, auth_status, reservation_id,
+           meter_start_wh, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      txMeter: p("UPDATE transactions SET last_meter_wh = ? WHERE id = ?"),
+      stopTx: p(
+        `UPDATE transactions SET meter_stop_wh = ?, stopped_at = ?, stop_reason = ?, stop_id_tag = ?
+         WHERE id = ? AND stopped_at IS NULL`,
+      ),
+      txOwner: p("SELECT charger_id, stopped_at FROM transactions WHERE id = ?"),
+      sample: p(
+        `INSERT INTO meter_values (charger_id, connector_id, transaction_id, ts, energy_wh, power_w, current_a,
+           voltage_v, soc_percent, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      event: p("INSERT INTO events (at, charger_id, type, data, received_at) VALUES (?, ?, ?, ?, ?)"),
+    };
+    writer.addFlushHook(() => {
+      for (const [id, { sample, connectorId, transactionId }] of this.#lastSamples) {
+        writer.coalesce(this.#s.lastSample, id, [
+          JSON.stringify({ ...sample, connectorId, transactionId }),
+          id,
+        ]);
+      }
+      this.#lastSamples.clear();
+    });
+    this.#lastTxId = (db.prepare("SELECT max(id) AS m FROM transactions").get() as { m: number | null }).m ??
+      0;
+    const active = db.prepare(
+      `SELECT id, charger_id, connector_id, id_tag, meter_start_wh, started_at, last_meter_wh
+       FROM transactions WHERE stopped_at IS NULL`,
+    ).all() as unknown as Array<Record<string, string | number | null>>;
+    for (const r of active) {
+      const tx: ActiveTransaction = {
+        id: r.id as number,
+        chargerId: r.charger_id as string,
+        connectorId: r.connector_id as number,
+        idTag: r.id_tag as string,
+        meterStartWh: r.meter_start_wh as number,
+        startedAt: r.started_at as string,
+      };
+      if (r.last_meter_wh !== null) tx.lastMeterWh = r.last_meter_wh as number;
+      this.#active.set(tx.id, tx);
+    }
+  }
+
+  // --- chargers -------------------------------------------------------------------------------------------
+
+  chargerConnected(id: string, protocol: string, at: string): void {
+    this.writer.write(this.#s.connected, [id, protocol, at, at]);
+  }
+
+  /** Notes that a frame arrived; written at most once a second per charger unless `force`. */
+  chargerSeen(id: string, nowMs: number, force = false): void {
+    const last = this.#seenWrittenAt.get(id);
+    if (!force && last !== undefined && nowMs - last < SEEN_WRITE_EVERY_MS) return;
+    this.#seenWrittenAt.set(id, nowMs);
+    this.writer.coalesce(this.#s.seen, id, [isoAt(nowMs), id]);
+  }
+
+  /** Forgets per-connection bookkeeping once a charger is gone. */
+  chargerGone(id: string, nowMs: number): void {
+    this.chargerSeen(id, nowMs, true);
+    this.#seenWrittenAt.delete(id);
+  }
+
+  chargerBooted(id: string, req: Ocpp16.BootNotificationRequest, at: string): void {
+    this.writer.write(this.#s.booted, [
+      req.chargePointVendor,
+      req.chargePointModel,
+      nullable(req.chargePointSerialNumber ?? req.chargeBoxSerialNumber),
+      nullable(req.firmwareVersion),
+      nullable(req.iccid),
+      nullable(req.imsi),
+      nullable(req.meterType),
+      nullable(req.meterSerialNumber),
+      at,
+      id,
+    ]);
+  }
+
+  connectorStatus(id: string, req: Ocpp16.StatusNotificationRequest, at: string): void {
+    this.writer.write(this.#s.status, [
+      id,
+      req.connectorId,
+      req.status,
+      req.errorCode,
+      nullable(req.info),
+      nullable(req.vendorId),
+      nullable(req.vendorErrorCode),
+      at,
+    ]);
+  }
+
+  firmwareStatus(id: string, status: string): void {
+    this.writer.coalesce(this.#s.firmware, id, [status, id]);
+  }
+
+  diagnosticsStatus(id: string, status: string): void {
+    this.writer.coalesce(this.#s.diagnostics, id, [status, id]);
+  }
+
+  // --- id tags --------------------------------------------------------------------------------------------
+
+  findIdTag(idTag: string): IdTagRecord | undefined {
+    const row = this.#s.findTag.get(idTag) as IdTagRow | undefined;
+    return row ? idTagFromRow(row) : undefined;
+  }
+
+  recordUnknownIdTag(idTag: string, at: string): void {
+    this.writer.write(this.#s.recordTag, [idTag, at]);
+  }
+
+  // --- transactions ---------------------------------------------------------------------------------------
+
+  activeTransaction(id: number): ActiveTransaction | undefined {
+    return this.#active.get(id);
+  }
+
+  activeTransactions(): IterableIterator<ActiveTransaction> {
+    return this.#active.values();
+  }
+
+  /**
+   * A StartTransaction the charger resends because our answer was lost looks
+   * exactly like the first one: answer with the same transaction.
+   */
+  findResentStart(
+    chargerId: string,
+    connectorId: number,
+    idTag: string,
+    meterStartWh: number,
+    startedAt: string,
+  ): ActiveTransaction | undefined {
+    for (const tx of this.#active.values()) {
+      if (
+        tx.chargerId === chargerId && tx.connectorId === connectorId && tx.idTag === idTag &&
+        tx.meterStartWh === meterStartWh && tx.startedAt === startedAt
+      ) return tx;
+    }
+    return undefined;
+  }
+
+  startTransaction(
+    t: Omit<ActiveTransaction, "id" | "lastMeterWh"> & { authStatus: string; reservationId?: number },
+  ): { tx: ActiveTransaction; durable: Promise<void> } {
+    const tx: ActiveTransaction = {
+      id: ++this.#lastTxId,
+      chargerId: t.chargerId,
+      connectorId: t.connectorId,
+      idTag: t.idTag,
+      meterStartWh: t.meterStartWh,
+      startedAt: t.startedAt,
+    };
+    this.writer.write(this.#s.startTx, [
+      tx.id,
+      tx.chargerId,
+      tx.connectorId,
+      tx.idTag,
+      t.authStatus,
+      nullable(t.reservationId),
+      tx.meterStartWh,
+      tx.startedAt,
+    ]);
+    this.#active.set(tx.id, tx);
+    return { tx, durable: this.writer.durable() };
+  }
+
+  stopTransaction(
+    s: {
+      id: number;
+      chargerId: string;
+      meterStopWh: number;
+      stoppedAt: string;
+      reason: string;
+      idTag?: string;
+    },
+  ): StopOutcome {
+    const tx = this.#active.get(s.id);
+    if (!tx) {
+      this.writer.flush(); // so that the lookup sees every committed stop
+      const row = this.#s.txOwner.get(s.id) as { charger_id: string; stopped_at: string | null } | undefined;
+      if (!row) return { kind: "unknown" };
+      if (row.charger_id !== s.chargerId) return { kind: "other-charger", ownerId: row.charger_id };
+      return { kind: "already-stopped" };
+    }
+    if (tx.chargerId !== s.chargerId) return { kind: "other-charger", ownerId: tx.chargerId };
+    this.#active.delete(s.id);
+    this.writer.write(this.#s.stopTx, [s.meterStopWh, s.stoppedAt, s.reason, nullable(s.idTag), s.id]);
+    return {
+      kind: "stopped",
+      tx: {
+        id: tx.id,
+        chargerId: tx.chargerId,
+        connectorId: tx.connectorId,
+        meterStartWh: tx.meterStartWh,
+        meterStopWh: s.meterStopWh,
+        energyWh: s.meterStopWh - tx.meterStartWh,
+        reason: s.reason,
+        stoppedAt: s.stoppedAt,
+      },
+      durable: this.writer.durable(),
+    };
+  }
+
+  // --- meter values ---------------------------------------------------------------------------------------
+
+  meterSamples(
+    chargerId: string,
+    connectorId: number,
+    transactionId: number | undefined,
+    samples: readonly MeterSample[],
+    receivedAtMs: number,
+  ): void {
+    if (samples.length === 0) return;
+    const txId = nullable(transactionId);
+    for (const s of samples) {
+      this.writer.write(this.#s.sample, [
+        chargerId,
+        connectorId,
+        txId,
+        s.timestamp,
+        nullable(s.energyWh),
+        nullable(s.powerW),
+        nullable(s.currentA),
+        nullable(s.voltageV),
+        nullable(s.socPercent),
+        receivedAtMs,
+      ]);
+    }
+    // Serialized only when the batch commits: of many samples in a batch, only the newest is written.
+    this.#lastSamples.set(chargerId, { sample: samples[samples.length - 1], connectorId, transactionId });
+    this.writer.hookPending();
+    const tx = transactionId === undefined ? undefined : this.#active.get(transactionId);
+    if (tx && tx.chargerId === chargerId) {
+      for (let i = samples.length - 1; i >= 0; i--) {
+        const e = samples[i].energyWh;
+        if (e !== undefined) {
+          tx.lastMeterWh = e;
+          this.writer.coalesce(this.#s.txMeter, tx.id, [e, tx.id]);
+          break;
+        }
+      }
+    }
+  }
+
+  // --- event log ------------------------------------------------------------------------------------------
+
+  appendEvent(chargerId: string, type: string, at: string, data: unknown, nowMs = Date.now()): void {
+    this.writer.write(this.#s.event, [at, chargerId, type, JSON.stringify(data), nowMs]);
+  }
+
+  // --- retention ------------------------------------------------------------------------------------------
+
+  /**
+   * Deletes at most `maxRows` meter values and events older than their retention; returns how many rows
+   * went, so that the caller can come back soon when there is more. Rows are appended in received order,
+   * so the boundary is the first id young enough, found walking from the start of the table.
+   */
+  prune(nowMs: number, meterDays: number, eventDays: number, maxRows = 20_000): number {
+    this.writer.flush();
+    let deleted = 0;
+    for (const [table, days] of [["meter_values", meterDays], ["events", eventDays]] as const) {
+      if (days <= 0) continue;
+      const cutoff = nowMs - days * 86_400_000;
+      const first = this.db.prepare(`SELECT min(id) AS id FROM ${table}`).get() as { id: number | null };
+      if (first.id === null) continue;
+      // ORDER BY id LIMIT 1 walks the rowid order and stops at the first young row (min() would scan all).
+      const young = this.db.prepare(`SELECT id FROM ${table} WHERE received_at >= ? ORDER BY id LIMIT 1`)
+        .get(cutoff) as { id: number } | undefined;
+      const boundary = Math.min(young?.id ?? Number.MAX_SAFE_INTEGER, first.id + (maxRows - deleted));
+      const r = this.db.prepare(`DELETE FROM ${table} WHERE id < ?`).run(boundary);
+      deleted += Number(r.changes);
+      if (deleted >= maxRows) break;
+    }
+    return deleted;
+  }
+}

@@ -1,0 +1,54 @@
+/** A bad environment stops `csms/main.ts` at once with one clear line and exit code 1. */
+import assert from "node:assert/strict";
+
+const MAIN = new URL("../csms/main.ts", import.meta.url).pathname;
+
+async function runMain(env: Record<string, string>): Promise<{ code: number; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", MAIN],
+    env: { CSMS_PORT: "0", DATA_DIR: "/nonexistent-should-not-be-created", ...env },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("csms config: invalid env values exit 1 with a one-line message", async () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ CSMS_PORT: "70000" }, /^csms: invalid CSMS_PORT="70000": expected an integer from 0 to 65535\n$/],
+    [
+      { AUTH_POLICY: "everyone" },
+      /^csms: invalid AUTH_POLICY="everyone": expected one of open, registered\n$/,
+    ],
+    [{ HEARTBEAT_INTERVAL: "often" }, /^csms: invalid HEARTBEAT_INTERVAL="often": expected an integer/],
+    [{ HOST: "http://x" }, /^csms: invalid HOST="http:\/\/x": expected a host name or IP address/],
+  ];
+  // Run in parallel: each is a separate process start.
+  const results = await Promise.all(cases.map(([env]) => runMain(env)));
+  results.forEach(({ code, stderr }, i) => {
+    assert.equal(code, 1, JSON.stringify(cases[i][0]));
+    assert.match(stderr, cases[i][1]);
+    assert.equal(stderr.trim().split("\n").length, 1);
+  });
+});
+
+Deno.test("csms config: a port in use or an unusable DATA_DIR exits 1 with a one-line message", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const file = await Deno.makeTempFile({ prefix: "csms_not_a_dir_" });
+  try {
+    const { port } = listener.addr as Deno.NetAddr;
+    const dataDir = await Deno.makeTempDir({ prefix: "csms_cfg_" });
+    const [busy, notDir] = await Promise.all([
+      runMain({ CSMS_PORT: String(port), DATA_DIR: dataDir }),
+      runMain({ DATA_DIR: `${file}/sub` }),
+    ]);
+    await Deno.remove(dataDir, { recursive: true });
+    assert.equal(busy.code, 1);
+    assert.match(busy.stderr, new RegExp(`^csms: cannot listen on 127\\.0\\.0\\.1:${port}: .+\\n$`));
+    assert.equal(notDir.code, 1);
+    assert.match(notDir.stderr, /^csms: cannot open the database in .+\n$/);
+  } finally {
+    listener.close();
+    await Deno.remove(file);
+  }
+});
