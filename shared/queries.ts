@@ -65,6 +65,27 @@ export interface TransactionQuery {
   offset?: number;
 }
 
+/**
+ * OCPP security profiles: 0 none (only under CHARGER_POLICY=open), 1 HTTP Basic
+ * auth over ws://, 2 HTTP Basic auth over TLS (wss://).
+ */
+export type SecurityProfile = 0 | 1 | 2;
+
+/** A charger the operator registered (or that registered itself under CHARGER_POLICY=open). */
+export interface ChargerRegistration {
+  id: string;
+  securityProfile: SecurityProfile;
+  /** Whether an AuthorizationKey is set; the key itself is stored hashed and never read back. */
+  hasKey: boolean;
+  createdAt: string;
+}
+
+export interface RegisterChargerOptions {
+  securityProfile?: SecurityProfile;
+  /** The AuthorizationKey to set; omitted with a profile >= 1: a random key is generated. */
+  authorizationKey?: string;
+}
+
 export interface CsmsQueries {
   listChargers(): Promise<ChargerSummary[]>;
   getCharger(id: string): Promise<ChargerSummary | undefined>;
@@ -80,4 +101,12 @@ export interface CsmsQueries {
   getIdTag(idTag: string): Promise<IdTagRecord | undefined>;
   upsertIdTag(tag: Omit<IdTagRecord, "createdAt">): Promise<IdTagRecord>;
   deleteIdTag(idTag: string): Promise<boolean>;
+  /** Registers a charger or updates its profile and key; returns the key in clear only when it was generated. */
+  registerCharger(
+    id: string,
+    options?: RegisterChargerOptions,
+  ): Promise<{ registration: ChargerRegistration; authorizationKey?: string }>;
+  listRegistrations(): Promise<ChargerRegistration[]>;
+  getRegistration(id: string): Promise<ChargerRegistration | undefined>;
+  unregisterCharger(id: string): Promise<boolean>;
 }
