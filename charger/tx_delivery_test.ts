@@ -17,12 +17,11 @@ const ts = "2025-01-01T00:00:00.000Z";
 
 function link(refuse: (action: string) => boolean) {
   const seen: { action: string; payload: { transactionId?: number } }[] = [];
-  let cs!: RpcSession<ChargePointActions16, CentralSystemActions16>;
   const cp = new RpcSession<CentralSystemActions16, ChargePointActions16>({
     version: "ocpp1.6",
     send: (t) => queueMicrotask(() => cs.receive(t)),
   });
-  cs = new RpcSession<ChargePointActions16, CentralSystemActions16>({
+  const cs: RpcSession<ChargePointActions16, CentralSystemActions16> = new RpcSession({
     version: "ocpp1.6",
     send: (t) => queueMicrotask(() => cp.receive(t)),
   });
