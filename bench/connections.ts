@@ -1,0 +1,148 @@
+/**
+ * Scenario `connections`: how many booted chargers one server process holds, how long connecting them
+ * takes and what each costs in resident memory. The fleet is split over several driver processes (each
+ * process has its own open-files limit) that connect one after the other, so that the server's memory
+ * can be read at every step: the growth from the idle server to the full fleet, divided by the fleet,
+ * is the memory per connection.
+ */
+import {
+  assertAlive,
+  closeDriver,
+  connectSlice,
+  LIMITS,
+  progress,
+  runPrefix,
+  sleep,
+  startDriver,
+} from "./common.ts";
+import type { DriverProc } from "./procs.ts";
+import { peakRssKiB, rssKiB } from "./procs.ts";
+import { type LatencySummary, mergeEncoded, summarize } from "./stats.ts";
+import { startSystem, type SystemKind } from "./system.ts";
+
+export interface ConnectionsOptions {
+  count: number;
+  drivers: number;
+  /** Handshakes in flight per driver. */
+  concurrency: number;
+  /** Idle time before each memory reading, so that the server's allocations settle. */
+  settleMs: number;
+  /** How long the full fleet is held idle before it is counted. */
+  holdMs: number;
+  /** Run the server under the inspector and read its live JS heap (after a full GC) at each step. */
+  heap?: boolean;
+  v8Flags?: string;
+}
+
+export interface ConnectionsResult {
+  server: "chargewire" | "bare";
+  requested: number;
+  booted: number;
+  /** Sockets still open after holding the fleet idle for `holdMs`. */
+  held: number;
+  failed: number;
+  drivers: number;
+  /** Sum of the drivers' connect phases (they run one after another). */
+  connectMs: number;
+  connectsPerSecond: number;
+  /** Handshake + BootNotification per charger. */
+  setup: LatencySummary;
+  rssIdleKiB: number;
+  /** After each driver's slice, in order. */
+  rssStepsKiB: number[];
+  rssHeldKiB: number;
+  rssPeakKiB: number;
+  /** (held RSS - idle RSS) / held. */
+  perConnectionKiB: number;
+  /** Growth over the last slice only / its size: the cost of one more connection, without start-up costs. */
+  marginalKiB: number;
+  /** With `heap`: live JS heap after a full GC, idle and with the fleet held, and per connection. */
+  jsHeap?: { idleKiB: number; heldKiB: number; perConnectionKiB: number };
+  errors: Record<string, number>;
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+export async function runConnections(kind: Extract<SystemKind, "csms" | "bare">, opts: ConnectionsOptions) {
+  const label = kind === "bare" ? "bare" : "chargewire";
+  progress(`connections/${label}: starting the server`);
+  const sys = await startSystem(kind, { profile: opts.heap, v8Flags: opts.v8Flags });
+  const drivers: DriverProc[] = [];
+  try {
+    await sleep(opts.settleMs);
+    const rssIdle = rssKiB(sys.proc.pid) ?? 0;
+    // Read after the RSS: a forced GC would make the idle server look smaller than it runs.
+    const heapIdle = await sys.inspector?.liveHeapKiB();
+    const prefix = runPrefix("C");
+    for (let i = 0; i < opts.drivers; i++) drivers.push(await startDriver(`driver ${i + 1}`, 1800));
+
+    const sliceSize = Math.ceil(opts.count / opts.drivers);
+    const steps: number[] = [];
+    const histograms: string[] = [];
+    const errors: Record<string, number> = {};
+    let booted = 0, failed = 0, connectMs = 0;
+    for (let i = 0; i < drivers.length; i++) {
+      const first = i * sliceSize + 1;
+      const count = Math.min(sliceSize, opts.count - i * sliceSize);
+      if (count <= 0) break;
+      progress(`connections/${label}: driver ${i + 1} connecting ${count} chargers`);
+      const r = await connectSlice(drivers[i], {
+        url: sys.ocppUrl,
+        prefix,
+        first,
+        count,
+        concurrency: opts.concurrency,
+        transaction: false,
+      });
+      assertAlive(sys.proc);
+      booted += r.booted;
+      failed += r.failed;
+      connectMs += r.durationMs;
+      histograms.push(r.histogram);
+      for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
+      progress(`connections/${label}: ${r.booted} booted in ${(r.durationMs / 1000).toFixed(1)} s`);
+      await sleep(opts.settleMs);
+      steps.push(rssKiB(sys.proc.pid) ?? 0);
+    }
+    await sleep(opts.holdMs);
+    let held = 0;
+    for (const d of drivers) {
+      await d.command({ cmd: "status" });
+      held += (await d.expect("status", LIMITS.reportMs)).open;
+    }
+    assertAlive(sys.proc);
+    const rssHeld = rssKiB(sys.proc.pid) ?? 0;
+    const heapHeld = await sys.inspector?.liveHeapKiB();
+    const before = steps.length > 1 ? steps[steps.length - 2] : rssIdle;
+    const lastSlice = opts.count - (steps.length - 1) * sliceSize;
+    const result: ConnectionsResult = {
+      server: label,
+      requested: opts.count,
+      booted,
+      held,
+      failed,
+      drivers: drivers.length,
+      connectMs: Math.round(connectMs),
+      connectsPerSecond: Math.round(booted / (connectMs / 1000)),
+      setup: summarize(mergeEncoded(histograms)),
+      rssIdleKiB: rssIdle,
+      rssStepsKiB: steps,
+      rssHeldKiB: rssHeld,
+      rssPeakKiB: peakRssKiB(sys.proc.pid) ?? 0,
+      perConnectionKiB: held > 0 ? round1((rssHeld - rssIdle) / held) : 0,
+      marginalKiB: lastSlice > 0 ? round1((steps[steps.length - 1] - before) / lastSlice) : 0,
+      jsHeap: heapIdle !== undefined && heapHeld !== undefined
+        ? {
+          idleKiB: heapIdle,
+          heldKiB: heapHeld,
+          perConnectionKiB: held > 0 ? round1((heapHeld - heapIdle) / held) : 0,
+        }
+        : undefined,
+      errors,
+    };
+    return result;
+  } finally {
+    await Promise.all(drivers.map(closeDriver));
+    await sys.stop();
+  }
+}

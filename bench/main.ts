@@ -1,0 +1,287 @@
+/**
+ * `deno task bench`: fleet scale, throughput and latency of Chargewire on this machine, against the
+ * bare limit of the same machine. Every server, driver and portal client runs as its own process on
+ * 127.0.0.1; every loop is bounded; the run ends with one JSON line holding every figure.
+ * See docs/benchmarks.md for what each scenario measures and the latest figures.
+ */
+import { parseArgs } from "node:util";
+import { progress } from "./common.ts";
+import { type ConnectionsOptions, runConnections } from "./connections.ts";
+import { type LatencyOptions, runLatency } from "./latency.ts";
+import { stopAllChildren } from "./procs.ts";
+import {
+  connectionsTable,
+  judgeTargets,
+  latencyTable,
+  profileText,
+  type Results,
+  targetsTable,
+  throughputTable,
+} from "./report.ts";
+import { missingParts } from "./system.ts";
+import { runThroughput, type ThroughputOptions } from "./throughput.ts";
+
+const SCENARIOS = ["connections", "throughput", "latency"] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const HELP = `deno task bench [options]
+
+Scenarios (all by default):
+  connections   N booted chargers held by one CSMS process (and by the bare server): connect time,
+                resident memory in all and per connection
+  throughput    closed-loop MeterValues from a fleet: answered msg/s and CALL round trips, bare server
+                vs the whole system (persistence + portal bridge); ratio = chargewire / bare
+  latency       steady MeterValues rate: charger send -> socket.io-client receive, fleet and detail views
+
+Options:
+  --quick               every scenario small and short (under a minute), for development
+  --only LIST           comma-separated scenarios to run, e.g. --only throughput,latency
+  --connections N       chargers for 'connections' (default 10000; quick 1000)
+  --drivers N           driver processes for 'connections' (default 2)
+  --chargers N          fleet for 'throughput' and 'latency' (default 1000; quick 200)
+  --rate N              MeterValues/s for 'latency' (default 1000; quick 200)
+  --watch N             chargers watched in detail for 'latency' (default 100; quick 20)
+  --duration S          measured seconds per load (default 15; quick 3)
+  --warmup S            unmeasured seconds before each load (default 3; quick 1)
+  --rounds N            throughput rounds of (bare, chargewire), best of each counts (default 2; quick 1)
+  --profile DIR         take CPU profiles of the system under load (throughput, latency) into DIR, and
+                        read the servers' live JS heap per connection (connections)
+  --v8-flags FLAGS      V8 flags for the servers under test (bare and chargewire), e.g.
+                        --v8-flags=--max-semi-space-size=1
+  --help                this text
+`;
+
+interface BenchOptions {
+  quick: boolean;
+  scenarios: Scenario[];
+  connections: ConnectionsOptions;
+  throughput: ThroughputOptions;
+  latency: LatencyOptions;
+}
+
+class UsageError extends Error {}
+
+function positiveInt(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < 1) {
+    throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  }
+  return Number(v);
+}
+
+function positiveSeconds(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) {
+    throw new UsageError(`--${name} must be a positive number of seconds, got ${JSON.stringify(v)}`);
+  }
+  return Number(v);
+}
+
+export function parseBenchArgs(args: string[]): BenchOptions | "help" {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        quick: { type: "boolean" },
+        only: { type: "string" },
+        connections: { type: "string" },
+        drivers: { type: "string" },
+        chargers: { type: "string" },
+        rate: { type: "string" },
+        watch: { type: "string" },
+        duration: { type: "string" },
+        warmup: { type: "string" },
+        rounds: { type: "string" },
+        profile: { type: "string" },
+        "v8-flags": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message.split("\n")[0]);
+  }
+  if (values.help) return "help";
+  const quick = values.quick ?? false;
+  const scenarios = values.only === undefined ? [...SCENARIOS] : values.only.split(",").map((s) => s.trim());
+  for (const s of scenarios) {
+    if (!(SCENARIOS as readonly string[]).includes(s)) {
+      throw new UsageError(
+        `--only: unknown scenario ${JSON.stringify(s)} (expected ${SCENARIOS.join(", ")})`,
+      );
+    }
+  }
+  const count = positiveInt("connections", values.connections, quick ? 1000 : 10_000);
+  const drivers = positiveInt("drivers", values.drivers, 2);
+  const chargers = positiveInt("chargers", values.chargers, quick ? 200 : 1000);
+  const durationMs = positiveSeconds("duration", values.duration, quick ? 3 : 15) * 1000;
+  const warmupMs = positiveSeconds("warmup", values.warmup, quick ? 1 : 3) * 1000;
+  const profileDir = values.profile;
+  const v8Flags = values["v8-flags"];
+  return {
+    quick,
+    scenarios: scenarios as Scenario[],
+    connections: {
+      count,
+      drivers: Math.min(drivers, count),
+      concurrency: 100,
+      settleMs: quick ? 1000 : 3000,
+      holdMs: quick ? 1000 : 5000,
+      heap: profileDir !== undefined,
+      v8Flags,
+    },
+    throughput: {
+      chargers,
+      concurrency: 100,
+      warmupMs,
+      durationMs,
+      rounds: positiveInt("rounds", values.rounds, quick ? 1 : 2),
+      profileDir,
+      v8Flags,
+    },
+    latency: {
+      chargers,
+      rate: positiveInt("rate", values.rate, quick ? 200 : 1000),
+      watch: positiveInt("watch", values.watch, quick ? 20 : 100),
+      concurrency: 100,
+      warmupMs,
+      durationMs,
+      profileDir,
+      v8Flags,
+    },
+  };
+}
+
+async function shell(cmd: string): Promise<string> {
+  try {
+    const out = await new Deno.Command("/bin/sh", { args: ["-c", cmd], stdout: "piped", stderr: "null" })
+      .output();
+    return new TextDecoder().decode(out.stdout).trim();
+  } catch {
+    return "";
+  }
+}
+
+async function machine() {
+  const cpuinfo = await Deno.readTextFile("/proc/cpuinfo").catch(() => "");
+  const meminfo = await Deno.readTextFile("/proc/meminfo").catch(() => "");
+  const memKiB = Number(meminfo.match(/^MemTotal:\s+(\d+)/m)?.[1] ?? 0);
+  return {
+    cpus: navigator.hardwareConcurrency,
+    cpuModel: cpuinfo.match(/^model name\s*:\s*(.+)$/m)?.[1] ?? "unknown",
+    memoryGiB: Math.round(memKiB / 1024 / 1024),
+    openFilesLimit: await shell("ulimit -n"),
+    os: `${Deno.build.os} ${Deno.osRelease()}`,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    commit: await shell(
+      "git rev-parse --short HEAD 2>/dev/null | tr -d '\\n'; git diff --quiet HEAD 2>/dev/null || echo ' (uncommitted changes)'",
+    ),
+  };
+}
+
+async function main(): Promise<number> {
+  let opts: BenchOptions | "help";
+  try {
+    opts = parseBenchArgs(Deno.args);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`bench: ${err.message} (see --help)`);
+      return 2;
+    }
+    throw err;
+  }
+  if (opts === "help") {
+    console.log(HELP);
+    return 0;
+  }
+  const stop = () => {
+    progress("interrupted: stopping every process the bench started");
+    stopAllChildren().finally(() => Deno.exit(130));
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+
+  const started = new Date();
+  // Read first: the commit and the machine the figures belong to, not whatever is there when the run ends.
+  const machineInfo = await machine();
+  const results: Results = {};
+  const skipped: Record<string, string> = {};
+  const failed: Record<string, string> = {};
+  const run = async (name: Scenario, kind: "csms" | "full", body: () => Promise<void>) => {
+    if (!opts.scenarios.includes(name)) return;
+    const missing = missingParts(kind);
+    if (missing.length > 0) {
+      skipped[name] = `not built yet: ${missing.join(", ")}`;
+      progress(`${name}: skipped (${skipped[name]})`);
+      return;
+    }
+    try {
+      await body();
+    } catch (err) {
+      failed[name] = err instanceof Error ? err.message : String(err);
+      progress(`${name}: FAILED: ${failed[name]}`);
+    }
+  };
+
+  await run("connections", "csms", async () => {
+    const chargewire = await runConnections("csms", opts.connections);
+    results.connections = { chargewire };
+    const bare = await runConnections("bare", opts.connections);
+    results.connections.bare = bare;
+    console.log(
+      `\n== connections: ${opts.connections.count} chargers, ${opts.connections.drivers} driver processes\n`,
+    );
+    console.log(connectionsTable([chargewire, bare]));
+  });
+  await run("throughput", "full", async () => {
+    const t = await runThroughput(opts.throughput);
+    results.throughput = t;
+    console.log(
+      `\n== throughput: closed-loop MeterValues from ${opts.throughput.chargers} chargers, ` +
+        `${opts.throughput.durationMs / 1000} s measured after ${
+          opts.throughput.warmupMs / 1000
+        } s warm-up\n`,
+    );
+    console.log(throughputTable(t));
+    if (t.chargewire.profile) {
+      console.log("\n" + profileText("CPU profile, chargewire under throughput load", t.chargewire.profile));
+    }
+  });
+  await run("latency", "full", async () => {
+    const l = await runLatency(opts.latency);
+    results.latency = l;
+    console.log(
+      `\n== latency: ${opts.latency.rate} MeterValues/s from ${opts.latency.chargers} chargers, ` +
+        `${opts.latency.durationMs / 1000} s measured\n`,
+    );
+    console.log(latencyTable(l));
+    if (l.profile) console.log("\n" + profileText("CPU profile, chargewire under latency load", l.profile));
+  });
+
+  const targets = judgeTargets(results, opts.quick);
+  console.log(`\n== targets${opts.quick ? " (quick run: not judged)" : ""}\n`);
+  console.log(targets.length > 0 ? targetsTable(targets) : "(no scenario ran)");
+  for (const [name, why] of Object.entries(skipped)) console.log(`skipped ${name}: ${why}`);
+  for (const [name, why] of Object.entries(failed)) console.log(`FAILED ${name}: ${why}`);
+
+  const finished = new Date();
+  console.log(JSON.stringify({
+    bench: "chargewire",
+    date: started.toISOString(),
+    durationS: Math.round((finished.getTime() - started.getTime()) / 1000),
+    command: ["deno task bench", ...Deno.args].join(" "),
+    quick: opts.quick,
+    machine: machineInfo,
+    options: { connections: opts.connections, throughput: opts.throughput, latency: opts.latency },
+    results,
+    targets,
+    skipped,
+    failed,
+  }));
+  return Object.keys(failed).length > 0 ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await main());
