@@ -26,7 +26,9 @@ Connection
   --url URL            central system base URL; the charger connects to URL/ID
                        with subprotocol ocpp1.6 (default ${DEFAULT_URL})
   --id ID              charge point identity (default ${DEFAULT_ID})
-  --password PASS      HTTP Basic auth password, OCPP security profile 1 (user: the id)
+  --password PASS      HTTP Basic auth password (the AuthorizationKey), OCPP security
+                       profiles 1 and 2 (user: the id); profile 2 is a wss:// URL. To trust
+                       a private CA, run with DENO_CERT=ca.pem in the environment
 
 Charger
   --connectors N       number of connectors, 1-64 (default ${DEFAULTS.connectors})

@@ -4,7 +4,24 @@
  * misbehaving later. Durations keep the unit of their variable (seconds).
  */
 
+import { readFileSync } from "node:fs";
+
 export type AuthPolicy = "open" | "registered";
+
+/**
+ * Who may connect as a charger. open: unknown ids are registered on first contact (the dev default);
+ * registered: unknown ids are refused with 404; basic: only registered chargers with their AuthorizationKey.
+ * Whatever the policy, a charger registered with a key must present it.
+ */
+export type ChargerPolicy = "open" | "registered" | "basic";
+
+/** TLS for OCPP security profile 2: the PEM texts, read once at start-up, and where they came from. */
+export interface TlsConfig {
+  cert: string;
+  key: string;
+  certFile: string;
+  keyFile: string;
+}
 
 export interface CsmsConfig {
   /** Interface to bind (HOST). */
@@ -17,6 +34,10 @@ export interface CsmsConfig {
   heartbeatInterval: number;
   /** open: unknown idTags are Accepted and recorded; registered: unknown idTags are Invalid (AUTH_POLICY). */
   authPolicy: AuthPolicy;
+  /** Who may connect as a charger (CHARGER_POLICY). */
+  chargerPolicy: ChargerPolicy;
+  /** Serve wss:// with this certificate and key (TLS_CERT, TLS_KEY: PEM file paths); absent: ws://. */
+  tls?: TlsConfig;
   /** Silence after which the CSMS pings a charger, and then waits as long again for any frame or pong, seconds; 0 disables (PING_INTERVAL). */
   pingInterval: number;
   /** Largest accepted frame in UTF-8 bytes; a larger one closes the socket with 1009 (MAX_FRAME_BYTES). */
@@ -37,6 +58,7 @@ export const DEFAULT_CSMS_CONFIG: Readonly<CsmsConfig> = {
   dataDir: "./data",
   heartbeatInterval: 60,
   authPolicy: "open",
+  chargerPolicy: "open",
   pingInterval: 30,
   maxFrameBytes: 65536,
   badFramesPerMinute: 30,
@@ -100,20 +122,56 @@ function host(env: Env): string {
   return v.startsWith("[") ? v.slice(1, -1) : v;
 }
 
+function readPem(name: string, path: string, label: RegExp): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    throw new ConfigError(`cannot read ${name}=${JSON.stringify(path)}: ${e.code ?? e.message}`);
+  }
+  if (!label.test(text)) {
+    throw new ConfigError(`invalid ${name}=${JSON.stringify(path)}: expected a PEM file (-----BEGIN ...)`);
+  }
+  return text;
+}
+
+/** TLS_CERT and TLS_KEY go together; both files are read here so that a wrong path fails at start-up. */
+function tls(env: Env): TlsConfig | undefined {
+  const certFile = raw(env, "TLS_CERT");
+  const keyFile = raw(env, "TLS_KEY");
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined || keyFile === undefined) {
+    const [set, missing] = certFile === undefined ? ["TLS_KEY", "TLS_CERT"] : ["TLS_CERT", "TLS_KEY"];
+    throw new ConfigError(
+      `${set} is set without ${missing}: set both (PEM file paths) to serve wss://, or neither`,
+    );
+  }
+  return {
+    cert: readPem("TLS_CERT", certFile, /-----BEGIN [A-Z ]*CERTIFICATE-----/),
+    key: readPem("TLS_KEY", keyFile, /-----BEGIN [A-Z ]*PRIVATE KEY-----/),
+    certFile,
+    keyFile,
+  };
+}
+
 /** Reads the CSMS settings from an environment; throws ConfigError on the first invalid value. */
 export function loadCsmsConfig(env: Env): CsmsConfig {
   const d = DEFAULT_CSMS_CONFIG;
+  const tlsConfig = tls(env);
   return {
     host: host(env),
     port: integer(env, "CSMS_PORT", d.port, 0, 65535),
     dataDir: raw(env, "DATA_DIR") ?? d.dataDir,
     heartbeatInterval: integer(env, "HEARTBEAT_INTERVAL", d.heartbeatInterval, 1, 86400),
     authPolicy: oneOf(env, "AUTH_POLICY", d.authPolicy, ["open", "registered"]),
+    chargerPolicy: oneOf(env, "CHARGER_POLICY", d.chargerPolicy, ["open", "registered", "basic"]),
     pingInterval: decimal(env, "PING_INTERVAL", d.pingInterval, 0, 3600, "seconds"),
     maxFrameBytes: integer(env, "MAX_FRAME_BYTES", d.maxFrameBytes, 1024, 16 * 1024 * 1024),
     badFramesPerMinute: integer(env, "BAD_FRAMES_PER_MINUTE", d.badFramesPerMinute, 0, 1_000_000),
     meterRetentionDays: decimal(env, "METER_RETENTION_DAYS", d.meterRetentionDays, 0, 36500, "days"),
     eventRetentionDays: decimal(env, "EVENT_RETENTION_DAYS", d.eventRetentionDays, 0, 36500, "days"),
     callTimeout: decimal(env, "CALL_TIMEOUT", d.callTimeout, 0.01, 3600, "seconds"),
+    ...(tlsConfig && { tls: tlsConfig }),
   };
 }

@@ -16,6 +16,7 @@ Deno.test("config: reads every variable", () => {
     DATA_DIR: "/tmp/x",
     HEARTBEAT_INTERVAL: "300",
     AUTH_POLICY: "registered",
+    CHARGER_POLICY: "basic",
     PING_INTERVAL: "0.5",
     MAX_FRAME_BYTES: "131072",
     BAD_FRAMES_PER_MINUTE: "0",
@@ -29,6 +30,7 @@ Deno.test("config: reads every variable", () => {
     dataDir: "/tmp/x",
     heartbeatInterval: 300,
     authPolicy: "registered",
+    chargerPolicy: "basic",
     pingInterval: 0.5,
     maxFrameBytes: 131072,
     badFramesPerMinute: 0,
@@ -57,6 +59,10 @@ Deno.test("config: invalid values throw ConfigError naming the variable and what
     [{ CALL_TIMEOUT: "0" }, /CALL_TIMEOUT="0"/],
     [{ HOST: "a b" }, /HOST="a b"/],
     [{ HOST: "localhost:9000" }, /HOST/],
+    [{ CHARGER_POLICY: "anyone" }, /CHARGER_POLICY="anyone": expected one of open, registered, basic/],
+    [{ TLS_CERT: "/x/cert.pem" }, /TLS_CERT is set without TLS_KEY: set both/],
+    [{ TLS_KEY: "/x/key.pem" }, /TLS_KEY is set without TLS_CERT: set both/],
+    [{ TLS_CERT: "/nonexistent/cert.pem", TLS_KEY: "/nonexistent/key.pem" }, /cannot read TLS_CERT=.*ENOENT/],
   ];
   for (const [env, message] of bad) {
     assert.throws(() => loadCsmsConfig(env), (err: unknown) => {
@@ -65,5 +71,27 @@ Deno.test("config: invalid values throw ConfigError naming the variable and what
       assert.ok(!err.message.includes("\n"));
       return true;
     });
+  }
+});
+
+Deno.test("config: TLS_CERT and TLS_KEY are read at start-up; a file that is not PEM is refused", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "csms_tls_cfg_" });
+  try {
+    const cert = `${dir}/cert.pem`, key = `${dir}/key.pem`, junk = `${dir}/junk.txt`;
+    await Deno.writeTextFile(cert, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+    await Deno.writeTextFile(key, "-----BEGIN PRIVATE KEY-----\nBBBB\n-----END PRIVATE KEY-----\n");
+    await Deno.writeTextFile(junk, "not a certificate");
+    const c = loadCsmsConfig({ TLS_CERT: cert, TLS_KEY: key });
+    assert.equal(c.tls?.certFile, cert);
+    assert.match(c.tls?.cert ?? "", /BEGIN CERTIFICATE/);
+    assert.match(c.tls?.key ?? "", /BEGIN PRIVATE KEY/);
+    assert.equal(loadCsmsConfig({}).tls, undefined);
+    assert.throws(
+      () => loadCsmsConfig({ TLS_CERT: junk, TLS_KEY: key }),
+      /invalid TLS_CERT=".*junk.txt": expected a PEM file/,
+    );
+    assert.throws(() => loadCsmsConfig({ TLS_CERT: cert, TLS_KEY: cert }), /invalid TLS_KEY=/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

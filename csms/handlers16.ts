@@ -46,22 +46,24 @@ export interface HandlerServices {
 export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePointActions16> {
   const { store, auth, sink } = svc;
   const now = isoNow;
+  /** Stores and publishes samples; a replay is stored and published once. */
   const meterValues = (
     chargerId: string,
     connectorId: number,
     transactionId: number | undefined,
     values: MeterValue16[],
-  ) => {
+  ): void => {
     const samples = toMeterSamples(values);
     if (samples.length === 0) return;
-    store.meterSamples(chargerId, connectorId, transactionId, samples, Date.now());
+    const fresh = store.meterSamples(chargerId, connectorId, transactionId, samples, Date.now());
+    if (fresh.length === 0) return;
     sink.emit({
       type: "meter.values",
       chargerId,
       at: now(),
       connectorId,
       ...(transactionId !== undefined && { transactionId }),
-      samples,
+      samples: fresh,
     });
   };
 
@@ -144,16 +146,19 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       });
       return { transactionId: tx.id, idTagInfo };
     })
-    .handle("MeterValues", (req, ctx) => {
+    .handle("MeterValues", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
       meterValues(chargerId, req.connectorId, req.transactionId, req.meterValue);
+      // A transaction's samples are resent until answered (OCPP 1.6 §4.8): answer only once they are on
+      // disk (a replay too: its original may still be in the batch), so that a crash between answer and
+      // commit cannot lose one. Others are fire-and-forget.
+      if (req.transactionId !== undefined) await store.writer.durable();
       return {};
     })
     .handle("StopTransaction", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
       const active = store.activeTransaction(req.transactionId);
       const connectorId = active?.chargerId === chargerId ? active.connectorId : 0;
-      if (req.transactionData) meterValues(chargerId, connectorId, req.transactionId, req.transactionData);
       const reason = req.reason ?? "Local"; // OCPP 1.6: an absent reason means Local
       const outcome = store.stopTransaction({
         id: req.transactionId,
@@ -163,8 +168,14 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
         reason,
         ...(req.idTag !== undefined && { idTag: req.idTag }),
       });
+      // A replayed Stop (its answer was lost) changes nothing, its transactionData included.
+      if (req.transactionData && outcome.kind !== "already-stopped") {
+        meterValues(chargerId, connectorId, req.transactionId, req.transactionData);
+      }
       if (outcome.kind === "stopped") {
         await outcome.durable;
+        // The transactionData queued after the stop itself.
+        await store.writer.durable();
         sink.emit({
           type: "transaction.stopped",
           chargerId,

@@ -25,6 +25,21 @@ export type HandshakeDecision =
   /** OCPP-J: none of the offered subprotocols is ours; complete the handshake without the header, then close. */
   | { kind: "unsupported"; chargerId: string; offered: string[] };
 
+/** Why `id` (already percent-decoded) cannot be a charge point identity, or undefined when it can. */
+export function checkChargerId(id: string): string | undefined {
+  const length = [...id].length;
+  if (length === 0) return "charge point id is missing";
+  if (length > MAX_CHARGER_ID_LENGTH) {
+    return `charge point id is longer than ${MAX_CHARGER_ID_LENGTH} characters`;
+  }
+  // ':' is excluded by OCPP (it separates the id from the password in Basic auth).
+  if (id.includes(":")) return "charge point id must not contain ':'";
+  // Control characters would corrupt logs and the portal; no real charger uses them.
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(id)) return "charge point id must not contain control characters";
+  return undefined;
+}
+
 /** Checks a charge point identity: percent-decoded, 1 to 48 characters, no ':' and no control characters. */
 export function parseChargerId(
   rawSegment: string,
@@ -35,19 +50,8 @@ export function parseChargerId(
   } catch {
     return { ok: false, message: "charge point id is not valid percent-encoding" };
   }
-  const length = [...id].length;
-  if (length === 0) return { ok: false, message: "charge point id is missing" };
-  if (length > MAX_CHARGER_ID_LENGTH) {
-    return { ok: false, message: `charge point id is longer than ${MAX_CHARGER_ID_LENGTH} characters` };
-  }
-  // ':' is excluded by OCPP (it separates the id from the password in Basic auth).
-  if (id.includes(":")) return { ok: false, message: "charge point id must not contain ':'" };
-  // Control characters would corrupt logs and the portal; no real charger uses them.
-  // deno-lint-ignore no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(id)) {
-    return { ok: false, message: "charge point id must not contain control characters" };
-  }
-  return { ok: true, id };
+  const problem = checkChargerId(id);
+  return problem === undefined ? { ok: true, id } : { ok: false, message: problem };
 }
 
 export function decideHandshake(req: HandshakeInput): HandshakeDecision {

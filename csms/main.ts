@@ -26,7 +26,9 @@ try {
 } catch (err) {
   fail((err as Error).message);
 }
-console.log(`CSMS: OCPP endpoint ${csms.url}/{chargePointId} (data in ${config.dataDir})`);
+console.log(
+  `CSMS: OCPP endpoint ${csms.url}/{chargePointId} (CHARGER_POLICY=${config.chargerPolicy}, data in ${config.dataDir})`,
+);
 
 let stopping = false;
 const stop = async () => {

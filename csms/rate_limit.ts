@@ -1,18 +1,29 @@
 /**
  * A sliding-window counter: has something happened more than `limit` times in
- * the last `windowMs`? Keeps only the last `limit` timestamps, allocated on the
- * first hit, so a well-behaved charger costs nothing.
+ * the last `windowMs`? Small limits keep the last `limit` timestamps (exact),
+ * allocated on the first hit, so a well-behaved charger costs nothing. Large
+ * limits count in 60 buckets instead (exact to one bucket, 1 s for a minute),
+ * so that BAD_FRAMES_PER_MINUTE=1000000 costs 60 numbers per connection, not 8 MB.
  */
+const EXACT_UP_TO = 256;
+const BUCKETS = 60;
+
 export class SlidingWindowLimit {
   #times?: Float64Array;
   #next = 0;
   #count = 0;
+  #buckets?: Float64Array;
+  #lastSlot = -Infinity;
 
   constructor(readonly limit: number, readonly windowMs: number) {}
 
   /** Records one event at `now` (ms); true when it is one too many. A limit of 0 never trips. */
   hit(now: number): boolean {
     if (this.limit <= 0) return false;
+    return this.limit <= EXACT_UP_TO ? this.#exact(now) : this.#bucketed(now);
+  }
+
+  #exact(now: number): boolean {
     this.#times ??= new Float64Array(this.limit);
     // The slot about to be overwritten holds the limit-th most recent event.
     const oldest = this.#times[this.#next];
@@ -21,5 +32,24 @@ export class SlidingWindowLimit {
     this.#next = (this.#next + 1) % this.limit;
     if (!full) this.#count++;
     return full && now - oldest < this.windowMs;
+  }
+
+  #bucketed(now: number): boolean {
+    this.#buckets ??= new Float64Array(BUCKETS);
+    const slot = Math.floor(now / (this.windowMs / BUCKETS));
+    if (slot - this.#lastSlot >= BUCKETS) {
+      this.#buckets.fill(0);
+      this.#count = 0;
+    } else {
+      // Buckets that fell out of the window since the last event are emptied.
+      for (let s = this.#lastSlot + 1; s <= slot; s++) {
+        this.#count -= this.#buckets[s % BUCKETS];
+        this.#buckets[s % BUCKETS] = 0;
+      }
+    }
+    if (slot > this.#lastSlot) this.#lastSlot = slot;
+    this.#buckets[this.#lastSlot % BUCKETS]++;
+    this.#count++;
+    return this.#count > this.limit;
   }
 }

@@ -14,3 +14,14 @@ Deno.test("rate limit: a limit of 0 never trips", () => {
   const l = new SlidingWindowLimit(0, 60_000);
   for (let i = 0; i < 100; i++) assert.equal(l.hit(i), false);
 });
+
+Deno.test("rate limit: a large limit counts in buckets, trips past the limit, and forgets a minute later", () => {
+  const l = new SlidingWindowLimit(1000, 60_000);
+  for (let i = 0; i < 1000; i++) assert.equal(l.hit(i * 10), false, `event ${i}`);
+  assert.equal(l.hit(10_000), true, "the 1001st event in the minute");
+  // A minute on, the old events are gone.
+  assert.equal(l.hit(71_000), false);
+  const steady = new SlidingWindowLimit(1000, 60_000);
+  // 900 a minute for ten minutes: never over.
+  for (let i = 0; i < 9000; i++) assert.equal(steady.hit(i * (60_000 / 900)), false, `steady ${i}`);
+});

@@ -7,6 +7,7 @@
 import type { Bus } from "../shared/events.ts";
 import { SUPPORTED_PROTOCOLS } from "../shared/ocpp/version.ts";
 import { Authorizer } from "./auth.ts";
+import { ChargerGate } from "./charger_access.ts";
 import { createCommandHandler } from "./commands.ts";
 import type { CsmsConfig } from "./config.ts";
 import { ChargerConnection, CLOSE } from "./connection.ts";
@@ -31,7 +32,7 @@ export interface CsmsDeps {
 export interface CsmsHandle {
   /** The port actually bound (useful with CSMS_PORT=0). */
   port: number;
-  /** ws://host:port/ocpp — chargers connect to `${url}/${chargePointId}`. */
+  /** ws://host:port/ocpp (wss:// under TLS) — chargers connect to `${url}/${chargePointId}`. */
   url: string;
   queries: SqliteQueries;
   close(): Promise<void>;
@@ -47,8 +48,8 @@ function text(status: number, message: string, headers: Record<string, string> =
   });
 }
 
-function wsUrl(host: string, port: number): string {
-  return `ws://${host.includes(":") ? `[${host}]` : host}:${port}/ocpp`;
+function wsUrl(host: string, port: number, secure: boolean): string {
+  return `${secure ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${port}/ocpp`;
 }
 
 /** Starts the CSMS; rejects (with a one-line message) when the database cannot be opened or the port bound. */
@@ -89,7 +90,10 @@ function start(config: CsmsConfig, deps: CsmsDeps): CsmsHandle {
   const queries = new SqliteQueries(store, {
     isOnline: (id) => fleet.isOnline(id),
     recentFrames: (id, limit) => frames.recent(id, limit),
+    disconnect: (id, reason) => fleet.get(id)?.close(CLOSE.policyViolation, reason, "kicked"),
   });
+  const secure = config.tls !== undefined;
+  const gate = new ChargerGate(config.chargerPolicy, secure, store.registrations);
   // Sockets that offered no subprotocol of ours: open only long enough to be closed.
   const refused = new Set<WebSocket>();
   let closing = false;
@@ -97,7 +101,7 @@ function start(config: CsmsConfig, deps: CsmsDeps): CsmsHandle {
   // another idleTimeout/2: so "ping after PING_INTERVAL, give up after as long again".
   const idleTimeout = config.pingInterval * 2;
 
-  const handler = (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Response => {
+  const handler = async (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Promise<Response> => {
     const decision = decideHandshake({
       method: req.method,
       pathname: new URL(req.url).pathname,
@@ -108,6 +112,10 @@ function start(config: CsmsConfig, deps: CsmsDeps): CsmsHandle {
     if (closing) return text(503, "CSMS is shutting down");
     // Read before the upgrade: afterwards the request is consumed and its address gone.
     const remoteAddress = info.remoteAddr.hostname;
+    // Security profiles 1 and 2: before the upgrade, so that a refused charger never gets a socket.
+    const refusal = await gate.check(decision.chargerId, req.headers.get("authorization"), remoteAddress);
+    if (refusal) return text(refusal.status, refusal.message, refusal.headers);
+    if (closing) return text(503, "CSMS is shutting down");
     let upgraded: { socket: WebSocket; response: Response };
     try {
       // No `protocol` option: Deno would reject a header such as "ocpp2.0.1,ocpp1.6" (no space after the
@@ -142,6 +150,7 @@ function start(config: CsmsConfig, deps: CsmsDeps): CsmsHandle {
     server = Deno.serve({
       hostname: config.host,
       port: config.port,
+      ...(config.tls && { cert: config.tls.cert, key: config.tls.key }),
       onListen() {},
       onError(err) {
         console.error("csms: request failed:", err);
@@ -151,7 +160,8 @@ function start(config: CsmsConfig, deps: CsmsDeps): CsmsHandle {
   } catch (err) {
     writer.close();
     db.close();
-    throw new Error(`cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
+    const what = config.tls ? ` with TLS_CERT=${config.tls.certFile} TLS_KEY=${config.tls.keyFile}` : "";
+    throw new Error(`cannot listen on ${config.host}:${config.port}${what}: ${(err as Error).message}`);
   }
 
   const unserve = deps.bus.serveCommands(
@@ -179,5 +189,5 @@ function start(config: CsmsConfig, deps: CsmsDeps): CsmsHandle {
     })();
 
   const port = server.addr.port;
-  return { port, url: wsUrl(config.host, port), queries, close };
+  return { port, url: wsUrl(config.host, port, secure), queries, close };
 }

@@ -22,6 +22,15 @@ Deno.test("csms config: invalid env values exit 1 with a one-line message", asyn
     ],
     [{ HEARTBEAT_INTERVAL: "often" }, /^csms: invalid HEARTBEAT_INTERVAL="often": expected an integer/],
     [{ HOST: "http://x" }, /^csms: invalid HOST="http:\/\/x": expected a host name or IP address/],
+    [
+      { CHARGER_POLICY: "nobody" },
+      /^csms: invalid CHARGER_POLICY="nobody": expected one of open, registered, basic\n$/,
+    ],
+    [{ TLS_CERT: "/tmp/cert.pem" }, /^csms: TLS_CERT is set without TLS_KEY: set both .*\n$/],
+    [
+      { TLS_CERT: "/nonexistent/cert.pem", TLS_KEY: "/nonexistent/key.pem" },
+      /^csms: cannot read TLS_CERT="\/nonexistent\/cert.pem": ENOENT\n$/,
+    ],
   ];
   // Run in parallel: each is a separate process start.
   const results = await Promise.all(cases.map(([env]) => runMain(env)));
@@ -50,5 +59,28 @@ Deno.test("csms config: a port in use or an unusable DATA_DIR exits 1 with a one
   } finally {
     listener.close();
     await Deno.remove(file);
+  }
+});
+
+Deno.test("csms config: TLS files that are PEM but not a usable certificate exit 1 with a one-line message", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "csms_badtls_" });
+  try {
+    await Deno.writeTextFile(
+      `${dir}/cert.pem`,
+      "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    );
+    await Deno.writeTextFile(
+      `${dir}/key.pem`,
+      "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+    );
+    const r = await runMain({
+      DATA_DIR: `${dir}/data`,
+      TLS_CERT: `${dir}/cert.pem`,
+      TLS_KEY: `${dir}/key.pem`,
+    });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^csms: cannot listen on 127\.0\.0\.1:0 with TLS_CERT=.+\n$/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
   }
 });

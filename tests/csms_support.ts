@@ -154,3 +154,202 @@ export function eventsOf<T extends BusEvent["type"]>(
     e.type === type && (chargerId === undefined || e.chargerId === chargerId)
   );
 }
+
+/** Whether `openssl` can be run here: the TLS tests skip, saying so, without it. */
+export const HAS_OPENSSL = (() => {
+  try {
+    return new Deno.Command("openssl", { args: ["version"], stdout: "null", stderr: "null" }).outputSync()
+      .success;
+  } catch {
+    return false;
+  }
+})();
+
+export interface TestCertificates {
+  /** The test CA's certificate: what a client trusts (DENO_CERT, npm:ws's `ca`). */
+  caFile: string;
+  /** The server's certificate (for 127.0.0.1 and localhost, signed by the CA) and its key. */
+  certFile: string;
+  keyFile: string;
+}
+
+/** Makes a throwaway CA and a server certificate for 127.0.0.1 with openssl, in `dir`. */
+export async function makeTestCertificates(dir: string): Promise<TestCertificates> {
+  const run = async (args: string[]) => {
+    const out = await new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "piped" })
+      .output();
+    if (!out.success) throw new Error(`openssl ${args[0]} failed: ${new TextDecoder().decode(out.stderr)}`);
+  };
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  await Deno.writeTextFile(
+    `${dir}/server.ext`,
+    "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n" +
+      "extendedKeyUsage=serverAuth\n",
+  );
+  await run([
+    "req",
+    "-x509",
+    ...ec,
+    "-keyout",
+    "ca.key",
+    "-out",
+    "ca.pem",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=Test CA",
+  ]);
+  await run(["req", ...ec, "-keyout", "key.pem", "-out", "server.csr", "-subj", "/CN=127.0.0.1"]);
+  await run([
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.pem",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-out",
+    "cert.pem",
+    "-days",
+    "2",
+    "-extfile",
+    "server.ext",
+  ]);
+  return { caFile: `${dir}/ca.pem`, certFile: `${dir}/cert.pem`, keyFile: `${dir}/key.pem` };
+}
+
+/** The charger simulator's CLI as a child process with `--log json`: its events as they come. */
+export class ChargerProcess {
+  readonly events: Array<Record<string, unknown>> = [];
+  stderr = "";
+  readonly #child: Deno.ChildProcess;
+  readonly #done: Promise<void>;
+
+  constructor(args: string[], env: Record<string, string> = {}) {
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../charger/main.ts", import.meta.url).pathname, "--log", "json", ...args],
+      env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const lines = async () => {
+      let buf = "";
+      for await (const chunk of this.#child.stdout.pipeThrough(new TextDecoderStream())) {
+        buf += chunk;
+        let nl;
+        while ((nl = buf.indexOf("\n")) >= 0) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          try {
+            this.events.push(JSON.parse(line));
+          } catch { /* a summary line */ }
+        }
+      }
+    };
+    const errors = async () => {
+      for await (const chunk of this.#child.stderr.pipeThrough(new TextDecoderStream())) this.stderr += chunk;
+    };
+    this.#done = Promise.all([lines(), errors()]).then(() => {});
+  }
+
+  of(type: string): Array<Record<string, unknown>> {
+    return this.events.filter((e) => e.type === type);
+  }
+
+  /** Stops the charger (SIGTERM: a clean stop) and waits for it to exit. */
+  async stop(): Promise<number> {
+    try {
+      this.#child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    const status = await this.#child.status;
+    await this.#done;
+    return status.code;
+  }
+}
+
+/** A free TCP port on 127.0.0.1 (for a CSMS that must come back on the same port after a restart). */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = l.addr as Deno.NetAddr;
+  l.close();
+  return port;
+}
+
+/** `csms/main.ts` as a child process, so that a crash (or a SIGKILL) is a real process exit. */
+export class CsmsProcess {
+  stderr = "";
+  exited?: Deno.CommandStatus;
+  readonly #child: Deno.ChildProcess;
+  readonly #status: Promise<Deno.CommandStatus>;
+  readonly #streams: Promise<void>;
+
+  private constructor(child: Deno.ChildProcess, readonly url: string, stdout: Promise<void>) {
+    this.#child = child;
+    this.#status = child.status.then((s) => this.exited = s);
+    const errors = (async () => {
+      for await (const c of child.stderr.pipeThrough(new TextDecoderStream())) this.stderr += c;
+    })();
+    this.#streams = Promise.all([stdout, errors]).then(() => {});
+  }
+
+  get pid(): number {
+    return this.#child.pid;
+  }
+
+  /** Starts the CSMS and resolves once it prints its endpoint. */
+  static async start(env: Record<string, string>): Promise<CsmsProcess> {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../csms/main.ts", import.meta.url).pathname],
+      env,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const found = Promise.withResolvers<string>();
+    const stdout = (async () => {
+      let out = "";
+      for await (const c of child.stdout.pipeThrough(new TextDecoderStream())) {
+        out += c;
+        const url = out.match(/(wss?:\/\/\S+\/ocpp)\//)?.[1];
+        if (url) found.resolve(url);
+      }
+      found.reject(new Error(`the CSMS exited before printing its endpoint`));
+    })();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const url = await Promise.race([
+        found.promise,
+        new Promise<never>((_, reject) =>
+          timer = setTimeout(() => reject(new Error("no CSMS endpoint")), 30_000)
+        ),
+      ]);
+      return new CsmsProcess(child, url, stdout);
+    } catch (err) {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone */ }
+      await child.status;
+      await stdout.catch(() => {});
+      await child.stderr.cancel();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  kill(signal: Deno.Signal): void {
+    try {
+      this.#child.kill(signal);
+    } catch { /* already gone */ }
+  }
+
+  /** Waits for the process to exit and its output to end. */
+  async status(): Promise<Deno.CommandStatus> {
+    const s = await this.#status;
+    await this.#streams;
+    return s;
+  }
+}

@@ -97,6 +97,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_by_charger ON events (charger_id, id);
     `,
   },
+  {
+    version: 2,
+    description: "charger registrations (OCPP security profiles, hashed AuthorizationKeys)",
+    sql: `
+      CREATE TABLE charger_registrations (
+        id TEXT PRIMARY KEY,
+        security_profile INTEGER NOT NULL CHECK (security_profile IN (0, 1, 2)),
+        -- pbkdf2-sha256$iterations$salt$hash; NULL for profile 0. The clear key is never stored.
+        key_hash TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        CHECK ((security_profile = 0) = (key_hash IS NULL))
+      );
+      -- Chargers seen before registrations existed came in under the only policy there was: open.
+      INSERT INTO charger_registrations (id, security_profile, created_at, updated_at)
+        SELECT id, 0, first_seen_at, first_seen_at FROM chargers;
+    `,
+  },
+  {
+    version: 3,
+    description: "idempotent meter values: a replayed transaction sample is stored once",
+    sql: `
+      ALTER TABLE meter_values ADD COLUMN dedupe_key TEXT;
+      CREATE UNIQUE INDEX meter_values_dedupe ON meter_values (transaction_id, dedupe_key)
+        WHERE transaction_id IS NOT NULL AND dedupe_key IS NOT NULL;
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

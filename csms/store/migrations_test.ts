@@ -10,7 +10,15 @@ Deno.test("migrations: a fresh database reaches the newest version; running agai
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all().map((
     r,
   ) => r.name);
-  assert.deepEqual(tables, ["chargers", "connectors", "events", "id_tags", "meter_values", "transactions"]);
+  assert.deepEqual(tables, [
+    "charger_registrations",
+    "chargers",
+    "connectors",
+    "events",
+    "id_tags",
+    "meter_values",
+    "transactions",
+  ]);
   db.close();
 });
 
@@ -37,5 +45,23 @@ Deno.test("migrations: a database from a newer CSMS is refused", () => {
   const db = new DatabaseSync(":memory:");
   db.exec("PRAGMA user_version = 999");
   assert.throws(() => migrate(db), /schema version 999 is newer/);
+  db.close();
+});
+
+Deno.test("migrations: chargers seen before registrations existed are registered, profile 0, no key", () => {
+  const db = new DatabaseSync(":memory:");
+  migrate(db, MIGRATIONS.slice(0, 1));
+  db.prepare("INSERT INTO chargers (id, first_seen_at) VALUES (?, ?)").run(
+    "CP-OLD",
+    "2026-01-01T00:00:00.000Z",
+  );
+  migrate(db);
+  assert.deepEqual(
+    { ...db.prepare("SELECT id, security_profile, key_hash, created_at FROM charger_registrations").get() },
+    { id: "CP-OLD", security_profile: 0, key_hash: null, created_at: "2026-01-01T00:00:00.000Z" },
+  );
+  // A key goes with profile 1 or 2, and only there.
+  assert.throws(() => db.prepare("INSERT INTO charger_registrations VALUES ('X', 0, 'h', 'a', 'a')").run());
+  assert.throws(() => db.prepare("INSERT INTO charger_registrations VALUES ('Y', 1, NULL, 'a', 'a')").run());
   db.close();
 });

@@ -8,20 +8,25 @@ import type { StatementSync } from "node:sqlite";
 import type { MeterSample } from "../../shared/events.ts";
 import type { ChargePointErrorCode16, ChargePointStatus16 } from "../../shared/ocpp/actions16.ts";
 import type {
+  ChargerRegistration,
   ChargerSummary,
   ConnectorState,
   CsmsQueries,
   IdTagRecord,
   IdTagStatus,
+  RegisterChargerOptions,
   TransactionQuery,
   TransactionRecord,
 } from "../../shared/queries.ts";
 import type { FrameEntry } from "../frame_log.ts";
+import { publicRegistration } from "./registrations.ts";
 import { type CsmsStore, idTagFromRow } from "./store.ts";
 
 export interface LiveView {
   isOnline(chargerId: string): boolean;
   recentFrames(chargerId: string, limit?: number): FrameEntry[];
+  /** Closes the charger's live connection, if any: its access was withdrawn. */
+  disconnect(chargerId: string, reason: string): void;
 }
 
 /** One persisted event-log entry (connections, boots, statuses, transactions, commands, notifications). */
@@ -286,6 +291,39 @@ export class SqliteQueries implements CsmsQueries {
     return attempt(() => {
       this.store.writer.flush();
       return Number(this.store.db.prepare("DELETE FROM id_tags WHERE id_tag = ?").run(idTag).changes) > 0;
+    });
+  }
+
+  /**
+   * Registers a charger or changes its registration (see Registrations.register for the defaults). The
+   * live connection, if any, stays: it was authenticated, and the new key reaches the charger through
+   * ChangeConfiguration AuthorizationKey before it reconnects.
+   */
+  registerCharger(
+    id: string,
+    options?: RegisterChargerOptions,
+  ): Promise<{ registration: ChargerRegistration; authorizationKey?: string }> {
+    return this.store.registrations.register(id, options);
+  }
+
+  listRegistrations(): Promise<ChargerRegistration[]> {
+    return attempt(() => this.store.registrations.list().map(publicRegistration));
+  }
+
+  getRegistration(id: string): Promise<ChargerRegistration | undefined> {
+    return attempt(() => {
+      this.store.writer.flush();
+      const r = this.store.registrations.find(id);
+      return r && publicRegistration(r);
+    });
+  }
+
+  /** Removes a registration and closes the charger's connection, so that the removal holds at once. */
+  unregisterCharger(id: string): Promise<boolean> {
+    return attempt(() => {
+      const removed = this.store.registrations.unregister(id);
+      if (removed) this.live.disconnect(id, "registration removed");
+      return removed;
     });
   }
 

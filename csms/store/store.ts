@@ -11,6 +11,7 @@ import type { MeterSample } from "../../shared/events.ts";
 import type { IdTagRecord, IdTagStatus } from "../../shared/queries.ts";
 import type { BatchWriter } from "./writer.ts";
 import { isoAt } from "../clock.ts";
+import { Registrations } from "./registrations.ts";
 
 export interface ActiveTransaction {
   id: number;
@@ -20,6 +21,27 @@ export interface ActiveTransaction {
   meterStartWh: number;
   startedAt: string;
   lastMeterWh?: number;
+  /** Dedupe keys of the newest samples, so that a replay is not published twice (the database has the last word). */
+  recentSamples?: string[];
+}
+
+/** Samples remembered per active transaction for spotting replays without a database read. */
+const RECENT_SAMPLES = 16;
+
+/**
+ * A transaction sample's identity: the same reading at the same time on the same connector. A charger
+ * replays a MeterValues whose answer it never got; storing the replay again would count it twice.
+ */
+export function sampleKey(connectorId: number, s: MeterSample): string {
+  return JSON.stringify([
+    connectorId,
+    s.timestamp,
+    s.energyWh ?? null,
+    s.powerW ?? null,
+    s.currentA ?? null,
+    s.voltageV ?? null,
+    s.socPercent ?? null,
+  ]);
 }
 
 export interface StoppedTransaction {
@@ -65,6 +87,8 @@ const SEEN_WRITE_EVERY_MS = 1000;
 export class CsmsStore {
   readonly db: DatabaseSync;
   readonly writer: BatchWriter;
+  /** Which chargers may connect, and how (security profiles and key hashes). */
+  readonly registrations: Registrations;
   #active = new Map<number, ActiveTransaction>();
   #lastTxId: number;
   #seenWrittenAt = new Map<string, number>();
@@ -74,6 +98,7 @@ export class CsmsStore {
   constructor(db: DatabaseSync, writer: BatchWriter) {
     this.db = db;
     this.writer = writer;
+    this.registrations = new Registrations(db, writer);
     const p = (sql: string) => db.prepare(sql);
     this.#s = {
       connected: p(
@@ -107,9 +132,11 @@ export class CsmsStore {
          WHERE id = ? AND stopped_at IS NULL`,
       ),
       txOwner: p("SELECT charger_id, stopped_at FROM transactions WHERE id = ?"),
+      // A replayed transaction sample hits meter_values_dedupe and is skipped.
       sample: p(
         `INSERT INTO meter_values (charger_id, connector_id, transaction_id, ts, energy_wh, power_w, current_a,
-           voltage_v, soc_percent, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           voltage_v, soc_percent, received_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT DO NOTHING`,
       ),
       event: p("INSERT INTO events (at, charger_id, type, data, received_at) VALUES (?, ?, ?, ?, ?)"),
     };
@@ -303,16 +330,30 @@ export class CsmsStore {
 
   // --- meter values ---------------------------------------------------------------------------------------
 
+  /**
+   * Records samples; those of a transaction are keyed so that a replay is stored once. Returns the
+   * samples not already seen (a replay of a recent MeterValues returns none): what is worth publishing.
+   */
   meterSamples(
     chargerId: string,
     connectorId: number,
     transactionId: number | undefined,
     samples: readonly MeterSample[],
     receivedAtMs: number,
-  ): void {
-    if (samples.length === 0) return;
+  ): MeterSample[] {
+    if (samples.length === 0) return [];
     const txId = nullable(transactionId);
+    const active = transactionId === undefined ? undefined : this.#active.get(transactionId);
+    const tx = active && active.chargerId === chargerId ? active : undefined;
+    const fresh: MeterSample[] = [];
     for (const s of samples) {
+      const key = transactionId === undefined ? null : sampleKey(connectorId, s);
+      if (key !== null && tx?.recentSamples?.includes(key)) continue;
+      if (key !== null && tx) {
+        (tx.recentSamples ??= []).push(key);
+        if (tx.recentSamples.length > RECENT_SAMPLES) tx.recentSamples.shift();
+      }
+      fresh.push(s);
       this.writer.write(this.#s.sample, [
         chargerId,
         connectorId,
@@ -324,15 +365,16 @@ export class CsmsStore {
         nullable(s.voltageV),
         nullable(s.socPercent),
         receivedAtMs,
+        key,
       ]);
     }
+    if (fresh.length === 0) return fresh;
     // Serialized only when the batch commits: of many samples in a batch, only the newest is written.
-    this.#lastSamples.set(chargerId, { sample: samples[samples.length - 1], connectorId, transactionId });
+    this.#lastSamples.set(chargerId, { sample: fresh[fresh.length - 1], connectorId, transactionId });
     this.writer.hookPending();
-    const tx = transactionId === undefined ? undefined : this.#active.get(transactionId);
-    if (tx && tx.chargerId === chargerId) {
-      for (let i = samples.length - 1; i >= 0; i--) {
-        const e = samples[i].energyWh;
+    if (tx) {
+      for (let i = fresh.length - 1; i >= 0; i--) {
+        const e = fresh[i].energyWh;
         if (e !== undefined) {
           tx.lastMeterWh = e;
           this.writer.coalesce(this.#s.txMeter, tx.id, [e, tx.id]);
@@ -340,6 +382,7 @@ export class CsmsStore {
         }
       }
     }
+    return fresh;
   }
 
   // --- event log ------------------------------------------------------------------------------------------

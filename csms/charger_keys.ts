@@ -1,0 +1,102 @@
+/**
+ * Charger AuthorizationKeys (OCPP security profiles 1 and 2): their rules,
+ * generation, and storage as salted PBKDF2 hashes that are checked in constant
+ * time. The clear key exists only in the request that sets it and in the
+ * handshake that presents it; the database holds the hash alone.
+ */
+import { timingSafeEqual } from "node:crypto";
+
+/**
+ * OCPP 1.6 security whitepaper (profile 1): the password is 16 to 40 characters, alphanumeric and the
+ * special characters of OCPP's passwordString type. A key outside these rules would be refused by a
+ * conforming charger's ChangeConfiguration, so it is refused here first.
+ */
+export const MIN_KEY_LENGTH = 16;
+export const MAX_KEY_LENGTH = 40;
+const KEY_PATTERN = /^[A-Za-z0-9*\-_=:+|@.]+$/;
+
+/** Generated keys: 32 alphanumeric characters, about 190 bits, safe in any charger's configuration UI. */
+const GENERATED_LENGTH = 32;
+const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/**
+ * PBKDF2-HMAC-SHA256. The iteration count is stored with each hash, so it can be raised later without
+ * invalidating keys. 100,000 costs about 20 ms here, off the event loop (WebCrypto runs it on a worker
+ * thread): a fleet reconnecting after a restart pays it once per charger, and a wrong key gets no
+ * cheaper path than a right one.
+ */
+const ITERATIONS = 100_000;
+const SALT_BYTES = 16;
+const HASH_BITS = 256;
+const SCHEME = "pbkdf2-sha256";
+
+/** The comparison used for every key check: constant time in the length of the (fixed-size) digests. */
+export const digestsEqual: (a: Uint8Array, b: Uint8Array) => boolean = timingSafeEqual;
+
+/** Why `key` cannot be an AuthorizationKey, or undefined when it can. */
+export function keyProblem(key: unknown): string | undefined {
+  if (typeof key !== "string") return "authorizationKey must be a string";
+  if (key.length < MIN_KEY_LENGTH || key.length > MAX_KEY_LENGTH) {
+    return `authorizationKey must be ${MIN_KEY_LENGTH} to ${MAX_KEY_LENGTH} characters (got ${key.length})`;
+  }
+  if (!KEY_PATTERN.test(key)) {
+    return "authorizationKey may hold only letters, digits and * - _ = : + | @ . (OCPP passwordString)";
+  }
+  return undefined;
+}
+
+/** A random key from a CSPRNG, without modulo bias. */
+export function generateKey(): string {
+  const out: string[] = [];
+  const limit = 256 - (256 % ALPHABET.length);
+  while (out.length < GENERATED_LENGTH) {
+    for (const b of crypto.getRandomValues(new Uint8Array(GENERATED_LENGTH * 2))) {
+      if (b < limit && out.length < GENERATED_LENGTH) out.push(ALPHABET[b % ALPHABET.length]);
+    }
+  }
+  return out.join("");
+}
+
+function b64(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes));
+}
+
+function unb64(text: string): Uint8Array {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}
+
+async function derive(key: string, salt: Uint8Array, iterations: number): Promise<Uint8Array> {
+  const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(key), "PBKDF2", false, [
+    "deriveBits",
+  ]);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "PBKDF2", hash: "SHA-256", salt: salt as Uint8Array<ArrayBuffer>, iterations },
+    material,
+    HASH_BITS,
+  );
+  return new Uint8Array(bits);
+}
+
+/** `pbkdf2-sha256$<iterations>$<salt, base64>$<hash, base64>`, with a fresh random salt. */
+export async function hashKey(key: string, iterations = ITERATIONS): Promise<string> {
+  const salt = crypto.getRandomValues(new Uint8Array(SALT_BYTES));
+  return `${SCHEME}$${iterations}$${b64(salt)}$${b64(await derive(key, salt, iterations))}`;
+}
+
+/** Whether `presented` is the key behind `stored`; false for a stored value this module did not write. */
+export async function verifyKey(presented: string, stored: string): Promise<boolean> {
+  const parts = stored.split("$");
+  if (parts.length !== 4 || parts[0] !== SCHEME) return false;
+  const iterations = Number(parts[1]);
+  if (!Number.isInteger(iterations) || iterations < 1) return false;
+  let salt: Uint8Array, expected: Uint8Array;
+  try {
+    salt = unb64(parts[2]);
+    expected = unb64(parts[3]);
+  } catch {
+    return false;
+  }
+  // Derived for any presented text, even an over-long one: a refusal must cost what an acceptance costs.
+  const actual = await derive(presented, salt, iterations);
+  return actual.length === expected.length && digestsEqual(actual, expected);
+}

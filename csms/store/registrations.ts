@@ -1,0 +1,128 @@
+/**
+ * Charger registrations: which charge point ids may connect, with which OCPP
+ * security profile, and the hash of each one's AuthorizationKey. Operator
+ * changes are written at once (they are rare and must hold before the next
+ * handshake); registration on first contact (CHARGER_POLICY=open) goes through
+ * the batch writer, since a whole fleet may do it at once.
+ */
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { ChargerRegistration, RegisterChargerOptions, SecurityProfile } from "../../shared/queries.ts";
+import { generateKey, hashKey, keyProblem } from "../charger_keys.ts";
+import { checkChargerId } from "../handshake.ts";
+import type { BatchWriter } from "./writer.ts";
+
+/** A registration as the handshake sees it: with the stored hash, which never leaves the CSMS. */
+export interface StoredRegistration {
+  id: string;
+  securityProfile: SecurityProfile;
+  keyHash?: string;
+  createdAt: string;
+}
+
+interface Row {
+  id: string;
+  security_profile: number;
+  key_hash: string | null;
+  created_at: string;
+}
+
+function fromRow(r: Row): StoredRegistration {
+  const reg: StoredRegistration = {
+    id: r.id,
+    securityProfile: r.security_profile as SecurityProfile,
+    createdAt: r.created_at,
+  };
+  if (r.key_hash !== null) reg.keyHash = r.key_hash;
+  return reg;
+}
+
+/** What may be shown outside the CSMS: whether a key is set, never the hash. */
+export function publicRegistration(r: StoredRegistration): ChargerRegistration {
+  return {
+    id: r.id,
+    securityProfile: r.securityProfile,
+    hasKey: r.keyHash !== undefined,
+    createdAt: r.createdAt,
+  };
+}
+
+export class Registrations {
+  #writer: BatchWriter;
+  #s: Record<"find" | "all" | "upsert" | "auto" | "remove", StatementSync>;
+
+  constructor(db: DatabaseSync, writer: BatchWriter) {
+    this.#writer = writer;
+    this.#s = {
+      find: db.prepare("SELECT * FROM charger_registrations WHERE id = ?"),
+      all: db.prepare("SELECT * FROM charger_registrations ORDER BY id"),
+      upsert: db.prepare(
+        `INSERT INTO charger_registrations (id, security_profile, key_hash, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET security_profile = excluded.security_profile,
+           key_hash = excluded.key_hash, updated_at = excluded.updated_at`,
+      ),
+      auto: db.prepare(
+        `INSERT INTO charger_registrations (id, security_profile, created_at, updated_at) VALUES (?, 0, ?, ?)
+         ON CONFLICT (id) DO NOTHING`,
+      ),
+      remove: db.prepare("DELETE FROM charger_registrations WHERE id = ?"),
+    };
+  }
+
+  /** The registration as committed; a first-contact registration still in the batch is not seen yet. */
+  find(id: string): StoredRegistration | undefined {
+    const row = this.#s.find.get(id) as Row | undefined;
+    return row ? fromRow(row) : undefined;
+  }
+
+  list(): StoredRegistration[] {
+    this.#writer.flush();
+    return (this.#s.all.all() as unknown as Row[]).map(fromRow);
+  }
+
+  /** CHARGER_POLICY=open: an unknown charger is registered, profile 0, when it first connects. */
+  registerOnFirstContact(id: string, at: string): void {
+    this.#writer.write(this.#s.auto, [id, at, at]);
+  }
+
+  /**
+   * Registers `id` or changes its registration. The profile defaults to 1 (a key, over ws:// or wss://).
+   * With profile 1 or 2 and no key given, a random key is generated and handed back, once; with profile
+   * 0 there is no key, and giving one is an error. Rejects with a RangeError naming the bad field.
+   */
+  async register(
+    id: string,
+    options: RegisterChargerOptions = {},
+  ): Promise<{ registration: ChargerRegistration; authorizationKey?: string }> {
+    const idError = checkChargerId(id);
+    if (idError) throw new RangeError(idError);
+    const profile = options.securityProfile ?? 1;
+    if (profile !== 0 && profile !== 1 && profile !== 2) {
+      throw new RangeError("securityProfile must be 0, 1 or 2");
+    }
+    let generated: string | undefined;
+    let keyHash: string | null = null;
+    if (profile === 0) {
+      if (options.authorizationKey !== undefined) {
+        throw new RangeError("securityProfile 0 takes no authorizationKey (use 1 or 2)");
+      }
+    } else {
+      let key = options.authorizationKey;
+      if (key === undefined) key = generated = generateKey();
+      const problem = keyProblem(key);
+      if (problem) throw new RangeError(problem);
+      keyHash = await hashKey(key);
+    }
+    // After the await: flush whatever the batch holds (a first-contact insert) so that this write wins.
+    this.#writer.flush();
+    const now = new Date().toISOString();
+    this.#s.upsert.run(id, profile, keyHash, now, now);
+    const registration = publicRegistration(this.find(id)!);
+    return generated === undefined ? { registration } : { registration, authorizationKey: generated };
+  }
+
+  unregister(id: string): boolean {
+    this.#writer.flush();
+    return Number(this.#s.remove.run(id).changes) > 0;
+  }
+}
