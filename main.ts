@@ -37,8 +37,17 @@ try {
   fail(`the portal did not start: ${(err as Error).message}`);
 }
 
+// Sign-in help next to the portal's address: a generated password is shown this once (it is stored hashed).
+const signIn = web.admin.generatedPassword
+  ? `admin / ${web.admin.generatedPassword}   (generated now and shown only this once; ` +
+    `ADMIN_PASSWORD sets your own)`
+  : webConfig.adminPassword
+  ? "admin, with the password in ADMIN_PASSWORD"
+  : "with your portal user (set ADMIN_PASSWORD to reset admin's password)";
+
 console.log(`Chargewire is running.
   Portal:        ${web.url}
+  Sign in:       ${signIn}
   OCPP endpoint: ${csms.url}/{chargePointId}   (OCPP 1.6J, subprotocol ocpp1.6)
   Data:          ${csmsConfig.dataDir}
 Start a simulated charger: deno task charger --id CP-001 --url ${csms.url}

@@ -1,13 +1,14 @@
 /**
  * The portal end to end in headless Chromium: the real CSMS and portal, a
- * simulated charger in its own process, and an operator who opens the fleet,
- * starts a session, watches it charge and stops it. Screenshots land in
- * test-output/web/.
+ * simulated charger in its own process, and an operator who signs in on the
+ * sign-in page, opens the fleet, starts a session, watches it charge and stops
+ * it; and an admin who manages users, API tokens and charger registrations.
+ * Screenshots land in test-output/web/.
  */
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { chromium } from "playwright-core";
-import { ChargerProcess, ROOT, startSystem, waitFor } from "./web_support.ts";
+import { chromium, type Page } from "playwright-core";
+import { ADMIN_PASSWORD, ChargerProcess, ROOT, startSystem, waitFor } from "./web_support.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
@@ -25,6 +26,17 @@ const CHROMIUM_ARGS = [
   "--no-first-run",
 ];
 const SHOTS = `${ROOT}test-output/web`;
+
+/** Opens `path`, is sent to the sign-in page, signs in there, and lands back on `path`. */
+async function signIn(page: Page, base: string, path = "/", username = "admin", password = ADMIN_PASSWORD) {
+  await page.goto(`${base}${path}`);
+  await page.waitForURL(`${base}/login?next=${encodeURIComponent(path)}`);
+  await page.fill('input[name="username"]', username);
+  await page.fill('input[name="password"]', password);
+  await page.click('[data-testid="login-form"] button[type="submit"]');
+  await page.waitForURL(`${base}${path}`);
+  await page.locator('[data-testid="whoami"]', { hasText: username }).waitFor();
+}
 
 Deno.test({
   name: "browser: see the charger, Start, watch it charge (chart and log), Stop, find it in the history",
@@ -56,8 +68,8 @@ Deno.test({
         if (!req.url().startsWith(sys.web.url) && !req.url().startsWith("data:")) foreign.push(req.url());
       });
 
-      // The fleet: the charger appears, live.
-      await page.goto(sys.web.url);
+      // Signing in, then the fleet: the charger appears, live.
+      await signIn(page, sys.web.url);
       await page.waitForSelector('[data-testid="connection"][data-state="connected"]');
       const row = page.locator(`tr[data-charger="${id}"]`);
       await row.locator('.badge[data-status="Available"]').waitFor();
@@ -190,7 +202,7 @@ Deno.test({
       });
       const mobile = await phone.newPage();
       mobile.on("pageerror", (err) => errors.push(String(err)));
-      await mobile.goto(sys.web.url);
+      await signIn(mobile, sys.web.url);
       await mobile.locator(`tr[data-charger="${id}"] .badge[data-status="Available"]`).waitFor();
       const overflow = await mobile.evaluate(() =>
         document.documentElement.scrollWidth - globalThis.innerWidth
@@ -224,7 +236,7 @@ Deno.test({
       const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
       page.setDefaultTimeout(30_000);
       page.on("pageerror", (err) => errors.push(String(err)));
-      await page.goto(sys.web.url);
+      await signIn(page, sys.web.url);
       const count = (chip: string) => page.locator(`[data-chip="${chip}"] .chip-count`).textContent();
       await waitFor(
         async () => await count("Available") === "120",
@@ -284,12 +296,12 @@ Deno.test({
       const errors: string[] = [];
       page.on("pageerror", (err) => errors.push(String(err)));
       page.on("dialog", (dialog) => dialog.accept());
-      await page.goto(`${sys.web.url}/id-tags`);
+      await signIn(page, sys.web.url, "/id-tags");
       await page.waitForSelector('[data-testid="connection"][data-state="connected"]');
 
       await page.fill('input[name="idTag"]', "RFID-42");
       await page.selectOption('select[name="status"]', "Accepted");
-      await page.click('button[type="submit"]');
+      await page.click('[data-testid="id-tags"] button[type="submit"]');
       const row = page.locator('tr[data-tag="RFID-42"]');
       await row.waitFor();
       assert.equal((await sys.csms.queries.getIdTag("RFID-42"))?.status, "Accepted");
@@ -302,6 +314,104 @@ Deno.test({
       await row.getByRole("button", { name: "Delete" }).click();
       await row.waitFor({ state: "detached" });
       assert.equal(await sys.csms.queries.getIdTag("RFID-42"), undefined);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await sys.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "browser: an admin manages users, API tokens and charger registration; a viewer only watches",
+  ignore: !haveChromium,
+  async fn() {
+    await Deno.mkdir(SHOTS, { recursive: true });
+    const sys = await startSystem();
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const errors: string[] = [];
+    try {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(30_000);
+      page.on("pageerror", (err) => errors.push(String(err)));
+      page.on("dialog", (dialog) => dialog.accept());
+
+      // A wrong password is said so on the page; then the right one.
+      await page.goto(`${sys.web.url}/users`);
+      await page.fill('input[name="username"]', "admin");
+      await page.fill('input[name="password"]', "not-the-password");
+      await page.click('[data-testid="login-form"] button[type="submit"]');
+      await page.locator('[data-testid="login-error"]', { hasText: "Wrong user name or password." })
+        .waitFor();
+      await page.screenshot({ path: `${SHOTS}/login.png`, fullPage: true });
+      await page.fill('input[name="password"]', ADMIN_PASSWORD);
+      await page.click('[data-testid="login-form"] button[type="submit"]');
+      await page.waitForURL(`${sys.web.url}/users`);
+
+      // A viewer is added.
+      const users = page.locator('[data-testid="users"]');
+      await users.locator('input[name="username"]').fill("vicky");
+      await users.locator('select[name="role"]').selectOption("viewer");
+      await users.locator('input[name="password"]').fill("vicky-password");
+      await users.getByRole("button", { name: "Add user" }).click();
+      await users.locator('tr[data-user="vicky"]').waitFor();
+      assert.equal(await users.locator('tr[data-user="vicky"] select').inputValue(), "viewer");
+
+      // An API token: its value is shown once, works over REST, and stops working once revoked.
+      const tokens = page.locator('[data-testid="tokens"]');
+      await tokens.locator('input[name="tokenName"]').fill("dashboard");
+      await tokens.locator('select[name="tokenRole"]').selectOption("operator");
+      await tokens.getByRole("button", { name: "Create token" }).click();
+      const token = (await page.locator('[data-testid="token-value"]').textContent())!.trim();
+      assert.match(token, /^cw_[0-9a-f]{12}_[\w-]{43}$/);
+      const row = tokens.locator('tr[data-state="active"]', { hasText: "dashboard" });
+      await row.waitFor();
+      const api = () =>
+        fetch(`${sys.web.url}/api/v1/chargers`, { headers: { authorization: `Bearer ${token}` } });
+      const before = await api();
+      assert.equal(before.status, 200);
+      await before.body?.cancel();
+      await page.screenshot({ path: `${SHOTS}/users.png`, fullPage: true });
+      await row.getByRole("button", { name: "Revoke" }).click();
+      await tokens.locator('tr[data-state="revoked"]', { hasText: "dashboard" }).waitFor();
+      await page.locator('[data-testid="token-reveal"]').waitFor({ state: "detached" });
+      const after = await api();
+      assert.equal(after.status, 401);
+      await after.body?.cancel();
+
+      // Charger registration: a generated key is shown once; the CSMS has the registration.
+      await page.click('nav a[href="/registrations"]');
+      await page.waitForURL(`${sys.web.url}/registrations`);
+      const form = page.locator('[data-testid="register-form"]');
+      await form.locator('input[name="chargerId"]').fill("CP-WEB-REG");
+      await form.locator('select[name="securityProfile"]').selectOption("1");
+      await form.getByRole("button", { name: "Register" }).click();
+      const key = (await page.locator('[data-testid="key-value"]').textContent())!.trim();
+      assert.match(key, /^[A-Za-z0-9]{32}$/);
+      await page.locator('tr[data-registration="CP-WEB-REG"][data-profile="1"]').waitFor();
+      const registration = await sys.csms.queries.getRegistration("CP-WEB-REG");
+      assert.equal(registration?.securityProfile, 1);
+      assert.equal(registration?.hasKey, true);
+      await page.screenshot({ path: `${SHOTS}/registrations.png`, fullPage: true });
+
+      // Signing out leads back to the sign-in page, and the portal is closed again.
+      await page.click('[data-testid="logout"]');
+      await page.waitForURL(`${sys.web.url}/login`);
+      await page.goto(`${sys.web.url}/users`);
+      await page.waitForURL(/\/login\?next=%2Fusers$/);
+
+      // The viewer: watches, but commands are not offered, and the admin pages are closed.
+      await page.fill('input[name="username"]', "vicky");
+      await page.fill('input[name="password"]', "vicky-password");
+      await page.click('[data-testid="login-form"] button[type="submit"]');
+      await page.locator("h1", { hasText: "Not allowed" }).waitFor();
+      assert.equal(await page.locator('nav a[href="/users"]').count(), 0);
+      await page.goto(`${sys.web.url}/chargers/CP-ANY`);
+      await page.waitForSelector('[data-testid="connection"][data-state="connected"]');
+      await page.locator('[data-testid="read-only"]').waitFor();
+      assert.equal(await page.locator('[data-testid="start"]').isDisabled(), true);
+      await page.screenshot({ path: `${SHOTS}/viewer-detail.png`, fullPage: true });
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();

@@ -1,36 +1,20 @@
 /**
  * The portal's REST API and pages against the real system: CSMS and portal on
- * free ports, a simulated charger (charger/main.ts) in its own process.
+ * free ports, a simulated charger (charger/main.ts) in its own process, and an
+ * admin signed in over the API (the session cookie and CSRF token on every
+ * request, as the portal's pages send them).
  */
 import assert from "node:assert/strict";
 import type { ChargerSummary, IdTagRecord, TransactionRecord } from "../shared/queries.ts";
-import { ChargerProcess, startSystem, waitFor } from "./web_support.ts";
-
-// deno-lint-ignore no-explicit-any
-type Json = any;
+import { ChargerProcess, type Json, startSystem, waitFor } from "./web_support.ts";
 
 Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pages", async (t) => {
   const sys = await startSystem();
   const id = "CP-REST-1";
   const charger = new ChargerProcess(id, sys.csms.url, ["--battery-kwh", "1", "--power-kw", "22"]);
-  const base = `${sys.web.url}/api/v1`;
-  const get = async (path: string) => {
-    const res = await fetch(`${base}${path}`);
-    return {
-      status: res.status,
-      type: res.headers.get("content-type") ?? "",
-      body: await res.json() as Json,
-    };
-  };
-  const send = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) as Json : undefined };
-  };
+  const session = await sys.login();
+  const get = (path: string) => session.json("GET", `/api/v1${path}`);
+  const send = (method: string, path: string, body?: unknown) => session.json(method, `/api/v1${path}`, body);
 
   try {
     await t.step("chargers: list, filter, one, not found", async () => {
@@ -136,7 +120,7 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
       assert.equal((await get("/transactions/424242")).status, 404);
       assert.equal((await get("/transactions/abc")).status, 400);
 
-      const res = await fetch(`${base}/transactions.csv?chargerId=${id}`);
+      const res = await session.fetch(`/api/v1/transactions.csv?chargerId=${id}`);
       assert.equal(res.status, 200);
       assert.match(res.headers.get("content-type") ?? "", /^text\/csv/);
       assert.match(
@@ -148,7 +132,7 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
       assert.ok(lines[1].startsWith(`${transactionId},${id},1,REST-TAG,`), lines[1]);
       assert.ok(lines[1].endsWith(",Remote"), lines[1]);
       assert.equal(lines.length, 3); // header, one row, and the final CRLF
-      const none = await (await fetch(`${base}/transactions.csv?chargerId=OTHER`)).text();
+      const none = await (await session.fetch(`/api/v1/transactions.csv?chargerId=OTHER`)).text();
       assert.equal(none.split("\r\n").length, 2);
     });
 
@@ -213,12 +197,15 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
       assert.equal(nothing.status, 404);
       assert.equal(nothing.body.error, "not_found");
       const stats = await get("/stats");
-      assert.deepEqual(stats.body, { total: 1, online: 1, Available: 1 });
+      const { socketio, ...counts } = stats.body;
+      assert.deepEqual(counts, { total: 1, online: 1, Available: 1 });
+      assert.equal(socketio.clients, 0);
+      assert.equal(socketio.dropped.total, 0);
     });
 
     await t.step("pages render on the server, assets are served locally", async () => {
       const page = async (path: string) => {
-        const res = await fetch(`${sys.web.url}${path}`);
+        const res = await session.fetch(path);
         return { status: res.status, text: await res.text() };
       };
       const fleet = await page("/");

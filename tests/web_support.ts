@@ -1,14 +1,19 @@
 /**
  * Shared by the portal's end-to-end tests: the real system (CSMS + portal on
- * free ports, a temp DATA_DIR, the in-process bus) and real simulated chargers
- * run as subprocesses of charger/main.ts.
+ * free ports, a temp DATA_DIR, the in-process bus), signed-in portal sessions
+ * that use the real sign-in API, and real simulated chargers run as
+ * subprocesses of charger/main.ts.
  */
 import { fileURLToPath } from "node:url";
+import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { MemoryBus } from "../shared/bus_memory.ts";
 import type { BusEvent } from "../shared/events.ts";
 import { loadCsmsConfig } from "../csms/config.ts";
 import { type CsmsHandle, startCsms } from "../csms/server.ts";
+import type { AuthOptions } from "../web/auth/service.ts";
+import type { BridgeOptions } from "../web/bridge.ts";
 import { loadWebConfig } from "../web/config.ts";
+import type { ClientToServerEvents, ServerToClientEvents } from "../web/lib/protocol.ts";
 import { startWeb, type WebServer } from "../web/server.ts";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -33,6 +38,9 @@ export async function waitFor<T>(
   }
 }
 
+/** The admin password every test system starts with (ADMIN_PASSWORD). */
+export const ADMIN_PASSWORD = "test-admin-password";
+
 export interface TestSystem {
   csms: CsmsHandle;
   /** The portal now (restartWeb replaces it). */
@@ -43,10 +51,15 @@ export interface TestSystem {
   /** Every Bus event so far, for assertions and for diagnostics. */
   events: BusEvent[];
   dataDir: string;
+  /** Signs in over the real API (POST /api/v1/session); admin with ADMIN_PASSWORD by default. */
+  login(username?: string, password?: string): Promise<PortalSession>;
   close(): Promise<void>;
 }
 
-export async function startSystem(env: Record<string, string> = {}): Promise<TestSystem> {
+export async function startSystem(
+  env: Record<string, string> = {},
+  options: { bridge?: BridgeOptions; auth?: AuthOptions } = {},
+): Promise<TestSystem> {
   const dataDir = await Deno.makeTempDir({ prefix: "chargewire_web_test_" });
   const bus = new MemoryBus();
   const events: BusEvent[] = [];
@@ -56,11 +69,10 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Tes
     { bus },
   );
   const portal = (port: string) =>
-    startWeb(loadWebConfig({ WEB_PORT: port, HOST: "127.0.0.1", ...env }), {
-      bus,
-      queries: csms.queries,
-      ocppUrl: csms.url,
-    });
+    startWeb(
+      loadWebConfig({ WEB_PORT: port, HOST: "127.0.0.1", DATA_DIR: dataDir, ADMIN_PASSWORD, ...env }),
+      { bus, queries: csms.queries, ocppUrl: csms.url, bridge: options.bridge, auth: options.auth },
+    );
   let web: WebServer;
   try {
     web = await portal("0");
@@ -81,6 +93,8 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Tes
     bus,
     events,
     dataDir,
+    login: (username = "admin", password = ADMIN_PASSWORD) =>
+      PortalSession.login(web.url, username, password),
     async close() {
       await web.close();
       await csms.close();
@@ -88,6 +102,84 @@ export async function startSystem(env: Record<string, string> = {}): Promise<Tes
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
   };
+}
+
+export type PortalSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+// deno-lint-ignore no-explicit-any
+export type Json = any;
+
+/**
+ * A signed-in portal user, as a script or another front would be: the session cookie on every request,
+ * the session's CSRF token and the portal's Origin on writes, and Socket.IO handshakes with the cookie.
+ */
+export class PortalSession {
+  constructor(
+    readonly base: string,
+    readonly cookie: string,
+    readonly csrfToken: string,
+    readonly name: string,
+    readonly role: string,
+  ) {}
+
+  static async login(base: string, username: string, password: string): Promise<PortalSession> {
+    const res = await fetch(`${base}/api/v1/session`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base },
+      body: JSON.stringify({ username, password }),
+    });
+    const body = await res.json();
+    if (res.status !== 200) {
+      throw new Error(`sign-in as ${username} failed: ${res.status} ${JSON.stringify(body)}`);
+    }
+    const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) =>
+      c.startsWith("cw_session=")
+    );
+    if (!cookie) throw new Error(`sign-in as ${username} set no session cookie`);
+    return new PortalSession(base, cookie, body.csrfToken, body.name, body.role);
+  }
+
+  /** fetch with the session: the cookie always; on writes also the CSRF token and the portal's Origin. */
+  fetch(path: string, init: RequestInit = {}): Promise<Response> {
+    const method = (init.method ?? "GET").toUpperCase();
+    const headers = new Headers(init.headers);
+    headers.set("cookie", this.cookie);
+    if (method !== "GET" && method !== "HEAD") {
+      if (!headers.has("x-csrf-token")) headers.set("x-csrf-token", this.csrfToken);
+      if (!headers.has("origin")) headers.set("origin", this.base);
+    }
+    return fetch(`${this.base}${path}`, { ...init, method, headers });
+  }
+
+  /** A JSON request: the status and the parsed body (undefined when empty). */
+  async json(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
+    const res = await this.fetch(path, {
+      method,
+      headers: body === undefined ? {} : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** A socket.io-client socket that hands over the session cookie (and the portal's Origin) in its handshake. */
+  socket(options: Partial<ManagerOptions & SocketOptions> = {}): PortalSocket {
+    return io(this.base, {
+      transports: ["websocket"],
+      reconnection: false,
+      forceNew: true,
+      ...options,
+      extraHeaders: { cookie: this.cookie, origin: this.base, ...options.extraHeaders },
+    });
+  }
+
+  /** Adds a user (as this admin) and signs in as them. */
+  async addUser(username: string, role: "viewer" | "operator" | "admin"): Promise<PortalSession> {
+    const password = `${username}-password`;
+    const created = await this.json("POST", "/api/v1/users", { username, password, role });
+    if (created.status !== 201) throw new Error(`adding ${username} failed: ${JSON.stringify(created)}`);
+    return PortalSession.login(this.base, username, password);
+  }
 }
 
 /** A simulated charger: `deno run -A charger/main.ts --id ... --url ...` in its own process. */

@@ -1,24 +1,36 @@
-/** The portal's HTTP routes in one Hono app: static files, pages, REST API, and the error answers. */
+/**
+ * The portal's HTTP routes in one Hono app: static files, sign-in, REST API, pages, and the error
+ * answers. Static files are public (the sign-in page needs them); everything after `identify` knows who
+ * is asking, and the API and the pages each refuse whom they must (web/auth/http.ts).
+ */
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type { Bus } from "../shared/events.ts";
 import type { CsmsQueries } from "../shared/queries.ts";
 import type { AssetTable } from "./assets.ts";
+import { apiGuard, type AppEnv, identify, pageGuard } from "./auth/http.ts";
+import type { Auth } from "./auth/service.ts";
+import type { SocketStats } from "./bridge.ts";
 import type { FleetState } from "./lib/fleet_state.ts";
 import type { ChargerSnapshot } from "./lib/protocol.ts";
 import { apiRoutes } from "./routes/api.ts";
-import { notFoundPage, pageRoutes } from "./routes/pages.tsx";
+import { loginRoutes } from "./routes/login.tsx";
+import { notFoundPage, pageRoutes, pageUser } from "./routes/pages.tsx";
 
 export interface AppDeps {
   bus: Bus;
   queries: CsmsQueries;
   fleet: FleetState;
   assets: AssetTable;
+  auth: Auth;
+  allowedOrigins: readonly string[];
   chargerSnapshot(id: string): Promise<ChargerSnapshot>;
+  socketStats(): SocketStats;
   ocppUrl?: string;
 }
 
-export function createApp(deps: AppDeps): Hono {
-  const app = new Hono();
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
 
   app.use("*", async (c, next) => {
     await next();
@@ -36,7 +48,23 @@ export function createApp(deps: AppDeps): Hono {
   });
   app.get("/favicon.ico", (c) => c.redirect("/static/favicon.svg", 301));
 
-  app.route("/", apiRoutes({ bus: deps.bus, queries: deps.queries, fleet: deps.fleet }));
+  app.use("*", identify(deps.auth));
+  app.use("/api/*", apiGuard(deps.allowedOrigins));
+  app.route(
+    "/",
+    apiRoutes({
+      bus: deps.bus,
+      queries: deps.queries,
+      fleet: deps.fleet,
+      auth: deps.auth,
+      socketStats: deps.socketStats,
+    }),
+  );
+  app.route(
+    "/",
+    loginRoutes({ auth: deps.auth, assets: deps.assets.urls, allowedOrigins: deps.allowedOrigins }),
+  );
+  app.use("*", pageGuard());
   app.route("/", pageRoutes({ ...deps, assets: deps.assets.urls }));
 
   app.notFound((c) => {
@@ -46,10 +74,12 @@ export function createApp(deps: AppDeps): Hono {
         404,
       );
     }
-    return c.html(notFoundPage(deps.assets.urls, `There is no page at ${c.req.path}.`), 404);
+    return c.html(notFoundPage(deps.assets.urls, `There is no page at ${c.req.path}.`, pageUser(c)), 404);
   });
 
   app.onError((err, c) => {
+    // Refusals raised by middleware (e.g. hono/csrf's 403) carry their own answer.
+    if (err instanceof HTTPException) return err.getResponse();
     console.error(`web: ${c.req.method} ${c.req.path} failed:`, err);
     if (c.req.path.startsWith("/api/")) {
       return c.json(

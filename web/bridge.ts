@@ -4,15 +4,31 @@
  * rows coalesced per charger, a charger's room gets every event of that one
  * charger (frames included), everyone gets transaction events. Commands go down
  * the same Bus path as REST's and are acknowledged with the charger's answer.
+ *
+ * Every client is signed in (the handshake checked it, web/auth/socket_gate.ts):
+ * viewers watch, operators and admins also send commands. Nothing is queued
+ * without bound for a client that does not read (web/lib/outbox.ts): past the
+ * bound it misses pushes, and gets fresh state once it reads again.
  */
-import type { Server, Socket } from "socket.io";
+import type { BroadcastOperator, Server, Socket } from "socket.io";
 import type { Bus, BusEvent } from "../shared/events.ts";
 import type { CsmsQueries } from "../shared/queries.ts";
+import { allows, type Principal } from "./auth/roles.ts";
 import { Coalescer } from "./lib/coalescer.ts";
 import { FleetState } from "./lib/fleet_state.ts";
+import {
+  Backlog,
+  type BufferLimits,
+  DEFAULT_BUFFER_LIMITS,
+  type DropKind,
+  Outbox,
+  SlowConsumerCounters,
+  type SlowConsumerStats,
+} from "./lib/outbox.ts";
 import type {
   ChargerSnapshot,
   ClientToServerEvents,
+  CommandAck,
   CommandRequestMessage,
   MeterPoint,
   ServerToClientEvents,
@@ -27,9 +43,23 @@ export type BridgeServer = Server<
   SocketData
 >;
 type BridgeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<never, never>, SocketData>;
+type Broadcast = BroadcastOperator<ServerToClientEvents, SocketData>;
 
-interface SocketData {
+export interface SocketData {
   view: { fleet: boolean; chargerId: string | null };
+  principal: Principal;
+  outbox: Outbox;
+  backlog: Backlog;
+}
+
+/** Who a client is, as the handshake established (see web/auth/socket_gate.ts). */
+export type Identify = (socket: BridgeSocket) => Principal | undefined;
+
+/** The bridge's figures for GET /api/v1/stats. */
+export interface SocketStats extends SlowConsumerStats {
+  clients: number;
+  /** Clients with something queued or missed now (at most 100). */
+  behind: Array<{ id: string; user: string; packets: number; bytes: number; dropped: number }>;
 }
 
 export interface BridgeOptions {
@@ -39,12 +69,20 @@ export interface BridgeOptions {
   snapshotFrames?: number;
   /** Meter samples in a charger snapshot (default 1000). */
   snapshotSamples?: number;
+  /** What a client may have queued before it misses pushes (default 128 packets, 1 MiB). */
+  buffer?: Partial<BufferLimits>;
 }
 
 export interface Bridge {
   fleet: FleetState;
   /** What a client watching one charger starts from (also what its page is rendered from). */
   chargerSnapshot(chargerId: string): Promise<ChargerSnapshot>;
+  stats(): SocketStats;
+  /**
+   * Checks every client's credentials again (after a logout, a revoked token, a changed role): a client
+   * whose `check` fails is disconnected, the others carry on with the role `check` returns.
+   */
+  recheck(check: (principal: Principal) => Principal | undefined): void;
   close(): void;
 }
 
@@ -68,22 +106,86 @@ export async function attachBridge(
   io: BridgeServer,
   bus: Bus,
   queries: CsmsQueries,
+  identify: Identify,
   options: BridgeOptions = {},
 ): Promise<Bridge> {
   const fleet = new FleetState();
   const snapshotFrames = options.snapshotFrames ?? 300;
   const snapshotSamples = options.snapshotSamples ?? 1000;
+  const limits: BufferLimits = { ...DEFAULT_BUFFER_LIMITS, ...options.buffer };
+  const counters = new SlowConsumerCounters(limits);
   /** Sockets whose charger snapshot is being read: the events meanwhile wait here, so none is lost. */
   const loading = new Map<string, { chargerId: string; events: BusEvent[] }>();
+  /** Events kept per loading snapshot at most; past it the client gets a fresh snapshot instead. */
+  const maxLoadingEvents = limits.packets * 4;
   let seeded = false;
   const early: BusEvent[] = [];
 
   const roomSize = (room: string) => io.sockets.adapter.rooms.get(room)?.size ?? 0;
+  const who = (s: BridgeSocket) =>
+    `Socket.IO client ${s.id} (${s.data.principal.name} from ${s.handshake.address})`;
+
+  /** A push `socket` misses because it is behind; the first one of a spell is logged. */
+  function missed(socket: BridgeSocket, kind: DropKind): void {
+    const backlog = socket.data.backlog;
+    if (backlog.dropped === 0) {
+      backlog.since = Date.now();
+      counters.episodes.started++;
+      console.warn(
+        `web: ${who(socket)} is not reading; it has ${socket.data.outbox.packets} messages ` +
+          `(${socket.data.outbox.bytes} bytes) waiting, so its live updates are dropped until it catches up`,
+      );
+    }
+    backlog.dropped++;
+    counters.drop(kind);
+  }
+
+  /** Sends to one client unless it is behind; false when the push was dropped. */
+  function pushTo(socket: BridgeSocket, kind: DropKind, send: () => void): boolean {
+    if (socket.data.outbox.full()) {
+      missed(socket, kind);
+      return false;
+    }
+    send();
+    counters.observe(socket.data.outbox);
+    return true;
+  }
+
+  /**
+   * Sends to a room (every client when `room` is undefined) but the clients that are behind; for each of
+   * those, `onMissed` notes what it missed. The message is still encoded once for all.
+   */
+  function pushToRoom(
+    room: string | undefined,
+    kind: DropKind,
+    onMissed: (socket: BridgeSocket) => void,
+    send: (to: Broadcast) => void,
+  ): void {
+    const ids = room === undefined ? io.sockets.sockets.keys() : io.sockets.adapter.rooms.get(room)?.values();
+    if (!ids) return;
+    const slow: string[] = [];
+    const fast: BridgeSocket[] = [];
+    for (const id of ids) {
+      const socket = io.sockets.sockets.get(id);
+      if (!socket) continue;
+      if (socket.data.outbox.full()) {
+        slow.push(id);
+        missed(socket, kind);
+        onMissed(socket);
+      } else fast.push(socket);
+    }
+    if (fast.length === 0) return;
+    send(room === undefined ? io.except(slow) : io.to(room).except(slow));
+    for (const socket of fast) counters.observe(socket.data.outbox);
+  }
 
   const coalescer = new Coalescer<string>(options.fleetIntervalMs ?? 400, (ids) => {
     if (roomSize(FLEET_ROOM) === 0) return;
     const rows = ids.flatMap((id) => fleet.row(id) ?? []);
-    io.to(FLEET_ROOM).emit("fleet:update", { at: new Date().toISOString(), rows, counts: fleet.counts() });
+    const update = { at: new Date().toISOString(), rows, counts: fleet.counts() };
+    pushToRoom(FLEET_ROOM, "fleetUpdates", (s) => {
+      for (const id of ids) s.data.backlog.fleetRows.add(id);
+    }, (to) => to.emit("fleet:update", update));
   });
 
   const onEvent = (event: BusEvent) => {
@@ -93,12 +195,32 @@ export async function attachBridge(
     }
     if (fleet.apply(event)) coalescer.mark(event.chargerId);
     const room = chargerRoom(event.chargerId);
-    if (roomSize(room) > 0) io.to(room).emit("charger:event", event);
-    for (const pending of loading.values()) {
-      if (pending.chargerId === event.chargerId) pending.events.push(event);
+    if (roomSize(room) > 0) {
+      pushToRoom(
+        room,
+        "chargerEvents",
+        (s) => s.data.backlog.charger = true,
+        (to) => to.emit("charger:event", event),
+      );
+    }
+    for (const [socketId, pending] of loading) {
+      if (pending.chargerId !== event.chargerId) continue;
+      if (pending.events.length < maxLoadingEvents) pending.events.push(event);
+      else {
+        const socket = io.sockets.sockets.get(socketId);
+        if (socket) {
+          missed(socket, "chargerEvents");
+          socket.data.backlog.charger = true;
+        }
+      }
     }
     if (event.type === "transaction.started" || event.type === "transaction.stopped") {
-      io.emit("transaction", event);
+      pushToRoom(
+        undefined,
+        "transactions",
+        (s) => s.data.backlog.transaction = event,
+        (to) => to.emit("transaction", event),
+      );
     }
   };
 
@@ -135,13 +257,7 @@ export async function attachBridge(
       if (view.fleet) socket.join(FLEET_ROOM);
       else socket.leave(FLEET_ROOM);
     }
-    if (current.fleet && view.fleet) {
-      socket.emit("fleet:snapshot", {
-        at: new Date().toISOString(),
-        rows: fleet.rows(),
-        counts: fleet.counts(),
-      });
-    }
+    if (current.fleet && view.fleet) sendFleetSnapshot(socket);
     if (view.chargerId !== undefined) {
       if (current.chargerId) socket.leave(chargerRoom(current.chargerId));
       current.chargerId = view.chargerId;
@@ -154,9 +270,16 @@ export async function attachBridge(
           const snapshot = await chargerSnapshot(chargerId);
           // The view may have changed while the snapshot was read.
           if (loading.get(socket.id) !== pending || !socket.connected) return;
-          socket.emit("charger:snapshot", snapshot);
-          for (const event of pending.events) socket.emit("charger:event", event);
           socket.join(chargerRoom(chargerId));
+          // A client that is behind gets this snapshot when it catches up, not now.
+          if (
+            !pushTo(socket, "snapshots", () => socket.emit("charger:snapshot", snapshot))
+          ) {
+            socket.data.backlog.charger = true;
+            return;
+          }
+          for (const event of pending.events) socket.emit("charger:event", event);
+          counters.observe(socket.data.outbox);
         } finally {
           if (loading.get(socket.id) === pending) loading.delete(socket.id);
         }
@@ -164,13 +287,74 @@ export async function attachBridge(
     }
   }
 
-  async function onCommand(request: CommandRequestMessage, ack: unknown) {
+  function sendFleetSnapshot(socket: BridgeSocket): void {
+    const sent = pushTo(socket, "snapshots", () =>
+      socket.emit("fleet:snapshot", {
+        at: new Date().toISOString(),
+        rows: fleet.rows(),
+        counts: fleet.counts(),
+      }));
+    if (!sent) socket.data.backlog.fleetSnapshot = true;
+  }
+
+  /** The engine handed this client's queue to the transport: if it missed pushes, it gets fresh state now. */
+  function catchUp(socket: BridgeSocket): void {
+    const backlog = socket.data.backlog;
+    if (backlog.dropped === 0 && !backlog.pending) return;
+    if (!socket.connected || socket.data.outbox.full()) return;
+    const { fleetSnapshot, charger, transaction, dropped, since } = backlog;
+    const rows = [...backlog.fleetRows];
+    // Cleared before sending: each send below flushes, and a flush calls this again.
+    backlog.clear();
+    counters.episodes.recovered++;
+    console.log(
+      `web: ${who(socket)} reads again after missing ${dropped} pushes over ` +
+        `${((Date.now() - since) / 1000).toFixed(1)} s; it gets fresh state`,
+    );
+    const view = socket.data.view;
+    if (view.fleet && fleetSnapshot) sendFleetSnapshot(socket);
+    else if (view.fleet && rows.length > 0) {
+      socket.emit("fleet:update", {
+        at: new Date().toISOString(),
+        rows: rows.flatMap((id) => fleet.row(id) ?? []),
+        counts: fleet.counts(),
+      });
+    }
+    if (transaction) socket.emit("transaction", transaction as never);
+    if (charger && view.chargerId) {
+      setView(socket, { chargerId: view.chargerId }).catch((err) =>
+        console.error("web: snapshot failed:", err)
+      );
+    }
+  }
+
+  async function onCommand(socket: BridgeSocket, request: CommandRequestMessage, ack: unknown) {
     if (typeof ack !== "function") return; // a command nobody waits for is a mistake; do not send it blind
+    const { name, role } = socket.data.principal;
+    if (!allows(role, "operator")) {
+      const refusal: CommandAck = {
+        ok: false,
+        error: "forbidden",
+        message: `sending commands needs the operator role; ${name} is a ${role}`,
+      };
+      ack(refusal);
+      return;
+    }
     const r = (typeof request === "object" && request !== null ? request : {}) as Partial<
       CommandRequestMessage
     >;
     ack(await runCommand(bus, r.chargerId, r.action, r.payload, r.timeoutMs));
   }
+
+  // The handshake was checked before Socket.IO saw it; this attaches who it is to the socket.
+  io.use((socket, next) => {
+    const principal = identify(socket);
+    if (!principal) return next(new Error("unauthorized"));
+    socket.data.principal = principal;
+    socket.data.backlog = new Backlog();
+    socket.data.outbox = new Outbox(limits, socket.conn, () => catchUp(socket));
+    next();
+  });
 
   io.on("connection", (socket: BridgeSocket) => {
     socket.data.view = { fleet: false, chargerId: null };
@@ -185,8 +369,14 @@ export async function attachBridge(
         (err) => typeof ack === "function" && ack({ ok: false, message: `snapshot failed: ${String(err)}` }),
       );
     });
-    socket.on("command", (request, ack) => void onCommand(request, ack));
-    socket.on("disconnect", () => loading.delete(socket.id));
+    socket.on("command", (request, ack) => void onCommand(socket, request, ack));
+    socket.on("disconnect", (reason) => {
+      loading.delete(socket.id);
+      const dropped = socket.data.backlog.dropped;
+      if (dropped > 0) {
+        console.warn(`web: ${who(socket)} left (${reason}) while behind, after ${dropped} dropped pushes`);
+      }
+    });
     const auth = socket.handshake.auth;
     if (auth && (auth.fleet !== undefined || auth.chargerId !== undefined)) {
       const view = parseView({ fleet: auth.fleet, chargerId: auth.chargerId });
@@ -199,6 +389,29 @@ export async function attachBridge(
   return {
     fleet,
     chargerSnapshot,
+    stats() {
+      const behind: SocketStats["behind"] = [];
+      for (const s of io.sockets.sockets.values()) {
+        const { outbox, backlog } = s.data;
+        if (outbox.packets === 0 && backlog.dropped === 0) continue;
+        behind.push({
+          id: s.id,
+          user: s.data.principal.name,
+          packets: outbox.packets,
+          bytes: outbox.bytes,
+          dropped: backlog.dropped,
+        });
+        if (behind.length >= 100) break;
+      }
+      return { clients: io.sockets.sockets.size, ...counters.snapshot(), behind };
+    },
+    recheck(check) {
+      for (const socket of io.sockets.sockets.values()) {
+        const fresh = check(socket.data.principal);
+        if (fresh) socket.data.principal = fresh;
+        else socket.disconnect(true);
+      }
+    },
     close() {
       unsubscribe();
       coalescer.close();

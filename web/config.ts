@@ -1,10 +1,21 @@
 /** The portal's configuration, read from environment variables. */
+import { readFileSync } from "node:fs";
+import { parseOrigin } from "./auth/origin.ts";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./auth/service.ts";
 
 export interface WebConfig {
   /** Interface to bind; shared with the CSMS (HOST). */
   host: string;
   /** WEB_PORT, default 8000; 0 picks a free port. */
   port: number;
+  /** Where the portal keeps its own database, portal.db (DATA_DIR, shared with the CSMS; default ./data). */
+  dataDir: string;
+  /** ADMIN_PASSWORD: user `admin` has this password at every start; unset, a first one is generated. */
+  adminPassword?: string;
+  /** ALLOWED_ORIGINS: other origins (fronts) whose browsers may use the portal's Socket.IO and REST writes. */
+  allowedOrigins: string[];
+  /** TLS_CERT and TLS_KEY (PEM file paths, shared with the CSMS): the portal serves https:// with them. */
+  tls?: { cert: string; key: string };
 }
 
 export class WebConfigError extends Error {
@@ -30,7 +41,65 @@ function parseHost(raw: string | undefined): string {
   return host;
 }
 
+function parseAdminPassword(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === "") return undefined;
+  if (raw.length < MIN_PASSWORD_LENGTH || raw.length > MAX_PASSWORD_LENGTH) {
+    throw new WebConfigError(
+      `ADMIN_PASSWORD must have ${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, got ${raw.length}`,
+    );
+  }
+  return raw;
+}
+
+function parseAllowedOrigins(raw: string | undefined): string[] {
+  if (raw === undefined || raw.trim() === "") return [];
+  return raw.split(",").map((s) => s.trim()).filter(Boolean).map((entry) => {
+    const origin = parseOrigin(entry);
+    if (!origin) {
+      throw new WebConfigError(
+        `ALLOWED_ORIGINS must be a comma-separated list of origins such as https://ops.example.com, ` +
+          `got ${JSON.stringify(entry)}`,
+      );
+    }
+    return origin;
+  });
+}
+
+function readPem(name: string, path: string, label: RegExp): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    throw new WebConfigError(`cannot read ${name}=${JSON.stringify(path)}: ${e.code ?? e.message}`);
+  }
+  if (!label.test(text)) throw new WebConfigError(`${name}=${JSON.stringify(path)} is not a PEM file`);
+  return text;
+}
+
+function parseTls(env: Record<string, string | undefined>): WebConfig["tls"] {
+  const cert = env.TLS_CERT?.trim() || undefined;
+  const key = env.TLS_KEY?.trim() || undefined;
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) {
+    throw new WebConfigError("TLS_CERT and TLS_KEY go together: set both (PEM file paths), or neither");
+  }
+  return {
+    cert: readPem("TLS_CERT", cert, /-----BEGIN [A-Z ]*CERTIFICATE-----/),
+    key: readPem("TLS_KEY", key, /-----BEGIN [A-Z ]*PRIVATE KEY-----/),
+  };
+}
+
 /** Throws WebConfigError with a one-line message when a value is invalid. */
 export function loadWebConfig(env: Record<string, string | undefined>): WebConfig {
-  return { host: parseHost(env.HOST), port: parsePort("WEB_PORT", env.WEB_PORT, 8000) };
+  const adminPassword = parseAdminPassword(env.ADMIN_PASSWORD);
+  const tls = parseTls(env);
+  return {
+    host: parseHost(env.HOST),
+    port: parsePort("WEB_PORT", env.WEB_PORT, 8000),
+    dataDir: env.DATA_DIR?.trim() || "./data",
+    ...(adminPassword === undefined ? {} : { adminPassword }),
+    allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
+    ...(tls ? { tls } : {}),
+  };
 }

@@ -1,13 +1,18 @@
 /**
  * The portal's one HTTP server: node:http with Hono's request listener (via
- * @hono/node-server), and Socket.IO attached to the same server and port.
+ * @hono/node-server), and Socket.IO attached to the same server and port. The
+ * portal's own database (users, sessions, API tokens) opens here, and the first
+ * admin is made sure of.
  */
 import { createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { Server as SocketServer } from "socket.io";
 import type { Bus } from "../shared/events.ts";
 import type { CsmsQueries } from "../shared/queries.ts";
+import { Auth, type AuthOptions, type BootstrapResult } from "./auth/service.ts";
+import { createSocketGate } from "./auth/socket_gate.ts";
 import { createApp } from "./app.ts";
 import { loadAssets } from "./assets.ts";
 import { attachBridge, type BridgeOptions, type BridgeServer } from "./bridge.ts";
@@ -20,43 +25,91 @@ export interface WebDeps {
   /** The CSMS's OCPP endpoint, shown to operators with an empty fleet. */
   ocppUrl?: string;
   bridge?: BridgeOptions;
+  /** Session lifetimes and login limits (defaults in web/auth/). */
+  auth?: AuthOptions;
 }
 
 export interface WebServer {
   port: number;
   url: string;
+  /** What start-up did to user `admin`; a generated password is in it, to be shown this once. */
+  admin: BootstrapResult;
   close(): Promise<void>;
 }
 
+/** How often expired sessions are deleted and live connections' credentials checked again. */
+const SWEEP_MS = 60_000;
+
 export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebServer> {
-  const bundle = await bundleIslands();
-  const assets = await loadAssets(bundle);
+  let auth: Auth;
+  try {
+    auth = Auth.open(config.dataDir, deps.auth);
+  } catch (err) {
+    throw new Error(`cannot open the portal's database in ${config.dataDir}: ${(err as Error).message}`);
+  }
+  let admin: BootstrapResult;
+  let assets;
+  try {
+    admin = await auth.bootstrap(config.adminPassword);
+    assets = await loadAssets(await bundleIslands());
+  } catch (err) {
+    auth.close();
+    throw err;
+  }
 
   // Socket.IO takes over the server's request listeners when it attaches and passes on what is not its own,
   // so Hono's listener must be in place first; it forwards to the app once the app exists (before listening).
   // overrideGlobalObjects: false keeps Deno's own Request/Response globals, which the CSMS in the same process
   // (Deno.serve) relies on.
-  const route: { fetch: (req: Request) => Response | Promise<Response> } = {
+  const route: { fetch: (req: Request, env: unknown) => Response | Promise<Response> } = {
     fetch: () => new Response("starting", { status: 503 }),
   };
-  const httpServer = createServer(
-    getRequestListener((req) => route.fetch(req), { overrideGlobalObjects: false }),
-  );
+  // The env ({ incoming, outgoing }) carries the peer's address, which login rate limits key on.
+  const listener = getRequestListener((req, env) => route.fetch(req, env), { overrideGlobalObjects: false });
+  // With TLS_CERT and TLS_KEY the portal is https:// (and its session cookie Secure), like the CSMS's wss://.
+  const httpServer = config.tls
+    ? createTlsServer({ cert: config.tls.cert, key: config.tls.key }, listener)
+    : createServer(listener);
+  const gate = createSocketGate(auth, config.allowedOrigins);
   const io: BridgeServer = new SocketServer(httpServer, {
     serveClient: false,
     // A fleet snapshot is a few MB of repetitive JSON for 10,000 chargers; compressed it is a tenth of that.
     // Small messages (most updates) stay uncompressed, so the CPU cost is paid only where it pays off.
     perMessageDeflate: { threshold: 8192 },
+    allowRequest: gate.allowRequest,
+    // Fronts on other origins (ALLOWED_ORIGINS) may also use the long-polling transport, which needs CORS;
+    // the portal's own pages are same-origin and need none.
+    ...(config.allowedOrigins.length > 0
+      ? { cors: { origin: config.allowedOrigins, credentials: true } }
+      : {}),
   });
-  const bridge = await attachBridge(io, deps.bus, deps.queries, deps.bridge);
-  route.fetch = createApp({
+  let bridge;
+  try {
+    bridge = await attachBridge(io, deps.bus, deps.queries, (s) => gate.principalOf(s.request), deps.bridge);
+  } catch (err) {
+    io.close();
+    auth.close();
+    throw err;
+  }
+  const recheck = () => bridge.recheck((p) => auth.recheck(p));
+  // A logout, a revoked token or a changed role reaches live connections at once; an expiry within a minute.
+  const unwatch = auth.onChange(recheck);
+  const sweeper = setInterval(() => {
+    auth.sweep();
+    recheck();
+  }, SWEEP_MS);
+  const app = createApp({
     bus: deps.bus,
     queries: deps.queries,
     fleet: bridge.fleet,
     assets,
+    auth,
+    allowedOrigins: config.allowedOrigins,
     chargerSnapshot: bridge.chargerSnapshot,
+    socketStats: () => bridge.stats(),
     ocppUrl: deps.ocppUrl,
-  }).fetch;
+  });
+  route.fetch = (req, env) => app.fetch(req, env as never);
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -67,26 +120,34 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
       });
     });
   } catch (err) {
+    clearInterval(sweeper);
+    unwatch();
     bridge.close();
     io.close();
+    auth.close();
     throw new Error(`the portal cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
   const port = (httpServer.address() as AddressInfo).port;
   const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-  const url = `http://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
+  const scheme = config.tls ? "https" : "http";
+  const url = `${scheme}://${shownHost.includes(":") ? `[${shownHost}]` : shownHost}:${port}`;
 
   let closing: Promise<void> | undefined;
   return {
     port,
     url,
+    admin,
     close() {
       closing ??= (async () => {
+        clearInterval(sweeper);
+        unwatch();
         bridge.close();
         io.disconnectSockets(true);
         const closed = new Promise<void>((resolve) => io.close(() => resolve()));
         // Browsers keep idle HTTP connections open; shutting down must not wait for them.
         httpServer.closeAllConnections();
         await closed;
+        auth.close();
       })();
       return closing;
     },

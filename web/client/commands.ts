@@ -1,6 +1,6 @@
 /** Sends a command over the portal's socket and turns the answer into something an operator can read. */
-import type { CommandResult } from "../../shared/events.ts";
 import type { OperatorCommand16 } from "../../shared/ocpp/actions16.ts";
+import type { CommandAck } from "../lib/protocol.ts";
 import { getSocket } from "./socket.ts";
 
 /** Longer than any command timeout the server allows, so the server's own answer always wins. */
@@ -10,7 +10,7 @@ export async function sendCommand(
   chargerId: string,
   action: OperatorCommand16,
   payload: Record<string, unknown>,
-): Promise<CommandResult> {
+): Promise<CommandAck> {
   const socket = getSocket();
   if (!socket.connected) {
     return {
@@ -34,13 +34,13 @@ export interface Outcome {
   /** The headline: the charger's status answer, or the failure kind. */
   label: string;
   detail?: string;
-  result?: CommandResult;
+  result?: CommandAck;
   at: number;
 }
 
 const GOOD = new Set(["Accepted", "Unlocked", "Scheduled"]);
 
-export function describe(action: OperatorCommand16, result: CommandResult): Outcome {
+export function describe(action: OperatorCommand16, result: CommandAck): Outcome {
   const at = Date.now();
   if (result.ok) {
     const status = (result.response as { status?: unknown } | undefined)?.status;
@@ -52,9 +52,10 @@ export function describe(action: OperatorCommand16, result: CommandResult): Outc
   const labels: Record<string, string> = {
     offline: "Offline",
     timeout: "Timeout",
-    callerror: `Error${result.code ? ` ${result.code}` : ""}`,
+    callerror: `Error${"code" in result && result.code ? ` ${result.code}` : ""}`,
     invalid: "Invalid request",
     unavailable: "Unavailable",
+    forbidden: "Not allowed",
   };
   return {
     action,

@@ -3,10 +3,13 @@
  * Islands say what they watch with `watch()`; after every (re)connect the view
  * is sent again, so the server answers with fresh snapshots and nothing is
  * stale after a network drop. The connection state is a signal for the header.
+ * The handshake carries the session cookie; when the server refuses it, the
+ * page asks whether the session has ended and, if so, goes to sign-in.
  */
 import { signal } from "@preact/signals";
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents, View } from "../lib/protocol.ts";
+import { toSignIn } from "./api.ts";
 
 export type PortalSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionState = "connecting" | "connected" | "reconnecting";
@@ -40,8 +43,20 @@ export function getSocket(): PortalSocket {
     if (connection.value.state === "connected") {
       connection.value = { state: "reconnecting", attempt: 0, since: Date.now() };
     }
+    checkSession();
   });
   return s;
+}
+
+let lastCheck = 0;
+
+/** A refused handshake may be an ended session (or just a server that is down): ask, at most every 5 s. */
+function checkSession(): void {
+  if (Date.now() - lastCheck < 5000) return;
+  lastCheck = Date.now();
+  fetch("/api/v1/session", { credentials: "same-origin" }).then((res) => {
+    if (res.status === 401) toSignIn();
+  }, () => {});
 }
 
 /** Adds to what this page watches; the server sends the matching snapshot right away. */

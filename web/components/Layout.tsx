@@ -1,5 +1,9 @@
-/** The page shell: header with navigation and the live-connection indicator, content, the island bundle. */
+/**
+ * The page shell: header with navigation, the signed-in user and the live-connection indicator, content,
+ * the island bundle. `bare` is the sign-in page's shell: no navigation, no live connection, no script.
+ */
 import type { ComponentChildren } from "preact";
+import type { Role } from "../auth/roles.ts";
 import { Island } from "./Island.tsx";
 
 export interface AssetUrls {
@@ -8,16 +12,25 @@ export interface AssetUrls {
   uplotCss: string;
 }
 
-export type NavSection = "fleet" | "transactions" | "tags" | "none";
+export type NavSection = "fleet" | "transactions" | "tags" | "users" | "registrations" | "none";
+
+/** Who the page is for: shown in the header, and the CSRF token the page's scripts send with writes. */
+export interface PageUser {
+  name: string;
+  role: Role;
+  csrfToken: string;
+}
 
 export function Layout(
-  { title, section, assets, children, chart = false }: {
+  { title, section, assets, children, chart = false, user, bare = false }: {
     title: string;
     section: NavSection;
     assets: AssetUrls;
     children: ComponentChildren;
     /** The page draws a uPlot chart and needs its stylesheet. */
     chart?: boolean;
+    user?: PageUser;
+    bare?: boolean;
   },
 ) {
   const link = (href: string, label: string, s: NavSection) => (
@@ -39,6 +52,7 @@ export function Layout(
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href={assets.css} />
         {chart && <link rel="stylesheet" href={assets.uplotCss} />}
+        {user && <meta name="csrf-token" content={user.csrfToken} />}
       </head>
       <body>
         <header class="topbar">
@@ -48,16 +62,29 @@ export function Layout(
             </svg>
             Chargewire
           </a>
-          <nav class="nav">
-            {link("/", "Fleet", "fleet")}
-            {link("/transactions", "Transactions", "transactions")}
-            {link("/id-tags", "Id tags", "tags")}
-            <a href="/api/v1/openapi.json">API</a>
-          </nav>
-          <Island name="ConnectionStatus" props={{}} />
+          {!bare && (
+            <nav class="nav">
+              {link("/", "Fleet", "fleet")}
+              {link("/transactions", "Transactions", "transactions")}
+              {link("/id-tags", "Id tags", "tags")}
+              {user?.role === "admin" && link("/registrations", "Registrations", "registrations")}
+              {user?.role === "admin" && link("/users", "Users", "users")}
+              <a href="/api/v1/openapi.json">API</a>
+            </nav>
+          )}
+          {!bare && <Island name="ConnectionStatus" props={{}} />}
+          {user && (
+            <form class="whoami" method="post" action="/logout" data-testid="whoami">
+              <span class="small">
+                <span class="mono">{user.name}</span> <span class="role-pill">{user.role}</span>
+              </span>
+              <input type="hidden" name="_csrf" value={user.csrfToken} />
+              <button type="submit" class="btn btn-small btn-ghost" data-testid="logout">Sign out</button>
+            </form>
+          )}
         </header>
         <main class="main">{children}</main>
-        <script type="module" src={assets.js} />
+        {!bare && <script type="module" src={assets.js} />}
       </body>
     </html>
   );

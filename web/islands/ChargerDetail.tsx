@@ -30,9 +30,11 @@ import type { ChargerSnapshot } from "../lib/protocol.ts";
 export interface ChargerDetailProps {
   snapshot: ChargerSnapshot;
   renderedAt: number;
+  /** Operators and admins send commands; viewers only watch (the server refuses them anyway). */
+  canCommand: boolean;
 }
 
-export default function ChargerDetail({ snapshot, renderedAt }: ChargerDetailProps) {
+export default function ChargerDetail({ snapshot, renderedAt, canCommand }: ChargerDetailProps) {
   const state = useSignal<DetailState>(fromSnapshot(snapshot));
   const now = useNow(renderedAt);
   const idTag = useSignal("OPERATOR");
@@ -181,7 +183,7 @@ export default function ChargerDetail({ snapshot, renderedAt }: ChargerDetailPro
                 <button
                   type="button"
                   class="btn btn-danger"
-                  disabled={busy.value}
+                  disabled={busy.value || !canCommand}
                   data-testid="stop"
                   onClick={() =>
                     run("RemoteStopTransaction", { transactionId: t.id })}
@@ -209,10 +211,18 @@ export default function ChargerDetail({ snapshot, renderedAt }: ChargerDetailPro
                 onInput={(e) => idTag.value = (e.target as HTMLInputElement).value}
               />
             </label>
-            <button type="submit" class="btn btn-primary" disabled={busy.value} data-testid="start">
+            <button
+              type="submit"
+              class="btn btn-primary"
+              disabled={busy.value || !canCommand}
+              data-testid="start"
+            >
               Start charging
             </button>
           </form>
+          {!canCommand && (
+            <p class="muted small" data-testid="read-only">Watching only: commands need the operator role.</p>
+          )}
           <CommandOutcome outcome={outcome.value} testid="session-outcome" />
         </section>
 
@@ -287,7 +297,9 @@ export default function ChargerDetail({ snapshot, renderedAt }: ChargerDetailPro
         </section>
         <section class="card span-2">
           <h2>Commands</h2>
-          <CommandPanel chargerId={chargerId} />
+          {canCommand
+            ? <CommandPanel chargerId={chargerId} />
+            : <p class="muted small">Commands need the operator role.</p>}
         </section>
       </div>
     </div>

@@ -1,21 +1,15 @@
 /** The id tag registry: add, block/unblock, set expiry and parent, delete; all through the REST API. */
 import { useSignal } from "@preact/signals";
 import type { IdTagRecord, IdTagStatus } from "../../shared/queries.ts";
+import { api, apiError } from "../client/api.ts";
 import { formatDateTime } from "../lib/format.ts";
 
 const STATUSES: IdTagStatus[] = ["Accepted", "Blocked", "Expired", "Invalid"];
 
 export interface IdTagsProps {
   tags: IdTagRecord[];
-}
-
-async function apiError(res: Response): Promise<string> {
-  try {
-    const body = await res.json();
-    return body?.message ?? body?.error ?? `HTTP ${res.status}`;
-  } catch {
-    return `HTTP ${res.status}`;
-  }
+  /** Operators and admins edit; viewers only read. */
+  canEdit: boolean;
 }
 
 export default function IdTags(props: IdTagsProps) {
@@ -24,14 +18,14 @@ export default function IdTags(props: IdTagsProps) {
   const form = useSignal({ idTag: "", status: "Accepted" as IdTagStatus, expiryDate: "", parentIdTag: "" });
 
   async function reload() {
-    const res = await fetch("/api/v1/id-tags");
+    const res = await api("/api/v1/id-tags");
     if (res.ok) tags.value = (await res.json()).items;
   }
 
   async function save(tag: Omit<IdTagRecord, "createdAt">, verb: string) {
     const { idTag, status, expiryDate, parentIdTag } = tag;
     const body = { status, expiryDate, parentIdTag };
-    const res = await fetch(`/api/v1/id-tags/${encodeURIComponent(idTag)}`, {
+    const res = await api(`/api/v1/id-tags/${encodeURIComponent(idTag)}`, {
       method: "PUT",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
@@ -62,7 +56,7 @@ export default function IdTags(props: IdTagsProps) {
 
   async function remove(idTag: string) {
     if (!confirm(`Delete id tag ${idTag}?`)) return;
-    const res = await fetch(`/api/v1/id-tags/${encodeURIComponent(idTag)}`, { method: "DELETE" });
+    const res = await api(`/api/v1/id-tags/${encodeURIComponent(idTag)}`, { method: "DELETE" });
     message.value = res.ok
       ? { tone: "ok", text: `${idTag} deleted.` }
       : { tone: "err", text: `${idTag} not deleted: ${await apiError(res)}` };
@@ -74,27 +68,34 @@ export default function IdTags(props: IdTagsProps) {
 
   return (
     <section data-testid="id-tags">
-      <form class="card form-row tag-form" onSubmit={add}>
-        <label class="field">
-          <span>idTag</span>
-          <input value={form.value.idTag} maxLength={20} required onInput={set("idTag")} name="idTag" />
-        </label>
-        <label class="field">
-          <span>Status</span>
-          <select value={form.value.status} onChange={set("status")} name="status">
-            {STATUSES.map((s) => <option key={s}>{s}</option>)}
-          </select>
-        </label>
-        <label class="field">
-          <span>Expires (optional)</span>
-          <input type="datetime-local" value={form.value.expiryDate} onInput={set("expiryDate")} />
-        </label>
-        <label class="field">
-          <span>Parent (optional)</span>
-          <input value={form.value.parentIdTag} maxLength={20} onInput={set("parentIdTag")} />
-        </label>
-        <button type="submit" class="btn btn-primary">Add or update</button>
-      </form>
+      {!props.canEdit && (
+        <p class="muted small" data-testid="read-only">
+          Read only: changing id tags needs the operator role.
+        </p>
+      )}
+      {props.canEdit && (
+        <form class="card form-row tag-form" onSubmit={add}>
+          <label class="field">
+            <span>idTag</span>
+            <input value={form.value.idTag} maxLength={20} required onInput={set("idTag")} name="idTag" />
+          </label>
+          <label class="field">
+            <span>Status</span>
+            <select value={form.value.status} onChange={set("status")} name="status">
+              {STATUSES.map((s) => <option key={s}>{s}</option>)}
+            </select>
+          </label>
+          <label class="field">
+            <span>Expires (optional)</span>
+            <input type="datetime-local" value={form.value.expiryDate} onInput={set("expiryDate")} />
+          </label>
+          <label class="field">
+            <span>Parent (optional)</span>
+            <input value={form.value.parentIdTag} maxLength={20} onInput={set("parentIdTag")} />
+          </label>
+          <button type="submit" class="btn btn-primary">Add or update</button>
+        </form>
+      )}
       {message.value && (
         <div class={`outcome outcome-${message.value.tone}`} role="status">{message.value.text}</div>
       )}
@@ -119,6 +120,7 @@ export default function IdTags(props: IdTagsProps) {
                     aria-label={`Status of ${t.idTag}`}
                     class={`tag-status tag-${t.status}`}
                     value={t.status}
+                    disabled={!props.canEdit}
                     onChange={(e) =>
                       save({ ...t, status: (e.target as HTMLSelectElement).value as IdTagStatus }, "updated")}
                   >
@@ -131,9 +133,15 @@ export default function IdTags(props: IdTagsProps) {
                 <td data-label="Parent" class="mono small">{t.parentIdTag ?? "—"}</td>
                 <td data-label="Added" class="small muted">{formatDateTime(t.createdAt)}</td>
                 <td>
-                  <button type="button" class="btn btn-small btn-ghost" onClick={() => remove(t.idTag)}>
-                    Delete
-                  </button>
+                  {props.canEdit && (
+                    <button
+                      type="button"
+                      class="btn btn-small btn-ghost"
+                      onClick={() => remove(t.idTag)}
+                    >
+                      Delete
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}

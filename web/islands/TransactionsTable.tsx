@@ -5,6 +5,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { TransactionRecord } from "../../shared/queries.ts";
+import { api } from "../client/api.ts";
 import { useNow } from "../client/hooks.ts";
 import { watch } from "../client/socket.ts";
 import { durationBetween, formatDateTime, formatKwh } from "../lib/format.ts";
@@ -39,7 +40,7 @@ export default function TransactionsTable(props: TransactionsTableProps) {
         offset: String((props.page - 1) * props.pageSize),
       });
       if (props.chargerId) q.set("chargerId", props.chargerId);
-      const res = await fetch(`/api/v1/transactions?${q}`);
+      const res = await api(`/api/v1/transactions?${q}`);
       if (!res.ok) return;
       const body = await res.json() as { total: number; items: TransactionRecord[] };
       items.value = body.items;

@@ -7,14 +7,18 @@ import ChargerDetail from "./ChargerDetail.tsx";
 import ConnectionStatus from "./ConnectionStatus.tsx";
 import FleetTable from "./FleetTable.tsx";
 import IdTags from "./IdTags.tsx";
+import Registrations from "./Registrations.tsx";
 import TransactionsTable from "./TransactionsTable.tsx";
+import Users from "./Users.tsx";
 
 export const ISLANDS = {
   ChargerDetail,
   ConnectionStatus,
   FleetTable,
   IdTags,
+  Registrations,
   TransactionsTable,
+  Users,
 };
 
 export type IslandName = keyof typeof ISLANDS;

@@ -62,6 +62,12 @@ export interface CommandRequestMessage {
 
 export type SubscribeAck = { ok: true } | { ok: false; message: string };
 
+/**
+ * The answer to a command: the charger's (CommandResult), or the portal's refusal when the client's role
+ * may not send commands (viewers may only watch).
+ */
+export type CommandAck = CommandResult | { ok: false; error: "forbidden"; message: string };
+
 export interface ServerToClientEvents {
   "fleet:snapshot": (snapshot: FleetSnapshot) => void;
   "fleet:update": (update: FleetUpdate) => void;
@@ -74,5 +80,5 @@ export interface ServerToClientEvents {
 
 export interface ClientToServerEvents {
   subscribe: (view: View, ack?: (result: SubscribeAck) => void) => void;
-  command: (request: CommandRequestMessage, ack: (result: CommandResult) => void) => void;
+  command: (request: CommandRequestMessage, ack: (result: CommandAck) => void) => void;
 }

@@ -1,11 +1,16 @@
 /**
  * REST API under /api/v1, described by the OpenAPI document at
  * /api/v1/openapi.json. Reads come from the CSMS's queries; commands take the
- * same Bus path as the Socket.IO bridge's (web/commands.ts).
+ * same Bus path as the Socket.IO bridge's (web/commands.ts). Every route but
+ * signing in and this document needs a principal (web/auth/http.ts); each
+ * states its role (web/routes/guard.ts).
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Bus, CommandResult } from "../../shared/events.ts";
 import type { ChargerSummary, CsmsQueries, TransactionRecord } from "../../shared/queries.ts";
+import type { AppEnv } from "../auth/http.ts";
+import type { Auth } from "../auth/service.ts";
+import type { SocketStats } from "../bridge.ts";
 import { runCommand } from "../commands.ts";
 import { TRANSACTION_CSV_HEADER, transactionCsvRow } from "../lib/csv.ts";
 import {
@@ -30,13 +35,20 @@ import {
   IdTagValue,
   MeterSampleSchema,
   Paging,
+  SocketStatsSchema,
   TransactionSchema,
 } from "./api_schemas.ts";
+import { registerAuthRoutes } from "./api_auth.ts";
+import { registerRegistrationRoutes } from "./api_registrations.ts";
+import { guarded, registerSecuritySchemes } from "./guard.ts";
 
 export interface ApiDeps {
   bus: Bus;
   queries: CsmsQueries;
   fleet: FleetState;
+  auth: Auth;
+  /** The Socket.IO bridge's figures (clients, slow consumers). */
+  socketStats(): SocketStats;
 }
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -74,9 +86,9 @@ export function commandHttpStatus(result: CommandResult): 200 | 400 | 409 | 502 
   }
 }
 
-export function apiRoutes(deps: ApiDeps): OpenAPIHono {
+export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const { bus, queries } = deps;
-  const api = new OpenAPIHono({
+  const api = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
         const message = result.error.issues
@@ -88,29 +100,32 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   }).basePath("/api/v1");
 
   api.openapi(
-    createRoute({
-      method: "get",
-      path: "/chargers",
-      tags: ["Chargers"],
-      summary: "List chargers, filtered and paged",
-      request: {
-        query: z.object({
-          search: z.string().optional().openapi({
-            description: "Part of the id, vendor, model or an active idTag",
+    guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/chargers",
+        tags: ["Chargers"],
+        summary: "List chargers, filtered and paged",
+        request: {
+          query: z.object({
+            search: z.string().optional().openapi({
+              description: "Part of the id, vendor, model or an active idTag",
+            }),
+            status: z.enum(FLEET_STATUSES as [string, ...string[]]).optional(),
+            online: BoolQuery.optional(),
+            ...Paging,
           }),
-          status: z.enum(FLEET_STATUSES as [string, ...string[]]).optional(),
-          online: BoolQuery.optional(),
-          ...Paging,
-        }),
-      },
-      responses: {
-        200: json(
-          z.object({ total: z.number().int(), items: z.array(ChargerSchema) }),
-          "Chargers in id order",
-        ),
-        400: badRequest,
-      },
-    }),
+        },
+        responses: {
+          200: json(
+            z.object({ total: z.number().int(), items: z.array(ChargerSchema) }),
+            "Chargers in id order",
+          ),
+          400: badRequest,
+        },
+      }),
+    ),
     async (c) => {
       const q = c.req.valid("query");
       const all = (await queries.listChargers()).sort((a, b) => compareIds(a.id, b.id));
@@ -126,14 +141,17 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   );
 
   api.openapi(
-    createRoute({
-      method: "get",
-      path: "/chargers/{id}",
-      tags: ["Chargers"],
-      summary: "One charger",
-      request: { params: z.object({ id: ChargerId }) },
-      responses: { 200: json(ChargerSchema, "The charger"), 404: notFound },
-    }),
+    guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/chargers/{id}",
+        tags: ["Chargers"],
+        summary: "One charger",
+        request: { params: z.object({ id: ChargerId }) },
+        responses: { 200: json(ChargerSchema, "The charger"), 404: notFound },
+      }),
+    ),
     async (c) => {
       const { id } = c.req.valid("param");
       const summary = await queries.getCharger(id);
@@ -143,21 +161,24 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   );
 
   api.openapi(
-    createRoute({
-      method: "get",
-      path: "/chargers/{id}/meter-values",
-      tags: ["Chargers"],
-      summary: "A charger's meter samples, oldest first",
-      request: {
-        params: z.object({ id: ChargerId }),
-        query: z.object({
-          transactionId: z.coerce.number().int().optional(),
-          since: z.iso.datetime({ offset: true }).optional(),
-          limit: z.coerce.number().int().min(1).max(10_000).default(1000),
-        }),
-      },
-      responses: { 200: json(z.object({ items: z.array(MeterSampleSchema) }), "Samples"), 400: badRequest },
-    }),
+    guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/chargers/{id}/meter-values",
+        tags: ["Chargers"],
+        summary: "A charger's meter samples, oldest first",
+        request: {
+          params: z.object({ id: ChargerId }),
+          query: z.object({
+            transactionId: z.coerce.number().int().optional(),
+            since: z.iso.datetime({ offset: true }).optional(),
+            limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+          }),
+        },
+        responses: { 200: json(z.object({ items: z.array(MeterSampleSchema) }), "Samples"), 400: badRequest },
+      }),
+    ),
     async (c) => {
       const { id } = c.req.valid("param");
       const q = c.req.valid("query");
@@ -171,17 +192,20 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   );
 
   api.openapi(
-    createRoute({
-      method: "get",
-      path: "/chargers/{id}/frames",
-      tags: ["Chargers"],
-      summary: "A charger's newest OCPP frames (the live log), oldest first",
-      request: {
-        params: z.object({ id: ChargerId }),
-        query: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(200) }),
-      },
-      responses: { 200: json(z.object({ items: z.array(FrameSchema) }), "Frames"), 400: badRequest },
-    }),
+    guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/chargers/{id}/frames",
+        tags: ["Chargers"],
+        summary: "A charger's newest OCPP frames (the live log), oldest first",
+        request: {
+          params: z.object({ id: ChargerId }),
+          query: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(200) }),
+        },
+        responses: { 200: json(z.object({ items: z.array(FrameSchema) }), "Frames"), 400: badRequest },
+      }),
+    ),
     async (c) => {
       const { id } = c.req.valid("param");
       const { limit } = c.req.valid("query");
@@ -190,41 +214,44 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   );
 
   api.openapi(
-    createRoute({
-      method: "post",
-      path: "/chargers/{id}/commands/{action}",
-      tags: ["Commands"],
-      summary: "Send an OCPP command to a charger and wait for its answer",
-      description:
-        'The body is the OCPP 1.6 request payload of the action (e.g. {"connectorId":1,"idTag":"TAG"} ' +
-        "for RemoteStartTransaction). The answer is the charger's response, or why there is none: " +
-        "400 invalid, 409 offline, 502 the charger answered with a CALLERROR, 503 no CSMS, 504 timeout.",
-      request: {
-        params: z.object({
-          id: ChargerId,
-          action: CommandActionSchema.openapi({ param: { name: "action", in: "path" } }),
-        }),
-        query: z.object({
-          timeoutMs: z.coerce.number().int().min(1000).max(120_000).optional().openapi({
-            description: "How long to wait for the charger",
+    guarded(
+      "operator",
+      createRoute({
+        method: "post",
+        path: "/chargers/{id}/commands/{action}",
+        tags: ["Commands"],
+        summary: "Send an OCPP command to a charger and wait for its answer",
+        description:
+          'The body is the OCPP 1.6 request payload of the action (e.g. {"connectorId":1,"idTag":"TAG"} ' +
+          "for RemoteStartTransaction). The answer is the charger's response, or why there is none: " +
+          "400 invalid, 409 offline, 502 the charger answered with a CALLERROR, 503 no CSMS, 504 timeout.",
+        request: {
+          params: z.object({
+            id: ChargerId,
+            action: CommandActionSchema.openapi({ param: { name: "action", in: "path" } }),
           }),
-        }),
-        body: {
-          content: {
-            "application/json": { schema: z.record(z.string(), z.unknown()).openapi("OcppPayload") },
+          query: z.object({
+            timeoutMs: z.coerce.number().int().min(1000).max(120_000).optional().openapi({
+              description: "How long to wait for the charger",
+            }),
+          }),
+          body: {
+            content: {
+              "application/json": { schema: z.record(z.string(), z.unknown()).openapi("OcppPayload") },
+            },
+            required: false,
           },
-          required: false,
         },
-      },
-      responses: {
-        200: json(CommandResultSchema, "The charger answered (its answer may still be Rejected)"),
-        400: json(CommandResultSchema, "The request is invalid"),
-        409: json(CommandResultSchema, "The charger is offline"),
-        502: json(CommandResultSchema, "The charger answered with a CALLERROR"),
-        503: json(CommandResultSchema, "No CSMS serves commands"),
-        504: json(CommandResultSchema, "The charger did not answer in time"),
-      },
-    }),
+        responses: {
+          200: json(CommandResultSchema, "The charger answered (its answer may still be Rejected)"),
+          400: json(CommandResultSchema, "The request is invalid"),
+          409: json(CommandResultSchema, "The charger is offline"),
+          502: json(CommandResultSchema, "The charger answered with a CALLERROR"),
+          503: json(CommandResultSchema, "No CSMS serves commands"),
+          504: json(CommandResultSchema, "The charger did not answer in time"),
+        },
+      }),
+    ),
     async (c) => {
       const { id, action } = c.req.valid("param");
       const { timeoutMs } = c.req.valid("query");
@@ -240,17 +267,20 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   });
 
   api.openapi(
-    createRoute({
-      method: "get",
-      path: "/transactions",
-      tags: ["Transactions"],
-      summary: "Transactions, newest first",
-      request: { query: TransactionQuery.extend(Paging) },
-      responses: {
-        200: json(z.object({ total: z.number().int(), items: z.array(TransactionSchema) }), "Transactions"),
-        400: badRequest,
-      },
-    }),
+    guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/transactions",
+        tags: ["Transactions"],
+        summary: "Transactions, newest first",
+        request: { query: TransactionQuery.extend(Paging) },
+        responses: {
+          200: json(z.object({ total: z.number().int(), items: z.array(TransactionSchema) }), "Transactions"),
+          400: badRequest,
+        },
+      }),
+    ),
     async (c) => {
       const q = c.req.valid("query");
       return c.json(await queries.listTransactions(q), 200);
@@ -258,17 +288,20 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   );
 
   api.openapi(
-    createRoute({
-      method: "get",
-      path: "/transactions.csv",
-      tags: ["Transactions"],
-      summary: "Export transactions as CSV (RFC 4180), newest first",
-      request: { query: TransactionQuery },
-      responses: {
-        200: { content: { "text/csv": { schema: z.string() } }, description: "One row per transaction" },
-        400: badRequest,
-      },
-    }),
+    guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/transactions.csv",
+        tags: ["Transactions"],
+        summary: "Export transactions as CSV (RFC 4180), newest first",
+        request: { query: TransactionQuery },
+        responses: {
+          200: { content: { "text/csv": { schema: z.string() } }, description: "One row per transaction" },
+          400: badRequest,
+        },
+      }),
+    ),
     (c) => {
       const q = c.req.valid("query");
       // Page through the store so an export of a long history never holds it all at once.
@@ -300,18 +333,21 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   );
 
   api.openapi(
-    createRoute({
-      method: "get",
-      path: "/transactions/{id}",
-      tags: ["Transactions"],
-      summary: "One transaction",
-      request: {
-        params: z.object({
-          id: z.coerce.number().int().openapi({ param: { name: "id", in: "path" }, example: 1 }),
-        }),
-      },
-      responses: { 200: json(TransactionSchema, "The transaction"), 404: notFound, 400: badRequest },
-    }),
+    guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/transactions/{id}",
+        tags: ["Transactions"],
+        summary: "One transaction",
+        request: {
+          params: z.object({
+            id: z.coerce.number().int().openapi({ param: { name: "id", in: "path" }, example: 1 }),
+          }),
+        },
+        responses: { 200: json(TransactionSchema, "The transaction"), 404: notFound, 400: badRequest },
+      }),
+    ),
     async (c) => {
       const { id } = c.req.valid("param");
       const t = await queries.getTransaction(id);
@@ -321,29 +357,35 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   );
 
   api.openapi(
-    createRoute({
-      method: "get",
-      path: "/id-tags",
-      tags: ["Id tags"],
-      summary: "Every registered id tag",
-      responses: { 200: json(z.object({ items: z.array(IdTagSchema) }), "Id tags") },
-    }),
+    guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/id-tags",
+        tags: ["Id tags"],
+        summary: "Every registered id tag",
+        responses: { 200: json(z.object({ items: z.array(IdTagSchema) }), "Id tags") },
+      }),
+    ),
     async (c) => c.json({ items: await queries.listIdTags() }, 200),
   );
 
   api.openapi(
-    createRoute({
-      method: "post",
-      path: "/id-tags",
-      tags: ["Id tags"],
-      summary: "Register a new id tag",
-      request: { body: { content: { "application/json": { schema: IdTagCreateSchema } }, required: true } },
-      responses: {
-        201: json(IdTagSchema, "Created"),
-        400: badRequest,
-        409: json(ErrorSchema, "The tag exists already"),
-      },
-    }),
+    guarded(
+      "operator",
+      createRoute({
+        method: "post",
+        path: "/id-tags",
+        tags: ["Id tags"],
+        summary: "Register a new id tag",
+        request: { body: { content: { "application/json": { schema: IdTagCreateSchema } }, required: true } },
+        responses: {
+          201: json(IdTagSchema, "Created"),
+          400: badRequest,
+          409: json(ErrorSchema, "The tag exists already"),
+        },
+      }),
+    ),
     async (c) => {
       const body = c.req.valid("json");
       if (await queries.getIdTag(body.idTag)) {
@@ -357,14 +399,17 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   );
 
   api.openapi(
-    createRoute({
-      method: "get",
-      path: "/id-tags/{idTag}",
-      tags: ["Id tags"],
-      summary: "One id tag",
-      request: { params: z.object({ idTag: TagParam }) },
-      responses: { 200: json(IdTagSchema, "The tag"), 404: notFound, 400: badRequest },
-    }),
+    guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/id-tags/{idTag}",
+        tags: ["Id tags"],
+        summary: "One id tag",
+        request: { params: z.object({ idTag: TagParam }) },
+        responses: { 200: json(IdTagSchema, "The tag"), 404: notFound, 400: badRequest },
+      }),
+    ),
     async (c) => {
       const { idTag } = c.req.valid("param");
       const tag = await queries.getIdTag(idTag);
@@ -374,17 +419,20 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   );
 
   api.openapi(
-    createRoute({
-      method: "put",
-      path: "/id-tags/{idTag}",
-      tags: ["Id tags"],
-      summary: "Create or replace an id tag",
-      request: {
-        params: z.object({ idTag: TagParam }),
-        body: { content: { "application/json": { schema: IdTagBodySchema } }, required: true },
-      },
-      responses: { 200: json(IdTagSchema, "Replaced"), 201: json(IdTagSchema, "Created"), 400: badRequest },
-    }),
+    guarded(
+      "operator",
+      createRoute({
+        method: "put",
+        path: "/id-tags/{idTag}",
+        tags: ["Id tags"],
+        summary: "Create or replace an id tag",
+        request: {
+          params: z.object({ idTag: TagParam }),
+          body: { content: { "application/json": { schema: IdTagBodySchema } }, required: true },
+        },
+        responses: { 200: json(IdTagSchema, "Replaced"), 201: json(IdTagSchema, "Created"), 400: badRequest },
+      }),
+    ),
     async (c) => {
       const { idTag } = c.req.valid("param");
       const body = c.req.valid("json");
@@ -395,14 +443,17 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   );
 
   api.openapi(
-    createRoute({
-      method: "delete",
-      path: "/id-tags/{idTag}",
-      tags: ["Id tags"],
-      summary: "Delete an id tag",
-      request: { params: z.object({ idTag: TagParam }) },
-      responses: { 204: { description: "Deleted" }, 404: notFound, 400: badRequest },
-    }),
+    guarded(
+      "operator",
+      createRoute({
+        method: "delete",
+        path: "/id-tags/{idTag}",
+        tags: ["Id tags"],
+        summary: "Delete an id tag",
+        request: { params: z.object({ idTag: TagParam }) },
+        responses: { 204: { description: "Deleted" }, 404: notFound, 400: badRequest },
+      }),
+    ),
     async (c) => {
       const { idTag } = c.req.valid("param");
       if (!(await queries.deleteIdTag(idTag))) {
@@ -413,29 +464,50 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono {
   );
 
   api.openapi(
-    createRoute({
-      method: "get",
-      path: "/stats",
-      tags: ["Chargers"],
-      summary: "Counts of chargers by headline status, as the fleet page shows them",
-      responses: {
-        200: json(
-          z.object({ total: z.number().int(), online: z.number().int() }).catchall(z.number().int()),
-          "Counts",
-        ),
-      },
-    }),
-    (c) => c.json(deps.fleet.counts(), 200),
+    guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/stats",
+        tags: ["Chargers"],
+        summary: "Counts of chargers by headline status, as the fleet page shows them; Socket.IO figures",
+        description: "`socketio` says how many clients are connected and how the bridge deals with slow " +
+          "ones: what a client may have queued (`limits`), the most any had (`maxBuffered`), the pushes " +
+          "dropped for clients that were behind (`dropped`), and the clients behind now (`behind`).",
+        responses: {
+          200: json(
+            z.object({
+              total: z.number().int(),
+              online: z.number().int(),
+              ...Object.fromEntries(FLEET_STATUSES.map((s) => [s, z.number().int().optional()])) as Record<
+                FleetStatus,
+                z.ZodOptional<z.ZodNumber>
+              >,
+              socketio: SocketStatsSchema,
+            }),
+            "Counts, and the Socket.IO clients' figures",
+          ),
+        },
+      }),
+    ),
+    (c) => c.json({ ...deps.fleet.counts(), socketio: deps.socketStats() }, 200),
   );
+
+  registerAuthRoutes(api, { auth: deps.auth });
+  registerRegistrationRoutes(api, queries);
+  registerSecuritySchemes(api);
 
   api.doc("/openapi.json", {
     openapi: "3.0.3",
     info: {
       title: "Chargewire API",
       version: "1.0.0",
-      description: "Chargers, transactions, id tags and OCPP commands of a Chargewire CSMS. " +
-        "Live updates are on Socket.IO at the same address (see docs/api.md).",
+      description: "Chargers, transactions, id tags and OCPP commands of a Chargewire CSMS, its users, " +
+        "API tokens and charger registrations. Live updates are on Socket.IO at the same address " +
+        "(see docs/api.md). Sign in with POST /api/v1/session (a cookie, plus a CSRF token for writes) " +
+        "or send an API token: Authorization: Bearer <token>.",
     },
+    security: [{ bearerAuth: [] }, { cookieAuth: [] }],
   });
 
   api.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404));

@@ -125,3 +125,30 @@ export const Paging = {
 };
 
 export const BoolQuery = z.enum(["true", "false"]).transform((v) => v === "true");
+
+const Buffered = z.object({ packets: z.number().int(), bytes: z.number().int() });
+
+export const SocketStatsSchema = z.object({
+  clients: z.number().int().openapi({ description: "Socket.IO clients connected now" }),
+  limits: Buffered.openapi({ description: "What a client may have queued before pushes to it are dropped" }),
+  maxBuffered: Buffered.openapi({ description: "The most any client had queued after a push, since start" }),
+  dropped: z.object({
+    total: z.number().int(),
+    chargerEvents: z.number().int(),
+    fleetUpdates: z.number().int(),
+    transactions: z.number().int(),
+    snapshots: z.number().int(),
+  }).openapi({
+    description: "Pushes dropped (and replaced by fresh state later) for clients that were behind",
+  }),
+  episodes: z.object({ started: z.number().int(), recovered: z.number().int() }).openapi({
+    description: "Times a client fell behind, and times one caught up",
+  }),
+  behind: z.array(z.object({
+    id: z.string(),
+    user: z.string(),
+    packets: z.number().int(),
+    bytes: z.number().int(),
+    dropped: z.number().int(),
+  })).openapi({ description: "Clients with messages queued or pushes missed now (at most 100)" }),
+}).openapi("SocketStats");

@@ -1,10 +1,13 @@
 /** The portal's pages, rendered on the server; islands take over in the browser. */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { renderToString } from "preact-render-to-string";
 import type { VNode } from "preact";
 import type { CsmsQueries } from "../../shared/queries.ts";
+import type { AppEnv } from "../auth/http.ts";
+import { allows } from "../auth/roles.ts";
+import type { Auth } from "../auth/service.ts";
 import { Island } from "../components/Island.tsx";
-import { type AssetUrls, Layout } from "../components/Layout.tsx";
+import { type AssetUrls, Layout, type PageUser } from "../components/Layout.tsx";
 import { FLEET_STATUSES, type FleetStatus, queryFleet } from "../lib/fleet.ts";
 import type { FleetState } from "../lib/fleet_state.ts";
 import type { ChargerSnapshot } from "../lib/protocol.ts";
@@ -13,6 +16,7 @@ import { MAX_CHARGER_ID_LENGTH } from "../commands.ts";
 export interface PageDeps {
   fleet: FleetState;
   queries: CsmsQueries;
+  auth: Auth;
   assets: AssetUrls;
   chargerSnapshot(id: string): Promise<ChargerSnapshot>;
   /** Where chargers connect, shown on the empty fleet page. */
@@ -31,11 +35,22 @@ function positiveInt(raw: string | undefined, fallback: number): number {
   return Number.isInteger(n) && n >= 1 ? n : fallback;
 }
 
-export function notFoundPage(assets: AssetUrls, message: string): string {
+/** The signed-in person a page is for (pages run behind pageGuard, so there is one). */
+export function pageUser(c: Context<AppEnv>): PageUser | undefined {
+  const p = c.get("principal");
+  return p?.kind === "session" ? { name: p.name, role: p.role, csrfToken: p.csrfToken } : undefined;
+}
+
+export function notFoundPage(
+  assets: AssetUrls,
+  message: string,
+  user?: PageUser,
+  title = "Not found",
+): string {
   return renderPage(
-    <Layout title="Not found" section="none" assets={assets}>
+    <Layout title={title} section="none" assets={assets} user={user}>
       <section class="card narrow">
-        <h1>Not found</h1>
+        <h1>{title}</h1>
         <p class="muted">{message}</p>
         <p>
           <a href="/">Back to the fleet</a>
@@ -45,9 +60,11 @@ export function notFoundPage(assets: AssetUrls, message: string): string {
   );
 }
 
-export function pageRoutes(deps: PageDeps): Hono {
-  const app = new Hono();
+export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   const { assets } = deps;
+  const forbidden = (c: Context<AppEnv>, what: string) =>
+    c.html(notFoundPage(assets, `${what} is for admins.`, pageUser(c), "Not allowed"), 403);
 
   app.get("/", (c) => {
     const search = c.req.query("q") ?? "";
@@ -61,7 +78,7 @@ export function pageRoutes(deps: PageDeps): Hono {
       pageSize: FLEET_PAGE_SIZE,
     });
     return c.html(renderPage(
-      <Layout title="Fleet" section="fleet" assets={assets}>
+      <Layout title="Fleet" section="fleet" assets={assets} user={pageUser(c)}>
         <div class="page-head">
           <h1>Fleet</h1>
           <p class="muted small">Every charger, live.</p>
@@ -85,15 +102,18 @@ export function pageRoutes(deps: PageDeps): Hono {
   app.get("/chargers/:id", async (c) => {
     const id = c.req.param("id");
     if (id.length === 0 || id.length > MAX_CHARGER_ID_LENGTH) {
-      return c.html(notFoundPage(assets, "A charger id has 1 to 48 characters."), 404);
+      return c.html(notFoundPage(assets, "A charger id has 1 to 48 characters.", pageUser(c)), 404);
     }
     const snapshot = await deps.chargerSnapshot(id);
     return c.html(renderPage(
-      <Layout title={id} section="fleet" assets={assets} chart>
+      <Layout title={id} section="fleet" assets={assets} chart user={pageUser(c)}>
         <nav class="crumbs small">
           <a href="/">Fleet</a> / <span class="mono">{id}</span>
         </nav>
-        <Island name="ChargerDetail" props={{ snapshot, renderedAt: Date.now() }} />
+        <Island
+          name="ChargerDetail"
+          props={{ snapshot, renderedAt: Date.now(), canCommand: allows(pageUser(c)!.role, "operator") }}
+        />
       </Layout>,
     ));
   });
@@ -108,7 +128,7 @@ export function pageRoutes(deps: PageDeps): Hono {
     });
     const csv = `/api/v1/transactions.csv${chargerId ? `?chargerId=${encodeURIComponent(chargerId)}` : ""}`;
     return c.html(renderPage(
-      <Layout title="Transactions" section="transactions" assets={assets}>
+      <Layout title="Transactions" section="transactions" assets={assets} user={pageUser(c)}>
         <div class="page-head">
           <h1>Transactions{chargerId && <span class="muted">· {chargerId}</span>}</h1>
           <div class="actions">
@@ -127,14 +147,53 @@ export function pageRoutes(deps: PageDeps): Hono {
   app.get("/id-tags", async (c) => {
     const tags = await deps.queries.listIdTags();
     return c.html(renderPage(
-      <Layout title="Id tags" section="tags" assets={assets}>
+      <Layout title="Id tags" section="tags" assets={assets} user={pageUser(c)}>
         <div class="page-head">
           <h1>Id tags</h1>
           <p class="muted small">
             Who may charge. Blocked and expired tags are refused at Authorize and StartTransaction.
           </p>
         </div>
-        <Island name="IdTags" props={{ tags }} />
+        <Island name="IdTags" props={{ tags, canEdit: allows(pageUser(c)!.role, "operator") }} />
+      </Layout>,
+    ));
+  });
+
+  app.get("/users", (c) => {
+    const user = pageUser(c)!;
+    if (user.role !== "admin") return forbidden(c, "Managing users and API tokens");
+    return c.html(renderPage(
+      <Layout title="Users" section="users" assets={assets} user={user}>
+        <div class="page-head">
+          <h1>Users and API tokens</h1>
+          <p class="muted small">
+            Viewers watch; operators also send commands and manage id tags; admins also manage users, tokens
+            and charger registrations.
+          </p>
+        </div>
+        <Island
+          name="Users"
+          props={{ users: deps.auth.listUsers(), tokens: deps.auth.listTokens(), me: user.name }}
+        />
+      </Layout>,
+    ));
+  });
+
+  app.get("/registrations", async (c) => {
+    const user = pageUser(c)!;
+    if (user.role !== "admin") return forbidden(c, "Registering chargers");
+    const registrations = await deps.queries.listRegistrations();
+    return c.html(renderPage(
+      <Layout title="Charger registration" section="registrations" assets={assets} user={user}>
+        <div class="page-head">
+          <h1>Charger registration</h1>
+          <p class="muted small">
+            Which chargers may connect, and with which OCPP security profile: 1 is HTTP Basic auth with the
+            charger's AuthorizationKey, 2 is the same over TLS (wss://). CHARGER_POLICY decides whether
+            unknown chargers get in.
+          </p>
+        </div>
+        <Island name="Registrations" props={{ registrations, ocppUrl: deps.ocppUrl }} />
       </Layout>,
     ));
   });

@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { Auth, AuthError } from "./service.ts";
+import type { Principal } from "./roles.ts";
+
+async function withAuth(fn: (auth: Auth, clock: { advance(ms: number): void }) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "chargewire_auth_unit_" });
+  let t = Date.parse("2030-01-01T00:00:00Z");
+  const auth = Auth.open(dir, { sessionIdleMs: 60_000, sessionMaxMs: 300_000, now: () => t });
+  try {
+    await fn(auth, { advance: (ms) => t += ms });
+  } finally {
+    auth.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function signIn(auth: Auth, username: string, password: string) {
+  const r = await auth.login(username, password, "127.0.0.1");
+  assert.ok(r.ok, `sign-in as ${username}`);
+  return r;
+}
+
+Deno.test("auth service: sessions end after idling, and at their absolute expiry however busy", async () => {
+  await withAuth(async (auth, clock) => {
+    await auth.bootstrap("admin-password");
+    const { cookieValue } = await signIn(auth, "ADMIN", "admin-password"); // user names ignore case
+    const who = () => auth.authenticate({ sessionCookie: cookieValue });
+    assert.equal(who().ok, true);
+    // Used every 50 s: the idle limit (60 s) never strikes, the absolute one (300 s) does.
+    for (let i = 0; i < 5; i++) {
+      clock.advance(50_000);
+      assert.equal(who().ok, true, `after ${(i + 1) * 50} s`);
+    }
+    clock.advance(50_000);
+    const expired = who();
+    assert.equal(expired.ok, false);
+    assert.equal(!expired.ok && expired.reason, "invalid");
+
+    const second = await signIn(auth, "admin", "admin-password");
+    clock.advance(60_000);
+    assert.equal(auth.authenticate({ sessionCookie: second.cookieValue }).ok, false, "idle for 60 s");
+  });
+});
+
+Deno.test("auth service: an API token in Authorization wins over the cookie, also when it is bad", async () => {
+  await withAuth(async (auth) => {
+    await auth.bootstrap("admin-password");
+    const { cookieValue, principal } = await signIn(auth, "admin", "admin-password");
+    const { token } = auth.createToken(principal, "script", "viewer");
+    const both = auth.authenticate({ authorization: `Bearer ${token}`, sessionCookie: cookieValue });
+    assert.ok(both.ok && both.principal.kind === "token" && both.principal.role === "viewer");
+    const bad = auth.authenticate({ authorization: "Bearer nope", sessionCookie: cookieValue });
+    assert.equal(bad.ok, false);
+    const basic = auth.authenticate({ authorization: "Basic YWRtaW46eA==" });
+    assert.equal(!basic.ok && basic.reason, "invalid");
+    assert.deepEqual(auth.authenticate({}), { ok: false, reason: "missing" });
+  });
+});
+
+Deno.test("auth service: recheck follows role changes, logouts and revocations", async () => {
+  await withAuth(async (auth) => {
+    await auth.bootstrap("admin-password");
+    const admin = (await signIn(auth, "admin", "admin-password")).principal;
+    await auth.createUser("ana", "ana-password", "viewer");
+    const ana = (await signIn(auth, "ana", "ana-password")).principal;
+    let changes = 0;
+    auth.onChange(() => changes++);
+    await auth.updateUser(admin, "ana", { role: "operator" });
+    assert.equal(auth.recheck(ana)?.role, "operator");
+    auth.logout(ana.sessionId);
+    assert.equal(auth.recheck(ana), undefined);
+    const { record } = auth.createToken(admin, "t", "operator");
+    const tokenPrincipal: Principal = { kind: "token", name: "t", role: "operator", tokenId: record.id };
+    assert.equal(auth.recheck(tokenPrincipal)?.role, "operator");
+    auth.revokeToken(record.id);
+    assert.equal(auth.recheck(tokenPrincipal), undefined);
+    assert.ok(changes >= 3, `listeners heard ${changes} changes`);
+  });
+});
+
+Deno.test("auth service: the portal always keeps an admin, and nobody deletes themselves", async () => {
+  await withAuth(async (auth) => {
+    await auth.bootstrap("admin-password");
+    const admin = (await signIn(auth, "admin", "admin-password")).principal;
+    const refuse = async (fn: () => unknown, code: string) =>
+      await assert.rejects(async () => await fn(), (e: unknown) => e instanceof AuthError && e.code === code);
+    await refuse(() => auth.updateUser(admin, "admin", { role: "viewer" }), "forbidden");
+    await refuse(() => auth.deleteUser(admin, "admin"), "forbidden");
+    await auth.createUser("bea", "bea-password", "admin");
+    const bea = (await signIn(auth, "bea", "bea-password")).principal;
+    await refuse(() => auth.deleteUser(bea, "bea"), "forbidden");
+    auth.deleteUser(bea, "admin"); // another admin is left: allowed
+    await refuse(() => auth.updateUser(bea, "bea", { role: "operator" }), "forbidden");
+    await refuse(() => auth.createUser("bea", "another-one", "viewer"), "conflict");
+    await refuse(() => auth.createUser("no spaces", "long-enough", "viewer"), "invalid");
+    await refuse(() => auth.createUser("cid", "short", "viewer"), "invalid");
+    await refuse(() => auth.updateUser(bea, "nobody", { role: "viewer" }), "not_found");
+    // Deleting a user ends their sessions.
+    assert.equal(auth.recheck(admin), undefined);
+  });
+});
+
+Deno.test("auth service: a new password ends the user's other sessions but the one that set it", async () => {
+  await withAuth(async (auth) => {
+    await auth.bootstrap("admin-password");
+    const first = await signIn(auth, "admin", "admin-password");
+    const second = await signIn(auth, "admin", "admin-password");
+    await auth.updateUser(first.principal, "admin", { password: "a-new-password" });
+    assert.equal(auth.authenticate({ sessionCookie: first.cookieValue }).ok, true);
+    assert.equal(auth.authenticate({ sessionCookie: second.cookieValue }).ok, false);
+    assert.deepEqual(await auth.login("admin", "admin-password", "127.0.0.1"), {
+      ok: false,
+      reason: "invalid",
+    });
+    await signIn(auth, "admin", "a-new-password");
+  });
+});

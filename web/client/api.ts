@@ -1,0 +1,31 @@
+/**
+ * The islands' REST calls: same-origin fetch with the session cookie, plus the session's CSRF token (from
+ * the page's <meta name="csrf-token">) on every write. A 401 means the session ended: back to sign-in.
+ */
+
+function csrfToken(): string {
+  return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? "";
+}
+
+export function toSignIn(): void {
+  location.assign(`/login?next=${encodeURIComponent(location.pathname + location.search)}`);
+}
+
+export async function api(path: string, init: RequestInit = {}): Promise<Response> {
+  const method = (init.method ?? "GET").toUpperCase();
+  const headers = new Headers(init.headers);
+  if (method !== "GET" && method !== "HEAD") headers.set("x-csrf-token", csrfToken());
+  const res = await fetch(path, { ...init, method, headers, credentials: "same-origin" });
+  if (res.status === 401) toSignIn();
+  return res;
+}
+
+/** The message of an API error answer, for people. */
+export async function apiError(res: Response): Promise<string> {
+  try {
+    const body = await res.json();
+    return body?.message ?? body?.error ?? `HTTP ${res.status}`;
+  } catch {
+    return `HTTP ${res.status}`;
+  }
+}

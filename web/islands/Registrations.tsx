@@ -1,0 +1,205 @@
+/**
+ * Charger registration, for admins, through the REST API: register a charger with its OCPP security
+ * profile and AuthorizationKey (typed in, or generated and shown once here), give it a new key, or
+ * unregister it.
+ */
+import { useSignal } from "@preact/signals";
+import type { ChargerRegistration, SecurityProfile } from "../../shared/queries.ts";
+import { api, apiError } from "../client/api.ts";
+import { formatDateTime } from "../lib/format.ts";
+
+export interface RegistrationsProps {
+  registrations: ChargerRegistration[];
+  /** Where chargers connect (ws://host:port/ocpp), for the hint. */
+  ocppUrl?: string;
+}
+
+const PROFILES: Array<{ value: SecurityProfile; label: string }> = [
+  { value: 1, label: "1 · Basic auth" },
+  { value: 2, label: "2 · Basic auth over TLS" },
+  { value: 0, label: "0 · no password" },
+];
+
+type Message = { tone: "ok" | "err"; text: string } | null;
+
+export default function Registrations(props: RegistrationsProps) {
+  const items = useSignal(props.registrations);
+  const message = useSignal<Message>(null);
+  const form = useSignal({ id: "", profile: 1 as SecurityProfile, key: "" });
+  /** A key just generated: shown this once. */
+  const revealed = useSignal<{ id: string; key: string } | null>(null);
+
+  async function reload() {
+    const res = await api("/api/v1/registrations");
+    if (res.ok) items.value = (await res.json()).items;
+  }
+
+  async function register(
+    id: string,
+    securityProfile: SecurityProfile,
+    authorizationKey: string | undefined,
+  ) {
+    const res = await api(`/api/v1/registrations/${encodeURIComponent(id)}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ securityProfile, ...(authorizationKey ? { authorizationKey } : {}) }),
+    });
+    if (res.ok) {
+      const body = await res.json();
+      revealed.value = body.authorizationKey ? { id, key: body.authorizationKey } : null;
+      message.value = {
+        tone: "ok",
+        text: `${id} ${
+          res.status === 201 ? "registered" : "updated"
+        } with security profile ${securityProfile}.`,
+      };
+    } else {
+      revealed.value = null;
+      message.value = { tone: "err", text: `${id} not saved: ${await apiError(res)}` };
+    }
+    await reload();
+    return res.ok;
+  }
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    const f = form.value;
+    const id = f.id.trim();
+    if (await register(id, f.profile, f.profile === 0 ? undefined : f.key.trim() || undefined)) {
+      form.value = { id: "", profile: f.profile, key: "" };
+    }
+  }
+
+  async function rotate(r: ChargerRegistration) {
+    if (!confirm(`Give ${r.id} a new AuthorizationKey? The old one stops working at once.`)) return;
+    await register(r.id, r.securityProfile, undefined);
+  }
+
+  async function unregister(id: string) {
+    if (!confirm(`Unregister ${id}?`)) return;
+    const res = await api(`/api/v1/registrations/${encodeURIComponent(id)}`, { method: "DELETE" });
+    message.value = res.ok
+      ? { tone: "ok", text: `${id} unregistered.` }
+      : { tone: "err", text: `${id} not unregistered: ${await apiError(res)}` };
+    if (revealed.value?.id === id) revealed.value = null;
+    await reload();
+  }
+
+  const f = form.value;
+  return (
+    <section data-testid="registrations">
+      <form class="card form-row" onSubmit={submit} data-testid="register-form">
+        <label class="field">
+          <span>Charge point id</span>
+          <input
+            name="chargerId"
+            required
+            maxLength={48}
+            autocomplete="off"
+            value={f.id}
+            onInput={(e) => form.value = { ...f, id: (e.target as HTMLInputElement).value }}
+          />
+        </label>
+        <label class="field">
+          <span>Security profile</span>
+          <select
+            name="securityProfile"
+            value={String(f.profile)}
+            onChange={(e) =>
+              form.value = {
+                ...f,
+                profile: Number((e.target as HTMLSelectElement).value) as SecurityProfile,
+              }}
+          >
+            {PROFILES.map((p) => <option key={p.value} value={String(p.value)}>{p.label}</option>)}
+          </select>
+        </label>
+        {f.profile !== 0 && (
+          <label class="field">
+            <span>AuthorizationKey (empty: generate one)</span>
+            <input
+              name="authorizationKey"
+              minLength={16}
+              maxLength={40}
+              autocomplete="off"
+              value={f.key}
+              onInput={(e) => form.value = { ...f, key: (e.target as HTMLInputElement).value }}
+            />
+          </label>
+        )}
+        <button type="submit" class="btn btn-primary">Register</button>
+      </form>
+      {revealed.value && (
+        <div class="secret-reveal" role="status" data-testid="key-reveal">
+          <p>
+            AuthorizationKey of{" "}
+            <strong class="mono">{revealed.value.id}</strong>. Set it in the charger now: it is stored hashed
+            and cannot be shown again.
+          </p>
+          <code class="mono secret" data-testid="key-value">{revealed.value.key}</code>
+          <button
+            type="button"
+            class="btn btn-small"
+            onClick={() => navigator.clipboard?.writeText(revealed.value!.key).catch(() => {})}
+          >
+            Copy
+          </button>
+        </div>
+      )}
+      {message.value && (
+        <div class={`outcome outcome-${message.value.tone}`} role="status" data-testid="registration-message">
+          {message.value.text}
+        </div>
+      )}
+      <div class="table-wrap">
+        <table class="table">
+          <thead>
+            <tr>
+              <th>Charge point</th>
+              <th>Profile</th>
+              <th>Key</th>
+              <th>Registered</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.value.map((r) => (
+              <tr key={r.id} data-registration={r.id} data-profile={r.securityProfile}>
+                <td data-label="Charge point" class="mono">
+                  <a href={`/chargers/${encodeURIComponent(r.id)}`}>{r.id}</a>
+                </td>
+                <td data-label="Profile">{r.securityProfile}</td>
+                <td data-label="Key">{r.hasKey ? "set" : "—"}</td>
+                <td data-label="Registered" class="small muted">{formatDateTime(r.createdAt)}</td>
+                <td class="row-actions">
+                  {r.securityProfile !== 0 && (
+                    <button
+                      type="button"
+                      class="btn btn-small btn-ghost"
+                      onClick={() => rotate(r)}
+                    >
+                      New key
+                    </button>
+                  )}
+                  <button type="button" class="btn btn-small btn-ghost" onClick={() => unregister(r.id)}>
+                    Unregister
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {items.value.length === 0 && (
+          <div class="empty muted">
+            No charger registered yet.
+            {props.ocppUrl && (
+              <p class="small">
+                Chargers connect to <span class="mono">{props.ocppUrl}/&lt;id&gt;</span>.
+              </p>
+            )}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,357 @@
+/**
+ * Users and API tokens, for admins, through the REST API: add users, change their role or password,
+ * delete them; create API tokens (the value is shown once, right here) and revoke them.
+ */
+import { useSignal } from "@preact/signals";
+import { type Role, ROLES } from "../auth/roles.ts";
+import type { TokenRecord, UserRecord } from "../auth/store.ts";
+import { api, apiError } from "../client/api.ts";
+import { formatDateTime } from "../lib/format.ts";
+
+export interface UsersProps {
+  users: UserRecord[];
+  tokens: TokenRecord[];
+  /** The signed-in admin, who cannot delete themselves. */
+  me: string;
+}
+
+type Message = { tone: "ok" | "err"; text: string } | null;
+
+function Note({ message, testid }: { message: Message; testid: string }) {
+  if (!message) return null;
+  return (
+    <div class={`outcome outcome-${message.tone}`} role="status" data-testid={testid}>{message.text}</div>
+  );
+}
+
+export default function Users(props: UsersProps) {
+  const users = useSignal(props.users);
+  const tokens = useSignal(props.tokens);
+  const userMessage = useSignal<Message>(null);
+  const tokenMessage = useSignal<Message>(null);
+  const newUser = useSignal({ username: "", role: "viewer" as Role, password: "" });
+  const newToken = useSignal({ name: "", role: "viewer" as Role });
+  /** A token just created: its value, shown this once. */
+  const revealed = useSignal<{ name: string; token: string } | null>(null);
+  /** The user whose password is being set, and the new password. */
+  const passwordFor = useSignal<{ username: string; password: string } | null>(null);
+
+  async function reloadUsers() {
+    const res = await api("/api/v1/users");
+    if (res.ok) users.value = (await res.json()).items;
+  }
+  async function reloadTokens() {
+    const res = await api("/api/v1/tokens");
+    if (res.ok) tokens.value = (await res.json()).items;
+  }
+  const jsonBody = (body: unknown) => ({
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+
+  async function addUser(e: Event) {
+    e.preventDefault();
+    const u = newUser.value;
+    const res = await api("/api/v1/users", {
+      method: "POST",
+      ...jsonBody({ ...u, username: u.username.trim() }),
+    });
+    userMessage.value = res.ok
+      ? { tone: "ok", text: `${u.username.trim()} added as ${u.role}.` }
+      : { tone: "err", text: `Not added: ${await apiError(res)}` };
+    if (res.ok) newUser.value = { username: "", role: "viewer", password: "" };
+    await reloadUsers();
+  }
+
+  async function changeUser(username: string, change: { role?: Role; password?: string }, done: string) {
+    const res = await api(`/api/v1/users/${encodeURIComponent(username)}`, {
+      method: "PATCH",
+      ...jsonBody(change),
+    });
+    userMessage.value = res.ok
+      ? { tone: "ok", text: `${username}: ${done}.` }
+      : { tone: "err", text: `${username} not changed: ${await apiError(res)}` };
+    await reloadUsers();
+    return res.ok;
+  }
+
+  async function deleteUser(username: string) {
+    if (!confirm(`Delete user ${username}? Their sessions end at once.`)) return;
+    const res = await api(`/api/v1/users/${encodeURIComponent(username)}`, { method: "DELETE" });
+    userMessage.value = res.ok
+      ? { tone: "ok", text: `${username} deleted.` }
+      : { tone: "err", text: `${username} not deleted: ${await apiError(res)}` };
+    await reloadUsers();
+  }
+
+  async function setPassword(e: Event) {
+    e.preventDefault();
+    const p = passwordFor.value;
+    if (!p) return;
+    if (await changeUser(p.username, { password: p.password }, "password changed, other sessions ended")) {
+      passwordFor.value = null;
+    }
+  }
+
+  async function createToken(e: Event) {
+    e.preventDefault();
+    const t = newToken.value;
+    const res = await api("/api/v1/tokens", { method: "POST", ...jsonBody({ ...t, name: t.name.trim() }) });
+    if (res.ok) {
+      const body = await res.json();
+      revealed.value = { name: body.item.name, token: body.token };
+      tokenMessage.value = null;
+      newToken.value = { name: "", role: "viewer" };
+    } else {
+      revealed.value = null;
+      tokenMessage.value = { tone: "err", text: `Not created: ${await apiError(res)}` };
+    }
+    await reloadTokens();
+  }
+
+  async function revoke(t: TokenRecord) {
+    if (!confirm(`Revoke API token ${t.name}? Clients using it are refused at once.`)) return;
+    const res = await api(`/api/v1/tokens/${t.id}`, { method: "DELETE" });
+    tokenMessage.value = res.ok
+      ? { tone: "ok", text: `${t.name} revoked.` }
+      : { tone: "err", text: `${t.name} not revoked: ${await apiError(res)}` };
+    if (revealed.value?.token.startsWith(`cw_${t.id}_`)) revealed.value = null;
+    await reloadTokens();
+  }
+
+  const roleOptions = ROLES.map((r) => <option key={r} value={r}>{r}</option>);
+
+  return (
+    <div class="admin-pages">
+      <section class="card" data-testid="users">
+        <h2>Users</h2>
+        <form class="form-row" onSubmit={addUser} data-testid="add-user">
+          <label class="field">
+            <span>User name</span>
+            <input
+              name="username"
+              required
+              maxLength={64}
+              autocomplete="off"
+              value={newUser.value.username}
+              onInput={(e) =>
+                newUser.value = { ...newUser.value, username: (e.target as HTMLInputElement).value }}
+            />
+          </label>
+          <label class="field">
+            <span>Role</span>
+            <select
+              name="role"
+              value={newUser.value.role}
+              onChange={(e) =>
+                newUser.value = { ...newUser.value, role: (e.target as HTMLSelectElement).value as Role }}
+            >
+              {roleOptions}
+            </select>
+          </label>
+          <label class="field">
+            <span>Password (8+ characters)</span>
+            <input
+              name="password"
+              type="password"
+              required
+              minLength={8}
+              maxLength={256}
+              autocomplete="new-password"
+              value={newUser.value.password}
+              onInput={(e) =>
+                newUser.value = { ...newUser.value, password: (e.target as HTMLInputElement).value }}
+            />
+          </label>
+          <button type="submit" class="btn btn-primary">Add user</button>
+        </form>
+        <Note message={userMessage.value} testid="user-message" />
+        <div class="table-wrap">
+          <table class="table">
+            <thead>
+              <tr>
+                <th>User</th>
+                <th>Role</th>
+                <th>Added</th>
+                <th>Password changed</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.value.map((u) => (
+                <tr key={u.username} data-user={u.username}>
+                  <td data-label="User" class="mono">
+                    {u.username}
+                    {u.username === props.me && (
+                      <span class="muted small" style="margin-left: 4px">(you)</span>
+                    )}
+                  </td>
+                  <td data-label="Role">
+                    <select
+                      aria-label={`Role of ${u.username}`}
+                      value={u.role}
+                      onChange={(e) => {
+                        const role = (e.target as HTMLSelectElement).value as Role;
+                        changeUser(u.username, { role }, `now ${role}`);
+                      }}
+                    >
+                      {roleOptions}
+                    </select>
+                  </td>
+                  <td data-label="Added" class="small muted">{formatDateTime(u.createdAt)}</td>
+                  <td data-label="Password changed" class="small muted">
+                    {formatDateTime(u.passwordChangedAt)}
+                  </td>
+                  <td class="row-actions">
+                    {passwordFor.value?.username === u.username
+                      ? (
+                        <form class="inline-form" onSubmit={setPassword}>
+                          <input
+                            type="password"
+                            aria-label={`New password for ${u.username}`}
+                            required
+                            minLength={8}
+                            maxLength={256}
+                            autocomplete="new-password"
+                            value={passwordFor.value.password}
+                            onInput={(e) =>
+                              passwordFor.value = {
+                                username: u.username,
+                                password: (e.target as HTMLInputElement).value,
+                              }}
+                          />
+                          <button type="submit" class="btn btn-small btn-primary">Save</button>
+                          <button
+                            type="button"
+                            class="btn btn-small btn-ghost"
+                            onClick={() => passwordFor.value = null}
+                          >
+                            Cancel
+                          </button>
+                        </form>
+                      )
+                      : (
+                        <button
+                          type="button"
+                          class="btn btn-small btn-ghost"
+                          onClick={() => passwordFor.value = { username: u.username, password: "" }}
+                        >
+                          Set password
+                        </button>
+                      )}
+                    {u.username !== props.me && (
+                      <button
+                        type="button"
+                        class="btn btn-small btn-ghost"
+                        onClick={() => deleteUser(u.username)}
+                      >
+                        Delete
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <section class="card" data-testid="tokens">
+        <h2>API tokens</h2>
+        <p class="muted small">
+          For scripts and other systems: send <span class="mono">Authorization: Bearer &lt;token&gt;</span>
+          {" "}
+          to the REST API or in the Socket.IO handshake. A token acts with its own role.
+        </p>
+        <form class="form-row" onSubmit={createToken} data-testid="create-token">
+          <label class="field">
+            <span>Name</span>
+            <input
+              name="tokenName"
+              required
+              maxLength={64}
+              autocomplete="off"
+              value={newToken.value.name}
+              onInput={(e) =>
+                newToken.value = { ...newToken.value, name: (e.target as HTMLInputElement).value }}
+            />
+          </label>
+          <label class="field">
+            <span>Role</span>
+            <select
+              name="tokenRole"
+              value={newToken.value.role}
+              onChange={(e) =>
+                newToken.value = { ...newToken.value, role: (e.target as HTMLSelectElement).value as Role }}
+            >
+              {roleOptions}
+            </select>
+          </label>
+          <button type="submit" class="btn btn-primary">Create token</button>
+        </form>
+        {revealed.value && (
+          <div class="secret-reveal" role="status" data-testid="token-reveal">
+            <p>
+              Token{" "}
+              <strong>{revealed.value.name}</strong>. Copy it now: it is not stored and cannot be shown again.
+            </p>
+            <code class="mono secret" data-testid="token-value">{revealed.value.token}</code>
+            <button
+              type="button"
+              class="btn btn-small"
+              onClick={() => navigator.clipboard?.writeText(revealed.value!.token).catch(() => {})}
+            >
+              Copy
+            </button>
+          </div>
+        )}
+        <Note message={tokenMessage.value} testid="token-message" />
+        <div class="table-wrap">
+          <table class="table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Id</th>
+                <th>Role</th>
+                <th>Created</th>
+                <th>Last used</th>
+                <th>State</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.value.map((t) => (
+                <tr key={t.id} data-token={t.id} data-state={t.revokedAt ? "revoked" : "active"}>
+                  <td data-label="Name">{t.name}</td>
+                  <td data-label="Id" class="mono small">{t.id}</td>
+                  <td data-label="Role">{t.role}</td>
+                  <td data-label="Created" class="small muted">
+                    {formatDateTime(t.createdAt)} by <span class="mono">{t.createdBy}</span>
+                  </td>
+                  <td data-label="Last used" class="small muted">
+                    {t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "never"}
+                  </td>
+                  <td data-label="State">
+                    {t.revokedAt ? `revoked ${formatDateTime(t.revokedAt)}` : "active"}
+                  </td>
+                  <td>
+                    {!t.revokedAt && (
+                      <button
+                        type="button"
+                        class="btn btn-small btn-ghost"
+                        onClick={() => revoke(t)}
+                      >
+                        Revoke
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {tokens.value.length === 0 && <div class="empty muted">No API tokens yet.</div>}
+        </div>
+      </section>
+    </div>
+  );
+}

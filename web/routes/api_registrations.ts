@@ -1,0 +1,168 @@
+/**
+ * REST: chargers registered with the CSMS, their OCPP security profile and AuthorizationKey (HTTP Basic
+ * password), for admins. The CSMS stores keys hashed; a generated key is in the answer that made it and
+ * nowhere else.
+ */
+import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { CsmsQueries } from "../../shared/queries.ts";
+import type { AppEnv } from "../auth/http.ts";
+import { ErrorSchema } from "./api_schemas.ts";
+import { guarded } from "./guard.ts";
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
+/** The CSMS's rule for a charge point identity (csms/handshake.ts): 1 to 48 characters, no ':' nor controls. */
+// deno-lint-ignore no-control-regex
+const CHARGER_ID = /^[^:\u0000-\u001f\u007f]{1,48}$/u;
+const ChargerId = z.string().regex(CHARGER_ID, "1 to 48 characters, without ':' or control characters")
+  .openapi({
+    param: { name: "id", in: "path" },
+    example: "CP-001",
+  });
+
+const SecurityProfileSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]).openapi({
+  description: "0: no password (only under CHARGER_POLICY=open), 1: HTTP Basic auth, 2: Basic auth over TLS",
+});
+
+/** OCPP's passwordString: 16 to 40 characters (the CSMS checks the same, csms/charger_keys.ts). */
+const AuthorizationKey = z.string().min(16).max(40).regex(
+  /^[A-Za-z0-9*\-_=:+|@.]+$/,
+  "letters, digits and * - _ = : + | @ . only (OCPP passwordString)",
+).openapi({ description: "16 to 40 characters of OCPP's passwordString; omit it to have one generated" });
+
+export const RegistrationSchema = z.object({
+  id: z.string(),
+  securityProfile: SecurityProfileSchema,
+  hasKey: z.boolean().openapi({ description: "Whether an AuthorizationKey is set (it is never shown)" }),
+  createdAt: z.string(),
+}).openapi("ChargerRegistration");
+
+function errorBody(error: string, message: string) {
+  return { ok: false as const, error, message };
+}
+
+export function registerRegistrationRoutes(api: OpenAPIHono<AppEnv>, queries: CsmsQueries): void {
+  api.openapi(
+    guarded(
+      "admin",
+      createRoute({
+        method: "get",
+        path: "/registrations",
+        tags: ["Charger registration"],
+        summary: "Every registered charger",
+        responses: { 200: json(z.object({ items: z.array(RegistrationSchema) }), "Registrations") },
+      }),
+    ),
+    async (c) => c.json({ items: await queries.listRegistrations() }, 200),
+  );
+
+  api.openapi(
+    guarded(
+      "admin",
+      createRoute({
+        method: "get",
+        path: "/registrations/{id}",
+        tags: ["Charger registration"],
+        summary: "One charger's registration",
+        request: { params: z.object({ id: ChargerId }) },
+        responses: {
+          200: json(RegistrationSchema, "The registration"),
+          400: json(ErrorSchema, "The request is invalid"),
+          404: json(ErrorSchema, "Not registered"),
+        },
+      }),
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const registration = await queries.getRegistration(id);
+      if (!registration) return c.json(errorBody("not_found", `charger ${id} is not registered`), 404);
+      return c.json(registration, 200);
+    },
+  );
+
+  api.openapi(
+    guarded(
+      "admin",
+      createRoute({
+        method: "put",
+        path: "/registrations/{id}",
+        tags: ["Charger registration"],
+        summary: "Register a charger, or change its security profile or key",
+        description:
+          "With profile 1 or 2 and no `authorizationKey`, a random key is generated and returned " +
+          "in `authorizationKey`, this once: configure it in the charger (its AuthorizationKey). Calling again " +
+          "without a key generates a new one (key rotation).",
+        request: {
+          params: z.object({ id: ChargerId }),
+          body: {
+            content: {
+              "application/json": {
+                schema: z.object({
+                  securityProfile: SecurityProfileSchema.optional(),
+                  authorizationKey: AuthorizationKey.optional(),
+                }).strict().openapi("RegisterCharger"),
+              },
+            },
+            required: true,
+          },
+        },
+        responses: {
+          200: json(
+            z.object({ registration: RegistrationSchema, authorizationKey: z.string().optional() }),
+            "Updated",
+          ),
+          201: json(
+            z.object({ registration: RegistrationSchema, authorizationKey: z.string().optional() }),
+            "Registered",
+          ),
+          400: json(ErrorSchema, "The request is invalid"),
+        },
+      }),
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const options = c.req.valid("json");
+      if (options.securityProfile === 0 && options.authorizationKey !== undefined) {
+        return c.json(errorBody("invalid", "security profile 0 has no AuthorizationKey"), 400);
+      }
+      const existed = (await queries.getRegistration(id)) !== undefined;
+      try {
+        const result = await queries.registerCharger(id, options);
+        return c.json(result, existed ? 200 : 201);
+      } catch (err) {
+        // The CSMS names a value it cannot take with a RangeError; anything else is a real failure.
+        if (err instanceof RangeError) return c.json(errorBody("invalid", err.message), 400);
+        throw err;
+      }
+    },
+  );
+
+  api.openapi(
+    guarded(
+      "admin",
+      createRoute({
+        method: "delete",
+        path: "/registrations/{id}",
+        tags: ["Charger registration"],
+        summary: "Unregister a charger",
+        description: "Under CHARGER_POLICY=registered or basic it can no longer connect.",
+        request: { params: z.object({ id: ChargerId }) },
+        responses: {
+          204: { description: "Unregistered" },
+          400: json(ErrorSchema, "The request is invalid"),
+          404: json(ErrorSchema, "Not registered"),
+        },
+      }),
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      if (!(await queries.unregisterCharger(id))) {
+        return c.json(errorBody("not_found", `charger ${id} is not registered`), 404);
+      }
+      return c.body(null, 204);
+    },
+  );
+}
