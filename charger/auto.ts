@@ -7,7 +7,7 @@
  * matter how the ticks fall.
  */
 import type { ConnectorPhase } from "./connector.ts";
-import type { Rng } from "./random.ts";
+import { deriveSeed, type Rng, seededRng } from "./random.ts";
 
 export interface AutoTiming {
   /** Seconds a connector stays free between sessions: [min, max]. */
@@ -90,5 +90,34 @@ export class AutoPilot {
 
   #draw([min, max]: [number, number]): number {
     return this.#rng.int(min, max);
+  }
+}
+
+/** The drivers of all of a charge point's connectors, on one clock. */
+export class AutoDrivers {
+  readonly #pilots: AutoPilot[];
+  #lastAt = 0;
+
+  /** One driver per connector, each with its own random stream derived from the seed. */
+  constructor(timing: Partial<AutoTiming>, seed: number, index: number, connectors: number) {
+    const t = { ...DEFAULT_AUTO_TIMING, ...timing };
+    this.#pilots = Array.from(
+      { length: connectors },
+      (_, i) => new AutoPilot(seededRng(deriveSeed(seed, index, i + 1)), t),
+    );
+  }
+
+  /** Advances every driver to `now`, telling each what its connector does and acting on what the driver does. */
+  step(
+    now: number,
+    phaseOf: (connectorId: number) => ConnectorPhase,
+    act: (connectorId: number, action: AutoAction) => void,
+  ): void {
+    const dtS = this.#lastAt === 0 ? 0 : (now - this.#lastAt) / 1000;
+    this.#lastAt = now;
+    this.#pilots.forEach((pilot, i) => {
+      const action = pilot.step(phaseOf(i + 1), dtS);
+      if (action) act(i + 1, action);
+    });
   }
 }

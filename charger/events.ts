@@ -44,3 +44,37 @@ export type ChargerEvent =
 
 /** An event as delivered: which charger, and when (ms since the epoch). */
 export type ChargerEventRecord = ChargerEvent & { chargerId: string; at: number };
+
+/** How the parts of a charge point report an event; the emitter stamps it with the charger and the time. */
+export type Emit = (event: ChargerEvent) => void;
+export type Warn = (message: unknown) => void;
+
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Delivers a charge point's events to `options.onEvent` (read at each event, so
+ * a listener set later is heard too).
+ */
+export function eventEmitter(
+  chargerId: string,
+  options: { onEvent?: (event: ChargerEventRecord) => void },
+): Emit {
+  return (event) => {
+    const listener = options.onEvent;
+    if (!listener) return;
+    try {
+      listener({ ...event, chargerId, at: Date.now() } as ChargerEventRecord);
+    } catch (err) {
+      // An observer's bug must not break the charge point.
+      console.error(`event listener failed: ${errorText(err)}`);
+    }
+  };
+}
+
+/** A warning event from a message or anything thrown. */
+export function warner(emit: Emit): Warn {
+  return (message) =>
+    emit({ type: "warning", message: typeof message === "string" ? message : errorText(message) });
+}

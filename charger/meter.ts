@@ -48,61 +48,27 @@ export function sampledValues(
   context: SampleContext,
 ): SampledValue16[] {
   const out: SampledValue16[] = [];
+  const outlet = (measurand: Measurand, value: string, unit: SampledValue16["unit"]) =>
+    out.push({ value, context, measurand, location: "Outlet", unit });
   for (const m of measurands as readonly Measurand[]) {
     switch (m) {
       case "Energy.Active.Import.Register":
-        out.push({
-          value: String(registerWh(r.energyWh)),
-          context,
-          measurand: m,
-          location: "Outlet",
-          unit: "Wh",
-        });
+        outlet(m, String(registerWh(r.energyWh)), "Wh");
         break;
       case "Power.Active.Import":
-        out.push({
-          value: String(Math.round(r.powerW)),
-          context,
-          measurand: m,
-          location: "Outlet",
-          unit: "W",
-        });
+        outlet(m, String(Math.round(r.powerW)), "W");
         break;
       case "Power.Offered":
-        out.push({
-          value: String(Math.round(r.offeredW)),
-          context,
-          measurand: m,
-          location: "Outlet",
-          unit: "W",
-        });
+        outlet(m, String(Math.round(r.offeredW)), "W");
         break;
       case "Current.Import":
-        out.push({
-          value: currentA(r.powerW, r.supply).toFixed(1),
-          context,
-          measurand: m,
-          location: "Outlet",
-          unit: "A",
-        });
+        outlet(m, currentA(r.powerW, r.supply).toFixed(1), "A");
         break;
       case "Current.Offered":
-        out.push({
-          value: currentA(r.offeredW, r.supply).toFixed(1),
-          context,
-          measurand: m,
-          location: "Outlet",
-          unit: "A",
-        });
+        outlet(m, currentA(r.offeredW, r.supply).toFixed(1), "A");
         break;
       case "Voltage":
-        out.push({
-          value: r.supply.voltageV.toFixed(1),
-          context,
-          measurand: m,
-          location: "Outlet",
-          unit: "V",
-        });
+        outlet(m, r.supply.voltageV.toFixed(1), "V");
         break;
       case "SoC":
         if (r.socPct !== undefined) {

@@ -4,7 +4,7 @@
  * warnings and a summary every few seconds. JSON mode: one object per line,
  * every event and every summary, for other programs to read.
  */
-import type { ChargePointSnapshot, ConnectorSnapshot } from "./charge_point.ts";
+import type { ChargePointSnapshot, ConnectorSnapshot } from "./handle.ts";
 import type { ChargerEventRecord } from "./events.ts";
 import type { FleetSummary } from "./fleet.ts";
 

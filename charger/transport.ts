@@ -4,6 +4,7 @@
  * security profile 1, and reconnection with exponential backoff and jitter.
  * It knows nothing of OCPP messages; the charge point keeps the offline queue.
  */
+import { errorText } from "./events.ts";
 
 export interface BackoffOptions {
   /** First delay after a failure, in ms. */
@@ -239,8 +240,4 @@ export class ReconnectingSocket {
     this.#timer = setTimeout(() => void this.#connect(), delay);
     this.#h.onClose({ ...info, retryInMs: delay });
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -9,20 +9,18 @@ import type { CentralSystemActions16, ChargePointActions16 } from "../shared/ocp
 import { RpcSession } from "../shared/ocpp/rpc.ts";
 import { loadCsmsConfig } from "../csms/config.ts";
 import { type CsmsDeps, type CsmsHandle, startCsms } from "../csms/server.ts";
+import { waitFor as poll } from "./wait.ts";
 
-/** Polls until `check` returns a truthy value; bounded, never a timing assertion. */
-export async function waitFor<T>(
+/**
+ * Polls until `check` returns a truthy value; bounded, never a timing assertion. These tests wait on a
+ * CSMS in their own process, so they look more often and give up sooner than the portal's.
+ */
+export function waitFor<T>(
   check: () => T | undefined | false | null | Promise<T | undefined | false | null>,
   what: string,
   timeoutMs = 10_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (true) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  return poll(check, what, timeoutMs, 10);
 }
 
 export interface TestCsms {

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
-import { ADMIN_PASSWORD, ChargerProcess, ROOT, startSystem, waitFor } from "./web_support.ts";
+import { ADMIN_PASSWORD, ChargerProcess, QUICK_CAR_ARGS, ROOT, startSystem, waitFor } from "./web_support.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const haveChromium = existsSync(CHROMIUM);
@@ -45,14 +45,7 @@ Deno.test({
     await Deno.mkdir(SHOTS, { recursive: true });
     const sys = await startSystem();
     const id = "CP-E2E-1";
-    const charger = new ChargerProcess(id, sys.csms.url, [
-      "--battery-kwh",
-      "1",
-      "--power-kw",
-      "22",
-      "--soc",
-      "20",
-    ]);
+    const charger = new ChargerProcess(id, sys.csms.url, QUICK_CAR_ARGS);
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const errors: string[] = [];
     const foreign: string[] = [];

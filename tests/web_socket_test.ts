@@ -13,7 +13,7 @@ import type {
   FleetUpdate,
   ServerToClientEvents,
 } from "../web/lib/protocol.ts";
-import { ChargerProcess, startSystem, waitFor } from "./web_support.ts";
+import { ChargerProcess, QUICK_CAR_ARGS, startSystem, waitFor } from "./web_support.ts";
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -57,14 +57,7 @@ Deno.test({
   async fn() {
     const sys = await startSystem();
     const id = "CP-SIO-1";
-    const charger = new ChargerProcess(id, sys.csms.url, [
-      "--battery-kwh",
-      "1",
-      "--power-kw",
-      "22",
-      "--soc",
-      "20",
-    ]);
+    const charger = new ChargerProcess(id, sys.csms.url, QUICK_CAR_ARGS);
     // An operator's session: the handshake carries its cookie, as a signed-in browser's does.
     const admin = await sys.login();
     const operator = await admin.addUser("olivia", "operator");

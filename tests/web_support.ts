@@ -18,25 +18,7 @@ import { startWeb, type WebServer } from "../web/server.ts";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-/** Polls until `check` returns a truthy value; bounded, and never a timing assertion. */
-export async function waitFor<T>(
-  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  what: string | (() => string | Promise<string>),
-  timeoutMs = 30_000,
-  everyMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (true) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) {
-      throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${typeof what === "string" ? what : await what()}`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
+export { waitFor } from "./wait.ts";
 
 /** The admin password every test system starts with (ADMIN_PASSWORD). */
 export const ADMIN_PASSWORD = "test-admin-password";
@@ -182,6 +164,9 @@ export class PortalSession {
   }
 }
 
+/** A charger with a car that fills in seconds (1 kWh at 22 kW from 20 %): a test sees the battery move. */
+export const QUICK_CAR_ARGS: readonly string[] = ["--battery-kwh", "1", "--power-kw", "22", "--soc", "20"];
+
 /** A simulated charger: `deno run -A charger/main.ts --id ... --url ...` in its own process. */
 export class ChargerProcess {
   readonly output: string[] = [];
@@ -189,7 +174,7 @@ export class ChargerProcess {
   readonly #drained: Promise<void>;
 
   /** `id` null: the args name the chargers (a fleet with --count and --id-prefix). */
-  constructor(readonly id: string | null, url: string, args: string[] = []) {
+  constructor(readonly id: string | null, url: string, args: readonly string[] = []) {
     this.#child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",

@@ -6,19 +6,21 @@ import type { OcppVersion } from "./version.ts";
  * OccurrenceConstraintViolation); we keep the 2.0.1 spelling inside and spell
  * per version on the wire.
  */
-export type ErrorCode =
-  | "FormatViolation"
-  | "GenericError"
-  | "InternalError"
-  | "MessageTypeNotSupported"
-  | "NotImplemented"
-  | "NotSupported"
-  | "OccurrenceConstraintViolation"
-  | "PropertyConstraintViolation"
-  | "ProtocolError"
-  | "RpcFrameworkError"
-  | "SecurityError"
-  | "TypeConstraintViolation";
+export const ERROR_CODES = [
+  "FormatViolation",
+  "GenericError",
+  "InternalError",
+  "MessageTypeNotSupported",
+  "NotImplemented",
+  "NotSupported",
+  "OccurrenceConstraintViolation",
+  "PropertyConstraintViolation",
+  "ProtocolError",
+  "RpcFrameworkError",
+  "SecurityError",
+  "TypeConstraintViolation",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const CANONICAL: Record<string, ErrorCode> = {
   FormatViolation: "FormatViolation",

@@ -1,27 +1,12 @@
 import assert from "node:assert/strict";
 import {
-  type ErrorCode,
+  ERROR_CODES as CANONICAL,
   normalizeErrorCode,
   OcppError,
   RpcClosedError,
   RpcTimeoutError,
   spellErrorCode,
 } from "./errors.ts";
-
-const CANONICAL: readonly ErrorCode[] = [
-  "FormatViolation",
-  "GenericError",
-  "InternalError",
-  "MessageTypeNotSupported",
-  "NotImplemented",
-  "NotSupported",
-  "OccurrenceConstraintViolation",
-  "PropertyConstraintViolation",
-  "ProtocolError",
-  "RpcFrameworkError",
-  "SecurityError",
-  "TypeConstraintViolation",
-];
 
 /** The ten codes OCPP-J 1.6 defines, in its own spelling. */
 const OCPP16_CODES = [

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import type { ErrorCode } from "./errors.ts";
+import { ERROR_CODES, type ErrorCode } from "./errors.ts";
 import {
   CALL,
   CALLERROR,
@@ -14,21 +14,6 @@ import {
   serializeFrame,
   UNKNOWN_MESSAGE_ID,
 } from "./frames.ts";
-
-const ERROR_CODES: readonly ErrorCode[] = [
-  "FormatViolation",
-  "GenericError",
-  "InternalError",
-  "MessageTypeNotSupported",
-  "NotImplemented",
-  "NotSupported",
-  "OccurrenceConstraintViolation",
-  "PropertyConstraintViolation",
-  "ProtocolError",
-  "RpcFrameworkError",
-  "SecurityError",
-  "TypeConstraintViolation",
-];
 
 function parseError(text: string, options?: ParseOptions): FrameError {
   const r = parseFrame(text, options);

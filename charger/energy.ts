@@ -1,0 +1,168 @@
+/**
+ * The energy side of every connector, pure: the car plugged in and its
+ * battery, the power it draws, the connector's energy register, and when its
+ * next periodic or clock-aligned meter sample is due. Indexes are connector
+ * ids less one.
+ */
+import { chargeStep } from "./battery.ts";
+import type { ConnectorState } from "./connector.ts";
+import type { CarOptions } from "./handle.ts";
+import { type MeterReading, type Supply, supplyFor } from "./meter.ts";
+import { type ChargePointOptions, DEFAULTS } from "./options.ts";
+
+export interface Car {
+  socPct: number;
+  targetPct: number;
+  capacityWh: number;
+}
+
+/** The car a driver brings: what the caller says, else the charge point's options, else the defaults. */
+export function newCar(
+  car: CarOptions | undefined,
+  o: Pick<ChargePointOptions, "soc" | "targetSoc" | "batteryKwh">,
+): Car {
+  return {
+    socPct: car?.socPct ?? o.soc ?? DEFAULTS.soc,
+    targetPct: car?.targetSocPct ?? o.targetSoc ?? DEFAULTS.targetSoc,
+    capacityWh: (car?.batteryKwh ?? o.batteryKwh ?? DEFAULTS.batteryKwh) * 1000,
+  };
+}
+
+/** The first periodic sample of a transaction started at `at`: none when the interval is 0. */
+export function firstSampleAt(at: number, intervalS: number): number {
+  return intervalS > 0 ? at + intervalS * 1000 : Infinity;
+}
+
+/**
+ * The periodic sample after one due at `dueAt` and taken at `now`: one interval
+ * on, but never in the past, so a stalled clock does not bring a burst of samples.
+ */
+export function nextSampleAt(dueAt: number, intervalS: number, now: number, slackMs: number): number {
+  return Math.max(dueAt + intervalS * 1000, now + slackMs);
+}
+
+export class Energy {
+  readonly maxW: number;
+  readonly supply: Supply;
+  #cars: (Car | undefined)[];
+  #energyWh: number[];
+  #powerW: number[];
+  #lastStepAt: number[];
+  #nextSampleAt: number[];
+  #lastAlignedSlot = -1;
+
+  constructor(connectors: number, maxW: number) {
+    this.maxW = maxW;
+    this.supply = supplyFor(maxW);
+    this.#cars = Array(connectors).fill(undefined);
+    this.#energyWh = Array(connectors).fill(0);
+    this.#powerW = Array(connectors).fill(0);
+    this.#lastStepAt = Array(connectors).fill(0);
+    this.#nextSampleAt = Array(connectors).fill(Infinity);
+  }
+
+  car(i: number): Car | undefined {
+    return this.#cars[i];
+  }
+
+  setCar(i: number, car: Car | undefined): void {
+    this.#cars[i] = car;
+  }
+
+  energyWh(i: number): number {
+    return this.#energyWh[i];
+  }
+
+  powerW(i: number): number {
+    return this.#powerW[i];
+  }
+
+  /** A transaction starts at `at`: the battery steps and the periodic samples count from then. */
+  started(i: number, at: number, sampleIntervalS: number): void {
+    this.#lastStepAt[i] = at;
+    this.#nextSampleAt[i] = firstSampleAt(at, sampleIntervalS);
+  }
+
+  /** A transaction ends: no more power nor samples; an unplugged car is gone. */
+  ended(i: number, unplugged: boolean): void {
+    this.#powerW[i] = 0;
+    this.#nextSampleAt[i] = Infinity;
+    if (unplugged) this.#cars[i] = undefined;
+  }
+
+  /** The cable is out: no car, no power. */
+  released(i: number): void {
+    this.#cars[i] = undefined;
+    this.#powerW[i] = 0;
+  }
+
+  /**
+   * Charges the car on a connector up to `now` with what the charger offers.
+   * Returns whether the car is now full, or undefined when there is no car.
+   */
+  charge(i: number, evseSuspended: boolean, now: number): boolean | undefined {
+    const dt = (now - this.#lastStepAt[i]) / 1000;
+    this.#lastStepAt[i] = now;
+    const car = this.#cars[i];
+    if (!car) {
+      this.#powerW[i] = 0;
+      return undefined;
+    }
+    const offered = evseSuspended ? 0 : this.maxW;
+    const step = chargeStep(car.socPct, car.targetPct, offered, dt, { capacityWh: car.capacityWh });
+    car.socPct = step.socPct;
+    this.#energyWh[i] += step.energyWh;
+    this.#powerW[i] = step.powerW;
+    return step.full;
+  }
+
+  /** Whether a periodic sample is due within `slackMs` of `now`; if so, the next one is scheduled. */
+  sampleDue(i: number, now: number, slackMs: number, intervalS: number): boolean {
+    if (now + slackMs < this.#nextSampleAt[i]) return false;
+    this.#nextSampleAt[i] = nextSampleAt(this.#nextSampleAt[i], intervalS, now, slackMs);
+    return true;
+  }
+
+  /** A new MeterValueSampleInterval counts from now for charging connectors. */
+  rescheduleSamples(i: number, charging: boolean, intervalS: number, now: number): void {
+    this.#nextSampleAt[i] = charging && intervalS > 0 ? now + intervalS * 1000 : Infinity;
+  }
+
+  /** Whether `now` has crossed into a new clock-aligned interval since the last call (never on the first). */
+  alignedDue(now: number, intervalS: number): boolean {
+    if (intervalS <= 0) return false;
+    const slot = Math.floor(now / (intervalS * 1000));
+    if (this.#lastAlignedSlot === -1) this.#lastAlignedSlot = slot;
+    if (slot === this.#lastAlignedSlot) return false;
+    this.#lastAlignedSlot = slot;
+    return true;
+  }
+
+  /** What one connector's meter reads. */
+  reading(i: number, c: ConnectorState, powerW = this.#powerW[i]): MeterReading {
+    return {
+      energyWh: this.#energyWh[i],
+      powerW,
+      offeredW: c.phase === "charging" && !c.evseSuspended ? this.maxW : 0,
+      socPct: this.#cars[i]?.socPct,
+      supply: this.supply,
+    };
+  }
+
+  /** The charge point's main meter: the sum of its connectors. */
+  mainReading(): MeterReading {
+    return {
+      energyWh: this.#energyWh.reduce((a, b) => a + b, 0),
+      powerW: this.#powerW.reduce((a, b) => a + b, 0),
+      offeredW: this.maxW * this.#energyWh.length,
+      supply: this.supply,
+    };
+  }
+
+  /** After a reboot no car is connected and nothing is drawn; the registers keep their counts. */
+  reboot(): void {
+    this.#cars.fill(undefined);
+    this.#powerW.fill(0);
+    this.#nextSampleAt.fill(Infinity);
+  }
+}

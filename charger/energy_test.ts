@@ -1,0 +1,68 @@
+import assert from "node:assert/strict";
+import { initialConnector } from "./connector.ts";
+import { Energy, firstSampleAt, newCar, nextSampleAt } from "./energy.ts";
+import { DEFAULTS } from "./options.ts";
+
+Deno.test("energy: a car from the caller, else the charge point's options, else the defaults", () => {
+  assert.deepEqual(newCar({ socPct: 50 }, { targetSoc: 80, batteryKwh: 40 }), {
+    socPct: 50,
+    targetPct: 80,
+    capacityWh: 40_000,
+  });
+  assert.deepEqual(newCar(undefined, {}), {
+    socPct: DEFAULTS.soc,
+    targetPct: DEFAULTS.targetSoc,
+    capacityWh: DEFAULTS.batteryKwh * 1000,
+  });
+});
+
+Deno.test("energy: periodic samples one interval apart, none with interval 0, never in the past", () => {
+  assert.equal(firstSampleAt(1_000, 10), 11_000);
+  assert.equal(firstSampleAt(1_000, 0), Infinity);
+  assert.equal(nextSampleAt(11_000, 10, 11_200, 500), 21_000);
+  // The clock stalled for a minute: the next sample counts from now, not from the missed one.
+  assert.equal(nextSampleAt(11_000, 10, 71_000, 500), 71_500);
+});
+
+Deno.test("energy: a sample is due within the slack and schedules the next", () => {
+  const e = new Energy(1, 11_000);
+  e.started(0, 0, 10);
+  assert.equal(e.sampleDue(0, 9_000, 500, 10), false);
+  assert.equal(e.sampleDue(0, 9_600, 500, 10), true);
+  assert.equal(e.sampleDue(0, 10_000, 500, 10), false);
+  assert.equal(e.sampleDue(0, 19_600, 500, 10), true);
+  e.ended(0, false);
+  assert.equal(e.sampleDue(0, 1e12, 500, 10), false);
+});
+
+Deno.test("energy: clock-aligned samples at each boundary crossed, not on the first look", () => {
+  const e = new Energy(1, 11_000);
+  assert.equal(e.alignedDue(5_000, 0), false);
+  assert.equal(e.alignedDue(5_000, 60), false);
+  assert.equal(e.alignedDue(59_999, 60), false);
+  assert.equal(e.alignedDue(60_000, 60), true);
+  assert.equal(e.alignedDue(61_000, 60), false);
+  assert.equal(e.alignedDue(125_000, 60), true);
+});
+
+Deno.test("energy: charging fills the register; no car draws nothing; the main meter sums the connectors", () => {
+  const e = new Energy(2, 11_000);
+  assert.equal(e.charge(0, false, 1_000), undefined);
+  assert.equal(e.powerW(0), 0);
+  e.setCar(1, newCar({ socPct: 20, targetSocPct: 100, batteryKwh: 60 }, {}));
+  e.started(1, 0, 10);
+  assert.equal(e.charge(1, false, 3_600_000), false);
+  assert.ok(e.energyWh(1) > 10_000, `energy ${e.energyWh(1)}`);
+  assert.ok(e.car(1)!.socPct > 20);
+  const charging = { ...initialConnector(2), phase: "charging" as const };
+  assert.equal(e.reading(1, charging).offeredW, 11_000);
+  assert.equal(e.reading(1, { ...charging, evseSuspended: true }).offeredW, 0);
+  const main = e.mainReading();
+  assert.equal(main.energyWh, e.energyWh(1));
+  assert.equal(main.powerW, e.powerW(1));
+  assert.equal(main.offeredW, 22_000);
+  e.reboot();
+  assert.equal(e.car(1), undefined);
+  assert.equal(e.powerW(1), 0);
+  assert.equal(e.mainReading().energyWh, main.energyWh);
+});

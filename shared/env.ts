@@ -1,0 +1,68 @@
+/**
+ * Reading settings from environment variables. The CSMS and the portal run
+ * from one environment and share some variables (HOST, DATA_DIR, TLS_CERT,
+ * TLS_KEY), so they read them here alike; each words its own errors, in the
+ * style of the rest of its settings.
+ */
+import { readFileSync } from "node:fs";
+
+export type Env = Record<string, string | undefined>;
+
+/** A variable's value without surrounding white space; undefined when it is unset or blank. */
+export function envValue(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v === undefined || v === "" ? undefined : v;
+}
+
+/** TLS for OCPP security profile 2 and https: the PEM texts, read once at start-up, and where they came from. */
+export interface TlsFiles {
+  cert: string;
+  key: string;
+  certFile: string;
+  keyFile: string;
+}
+
+/** How a caller words what is wrong with TLS_CERT and TLS_KEY (one line each). */
+export interface TlsMessages {
+  /** `set` is set and `missing` is not. */
+  unpaired(set: "TLS_CERT" | "TLS_KEY", missing: "TLS_CERT" | "TLS_KEY"): string;
+  /** The file `path` named by `name` was read but holds no PEM block of the right kind. */
+  notPem(name: string, path: string): string;
+}
+
+const CERTIFICATE = /-----BEGIN [A-Z ]*CERTIFICATE-----/;
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/**
+ * TLS_CERT and TLS_KEY (PEM file paths): both or neither, and both files read
+ * now so that a wrong path fails at start-up rather than at the first
+ * handshake. Throws `fail(message)`.
+ */
+export function readTlsEnv(
+  env: Env,
+  messages: TlsMessages,
+  fail: (message: string) => Error,
+): TlsFiles | undefined {
+  const certFile = envValue(env, "TLS_CERT");
+  const keyFile = envValue(env, "TLS_KEY");
+  if (certFile === undefined && keyFile === undefined) return undefined;
+  if (certFile === undefined) throw fail(messages.unpaired("TLS_KEY", "TLS_CERT"));
+  if (keyFile === undefined) throw fail(messages.unpaired("TLS_CERT", "TLS_KEY"));
+  const readPem = (name: string, path: string, label: RegExp): string => {
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      throw fail(`cannot read ${name}=${JSON.stringify(path)}: ${e.code ?? e.message}`);
+    }
+    if (!label.test(text)) throw fail(messages.notPem(name, path));
+    return text;
+  };
+  return {
+    cert: readPem("TLS_CERT", certFile, CERTIFICATE),
+    key: readPem("TLS_KEY", keyFile, PRIVATE_KEY),
+    certFile,
+    keyFile,
+  };
+}
