@@ -1,5 +1,5 @@
 /** Small pieces the scenarios share: progress output, sleeping, and a driver's life cycle. */
-import type { ConnectedReport } from "./protocol.ts";
+import type { ConnectCommand, ConnectedReport } from "./protocol.ts";
 import { type ChildProc, DriverProc } from "./procs.ts";
 
 /** Progress goes to stderr; stdout carries only the tables and the final JSON line. */
@@ -28,14 +28,8 @@ export async function startDriver(name: string, maxSeconds: number): Promise<Dri
   return d;
 }
 
-export interface FleetSlice {
-  url: string;
-  prefix: string;
-  first: number;
-  count: number;
-  concurrency: number;
-  transaction: boolean;
-}
+/** A slice of the fleet for one driver: its connect command less the per-step timeout every slice shares. */
+export type FleetSlice = Omit<ConnectCommand, "cmd" | "timeoutMs">;
 
 export async function connectSlice(driver: DriverProc, slice: FleetSlice): Promise<ConnectedReport> {
   await driver.command({ cmd: "connect", ...slice, timeoutMs: LIMITS.stepTimeoutMs });

@@ -17,7 +17,7 @@ import type {
   SendRecord,
 } from "./protocol.ts";
 import { encodeHistogram, newHistogram, recordMs } from "./stats.ts";
-import { emit, maxSecondsArg, stdinLines, stopAfter } from "./stdio.ts";
+import { emit, serveCommands, unknownCommand } from "./stdio.ts";
 
 const MAX_ERROR_KINDS = 10;
 /** How often overdue CALLs are given up: one sweep over all chargers instead of a timer per call. */
@@ -234,48 +234,30 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
-async function main(): Promise<void> {
-  const maxSeconds = maxSecondsArg("driver", Deno.args);
-  stopAfter("driver", maxSeconds);
-  const driver = new Driver();
-  emit({ type: "ready", pid: Deno.pid });
-  for await (const line of stdinLines()) {
-    let cmd: DriverCommand;
-    try {
-      cmd = JSON.parse(line);
-    } catch {
-      emit({ type: "error", message: `not a JSON command: ${line.slice(0, 80)}` });
-      continue;
-    }
-    try {
-      switch (cmd.cmd) {
-        case "connect":
-          emit(await driver.connect(cmd));
-          break;
-        case "load":
-          emit(await driver.load(cmd));
-          break;
-        case "status":
-          emit({ type: "status", open: driver.open, booted: driver.booted });
-          break;
-        case "close":
-          await driver.close();
-          emit({ type: "closed" });
-          Deno.exit(0);
-          break;
-        default:
-          emit({
-            type: "error",
-            message: `unknown command ${JSON.stringify((cmd as { cmd: unknown }).cmd)}`,
-          });
-      }
-    } catch (err) {
-      emit({ type: "error", message: err instanceof Error ? err.message : String(err) });
-    }
-  }
-  // stdin ended: the orchestrator is gone, so nobody will read a report.
-  await driver.close();
-  Deno.exit(0);
+function main(): Promise<never> {
+  return serveCommands<DriverCommand>("driver", () => {
+    const driver = new Driver();
+    return {
+      async handle(cmd) {
+        switch (cmd.cmd) {
+          case "connect":
+            return emit(await driver.connect(cmd));
+          case "load":
+            return emit(await driver.load(cmd));
+          case "status":
+            return emit({ type: "status", open: driver.open, booted: driver.booted });
+          case "close":
+            await driver.close();
+            emit({ type: "closed" });
+            Deno.exit(0);
+            break;
+          default:
+            throw unknownCommand(cmd);
+        }
+      },
+      finish: () => driver.close(),
+    };
+  });
 }
 
 if (import.meta.main) await main();

@@ -5,23 +5,15 @@
  * charger detail view (its room's `charger:event`, every meter value), the latter on a sample of
  * chargers, one socket each, as browser tabs would watch them.
  */
-import {
-  assertAlive,
-  closeDriver,
-  connectSlice,
-  LIMITS,
-  progress,
-  runPrefix,
-  sleep,
-  startDriver,
-} from "./common.ts";
+import { closeDriver, connectSlice, LIMITS, progress, runPrefix, sleep, startDriver } from "./common.ts";
+import { closeHelper, watchFleet } from "./fleet_watch.ts";
+import { measureLoad } from "./load_window.ts";
 import { matchLatencies } from "./match.ts";
-import { ChildProc, cpuSeconds, type DriverProc, machineCpuSeconds, rssKiB } from "./procs.ts";
+import { type ChildProc, type DriverProc, rssKiB } from "./procs.ts";
 import type { ProfileSummary } from "./profile.ts";
 import type { ObservationsReport } from "./protocol.ts";
-import { type LatencySummary, mergeEncoded, summarize } from "./stats.ts";
+import { type LatencySummary, summarize } from "./stats.ts";
 import { startSystem } from "./system.ts";
-import { closeHelper, saveProfile, watchFleet } from "./throughput.ts";
 
 export interface LatencyOptions {
   chargers: number;
@@ -97,24 +89,20 @@ export async function runLatency(opts: LatencyOptions): Promise<LatencyResult> {
     );
     await sub.send({ cmd: "reset" });
     await sleep(500);
-    const s0 = cpuSeconds(sys.proc.pid) ?? 0, d0 = cpuSeconds(driver.pid) ?? 0, m0 = machineCpuSeconds() ?? 0;
-    const t0 = performance.now();
-    if (sys.inspector) await sys.inspector.startProfiling();
-    await driver.command({
-      cmd: "load",
-      mode: "rate",
-      rate: opts.rate,
-      warmupMs: opts.warmupMs,
-      durationMs: opts.durationMs,
-      callTimeoutMs: LIMITS.callTimeoutMs,
-      recordSends: 5_000_000,
-    });
-    const r = await driver.expect("load", opts.warmupMs + opts.durationMs + LIMITS.reportMs);
-    const elapsed = (performance.now() - t0) / 1000;
-    assertAlive(sys.proc);
-    const profile = sys.inspector ? await saveProfile(sys, opts.profileDir!, "latency") : undefined;
-    const s1 = cpuSeconds(sys.proc.pid) ?? 0, d1 = cpuSeconds(driver.pid) ?? 0, m1 = machineCpuSeconds() ?? 0;
-    const cores = (seconds: number) => Math.round((seconds / elapsed) * 100) / 100;
+    const w = await measureLoad(
+      sys,
+      driver,
+      {
+        mode: "rate",
+        rate: opts.rate,
+        warmupMs: opts.warmupMs,
+        durationMs: opts.durationMs,
+        recordSends: 5_000_000,
+      },
+      opts.profileDir,
+      "latency",
+    );
+    const r = w.report;
     await sleep(TAIL_MS);
     await sub.send({ cmd: "report" });
     const seen = await sub.nextLine(
@@ -135,11 +123,11 @@ export async function runLatency(opts: LatencyOptions): Promise<LatencyResult> {
       rate: opts.rate,
       sent: r.sent,
       answered: r.answered,
-      achievedRate: Math.round(r.answered / (r.windowMs / 1000)),
+      achievedRate: w.answeredPerSecond,
       backlogged: r.backlogged,
       callErrors: r.callErrors,
       timeouts: r.timeouts,
-      rtt: summarize(mergeEncoded([r.histogram])),
+      rtt: w.rtt,
       fleet: { sent: sends.length, seen: fleet.matched, latency: summarize(fleet.histogram) },
       detail: {
         watched: watched.length,
@@ -149,11 +137,9 @@ export async function runLatency(opts: LatencyOptions): Promise<LatencyResult> {
       },
       fleetUpdates: seen.fleetUpdates,
       subscriberDisconnects: seen.disconnects,
-      serverCpuCores: cores(s1 - s0),
-      driverCpuCores: cores(d1 - d0),
-      otherCpuCores: Math.max(0, cores(m1 - m0 - (s1 - s0) - (d1 - d0))),
+      ...w.cpu,
       serverRssKiB: rssKiB(sys.proc.pid) ?? 0,
-      profile,
+      profile: w.profile,
     };
   } finally {
     if (sub) await closeHelper(sub);

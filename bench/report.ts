@@ -2,6 +2,7 @@
 import type { ConnectionsResult } from "./connections.ts";
 import type { LatencyResult } from "./latency.ts";
 import type { ProfileSummary } from "./profile.ts";
+import type { LatencySummary } from "./stats.ts";
 import type { ThroughputResult, ThroughputRun } from "./throughput.ts";
 
 export interface Results {
@@ -173,29 +174,23 @@ export function throughputTable(t: ThroughputResult): string {
     "\n(CPU in cores: 1 = one core busy; others = every other process on the machine meanwhile)";
 }
 
+/** A latency table row: the readings sent on a path, those seen at its end, and how long they took. */
+function latencyRow(path: string, sent: number, seen: number, ms: LatencySummary): (string | number)[] {
+  return [path, sent, seen, ms.p50, ms.p90, ms.p99, ms.max];
+}
+
 export function latencyTable(l: LatencyResult): string {
   return table(
     ["path", "readings", "seen", "p50 ms", "p90 ms", "p99 ms", "max ms"],
     [
-      ["CALL round trip (charger <-> CSMS)", l.sent, l.rtt.count, l.rtt.p50, l.rtt.p90, l.rtt.p99, l.rtt.max],
-      [
-        "fleet view (fleet:update)",
-        l.fleet.sent,
-        l.fleet.seen,
-        l.fleet.latency.p50,
-        l.fleet.latency.p90,
-        l.fleet.latency.p99,
-        l.fleet.latency.max,
-      ],
-      [
+      latencyRow("CALL round trip (charger <-> CSMS)", l.sent, l.rtt.count, l.rtt),
+      latencyRow("fleet view (fleet:update)", l.fleet.sent, l.fleet.seen, l.fleet.latency),
+      latencyRow(
         `charger detail (charger:event, ${l.detail.watched} watched)`,
         l.detail.sent,
         l.detail.seen,
-        l.detail.latency.p50,
-        l.detail.latency.p90,
-        l.detail.latency.p99,
-        l.detail.latency.max,
-      ],
+        l.detail.latency,
+      ),
     ],
   ) +
     `\n${l.chargers} chargers, ${l.rate} MeterValues/s requested, ${l.achievedRate} answered/s` +

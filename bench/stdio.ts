@@ -40,3 +40,44 @@ export function stopAfter(name: string, seconds: number): void {
   }, seconds * 1000);
   Deno.unrefTimer(timer);
 }
+
+/** A helper process's commands: `handle` answers one (throwing for a command it does not know). */
+export interface CommandServer<C> {
+  handle(cmd: C): Promise<void> | void;
+  /** stdin ended: the orchestrator is gone, so nobody will read a report. */
+  finish(): Promise<void> | void;
+}
+
+/**
+ * A helper process's whole life: its self-imposed lifetime (--max-seconds),
+ * `ready`, then one JSON command a line from stdin until stdin ends. A line
+ * that is not JSON and a command that fails are reported as `error` and the
+ * loop goes on.
+ */
+export async function serveCommands<C>(name: string, start: () => CommandServer<C>): Promise<never> {
+  const maxSeconds = maxSecondsArg(name, Deno.args);
+  stopAfter(name, maxSeconds);
+  const server = start();
+  emit({ type: "ready", pid: Deno.pid });
+  for await (const line of stdinLines()) {
+    let cmd: C;
+    try {
+      cmd = JSON.parse(line);
+    } catch {
+      emit({ type: "error", message: `not a JSON command: ${line.slice(0, 80)}` });
+      continue;
+    }
+    try {
+      await server.handle(cmd);
+    } catch (err) {
+      emit({ type: "error", message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  await server.finish();
+  Deno.exit(0);
+}
+
+/** The error for a command a helper does not know. */
+export function unknownCommand(cmd: unknown): Error {
+  return new Error(`unknown command ${JSON.stringify((cmd as { cmd: unknown }).cmd)}`);
+}

@@ -9,7 +9,7 @@
 import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../web/lib/protocol.ts";
 import type { Observation, SubscribeCommand, SubscribedReport, SubscriberCommand } from "./protocol.ts";
-import { emit, maxSecondsArg, stdinLines, stopAfter } from "./stdio.ts";
+import { emit, serveCommands, unknownCommand } from "./stdio.ts";
 
 type PortalSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -118,54 +118,37 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-async function main(): Promise<void> {
-  const maxSeconds = maxSecondsArg("subscriber", Deno.args);
-  stopAfter("subscriber", maxSeconds);
-  const sub = new Subscriber();
-  emit({ type: "ready", pid: Deno.pid });
-  for await (const line of stdinLines()) {
-    let cmd: SubscriberCommand;
-    try {
-      cmd = JSON.parse(line);
-    } catch {
-      emit({ type: "error", message: `not a JSON command: ${line.slice(0, 80)}` });
-      continue;
-    }
-    try {
-      switch (cmd.cmd) {
-        case "subscribe":
-          emit(await sub.subscribe(cmd));
-          break;
-        case "reset":
-          sub.reset();
-          break;
-        case "report":
-          emit({
-            type: "observations",
-            fleet: sub.fleet,
-            detail: sub.detail,
-            fleetUpdates: sub.fleetUpdates,
-            detailEvents: sub.detailEvents,
-            disconnects: sub.disconnects,
-          });
-          break;
-        case "close":
-          sub.close();
-          emit({ type: "closed" });
-          Deno.exit(0);
-          break;
-        default:
-          emit({
-            type: "error",
-            message: `unknown command ${JSON.stringify((cmd as { cmd: unknown }).cmd)}`,
-          });
-      }
-    } catch (err) {
-      emit({ type: "error", message: err instanceof Error ? err.message : String(err) });
-    }
-  }
-  sub.close();
-  Deno.exit(0);
+function main(): Promise<never> {
+  return serveCommands<SubscriberCommand>("subscriber", () => {
+    const sub = new Subscriber();
+    return {
+      async handle(cmd) {
+        switch (cmd.cmd) {
+          case "subscribe":
+            return emit(await sub.subscribe(cmd));
+          case "reset":
+            return sub.reset();
+          case "report":
+            return emit({
+              type: "observations",
+              fleet: sub.fleet,
+              detail: sub.detail,
+              fleetUpdates: sub.fleetUpdates,
+              detailEvents: sub.detailEvents,
+              disconnects: sub.disconnects,
+            });
+          case "close":
+            sub.close();
+            emit({ type: "closed" });
+            Deno.exit(0);
+            break;
+          default:
+            throw unknownCommand(cmd);
+        }
+      },
+      finish: () => sub.close(),
+    };
+  });
 }
 
 if (import.meta.main) await main();

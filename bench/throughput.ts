@@ -4,21 +4,13 @@
  * against the bare server (this machine's limit with this driver), then against the whole system with
  * persistence and the portal bridge on (and a portal client watching the fleet).
  */
-import {
-  assertAlive,
-  closeDriver,
-  connectSlice,
-  LIMITS,
-  progress,
-  runPrefix,
-  sleep,
-  startDriver,
-} from "./common.ts";
-import { ChildProc, cpuSeconds, type DriverProc, machineCpuSeconds, rssKiB } from "./procs.ts";
-import { type ProfileSummary, summarizeProfile } from "./profile.ts";
-import type { SubscribedReport } from "./protocol.ts";
-import { type LatencySummary, mergeEncoded, summarize } from "./stats.ts";
-import { portalHeaders, type RunningSystem, startSystem } from "./system.ts";
+import { closeDriver, connectSlice, progress, runPrefix, sleep, startDriver } from "./common.ts";
+import { closeHelper, watchFleet } from "./fleet_watch.ts";
+import { measureLoad } from "./load_window.ts";
+import { type ChildProc, type DriverProc, rssKiB } from "./procs.ts";
+import type { ProfileSummary } from "./profile.ts";
+import type { LatencySummary } from "./stats.ts";
+import { startSystem } from "./system.ts";
 
 export interface ThroughputOptions {
   chargers: number;
@@ -94,38 +86,28 @@ export async function runThroughputOn(
     );
     if (sys.webUrl) watcher = await watchFleet(sys);
     await sleep(500);
-    const s0 = cpuSeconds(sys.proc.pid) ?? 0, d0 = cpuSeconds(driver.pid) ?? 0, m0 = machineCpuSeconds() ?? 0;
-    const t0 = performance.now();
-    if (sys.inspector) await sys.inspector.startProfiling();
-    await driver.command({
-      cmd: "load",
-      mode: "closed",
-      warmupMs: opts.warmupMs,
-      durationMs: opts.durationMs,
-      callTimeoutMs: LIMITS.callTimeoutMs,
-    });
-    const r = await driver.expect("load", opts.warmupMs + opts.durationMs + LIMITS.reportMs);
-    const elapsed = (performance.now() - t0) / 1000;
-    assertAlive(sys.proc);
-    const profile = sys.inspector ? await saveProfile(sys, opts.profileDir!, "throughput") : undefined;
-    const s1 = cpuSeconds(sys.proc.pid) ?? 0, d1 = cpuSeconds(driver.pid) ?? 0, m1 = machineCpuSeconds() ?? 0;
-    const cores = (seconds: number) => Math.round((seconds / elapsed) * 100) / 100;
+    const w = await measureLoad(
+      sys,
+      driver,
+      { mode: "closed", warmupMs: opts.warmupMs, durationMs: opts.durationMs },
+      opts.profileDir,
+      "throughput",
+    );
+    const r = w.report;
     return {
       server: label,
       chargers: r.chargers,
       sent: r.sent,
       answered: r.answered,
-      answeredPerSecond: Math.round(r.answered / (r.windowMs / 1000)),
+      answeredPerSecond: w.answeredPerSecond,
       callErrors: r.callErrors,
       timeouts: r.timeouts,
       closed: r.closed,
-      rtt: summarize(mergeEncoded([r.histogram])),
-      serverCpuCores: cores(s1 - s0),
-      driverCpuCores: cores(d1 - d0),
-      otherCpuCores: Math.max(0, cores(m1 - m0 - (s1 - s0) - (d1 - d0))),
+      rtt: w.rtt,
+      ...w.cpu,
       serverRssKiB: rssKiB(sys.proc.pid) ?? 0,
       errors: r.errors,
-      profile,
+      profile: w.profile,
     };
   } finally {
     if (watcher) await closeHelper(watcher);
@@ -155,47 +137,4 @@ export async function runThroughput(opts: ThroughputOptions): Promise<Throughput
       ? Math.round((chargewire.answeredPerSecond / bare.answeredPerSecond) * 1000) / 1000
       : 0,
   };
-}
-
-/** One portal client on the fleet view, as an operator with the portal open would be. */
-export async function watchFleet(sys: RunningSystem, chargers: string[] = []): Promise<ChildProc> {
-  const sub = new ChildProc("subscriber", { args: ["bench/subscriber.ts", "--max-seconds", "1800"] });
-  const json = (line: string) => line.startsWith("{") ? JSON.parse(line) : undefined;
-  await sub.nextLine((l) => json(l)?.type === "ready" ? true : undefined, LIMITS.driverStartMs, "ready");
-  const headers = await portalHeaders(sys);
-  await sub.send({ cmd: "subscribe", url: sys.webUrl, fleet: true, chargers, headers, timeoutMs: 30_000 });
-  const r = await sub.nextLine(
-    (l) => {
-      const m = json(l);
-      if (m?.type === "error") throw new Error(`subscriber: ${m.message}`);
-      return m?.type === "subscribed" ? m as SubscribedReport : undefined;
-    },
-    LIMITS.reportMs,
-    "subscribed report",
-  );
-  if (r.failed > 0) {
-    await closeHelper(sub);
-    throw new Error(
-      `the portal refused ${r.failed} of ${r.failed + r.sockets} subscriptions: ${JSON.stringify(r.errors)}`,
-    );
-  }
-  return sub;
-}
-
-export async function closeHelper(proc: ChildProc): Promise<void> {
-  try {
-    if (!proc.exited) await proc.send({ cmd: "close" });
-  } catch {
-    // stopped below
-  }
-  await proc.finish(10_000);
-}
-
-export async function saveProfile(sys: RunningSystem, dir: string, name: string): Promise<ProfileSummary> {
-  const profile = await sys.inspector!.stopProfiling();
-  await Deno.mkdir(dir, { recursive: true });
-  const file = `${dir}/${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`;
-  await Deno.writeTextFile(file, JSON.stringify(profile));
-  progress(`CPU profile saved to ${file}`);
-  return summarizeProfile(profile, file);
 }

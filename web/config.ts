@@ -1,5 +1,5 @@
 /** The portal's configuration, read from environment variables. */
-import { readFileSync } from "node:fs";
+import { type Env, envValue, readTlsEnv, type TlsMessages } from "../shared/env.ts";
 import { parseOrigin } from "./auth/origin.ts";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./auth/service.ts";
 
@@ -65,39 +65,24 @@ function parseAllowedOrigins(raw: string | undefined): string[] {
   });
 }
 
-function readPem(name: string, path: string, label: RegExp): string {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    const e = err as { code?: string; message?: string };
-    throw new WebConfigError(`cannot read ${name}=${JSON.stringify(path)}: ${e.code ?? e.message}`);
-  }
-  if (!label.test(text)) throw new WebConfigError(`${name}=${JSON.stringify(path)} is not a PEM file`);
-  return text;
-}
+const TLS_MESSAGES: TlsMessages = {
+  unpaired: () => "TLS_CERT and TLS_KEY go together: set both (PEM file paths), or neither",
+  notPem: (name, path) => `${name}=${JSON.stringify(path)} is not a PEM file`,
+};
 
-function parseTls(env: Record<string, string | undefined>): WebConfig["tls"] {
-  const cert = env.TLS_CERT?.trim() || undefined;
-  const key = env.TLS_KEY?.trim() || undefined;
-  if (cert === undefined && key === undefined) return undefined;
-  if (cert === undefined || key === undefined) {
-    throw new WebConfigError("TLS_CERT and TLS_KEY go together: set both (PEM file paths), or neither");
-  }
-  return {
-    cert: readPem("TLS_CERT", cert, /-----BEGIN [A-Z ]*CERTIFICATE-----/),
-    key: readPem("TLS_KEY", key, /-----BEGIN [A-Z ]*PRIVATE KEY-----/),
-  };
+function parseTls(env: Env): WebConfig["tls"] {
+  const tls = readTlsEnv(env, TLS_MESSAGES, (message) => new WebConfigError(message));
+  return tls && { cert: tls.cert, key: tls.key };
 }
 
 /** Throws WebConfigError with a one-line message when a value is invalid. */
-export function loadWebConfig(env: Record<string, string | undefined>): WebConfig {
+export function loadWebConfig(env: Env): WebConfig {
   const adminPassword = parseAdminPassword(env.ADMIN_PASSWORD);
   const tls = parseTls(env);
   return {
     host: parseHost(env.HOST),
     port: parsePort("WEB_PORT", env.WEB_PORT, 8000),
-    dataDir: env.DATA_DIR?.trim() || "./data",
+    dataDir: envValue(env, "DATA_DIR") ?? "./data",
     ...(adminPassword === undefined ? {} : { adminPassword }),
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     ...(tls ? { tls } : {}),

@@ -29,3 +29,22 @@ export async function apiError(res: Response): Promise<string> {
     return `HTTP ${res.status}`;
   }
 }
+
+/** A JSON request body, spread into `api`'s init. */
+export function jsonBody(body: unknown): { headers: Record<string, string>; body: string } {
+  return { headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+}
+
+/** The `items` of a list endpoint, or undefined when it failed (the table keeps what it shows). */
+export async function listItems<T>(path: string): Promise<T[] | undefined> {
+  const res = await api(path);
+  return res.ok ? (await res.json()).items : undefined;
+}
+
+/** What an admin page says after a write. */
+export type Notice = { tone: "ok" | "err"; text: string };
+
+/** A write's answer for people: `done` when it worked, else `failed` and the API's reason. */
+export async function noticeOf(res: Response, done: string, failed: string): Promise<Notice> {
+  return res.ok ? { tone: "ok", text: done } : { tone: "err", text: `${failed}: ${await apiError(res)}` };
+}

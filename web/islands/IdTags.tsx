@@ -1,7 +1,9 @@
 /** The id tag registry: add, block/unblock, set expiry and parent, delete; all through the REST API. */
 import { useSignal } from "@preact/signals";
 import type { IdTagRecord, IdTagStatus } from "../../shared/queries.ts";
-import { api, apiError } from "../client/api.ts";
+import { api, jsonBody, listItems, type Notice, noticeOf } from "../client/api.ts";
+import { NoticeLine } from "../components/NoticeLine.tsx";
+import { RowButton } from "../components/RowButton.tsx";
 import { formatDateTime } from "../lib/format.ts";
 
 const STATUSES: IdTagStatus[] = ["Accepted", "Blocked", "Expired", "Invalid"];
@@ -14,12 +16,12 @@ export interface IdTagsProps {
 
 export default function IdTags(props: IdTagsProps) {
   const tags = useSignal(props.tags);
-  const message = useSignal<{ tone: "ok" | "err"; text: string } | null>(null);
+  const message = useSignal<Notice | null>(null);
   const form = useSignal({ idTag: "", status: "Accepted" as IdTagStatus, expiryDate: "", parentIdTag: "" });
 
   async function reload() {
-    const res = await api("/api/v1/id-tags");
-    if (res.ok) tags.value = (await res.json()).items;
+    const items = await listItems<IdTagRecord>("/api/v1/id-tags");
+    if (items) tags.value = items;
   }
 
   async function save(tag: Omit<IdTagRecord, "createdAt">, verb: string) {
@@ -27,12 +29,9 @@ export default function IdTags(props: IdTagsProps) {
     const body = { status, expiryDate, parentIdTag };
     const res = await api(`/api/v1/id-tags/${encodeURIComponent(idTag)}`, {
       method: "PUT",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(body),
+      ...jsonBody(body),
     });
-    message.value = res.ok
-      ? { tone: "ok", text: `${idTag} ${verb}.` }
-      : { tone: "err", text: `${idTag} not saved: ${await apiError(res)}` };
+    message.value = await noticeOf(res, `${idTag} ${verb}.`, `${idTag} not saved`);
     await reload();
     return res.ok;
   }
@@ -57,9 +56,7 @@ export default function IdTags(props: IdTagsProps) {
   async function remove(idTag: string) {
     if (!confirm(`Delete id tag ${idTag}?`)) return;
     const res = await api(`/api/v1/id-tags/${encodeURIComponent(idTag)}`, { method: "DELETE" });
-    message.value = res.ok
-      ? { tone: "ok", text: `${idTag} deleted.` }
-      : { tone: "err", text: `${idTag} not deleted: ${await apiError(res)}` };
+    message.value = await noticeOf(res, `${idTag} deleted.`, `${idTag} not deleted`);
     await reload();
   }
 
@@ -96,9 +93,7 @@ export default function IdTags(props: IdTagsProps) {
           <button type="submit" class="btn btn-primary">Add or update</button>
         </form>
       )}
-      {message.value && (
-        <div class={`outcome outcome-${message.value.tone}`} role="status">{message.value.text}</div>
-      )}
+      <NoticeLine notice={message.value} />
       <div class="table-wrap">
         <table class="table">
           <thead>
@@ -133,15 +128,7 @@ export default function IdTags(props: IdTagsProps) {
                 <td data-label="Parent" class="mono small">{t.parentIdTag ?? "—"}</td>
                 <td data-label="Added" class="small muted">{formatDateTime(t.createdAt)}</td>
                 <td>
-                  {props.canEdit && (
-                    <button
-                      type="button"
-                      class="btn btn-small btn-ghost"
-                      onClick={() => remove(t.idTag)}
-                    >
-                      Delete
-                    </button>
-                  )}
+                  {props.canEdit && <RowButton onClick={() => remove(t.idTag)}>Delete</RowButton>}
                 </td>
               </tr>
             ))}

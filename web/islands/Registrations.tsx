@@ -5,7 +5,10 @@
  */
 import { useSignal } from "@preact/signals";
 import type { ChargerRegistration, SecurityProfile } from "../../shared/queries.ts";
-import { api, apiError } from "../client/api.ts";
+import { api, apiError, jsonBody, listItems, type Notice, noticeOf } from "../client/api.ts";
+import { NoticeLine } from "../components/NoticeLine.tsx";
+import { RowButton } from "../components/RowButton.tsx";
+import { SecretReveal } from "../components/SecretReveal.tsx";
 import { formatDateTime } from "../lib/format.ts";
 
 export interface RegistrationsProps {
@@ -20,18 +23,16 @@ const PROFILES: Array<{ value: SecurityProfile; label: string }> = [
   { value: 0, label: "0 · no password" },
 ];
 
-type Message = { tone: "ok" | "err"; text: string } | null;
-
 export default function Registrations(props: RegistrationsProps) {
   const items = useSignal(props.registrations);
-  const message = useSignal<Message>(null);
+  const message = useSignal<Notice | null>(null);
   const form = useSignal({ id: "", profile: 1 as SecurityProfile, key: "" });
   /** A key just generated: shown this once. */
   const revealed = useSignal<{ id: string; key: string } | null>(null);
 
   async function reload() {
-    const res = await api("/api/v1/registrations");
-    if (res.ok) items.value = (await res.json()).items;
+    const list = await listItems<ChargerRegistration>("/api/v1/registrations");
+    if (list) items.value = list;
   }
 
   async function register(
@@ -41,8 +42,7 @@ export default function Registrations(props: RegistrationsProps) {
   ) {
     const res = await api(`/api/v1/registrations/${encodeURIComponent(id)}`, {
       method: "PUT",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ securityProfile, ...(authorizationKey ? { authorizationKey } : {}) }),
+      ...jsonBody({ securityProfile, ...(authorizationKey ? { authorizationKey } : {}) }),
     });
     if (res.ok) {
       const body = await res.json();
@@ -78,9 +78,7 @@ export default function Registrations(props: RegistrationsProps) {
   async function unregister(id: string) {
     if (!confirm(`Unregister ${id}?`)) return;
     const res = await api(`/api/v1/registrations/${encodeURIComponent(id)}`, { method: "DELETE" });
-    message.value = res.ok
-      ? { tone: "ok", text: `${id} unregistered.` }
-      : { tone: "err", text: `${id} not unregistered: ${await apiError(res)}` };
+    message.value = await noticeOf(res, `${id} unregistered.`, `${id} not unregistered`);
     if (revealed.value?.id === id) revealed.value = null;
     await reload();
   }
@@ -130,27 +128,13 @@ export default function Registrations(props: RegistrationsProps) {
         <button type="submit" class="btn btn-primary">Register</button>
       </form>
       {revealed.value && (
-        <div class="secret-reveal" role="status" data-testid="key-reveal">
-          <p>
-            AuthorizationKey of{" "}
-            <strong class="mono">{revealed.value.id}</strong>. Set it in the charger now: it is stored hashed
-            and cannot be shown again.
-          </p>
-          <code class="mono secret" data-testid="key-value">{revealed.value.key}</code>
-          <button
-            type="button"
-            class="btn btn-small"
-            onClick={() => navigator.clipboard?.writeText(revealed.value!.key).catch(() => {})}
-          >
-            Copy
-          </button>
-        </div>
+        <SecretReveal secret={revealed.value.key} testid="key-reveal" valueTestid="key-value">
+          AuthorizationKey of{" "}
+          <strong class="mono">{revealed.value.id}</strong>. Set it in the charger now: it is stored hashed
+          and cannot be shown again.
+        </SecretReveal>
       )}
-      {message.value && (
-        <div class={`outcome outcome-${message.value.tone}`} role="status" data-testid="registration-message">
-          {message.value.text}
-        </div>
-      )}
+      <NoticeLine notice={message.value} testid="registration-message" />
       <div class="table-wrap">
         <table class="table">
           <thead>
@@ -172,18 +156,8 @@ export default function Registrations(props: RegistrationsProps) {
                 <td data-label="Key">{r.hasKey ? "set" : "—"}</td>
                 <td data-label="Registered" class="small muted">{formatDateTime(r.createdAt)}</td>
                 <td class="row-actions">
-                  {r.securityProfile !== 0 && (
-                    <button
-                      type="button"
-                      class="btn btn-small btn-ghost"
-                      onClick={() => rotate(r)}
-                    >
-                      New key
-                    </button>
-                  )}
-                  <button type="button" class="btn btn-small btn-ghost" onClick={() => unregister(r.id)}>
-                    Unregister
-                  </button>
+                  {r.securityProfile !== 0 && <RowButton onClick={() => rotate(r)}>New key</RowButton>}
+                  <RowButton onClick={() => unregister(r.id)}>Unregister</RowButton>
                 </td>
               </tr>
             ))}

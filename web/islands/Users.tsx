@@ -5,7 +5,10 @@
 import { useSignal } from "@preact/signals";
 import { type Role, ROLES } from "../auth/roles.ts";
 import type { TokenRecord, UserRecord } from "../auth/store.ts";
-import { api, apiError } from "../client/api.ts";
+import { api, apiError, jsonBody, listItems, type Notice, noticeOf } from "../client/api.ts";
+import { NoticeLine } from "../components/NoticeLine.tsx";
+import { RowButton } from "../components/RowButton.tsx";
+import { SecretReveal } from "../components/SecretReveal.tsx";
 import { formatDateTime } from "../lib/format.ts";
 
 export interface UsersProps {
@@ -15,20 +18,11 @@ export interface UsersProps {
   me: string;
 }
 
-type Message = { tone: "ok" | "err"; text: string } | null;
-
-function Note({ message, testid }: { message: Message; testid: string }) {
-  if (!message) return null;
-  return (
-    <div class={`outcome outcome-${message.tone}`} role="status" data-testid={testid}>{message.text}</div>
-  );
-}
-
 export default function Users(props: UsersProps) {
   const users = useSignal(props.users);
   const tokens = useSignal(props.tokens);
-  const userMessage = useSignal<Message>(null);
-  const tokenMessage = useSignal<Message>(null);
+  const userMessage = useSignal<Notice | null>(null);
+  const tokenMessage = useSignal<Notice | null>(null);
   const newUser = useSignal({ username: "", role: "viewer" as Role, password: "" });
   const newToken = useSignal({ name: "", role: "viewer" as Role });
   /** A token just created: its value, shown this once. */
@@ -37,17 +31,13 @@ export default function Users(props: UsersProps) {
   const passwordFor = useSignal<{ username: string; password: string } | null>(null);
 
   async function reloadUsers() {
-    const res = await api("/api/v1/users");
-    if (res.ok) users.value = (await res.json()).items;
+    const items = await listItems<UserRecord>("/api/v1/users");
+    if (items) users.value = items;
   }
   async function reloadTokens() {
-    const res = await api("/api/v1/tokens");
-    if (res.ok) tokens.value = (await res.json()).items;
+    const items = await listItems<TokenRecord>("/api/v1/tokens");
+    if (items) tokens.value = items;
   }
-  const jsonBody = (body: unknown) => ({
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
 
   async function addUser(e: Event) {
     e.preventDefault();
@@ -56,9 +46,7 @@ export default function Users(props: UsersProps) {
       method: "POST",
       ...jsonBody({ ...u, username: u.username.trim() }),
     });
-    userMessage.value = res.ok
-      ? { tone: "ok", text: `${u.username.trim()} added as ${u.role}.` }
-      : { tone: "err", text: `Not added: ${await apiError(res)}` };
+    userMessage.value = await noticeOf(res, `${u.username.trim()} added as ${u.role}.`, "Not added");
     if (res.ok) newUser.value = { username: "", role: "viewer", password: "" };
     await reloadUsers();
   }
@@ -68,9 +56,7 @@ export default function Users(props: UsersProps) {
       method: "PATCH",
       ...jsonBody(change),
     });
-    userMessage.value = res.ok
-      ? { tone: "ok", text: `${username}: ${done}.` }
-      : { tone: "err", text: `${username} not changed: ${await apiError(res)}` };
+    userMessage.value = await noticeOf(res, `${username}: ${done}.`, `${username} not changed`);
     await reloadUsers();
     return res.ok;
   }
@@ -78,9 +64,7 @@ export default function Users(props: UsersProps) {
   async function deleteUser(username: string) {
     if (!confirm(`Delete user ${username}? Their sessions end at once.`)) return;
     const res = await api(`/api/v1/users/${encodeURIComponent(username)}`, { method: "DELETE" });
-    userMessage.value = res.ok
-      ? { tone: "ok", text: `${username} deleted.` }
-      : { tone: "err", text: `${username} not deleted: ${await apiError(res)}` };
+    userMessage.value = await noticeOf(res, `${username} deleted.`, `${username} not deleted`);
     await reloadUsers();
   }
 
@@ -112,9 +96,7 @@ export default function Users(props: UsersProps) {
   async function revoke(t: TokenRecord) {
     if (!confirm(`Revoke API token ${t.name}? Clients using it are refused at once.`)) return;
     const res = await api(`/api/v1/tokens/${t.id}`, { method: "DELETE" });
-    tokenMessage.value = res.ok
-      ? { tone: "ok", text: `${t.name} revoked.` }
-      : { tone: "err", text: `${t.name} not revoked: ${await apiError(res)}` };
+    tokenMessage.value = await noticeOf(res, `${t.name} revoked.`, `${t.name} not revoked`);
     if (revealed.value?.token.startsWith(`cw_${t.id}_`)) revealed.value = null;
     await reloadTokens();
   }
@@ -165,7 +147,7 @@ export default function Users(props: UsersProps) {
           </label>
           <button type="submit" class="btn btn-primary">Add user</button>
         </form>
-        <Note message={userMessage.value} testid="user-message" />
+        <NoticeLine notice={userMessage.value} testid="user-message" />
         <div class="table-wrap">
           <table class="table">
             <thead>
@@ -221,32 +203,16 @@ export default function Users(props: UsersProps) {
                               }}
                           />
                           <button type="submit" class="btn btn-small btn-primary">Save</button>
-                          <button
-                            type="button"
-                            class="btn btn-small btn-ghost"
-                            onClick={() => passwordFor.value = null}
-                          >
-                            Cancel
-                          </button>
+                          <RowButton onClick={() => passwordFor.value = null}>Cancel</RowButton>
                         </form>
                       )
                       : (
-                        <button
-                          type="button"
-                          class="btn btn-small btn-ghost"
-                          onClick={() => passwordFor.value = { username: u.username, password: "" }}
-                        >
+                        <RowButton onClick={() => passwordFor.value = { username: u.username, password: "" }}>
                           Set password
-                        </button>
+                        </RowButton>
                       )}
                     {u.username !== props.me && (
-                      <button
-                        type="button"
-                        class="btn btn-small btn-ghost"
-                        onClick={() => deleteUser(u.username)}
-                      >
-                        Delete
-                      </button>
+                      <RowButton onClick={() => deleteUser(u.username)}>Delete</RowButton>
                     )}
                   </td>
                 </tr>
@@ -290,22 +256,12 @@ export default function Users(props: UsersProps) {
           <button type="submit" class="btn btn-primary">Create token</button>
         </form>
         {revealed.value && (
-          <div class="secret-reveal" role="status" data-testid="token-reveal">
-            <p>
-              Token{" "}
-              <strong>{revealed.value.name}</strong>. Copy it now: it is not stored and cannot be shown again.
-            </p>
-            <code class="mono secret" data-testid="token-value">{revealed.value.token}</code>
-            <button
-              type="button"
-              class="btn btn-small"
-              onClick={() => navigator.clipboard?.writeText(revealed.value!.token).catch(() => {})}
-            >
-              Copy
-            </button>
-          </div>
+          <SecretReveal secret={revealed.value.token} testid="token-reveal" valueTestid="token-value">
+            Token{" "}
+            <strong>{revealed.value.name}</strong>. Copy it now: it is not stored and cannot be shown again.
+          </SecretReveal>
         )}
-        <Note message={tokenMessage.value} testid="token-message" />
+        <NoticeLine notice={tokenMessage.value} testid="token-message" />
         <div class="table-wrap">
           <table class="table">
             <thead>
@@ -336,13 +292,7 @@ export default function Users(props: UsersProps) {
                   </td>
                   <td>
                     {!t.revokedAt && (
-                      <button
-                        type="button"
-                        class="btn btn-small btn-ghost"
-                        onClick={() => revoke(t)}
-                      >
-                        Revoke
-                      </button>
+                      <RowButton onClick={() => revoke(t)}>Revoke</RowButton>
                     )}
                   </td>
                 </tr>

@@ -3,8 +3,8 @@
  * the server) and the charger detail island (in the browser) keep the same view
  * of a charger from the same events.
  */
-import type { BusEvent } from "../../shared/events.ts";
-import type { ChargerSummary, ConnectorState } from "../../shared/queries.ts";
+import type { BusEvent, TransactionStarted } from "../../shared/events.ts";
+import type { ChargerSummary, ConnectorState, TransactionRecord } from "../../shared/queries.ts";
 
 export function emptySummary(id: string): ChargerSummary {
   return { id, online: false, connectors: [], activeTransactions: [] };
@@ -19,6 +19,19 @@ export function changesSummary(event: BusEvent): boolean {
 function withConnector(connectors: ConnectorState[], next: ConnectorState): ConnectorState[] {
   const others = connectors.filter((c) => c.connectorId !== next.connectorId);
   return [...others, next].sort((a, b) => a.connectorId - b.connectorId);
+}
+
+/** The transaction a start event opens, before any energy is metered. */
+export function startedTransaction(event: TransactionStarted): TransactionRecord {
+  return {
+    id: event.transactionId,
+    chargerId: event.chargerId,
+    connectorId: event.connectorId,
+    idTag: event.idTag,
+    meterStartWh: event.meterStartWh,
+    startedAt: event.startedAt,
+    energyWh: 0,
+  };
 }
 
 /** Returns the summary after `event`; the input is not modified. */
@@ -58,15 +71,7 @@ export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSum
       return {
         ...summary,
         lastSeenAt: event.at,
-        activeTransactions: [...others, {
-          id: event.transactionId,
-          chargerId: event.chargerId,
-          connectorId: event.connectorId,
-          idTag: event.idTag,
-          meterStartWh: event.meterStartWh,
-          startedAt: event.startedAt,
-          energyWh: 0,
-        }],
+        activeTransactions: [...others, startedTransaction(event)],
       };
     }
     case "transaction.stopped":

@@ -8,7 +8,7 @@
 import type { BusEvent } from "../../shared/events.ts";
 import type { ChargePointErrorCode16 } from "../../shared/ocpp/actions16.ts";
 import type { ChargerSummary, TransactionRecord } from "../../shared/queries.ts";
-import { applyEvent, emptySummary } from "./charger_state.ts";
+import { applyEvent, emptySummary, startedTransaction } from "./charger_state.ts";
 import type { FleetStatus } from "./fleet.ts";
 import type { ChargerSnapshot, FrameRecord, MeterPoint } from "./protocol.ts";
 
@@ -126,15 +126,10 @@ export function applyDetailEvent(state: DetailState, event: BusEvent): DetailSta
       if (state.transactions.some((t) => t.id === event.transactionId)) break;
       // A new session starts a new battery curve.
       next.meter = [];
-      next.transactions = [{
-        id: event.transactionId,
-        chargerId: event.chargerId,
-        connectorId: event.connectorId,
-        idTag: event.idTag,
-        meterStartWh: event.meterStartWh,
-        startedAt: event.startedAt,
-        energyWh: 0,
-      }, ...state.transactions].slice(0, DETAIL_LIMITS.transactions);
+      next.transactions = [startedTransaction(event), ...state.transactions].slice(
+        0,
+        DETAIL_LIMITS.transactions,
+      );
       break;
     }
     case "transaction.stopped":

@@ -1,0 +1,69 @@
+/**
+ * One measured load window, as the throughput and latency scenarios run it: the driver's `load`
+ * command, with the CPU the server, the driver and the rest of the machine used meanwhile, and the
+ * server's CPU profile when it runs under the inspector.
+ */
+import { assertAlive, LIMITS, progress } from "./common.ts";
+import { cpuSeconds, type DriverProc, machineCpuSeconds } from "./procs.ts";
+import { type ProfileSummary, summarizeProfile } from "./profile.ts";
+import type { LoadCommand, LoadReport } from "./protocol.ts";
+import { type LatencySummary, mergeEncoded, summarize } from "./stats.ts";
+import type { RunningSystem } from "./system.ts";
+
+/** CPU used during warm-up + window, in cores (1.0 = one core busy). */
+export interface LoadCpu {
+  serverCpuCores: number;
+  driverCpuCores: number;
+  /** CPU every other process of the machine used meanwhile (other people's tests on a shared box). */
+  otherCpuCores: number;
+}
+
+export interface LoadWindow {
+  report: LoadReport;
+  /** CALLs answered a second in the measured window. */
+  answeredPerSecond: number;
+  /** CALL round trips in the measured window. */
+  rtt: LatencySummary;
+  cpu: LoadCpu;
+  profile?: ProfileSummary;
+}
+
+/** Runs `load` on the driver against `sys`; the profile, if any, is saved as `${profileName}-<time>` in `profileDir`. */
+export async function measureLoad(
+  sys: RunningSystem,
+  driver: DriverProc,
+  load: Omit<LoadCommand, "cmd" | "callTimeoutMs">,
+  profileDir: string | undefined,
+  profileName: string,
+): Promise<LoadWindow> {
+  const s0 = cpuSeconds(sys.proc.pid) ?? 0, d0 = cpuSeconds(driver.pid) ?? 0, m0 = machineCpuSeconds() ?? 0;
+  const t0 = performance.now();
+  if (sys.inspector) await sys.inspector.startProfiling();
+  await driver.command({ cmd: "load", ...load, callTimeoutMs: LIMITS.callTimeoutMs });
+  const report = await driver.expect("load", load.warmupMs + load.durationMs + LIMITS.reportMs);
+  const elapsed = (performance.now() - t0) / 1000;
+  assertAlive(sys.proc);
+  const profile = sys.inspector ? await saveProfile(sys, profileDir!, profileName) : undefined;
+  const s1 = cpuSeconds(sys.proc.pid) ?? 0, d1 = cpuSeconds(driver.pid) ?? 0, m1 = machineCpuSeconds() ?? 0;
+  const cores = (seconds: number) => Math.round((seconds / elapsed) * 100) / 100;
+  return {
+    report,
+    answeredPerSecond: Math.round(report.answered / (report.windowMs / 1000)),
+    rtt: summarize(mergeEncoded([report.histogram])),
+    cpu: {
+      serverCpuCores: cores(s1 - s0),
+      driverCpuCores: cores(d1 - d0),
+      otherCpuCores: Math.max(0, cores(m1 - m0 - (s1 - s0) - (d1 - d0))),
+    },
+    profile,
+  };
+}
+
+async function saveProfile(sys: RunningSystem, dir: string, name: string): Promise<ProfileSummary> {
+  const profile = await sys.inspector!.stopProfiling();
+  await Deno.mkdir(dir, { recursive: true });
+  const file = `${dir}/${name}-${new Date().toISOString().replace(/[:.]/g, "-")}.cpuprofile`;
+  await Deno.writeTextFile(file, JSON.stringify(profile));
+  progress(`CPU profile saved to ${file}`);
+  return summarizeProfile(profile, file);
+}
