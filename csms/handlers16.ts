@@ -9,6 +9,7 @@ import type {
   MeterValue16,
   Ocpp16,
 } from "../shared/ocpp/actions16.ts";
+import type { MeterValuesReceived } from "../shared/events.ts";
 import { type HandlerContext, HandlerTable, RpcSession, type RpcSessionOptions } from "../shared/ocpp/rpc.ts";
 import type { Authorizer } from "./auth.ts";
 import type { CsmsConfig } from "./config.ts";
@@ -57,14 +58,16 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
     if (samples.length === 0) return;
     const fresh = store.meterSamples(chargerId, connectorId, transactionId, samples, Date.now());
     if (fresh.length === 0) return;
-    sink.emit({
+    // Built field by field: a spread of a conditional object costs a temporary object per MeterValues.
+    const event: MeterValuesReceived = {
       type: "meter.values",
       chargerId,
       at: now(),
       connectorId,
-      ...(transactionId !== undefined && { transactionId }),
       samples: fresh,
-    });
+    };
+    if (transactionId !== undefined) event.transactionId = transactionId;
+    sink.emit(event);
   };
 
   return new HandlerTable<ChargePointActions16>()
@@ -160,7 +163,7 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       const active = store.activeTransaction(req.transactionId);
       const connectorId = active?.chargerId === chargerId ? active.connectorId : 0;
       const reason = req.reason ?? "Local"; // OCPP 1.6: an absent reason means Local
-      const outcome = store.stopTransaction({
+      const outcome = await store.stopTransaction({
         id: req.transactionId,
         chargerId,
         meterStopWh: req.meterStop,

@@ -23,11 +23,12 @@ export class Retention {
     this.#schedule(BACKLOG_MS);
   }
 
-  /** One pruning pass; returns how many rows it deleted. */
-  runOnce(nowMs = Date.now()): number {
+  /** One pruning pass; resolves with how many rows it deleted. */
+  async runOnce(nowMs = Date.now()): Promise<number> {
     try {
-      return this.store.prune(nowMs, this.meterDays, this.eventDays, CHUNK_ROWS);
+      return await this.store.prune(nowMs, this.meterDays, this.eventDays, CHUNK_ROWS);
     } catch (err) {
+      if (this.#stopped) return 0; // the database closed under it: shutdown
       console.error("csms: pruning old rows failed:", err);
       return 0;
     }
@@ -35,8 +36,8 @@ export class Retention {
 
   #schedule(ms: number): void {
     if (this.#stopped) return;
-    this.#timer = setTimeout(() => {
-      const deleted = this.runOnce();
+    this.#timer = setTimeout(async () => {
+      const deleted = await this.runOnce();
       this.#schedule(deleted >= CHUNK_ROWS ? BACKLOG_MS : EVERY_MS);
     }, ms);
     // Housekeeping alone must not keep a process alive.

@@ -18,9 +18,10 @@ import { decideHandshake } from "./handshake.ts";
 import { createHandlers16, type VendorHandler } from "./handlers16.ts";
 import { silenceLimitMs, SilenceSweeper } from "./liveness.ts";
 import { Retention } from "./retention.ts";
-import { openDatabase } from "./store/db.ts";
+import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "./store/checkpointer.ts";
+import { databasePath, openDatabase } from "./store/db.ts";
 import { SqliteQueries } from "./store/queries.ts";
-import { CsmsStore } from "./store/store.ts";
+import { CsmsStore, LATEST_WRITE_EVERY_MS } from "./store/store.ts";
 import { BatchWriter } from "./store/writer.ts";
 
 export interface CsmsDeps {
@@ -53,22 +54,29 @@ function wsUrl(host: string, port: number, secure: boolean): string {
 }
 
 /** Starts the CSMS; rejects (with a one-line message) when the database cannot be opened or the port bound. */
-export function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<CsmsHandle> {
-  try {
-    return Promise.resolve(start(config, deps));
-  } catch (err) {
-    return Promise.reject(err);
-  }
-}
-
-function start(config: CsmsConfig, deps: CsmsDeps): CsmsHandle {
+export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<CsmsHandle> {
   let db: ReturnType<typeof openDatabase>;
   try {
     db = openDatabase(config.dataDir);
   } catch (err) {
     throw new Error(`cannot open the database in ${config.dataDir}: ${(err as Error).message}`);
   }
-  const writer = new BatchWriter(db);
+  // The writer's and the checkpointer's threads start before the CSMS listens: the first charger must find
+  // it whole.
+  const path = databasePath(config.dataDir);
+  const checkpointer = await startCheckpointer(path);
+  const writer = new BatchWriter(path, {
+    hookDelayMs: LATEST_WRITE_EVERY_MS,
+    autocheckpointPages: checkpointer.running ? FALLBACK_CHECKPOINT_PAGES : 1000,
+  });
+  try {
+    await writer.ready();
+  } catch (err) {
+    await writer.close();
+    await checkpointer.stop();
+    db.close();
+    throw new Error(`cannot open the database in ${config.dataDir}: ${(err as Error).message}`);
+  }
   const store = new CsmsStore(db, writer);
   const sink = new EventSink(deps.bus, store);
   const frames = new FrameLog();
@@ -158,7 +166,8 @@ function start(config: CsmsConfig, deps: CsmsDeps): CsmsHandle {
       },
     }, handler);
   } catch (err) {
-    writer.close();
+    await writer.close();
+    await checkpointer.stop();
     db.close();
     const what = config.tls ? ` with TLS_CERT=${config.tls.certFile} TLS_KEY=${config.tls.keyFile}` : "";
     throw new Error(`cannot listen on ${config.host}:${config.port}${what}: ${(err as Error).message}`);
@@ -184,7 +193,8 @@ function start(config: CsmsConfig, deps: CsmsDeps): CsmsHandle {
       for (const s of refused) s.close(CLOSE.goingAway, "CSMS shutting down");
       await fleet.closeAll(CLOSE_WAIT_MS);
       await server.shutdown();
-      writer.close();
+      await writer.close();
+      await checkpointer.stop();
       db.close();
     })();
 

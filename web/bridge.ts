@@ -65,6 +65,11 @@ export interface SocketStats extends SlowConsumerStats {
 export interface BridgeOptions {
   /** How often at most the fleet room hears about one charger (default 400 ms: a few updates a second). */
   fleetIntervalMs?: number;
+  /**
+   * How often at most the fleet room gets a `fleet:update` (default 20 ms): a change waits at most this
+   * long (once its charger's interval is over), and a client gets at most 50 updates a second.
+   */
+  fleetBatchMs?: number;
   /** Frames in a charger snapshot (default 300). */
   snapshotFrames?: number;
   /** Meter samples in a charger snapshot (default 1000). */
@@ -87,7 +92,8 @@ export interface Bridge {
 }
 
 const FLEET_ROOM = "fleet";
-const chargerRoom = (id: string) => `charger:${id}`;
+const CHARGER_ROOM = "charger:";
+const chargerRoom = (id: string) => `${CHARGER_ROOM}${id}`;
 
 function parseView(raw: unknown): View | string {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "view must be an object";
@@ -122,6 +128,21 @@ export async function attachBridge(
   const early: BusEvent[] = [];
 
   const roomSize = (room: string) => io.sockets.adapter.rooms.get(room)?.size ?? 0;
+  // The chargers some client watches (their rooms exist), kept from the adapter's own events: every Bus
+  // event asks, three per OCPP message under load, and a lookup by the id alone builds no room name.
+  const watched = new Set<string>();
+  const onRoomCreated = (room: unknown) => {
+    if (typeof room === "string" && room.startsWith(CHARGER_ROOM)) {
+      watched.add(room.slice(CHARGER_ROOM.length));
+    }
+  };
+  const onRoomDeleted = (room: unknown) => {
+    if (typeof room === "string" && room.startsWith(CHARGER_ROOM)) {
+      watched.delete(room.slice(CHARGER_ROOM.length));
+    }
+  };
+  io.sockets.adapter.on("create-room", onRoomCreated);
+  io.sockets.adapter.on("delete-room", onRoomDeleted);
   const who = (s: BridgeSocket) =>
     `Socket.IO client ${s.id} (${s.data.principal.name} from ${s.handshake.address})`;
 
@@ -179,7 +200,10 @@ export async function attachBridge(
     for (const socket of fast) counters.observe(socket.data.outbox);
   }
 
-  const coalescer = new Coalescer<string>(options.fleetIntervalMs ?? 400, (ids) => {
+  const coalescer = new Coalescer<string>({
+    batchMs: options.fleetBatchMs ?? 20,
+    minIntervalMs: options.fleetIntervalMs ?? 400,
+  }, (ids) => {
     if (roomSize(FLEET_ROOM) === 0) return;
     const rows = ids.flatMap((id) => fleet.row(id) ?? []);
     const update = { at: new Date().toISOString(), rows, counts: fleet.counts() };
@@ -194,10 +218,9 @@ export async function attachBridge(
       return;
     }
     if (fleet.apply(event)) coalescer.mark(event.chargerId);
-    const room = chargerRoom(event.chargerId);
-    if (roomSize(room) > 0) {
+    if (watched.has(event.chargerId)) {
       pushToRoom(
-        room,
+        chargerRoom(event.chargerId),
         "chargerEvents",
         (s) => s.data.backlog.charger = true,
         (to) => to.emit("charger:event", event),
@@ -414,6 +437,8 @@ export async function attachBridge(
     },
     close() {
       unsubscribe();
+      io.sockets.adapter.off("create-room", onRoomCreated);
+      io.sockets.adapter.off("delete-room", onRoomDeleted);
       coalescer.close();
       loading.clear();
     },

@@ -124,6 +124,26 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE transaction_id IS NOT NULL AND dedupe_key IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    description: "meter value indexes a busy CSMS can write: none by charger, replays keyed time first",
+    // Every commit of a busy CSMS wrote one leaf page per charger of each index whose key starts with the
+    // charger or the transaction: the inserts of 1,000 chargers land in 1,000 places. That was most of
+    // what persisting a MeterValues cost. meter_values_by_charger goes: a charger's samples are found
+    // through its transactions (meter_values_by_transaction), and the few sent outside a transaction
+    // through a partial index. The replay key stays unique per transaction, but leads with the sample's
+    // timestamp: chargers keep their clocks set (BootNotification hands them the time), so new samples
+    // all land at the end of the index, in a few shared pages.
+    sql: `
+      DROP INDEX meter_values_by_charger;
+      CREATE INDEX meter_values_outside_transactions ON meter_values (charger_id, id)
+        WHERE transaction_id IS NULL;
+      DROP INDEX meter_values_dedupe;
+      -- ts is the timestamp inside dedupe_key: unique on (ts, transaction, key) is unique on (transaction, key).
+      CREATE UNIQUE INDEX meter_values_dedupe ON meter_values (ts, transaction_id, dedupe_key)
+        WHERE transaction_id IS NOT NULL AND dedupe_key IS NOT NULL;
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

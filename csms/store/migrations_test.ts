@@ -65,3 +65,26 @@ Deno.test("migrations: chargers seen before registrations existed are registered
   assert.throws(() => db.prepare("INSERT INTO charger_registrations VALUES ('Y', 1, NULL, 'a', 'a')").run());
   db.close();
 });
+
+Deno.test("migrations: version 4 drops the index by charger and keeps replays of older samples refused", () => {
+  const db = new DatabaseSync(":memory:");
+  migrate(db, MIGRATIONS.filter((m) => m.version <= 3));
+  const insert = db.prepare(
+    `INSERT INTO meter_values (charger_id, connector_id, transaction_id, ts, energy_wh, received_at, dedupe_key)
+     VALUES ('CP', 1, ?, '2026-01-01T00:00:00Z', 10, 0, ?) ON CONFLICT DO NOTHING`,
+  );
+  assert.equal(insert.run(7, "k").changes, 1);
+  migrate(db);
+  const indexes = db.prepare(
+    "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'meter_values'",
+  )
+    .all().map((r) => r.name).sort();
+  assert.deepEqual(indexes, [
+    "meter_values_by_transaction",
+    "meter_values_dedupe",
+    "meter_values_outside_transactions",
+  ]);
+  assert.equal(insert.run(7, "k").changes, 0, "the sample stored before the upgrade is still recognised");
+  assert.equal(insert.run(8, "k").changes, 1, "the same key in another transaction is another sample");
+  db.close();
+});

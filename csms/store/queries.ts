@@ -1,11 +1,13 @@
 /**
  * CsmsQueries over the SQLite store: the portal's read and admin model. Reads
- * first commit whatever the writer holds, so a page always shows what the CSMS
- * has already answered to chargers; online state comes from the live sockets,
- * never from the database, so a crash cannot leave phantom online chargers.
+ * first wait until whatever the writer holds is committed, the latest readings
+ * kept in memory included (`sync(true)`), so a page always shows what the CSMS
+ * has already answered to chargers; they run on the CSMS's own connection, and
+ * writes go through the writer's thread like every other write. Online state
+ * comes from the live sockets, never from the database, so a crash cannot leave
+ * phantom online chargers.
  */
 import type { StatementSync } from "node:sqlite";
-import type { MeterSample } from "../../shared/events.ts";
 import type { ChargePointErrorCode16, ChargePointStatus16 } from "../../shared/ocpp/actions16.ts";
 import type {
   ChargerRegistration,
@@ -19,8 +21,10 @@ import type {
   TransactionRecord,
 } from "../../shared/queries.ts";
 import type { FrameEntry } from "../frame_log.ts";
+import { MeterHistory, type StoredSample } from "./meter_history.ts";
 import { publicRegistration } from "./registrations.ts";
 import { type CsmsStore, idTagFromRow } from "./store.ts";
+import type { WriteStatement } from "./writer.ts";
 
 export interface LiveView {
   isOnline(chargerId: string): boolean;
@@ -80,20 +84,6 @@ function connectorFromRow(r: Row): ConnectorState {
   return c;
 }
 
-function sampleFromRow(r: Row): MeterSample & { connectorId: number; transactionId?: number } {
-  const s: MeterSample & { connectorId: number; transactionId?: number } = {
-    timestamp: r.ts as string,
-    connectorId: r.connector_id as number,
-  };
-  if (r.transaction_id !== null) s.transactionId = r.transaction_id as number;
-  if (r.energy_wh !== null) s.energyWh = r.energy_wh as number;
-  if (r.power_w !== null) s.powerW = r.power_w as number;
-  if (r.current_a !== null) s.currentA = r.current_a as number;
-  if (r.voltage_v !== null) s.voltageV = r.voltage_v as number;
-  if (r.soc_percent !== null) s.socPercent = r.soc_percent as number;
-  return s;
-}
-
 /** Runs a synchronous read as a promise: a failure rejects instead of throwing at the caller. */
 function attempt<T>(fn: () => T): Promise<T> {
   try {
@@ -109,12 +99,29 @@ function clampLimit(limit: number | undefined, fallback: number, max: number): n
 }
 
 export class SqliteQueries implements CsmsQueries {
-  constructor(private readonly store: CsmsStore, private readonly live: LiveView) {}
+  #history: MeterHistory;
+  #upsertTag: WriteStatement;
+  #deleteTag: WriteStatement;
+
+  constructor(private readonly store: CsmsStore, private readonly live: LiveView) {
+    this.#history = new MeterHistory(store.db);
+    this.#upsertTag = store.writer.prepare(
+      `INSERT INTO id_tags (id_tag, status, expiry_date, parent_id_tag, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id_tag) DO UPDATE SET status = excluded.status, expiry_date = excluded.expiry_date,
+         parent_id_tag = excluded.parent_id_tag`,
+    );
+    this.#deleteTag = store.writer.prepare("DELETE FROM id_tags WHERE id_tag = ?");
+  }
 
   #statements = new Map<string, StatementSync>();
 
+  /** Runs a read once every write queued so far (the latest readings included) is committed. */
+  async #read<T>(fn: () => T): Promise<T> {
+    await this.store.writer.sync(true);
+    return fn();
+  }
+
   #all(sql: string, ...params: Array<string | number | null>): Row[] {
-    this.store.writer.flush();
     let stmt = this.#statements.get(sql);
     if (!stmt) this.#statements.set(sql, stmt = this.store.db.prepare(sql));
     return stmt.all(...params) as Row[];
@@ -160,7 +167,7 @@ export class SqliteQueries implements CsmsQueries {
   }
 
   listChargers(): Promise<ChargerSummary[]> {
-    return attempt(() => {
+    return this.#read(() => {
       const chargers = this.#all("SELECT * FROM chargers ORDER BY id");
       const connectors = new Map<string, ConnectorState[]>();
       for (const r of this.#all("SELECT * FROM connectors ORDER BY charger_id, connector_id")) {
@@ -177,7 +184,7 @@ export class SqliteQueries implements CsmsQueries {
   }
 
   getCharger(id: string): Promise<ChargerSummary | undefined> {
-    return attempt(() => {
+    return this.#read(() => {
       const [row] = this.#all("SELECT * FROM chargers WHERE id = ?", id);
       if (!row) return undefined;
       const connectors = this.#all("SELECT * FROM connectors WHERE charger_id = ? ORDER BY connector_id", id)
@@ -187,7 +194,7 @@ export class SqliteQueries implements CsmsQueries {
   }
 
   listTransactions(query: TransactionQuery = {}): Promise<{ total: number; items: TransactionRecord[] }> {
-    return attempt(() => {
+    return this.#read(() => {
       const where: string[] = [];
       const params: Array<string | number> = [];
       if (query.chargerId !== undefined) {
@@ -210,7 +217,7 @@ export class SqliteQueries implements CsmsQueries {
   }
 
   getTransaction(id: number): Promise<TransactionRecord | undefined> {
-    return attempt(() => {
+    return this.#read(() => {
       const [row] = this.#all("SELECT * FROM transactions WHERE id = ?", id);
       return row ? transactionFromRow(row) : undefined;
     });
@@ -220,24 +227,13 @@ export class SqliteQueries implements CsmsQueries {
   meterHistory(
     chargerId: string,
     options: { transactionId?: number; since?: string; limit?: number } = {},
-  ): Promise<Array<MeterSample & { connectorId: number; transactionId?: number }>> {
-    return attempt(() => {
-      const where = ["charger_id = ?"];
-      const params: Array<string | number> = [chargerId];
-      if (options.transactionId !== undefined) {
-        where.push("transaction_id = ?");
-        params.push(options.transactionId);
-      }
-      if (options.since !== undefined) {
-        where.push("ts >= ?");
-        params.push(options.since);
-      }
-      const rows = this.#all(
-        `SELECT * FROM meter_values WHERE ${where.join(" AND ")} ORDER BY id DESC LIMIT ?`,
-        ...params,
-        clampLimit(options.limit, 1000, 100_000),
-      );
-      return rows.reverse().map(sampleFromRow);
+  ): Promise<StoredSample[]> {
+    return this.#read(() => {
+      return this.#history.samples(chargerId, {
+        transactionId: options.transactionId,
+        since: options.since,
+        limit: clampLimit(options.limit, 1000, 100_000),
+      });
     });
   }
 
@@ -246,21 +242,18 @@ export class SqliteQueries implements CsmsQueries {
   }
 
   listIdTags(): Promise<IdTagRecord[]> {
-    return attempt(() =>
+    return this.#read(() =>
       this.#all("SELECT * FROM id_tags ORDER BY id_tag").map((r) => idTagFromRow(r as never))
     );
   }
 
   getIdTag(idTag: string): Promise<IdTagRecord | undefined> {
-    return attempt(() => {
-      this.store.writer.flush();
-      return this.store.findIdTag(idTag);
-    });
+    return this.#read(() => this.store.findIdTag(idTag));
   }
 
   /** Creates or changes a tag; rejects with a RangeError saying which field is invalid. */
-  upsertIdTag(tag: Omit<IdTagRecord, "createdAt">): Promise<IdTagRecord> {
-    return attempt(() => {
+  async upsertIdTag(tag: Omit<IdTagRecord, "createdAt">): Promise<IdTagRecord> {
+    {
       if (typeof tag.idTag !== "string" || tag.idTag.length === 0 || tag.idTag.length > MAX_ID_TAG_LENGTH) {
         throw new RangeError(`idTag must be 1 to ${MAX_ID_TAG_LENGTH} characters`);
       }
@@ -276,22 +269,20 @@ export class SqliteQueries implements CsmsQueries {
       ) {
         throw new RangeError(`parentIdTag must be at most ${MAX_ID_TAG_LENGTH} characters`);
       }
-      this.store.writer.flush();
-      const expiry = tag.expiryDate === undefined ? null : new Date(tag.expiryDate).toISOString();
-      this.store.db.prepare(
-        `INSERT INTO id_tags (id_tag, status, expiry_date, parent_id_tag, created_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id_tag) DO UPDATE SET status = excluded.status, expiry_date = excluded.expiry_date,
-           parent_id_tag = excluded.parent_id_tag`,
-      ).run(tag.idTag, tag.status, expiry, tag.parentIdTag || null, new Date().toISOString());
-      return this.store.findIdTag(tag.idTag)!;
-    });
+    }
+    const expiry = tag.expiryDate === undefined ? null : new Date(tag.expiryDate).toISOString();
+    await this.store.writer.run(this.#upsertTag, [
+      tag.idTag,
+      tag.status,
+      expiry,
+      tag.parentIdTag || null,
+      new Date().toISOString(),
+    ]);
+    return this.store.findIdTag(tag.idTag)!;
   }
 
-  deleteIdTag(idTag: string): Promise<boolean> {
-    return attempt(() => {
-      this.store.writer.flush();
-      return Number(this.store.db.prepare("DELETE FROM id_tags WHERE id_tag = ?").run(idTag).changes) > 0;
-    });
+  async deleteIdTag(idTag: string): Promise<boolean> {
+    return await this.store.writer.run(this.#deleteTag, [idTag]) > 0;
   }
 
   /**
@@ -307,29 +298,26 @@ export class SqliteQueries implements CsmsQueries {
   }
 
   listRegistrations(): Promise<ChargerRegistration[]> {
-    return attempt(() => this.store.registrations.list().map(publicRegistration));
+    return this.#read(() => this.store.registrations.list().map(publicRegistration));
   }
 
   getRegistration(id: string): Promise<ChargerRegistration | undefined> {
-    return attempt(() => {
-      this.store.writer.flush();
+    return this.#read(() => {
       const r = this.store.registrations.find(id);
       return r && publicRegistration(r);
     });
   }
 
   /** Removes a registration and closes the charger's connection, so that the removal holds at once. */
-  unregisterCharger(id: string): Promise<boolean> {
-    return attempt(() => {
-      const removed = this.store.registrations.unregister(id);
-      if (removed) this.live.disconnect(id, "registration removed");
-      return removed;
-    });
+  async unregisterCharger(id: string): Promise<boolean> {
+    const removed = await this.store.registrations.unregister(id);
+    if (removed) this.live.disconnect(id, "registration removed");
+    return removed;
   }
 
   /** The newest `limit` entries of the persisted event log (one charger's, or all), oldest first. */
   eventLog(options: { chargerId?: string; limit?: number } = {}): Promise<EventLogEntry[]> {
-    return attempt(() => {
+    return this.#read(() => {
       const limit = clampLimit(options.limit, 200, 10_000);
       const rows = options.chargerId === undefined
         ? this.#all("SELECT * FROM events ORDER BY id DESC LIMIT ?", limit)

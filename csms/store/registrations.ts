@@ -1,15 +1,15 @@
 /**
  * Charger registrations: which charge point ids may connect, with which OCPP
  * security profile, and the hash of each one's AuthorizationKey. Operator
- * changes are written at once (they are rare and must hold before the next
- * handshake); registration on first contact (CHARGER_POLICY=open) goes through
+ * changes are committed before they are answered (they are rare and must hold
+ * before the next handshake); registration on first contact (CHARGER_POLICY=open) goes through
  * the batch writer, since a whole fleet may do it at once.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { ChargerRegistration, RegisterChargerOptions, SecurityProfile } from "../../shared/queries.ts";
 import { generateKey, hashKey, keyProblem } from "../charger_keys.ts";
 import { checkChargerId } from "../handshake.ts";
-import type { BatchWriter } from "./writer.ts";
+import type { BatchWriter, WriteStatement } from "./writer.ts";
 
 /** A registration as the handshake sees it: with the stored hash, which never leaves the CSMS. */
 export interface StoredRegistration {
@@ -48,36 +48,39 @@ export function publicRegistration(r: StoredRegistration): ChargerRegistration {
 
 export class Registrations {
   #writer: BatchWriter;
-  #s: Record<"find" | "all" | "upsert" | "auto" | "remove", StatementSync>;
+  #r: Record<"find" | "all", StatementSync>;
+  #s: Record<"upsert" | "auto" | "remove", WriteStatement>;
 
   constructor(db: DatabaseSync, writer: BatchWriter) {
     this.#writer = writer;
-    this.#s = {
+    this.#r = {
       find: db.prepare("SELECT * FROM charger_registrations WHERE id = ?"),
       all: db.prepare("SELECT * FROM charger_registrations ORDER BY id"),
-      upsert: db.prepare(
+    };
+    this.#s = {
+      upsert: writer.prepare(
         `INSERT INTO charger_registrations (id, security_profile, key_hash, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET security_profile = excluded.security_profile,
            key_hash = excluded.key_hash, updated_at = excluded.updated_at`,
       ),
-      auto: db.prepare(
+      auto: writer.prepare(
         `INSERT INTO charger_registrations (id, security_profile, created_at, updated_at) VALUES (?, 0, ?, ?)
          ON CONFLICT (id) DO NOTHING`,
       ),
-      remove: db.prepare("DELETE FROM charger_registrations WHERE id = ?"),
+      remove: writer.prepare("DELETE FROM charger_registrations WHERE id = ?"),
     };
   }
 
   /** The registration as committed; a first-contact registration still in the batch is not seen yet. */
   find(id: string): StoredRegistration | undefined {
-    const row = this.#s.find.get(id) as Row | undefined;
+    const row = this.#r.find.get(id) as Row | undefined;
     return row ? fromRow(row) : undefined;
   }
 
+  /** Every registration as committed (callers wait for `writer.sync()` first to see their own writes). */
   list(): StoredRegistration[] {
-    this.#writer.flush();
-    return (this.#s.all.all() as unknown as Row[]).map(fromRow);
+    return (this.#r.all.all() as unknown as Row[]).map(fromRow);
   }
 
   /** CHARGER_POLICY=open: an unknown charger is registered, profile 0, when it first connects. */
@@ -113,16 +116,14 @@ export class Registrations {
       if (problem) throw new RangeError(problem);
       keyHash = await hashKey(key);
     }
-    // After the await: flush whatever the batch holds (a first-contact insert) so that this write wins.
-    this.#writer.flush();
+    // Queued after whatever the batch holds (a first-contact insert), so that this write wins.
     const now = new Date().toISOString();
-    this.#s.upsert.run(id, profile, keyHash, now, now);
+    await this.#writer.run(this.#s.upsert, [id, profile, keyHash, now, now]);
     const registration = publicRegistration(this.find(id)!);
     return generated === undefined ? { registration } : { registration, authorizationKey: generated };
   }
 
-  unregister(id: string): boolean {
-    this.#writer.flush();
-    return Number(this.#s.remove.run(id).changes) > 0;
+  async unregister(id: string): Promise<boolean> {
+    return await this.#writer.run(this.#s.remove, [id]) > 0;
   }
 }

@@ -4,13 +4,21 @@
  * charger is answered (a transaction's start and stop) hand back `durable`.
  * Active transactions are also kept in memory: they are few, and every
  * MeterValues needs one.
+ *
+ * The latest state of each charger (last frame time, latest sample, a
+ * transaction's latest energy reading) is kept in memory and written at most
+ * every LATEST_WRITE_EVERY_MS, and whenever someone reads (`writer.sync(true)`)
+ * or the CSMS stops: written with every MeterValues it was one more scattered
+ * page per charger per commit. The samples themselves are committed before
+ * each answer, so after a crash the latest readings are taken from them again.
  */
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import type { Ocpp16 } from "../../shared/ocpp/actions16.ts";
 import type { MeterSample } from "../../shared/events.ts";
 import type { IdTagRecord, IdTagStatus } from "../../shared/queries.ts";
-import type { BatchWriter } from "./writer.ts";
+import type { BatchWriter, WriteStatement } from "./writer.ts";
 import { isoAt } from "../clock.ts";
+import { MeterHistory } from "./meter_history.ts";
 import { Registrations } from "./registrations.ts";
 
 export interface ActiveTransaction {
@@ -23,6 +31,11 @@ export interface ActiveTransaction {
   lastMeterWh?: number;
   /** Dedupe keys of the newest samples, so that a replay is not published twice (the database has the last word). */
   recentSamples?: string[];
+  /**
+   * The greatest timestamp among recentSamples (as strings): a sample stamped later is none of them, and
+   * is not compared with each (every comparison reads another string somewhere in the heap).
+   */
+  recentMaxTs?: string;
 }
 
 /** Samples remembered per active transaction for spotting replays without a database read. */
@@ -81,8 +94,11 @@ export function idTagFromRow(r: IdTagRow): IdTagRecord {
   return tag;
 }
 
-/** How often a charger's last-seen time is written at most: every frame would be a write. */
-const SEEN_WRITE_EVERY_MS = 1000;
+/**
+ * How long a charger's latest state (last-seen time, latest sample, its transaction's latest energy) may
+ * wait in memory before it is written: the flush hook's `hookDelayMs` (see csms/server.ts).
+ */
+export const LATEST_WRITE_EVERY_MS = 5000;
 
 export class CsmsStore {
   readonly db: DatabaseSync;
@@ -91,15 +107,41 @@ export class CsmsStore {
   readonly registrations: Registrations;
   #active = new Map<number, ActiveTransaction>();
   #lastTxId: number;
-  #seenWrittenAt = new Map<string, number>();
+  /** Latest state not written yet: last frame time and latest sample by charger, energy by transaction. */
+  #seen = new Map<string, number>();
   #lastSamples = new Map<string, { sample: MeterSample; connectorId: number; transactionId?: number }>();
-  #s: Record<string, StatementSync>;
+  #txMeters = new Map<number, number>();
+  /** Writes, run by the writer's thread. */
+  #s: Record<
+    | "connected"
+    | "seen"
+    | "booted"
+    | "status"
+    | "firmware"
+    | "diagnostics"
+    | "lastSample"
+    | "recordTag"
+    | "startTx"
+    | "txMeter"
+    | "stopTx"
+    | "sample"
+    | "event"
+    | "pruneMeterValues"
+    | "pruneEvents",
+    WriteStatement
+  >;
+  /** Reads, on the CSMS's own connection. */
+  #r: Record<"findTag" | "txOwner", StatementSync>;
 
   constructor(db: DatabaseSync, writer: BatchWriter) {
     this.db = db;
     this.writer = writer;
     this.registrations = new Registrations(db, writer);
-    const p = (sql: string) => db.prepare(sql);
+    const p = (sql: string) => writer.prepare(sql);
+    this.#r = {
+      findTag: db.prepare("SELECT * FROM id_tags WHERE id_tag = ?"),
+      txOwner: db.prepare("SELECT charger_id, stopped_at FROM transactions WHERE id = ?"),
+    };
     this.#s = {
       connected: p(
         `INSERT INTO chargers (id, protocol, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)
@@ -120,18 +162,18 @@ export class CsmsStore {
       firmware: p("UPDATE chargers SET firmware_status = ? WHERE id = ?"),
       diagnostics: p("UPDATE chargers SET diagnostics_status = ? WHERE id = ?"),
       lastSample: p("UPDATE chargers SET last_sample = ? WHERE id = ?"),
-      findTag: p("SELECT * FROM id_tags WHERE id_tag = ?"),
       recordTag: p("INSERT OR IGNORE INTO id_tags (id_tag, status, created_at) VALUES (?, 'Accepted', ?)"),
       startTx: p(
         `INSERT INTO transactions (id, charger_id, connector_id, id_tag, auth_status, reservation_id,
            meter_start_wh, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       txMeter: p("UPDATE transactions SET last_meter_wh = ? WHERE id = ?"),
+      // The latest reading still in memory goes with the stop.
       stopTx: p(
-        `UPDATE transactions SET meter_stop_wh = ?, stopped_at = ?, stop_reason = ?, stop_id_tag = ?
+        `UPDATE transactions SET meter_stop_wh = ?, stopped_at = ?, stop_reason = ?, stop_id_tag = ?,
+           last_meter_wh = coalesce(?, last_meter_wh)
          WHERE id = ? AND stopped_at IS NULL`,
       ),
-      txOwner: p("SELECT charger_id, stopped_at FROM transactions WHERE id = ?"),
       // A replayed transaction sample hits meter_values_dedupe and is skipped.
       sample: p(
         `INSERT INTO meter_values (charger_id, connector_id, transaction_id, ts, energy_wh, power_w, current_a,
@@ -139,8 +181,13 @@ export class CsmsStore {
          ON CONFLICT DO NOTHING`,
       ),
       event: p("INSERT INTO events (at, charger_id, type, data, received_at) VALUES (?, ?, ?, ?, ?)"),
+      // Both tables are appended in received order: the boundary is an id (see prune).
+      pruneMeterValues: p("DELETE FROM meter_values WHERE id < ?"),
+      pruneEvents: p("DELETE FROM events WHERE id < ?"),
     };
     writer.addFlushHook(() => {
+      for (const [id, ms] of this.#seen) writer.coalesce(this.#s.seen, id, [isoAt(ms), id]);
+      this.#seen.clear();
       for (const [id, { sample, connectorId, transactionId }] of this.#lastSamples) {
         writer.coalesce(this.#s.lastSample, id, [
           JSON.stringify({ ...sample, connectorId, transactionId }),
@@ -148,6 +195,8 @@ export class CsmsStore {
         ]);
       }
       this.#lastSamples.clear();
+      for (const [id, wh] of this.#txMeters) writer.coalesce(this.#s.txMeter, id, [wh, id]);
+      this.#txMeters.clear();
     });
     this.#lastTxId = (db.prepare("SELECT max(id) AS m FROM transactions").get() as { m: number | null }).m ??
       0;
@@ -167,6 +216,34 @@ export class CsmsStore {
       if (r.last_meter_wh !== null) tx.lastMeterWh = r.last_meter_wh as number;
       this.#active.set(tx.id, tx);
     }
+    this.#catchUpLatest();
+  }
+
+  /**
+   * After a crash the latest readings, written every few seconds, may lag behind the samples, which are
+   * committed before each answer: the active transactions' (and their chargers') are read back from them.
+   */
+  #catchUpLatest(): void {
+    if (this.#active.size === 0) return;
+    const history = new MeterHistory(this.db);
+    const newestEnergy = this.db.prepare(
+      `SELECT energy_wh FROM meter_values WHERE transaction_id = ? AND charger_id = ? AND energy_wh IS NOT NULL
+       ORDER BY id DESC LIMIT 1`,
+    );
+    const chargers = new Set<string>();
+    for (const tx of this.#active.values()) {
+      chargers.add(tx.chargerId);
+      const row = newestEnergy.get(tx.id, tx.chargerId) as { energy_wh: number } | undefined;
+      if (row && row.energy_wh !== tx.lastMeterWh) {
+        tx.lastMeterWh = row.energy_wh;
+        this.writer.coalesce(this.#s.txMeter, tx.id, [row.energy_wh, tx.id]);
+      }
+    }
+    for (const id of chargers) {
+      const [newest] = history.samples(id, { limit: 1 });
+      if (newest) this.writer.coalesce(this.#s.lastSample, id, [JSON.stringify(newest), id]);
+    }
+    this.writer.flush();
   }
 
   // --- chargers -------------------------------------------------------------------------------------------
@@ -175,18 +252,20 @@ export class CsmsStore {
     this.writer.write(this.#s.connected, [id, protocol, at, at]);
   }
 
-  /** Notes that a frame arrived; written at most once a second per charger unless `force`. */
+  /** Notes that a frame arrived: written with the latest state, or with the next batch if `force`. */
   chargerSeen(id: string, nowMs: number, force = false): void {
-    const last = this.#seenWrittenAt.get(id);
-    if (!force && last !== undefined && nowMs - last < SEEN_WRITE_EVERY_MS) return;
-    this.#seenWrittenAt.set(id, nowMs);
-    this.writer.coalesce(this.#s.seen, id, [isoAt(nowMs), id]);
+    if (force) {
+      this.#seen.delete(id);
+      this.writer.coalesce(this.#s.seen, id, [isoAt(nowMs), id]);
+      return;
+    }
+    this.#seen.set(id, nowMs);
+    this.writer.hookPending();
   }
 
-  /** Forgets per-connection bookkeeping once a charger is gone. */
+  /** The charger has gone: its last-seen time is written now. */
   chargerGone(id: string, nowMs: number): void {
     this.chargerSeen(id, nowMs, true);
-    this.#seenWrittenAt.delete(id);
   }
 
   chargerBooted(id: string, req: Ocpp16.BootNotificationRequest, at: string): void {
@@ -228,7 +307,7 @@ export class CsmsStore {
   // --- id tags --------------------------------------------------------------------------------------------
 
   findIdTag(idTag: string): IdTagRecord | undefined {
-    const row = this.#s.findTag.get(idTag) as IdTagRow | undefined;
+    const row = this.#r.findTag.get(idTag) as IdTagRow | undefined;
     return row ? idTagFromRow(row) : undefined;
   }
 
@@ -291,7 +370,8 @@ export class CsmsStore {
     return { tx, durable: this.writer.durable() };
   }
 
-  stopTransaction(
+  /** The stop is queued before this returns (before its first await): what follows is written after it. */
+  async stopTransaction(
     s: {
       id: number;
       chargerId: string;
@@ -300,18 +380,26 @@ export class CsmsStore {
       reason: string;
       idTag?: string;
     },
-  ): StopOutcome {
+  ): Promise<StopOutcome> {
     const tx = this.#active.get(s.id);
     if (!tx) {
-      this.writer.flush(); // so that the lookup sees every committed stop
-      const row = this.#s.txOwner.get(s.id) as { charger_id: string; stopped_at: string | null } | undefined;
+      await this.writer.sync(); // so that the lookup sees every stop queued so far
+      const row = this.#r.txOwner.get(s.id) as { charger_id: string; stopped_at: string | null } | undefined;
       if (!row) return { kind: "unknown" };
       if (row.charger_id !== s.chargerId) return { kind: "other-charger", ownerId: row.charger_id };
       return { kind: "already-stopped" };
     }
     if (tx.chargerId !== s.chargerId) return { kind: "other-charger", ownerId: tx.chargerId };
     this.#active.delete(s.id);
-    this.writer.write(this.#s.stopTx, [s.meterStopWh, s.stoppedAt, s.reason, nullable(s.idTag), s.id]);
+    this.#txMeters.delete(s.id);
+    this.writer.write(this.#s.stopTx, [
+      s.meterStopWh,
+      s.stoppedAt,
+      s.reason,
+      nullable(s.idTag),
+      nullable(tx.lastMeterWh),
+      s.id,
+    ]);
     return {
       kind: "stopped",
       tx: {
@@ -348,8 +436,10 @@ export class CsmsStore {
     const fresh: MeterSample[] = [];
     for (const s of samples) {
       const key = transactionId === undefined ? null : sampleKey(connectorId, s);
-      if (key !== null && tx?.recentSamples?.includes(key)) continue;
       if (key !== null && tx) {
+        const later = tx.recentMaxTs === undefined || s.timestamp > tx.recentMaxTs;
+        if (!later && tx.recentSamples?.includes(key)) continue;
+        if (later) tx.recentMaxTs = s.timestamp;
         (tx.recentSamples ??= []).push(key);
         if (tx.recentSamples.length > RECENT_SAMPLES) tx.recentSamples.shift();
       }
@@ -369,7 +459,7 @@ export class CsmsStore {
       ]);
     }
     if (fresh.length === 0) return fresh;
-    // Serialized only when the batch commits: of many samples in a batch, only the newest is written.
+    // Serialized only when the latest state is written: of many samples meanwhile, only the newest is.
     this.#lastSamples.set(chargerId, { sample: fresh[fresh.length - 1], connectorId, transactionId });
     this.writer.hookPending();
     if (tx) {
@@ -377,7 +467,7 @@ export class CsmsStore {
         const e = fresh[i].energyWh;
         if (e !== undefined) {
           tx.lastMeterWh = e;
-          this.writer.coalesce(this.#s.txMeter, tx.id, [e, tx.id]);
+          this.#txMeters.set(tx.id, e);
           break;
         }
       }
@@ -398,8 +488,8 @@ export class CsmsStore {
    * went, so that the caller can come back soon when there is more. Rows are appended in received order,
    * so the boundary is the first id young enough, found walking from the start of the table.
    */
-  prune(nowMs: number, meterDays: number, eventDays: number, maxRows = 20_000): number {
-    this.writer.flush();
+  async prune(nowMs: number, meterDays: number, eventDays: number, maxRows = 20_000): Promise<number> {
+    await this.writer.sync();
     let deleted = 0;
     for (const [table, days] of [["meter_values", meterDays], ["events", eventDays]] as const) {
       if (days <= 0) continue;
@@ -410,8 +500,8 @@ export class CsmsStore {
       const young = this.db.prepare(`SELECT id FROM ${table} WHERE received_at >= ? ORDER BY id LIMIT 1`)
         .get(cutoff) as { id: number } | undefined;
       const boundary = Math.min(young?.id ?? Number.MAX_SAFE_INTEGER, first.id + (maxRows - deleted));
-      const r = this.db.prepare(`DELETE FROM ${table} WHERE id < ?`).run(boundary);
-      deleted += Number(r.changes);
+      const stmt = table === "meter_values" ? this.#s.pruneMeterValues : this.#s.pruneEvents;
+      deleted += await this.writer.run(stmt, [boundary]);
       if (deleted >= maxRows) break;
     }
     return deleted;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { openDatabase } from "./db.ts";
+import { databasePath, openDatabase } from "./db.ts";
 import { CsmsStore } from "./store.ts";
-import { BatchWriter } from "./writer.ts";
+import { MeterHistory } from "./meter_history.ts";
+import { BatchWriter, type WriterOptions } from "./writer.ts";
 
 async function withStore(fn: (dir: string) => Promise<void> | void) {
   const dir = await Deno.makeTempDir({ prefix: "csms_store_" });
@@ -12,15 +13,17 @@ async function withStore(fn: (dir: string) => Promise<void> | void) {
   }
 }
 
-function open(dir: string) {
+async function open(dir: string, options: WriterOptions = {}) {
   const db = openDatabase(dir);
-  const writer = new BatchWriter(db);
+  const writer = new BatchWriter(databasePath(dir), options);
+  await writer.ready();
   const store = new CsmsStore(db, writer);
   return {
     db,
     store,
-    close() {
-      writer.close();
+    writer,
+    async close() {
+      await writer.close();
       db.close();
     },
   };
@@ -28,7 +31,7 @@ function open(dir: string) {
 
 Deno.test("store: WAL mode, and transaction ids continue after a reopen with active ones reloaded", async () => {
   await withStore(async (dir) => {
-    const a = open(dir);
+    const a = await open(dir);
     assert.equal((a.db.prepare("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode, "wal");
     const base = {
       chargerId: "CP",
@@ -42,7 +45,7 @@ Deno.test("store: WAL mode, and transaction ids continue after a reopen with act
     await Promise.all([one.durable, two.durable]);
     assert.deepEqual([one.tx.id, two.tx.id], [1, 2]);
     a.store.meterSamples("CP", 1, one.tx.id, [{ timestamp: "t", energyWh: 900 }], Date.now());
-    const stop = a.store.stopTransaction({
+    const stop = await a.store.stopTransaction({
       id: 2,
       chargerId: "CP",
       meterStopWh: 60,
@@ -50,33 +53,23 @@ Deno.test("store: WAL mode, and transaction ids continue after a reopen with act
       reason: "Local",
     });
     assert.equal(stop.kind === "stopped" && stop.tx.energyWh, 50);
-    a.close();
+    await a.close();
 
-    const b = open(dir);
+    const b = await open(dir);
     assert.deepEqual([...b.store.activeTransactions()].map((t) => [t.id, t.lastMeterWh]), [[1, 900]]);
     assert.equal(b.store.startTransaction({ ...base, meterStartWh: 0 }).tx.id, 3);
-    assert.equal(
-      b.store.stopTransaction({ id: 2, chargerId: "CP", meterStopWh: 60, stoppedAt: "t", reason: "Local" })
-        .kind,
-      "already-stopped",
-    );
-    assert.equal(
-      b.store.stopTransaction({ id: 1, chargerId: "OTHER", meterStopWh: 1, stoppedAt: "t", reason: "Local" })
-        .kind,
-      "other-charger",
-    );
-    assert.equal(
-      b.store.stopTransaction({ id: 99, chargerId: "CP", meterStopWh: 1, stoppedAt: "t", reason: "Local" })
-        .kind,
-      "unknown",
-    );
-    b.close();
+    const stopAgain = (id: number, chargerId: string) =>
+      b.store.stopTransaction({ id, chargerId, meterStopWh: 60, stoppedAt: "t", reason: "Local" });
+    assert.equal((await stopAgain(2, "CP")).kind, "already-stopped");
+    assert.equal((await stopAgain(1, "OTHER")).kind, "other-charger");
+    assert.equal((await stopAgain(99, "CP")).kind, "unknown");
+    await b.close();
   });
 });
 
 Deno.test("store: retention deletes only rows older than their limit, in bounded chunks", async () => {
-  await withStore((dir) => {
-    const s = open(dir);
+  await withStore(async (dir) => {
+    const s = await open(dir);
     const day = 86_400_000;
     const now = 100 * day;
     for (let i = 0; i < 30; i++) {
@@ -86,14 +79,166 @@ Deno.test("store: retention deletes only rows older than their limit, in bounded
       s.store.appendEvent("CP", "x", "at", {}, now - age * day);
     }
     const count = (t: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-    assert.equal(s.store.prune(now, 30, 0, 4), 4, "bounded chunk");
+    assert.equal(await s.store.prune(now, 30, 0, 4), 4, "bounded chunk");
     assert.equal(count("meter_values"), 26);
-    assert.equal(s.store.prune(now, 30, 0), 6);
+    assert.equal(await s.store.prune(now, 30, 0), 6);
     assert.equal(count("meter_values"), 20);
     assert.equal(count("events"), 30, "0 days keeps events forever");
-    assert.equal(s.store.prune(now, 30, 10), 20);
+    assert.equal(await s.store.prune(now, 30, 10), 20);
     assert.equal(count("events"), 10);
-    assert.equal(s.store.prune(now, 30, 10), 0);
-    s.close();
+    assert.equal(await s.store.prune(now, 30, 10), 0);
+    await s.close();
+  });
+});
+
+const HOUR = 3_600_000;
+
+Deno.test("store: the latest readings wait in memory, and are written for a read or at close", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir, { hookDelayMs: HOUR });
+    s.store.chargerConnected("CP", "ocpp1.6", "2026-01-01T00:00:00.000Z");
+    const { tx, durable } = s.store.startTransaction({
+      chargerId: "CP",
+      connectorId: 1,
+      idTag: "T",
+      meterStartWh: 0,
+      startedAt: "2026-01-01T00:00:00.000Z",
+      authStatus: "Accepted",
+    });
+    await durable;
+    s.store.meterSamples("CP", 1, tx.id, [{ timestamp: "2026-01-01T00:01:00.000Z", energyWh: 120 }], 1);
+    await s.writer.durable();
+    const latest = () => ({
+      sample:
+        (s.db.prepare("SELECT last_sample FROM chargers WHERE id = 'CP'").get() as Record<string, unknown>)
+          .last_sample,
+      wh: (s.db.prepare("SELECT last_meter_wh FROM transactions").get() as Record<string, unknown>)
+        .last_meter_wh,
+      rows: (s.db.prepare("SELECT count(*) AS n FROM meter_values").get() as { n: number }).n,
+    });
+    assert.deepEqual(
+      latest(),
+      { sample: null, wh: null, rows: 1 },
+      "the sample is committed, the latest not yet",
+    );
+    await s.writer.sync(true);
+    assert.equal(latest().wh, 120);
+    assert.deepEqual(JSON.parse(latest().sample as string), {
+      timestamp: "2026-01-01T00:01:00.000Z",
+      energyWh: 120,
+      connectorId: 1,
+      transactionId: tx.id,
+    });
+    s.store.meterSamples("CP", 1, tx.id, [{ timestamp: "2026-01-01T00:02:00.000Z", energyWh: 240 }], 2);
+    await s.close();
+    const db = openDatabase(dir);
+    assert.equal(
+      (db.prepare("SELECT last_meter_wh AS wh FROM transactions").get() as { wh: number }).wh,
+      240,
+    );
+    db.close();
+  });
+});
+
+Deno.test("store: after a crash the latest readings are taken back from the committed samples", async () => {
+  await withStore(async (dir) => {
+    const a = await open(dir, { hookDelayMs: HOUR });
+    const started = a.store.startTransaction({
+      chargerId: "CP",
+      connectorId: 1,
+      idTag: "T",
+      meterStartWh: 0,
+      startedAt: "2026-01-01T00:00:00.000Z",
+      authStatus: "Accepted",
+    });
+    await started.durable;
+    a.store.chargerConnected("CP", "ocpp1.6", "2026-01-01T00:00:00.000Z");
+    for (let i = 1; i <= 3; i++) {
+      a.store.meterSamples("CP", 1, started.tx.id, [{
+        timestamp: `2026-01-01T00:0${i}:00.000Z`,
+        energyWh: i * 100,
+      }], i);
+    }
+    await a.writer.durable();
+    // What a crash leaves: the samples are committed, the latest readings (still in memory) are not.
+    const b = await open(dir);
+    assert.deepEqual([...b.store.activeTransactions()].map((t) => t.lastMeterWh), [300]);
+    await b.writer.sync(true);
+    const row = b.db.prepare("SELECT last_sample FROM chargers WHERE id = 'CP'").get() as {
+      last_sample: string;
+    };
+    assert.equal(JSON.parse(row.last_sample).energyWh, 300);
+    assert.equal(
+      (b.db.prepare("SELECT last_meter_wh AS wh FROM transactions").get() as { wh: number }).wh,
+      300,
+    );
+    await b.close();
+    await a.close();
+  });
+});
+
+Deno.test("store: a charger's history merges its transactions' samples and those outside any, newest by arrival", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    const start = (connectorId: number) =>
+      s.store.startTransaction({
+        chargerId: "CP",
+        connectorId,
+        idTag: "T",
+        meterStartWh: 0,
+        startedAt: `2026-01-01T00:00:0${connectorId}.000Z`,
+        authStatus: "Accepted",
+      }).tx.id;
+    const one = start(1), two = start(2);
+    const put = (connectorId: number, txId: number | undefined, wh: number) =>
+      s.store.meterSamples("CP", connectorId, txId, [{
+        timestamp: `2026-01-01T01:00:${wh}.000Z`,
+        energyWh: wh,
+      }], wh);
+    put(1, one, 10);
+    put(0, undefined, 11);
+    put(2, two, 12);
+    put(1, one, 13);
+    put(2, two, 14);
+    put(0, undefined, 15);
+    // A late sample of the older transaction (a replay after a reconnect) is the newest to arrive.
+    put(1, one, 16);
+    s.store.meterSamples("OTHER", 0, undefined, [{ timestamp: "x", energyWh: 99 }], 1);
+    await s.writer.sync(true);
+    const history = new MeterHistory(s.db);
+    const energies = (o: { transactionId?: number; limit: number; since?: string }) =>
+      history.samples("CP", o).map((x) => x.energyWh);
+    assert.deepEqual(energies({ limit: 100 }), [10, 11, 12, 13, 14, 15, 16]);
+    assert.deepEqual(energies({ limit: 3 }), [14, 15, 16]);
+    assert.deepEqual(energies({ limit: 2, transactionId: two }), [12, 14]);
+    assert.deepEqual(energies({ limit: 100, since: "2026-01-01T01:00:13" }), [13, 14, 15, 16]);
+    assert.deepEqual(energies({ limit: 0 }), []);
+    await s.close();
+  });
+});
+
+Deno.test("store: a replayed sample is not fresh again, before or after later ones; a new one is", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    const { tx } = s.store.startTransaction({
+      chargerId: "CP",
+      connectorId: 1,
+      idTag: "T",
+      meterStartWh: 0,
+      startedAt: "2026-01-01T00:00:00.000Z",
+      authStatus: "Accepted",
+    });
+    const put = (ts: string, wh: number) =>
+      s.store.meterSamples("CP", 1, tx.id, [{ timestamp: ts, energyWh: wh }], 0).length;
+    assert.equal(put("2026-01-01T00:01:00.000Z", 1), 1);
+    assert.equal(put("2026-01-01T00:02:00.000Z", 2), 1);
+    assert.equal(put("2026-01-01T00:02:00.000Z", 2), 0, "replay of the newest");
+    assert.equal(put("2026-01-01T00:01:00.000Z", 1), 0, "replay of an older one, after a later one");
+    assert.equal(put("2026-01-01T00:01:00.000Z", 5), 1, "same time, another reading: a sample of its own");
+    assert.equal(put("2026-01-01T00:00:30.000Z", 0), 1, "an earlier time never seen");
+    await s.writer.sync(true);
+    const rows = s.db.prepare("SELECT count(*) AS n FROM meter_values").get() as { n: number };
+    assert.equal(rows.n, 4);
+    await s.close();
   });
 });

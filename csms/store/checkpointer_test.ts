@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { waitFor } from "../../tests/wait.ts";
+import { startCheckpointer } from "./checkpointer.ts";
+import { databasePath, openDatabase } from "./db.ts";
+
+Deno.test("checkpointer: copies what the writer committed into the database file, from its own thread", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "csms_checkpointer_" });
+  const path = databasePath(dir);
+  const db = openDatabase(dir);
+  // The writer's side: no automatic checkpoint of its own, so only the checkpointer can move the pages.
+  db.exec("PRAGMA wal_autocheckpoint = 0");
+  const checkpointer = await startCheckpointer(path, { everyMs: 20, log: () => {} });
+  try {
+    assert.equal(checkpointer.running, true);
+    const insert = db.prepare(
+      "INSERT INTO events (at, charger_id, type, data, received_at) VALUES (?, ?, ?, ?, ?)",
+    );
+    db.exec("BEGIN");
+    for (let i = 0; i < 2000; i++) insert.run("at", `CP-${i}`, "x", "{}".padEnd(200, " "), i);
+    db.exec("COMMIT");
+    await waitFor(() => checkpointer.stats.pagesCopied > 0, "the checkpointer to copy pages", 10_000, 20);
+    // A connection that reads only the database file (the WAL ignored) sees the rows.
+    const copy = new DatabaseSync(`file:${path}?immutable=1`, { readOnly: true });
+    try {
+      assert.equal((copy.prepare("SELECT count(*) AS n FROM events").get() as { n: number }).n, 2000);
+    } finally {
+      copy.close();
+    }
+  } finally {
+    await checkpointer.stop();
+    db.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("checkpointer: a database it cannot open leaves it not running, and stop() still ends it", async () => {
+  const lines: string[] = [];
+  const checkpointer = await startCheckpointer("/nonexistent-dir/for/sure/x.sqlite", {
+    log: (l) => lines.push(l),
+  });
+  assert.equal(checkpointer.running, false);
+  assert.match(lines.join("\n"), /checkpoint/);
+  await checkpointer.stop();
+});
