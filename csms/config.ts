@@ -4,7 +4,7 @@
  * misbehaving later. Durations keep the unit of their variable (seconds).
  */
 
-import { readFileSync } from "node:fs";
+import { type Env, envValue as raw, readTlsEnv, type TlsFiles, type TlsMessages } from "../shared/env.ts";
 
 export type AuthPolicy = "open" | "registered";
 
@@ -16,12 +16,7 @@ export type AuthPolicy = "open" | "registered";
 export type ChargerPolicy = "open" | "registered" | "basic";
 
 /** TLS for OCPP security profile 2: the PEM texts, read once at start-up, and where they came from. */
-export interface TlsConfig {
-  cert: string;
-  key: string;
-  certFile: string;
-  keyFile: string;
-}
+export type TlsConfig = TlsFiles;
 
 export interface CsmsConfig {
   /** Interface to bind (HOST). */
@@ -75,13 +70,6 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
-
-function raw(env: Env, name: string): string | undefined {
-  const v = env[name]?.trim();
-  return v === undefined || v === "" ? undefined : v;
-}
-
 function bad(name: string, value: string, expected: string): ConfigError {
   return new ConfigError(`invalid ${name}=${JSON.stringify(value)}: expected ${expected}`);
 }
@@ -122,37 +110,15 @@ function host(env: Env): string {
   return v.startsWith("[") ? v.slice(1, -1) : v;
 }
 
-function readPem(name: string, path: string, label: RegExp): string {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (err) {
-    const e = err as { code?: string; message?: string };
-    throw new ConfigError(`cannot read ${name}=${JSON.stringify(path)}: ${e.code ?? e.message}`);
-  }
-  if (!label.test(text)) {
-    throw new ConfigError(`invalid ${name}=${JSON.stringify(path)}: expected a PEM file (-----BEGIN ...)`);
-  }
-  return text;
-}
+const TLS_MESSAGES: TlsMessages = {
+  unpaired: (set, missing) =>
+    `${set} is set without ${missing}: set both (PEM file paths) to serve wss://, or neither`,
+  notPem: (name, path) => `invalid ${name}=${JSON.stringify(path)}: expected a PEM file (-----BEGIN ...)`,
+};
 
 /** TLS_CERT and TLS_KEY go together; both files are read here so that a wrong path fails at start-up. */
 function tls(env: Env): TlsConfig | undefined {
-  const certFile = raw(env, "TLS_CERT");
-  const keyFile = raw(env, "TLS_KEY");
-  if (certFile === undefined && keyFile === undefined) return undefined;
-  if (certFile === undefined || keyFile === undefined) {
-    const [set, missing] = certFile === undefined ? ["TLS_KEY", "TLS_CERT"] : ["TLS_CERT", "TLS_KEY"];
-    throw new ConfigError(
-      `${set} is set without ${missing}: set both (PEM file paths) to serve wss://, or neither`,
-    );
-  }
-  return {
-    cert: readPem("TLS_CERT", certFile, /-----BEGIN [A-Z ]*CERTIFICATE-----/),
-    key: readPem("TLS_KEY", keyFile, /-----BEGIN [A-Z ]*PRIVATE KEY-----/),
-    certFile,
-    keyFile,
-  };
+  return readTlsEnv(env, TLS_MESSAGES, (message) => new ConfigError(message));
 }
 
 /** Reads the CSMS settings from an environment; throws ConfigError on the first invalid value. */
