@@ -75,6 +75,12 @@ export interface HandlerContext {
 
 type Handler = (payload: never, ctx: HandlerContext) => unknown;
 
+/** The typed handler of one incoming action: its return value is the CALLRESULT payload. */
+export type ActionHandler<In extends ActionMap, A extends keyof In> = (
+  payload: RequestOf<In, A>,
+  ctx: HandlerContext,
+) => ResponseOf<In, A> | Promise<ResponseOf<In, A>>;
+
 /**
  * One set of handlers for many sessions: a server holding thousands of
  * connections registers its handlers once, not once per connection (a Map and
@@ -86,10 +92,7 @@ export class HandlerTable<In extends ActionMap> {
 
   handle<A extends keyof In & string>(
     action: A,
-    handler: (
-      payload: RequestOf<In, A>,
-      ctx: HandlerContext,
-    ) => ResponseOf<In, A> | Promise<ResponseOf<In, A>>,
+    handler: ActionHandler<In, A>,
   ): this {
     this.map.set(action, handler as Handler);
     return this;
@@ -142,10 +145,7 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
   /** Registers the handler for an incoming action. Its return value is the CALLRESULT payload. */
   handle<A extends keyof In & string>(
     action: A,
-    handler: (
-      payload: RequestOf<In, A>,
-      ctx: HandlerContext,
-    ) => ResponseOf<In, A> | Promise<ResponseOf<In, A>>,
+    handler: ActionHandler<In, A>,
   ): this {
     if (this.#sharedHandlers) {
       this.#handlers = new Map(this.#handlers);
