@@ -18,6 +18,7 @@ import type {
 } from "./protocol.ts";
 import { encodeHistogram, newHistogram, recordMs } from "./stats.ts";
 import { emit, serveCommands, unknownCommand } from "./stdio.ts";
+import { errorText } from "../shared/ocpp/errors.ts";
 
 const MAX_ERROR_KINDS = 10;
 /** How often overdue CALLs are given up: one sweep over all chargers instead of a timer per call. */
@@ -101,7 +102,7 @@ export class Driver {
         recordMs(histogram, performance.now() - t0);
       } catch (err) {
         failed++;
-        errors.add(err instanceof Error ? err.message : String(err));
+        errors.add(errorText(err));
         c.close();
       }
     };

@@ -20,6 +20,7 @@ import {
 } from "./report.ts";
 import { missingParts } from "./system.ts";
 import { runThroughput, type ThroughputOptions } from "./throughput.ts";
+import { errorText } from "../shared/ocpp/errors.ts";
 
 const SCENARIOS = ["connections", "throughput", "latency"] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -221,7 +222,7 @@ async function main(): Promise<number> {
     try {
       await body();
     } catch (err) {
-      failed[name] = err instanceof Error ? err.message : String(err);
+      failed[name] = errorText(err);
       progress(`${name}: FAILED: ${failed[name]}`);
     }
   };

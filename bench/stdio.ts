@@ -1,5 +1,6 @@
 /** The helper processes' side of bench/protocol.ts: JSON commands in on stdin, JSON reports out on stdout. */
 import type { DriverReport, SubscriberReport } from "./protocol.ts";
+import { errorText } from "../shared/ocpp/errors.ts";
 
 export function emit(report: DriverReport | SubscriberReport): void {
   console.log(JSON.stringify(report));
@@ -70,7 +71,7 @@ export async function serveCommands<C>(name: string, start: () => CommandServer<
     try {
       await server.handle(cmd);
     } catch (err) {
-      emit({ type: "error", message: err instanceof Error ? err.message : String(err) });
+      emit({ type: "error", message: errorText(err) });
     }
   }
   await server.finish();

@@ -10,6 +10,7 @@ import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../web/lib/protocol.ts";
 import type { Observation, SubscribeCommand, SubscribedReport, SubscriberCommand } from "./protocol.ts";
 import { emit, serveCommands, unknownCommand } from "./stdio.ts";
+import { errorText } from "../shared/ocpp/errors.ts";
 
 type PortalSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -49,7 +50,7 @@ class Subscriber {
       s.on("disconnect", () => this.disconnects++);
       return withTimeout(ready(s), cmd.timeoutMs, `subscription ${JSON.stringify(auth)}`).catch((err) => {
         failed++;
-        const m = err instanceof Error ? err.message : String(err);
+        const m = errorText(err);
         errors[m] = (errors[m] ?? 0) + 1;
       });
     };

@@ -4,6 +4,7 @@
  * CSMS's bus events (shared/events.ts), which describe chargers from the other side.
  */
 import type { ChargePointErrorCode16, ChargePointStatus16, StopReason16 } from "../shared/ocpp/mod.ts";
+import { errorText } from "../shared/ocpp/errors.ts";
 
 export type RegistrationStatus = "Accepted" | "Pending" | "Rejected";
 
@@ -49,9 +50,7 @@ export type ChargerEventRecord = ChargerEvent & { chargerId: string; at: number 
 export type Emit = (event: ChargerEvent) => void;
 export type Warn = (message: unknown) => void;
 
-export function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+export { errorText };
 
 /**
  * Delivers a charge point's events to `options.onEvent` (read at each event, so

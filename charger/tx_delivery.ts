@@ -10,6 +10,7 @@
 import {
   type CentralSystemActions16,
   type ChargePointActions16,
+  errorText,
   type Ocpp16,
   OcppError,
   RpcClosedError,
@@ -154,7 +155,7 @@ export class TransactionDelivery {
         return this.pump();
       }
     }
-    const text = err instanceof Error ? err.message : String(err);
+    const text = errorText(err);
     this.#host.warn(`${m.action} failed (${text}); retrying`);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;

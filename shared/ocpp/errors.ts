@@ -91,3 +91,8 @@ export class RpcClosedError extends Error {
     this.name = "RpcClosedError";
   }
 }
+
+/** The message of anything thrown, for a one-line log: an Error's message, anything else as a string. */
+export function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -8,6 +8,7 @@
 import type { ActionMap, RequestOf, ResponseOf } from "./actions16.ts";
 import {
   type ErrorCode,
+  errorText,
   normalizeErrorCode,
   OcppError,
   RpcClosedError,
@@ -388,8 +389,4 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
       this.#log(`could not send CALLERROR ${id}: ${errorText(err)}`);
     }
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
