@@ -140,7 +140,7 @@ export class ChargerConnection {
   #onFrame(r: FrameRecord): void {
     this.#record(r.direction, r.text, r.messageType, r.messageId, r.action);
     // Every CALLERROR we send answers a frame the charger got wrong, except our own InternalError.
-    if (r.direction === "out" && r.messageType === CALLERROR && !r.text.includes(`"InternalError"`)) {
+    if (r.direction === "out" && r.messageType === CALLERROR && r.errorCode !== "InternalError") {
       this.#badFrame();
     }
   }

@@ -132,3 +132,20 @@ Deno.test("csms limits: a bad-frame flood disconnects the sender while another c
     await t.close();
   }
 });
+
+Deno.test("csms limits: a bad CALL whose message id reads InternalError still counts as a bad frame", async () => {
+  const t = await startTestCsms({ BAD_FRAMES_PER_MINUTE: "2" });
+  const bad = await TestCharger.connect(t.csms.url, "CP-SLY");
+  try {
+    await bad.boot();
+    // Each is answered [4,"InternalError","FormationViolation",...]: the id must not hide the error code.
+    for (let i = 0; i < 3; i++) bad.ws.send('[2,"InternalError","Heartbeat",[]]');
+    await waitFor(() => !bad.isOpen, "the sly charger disconnected");
+    const closed = await bad.closed();
+    assert.equal(closed.code, 1008);
+    assert.match(closed.reason, /bad frames/);
+  } finally {
+    await bad.close();
+    await t.close();
+  }
+});

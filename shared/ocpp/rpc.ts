@@ -39,6 +39,8 @@ export interface FrameRecord {
   messageType: 2 | 3 | 4 | 0;
   messageId: string;
   action?: string;
+  /** For a CALLERROR this session sent: the canonical code, whatever the version spells on the wire. */
+  errorCode?: ErrorCode;
 }
 
 export interface RpcSessionOptions {
@@ -384,7 +386,7 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
       details,
     });
     try {
-      this.#write(text, { messageType: CALLERROR, messageId: id, action });
+      this.#write(text, { messageType: CALLERROR, messageId: id, action, errorCode: code });
     } catch (err) {
       this.#log(`could not send CALLERROR ${id}: ${errorText(err)}`);
     }
