@@ -160,8 +160,6 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
     })
     .handle("StopTransaction", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
-      const active = store.activeTransaction(req.transactionId);
-      const connectorId = active?.chargerId === chargerId ? active.connectorId : 0;
       const reason = req.reason ?? "Local"; // OCPP 1.6: an absent reason means Local
       const outcome = await store.stopTransaction({
         id: req.transactionId,
@@ -171,6 +169,7 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
         reason,
         ...(req.idTag !== undefined && { idTag: req.idTag }),
       });
+      const connectorId = outcome.kind === "stopped" ? outcome.tx.connectorId : 0;
       // A replayed Stop (its answer was lost) changes nothing, its transactionData included.
       if (req.transactionData && outcome.kind !== "already-stopped") {
         meterValues(chargerId, connectorId, req.transactionId, req.transactionData);

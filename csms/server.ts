@@ -69,12 +69,16 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     hookDelayMs: LATEST_WRITE_EVERY_MS,
     autocheckpointPages: checkpointer.running ? FALLBACK_CHECKPOINT_PAGES : 1000,
   });
-  try {
-    await writer.ready();
-  } catch (err) {
+  // In this order: the writer's last batch commits before its checkpoints and the connection end.
+  const closeStorage = async (): Promise<void> => {
     await writer.close();
     await checkpointer.stop();
     db.close();
+  };
+  try {
+    await writer.ready();
+  } catch (err) {
+    await closeStorage();
     throw new Error(`cannot open the database in ${config.dataDir}: ${(err as Error).message}`);
   }
   const store = new CsmsStore(db, writer);
@@ -166,9 +170,7 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
       },
     }, handler);
   } catch (err) {
-    await writer.close();
-    await checkpointer.stop();
-    db.close();
+    await closeStorage();
     const what = config.tls ? ` with TLS_CERT=${config.tls.certFile} TLS_KEY=${config.tls.keyFile}` : "";
     throw new Error(`cannot listen on ${config.host}:${config.port}${what}: ${(err as Error).message}`);
   }
@@ -193,9 +195,7 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
       for (const s of refused) s.close(CLOSE.goingAway, "CSMS shutting down");
       await fleet.closeAll(CLOSE_WAIT_MS);
       await server.shutdown();
-      await writer.close();
-      await checkpointer.stop();
-      db.close();
+      await closeStorage();
     })();
 
   const port = server.addr.port;

@@ -317,10 +317,6 @@ export class CsmsStore {
 
   // --- transactions ---------------------------------------------------------------------------------------
 
-  activeTransaction(id: number): ActiveTransaction | undefined {
-    return this.#active.get(id);
-  }
-
   activeTransactions(): IterableIterator<ActiveTransaction> {
     return this.#active.values();
   }
