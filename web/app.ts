@@ -14,6 +14,7 @@ import type { SocketStats } from "./bridge.ts";
 import type { FleetState } from "./lib/fleet_state.ts";
 import type { ChargerSnapshot } from "./lib/protocol.ts";
 import { apiRoutes } from "./routes/api.ts";
+import { errorBody } from "./routes/api_schemas.ts";
 import { loginRoutes } from "./routes/login.tsx";
 import { notFoundPage, pageRoutes, pageUser } from "./routes/pages.tsx";
 
@@ -69,10 +70,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.notFound((c) => {
     if (c.req.path.startsWith("/api/")) {
-      return c.json(
-        { ok: false, error: "not_found", message: `no route ${c.req.method} ${c.req.path}` },
-        404,
-      );
+      return c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404);
     }
     return c.html(notFoundPage(deps.assets.urls, `There is no page at ${c.req.path}.`, pageUser(c)), 404);
   });
@@ -82,10 +80,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     if (err instanceof HTTPException) return err.getResponse();
     console.error(`web: ${c.req.method} ${c.req.path} failed:`, err);
     if (c.req.path.startsWith("/api/")) {
-      return c.json(
-        { ok: false, error: "internal", message: "the server failed to answer; see its log" },
-        500,
-      );
+      return c.json(errorBody("internal", "the server failed to answer; see its log"), 500);
     }
     return c.html(
       notFoundPage(deps.assets.urls, "Something went wrong on the server; its log says what."),

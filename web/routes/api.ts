@@ -27,12 +27,14 @@ import {
   ChargerSchema,
   CommandActionSchema,
   CommandResultSchema,
+  errorBody,
   ErrorSchema,
   FrameSchema,
   IdTagBodySchema,
   IdTagCreateSchema,
   IdTagSchema,
   IdTagValue,
+  json,
   MeterSampleSchema,
   Paging,
   SocketStatsSchema,
@@ -51,10 +53,6 @@ export interface ApiDeps {
   socketStats(): SocketStats;
 }
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
-});
 const notFound = json(ErrorSchema, "Not found");
 const badRequest = json(ErrorSchema, "The request is invalid");
 
@@ -63,10 +61,6 @@ const TagParam = IdTagValue.openapi({ param: { name: "idTag", in: "path" }, exam
 
 function withStatus(summary: ChargerSummary) {
   return { ...summary, status: headlineStatus(summary) };
-}
-
-function errorBody(error: string, message: string) {
-  return { ok: false as const, error, message };
 }
 
 /** How a command's failure reads as HTTP; the body is always the CommandResult. */
@@ -510,6 +504,5 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     security: [{ bearerAuth: [] }, { cookieAuth: [] }],
   });
 
-  api.notFound((c) => c.json(errorBody("not_found", `no route ${c.req.method} ${c.req.path}`), 404));
   return api;
 }

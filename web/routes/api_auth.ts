@@ -6,17 +6,13 @@ import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import { type AppEnv, clearSessionCookie, clientAddress, setSessionCookie } from "../auth/http.ts";
 import { ROLES } from "../auth/roles.ts";
 import { type Auth, AuthError, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/service.ts";
-import { ErrorSchema } from "./api_schemas.ts";
+import { errorBody, ErrorSchema, json } from "./api_schemas.ts";
 import { guarded } from "./guard.ts";
 
 export interface AuthRouteDeps {
   auth: Auth;
 }
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
-});
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
@@ -57,10 +53,6 @@ const Username = z.string().min(1).max(64).openapi({
   example: "alice",
 });
 const TokenId = z.string().regex(/^[0-9a-f]{12}$/).openapi({ param: { name: "id", in: "path" } });
-
-function errorBody(error: string, message: string) {
-  return { ok: false as const, error, message };
-}
 
 function authErrorStatus(err: AuthError): 400 | 403 | 404 | 409 {
   return ({ invalid: 400, forbidden: 403, not_found: 404, conflict: 409 } as const)[err.code];

@@ -6,13 +6,8 @@
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { CsmsQueries } from "../../shared/queries.ts";
 import type { AppEnv } from "../auth/http.ts";
-import { ErrorSchema } from "./api_schemas.ts";
+import { errorBody, ErrorSchema, json } from "./api_schemas.ts";
 import { guarded } from "./guard.ts";
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  content: { "application/json": { schema } },
-  description,
-});
 
 /** The CSMS's rule for a charge point identity (csms/handshake.ts): 1 to 48 characters, no ':' nor controls. */
 // deno-lint-ignore no-control-regex
@@ -39,10 +34,6 @@ export const RegistrationSchema = z.object({
   hasKey: z.boolean().openapi({ description: "Whether an AuthorizationKey is set (it is never shown)" }),
   createdAt: z.string(),
 }).openapi("ChargerRegistration");
-
-function errorBody(error: string, message: string) {
-  return { ok: false as const, error, message };
-}
 
 export function registerRegistrationRoutes(api: OpenAPIHono<AppEnv>, queries: CsmsQueries): void {
   api.openapi(

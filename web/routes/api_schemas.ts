@@ -21,6 +21,17 @@ export const ErrorSchema = z.object({
   message: z.string(),
 }).openapi("Error");
 
+/** The body of every REST error answer, as ErrorSchema describes it. */
+export function errorBody(error: string, message: string) {
+  return { ok: false as const, error, message };
+}
+
+/** An OpenAPI JSON response: its schema and what it means. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
 export const ConnectorStateSchema = z.object({
   connectorId: z.number().int(),
   status: z.enum(CONNECTOR_STATUSES),
