@@ -21,7 +21,7 @@ export const FALLBACK_CHECKPOINT_PAGES = 16_384;
 export interface Checkpointer {
   /** False when the worker could not start: the writer then checkpoints by itself, as SQLite does. */
   readonly running: boolean;
-  /** Checkpoints the worker has run, for tests and measurements. */
+  /** Checkpoints that copied pages, and how many in all, for tests and measurements. */
   readonly stats: { checkpoints: number; pagesCopied: number };
   /** Stops the worker (its connection closed) before the writer closes its own. */
   stop(): Promise<void>;
@@ -50,7 +50,7 @@ export async function startCheckpointer(
       ready.resolve();
     } else if (m.type === "checkpointed") {
       stats.checkpoints++;
-      stats.pagesCopied += m.checkpointed;
+      stats.pagesCopied += m.pages;
     } else if (m.type === "stopped") stopped.resolve();
   };
   worker.onerror = (e: ErrorEvent) => {
