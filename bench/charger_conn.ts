@@ -13,6 +13,7 @@ import {
   serializeFrame,
 } from "../shared/ocpp/frames.ts";
 import type { ChargePointAction16, ChargePointActions16, RequestOf } from "../shared/ocpp/actions16.ts";
+import { withTimeout } from "./wait.ts";
 
 export const SUBPROTOCOL = "ocpp1.6";
 
@@ -148,14 +149,6 @@ export class BenchCharger {
     if (frame.type === CALLRESULT) this.#finish({ kind: "result", payload: frame.payload }, now);
     else this.#finish({ kind: "error", code: frame.code, description: frame.description }, now);
   }
-}
-
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A realistic MeterValues sample; the timestamp is the send time, which the latency scenario reads back. */

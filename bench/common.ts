@@ -7,9 +7,7 @@ export function progress(line: string): void {
   console.error(`bench: ${line}`);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-}
+export { sleep } from "./wait.ts";
 
 /** The bounds every wait of the bench uses: generous, but finite. */
 export const LIMITS = {

@@ -18,6 +18,7 @@ import type {
 } from "./protocol.ts";
 import { encodeHistogram, newHistogram, recordMs } from "./stats.ts";
 import { emit, serveCommands, unknownCommand } from "./stdio.ts";
+import { sleep } from "./wait.ts";
 import { errorText } from "../shared/ocpp/errors.ts";
 
 const MAX_ERROR_KINDS = 10;
@@ -229,10 +230,6 @@ export class Driver {
       await sleep(20);
     }
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 }
 
 function main(): Promise<never> {

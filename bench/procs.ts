@@ -4,6 +4,7 @@
  * commands, and every wait bounded.
  */
 import type { DriverCommand, DriverReport } from "./protocol.ts";
+import { sleep } from "./wait.ts";
 
 const MAX_KEPT_LINES = 200;
 
@@ -243,7 +244,7 @@ export async function waitForPort(port: number, proc: ChildProc, timeoutMs: numb
       conn.close();
       return;
     } catch {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   }
   throw new Error(`${proc.name}: nothing listening on ${port} after ${timeoutMs} ms${proc.diagnostics()}`);

@@ -5,6 +5,7 @@
  * summarised as the functions and packages that took the most CPU.
  */
 import type { ChildProc } from "./procs.ts";
+import { sleep } from "./wait.ts";
 
 interface CallFrame {
   functionName: string;
@@ -53,7 +54,7 @@ export async function inspectorUrl(proc: ChildProc, timeoutMs = 30_000): Promise
       if (m) return m[1];
     }
     if (proc.exited) break;
-    await new Promise((r) => setTimeout(r, 50));
+    await sleep(50);
   }
   throw new Error(`${proc.name}: no inspector address on stderr${proc.diagnostics()}`);
 }

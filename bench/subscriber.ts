@@ -10,6 +10,7 @@ import { io, type Socket } from "socket.io-client";
 import type { ClientToServerEvents, ServerToClientEvents } from "../web/lib/protocol.ts";
 import type { Observation, SubscribeCommand, SubscribedReport, SubscriberCommand } from "./protocol.ts";
 import { emit, serveCommands, unknownCommand } from "./stdio.ts";
+import { withTimeout } from "./wait.ts";
 import { errorText } from "../shared/ocpp/errors.ts";
 
 type PortalSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -48,11 +49,13 @@ class Subscriber {
       });
       this.sockets.push(s);
       s.on("disconnect", () => this.disconnects++);
-      return withTimeout(ready(s), cmd.timeoutMs, `subscription ${JSON.stringify(auth)}`).catch((err) => {
-        failed++;
-        const m = errorText(err);
-        errors[m] = (errors[m] ?? 0) + 1;
-      });
+      return withTimeout(ready(s), cmd.timeoutMs, `snapshot of subscription ${JSON.stringify(auth)}`).catch(
+        (err) => {
+          failed++;
+          const m = errorText(err);
+          errors[m] = (errors[m] ?? 0) + 1;
+        },
+      );
     };
     const waits: Promise<void>[] = [];
     if (cmd.fleet) {
@@ -109,14 +112,6 @@ class Subscriber {
   close(): void {
     for (const s of this.sockets) s.close();
   }
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no snapshot within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
 function main(): Promise<never> {
