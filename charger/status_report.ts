@@ -1,8 +1,8 @@
 /**
- * StatusNotification bookkeeping: notices every status change (an event for
+ * StatusNotification bookkeeping: notices every change of status or error code (an event for
  * each) and tells the central system whatever it has not heard yet.
  */
-import type { ChargePointStatus16 } from "../shared/ocpp/mod.ts";
+import type { ChargePointErrorCode16, ChargePointStatus16 } from "../shared/ocpp/mod.ts";
 import type { Emit } from "./events.ts";
 import type { Fire } from "./link.ts";
 import type { Station } from "./station.ts";
@@ -16,11 +16,25 @@ export interface StatusHost {
   emit: Emit;
 }
 
+/** What a StatusNotification says of a connector: a new error code while Faulted is news too. */
+interface Reported {
+  status: ChargePointStatus16;
+  errorCode: ChargePointErrorCode16;
+}
+
+function same(
+  r: Reported | undefined,
+  status: ChargePointStatus16,
+  errorCode: ChargePointErrorCode16,
+): boolean {
+  return r !== undefined && r.status === status && r.errorCode === errorCode;
+}
+
 export class StatusReport {
   readonly #station: Station;
   readonly #host: StatusHost;
-  #noticed = new Map<number, ChargePointStatus16>();
-  #sent = new Map<number, ChargePointStatus16>();
+  #noticed = new Map<number, Reported>();
+  #sent = new Map<number, Reported>();
 
   constructor(station: Station, host: StatusHost) {
     this.#station = station;
@@ -30,29 +44,26 @@ export class StatusReport {
   /** Notices status changes (an event for each) and, when possible, tells the central system. */
   sync(): void {
     for (let id = 0; id <= this.#station.count; id++) {
-      const s = this.#station.statusOf(id);
-      if (this.#noticed.get(id) !== s) {
-        this.#noticed.set(id, s);
-        this.#host.emit({
-          type: "status",
-          connectorId: id,
-          status: s,
-          errorCode: this.#station.errorCodeOf(id),
-        });
+      const status = this.#station.statusOf(id);
+      const errorCode = this.#station.errorCodeOf(id);
+      if (!same(this.#noticed.get(id), status, errorCode)) {
+        this.#noticed.set(id, { status, errorCode });
+        this.#host.emit({ type: "status", connectorId: id, status, errorCode });
       }
-      if (this.#host.canSend() && this.#sent.get(id) !== s) this.send(id, false);
+      if (this.#host.canSend() && !same(this.#sent.get(id), status, errorCode)) this.send(id, false);
     }
   }
 
   /** A StatusNotification for one connector: when it changed since the last one, or always with `force`. */
   send(connectorId: number, force: boolean): void {
     const status = this.#station.statusOf(connectorId);
-    if (!force && this.#sent.get(connectorId) === status) return;
+    const errorCode = this.#station.errorCodeOf(connectorId);
+    if (!force && same(this.#sent.get(connectorId), status, errorCode)) return;
     if (!this.#host.hasSession()) return;
-    this.#sent.set(connectorId, status);
+    this.#sent.set(connectorId, { status, errorCode });
     this.#host.fire("StatusNotification", {
       connectorId,
-      errorCode: this.#station.errorCodeOf(connectorId),
+      errorCode,
       status,
       timestamp: new Date().toISOString(),
     });

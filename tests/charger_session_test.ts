@@ -192,6 +192,13 @@ Deno.test("pulling the cable ends the transaction with EVDisconnected; a fault s
     assert.deepEqual(await csms.call("CP-EV", "RemoteStartTransaction", { idTag: "T" }), {
       status: "Rejected",
     });
+    // Still Faulted, for another reason: the central system must hear the new error code.
+    cp.setFault(1, "OverVoltage");
+    await csms.next(
+      "CP-EV",
+      "StatusNotification",
+      (p) => p.status === "Faulted" && p.errorCode === "OverVoltage",
+    );
     cp.setFault(1, "NoError");
     await csms.next(
       "CP-EV",
