@@ -3,6 +3,7 @@
  * that checks them: the CLI reports these messages as they are, and the
  * programmatic API throws them.
  */
+import { MAX_CHARGER_ID_LENGTH } from "../shared/identifiers.ts";
 import type { AutoTiming } from "./auto.ts";
 import type { ChargerEventRecord } from "./events.ts";
 import type { Ticker } from "./ticker.ts";
@@ -69,7 +70,8 @@ export const DEFAULTS = {
 } as const;
 
 export const MAX_CONNECTORS = 64;
-export const MAX_ID_LENGTH = 48;
+/** The simulator's ids are ASCII (ID_PATTERN), so their length in characters is their `length`. */
+export const MAX_ID_LENGTH = MAX_CHARGER_ID_LENGTH;
 /** Characters safe in a URL path segment and in a Basic auth user name (no ':' nor '/'). */
 export const ID_PATTERN = /^[A-Za-z0-9._\-*+|@]+$/;
 

@@ -2,10 +2,10 @@
  * The OCPP-J handshake rules, as a pure decision over the parts of the HTTP
  * request that matter, so that every refusal is unit-tested without a socket.
  */
+import { chargerIdProblem } from "../shared/identifiers.ts";
 import { negotiateProtocol, parseProtocolHeader, type SUPPORTED_PROTOCOLS } from "../shared/ocpp/version.ts";
 
 export const OCPP_PATH_PREFIX = "/ocpp/";
-export const MAX_CHARGER_ID_LENGTH = 48;
 
 export interface HandshakeInput {
   method: string;
@@ -25,22 +25,7 @@ export type HandshakeDecision =
   /** OCPP-J: none of the offered subprotocols is ours; complete the handshake without the header, then close. */
   | { kind: "unsupported"; chargerId: string; offered: string[] };
 
-/** Why `id` (already percent-decoded) cannot be a charge point identity, or undefined when it can. */
-export function checkChargerId(id: string): string | undefined {
-  const length = [...id].length;
-  if (length === 0) return "charge point id is missing";
-  if (length > MAX_CHARGER_ID_LENGTH) {
-    return `charge point id is longer than ${MAX_CHARGER_ID_LENGTH} characters`;
-  }
-  // ':' is excluded by OCPP (it separates the id from the password in Basic auth).
-  if (id.includes(":")) return "charge point id must not contain ':'";
-  // Control characters would corrupt logs and the portal; no real charger uses them.
-  // deno-lint-ignore no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(id)) return "charge point id must not contain control characters";
-  return undefined;
-}
-
-/** Checks a charge point identity: percent-decoded, 1 to 48 characters, no ':' and no control characters. */
+/** Reads a charge point identity from its (percent-encoded) path segment and checks it (shared/identifiers.ts). */
 export function parseChargerId(
   rawSegment: string,
 ): { ok: true; id: string } | { ok: false; message: string } {
@@ -50,7 +35,7 @@ export function parseChargerId(
   } catch {
     return { ok: false, message: "charge point id is not valid percent-encoding" };
   }
-  const problem = checkChargerId(id);
+  const problem = chargerIdProblem(id);
   return problem === undefined ? { ok: true, id } : { ok: false, message: problem };
 }
 

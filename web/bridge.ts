@@ -34,7 +34,8 @@ import type {
   ServerToClientEvents,
   View,
 } from "./lib/protocol.ts";
-import { MAX_CHARGER_ID_LENGTH, runCommand } from "./commands.ts";
+import { runCommand } from "./commands.ts";
+import { CHARGER_ID_RULE, isChargerId } from "../shared/identifiers.ts";
 
 export type BridgeServer = Server<
   ClientToServerEvents,
@@ -99,11 +100,8 @@ function parseView(raw: unknown): View | string {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "view must be an object";
   const { fleet, chargerId } = raw as Record<string, unknown>;
   if (fleet !== undefined && typeof fleet !== "boolean") return "view.fleet must be a boolean";
-  if (
-    chargerId !== undefined && chargerId !== null &&
-    (typeof chargerId !== "string" || chargerId.length === 0 || chargerId.length > MAX_CHARGER_ID_LENGTH)
-  ) {
-    return `view.chargerId must be null or a string of 1 to ${MAX_CHARGER_ID_LENGTH} characters`;
+  if (chargerId !== undefined && chargerId !== null && !isChargerId(chargerId)) {
+    return `view.chargerId must be null or a string of ${CHARGER_ID_RULE}`;
   }
   return { fleet, chargerId: chargerId as string | null | undefined };
 }

@@ -5,11 +5,11 @@
  * validates the payload against the OCPP schema and answers "invalid" itself.
  */
 import type { Bus, CommandResult } from "../shared/events.ts";
+import { CHARGER_ID_RULE, isChargerId } from "../shared/identifiers.ts";
 import { OPERATOR_COMMANDS_16, type OperatorCommand16 } from "../shared/ocpp/actions16.ts";
 
 export const MIN_COMMAND_TIMEOUT_MS = 1_000;
 export const MAX_COMMAND_TIMEOUT_MS = 120_000;
-export const MAX_CHARGER_ID_LENGTH = 48;
 
 export function isOperatorCommand(action: unknown): action is OperatorCommand16 {
   return typeof action === "string" && (OPERATOR_COMMANDS_16 as readonly string[]).includes(action);
@@ -26,9 +26,7 @@ export function checkCommand(
   payload: unknown,
   timeoutMs?: unknown,
 ): string | undefined {
-  if (typeof chargerId !== "string" || chargerId.length === 0 || chargerId.length > MAX_CHARGER_ID_LENGTH) {
-    return `chargerId must be a string of 1 to ${MAX_CHARGER_ID_LENGTH} characters`;
-  }
+  if (!isChargerId(chargerId)) return `chargerId must be a string of ${CHARGER_ID_RULE}`;
   if (!isOperatorCommand(action)) {
     return `unknown command ${JSON.stringify(action)}; one of: ${OPERATOR_COMMANDS_16.join(", ")}`;
   }

@@ -8,7 +8,7 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { ChargerRegistration, RegisterChargerOptions, SecurityProfile } from "../../shared/queries.ts";
 import { generateKey, hashKey, keyProblem } from "../charger_keys.ts";
-import { checkChargerId } from "../handshake.ts";
+import { chargerIdProblem } from "../../shared/identifiers.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
 
 /** A registration as the handshake sees it: with the stored hash, which never leaves the CSMS. */
@@ -97,7 +97,7 @@ export class Registrations {
     id: string,
     options: RegisterChargerOptions = {},
   ): Promise<{ registration: ChargerRegistration; authorizationKey?: string }> {
-    const idError = checkChargerId(id);
+    const idError = chargerIdProblem(id);
     if (idError) throw new RangeError(idError);
     const profile = options.securityProfile ?? 1;
     if (profile !== 0 && profile !== 1 && profile !== 2) {

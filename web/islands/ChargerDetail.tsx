@@ -4,6 +4,7 @@
  * commands and its latest transactions. The server renders it from a snapshot;
  * in the browser it joins the charger's room and folds every event in.
  */
+import { ID_TOKEN_RULE, idTokenProblem } from "../../shared/identifiers.ts";
 import { useComputed, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { BusEvent } from "../../shared/events.ts";
@@ -87,12 +88,13 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
   function start(e: Event) {
     e.preventDefault();
     const tag = idTag.value.trim();
-    if (tag === "" || tag.length > 20) {
+    const problem = idTokenProblem(tag);
+    if (problem) {
       outcome.value = {
         action: "RemoteStartTransaction",
         tone: "err",
         label: "Check the form",
-        detail: "An idTag has 1 to 20 characters.",
+        detail: `The idTag is not valid: ${problem} (${ID_TOKEN_RULE}).`,
         at: Date.now(),
       };
       return;
@@ -206,7 +208,6 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
               <span>idTag</span>
               <input
                 value={idTag.value}
-                maxLength={20}
                 data-testid="id-tag"
                 onInput={(e) => idTag.value = (e.target as HTMLInputElement).value}
               />

@@ -1,4 +1,5 @@
 /** The id tag registry: add, block/unblock, set expiry and parent, delete; all through the REST API. */
+import { ID_TOKEN_RULE, idTokenProblem } from "../../shared/identifiers.ts";
 import { useSignal } from "@preact/signals";
 import type { IdTagRecord, IdTagStatus } from "../../shared/queries.ts";
 import { api, jsonBody, listItems, type Notice, noticeOf } from "../client/api.ts";
@@ -40,8 +41,8 @@ export default function IdTags(props: IdTagsProps) {
     e.preventDefault();
     const f = form.value;
     const idTag = f.idTag.trim();
-    if (!idTag) {
-      message.value = { tone: "err", text: "Enter an idTag (1 to 20 characters)." };
+    if (idTokenProblem(idTag)) {
+      message.value = { tone: "err", text: `Enter an idTag (${ID_TOKEN_RULE}).` };
       return;
     }
     const ok = await save({
@@ -74,7 +75,7 @@ export default function IdTags(props: IdTagsProps) {
         <form class="card form-row tag-form" onSubmit={add}>
           <label class="field">
             <span>idTag</span>
-            <input value={form.value.idTag} maxLength={20} required onInput={set("idTag")} name="idTag" />
+            <input value={form.value.idTag} required onInput={set("idTag")} name="idTag" />
           </label>
           <label class="field">
             <span>Status</span>
@@ -88,7 +89,7 @@ export default function IdTags(props: IdTagsProps) {
           </label>
           <label class="field">
             <span>Parent (optional)</span>
-            <input value={form.value.parentIdTag} maxLength={20} onInput={set("parentIdTag")} />
+            <input value={form.value.parentIdTag} onInput={set("parentIdTag")} />
           </label>
           <button type="submit" class="btn btn-primary">Add or update</button>
         </form>

@@ -3,6 +3,7 @@
  * profile and AuthorizationKey (typed in, or generated and shown once here), give it a new key, or
  * unregister it.
  */
+import { CHARGER_ID_RULE, chargerIdProblem } from "../../shared/identifiers.ts";
 import { useSignal } from "@preact/signals";
 import type { ChargerRegistration, SecurityProfile } from "../../shared/queries.ts";
 import { api, apiError, jsonBody, listItems, type Notice, noticeOf } from "../client/api.ts";
@@ -65,6 +66,11 @@ export default function Registrations(props: RegistrationsProps) {
     e.preventDefault();
     const f = form.value;
     const id = f.id.trim();
+    const problem = chargerIdProblem(id);
+    if (problem) {
+      message.value = { tone: "err", text: `${problem} (${CHARGER_ID_RULE})` };
+      return;
+    }
     if (await register(id, f.profile, f.profile === 0 ? undefined : f.key.trim() || undefined)) {
       form.value = { id: "", profile: f.profile, key: "" };
     }
@@ -92,7 +98,6 @@ export default function Registrations(props: RegistrationsProps) {
           <input
             name="chargerId"
             required
-            maxLength={48}
             autocomplete="off"
             value={f.id}
             onInput={(e) => form.value = { ...f, id: (e.target as HTMLInputElement).value }}

@@ -5,6 +5,7 @@
  * signing in and this document needs a principal (web/auth/http.ts); each
  * states its role (web/routes/guard.ts).
  */
+import { CHARGER_ID_PATTERN, CHARGER_ID_RULE } from "../../shared/identifiers.ts";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Bus, CommandResult } from "../../shared/events.ts";
 import type { ChargerSummary, CsmsQueries, TransactionRecord } from "../../shared/queries.ts";
@@ -56,7 +57,10 @@ export interface ApiDeps {
 const notFound = json(ErrorSchema, "Not found");
 const badRequest = json(ErrorSchema, "The request is invalid");
 
-const ChargerId = z.string().min(1).max(48).openapi({ param: { name: "id", in: "path" }, example: "CP-001" });
+const ChargerId = z.string().regex(CHARGER_ID_PATTERN, CHARGER_ID_RULE).openapi({
+  param: { name: "id", in: "path" },
+  example: "CP-001",
+});
 const TagParam = IdTagValue.openapi({ param: { name: "idTag", in: "path" }, example: "RFID-0001" });
 
 function withStatus(summary: ChargerSummary) {
@@ -256,7 +260,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
   );
 
   const TransactionQuery = z.object({
-    chargerId: z.string().min(1).max(48).optional(),
+    chargerId: z.string().regex(CHARGER_ID_PATTERN, CHARGER_ID_RULE).optional(),
     active: BoolQuery.optional(),
   });
 

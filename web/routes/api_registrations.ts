@@ -4,15 +4,13 @@
  * nowhere else.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { CHARGER_ID_PATTERN, CHARGER_ID_RULE } from "../../shared/identifiers.ts";
 import type { CsmsQueries } from "../../shared/queries.ts";
 import type { AppEnv } from "../auth/http.ts";
 import { errorBody, ErrorSchema, json } from "./api_schemas.ts";
 import { guarded } from "./guard.ts";
 
-/** The CSMS's rule for a charge point identity (csms/handshake.ts): 1 to 48 characters, no ':' nor controls. */
-// deno-lint-ignore no-control-regex
-const CHARGER_ID = /^[^:\u0000-\u001f\u007f]{1,48}$/u;
-const ChargerId = z.string().regex(CHARGER_ID, "1 to 48 characters, without ':' or control characters")
+const ChargerId = z.string().regex(CHARGER_ID_PATTERN, CHARGER_ID_RULE)
   .openapi({
     param: { name: "id", in: "path" },
     example: "CP-001",

@@ -1,4 +1,5 @@
 /** The REST API's schemas (zod, with OpenAPI metadata); they mirror shared/queries.ts and shared/events.ts. */
+import { ID_TOKEN_PATTERN, ID_TOKEN_RULE } from "../../shared/identifiers.ts";
 import { z } from "@hono/zod-openapi";
 import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
 import { FLEET_STATUSES } from "../lib/fleet.ts";
@@ -96,8 +97,8 @@ export const FrameSchema = z.object({
 }).openapi("Frame");
 
 export const ID_TAG_STATUSES = ["Accepted", "Blocked", "Expired", "Invalid"] as const;
-export const IdTagValue = z.string().min(1).max(20).openapi({
-  description: "1 to 20 characters (OCPP CiString20)",
+export const IdTagValue = z.string().regex(ID_TOKEN_PATTERN, ID_TOKEN_RULE).openapi({
+  description: `${ID_TOKEN_RULE} (OCPP 1.6 CiString20)`,
 });
 
 export const IdTagSchema = z.object({

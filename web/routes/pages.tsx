@@ -11,7 +11,7 @@ import { type AssetUrls, Layout, type PageUser } from "../components/Layout.tsx"
 import { FLEET_STATUSES, type FleetStatus, queryFleet } from "../lib/fleet.ts";
 import type { FleetState } from "../lib/fleet_state.ts";
 import type { ChargerSnapshot } from "../lib/protocol.ts";
-import { MAX_CHARGER_ID_LENGTH } from "../commands.ts";
+import { CHARGER_ID_RULE, isChargerId } from "../../shared/identifiers.ts";
 
 export interface PageDeps {
   fleet: FleetState;
@@ -101,8 +101,8 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
 
   app.get("/chargers/:id", async (c) => {
     const id = c.req.param("id");
-    if (id.length === 0 || id.length > MAX_CHARGER_ID_LENGTH) {
-      return c.html(notFoundPage(assets, "A charger id has 1 to 48 characters.", pageUser(c)), 404);
+    if (!isChargerId(id)) {
+      return c.html(notFoundPage(assets, `A charger id has ${CHARGER_ID_RULE}.`, pageUser(c)), 404);
     }
     const snapshot = await deps.chargerSnapshot(id);
     return c.html(renderPage(
@@ -120,7 +120,8 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
 
   app.get("/transactions", async (c) => {
     const page = positiveInt(c.req.query("page"), 1);
-    const chargerId = c.req.query("charger")?.slice(0, MAX_CHARGER_ID_LENGTH) || null;
+    const charger = c.req.query("charger");
+    const chargerId = isChargerId(charger) ? charger : null;
     const { total, items } = await deps.queries.listTransactions({
       chargerId: chargerId ?? undefined,
       limit: TX_PAGE_SIZE,
