@@ -412,3 +412,133 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "browser: every page runs under the Content-Security-Policy, with no violation or console error",
+  ignore: !haveChromium,
+  async fn() {
+    const sys = await startSystem();
+    const id = "CP-CSP-1";
+    const charger = new ChargerProcess(id, sys.csms.url, QUICK_CAR_ARGS);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const problems: string[] = [];
+    const sockets: string[] = [];
+    try {
+      // A charging charger, so the pages show everything they can: a SoC bar, a chart, a transaction.
+      const admin = await sys.login();
+      await waitFor(
+        async () => (await admin.json("GET", `/api/v1/chargers/${id}`)).body?.online === true,
+        () => `${id} online; charger said:\n${charger.tail()}`,
+      );
+      const command = (action: string, body: unknown) =>
+        admin.json("POST", `/api/v1/chargers/${id}/commands/${action}`, body);
+      const interval = await command("ChangeConfiguration", { key: "MeterValueSampleInterval", value: "1" });
+      assert.equal(interval.body.response?.status, "Accepted");
+      const start = await command("RemoteStartTransaction", { connectorId: 1, idTag: "CSP-TAG" });
+      assert.equal(start.body.response?.status, "Accepted");
+      await waitFor(
+        async () => (await admin.json("GET", `/api/v1/chargers/${id}`)).body?.lastSample?.socPercent > 0,
+        "a SoC sample",
+      );
+
+      const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+      // Violations are also DOM events; a binding reports them (bindings and init scripts are not subject to
+      // the page's CSP, so the watcher itself cannot be blocked).
+      await context.exposeBinding("reportCspViolation", ({ page }, v: Record<string, string>) => {
+        problems.push(`CSP violation on ${page.url()}: ${JSON.stringify(v)}`);
+      });
+      await context.addInitScript(() => {
+        document.addEventListener("securitypolicyviolation", (e) => {
+          // deno-lint-ignore no-explicit-any
+          (globalThis as any).reportCspViolation({
+            directive: e.violatedDirective,
+            blocked: e.blockedURI,
+            source: `${e.sourceFile}:${e.lineNumber}`,
+            sample: e.sample,
+          });
+        });
+      });
+      const page = await context.newPage();
+      page.setDefaultTimeout(30_000);
+      page.on("pageerror", (err) => problems.push(`page error on ${page.url()}: ${err}`));
+      page.on("console", (msg) => {
+        if (msg.type() === "error" || msg.type() === "warning") {
+          problems.push(`console ${msg.type()} on ${page.url()}: ${msg.text()}`);
+        }
+      });
+      page.on("websocket", (ws) => sockets.push(ws.url()));
+
+      /** Opens `path` (or follows where the page went) and checks the policy came with it. */
+      const checkPolicy = (response: { headers(): Record<string, string> } | null, path: string) => {
+        const csp = response?.headers()["content-security-policy"] ?? "";
+        assert.match(csp, /script-src 'self'(;|$)/, `${path} has the CSP`);
+        assert.match(csp, /frame-ancestors 'none'/, path);
+      };
+      const hydrated = async (path: string) => {
+        const response = await page.goto(`${sys.web.url}${path}`);
+        checkPolicy(response, path);
+        await page.waitForFunction(() => {
+          const islands = document.querySelectorAll("[data-island]");
+          return islands.length > 0 &&
+            [...islands].every((el) => el.getAttribute("data-hydrated") === "true");
+        });
+        await page.waitForSelector('[data-testid="connection"][data-state="connected"]');
+      };
+
+      // The sign-in page (no script at all), then signing in.
+      checkPolicy(await page.goto(`${sys.web.url}/login`), "/login");
+      await page.fill('input[name="username"]', "admin");
+      await page.fill('input[name="password"]', ADMIN_PASSWORD);
+      await page.click('[data-testid="login-form"] button[type="submit"]');
+      await page.locator('[data-testid="whoami"]', { hasText: "admin" }).waitFor();
+
+      // Fleet: the SoC bar shows the battery, and the search (a hydrated island) filters.
+      await hydrated("/");
+      const row = page.locator(`tr[data-charger="${id}"]`);
+      await row.locator('.badge[data-status="Charging"]').waitFor();
+      const soc = await row.locator('td[data-label="SoC"] meter').evaluate((m) =>
+        (m as HTMLMeterElement).value
+      );
+      assert.ok(soc > 0 && soc <= 100, `the SoC bar shows ${soc}`);
+      await page.fill('input[type="search"]', "no-such-charger");
+      await page.locator('[data-testid="fleet-range"]', { hasText: "No chargers match" }).waitFor();
+      await page.fill('input[type="search"]', "");
+      await row.waitFor();
+
+      // Charger detail: uPlot draws the chart, the log fills from Socket.IO.
+      await hydrated(`/chargers/${id}`);
+      await page.waitForSelector('[data-testid="charger-detail"][data-status="Charging"]');
+      await page.waitForFunction(() =>
+        Number(document.querySelector('[data-testid="battery-chart"]')?.getAttribute("data-points")) >= 2
+      );
+      assert.equal(await page.locator('[data-testid="battery-chart"] canvas').count(), 1);
+      await page.locator('[data-testid="event-log"] tr.frame-in[data-action="MeterValues"]').first()
+        .waitFor();
+
+      await hydrated("/transactions");
+      await page.locator('[data-testid="transactions"] tr', { hasText: "CSP-TAG" }).waitFor();
+
+      // Id tags: a write through the REST API from the page.
+      await hydrated("/id-tags");
+      await page.fill('input[name="idTag"]', "CSP-NEW");
+      await page.click('[data-testid="id-tags"] button[type="submit"]');
+      await page.locator('tr[data-tag="CSP-NEW"]').waitFor();
+
+      await hydrated("/registrations");
+      await page.locator('[data-testid="register-form"] input[name="chargerId"]').waitFor();
+
+      await hydrated("/users");
+      await page.locator('tr[data-user="admin"]', { hasText: "(you)" }).waitFor();
+
+      assert.ok(
+        sockets.length > 0 && sockets.every((u) => u.startsWith(sys.web.url.replace(/^http/, "ws"))),
+        `Socket.IO ran over the portal's own WebSocket: ${JSON.stringify(sockets)}`,
+      );
+      assert.deepEqual(problems, [], "no CSP violation, page error or console error");
+    } finally {
+      await browser.close();
+      await charger.stop();
+      await sys.close();
+    }
+  },
+});

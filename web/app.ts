@@ -17,6 +17,7 @@ import { apiRoutes } from "./routes/api.ts";
 import { errorBody } from "./routes/api_schemas.ts";
 import { loginRoutes } from "./routes/login.tsx";
 import { notFoundPage, pageRoutes, pageUser } from "./routes/pages.tsx";
+import { securityHeaders } from "./security_headers.ts";
 
 export interface AppDeps {
   bus: Bus;
@@ -33,11 +34,7 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.use("*", async (c, next) => {
-    await next();
-    c.header("x-content-type-options", "nosniff");
-    c.header("referrer-policy", "same-origin");
-  });
+  app.use("*", securityHeaders());
 
   app.get("/static/*", (c) => {
     const asset = deps.assets.get(c.req.path);

@@ -68,9 +68,8 @@ function Row({ row, now }: { row: FleetRow; now: number }) {
       <td data-label="SoC">
         {row.socPercent === undefined ? <span class="muted">—</span> : (
           <span class="soc">
-            <span class="soc-bar">
-              <span style={{ width: `${Math.min(100, Math.max(0, row.socPercent))}%` }} />
-            </span>
+            {/* A meter, not a sized span: the page's CSP refuses style attributes. */}
+            <meter class="soc-bar" min={0} max={100} value={row.socPercent} aria-label="State of charge" />
             <span class="num">{formatPercent(row.socPercent)}</span>
           </span>
         )}

@@ -164,9 +164,7 @@ export default function Users(props: UsersProps) {
                 <tr key={u.username} data-user={u.username}>
                   <td data-label="User" class="mono">
                     {u.username}
-                    {u.username === props.me && (
-                      <span class="muted small" style="margin-left: 4px">(you)</span>
-                    )}
+                    {u.username === props.me && <span class="muted small you">(you)</span>}
                   </td>
                   <td data-label="Role">
                     <select

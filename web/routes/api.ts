@@ -37,6 +37,7 @@ import {
   IdTagValue,
   json,
   MeterSampleSchema,
+  numberParam,
   Paging,
   SocketStatsSchema,
   TransactionSchema,
@@ -169,9 +170,9 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         request: {
           params: z.object({ id: ChargerId }),
           query: z.object({
-            transactionId: z.coerce.number().int().optional(),
+            transactionId: numberParam(z.number().int()).optional(),
             since: z.iso.datetime({ offset: true }).optional(),
-            limit: z.coerce.number().int().min(1).max(10_000).default(1000),
+            limit: numberParam(z.number().int().min(1).max(10_000)).default(1000),
           }),
         },
         responses: { 200: json(z.object({ items: z.array(MeterSampleSchema) }), "Samples"), 400: badRequest },
@@ -199,7 +200,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         summary: "A charger's newest OCPP frames (the live log), oldest first",
         request: {
           params: z.object({ id: ChargerId }),
-          query: z.object({ limit: z.coerce.number().int().min(1).max(5000).default(200) }),
+          query: z.object({ limit: numberParam(z.number().int().min(1).max(5000)).default(200) }),
         },
         responses: { 200: json(z.object({ items: z.array(FrameSchema) }), "Frames"), 400: badRequest },
       }),
@@ -229,7 +230,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
             action: CommandActionSchema.openapi({ param: { name: "action", in: "path" } }),
           }),
           query: z.object({
-            timeoutMs: z.coerce.number().int().min(1000).max(120_000).optional().openapi({
+            timeoutMs: numberParam(z.number().int().min(1000).max(120_000)).optional().openapi({
               description: "How long to wait for the charger",
             }),
           }),
@@ -340,7 +341,10 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         summary: "One transaction",
         request: {
           params: z.object({
-            id: z.coerce.number().int().openapi({ param: { name: "id", in: "path" }, example: 1 }),
+            id: numberParam(z.number().int().min(1)).openapi({
+              param: { name: "id", in: "path" },
+              example: 1,
+            }),
           }),
         },
         responses: { 200: json(TransactionSchema, "The transaction"), 404: notFound, 400: badRequest },

@@ -14,6 +14,9 @@ const ChargerId = z.string().regex(CHARGER_ID_PATTERN, CHARGER_ID_RULE)
   .openapi({
     param: { name: "id", in: "path" },
     example: "CP-001",
+    // The generator would write the regex's flags into the pattern ("...$/u"), which then matches no id;
+    // a JSON Schema pattern is read with Unicode semantics anyway.
+    pattern: CHARGER_ID.source,
   });
 
 const SecurityProfileSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]).openapi({

@@ -131,9 +131,17 @@ export const CommandResultSchema = z.union([
 
 export const CommandActionSchema = z.enum(OPERATOR_COMMANDS_16);
 
+/**
+ * A number written in a path or query string, checked by `schema`. Not z.coerce.number(): that also takes
+ * null (as 0), which the OpenAPI generator reads as nullable, and for a path parameter as not required, an
+ * invalid document; it also takes "" as 0, where this answers 400.
+ */
+export const numberParam = <T extends z.ZodNumber>(schema: T) =>
+  z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), schema);
+
 export const Paging = {
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: numberParam(z.number().int().min(1).max(1000)).default(100),
+  offset: numberParam(z.number().int().min(0)).default(0),
 };
 
 export const BoolQuery = z.enum(["true", "false"]).transform((v) => v === "true");
