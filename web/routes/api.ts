@@ -5,7 +5,6 @@
  * signing in and this document needs a principal (web/auth/http.ts); each
  * states its role (web/routes/guard.ts).
  */
-import { CHARGER_ID_PATTERN, CHARGER_ID_RULE } from "../../shared/identifiers.ts";
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Bus, CommandResult } from "../../shared/events.ts";
 import type { ChargerSummary, CsmsQueries, TransactionRecord } from "../../shared/queries.ts";
@@ -25,6 +24,8 @@ import {
 import type { FleetState } from "../lib/fleet_state.ts";
 import {
   BoolQuery,
+  ChargerIdParam,
+  ChargerIdValue,
   ChargerSchema,
   CommandActionSchema,
   CommandResultSchema,
@@ -58,10 +59,7 @@ export interface ApiDeps {
 const notFound = json(ErrorSchema, "Not found");
 const badRequest = json(ErrorSchema, "The request is invalid");
 
-const ChargerId = z.string().regex(CHARGER_ID_PATTERN, CHARGER_ID_RULE).openapi({
-  param: { name: "id", in: "path" },
-  example: "CP-001",
-});
+const ChargerId = ChargerIdParam;
 const TagParam = IdTagValue.openapi({ param: { name: "idTag", in: "path" }, example: "RFID-0001" });
 
 function withStatus(summary: ChargerSummary) {
@@ -261,7 +259,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
   );
 
   const TransactionQuery = z.object({
-    chargerId: z.string().regex(CHARGER_ID_PATTERN, CHARGER_ID_RULE).optional(),
+    chargerId: ChargerIdValue.optional(),
     active: BoolQuery.optional(),
   });
 

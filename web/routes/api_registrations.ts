@@ -4,20 +4,12 @@
  * nowhere else.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { CHARGER_ID_PATTERN, CHARGER_ID_RULE } from "../../shared/identifiers.ts";
 import type { CsmsQueries } from "../../shared/queries.ts";
 import type { AppEnv } from "../auth/http.ts";
-import { errorBody, ErrorSchema, json } from "./api_schemas.ts";
+import { ChargerIdParam, errorBody, ErrorSchema, json } from "./api_schemas.ts";
 import { guarded } from "./guard.ts";
 
-const ChargerId = z.string().regex(CHARGER_ID_PATTERN, CHARGER_ID_RULE)
-  .openapi({
-    param: { name: "id", in: "path" },
-    example: "CP-001",
-    // The generator would write the regex's flags into the pattern ("...$/u"), which then matches no id;
-    // a JSON Schema pattern is read with Unicode semantics anyway.
-    pattern: CHARGER_ID.source,
-  });
+const ChargerId = ChargerIdParam;
 
 const SecurityProfileSchema = z.union([z.literal(0), z.literal(1), z.literal(2)]).openapi({
   description: "0: no password (only under CHARGER_POLICY=open), 1: HTTP Basic auth, 2: Basic auth over TLS",

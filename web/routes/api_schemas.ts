@@ -1,6 +1,11 @@
 /** The REST API's schemas (zod, with OpenAPI metadata); they mirror shared/queries.ts and shared/events.ts. */
-import { ID_TOKEN_PATTERN, ID_TOKEN_RULE } from "../../shared/identifiers.ts";
 import { z } from "@hono/zod-openapi";
+import {
+  CHARGER_ID_PATTERN,
+  CHARGER_ID_RULE,
+  ID_TOKEN_PATTERN,
+  ID_TOKEN_RULE,
+} from "../../shared/identifiers.ts";
 import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
 import { FLEET_STATUSES } from "../lib/fleet.ts";
 
@@ -97,7 +102,22 @@ export const FrameSchema = z.object({
 }).openapi("Frame");
 
 export const ID_TAG_STATUSES = ["Accepted", "Blocked", "Expired", "Invalid"] as const;
-export const IdTagValue = z.string().regex(ID_TOKEN_PATTERN, ID_TOKEN_RULE).openapi({
+/**
+ * A string held to one of shared/identifiers.ts's rules. The document gets the pattern without its flags:
+ * the generator would write them into it ("...$/u"), which then matches nothing, and JSON Schema reads a
+ * pattern with Unicode semantics anyway.
+ */
+function ruled(pattern: RegExp, rule: string) {
+  return z.string().regex(pattern, rule).openapi({ pattern: pattern.source, description: rule });
+}
+
+export const ChargerIdValue = ruled(CHARGER_ID_PATTERN, CHARGER_ID_RULE);
+export const ChargerIdParam = ChargerIdValue.openapi({
+  param: { name: "id", in: "path" },
+  example: "CP-001",
+});
+
+export const IdTagValue = ruled(ID_TOKEN_PATTERN, ID_TOKEN_RULE).openapi({
   description: `${ID_TOKEN_RULE} (OCPP 1.6 CiString20)`,
 });
 
