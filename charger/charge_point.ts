@@ -10,6 +10,7 @@
  * and advances the simulation on the ticker's beat.
  */
 import type { Ocpp16, StopReason16 } from "../shared/ocpp/mod.ts";
+import { redactValue } from "../shared/ocpp/redact.ts";
 import { AutoDrivers } from "./auto.ts";
 import { Authorizer } from "./authorization.ts";
 import { installCommandHandlers } from "./commands.ts";
@@ -75,7 +76,14 @@ export class ChargePoint implements ChargePointHandle {
         installCommandHandlers(
           session,
           this,
-          (action, request, response) => emit({ type: "command", action, request, response }),
+          // Redacted: a new AuthorizationKey is not for the terminal or the programs watching.
+          (action, request, response) =>
+            emit({
+              type: "command",
+              action,
+              request: redactValue(request).value,
+              response: redactValue(response).value,
+            }),
         ),
       online: () => {
         this.#tx.pump();

@@ -1,10 +1,12 @@
 /**
  * The charge point's configuration store: the OCPP 1.6 Core keys (and the
  * RemoteTrigger profile's), their types, readonly flags and value rules, with
- * the GetConfiguration and ChangeConfiguration semantics of the spec (§9.1).
+ * the GetConfiguration and ChangeConfiguration semantics of the spec (§9.1),
+ * and the security whitepaper's AuthorizationKey.
  * Keys are matched case-insensitively (they are CiStrings) and answered in
  * their canonical spelling. Pure: no I/O; listeners hear accepted changes.
  */
+import { AUTHORIZATION_KEY, keyProblem } from "../shared/ocpp/authorization_key.ts";
 import type { Ocpp16 } from "../shared/ocpp/mod.ts";
 
 export type ConfigKind = "int" | "bool" | "csl" | "string";
@@ -24,6 +26,10 @@ export interface ConfigKeyDef {
   itemPattern?: RegExp;
   /** Takes effect only after a reboot: ChangeConfiguration answers RebootRequired. */
   rebootRequired?: boolean;
+  /** Can be set but never read back: GetConfiguration lists the key without its value. */
+  writeOnly?: boolean;
+  /** For strings: why a value is refused, or undefined when it is taken. */
+  problem?: (value: string) => string | undefined;
 }
 
 export type ChangeStatus = Ocpp16.ChangeConfigurationResponse["status"];
@@ -128,6 +134,16 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
       max: 86_400,
     },
     { key: "UnlockConnectorOnEVSideDisconnect", kind: "bool", readonly: false, value: "true" },
+    // Security whitepaper (profile 1/2): the Basic auth password, used from the next connection on. Empty:
+    // the one the charge point was started with (--password). Write-only, as the whitepaper has it.
+    {
+      key: AUTHORIZATION_KEY,
+      kind: "string",
+      readonly: false,
+      value: "",
+      writeOnly: true,
+      problem: keyProblem,
+    },
   ];
 }
 
@@ -182,6 +198,7 @@ export class ConfigStore {
     for (const k of wanted) {
       const d = this.#defs.get(k.toLowerCase());
       if (!d) unknownKey.push(k);
+      else if (d.writeOnly) configurationKey.push({ key: d.key, readonly: d.readonly });
       else {configurationKey.push({
           key: d.key,
           readonly: d.readonly,
@@ -246,7 +263,7 @@ export class ConfigStore {
         return items.join(",");
       }
       case "string":
-        return value;
+        return d.problem?.(value) === undefined ? value : undefined;
     }
   }
 

@@ -73,3 +73,18 @@ Deno.test("config: set() lets the charge point itself change readonly keys but n
   assert.match(store.set("HeartbeatInterval", "x")!, /invalid value for HeartbeatInterval/);
   assert.match(store.set("Nope", "1")!, /unknown configuration key Nope/);
 });
+
+Deno.test("config: AuthorizationKey is write-only and must follow the whitepaper's rules", () => {
+  const store = coreConfiguration({ connectors: 1 });
+  const key = "New-Key_0123456789abcdef";
+  assert.equal(store.change("authorizationkey", "too-short"), "Rejected");
+  assert.equal(store.change("AuthorizationKey", "has a space 0123456789"), "Rejected");
+  assert.equal(store.get("AuthorizationKey"), "");
+  assert.equal(store.change("AuthorizationKey", key), "Accepted");
+  assert.equal(store.get("AuthorizationKey"), key);
+  // Readable by the charge point, never by the central system.
+  const res = store.getConfiguration(["AuthorizationKey"]);
+  assert.deepEqual(res, { configurationKey: [{ key: "AuthorizationKey", readonly: false }] });
+  assert.equal(validatePayload("ocpp1.6", "GetConfiguration", "response", res), undefined);
+  assert.ok(!JSON.stringify(store.getConfiguration()).includes(key));
+});

@@ -10,6 +10,7 @@ import {
   RpcClosedError,
   RpcSession,
 } from "../shared/ocpp/mod.ts";
+import { AUTHORIZATION_KEY } from "../shared/ocpp/authorization_key.ts";
 import type { ConfigStore } from "./config_store.ts";
 import { type Emit, errorText, type Warn } from "./events.ts";
 import type { Registration } from "./handle.ts";
@@ -73,7 +74,11 @@ export class CentralSystemLink {
     this.#socket = new ReconnectingSocket({
       url: endpointFor(options.url, options.id),
       protocols: ["ocpp1.6"],
-      headers: options.password ? { Authorization: basicAuth(options.id, options.password) } : undefined,
+      headers: () => {
+        // A key set by ChangeConfiguration AuthorizationKey wins over the one the charger started with.
+        const password = config.get(AUTHORIZATION_KEY) || options.password;
+        return password ? { Authorization: basicAuth(options.id, password) } : undefined;
+      },
       backoff: options.backoff,
       connectTimeoutMs: options.connectTimeoutMs,
       gate: options.gate,

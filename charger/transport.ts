@@ -97,7 +97,8 @@ export interface SocketHandlers {
 export interface ReconnectingSocketOptions {
   url: string;
   protocols: string[];
-  headers?: Record<string, string>;
+  /** Read at each attempt: a credential changed meanwhile is used from the next connection on. */
+  headers?: () => Record<string, string> | undefined;
   backoff?: BackoffOptions;
   connectTimeoutMs?: number;
   gate?: ConnectGate;
@@ -182,7 +183,7 @@ export class ReconnectingSocket {
     this.#h.onConnecting?.(this.#o.url, this.#attempt);
     let ws: WebSocket;
     try {
-      ws = new DenoWebSocket(this.#o.url, { protocols: this.#o.protocols, headers: this.#o.headers });
+      ws = new DenoWebSocket(this.#o.url, { protocols: this.#o.protocols, headers: this.#o.headers?.() });
     } catch (err) {
       release();
       return this.#scheduleRetry({ code: 1006, reason: errorText(err), wasOpen: false });

@@ -6,14 +6,8 @@
  */
 import { timingSafeEqual } from "node:crypto";
 
-/**
- * OCPP 1.6 security whitepaper (profile 1): the password is 16 to 40 characters, alphanumeric and the
- * special characters of OCPP's passwordString type. A key outside these rules would be refused by a
- * conforming charger's ChangeConfiguration, so it is refused here first.
- */
-export const MIN_KEY_LENGTH = 16;
-export const MAX_KEY_LENGTH = 40;
-const KEY_PATTERN = /^[A-Za-z0-9*\-_=:+|@.]+$/;
+// The key rules are shared with the simulator, which refuses a ChangeConfiguration outside them.
+export { keyProblem, MAX_KEY_LENGTH, MIN_KEY_LENGTH } from "../shared/ocpp/authorization_key.ts";
 
 /** Generated keys: 32 alphanumeric characters, about 190 bits, safe in any charger's configuration UI. */
 const GENERATED_LENGTH = 32;
@@ -32,18 +26,6 @@ const SCHEME = "pbkdf2-sha256";
 
 /** The comparison used for every key check: constant time in the length of the (fixed-size) digests. */
 export const digestsEqual: (a: Uint8Array, b: Uint8Array) => boolean = timingSafeEqual;
-
-/** Why `key` cannot be an AuthorizationKey, or undefined when it can. */
-export function keyProblem(key: unknown): string | undefined {
-  if (typeof key !== "string") return "authorizationKey must be a string";
-  if (key.length < MIN_KEY_LENGTH || key.length > MAX_KEY_LENGTH) {
-    return `authorizationKey must be ${MIN_KEY_LENGTH} to ${MAX_KEY_LENGTH} characters (got ${key.length})`;
-  }
-  if (!KEY_PATTERN.test(key)) {
-    return "authorizationKey may hold only letters, digits and * - _ = : + | @ . (OCPP passwordString)";
-  }
-  return undefined;
-}
 
 /** A random key from a CSPRNG, without modulo bias. */
 export function generateKey(): string {

@@ -1,11 +1,13 @@
 /**
  * One charger's live connection: its WebSocket, its RPC session and the limits
  * that protect the CSMS from it (frame size, bad-frame rate). Frames go to the
- * bus and the frame ring as they cross the wire.
+ * bus and the frame ring as they cross the wire, their secrets redacted (the
+ * socket gets them whole).
  */
 import type { OcppFrameEvent } from "../shared/events.ts";
 import { spellErrorCode } from "../shared/ocpp/errors.ts";
-import { CALLERROR, serializeFrame, UNKNOWN_MESSAGE_ID } from "../shared/ocpp/frames.ts";
+import { CALL, CALLERROR, serializeFrame, UNKNOWN_MESSAGE_ID } from "../shared/ocpp/frames.ts";
+import { redactFrameText } from "../shared/ocpp/redact.ts";
 import type { ChargePointActions16 } from "../shared/ocpp/actions16.ts";
 import type { FrameRecord, HandlerTable } from "../shared/ocpp/rpc.ts";
 import type { OcppVersion } from "../shared/ocpp/version.ts";
@@ -64,6 +66,8 @@ export class ChargerConnection {
   #endReason?: DisconnectReason;
   #ended = false;
   #closed?: PromiseWithResolvers<void>;
+  /** Secrets of the last CALL sent, until the next: a charger's answer may echo them (an error text). */
+  #sentSecrets?: string[];
 
   constructor(
     id: string,
@@ -153,6 +157,14 @@ export class ChargerConnection {
     action?: string,
   ): void {
     const atMs = Date.now();
+    // Before anything keeps or shows the frame: the ring, the bus, and through them the portal.
+    const shown = redactFrameText(text, {
+      json: messageType !== 0,
+      alsoHide: direction === "in" ? this.#sentSecrets : undefined,
+    });
+    if (direction === "out" && messageType === CALL) {
+      this.#sentSecrets = shown.secrets.length > 0 ? shown.secrets : undefined;
+    }
     const event: OcppFrameEvent = {
       type: "ocpp.frame",
       chargerId: this.id,
@@ -160,7 +172,8 @@ export class ChargerConnection {
       direction,
       messageType,
       messageId,
-      text: cutText(text),
+      // Cut after redaction: a cut frame is no longer JSON, and its secrets harder to find.
+      text: cutText(shown.value),
     };
     if (action !== undefined) event.action = action;
     this.#svc.frames.push(event, atMs);

@@ -176,7 +176,12 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
   }
 
   const unserve = deps.bus.serveCommands(
-    createCommandHandler({ fleet, sink, callTimeoutMs: config.callTimeout * 1000 }),
+    createCommandHandler({
+      fleet,
+      sink,
+      registrations: store.registrations,
+      callTimeoutMs: config.callTimeout * 1000,
+    }),
   );
   const retention = new Retention(store, config.meterRetentionDays, config.eventRetentionDays);
   retention.start();

@@ -49,7 +49,7 @@ export function publicRegistration(r: StoredRegistration): ChargerRegistration {
 export class Registrations {
   #writer: BatchWriter;
   #r: Record<"find" | "all", StatementSync>;
-  #s: Record<"upsert" | "auto" | "remove", WriteStatement>;
+  #s: Record<"upsert" | "auto" | "remove" | "rekey", WriteStatement>;
 
   constructor(db: DatabaseSync, writer: BatchWriter) {
     this.#writer = writer;
@@ -69,6 +69,9 @@ export class Registrations {
          ON CONFLICT (id) DO NOTHING`,
       ),
       remove: writer.prepare("DELETE FROM charger_registrations WHERE id = ?"),
+      rekey: writer.prepare(
+        `UPDATE charger_registrations SET key_hash = ?, updated_at = ? WHERE id = ? AND security_profile > 0`,
+      ),
     };
   }
 
@@ -121,6 +124,15 @@ export class Registrations {
     await this.#writer.run(this.#s.upsert, [id, profile, keyHash, now, now]);
     const registration = publicRegistration(this.find(id)!);
     return generated === undefined ? { registration } : { registration, authorizationKey: generated };
+  }
+
+  /**
+   * A charger accepted a new AuthorizationKey (ChangeConfiguration): its hash (from hashKey) replaces the
+   * old one, committed before this resolves, so the charger's next handshake is checked against it. False
+   * when there is no registration with a key to replace (none, or profile 0): nothing is stored then.
+   */
+  async replaceKeyHash(id: string, keyHash: string): Promise<boolean> {
+    return await this.#writer.run(this.#s.rekey, [keyHash, new Date().toISOString(), id]) > 0;
   }
 
   async unregister(id: string): Promise<boolean> {

@@ -78,7 +78,8 @@ export function registerRegistrationRoutes(api: OpenAPIHono<AppEnv>, queries: Cs
         description:
           "With profile 1 or 2 and no `authorizationKey`, a random key is generated and returned " +
           "in `authorizationKey`, this once: configure it in the charger (its AuthorizationKey). Calling again " +
-          "without a key generates a new one (key rotation).",
+          "without a key generates a new one. To rotate the key of a charger in service, send it " +
+          "ChangeConfiguration AuthorizationKey instead: its registration takes the key once the charger has.",
         request: {
           params: z.object({ id: ChargerId }),
           body: {
