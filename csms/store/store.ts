@@ -105,6 +105,11 @@ interface TxOwnerRow {
   reported_stopped_at: string | null;
 }
 
+function connectorKey(chargerId: string, connectorId: number): string {
+  // A connector id is digits: the first space ends it, whatever the charger id holds.
+  return `${connectorId} ${chargerId}`;
+}
+
 function nullable(v: string | number | undefined): SQLInputValue {
   return v === undefined ? null : v;
 }
@@ -136,6 +141,11 @@ export class CsmsStore {
   /** Which chargers may connect, and how (security profiles and key hashes). */
   readonly registrations: Registrations;
   #active = new Map<number, ActiveTransaction>();
+  /**
+   * The same, by charger and connector: each StartTransaction looks for a replay and for orphans on its
+   * connector, and a fleet of thousands starting at once must not scan every active transaction each time.
+   */
+  #onConnector = new Map<string, ActiveTransaction[]>();
   #lastTxId: number;
   /** Latest state not written yet: last frame time and latest sample by charger, energy by transaction. */
   #seen = new Map<string, number>();
@@ -259,7 +269,7 @@ export class CsmsStore {
         startedAt: r.started_at as string,
       };
       if (r.last_meter_wh !== null) tx.lastMeterWh = r.last_meter_wh as number;
-      this.#active.set(tx.id, tx);
+      this.#track(tx);
     }
     this.#catchUpLatest();
   }
@@ -377,22 +387,30 @@ export class CsmsStore {
     meterStartWh: number,
     startedAt: string,
   ): ActiveTransaction | undefined {
-    for (const tx of this.#active.values()) {
-      if (
-        tx.chargerId === chargerId && tx.connectorId === connectorId && tx.idTag === idTag &&
-        tx.meterStartWh === meterStartWh && tx.startedAt === startedAt
-      ) return tx;
-    }
-    return undefined;
+    return this.activeOn(chargerId, connectorId).find((tx) =>
+      tx.idTag === idTag && tx.meterStartWh === meterStartWh && tx.startedAt === startedAt
+    );
   }
 
-  /** The active transactions on one connector: more than none before a StartTransaction means orphans. */
+  /** The active transactions on one connector (a copy): more than none before a StartTransaction are orphans. */
   activeOn(chargerId: string, connectorId: number): ActiveTransaction[] {
-    const found: ActiveTransaction[] = [];
-    for (const tx of this.#active.values()) {
-      if (tx.chargerId === chargerId && tx.connectorId === connectorId) found.push(tx);
-    }
-    return found;
+    return [...this.#onConnector.get(connectorKey(chargerId, connectorId)) ?? []];
+  }
+
+  #track(tx: ActiveTransaction): void {
+    this.#active.set(tx.id, tx);
+    const key = connectorKey(tx.chargerId, tx.connectorId);
+    const list = this.#onConnector.get(key);
+    if (list) list.push(tx);
+    else this.#onConnector.set(key, [tx]);
+  }
+
+  #untrack(tx: ActiveTransaction): void {
+    this.#active.delete(tx.id);
+    const key = connectorKey(tx.chargerId, tx.connectorId);
+    const rest = this.#onConnector.get(key)?.filter((t) => t !== tx) ?? [];
+    if (rest.length > 0) this.#onConnector.set(key, rest);
+    else this.#onConnector.delete(key);
   }
 
   startTransaction(
@@ -416,7 +434,7 @@ export class CsmsStore {
       tx.meterStartWh,
       tx.startedAt,
     ]);
-    this.#active.set(tx.id, tx);
+    this.#track(tx);
     return { tx, durable: this.writer.durable() };
   }
 
@@ -447,7 +465,7 @@ export class CsmsStore {
       };
     }
     if (tx.chargerId !== s.chargerId) return { kind: "other-charger", ownerId: tx.chargerId };
-    this.#active.delete(s.id);
+    this.#untrack(tx);
     this.#txMeters.delete(s.id);
     this.writer.write(this.#s.stopTx, [
       s.meterStopWh,
@@ -481,7 +499,7 @@ export class CsmsStore {
   closeTransaction(id: number, c: CsmsClose): StoppedTransaction | undefined {
     const tx = this.#active.get(id);
     if (!tx) return undefined;
-    this.#active.delete(id);
+    this.#untrack(tx);
     this.#txMeters.delete(id);
     const meterStopWh = tx.lastMeterWh ?? tx.meterStartWh;
     this.writer.write(this.#s.closeTx, [
