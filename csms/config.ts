@@ -45,6 +45,11 @@ export interface CsmsConfig {
   eventRetentionDays: number;
   /** How long a command waits for the charger's answer, seconds (CALL_TIMEOUT). */
   callTimeout: number;
+  /**
+   * An active transaction whose charger has been offline, or whose connector Available, this long is
+   * flagged stale for the operator; 0 flags it at once, minutes (STALE_TX_MINUTES).
+   */
+  staleTransactionMinutes: number;
 }
 
 export const DEFAULT_CSMS_CONFIG: Readonly<CsmsConfig> = {
@@ -60,6 +65,7 @@ export const DEFAULT_CSMS_CONFIG: Readonly<CsmsConfig> = {
   meterRetentionDays: 90,
   eventRetentionDays: 90,
   callTimeout: 30,
+  staleTransactionMinutes: 60,
 };
 
 /** A configuration value that cannot be used; the message names the variable, the value and what is expected. */
@@ -138,6 +144,14 @@ export function loadCsmsConfig(env: Env): CsmsConfig {
     meterRetentionDays: decimal(env, "METER_RETENTION_DAYS", d.meterRetentionDays, 0, 36500, "days"),
     eventRetentionDays: decimal(env, "EVENT_RETENTION_DAYS", d.eventRetentionDays, 0, 36500, "days"),
     callTimeout: decimal(env, "CALL_TIMEOUT", d.callTimeout, 0.01, 3600, "seconds"),
+    staleTransactionMinutes: decimal(
+      env,
+      "STALE_TX_MINUTES",
+      d.staleTransactionMinutes,
+      0,
+      525_600,
+      "minutes",
+    ),
     ...(tlsConfig && { tls: tlsConfig }),
   };
 }

@@ -23,6 +23,7 @@ Deno.test("config: reads every variable", () => {
     METER_RETENTION_DAYS: "7",
     EVENT_RETENTION_DAYS: "0",
     CALL_TIMEOUT: "12.5",
+    STALE_TX_MINUTES: "0.5",
   });
   assert.deepEqual(c, {
     host: "0.0.0.0",
@@ -37,6 +38,7 @@ Deno.test("config: reads every variable", () => {
     meterRetentionDays: 7,
     eventRetentionDays: 0,
     callTimeout: 12.5,
+    staleTransactionMinutes: 0.5,
   });
   assert.equal(loadCsmsConfig({ HOST: "[::1]" }).host, "::1");
   assert.equal(loadCsmsConfig({ HOST: "csms.example.org" }).host, "csms.example.org");
@@ -57,6 +59,11 @@ Deno.test("config: invalid values throw ConfigError naming the variable and what
     [{ BAD_FRAMES_PER_MINUTE: "many" }, /BAD_FRAMES_PER_MINUTE/],
     [{ METER_RETENTION_DAYS: "forever" }, /METER_RETENTION_DAYS="forever": expected a number of days/],
     [{ CALL_TIMEOUT: "0" }, /CALL_TIMEOUT="0"/],
+    [
+      { STALE_TX_MINUTES: "-1" },
+      /STALE_TX_MINUTES="-1": expected a number of minutes from 0 to 525600/,
+    ],
+    [{ STALE_TX_MINUTES: "1h" }, /STALE_TX_MINUTES="1h"/],
     [{ HOST: "a b" }, /HOST="a b"/],
     [{ HOST: "localhost:9000" }, /HOST/],
     [{ CHARGER_POLICY: "anyone" }, /CHARGER_POLICY="anyone": expected one of open, registered, basic/],

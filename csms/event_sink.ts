@@ -4,8 +4,8 @@
  * heartbeats are not logged as events: frames live in a bounded ring, meter
  * values in their own table, heartbeats only move `last_seen_at`.
  */
-import type { Bus, BusEvent, BusEventType } from "../shared/events.ts";
-import type { CsmsStore } from "./store/store.ts";
+import type { Bus, BusEvent, BusEventType, TransactionStopped } from "../shared/events.ts";
+import type { CsmsStore, StoppedTransaction } from "./store/store.ts";
 
 const NOT_LOGGED: ReadonlySet<BusEventType> = new Set(["ocpp.frame", "meter.values", "charger.heartbeat"]);
 
@@ -23,6 +23,25 @@ export class EventSink {
       // The contract says publish never throws; a broken bus still must not break a charger's session.
       console.error("csms: bus publish failed:", err);
     }
+  }
+
+  /** A stop once it is on disk, however it came: the charger's StopTransaction or a close by the CSMS. */
+  transactionStopped(tx: StoppedTransaction, at: string): void {
+    const event: TransactionStopped = {
+      type: "transaction.stopped",
+      chargerId: tx.chargerId,
+      at,
+      transactionId: tx.id,
+      connectorId: tx.connectorId,
+      meterStopWh: tx.meterStopWh,
+      energyWh: tx.energyWh,
+      reason: tx.reason,
+      stoppedAt: tx.stoppedAt,
+    };
+    if (tx.closedBy !== undefined) event.closedBy = tx.closedBy;
+    if (tx.closeReason !== undefined) event.closeReason = tx.closeReason;
+    if (tx.supersededBy !== undefined) event.supersededBy = tx.supersededBy;
+    this.emit(event);
   }
 
   /** An event the bus has no type for (notifications, authorizations): logged only. */

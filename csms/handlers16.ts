@@ -10,12 +10,14 @@ import type {
   Ocpp16,
 } from "../shared/ocpp/actions16.ts";
 import type { MeterValuesReceived } from "../shared/events.ts";
+import { CSMS_STOP_REASONS } from "../shared/queries.ts";
 import { type HandlerContext, HandlerTable, RpcSession, type RpcSessionOptions } from "../shared/ocpp/rpc.ts";
 import type { Authorizer } from "./auth.ts";
 import type { CsmsConfig } from "./config.ts";
 import type { EventSink } from "./event_sink.ts";
 import { isoNow } from "./clock.ts";
 import { toMeterSamples } from "./meter.ts";
+import { supersededStopTime } from "./orphans.ts";
 import type { CsmsStore } from "./store/store.ts";
 
 /** A charger's RPC session, which knows whose it is: the shared handlers read the id from it. */
@@ -126,7 +128,13 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
         req.timestamp,
       );
       if (resent) return { transactionId: resent.id, idTagInfo };
-      const { tx, durable } = store.startTransaction({
+      // A connector runs one transaction at a time (a charge point refuses a RemoteStart on a busy one,
+      // OCPP 1.6 CTT TC_026_CS). A new start on it means the charger has ended the older one without a
+      // StopTransaction we got (lost, or never sent after a reboot): closed here as Superseded, with its
+      // last meter reading, so that it cannot stay active forever. The new start is answered as always:
+      // a Central System cannot refuse one, only its idTag.
+      const orphans = store.activeOn(chargerId, req.connectorId);
+      const { tx } = store.startTransaction({
         chargerId,
         connectorId: req.connectorId,
         idTag: req.idTag,
@@ -135,8 +143,18 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
         authStatus: idTagInfo.status,
         ...(req.reservationId !== undefined && { reservationId: req.reservationId }),
       });
-      // The id must survive a crash before the charger learns it.
-      await durable;
+      const closedAt = now();
+      const superseded = orphans.map((old) =>
+        store.closeTransaction(old.id, {
+          reason: CSMS_STOP_REASONS.superseded,
+          stoppedAt: supersededStopTime(old.startedAt, req.timestamp),
+          closedAt,
+          supersededBy: tx.id,
+        })!
+      );
+      // The id must survive a crash before the charger learns it (and with it the orphans' close).
+      await store.writer.durable();
+      for (const old of superseded) sink.transactionStopped(old, now());
       sink.emit({
         type: "transaction.started",
         chargerId,
@@ -169,7 +187,11 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
         reason,
         ...(req.idTag !== undefined && { idTag: req.idTag }),
       });
-      const connectorId = outcome.kind === "stopped" ? outcome.tx.connectorId : 0;
+      const connectorId = outcome.kind === "stopped"
+        ? outcome.tx.connectorId
+        : outcome.kind === "reported-after-close"
+        ? outcome.connectorId
+        : 0;
       // A replayed Stop (its answer was lost) changes nothing, its transactionData included.
       if (req.transactionData && outcome.kind !== "already-stopped") {
         meterValues(chargerId, connectorId, req.transactionId, req.transactionData);
@@ -178,16 +200,19 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
         await outcome.durable;
         // The transactionData queued after the stop itself.
         await store.writer.durable();
-        sink.emit({
-          type: "transaction.stopped",
-          chargerId,
-          at: now(),
-          transactionId: outcome.tx.id,
-          connectorId: outcome.tx.connectorId,
-          meterStopWh: outcome.tx.meterStopWh,
-          energyWh: outcome.tx.energyWh,
+        sink.transactionStopped(outcome.tx, now());
+      } else if (outcome.kind === "reported-after-close") {
+        // The CSMS closed it first (superseded, or by an operator): that close and its energy stand, the
+        // charger's own figures are kept beside them, and the charger is answered like any stop (it would
+        // otherwise resend it forever).
+        await outcome.durable;
+        await store.writer.durable();
+        sink.log(chargerId, "transaction.reported-after-close", now(), {
+          transactionId: req.transactionId,
+          meterStopWh: req.meterStop,
+          stoppedAt: req.timestamp,
           reason,
-          stoppedAt: outcome.tx.stoppedAt,
+          ...(outcome.closedBy !== undefined && { closedBy: outcome.closedBy }),
         });
       } else if (outcome.kind !== "already-stopped") {
         // Answered all the same (the charger would otherwise resend it forever), but noted for the operator.

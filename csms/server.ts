@@ -99,11 +99,16 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     }),
     onEnded: fleet.ended.bind(fleet),
   };
-  const queries = new SqliteQueries(store, {
-    isOnline: (id) => fleet.isOnline(id),
-    recentFrames: (id, limit) => frames.recent(id, limit),
-    disconnect: (id, reason) => fleet.get(id)?.close(CLOSE.policyViolation, reason, "kicked"),
-  });
+  const queries = new SqliteQueries(
+    store,
+    {
+      isOnline: (id) => fleet.isOnline(id),
+      recentFrames: (id, limit) => frames.recent(id, limit),
+      disconnect: (id, reason) => fleet.get(id)?.close(CLOSE.policyViolation, reason, "kicked"),
+    },
+    sink,
+    { staleAfterMs: config.staleTransactionMinutes * 60_000 },
+  );
   const secure = config.tls !== undefined;
   const gate = new ChargerGate(config.chargerPolicy, secure, store.registrations);
   // Sockets that offered no subprotocol of ours: open only long enough to be closed.

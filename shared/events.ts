@@ -63,8 +63,14 @@ export interface TransactionStopped extends EventBase {
   connectorId: number;
   meterStopWh: number;
   energyWh: number;
+  /** The charger's reason, or the CSMS's own: Superseded, ClosedByOperator (CSMS_STOP_REASONS). */
   reason: string;
   stoppedAt: string;
+  /** A close by hand: who, and why. */
+  closedBy?: string;
+  closeReason?: string;
+  /** Superseded: the transaction that replaced it on its connector. */
+  supersededBy?: number;
 }
 /** One sample, already read out of the OCPP sampledValue list and converted to base units. */
 export interface MeterSample {

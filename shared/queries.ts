@@ -46,7 +46,40 @@ export interface TransactionRecord {
   stopReason?: string;
   /** meterStop - meterStart once stopped; last reading - meterStart while active. */
   energyWh: number;
+  /** When the CSMS, not the charger, ended it (stopReason Superseded or ClosedByOperator). */
+  closedAt?: string;
+  /** Who closed it by hand: a user's name, or `token:` and an API token's name. */
+  closedBy?: string;
+  /** The operator's reason for closing it by hand. */
+  closeReason?: string;
+  /** The transaction the charger started on the same connector, which ended this one (Superseded). */
+  supersededBy?: number;
+  /**
+   * The charger's own StopTransaction, when it came after the CSMS had closed the transaction: kept for
+   * the record, while the close (its meterStopWh and energyWh) stands.
+   */
+  reportedStop?: { meterStopWh: number; stoppedAt: string; reason: string };
+  /** Active transactions only: it looks orphaned, for this cause since this time (STALE_TX_MINUTES). */
+  stale?: { cause: StaleCause; since: string };
 }
+
+/** Why an active transaction looks orphaned: its charger is offline, or its connector says Available. */
+export type StaleCause = "ChargerOffline" | "ConnectorAvailable";
+
+/** The stopReason of a transaction the CSMS ended on its own authority. */
+export const CSMS_STOP_REASONS = {
+  /** The charger started another transaction on the same connector. */
+  superseded: "Superseded",
+  /** An operator closed it by hand. */
+  operator: "ClosedByOperator",
+} as const;
+
+/** The longest reason an operator may give for closing a transaction by hand. */
+export const MAX_CLOSE_REASON_LENGTH = 200;
+
+export type CloseTransactionResult =
+  | { ok: true; transaction: TransactionRecord }
+  | { ok: false; error: "not_found" | "already_stopped"; message: string };
 
 export type IdTagStatus = "Accepted" | "Blocked" | "Expired" | "Invalid";
 
@@ -61,6 +94,8 @@ export interface IdTagRecord {
 export interface TransactionQuery {
   chargerId?: string;
   active?: boolean;
+  /** Only active transactions that are (true) or are not (false) stale. */
+  stale?: boolean;
   limit?: number;
   offset?: number;
 }
@@ -91,6 +126,12 @@ export interface CsmsQueries {
   getCharger(id: string): Promise<ChargerSummary | undefined>;
   listTransactions(query?: TransactionQuery): Promise<{ total: number; items: TransactionRecord[] }>;
   getTransaction(id: number): Promise<TransactionRecord | undefined>;
+  /**
+   * Closes an active transaction by hand (stopReason ClosedByOperator), its last meter reading as its
+   * meterStop; `by` is who, recorded with the time. Rejects with a RangeError when the reason is empty or
+   * longer than MAX_CLOSE_REASON_LENGTH.
+   */
+  closeTransaction(id: number, close: { by: string; reason: string }): Promise<CloseTransactionResult>;
   meterHistory(
     chargerId: string,
     options?: { transactionId?: number; since?: string; limit?: number },

@@ -21,6 +21,10 @@ Deno.test("csms config: invalid env values exit 1 with a one-line message", asyn
       /^csms: invalid AUTH_POLICY="everyone": expected one of open, registered\n$/,
     ],
     [{ HEARTBEAT_INTERVAL: "often" }, /^csms: invalid HEARTBEAT_INTERVAL="often": expected an integer/],
+    [
+      { STALE_TX_MINUTES: "an hour" },
+      /^csms: invalid STALE_TX_MINUTES="an hour": expected a number of minutes from 0 to 525600\n$/,
+    ],
     [{ HOST: "http://x" }, /^csms: invalid HOST="http:\/\/x": expected a host name or IP address/],
     [
       { CHARGER_POLICY: "nobody" },

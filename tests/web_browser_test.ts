@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
+import { TestCharger } from "./csms_support.ts";
 import { ADMIN_PASSWORD, ChargerProcess, QUICK_CAR_ARGS, ROOT, startSystem, waitFor } from "./web_support.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -309,6 +310,85 @@ Deno.test({
       assert.equal(await sys.csms.queries.getIdTag("RFID-42"), undefined);
       assert.deepEqual(errors, []);
     } finally {
+      await browser.close();
+      await sys.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "browser: a stale transaction is marked, and an operator closes it by hand with a reason",
+  ignore: !haveChromium,
+  async fn() {
+    await Deno.mkdir(SHOTS, { recursive: true });
+    const sys = await startSystem({ STALE_TX_MINUTES: "0" });
+    // A raw OCPP client: it starts a transaction, then says its connector is Available and never stops it.
+    const cp = await TestCharger.connect(sys.csms.url, "CP-STALE-UI");
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const admin = await sys.login();
+      await admin.addUser("olga", "operator");
+      await admin.addUser("vic", "viewer");
+      await cp.boot();
+      const { transactionId } = await cp.session.call("StartTransaction", {
+        connectorId: 1,
+        idTag: "TAG-UI",
+        meterStart: 100,
+        timestamp: new Date().toISOString(),
+      });
+      await cp.session.call("StatusNotification", {
+        connectorId: 1,
+        status: "Available",
+        errorCode: "NoError",
+      });
+
+      // A viewer sees the mark, and no way to close.
+      const viewerPage = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+      viewerPage.setDefaultTimeout(30_000);
+      await signIn(viewerPage, sys.web.url, "/transactions", "vic", "vic-password");
+      await viewerPage.locator(`tr[data-transaction="${transactionId}"][data-stale="ConnectorAvailable"]`)
+        .waitFor();
+      assert.equal(await viewerPage.locator('[data-testid="close-open"]').count(), 0);
+      await viewerPage.close();
+
+      const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+      page.setDefaultTimeout(30_000);
+      const errors: string[] = [];
+      page.on("pageerror", (err) => errors.push(String(err)));
+      await signIn(page, sys.web.url, `/chargers/CP-STALE-UI`, "olga", "olga-password");
+      const hint = page.locator('[data-testid="session-stale"]');
+      assert.match(await hint.textContent() ?? "", /stale · connector Available/);
+      await hint.getByRole("link", { name: "Close it by hand…" }).click();
+      await page.waitForURL(`**/transactions?charger=CP-STALE-UI&stale=1`);
+      await page.waitForSelector('[data-testid="connection"][data-state="connected"]');
+
+      const row = page.locator(`tr[data-transaction="${transactionId}"]`);
+      assert.match(await row.locator('[data-testid="stale"]').textContent() ?? "", /connector Available/);
+      await row.locator('[data-testid="close-open"]').click();
+      await row.locator('[data-testid="close-form"] input[name="reason"]').fill(
+        "simulator stuck, session over",
+      );
+      await page.screenshot({ path: `${SHOTS}/transactions-close.png`, fullPage: true });
+      await row.getByRole("button", { name: "Close transaction" }).click();
+      await page.locator('[data-testid="close-outcome"]', {
+        hasText: `Transaction #${transactionId} closed.`,
+      })
+        .waitFor();
+      // The page shows stale ones only: the closed one leaves it.
+      await row.waitFor({ state: "detached" });
+      await page.locator(".empty", { hasText: "No stale transactions." }).waitFor();
+
+      await page.goto(`${sys.web.url}/transactions`);
+      const closed = page.locator(`tr[data-transaction="${transactionId}"][data-state="stopped"]`);
+      assert.match(
+        await closed.locator('[data-testid="ended"]').textContent() ?? "",
+        /ClosedByOperator by olga: simulator stuck, session over/,
+      );
+      const tx = await sys.csms.queries.getTransaction(transactionId);
+      assert.deepEqual([tx?.closedBy, tx?.closeReason], ["olga", "simulator stuck, session over"]);
+      assert.deepEqual(errors, []);
+    } finally {
+      await cp.close();
       await browser.close();
       await sys.close();
     }

@@ -144,6 +144,21 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE transaction_id IS NOT NULL AND dedupe_key IS NOT NULL;
     `,
   },
+  {
+    version: 5,
+    description: "transactions the CSMS closed (superseded, or by an operator), and the charger's late stop",
+    // Added columns cost nothing to existing rows (SQLite rewrites no table for ADD COLUMN); all NULL for a
+    // transaction its charger stopped itself.
+    sql: `
+      ALTER TABLE transactions ADD COLUMN closed_at TEXT;
+      ALTER TABLE transactions ADD COLUMN closed_by TEXT;
+      ALTER TABLE transactions ADD COLUMN close_reason TEXT;
+      ALTER TABLE transactions ADD COLUMN superseded_by INTEGER;
+      ALTER TABLE transactions ADD COLUMN reported_meter_stop_wh INTEGER;
+      ALTER TABLE transactions ADD COLUMN reported_stopped_at TEXT;
+      ALTER TABLE transactions ADD COLUMN reported_stop_reason TEXT;
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

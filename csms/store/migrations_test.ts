@@ -88,3 +88,29 @@ Deno.test("migrations: version 4 drops the index by charger and keeps replays of
   assert.equal(insert.run(8, "k").changes, 1, "the same key in another transaction is another sample");
   db.close();
 });
+
+Deno.test("migrations: version 5 keeps existing transactions as their chargers stopped them", () => {
+  const db = new DatabaseSync(":memory:");
+  migrate(db, MIGRATIONS.filter((m) => m.version <= 4));
+  db.exec(
+    `INSERT INTO transactions (id, charger_id, connector_id, id_tag, auth_status, meter_start_wh, started_at,
+       meter_stop_wh, stopped_at, stop_reason)
+     VALUES (1, 'CP', 1, 'T', 'Accepted', 0, '2026-01-01T00:00:00Z', 10, '2026-01-01T01:00:00Z', 'Local')`,
+  );
+  assert.equal(migrate(db), 5);
+  assert.deepEqual(
+    {
+      ...db.prepare(
+        "SELECT stop_reason, closed_at, closed_by, superseded_by, reported_stopped_at FROM transactions",
+      ).get(),
+    },
+    {
+      stop_reason: "Local",
+      closed_at: null,
+      closed_by: null,
+      superseded_by: null,
+      reported_stopped_at: null,
+    },
+  );
+  db.close();
+});

@@ -9,18 +9,24 @@
  */
 import type { StatementSync } from "node:sqlite";
 import type { ChargePointErrorCode16, ChargePointStatus16 } from "../../shared/ocpp/actions16.ts";
-import type {
-  ChargerRegistration,
-  ChargerSummary,
-  ConnectorState,
-  CsmsQueries,
-  IdTagRecord,
-  IdTagStatus,
-  RegisterChargerOptions,
-  TransactionQuery,
-  TransactionRecord,
+import {
+  type ChargerRegistration,
+  type ChargerSummary,
+  type CloseTransactionResult,
+  type ConnectorState,
+  CSMS_STOP_REASONS,
+  type CsmsQueries,
+  type IdTagRecord,
+  type IdTagStatus,
+  MAX_CLOSE_REASON_LENGTH,
+  type RegisterChargerOptions,
+  type TransactionQuery,
+  type TransactionRecord,
 } from "../../shared/queries.ts";
+import { isoNow } from "../clock.ts";
+import type { EventSink } from "../event_sink.ts";
 import type { FrameEntry } from "../frame_log.ts";
+import { staleness } from "../orphans.ts";
 import { MeterHistory, type StoredSample } from "./meter_history.ts";
 import { publicRegistration } from "./registrations.ts";
 import { type CsmsStore, idTagFromRow } from "./store.ts";
@@ -70,6 +76,17 @@ function transactionFromRow(r: Row): TransactionRecord {
   else if (stop !== undefined) t.lastMeterWh = stop;
   if (r.stopped_at !== null) t.stoppedAt = r.stopped_at as string;
   if (r.stop_reason !== null) t.stopReason = r.stop_reason as string;
+  if (r.closed_at !== null) t.closedAt = r.closed_at as string;
+  if (r.closed_by !== null) t.closedBy = r.closed_by as string;
+  if (r.close_reason !== null) t.closeReason = r.close_reason as string;
+  if (r.superseded_by !== null) t.supersededBy = r.superseded_by as number;
+  if (r.reported_stopped_at !== null) {
+    t.reportedStop = {
+      meterStopWh: r.reported_meter_stop_wh as number,
+      stoppedAt: r.reported_stopped_at as string,
+      reason: r.reported_stop_reason as string,
+    };
+  }
   return t;
 }
 
@@ -98,12 +115,23 @@ function clampLimit(limit: number | undefined, fallback: number, max: number): n
   return Math.min(max, Math.max(0, Math.floor(limit)));
 }
 
+export interface QueryOptions {
+  /** An active transaction whose charger is offline, or whose connector is Available, this long is stale. */
+  staleAfterMs: number;
+}
+
 export class SqliteQueries implements CsmsQueries {
   #history: MeterHistory;
   #upsertTag: WriteStatement;
   #deleteTag: WriteStatement;
 
-  constructor(private readonly store: CsmsStore, private readonly live: LiveView) {
+  constructor(
+    private readonly store: CsmsStore,
+    private readonly live: LiveView,
+    /** Where a transaction closed by hand is announced and logged, like any stop. */
+    private readonly sink: EventSink,
+    private readonly options: QueryOptions,
+  ) {
     this.#history = new MeterHistory(store.db);
     this.#upsertTag = store.writer.prepare(
       `INSERT INTO id_tags (id_tag, status, expiry_date, parent_id_tag, created_at) VALUES (?, ?, ?, ?, ?)
@@ -149,6 +177,39 @@ export class SqliteQueries implements CsmsQueries {
     return s;
   }
 
+  /** Marks the active ones among `items` that look orphaned; reads their charger's last-seen time and connector. */
+  #markStale(items: TransactionRecord[], nowMs = Date.now()): TransactionRecord[] {
+    for (const t of items) {
+      if (t.stoppedAt !== undefined) continue;
+      const online = this.live.isOnline(t.chargerId);
+      const [charger] = online
+        ? []
+        : this.#all("SELECT last_seen_at FROM chargers WHERE id = ?", t.chargerId);
+      const [connector] = this.#all(
+        "SELECT status, updated_at FROM connectors WHERE charger_id = ? AND connector_id = ?",
+        t.chargerId,
+        t.connectorId,
+      );
+      const stale = staleness(
+        {
+          online,
+          ...(charger?.last_seen_at != null && { lastSeenAt: charger.last_seen_at as string }),
+          ...(connector && {
+            connector: {
+              status: connector.status as ChargePointStatus16,
+              updatedAt: connector.updated_at as string,
+            },
+          }),
+        },
+        t.startedAt,
+        nowMs,
+        this.options.staleAfterMs,
+      );
+      if (stale) t.stale = stale;
+    }
+    return items;
+  }
+
   #activeByCharger(chargerId?: string): Map<string, TransactionRecord[]> {
     const rows = chargerId === undefined
       ? this.#all("SELECT * FROM transactions WHERE stopped_at IS NULL ORDER BY id")
@@ -157,8 +218,7 @@ export class SqliteQueries implements CsmsQueries {
         chargerId,
       );
     const by = new Map<string, TransactionRecord[]>();
-    for (const r of rows) {
-      const t = transactionFromRow(r);
+    for (const t of this.#markStale(rows.map(transactionFromRow))) {
       let list = by.get(t.chargerId);
       if (!list) by.set(t.chargerId, list = []);
       list.push(t);
@@ -201,26 +261,68 @@ export class SqliteQueries implements CsmsQueries {
         where.push("charger_id = ?");
         params.push(query.chargerId);
       }
-      if (query.active !== undefined) {
-        where.push(query.active ? "stopped_at IS NULL" : "stopped_at IS NOT NULL");
+      if (query.active !== undefined || query.stale !== undefined) {
+        where.push(query.active === false ? "stopped_at IS NOT NULL" : "stopped_at IS NULL");
       }
       const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
+      const limit = clampLimit(query.limit, 50, 1000);
+      const offset = clampLimit(query.offset, 0, Number.MAX_SAFE_INTEGER);
+      if (query.stale !== undefined) {
+        // Staleness hangs on live state, not on a column: decided for every active transaction (they are
+        // few; see CsmsStore), then paged.
+        if (query.active === false) return { total: 0, items: [] };
+        const all = this.#markStale(
+          this.#all(`SELECT * FROM transactions ${clause} ORDER BY id DESC`, ...params).map(
+            transactionFromRow,
+          ),
+        ).filter((t) => (t.stale !== undefined) === query.stale);
+        return { total: all.length, items: all.slice(offset, offset + limit) };
+      }
       const total = this.#all(`SELECT count(*) AS n FROM transactions ${clause}`, ...params)[0].n as number;
       const items = this.#all(
         `SELECT * FROM transactions ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`,
         ...params,
-        clampLimit(query.limit, 50, 1000),
-        clampLimit(query.offset, 0, Number.MAX_SAFE_INTEGER),
+        limit,
+        offset,
       ).map(transactionFromRow);
-      return { total, items };
+      return { total, items: this.#markStale(items) };
     });
   }
 
   getTransaction(id: number): Promise<TransactionRecord | undefined> {
     return this.#read(() => {
       const [row] = this.#all("SELECT * FROM transactions WHERE id = ?", id);
-      return row ? transactionFromRow(row) : undefined;
+      return row ? this.#markStale([transactionFromRow(row)])[0] : undefined;
     });
+  }
+
+  /**
+   * Closes an active transaction by hand: stopped now, its last meter reading as meterStop, with who and
+   * why. Announced and logged like any stop once it is on disk. A StopTransaction the charger sends later is
+   * still answered, and kept beside the close (see the StopTransaction handler).
+   */
+  async closeTransaction(id: number, close: { by: string; reason: string }): Promise<CloseTransactionResult> {
+    const reason = typeof close.reason === "string" ? close.reason.trim() : "";
+    if (reason.length === 0 || reason.length > MAX_CLOSE_REASON_LENGTH) {
+      throw new RangeError(`reason must be 1 to ${MAX_CLOSE_REASON_LENGTH} characters`);
+    }
+    const at = isoNow();
+    const closed = this.store.closeTransaction(id, {
+      reason: CSMS_STOP_REASONS.operator,
+      stoppedAt: at,
+      closedAt: at,
+      closedBy: close.by,
+      closeReason: reason,
+    });
+    if (!closed) {
+      const existing = await this.getTransaction(id);
+      return existing
+        ? { ok: false, error: "already_stopped", message: `transaction ${id} was stopped already` }
+        : { ok: false, error: "not_found", message: `no transaction ${id}` };
+    }
+    await this.store.writer.durable();
+    this.sink.transactionStopped(closed, isoNow());
+    return { ok: true, transaction: (await this.getTransaction(id))! };
   }
 
   /** The newest `limit` samples (default 1000) matching, oldest first. */

@@ -66,14 +66,49 @@ export interface StoppedTransaction {
   energyWh: number;
   reason: string;
   stoppedAt: string;
+  /** Set when the CSMS closed it (see CsmsStore.closeTransaction). */
+  closedBy?: string;
+  closeReason?: string;
+  supersededBy?: number;
+}
+
+/** How the CSMS closes an active transaction on its own authority (a superseding start, an operator). */
+export interface CsmsClose {
+  /** CSMS_STOP_REASONS: Superseded or ClosedByOperator. */
+  reason: string;
+  /** The stop time recorded for the transaction. */
+  stoppedAt: string;
+  /** When the CSMS closed it (its own clock). */
+  closedAt: string;
+  closedBy?: string;
+  closeReason?: string;
+  supersededBy?: number;
 }
 
 export type StopOutcome =
   | { kind: "stopped"; tx: StoppedTransaction; durable: Promise<void> }
+  /**
+   * The charger's first StopTransaction for a transaction the CSMS had closed: its figures are kept as the
+   * reported stop, the close stands.
+   */
+  | { kind: "reported-after-close"; connectorId: number; closedBy?: string; durable: Promise<void> }
   /** A resent StopTransaction for one already closed: nothing to change. */
   | { kind: "already-stopped" }
   | { kind: "unknown" }
   | { kind: "other-charger"; ownerId: string };
+
+interface TxOwnerRow {
+  charger_id: string;
+  connector_id: number;
+  closed_at: string | null;
+  closed_by: string | null;
+  reported_stopped_at: string | null;
+}
+
+function connectorKey(chargerId: string, connectorId: number): string {
+  // A connector id is digits: the first space ends it, whatever the charger id holds.
+  return `${connectorId} ${chargerId}`;
+}
 
 function nullable(v: string | number | undefined): SQLInputValue {
   return v === undefined ? null : v;
@@ -106,6 +141,11 @@ export class CsmsStore {
   /** Which chargers may connect, and how (security profiles and key hashes). */
   readonly registrations: Registrations;
   #active = new Map<number, ActiveTransaction>();
+  /**
+   * The same, by charger and connector: each StartTransaction looks for a replay and for orphans on its
+   * connector, and a fleet of thousands starting at once must not scan every active transaction each time.
+   */
+  #onConnector = new Map<string, ActiveTransaction[]>();
   #lastTxId: number;
   /** Latest state not written yet: last frame time and latest sample by charger, energy by transaction. */
   #seen = new Map<string, number>();
@@ -124,6 +164,8 @@ export class CsmsStore {
     | "startTx"
     | "txMeter"
     | "stopTx"
+    | "closeTx"
+    | "reportStop"
     | "sample"
     | "event"
     | "pruneMeterValues"
@@ -140,7 +182,9 @@ export class CsmsStore {
     const p = (sql: string) => writer.prepare(sql);
     this.#r = {
       findTag: db.prepare("SELECT * FROM id_tags WHERE id_tag = ?"),
-      txOwner: db.prepare("SELECT charger_id, stopped_at FROM transactions WHERE id = ?"),
+      txOwner: db.prepare(
+        "SELECT charger_id, connector_id, closed_at, closed_by, reported_stopped_at FROM transactions WHERE id = ?",
+      ),
     };
     this.#s = {
       connected: p(
@@ -173,6 +217,17 @@ export class CsmsStore {
         `UPDATE transactions SET meter_stop_wh = ?, stopped_at = ?, stop_reason = ?, stop_id_tag = ?,
            last_meter_wh = coalesce(?, last_meter_wh)
          WHERE id = ? AND stopped_at IS NULL`,
+      ),
+      closeTx: p(
+        `UPDATE transactions SET meter_stop_wh = ?, stopped_at = ?, stop_reason = ?,
+           last_meter_wh = coalesce(?, last_meter_wh), closed_at = ?, closed_by = ?, close_reason = ?,
+           superseded_by = ?
+         WHERE id = ? AND stopped_at IS NULL`,
+      ),
+      // Only the first: a resent late stop changes nothing.
+      reportStop: p(
+        `UPDATE transactions SET reported_meter_stop_wh = ?, reported_stopped_at = ?, reported_stop_reason = ?
+         WHERE id = ? AND closed_at IS NOT NULL AND reported_stopped_at IS NULL`,
       ),
       // A replayed transaction sample hits meter_values_dedupe and is skipped.
       sample: p(
@@ -214,7 +269,7 @@ export class CsmsStore {
         startedAt: r.started_at as string,
       };
       if (r.last_meter_wh !== null) tx.lastMeterWh = r.last_meter_wh as number;
-      this.#active.set(tx.id, tx);
+      this.#track(tx);
     }
     this.#catchUpLatest();
   }
@@ -332,13 +387,30 @@ export class CsmsStore {
     meterStartWh: number,
     startedAt: string,
   ): ActiveTransaction | undefined {
-    for (const tx of this.#active.values()) {
-      if (
-        tx.chargerId === chargerId && tx.connectorId === connectorId && tx.idTag === idTag &&
-        tx.meterStartWh === meterStartWh && tx.startedAt === startedAt
-      ) return tx;
-    }
-    return undefined;
+    return this.activeOn(chargerId, connectorId).find((tx) =>
+      tx.idTag === idTag && tx.meterStartWh === meterStartWh && tx.startedAt === startedAt
+    );
+  }
+
+  /** The active transactions on one connector (a copy): more than none before a StartTransaction are orphans. */
+  activeOn(chargerId: string, connectorId: number): ActiveTransaction[] {
+    return [...this.#onConnector.get(connectorKey(chargerId, connectorId)) ?? []];
+  }
+
+  #track(tx: ActiveTransaction): void {
+    this.#active.set(tx.id, tx);
+    const key = connectorKey(tx.chargerId, tx.connectorId);
+    const list = this.#onConnector.get(key);
+    if (list) list.push(tx);
+    else this.#onConnector.set(key, [tx]);
+  }
+
+  #untrack(tx: ActiveTransaction): void {
+    this.#active.delete(tx.id);
+    const key = connectorKey(tx.chargerId, tx.connectorId);
+    const rest = this.#onConnector.get(key)?.filter((t) => t !== tx) ?? [];
+    if (rest.length > 0) this.#onConnector.set(key, rest);
+    else this.#onConnector.delete(key);
   }
 
   startTransaction(
@@ -362,7 +434,7 @@ export class CsmsStore {
       tx.meterStartWh,
       tx.startedAt,
     ]);
-    this.#active.set(tx.id, tx);
+    this.#track(tx);
     return { tx, durable: this.writer.durable() };
   }
 
@@ -380,13 +452,20 @@ export class CsmsStore {
     const tx = this.#active.get(s.id);
     if (!tx) {
       await this.writer.sync(); // so that the lookup sees every stop queued so far
-      const row = this.#r.txOwner.get(s.id) as { charger_id: string; stopped_at: string | null } | undefined;
+      const row = this.#r.txOwner.get(s.id) as TxOwnerRow | undefined;
       if (!row) return { kind: "unknown" };
       if (row.charger_id !== s.chargerId) return { kind: "other-charger", ownerId: row.charger_id };
-      return { kind: "already-stopped" };
+      if (row.closed_at === null || row.reported_stopped_at !== null) return { kind: "already-stopped" };
+      this.writer.write(this.#s.reportStop, [s.meterStopWh, s.stoppedAt, s.reason, s.id]);
+      return {
+        kind: "reported-after-close",
+        connectorId: row.connector_id,
+        ...(row.closed_by !== null && { closedBy: row.closed_by }),
+        durable: this.writer.durable(),
+      };
     }
     if (tx.chargerId !== s.chargerId) return { kind: "other-charger", ownerId: tx.chargerId };
-    this.#active.delete(s.id);
+    this.#untrack(tx);
     this.#txMeters.delete(s.id);
     this.writer.write(this.#s.stopTx, [
       s.meterStopWh,
@@ -410,6 +489,44 @@ export class CsmsStore {
       },
       durable: this.writer.durable(),
     };
+  }
+
+  /**
+   * Closes an active transaction on the CSMS's own authority, its latest meter reading (or, without one,
+   * its meterStart) as its meterStop: the energy seen so far is kept, none is invented. Queued at once;
+   * undefined when it is not active (unknown, or stopped already). The caller awaits `writer.durable()`.
+   */
+  closeTransaction(id: number, c: CsmsClose): StoppedTransaction | undefined {
+    const tx = this.#active.get(id);
+    if (!tx) return undefined;
+    this.#untrack(tx);
+    this.#txMeters.delete(id);
+    const meterStopWh = tx.lastMeterWh ?? tx.meterStartWh;
+    this.writer.write(this.#s.closeTx, [
+      meterStopWh,
+      c.stoppedAt,
+      c.reason,
+      nullable(tx.lastMeterWh),
+      c.closedAt,
+      nullable(c.closedBy),
+      nullable(c.closeReason),
+      nullable(c.supersededBy),
+      id,
+    ]);
+    const stopped: StoppedTransaction = {
+      id,
+      chargerId: tx.chargerId,
+      connectorId: tx.connectorId,
+      meterStartWh: tx.meterStartWh,
+      meterStopWh,
+      energyWh: meterStopWh - tx.meterStartWh,
+      reason: c.reason,
+      stoppedAt: c.stoppedAt,
+    };
+    if (c.closedBy !== undefined) stopped.closedBy = c.closedBy;
+    if (c.closeReason !== undefined) stopped.closeReason = c.closeReason;
+    if (c.supersededBy !== undefined) stopped.supersededBy = c.supersededBy;
+    return stopped;
   }
 
   // --- meter values ---------------------------------------------------------------------------------------

@@ -242,3 +242,64 @@ Deno.test("store: a replayed sample is not fresh again, before or after later on
     await s.close();
   });
 });
+
+Deno.test("store: active transactions by connector; a close by the CSMS keeps the last reading and holds", async () => {
+  await withStore(async (dir) => {
+    const a = await open(dir);
+    const base = { chargerId: "CP", idTag: "T", startedAt: "2026-01-01T00:00:00Z", authStatus: "Accepted" };
+    const one = a.store.startTransaction({ ...base, connectorId: 1, meterStartWh: 100 }).tx;
+    const two = a.store.startTransaction({ ...base, connectorId: 2, meterStartWh: 0 }).tx;
+    a.store.startTransaction({ ...base, chargerId: "CP2", connectorId: 1, meterStartWh: 0 });
+    assert.deepEqual(a.store.activeOn("CP", 1).map((t) => t.id), [one.id]);
+    assert.equal(a.store.findResentStart("CP", 2, "T", 0, base.startedAt)?.id, two.id);
+    assert.equal(a.store.findResentStart("CP", 2, "T", 1, base.startedAt), undefined);
+    a.store.meterSamples("CP", 1, one.id, [{ timestamp: "t", energyWh: 900 }], Date.now());
+
+    const closed = a.store.closeTransaction(one.id, {
+      reason: "ClosedByOperator",
+      stoppedAt: "2026-01-01T01:00:00Z",
+      closedAt: "2026-01-01T01:00:00Z",
+      closedBy: "alice",
+      closeReason: "dead",
+    });
+    assert.deepEqual([closed?.meterStopWh, closed?.energyWh, closed?.closedBy], [900, 800, "alice"]);
+    assert.equal(a.store.closeTransaction(one.id, { reason: "x", stoppedAt: "t", closedAt: "t" }), undefined);
+    assert.deepEqual(a.store.activeOn("CP", 1), []);
+    // Without a reading, the meterStart: no energy is invented.
+    assert.equal(
+      a.store.closeTransaction(two.id, { reason: "x", stoppedAt: "t", closedAt: "t" })?.energyWh,
+      0,
+    );
+    const late = await a.store.stopTransaction({
+      id: one.id,
+      chargerId: "CP",
+      meterStopWh: 1000,
+      stoppedAt: "2026-01-01T02:00:00Z",
+      reason: "Local",
+    });
+    assert.equal(late.kind, "reported-after-close");
+    await a.close();
+
+    const b = await open(dir);
+    assert.deepEqual([...b.store.activeTransactions()].map((t) => t.chargerId), ["CP2"]);
+    const stopAgain = () =>
+      b.store.stopTransaction({
+        id: one.id,
+        chargerId: "CP",
+        meterStopWh: 5,
+        stoppedAt: "t",
+        reason: "Local",
+      });
+    assert.equal((await stopAgain()).kind, "already-stopped", "only the first late stop is kept");
+    const row = b.db.prepare(
+      "SELECT meter_stop_wh, stop_reason, closed_by, reported_meter_stop_wh FROM transactions WHERE id = ?",
+    ).get(one.id);
+    assert.deepEqual({ ...row }, {
+      meter_stop_wh: 900,
+      stop_reason: "ClosedByOperator",
+      closed_by: "alice",
+      reported_meter_stop_wh: 1000,
+    });
+    await b.close();
+  });
+});

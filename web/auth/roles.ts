@@ -33,3 +33,9 @@ export type Principal =
     role: Role;
     tokenId: string;
   };
+
+/** Who did something, for the record: a user's name, or `token:` and an API token's name. */
+export function actorName(principal: Principal): string {
+  // User names cannot hold a colon, so the prefix cannot be mistaken for one.
+  return principal.kind === "session" ? principal.name : `token:${principal.name}`;
+}

@@ -27,6 +27,7 @@ import {
   formatPercent,
 } from "../lib/format.ts";
 import type { ChargerSnapshot } from "../lib/protocol.ts";
+import { describeEnd, describeStale, transactionsPageHref } from "../lib/transactions.ts";
 
 export interface ChargerDetailProps {
   snapshot: ChargerSnapshot;
@@ -73,6 +74,9 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
   const connectors = charger?.connectors.filter((c) => c.connectorId > 0) ?? [];
   const connectorChoices = connectors.length > 0 ? connectors.map((c) => c.connectorId) : [1];
   const active = charger?.activeTransactions ?? [];
+  // The snapshot's transactions were read from the CSMS with the page, staleness decided then; the live
+  // summary's were folded from events, which cannot tell.
+  const staleOf = (id: number) => s.transactions.find((t) => t.id === id && t.stale);
   const sample = charger?.lastSample;
 
   async function run(
@@ -182,6 +186,14 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
                   Transaction <span class="mono">#{t.id}</span> · connector {t.connectorId} · tag{" "}
                   <span class="mono">{t.idTag}</span> · since {formatDateTime(t.startedAt)}
                 </p>
+                {staleOf(t.id) && (
+                  <p class="small" data-testid="session-stale">
+                    <span class="stale-pill">stale · {describeStale(staleOf(t.id)!, now.value)}</span>{" "}
+                    <a href={transactionsPageHref(1, chargerId, true)}>
+                      {canCommand ? "Close it by hand…" : "See stale transactions"}
+                    </a>
+                  </p>
+                )}
                 <button
                   type="button"
                   class="btn btn-danger"
@@ -284,7 +296,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
                   <td class="num">{formatKwh(t.energyWh)}</td>
                   <td class="small">{durationBetween(t.startedAt, t.stoppedAt ?? now.value)}</td>
                   <td class="small">
-                    {t.stoppedAt ? t.stopReason ?? "stopped" : <span class="live-pill">in progress</span>}
+                    {t.stoppedAt ? describeEnd(t) : <span class="live-pill">in progress</span>}
                   </td>
                 </tr>
               ))}

@@ -1,14 +1,23 @@
 /**
  * Transaction history, one page at a time, with energy, duration, tag and
  * charger. It refreshes itself when a transaction starts or stops anywhere.
+ * Stale transactions (charger offline, connector Available) are marked, and
+ * operators may close an active one by hand, with a reason.
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import type { TransactionRecord } from "../../shared/queries.ts";
-import { api } from "../client/api.ts";
+import { MAX_CLOSE_REASON_LENGTH, type TransactionRecord } from "../../shared/queries.ts";
+import { api, jsonBody, type Notice, noticeOf } from "../client/api.ts";
 import { useNow } from "../client/hooks.ts";
 import { watch } from "../client/socket.ts";
+import { NoticeLine } from "../components/NoticeLine.tsx";
 import { durationBetween, formatDateTime, formatKwh } from "../lib/format.ts";
+import {
+  describeEnd,
+  describeReportedStop,
+  describeStale,
+  transactionsPageHref,
+} from "../lib/transactions.ts";
 
 export interface TransactionsTableProps {
   items: TransactionRecord[];
@@ -16,36 +25,61 @@ export interface TransactionsTableProps {
   page: number;
   pageSize: number;
   chargerId: string | null;
+  /** Only the stale ones. */
+  staleOnly: boolean;
+  /** Operators and admins may close a transaction by hand; viewers only read. */
+  canClose: boolean;
   renderedAt: number;
-}
-
-function pageHref(page: number, chargerId: string | null): string {
-  const q = new URLSearchParams();
-  if (chargerId) q.set("charger", chargerId);
-  if (page > 1) q.set("page", String(page));
-  const s = q.toString();
-  return s ? `/transactions?${s}` : "/transactions";
 }
 
 export default function TransactionsTable(props: TransactionsTableProps) {
   const items = useSignal(props.items);
   const total = useSignal(props.total);
   const now = useNow(props.renderedAt);
+  /** The transaction whose close form is open, and the reason typed so far. */
+  const closing = useSignal<{ id: number; reason: string } | null>(null);
+  const busy = useSignal(false);
+  const message = useSignal<Notice | null>(null);
+
+  const refresh = async () => {
+    const q = new URLSearchParams({
+      limit: String(props.pageSize),
+      offset: String((props.page - 1) * props.pageSize),
+    });
+    if (props.chargerId) q.set("chargerId", props.chargerId);
+    if (props.staleOnly) q.set("stale", "true");
+    const res = await api(`/api/v1/transactions?${q}`);
+    if (!res.ok) return;
+    const body = await res.json() as { total: number; items: TransactionRecord[] };
+    items.value = body.items;
+    total.value = body.total;
+  };
+
+  async function close(e: Event) {
+    e.preventDefault();
+    const form = closing.value;
+    if (!form) return;
+    const reason = form.reason.trim();
+    if (reason === "") {
+      message.value = { tone: "err", text: "Say why the transaction is closed by hand." };
+      return;
+    }
+    busy.value = true;
+    try {
+      const res = await api(`/api/v1/transactions/${form.id}/close`, {
+        method: "POST",
+        ...jsonBody({ reason }),
+      });
+      message.value = await noticeOf(res, `Transaction #${form.id} closed.`, `#${form.id} not closed`);
+      if (res.ok) closing.value = null;
+      await refresh();
+    } finally {
+      busy.value = false;
+    }
+  }
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const refresh = async () => {
-      const q = new URLSearchParams({
-        limit: String(props.pageSize),
-        offset: String((props.page - 1) * props.pageSize),
-      });
-      if (props.chargerId) q.set("chargerId", props.chargerId);
-      const res = await api(`/api/v1/transactions?${q}`);
-      if (!res.ok) return;
-      const body = await res.json() as { total: number; items: TransactionRecord[] };
-      items.value = body.items;
-      total.value = body.total;
-    };
     // Many chargers stopping at once make one refresh, not one each.
     const onTransaction = () => {
       clearTimeout(timer);
@@ -64,6 +98,7 @@ export default function TransactionsTable(props: TransactionsTableProps) {
   const pages = Math.max(1, Math.ceil(total.value / props.pageSize));
   return (
     <section data-testid="transactions">
+      <NoticeLine notice={message.value} testid="close-outcome" />
       <div class="table-wrap">
         <table class="table tx-table">
           <thead>
@@ -80,7 +115,12 @@ export default function TransactionsTable(props: TransactionsTableProps) {
           </thead>
           <tbody>
             {items.value.map((t) => (
-              <tr key={t.id} data-transaction={t.id} data-state={t.stoppedAt ? "stopped" : "active"}>
+              <tr
+                key={t.id}
+                data-transaction={t.id}
+                data-state={t.stoppedAt ? "stopped" : "active"}
+                data-stale={t.stale ? t.stale.cause : undefined}
+              >
                 <td data-label="#" class="mono">{t.id}</td>
                 <td data-label="Charger">
                   <a href={`/chargers/${encodeURIComponent(t.chargerId)}`}>{t.chargerId}</a>
@@ -95,27 +135,91 @@ export default function TransactionsTable(props: TransactionsTableProps) {
                 <td data-label="Ended" class="small">
                   {t.stoppedAt
                     ? (
-                      <span>
-                        {formatDateTime(t.stoppedAt)} <span class="muted">· {t.stopReason ?? "—"}</span>
+                      <span data-testid="ended">
+                        {formatDateTime(t.stoppedAt)} <span class="muted">· {describeEnd(t)}</span>
+                        {t.reportedStop && <span class="muted block">{describeReportedStop(t)}</span>}
                       </span>
                     )
-                    : <span class="live-pill">in progress</span>}
+                    : (
+                      <span class="tx-active">
+                        {t.stale
+                          ? (
+                            <span
+                              class="stale-pill"
+                              data-testid="stale"
+                              title={`since ${formatDateTime(t.stale.since)}`}
+                            >
+                              stale · {describeStale(t, now.value)}
+                            </span>
+                          )
+                          : <span class="live-pill">in progress</span>}
+                        {props.canClose && closing.value?.id !== t.id && (
+                          <button
+                            type="button"
+                            class={`btn btn-small ${t.stale ? "btn-warn" : ""}`}
+                            data-testid="close-open"
+                            onClick={() => {
+                              message.value = null;
+                              closing.value = { id: t.id, reason: "" };
+                            }}
+                          >
+                            Close…
+                          </button>
+                        )}
+                      </span>
+                    )}
+                  {closing.value?.id === t.id && (
+                    <form class="form-row close-form" data-testid="close-form" onSubmit={close}>
+                      <label class="field">
+                        <span>Why close #{t.id} by hand?</span>
+                        <input
+                          name="reason"
+                          required
+                          maxLength={MAX_CLOSE_REASON_LENGTH}
+                          value={closing.value.reason}
+                          onInput={(e) =>
+                            closing.value = { id: t.id, reason: (e.target as HTMLInputElement).value }}
+                        />
+                      </label>
+                      <button type="submit" class="btn btn-small btn-danger" disabled={busy.value}>
+                        Close transaction
+                      </button>
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        onClick={() =>
+                          closing.value = null}
+                      >
+                        Cancel
+                      </button>
+                    </form>
+                  )}
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
-        {items.value.length === 0 && <div class="empty muted">No transactions yet.</div>}
+        {items.value.length === 0 && (
+          <div class="empty muted">{props.staleOnly ? "No stale transactions." : "No transactions yet."}</div>
+        )}
       </div>
       <nav class="pager" aria-label="Pages">
         {props.page > 1
-          ? <a class="btn" href={pageHref(props.page - 1, props.chargerId)}>‹ Newer</a>
+          ? (
+            <a class="btn" href={transactionsPageHref(props.page - 1, props.chargerId, props.staleOnly)}>
+              ‹ Newer
+            </a>
+          )
           : <span />}
         <span class="muted small">
           Page {props.page} of {pages} · {total.value.toLocaleString("en")} transactions
         </span>
         {props.page < pages
-          ? <a class="btn" href={pageHref(props.page + 1, props.chargerId)}>Older ›</a>
+          ? (
+            <a class="btn" href={transactionsPageHref(props.page + 1, props.chargerId, props.staleOnly)}>
+              Older ›
+            </a>
+          )
           : <span />}
       </nav>
     </section>

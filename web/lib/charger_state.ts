@@ -34,11 +34,32 @@ export function startedTransaction(event: TransactionStarted): TransactionRecord
   };
 }
 
+/**
+ * Staleness is decided by the CSMS when transactions are read; a sign of life from where one runs (the
+ * charger back, its connector's new status) ends what was read, and a later read decides again.
+ */
+export function withoutStale(transactions: TransactionRecord[], connectorId?: number): TransactionRecord[] {
+  if (!transactions.some((t) => t.stale && (connectorId === undefined || t.connectorId === connectorId))) {
+    return transactions;
+  }
+  return transactions.map((t) => {
+    if (!t.stale || (connectorId !== undefined && t.connectorId !== connectorId)) return t;
+    const { stale: _, ...rest } = t;
+    return rest;
+  });
+}
+
 /** Returns the summary after `event`; the input is not modified. */
 export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSummary {
   switch (event.type) {
     case "charger.connected":
-      return { ...summary, online: true, protocol: event.protocol, lastSeenAt: event.at };
+      return {
+        ...summary,
+        online: true,
+        protocol: event.protocol,
+        lastSeenAt: event.at,
+        activeTransactions: withoutStale(summary.activeTransactions),
+      };
     case "charger.disconnected":
       return { ...summary, online: false };
     case "charger.boot":
@@ -58,6 +79,7 @@ export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSum
       return {
         ...summary,
         lastSeenAt: event.at,
+        activeTransactions: withoutStale(summary.activeTransactions, event.connectorId),
         connectors: withConnector(summary.connectors, {
           connectorId: event.connectorId,
           status: event.status,

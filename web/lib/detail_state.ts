@@ -8,7 +8,7 @@
 import type { BusEvent } from "../../shared/events.ts";
 import type { ChargePointErrorCode16 } from "../../shared/ocpp/actions16.ts";
 import type { ChargerSummary, TransactionRecord } from "../../shared/queries.ts";
-import { applyEvent, emptySummary, startedTransaction } from "./charger_state.ts";
+import { applyEvent, emptySummary, startedTransaction, withoutStale } from "./charger_state.ts";
 import type { FleetStatus } from "./fleet.ts";
 import type { ChargerSnapshot, FrameRecord, MeterPoint } from "./protocol.ts";
 
@@ -115,9 +115,11 @@ export function applyDetailEvent(state: DetailState, event: BusEvent): DetailSta
         errorCode: event.errorCode,
         info: event.info,
       });
+      next.transactions = withoutStale(state.transactions, event.connectorId);
       break;
     case "charger.connected":
       next.statusLog = pushStatus(state, { at: event.at, status: "Online" });
+      next.transactions = withoutStale(state.transactions);
       break;
     case "charger.disconnected":
       next.statusLog = pushStatus(state, { at: event.at, status: "Offline", info: event.reason });
@@ -133,17 +135,21 @@ export function applyDetailEvent(state: DetailState, event: BusEvent): DetailSta
       break;
     }
     case "transaction.stopped":
-      next.transactions = state.transactions.map((t) =>
-        t.id === event.transactionId
-          ? {
-            ...t,
-            meterStopWh: event.meterStopWh,
-            stoppedAt: event.stoppedAt,
-            stopReason: event.reason,
-            energyWh: event.energyWh,
-          }
-          : t
-      );
+      next.transactions = state.transactions.map((t) => {
+        if (t.id !== event.transactionId) return t;
+        // A stopped transaction is stale no more.
+        const { stale: _, ...rest } = t;
+        return {
+          ...rest,
+          meterStopWh: event.meterStopWh,
+          stoppedAt: event.stoppedAt,
+          stopReason: event.reason,
+          energyWh: event.energyWh,
+          ...(event.closedBy !== undefined && { closedBy: event.closedBy }),
+          ...(event.closeReason !== undefined && { closeReason: event.closeReason }),
+          ...(event.supersededBy !== undefined && { supersededBy: event.supersededBy }),
+        };
+      });
       break;
   }
   return next;

@@ -109,3 +109,62 @@ Deno.test("detail: another charger's events are ignored", () => {
   const state = fromSnapshot(snapshot());
   assert.equal(applyDetailEvent(state, { ...frame(1), chargerId: "B" }), state);
 });
+
+Deno.test("detail: a stale mark lasts until a sign of life; a close by hand is folded with who and why", () => {
+  const tx = {
+    id: 9,
+    chargerId: "A",
+    connectorId: 1,
+    idTag: "T",
+    meterStartWh: 0,
+    startedAt: at,
+    energyWh: 0,
+    stale: { cause: "ChargerOffline" as const, since: at },
+  };
+  const other = { ...tx, id: 10, connectorId: 2 };
+  let state = fromSnapshot(snapshot({
+    charger: { id: "A", online: false, connectors: [], activeTransactions: [tx, other] },
+    transactions: [other, tx],
+  }));
+  state = applyDetailEvent(state, {
+    type: "connector.status",
+    chargerId: "A",
+    at,
+    connectorId: 2,
+    status: "Charging",
+    errorCode: "NoError",
+  });
+  assert.deepEqual(state.charger!.activeTransactions.map((t) => t.stale?.cause), [
+    "ChargerOffline",
+    undefined,
+  ]);
+  assert.deepEqual(state.transactions.map((t) => t.stale?.cause), [undefined, "ChargerOffline"]);
+
+  state = applyDetailEvent(state, {
+    type: "transaction.stopped",
+    chargerId: "A",
+    at,
+    transactionId: 9,
+    connectorId: 1,
+    meterStopWh: 0,
+    energyWh: 0,
+    reason: "ClosedByOperator",
+    stoppedAt: at,
+    closedBy: "olga",
+    closeReason: "dead",
+  });
+  const closed = state.transactions.find((t) => t.id === 9)!;
+  assert.deepEqual(
+    [closed.stopReason, closed.closedBy, closed.closeReason, closed.stale],
+    ["ClosedByOperator", "olga", "dead", undefined],
+  );
+
+  const back = { ...other, stale: { cause: "ChargerOffline" as const, since: at } };
+  state = fromSnapshot(snapshot({
+    charger: { id: "A", online: false, connectors: [], activeTransactions: [back] },
+    transactions: [back],
+  }));
+  state = applyDetailEvent(state, { type: "charger.connected", chargerId: "A", at, protocol: "ocpp1.6" });
+  assert.deepEqual(state.charger!.activeTransactions.map((t) => t.stale), [undefined]);
+  assert.deepEqual(state.transactions.map((t) => t.stale), [undefined]);
+});

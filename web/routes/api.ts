@@ -9,6 +9,7 @@ import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Bus, CommandResult } from "../../shared/events.ts";
 import type { ChargerSummary, CsmsQueries, TransactionRecord } from "../../shared/queries.ts";
 import type { AppEnv } from "../auth/http.ts";
+import { actorName } from "../auth/roles.ts";
 import type { Auth } from "../auth/service.ts";
 import type { SocketStats } from "../bridge.ts";
 import { runCommand } from "../commands.ts";
@@ -27,6 +28,7 @@ import {
   ChargerIdParam,
   ChargerIdValue,
   ChargerSchema,
+  CloseTransactionSchema,
   CommandActionSchema,
   CommandResultSchema,
   errorBody,
@@ -261,6 +263,15 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
   const TransactionQuery = z.object({
     chargerId: ChargerIdValue.optional(),
     active: BoolQuery.optional(),
+    stale: BoolQuery.optional().openapi({
+      description: "Only active transactions that are (true) or are not (false) stale",
+    }),
+  });
+  // Said required outright: a coerced number's input is `unknown`, which the generator takes as optional.
+  // Transaction ids start at 1, as the CSMS assigns them; a path number is read from its string only.
+  const TransactionId = numberParam(z.number().int().min(1)).openapi({
+    param: { name: "id", in: "path" },
+    example: 1,
   });
 
   api.openapi(
@@ -337,14 +348,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         path: "/transactions/{id}",
         tags: ["Transactions"],
         summary: "One transaction",
-        request: {
-          params: z.object({
-            id: numberParam(z.number().int().min(1)).openapi({
-              param: { name: "id", in: "path" },
-              example: 1,
-            }),
-          }),
-        },
+        request: { params: z.object({ id: TransactionId }) },
         responses: { 200: json(TransactionSchema, "The transaction"), 404: notFound, 400: badRequest },
       }),
     ),
@@ -353,6 +357,42 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
       const t = await queries.getTransaction(id);
       if (!t) return c.json(errorBody("not_found", `no transaction ${id}`), 404);
       return c.json(t, 200);
+    },
+  );
+
+  api.openapi(
+    guarded(
+      "operator",
+      createRoute({
+        method: "post",
+        path: "/transactions/{id}/close",
+        tags: ["Transactions"],
+        summary: "Close an active transaction by hand",
+        description:
+          "For a transaction its charger will never stop (it died, or lost the StopTransaction): " +
+          "stopped now with stopReason ClosedByOperator, its last meter reading as meterStop, and who and " +
+          "why recorded. Nothing is sent to the charger; a StopTransaction it sends later is answered and " +
+          "kept as reportedStop, and the close stands.",
+        request: {
+          params: z.object({ id: TransactionId }),
+          body: { content: { "application/json": { schema: CloseTransactionSchema } }, required: true },
+        },
+        responses: {
+          200: json(TransactionSchema, "Closed: the transaction as recorded"),
+          400: badRequest,
+          404: notFound,
+          409: json(ErrorSchema, "The transaction was stopped already"),
+        },
+      }),
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { reason } = c.req.valid("json");
+      const result = await queries.closeTransaction(id, { by: actorName(c.get("principal")!), reason });
+      if (result.ok) return c.json(result.transaction, 200);
+      return result.error === "not_found"
+        ? c.json(errorBody("not_found", result.message), 404)
+        : c.json(errorBody("conflict", result.message), 409);
     },
   );
 

@@ -7,6 +7,7 @@ import {
   ID_TOKEN_RULE,
 } from "../../shared/identifiers.ts";
 import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
+import { CSMS_STOP_REASONS, MAX_CLOSE_REASON_LENGTH } from "../../shared/queries.ts";
 import { FLEET_STATUSES } from "../lib/fleet.ts";
 
 const CONNECTOR_STATUSES = [
@@ -67,11 +68,38 @@ export const TransactionSchema = z.object({
   lastMeterWh: z.number().optional(),
   startedAt: z.string(),
   stoppedAt: z.string().optional(),
-  stopReason: z.string().optional(),
+  stopReason: z.string().optional().openapi({
+    description: `The charger's reason, or the CSMS's own: ${Object.values(CSMS_STOP_REASONS).join(", ")}`,
+  }),
   energyWh: z.number().openapi({
     description: "meterStop - meterStart once stopped; last reading - meterStart while active",
   }),
+  closedAt: z.string().optional().openapi({ description: "When the CSMS, not the charger, ended it" }),
+  closedBy: z.string().optional().openapi({
+    description: "Who closed it by hand: a user's name, or token: and an API token's name",
+  }),
+  closeReason: z.string().optional().openapi({ description: "The operator's reason for closing it" }),
+  supersededBy: z.number().int().optional().openapi({
+    description: "The transaction whose start on the same connector ended this one",
+  }),
+  reportedStop: z.object({ meterStopWh: z.number(), stoppedAt: z.string(), reason: z.string() }).optional()
+    .openapi({
+      description: "The charger's StopTransaction, when it came after the CSMS had closed the transaction " +
+        "(kept for the record; the close and its energy stand)",
+    }),
+  stale: z.object({ cause: z.enum(["ChargerOffline", "ConnectorAvailable"]), since: z.string() }).optional()
+    .openapi({
+      description: "Active only: its charger has been offline, or its connector Available, since `since`, " +
+        "for longer than STALE_TX_MINUTES",
+    }),
 }).openapi("Transaction");
+
+export const CloseTransactionSchema = z.object({
+  reason: z.string().trim().min(1).max(MAX_CLOSE_REASON_LENGTH).openapi({
+    description: `Why, for the record: 1 to ${MAX_CLOSE_REASON_LENGTH} characters`,
+    example: "charger dead since Tuesday; session ended on site",
+  }),
+}).strict().openapi("CloseTransaction");
 
 export const ChargerSchema = z.object({
   id: z.string(),

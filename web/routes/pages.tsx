@@ -12,6 +12,7 @@ import { FLEET_STATUSES, type FleetStatus, queryFleet } from "../lib/fleet.ts";
 import type { FleetState } from "../lib/fleet_state.ts";
 import type { ChargerSnapshot } from "../lib/protocol.ts";
 import { CHARGER_ID_RULE, isChargerId } from "../../shared/identifiers.ts";
+import { transactionsPageHref } from "../lib/transactions.ts";
 
 export interface PageDeps {
   fleet: FleetState;
@@ -122,24 +123,48 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
     const page = positiveInt(c.req.query("page"), 1);
     const charger = c.req.query("charger");
     const chargerId = isChargerId(charger) ? charger : null;
+    const staleOnly = c.req.query("stale") !== undefined;
     const { total, items } = await deps.queries.listTransactions({
       chargerId: chargerId ?? undefined,
+      ...(staleOnly && { stale: true }),
       limit: TX_PAGE_SIZE,
       offset: (page - 1) * TX_PAGE_SIZE,
     });
-    const csv = `/api/v1/transactions.csv${chargerId ? `?chargerId=${encodeURIComponent(chargerId)}` : ""}`;
+    const csvQuery = new URLSearchParams();
+    if (chargerId) csvQuery.set("chargerId", chargerId);
+    if (staleOnly) csvQuery.set("stale", "true");
+    const csv = `/api/v1/transactions.csv${csvQuery.size ? `?${csvQuery}` : ""}`;
     return c.html(renderPage(
       <Layout title="Transactions" section="transactions" assets={assets} user={pageUser(c)}>
         <div class="page-head">
-          <h1>Transactions{chargerId && <span class="muted">· {chargerId}</span>}</h1>
+          <h1>
+            Transactions{chargerId && <span class="muted">· {chargerId}</span>}
+            {staleOnly && <span class="muted">· stale</span>}
+          </h1>
           <div class="actions">
             {chargerId && <a class="btn" href="/transactions">All chargers</a>}
+            {staleOnly
+              ? <a class="btn" href={transactionsPageHref(1, chargerId, false)}>All transactions</a>
+              : (
+                <a class="btn" href={transactionsPageHref(1, chargerId, true)} data-testid="stale-only">
+                  Stale only
+                </a>
+              )}
             <a class="btn" href={csv} download data-testid="csv-export">Export CSV</a>
           </div>
         </div>
         <Island
           name="TransactionsTable"
-          props={{ items, total, page, pageSize: TX_PAGE_SIZE, chargerId, renderedAt: Date.now() }}
+          props={{
+            items,
+            total,
+            page,
+            pageSize: TX_PAGE_SIZE,
+            chargerId,
+            staleOnly,
+            canClose: allows(pageUser(c)!.role, "operator"),
+            renderedAt: Date.now(),
+          }}
         />
       </Layout>,
     ));

@@ -1,0 +1,125 @@
+/**
+ * Chargewire's domain model, the same whatever protocol a charger speaks: the CSMS's protocol adapters
+ * (csms/ocpp16/, csms/ocpp201/) map wire shapes into these types, the storage engines store them, and the
+ * portal shows them. Nothing here names an OCPP version's own types; where a protocol's own word matters
+ * to an operator (a 1.6 status of "Finishing"), it travels beside the neutral value as `original`.
+ */
+
+/** The OCPP-J subprotocol a charger speaks, as negotiated on its WebSocket (`charger.protocol`). */
+export type Protocol = "ocpp1.6" | "ocpp2.0.1";
+
+/**
+ * Where on a charger something happens. An EVSE is one independently usable charging point with one or
+ * more connectors; EVSE 0 is the charger as a whole. OCPP 1.6 knows connectors only: its connector n is
+ * EVSE n with connector 1, and its connector 0 is EVSE 0.
+ */
+export interface EvseRef {
+  evseId: number;
+  /** Absent when the whole EVSE is meant. */
+  connectorId?: number;
+}
+
+/** A connector's availability: OCPP 2.0.1's set, into which 1.6's nine statuses map. */
+export const CONNECTOR_STATUSES = ["Available", "Occupied", "Reserved", "Unavailable", "Faulted"] as const;
+export type ConnectorStatus = (typeof CONNECTOR_STATUSES)[number];
+
+/** What an occupied connector is doing with the car (2.0.1's ChargingStateEnumType; 1.6 implies it). */
+export const CHARGING_STATES = ["EVConnected", "Charging", "SuspendedEV", "SuspendedEVSE", "Idle"] as const;
+export type ChargingState = (typeof CHARGING_STATES)[number];
+
+/** One status report of an EVSE (or of its connector), in neutral terms. */
+export interface StatusReport extends EvseRef {
+  status: ConnectorStatus;
+  chargingState?: ChargingState;
+  /** A fault the charger reported (1.6 errorCode other than NoError, a vendor code); absent when none. */
+  errorCode?: string;
+  info?: string;
+  /** The charger's own word for the status, kept for the log ("Finishing", "SuspendedEV", "Occupied"). */
+  original: string;
+}
+
+/** What a charger says of itself when it boots. */
+export interface ChargerIdentity {
+  vendor: string;
+  model: string;
+  serialNumber?: string;
+  firmwareVersion?: string;
+  /** Modem and meter details, where the protocol reports them. */
+  iccid?: string;
+  imsi?: string;
+  meterType?: string;
+  meterSerialNumber?: string;
+}
+
+/** One meter reading, already read out of the protocol's sampled values and converted to base units. */
+export interface MeterSample {
+  timestamp: string;
+  energyWh?: number;
+  powerW?: number;
+  currentA?: number;
+  voltageV?: number;
+  socPercent?: number;
+}
+
+/** How an id token was judged: the statuses both protocols share (2.0.1 has more, which map into these). */
+export type IdTokenStatus = "Accepted" | "Blocked" | "Expired" | "Invalid";
+
+/** An id token (RFID card, app token) the operator knows. */
+export interface IdTokenRecord {
+  /** Named idTag in the API, as operators know it. */
+  idTag: string;
+  status: IdTokenStatus;
+  expiryDate?: string;
+  parentIdTag?: string;
+  createdAt: string;
+}
+
+/** What the CSMS answers about an id token. */
+export interface IdTokenVerdict {
+  status: IdTokenStatus;
+  expiryDate?: string;
+  parentIdTag?: string;
+}
+
+/**
+ * A charging session. `id` is the CSMS's own number for every transaction whatever the protocol;
+ * `chargerTransactionId` is the charger's own id for it: 2.0.1's transactionId, or for 1.6 the same
+ * number as text (the CSMS assigns 1.6 ids).
+ */
+export interface TransactionRecord {
+  id: number;
+  chargerTransactionId: string;
+  chargerId: string;
+  evseId: number;
+  connectorId: number;
+  idTag: string;
+  meterStartWh: number;
+  meterStopWh?: number;
+  /** The latest energy register reading seen during the transaction. */
+  lastMeterWh?: number;
+  startedAt: string;
+  stoppedAt?: string;
+  stopReason?: string;
+  /** meterStop - meterStart once stopped; last reading - meterStart while active. */
+  energyWh: number;
+}
+
+/** Where a charger's live connection is: which CSMS node holds its socket, and since when. */
+export interface Presence {
+  chargerId: string;
+  node: string;
+  protocol: Protocol;
+  since: string;
+}
+
+/** Why an operator command got no answer from the charger. */
+export type CommandFailure =
+  | "offline" // the charger has no live connection
+  | "timeout" // it did not answer in time
+  | "callerror" // it answered with a CALLERROR (see code)
+  | "invalid" // the request failed validation before it was sent
+  | "unavailable"; // no CSMS serves commands on this bus
+
+export type CommandResult<R = unknown> =
+  | { ok: true; response: R }
+  | { ok: false; error: CommandFailure; message: string; code?: string };
