@@ -77,6 +77,14 @@ export type Authentication =
   /** Credentials that are wrong, expired or revoked. */
   | { ok: false; reason: "invalid"; message: string };
 
+/**
+ * The per-user limiter's key. Hashed, because it is kept in portal.db and what was typed as a user name is
+ * sometimes a password.
+ */
+function userLimitKey(name: string, address: string): string {
+  return sha256(`${name.toLowerCase()}\n${address}`);
+}
+
 /** Touching a session's last-seen time on every request would be a write per request; once a minute is plenty. */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -95,8 +103,16 @@ export class Auth {
     this.#idleMs = options.sessionIdleMs ?? 12 * 3600_000;
     this.#maxMs = options.sessionMaxMs ?? 7 * 24 * 3600_000;
     this.#now = options.now ?? Date.now;
-    this.#perUser = new LoginLimiter({ ...USER_POLICY, ...options.loginLimits?.perUser }, this.#now);
-    this.#perAddress = new LoginLimiter({ ...ADDRESS_POLICY, ...options.loginLimits?.perAddress }, this.#now);
+    this.#perUser = new LoginLimiter(
+      { ...USER_POLICY, ...options.loginLimits?.perUser },
+      this.#now,
+      store.loginLimits("user"),
+    );
+    this.#perAddress = new LoginLimiter(
+      { ...ADDRESS_POLICY, ...options.loginLimits?.perAddress },
+      this.#now,
+      store.loginLimits("address"),
+    );
   }
 
   static open(dataDir: string, options: AuthOptions = {}): Auth {
@@ -156,7 +172,7 @@ export class Auth {
 
   async login(username: string, password: string, address: string): Promise<LoginResult> {
     const name = username.trim().toLowerCase();
-    const byUser = this.#perUser.begin(`${name}\n${address}`);
+    const byUser = this.#perUser.begin(userLimitKey(name, address));
     if (!byUser.ok) return { ok: false, reason: "locked", retryAfterMs: byUser.retryAfterMs };
     const byAddress = this.#perAddress.begin(address);
     if (!byAddress.ok) {
