@@ -1,8 +1,8 @@
 /**
  * The portal's own database, `portal.db` in DATA_DIR (node:sqlite, WAL), apart from the CSMS's so the
  * portal can later run as its own process. Its schema is one list of versioned migrations, whoever's
- * tables they make (web/auth/store.ts: users, sessions, tokens, sign-in limits), so every connection that
- * opens it finds it at the same version.
+ * tables they make (web/auth/store.ts: users, sessions, tokens, sign-in limits; web/audit/log.ts: the
+ * audit log), so every connection that opens it finds it at the same version.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -51,6 +51,23 @@ const MIGRATIONS: readonly string[] = [
     last INTEGER NOT NULL,
     PRIMARY KEY (scope, key)
   ) WITHOUT ROWID;
+  `,
+  // The audit log (web/audit/). AUTOINCREMENT: an id is never reused, even after pruning.
+  `
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    actor_kind TEXT NOT NULL,
+    role TEXT,
+    action TEXT NOT NULL,
+    target TEXT,
+    detail TEXT,
+    address TEXT
+  );
+  CREATE INDEX audit_log_by_at ON audit_log(at);
+  CREATE INDEX audit_log_by_actor ON audit_log(actor COLLATE NOCASE, id);
+  CREATE INDEX audit_log_by_action ON audit_log(action, id);
   `,
 ];
 

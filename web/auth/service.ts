@@ -60,7 +60,8 @@ export function usernameProblem(username: string): string | undefined {
 
 export type LoginResult =
   | { ok: true; cookieValue: string; principal: Principal & { kind: "session" }; maxAgeSeconds: number }
-  | { ok: false; reason: "invalid" }
+  /** `user`: the user's name when the name was a user's (for the audit log; never said to the client). */
+  | { ok: false; reason: "invalid"; user?: string }
   | { ok: false; reason: "locked"; retryAfterMs: number };
 
 export interface BootstrapResult {
@@ -188,7 +189,7 @@ export class Auth {
         user?.passwordHash ?? DUMMY_HASH,
       );
       ok = matches && user !== undefined && password.length <= MAX_PASSWORD_LENGTH;
-      if (!ok || !user) return { ok: false, reason: "invalid" };
+      if (!ok || !user) return { ok: false, reason: "invalid", ...(user ? { user: user.username } : {}) };
       const cookieValue = newSecret();
       const now = this.#now();
       const session = {

@@ -108,7 +108,13 @@ Deno.test("auth service: a new password ends the user's other sessions but the o
     await auth.updateUser(first.principal, "admin", { password: "a-new-password" });
     assert.equal(auth.authenticate({ sessionCookie: first.cookieValue }).ok, true);
     assert.equal(auth.authenticate({ sessionCookie: second.cookieValue }).ok, false);
+    // The result names the user whose password was wrong (for the audit log), and nobody who is not one.
     assert.deepEqual(await auth.login("admin", "admin-password", "127.0.0.1"), {
+      ok: false,
+      reason: "invalid",
+      user: "admin",
+    });
+    assert.deepEqual(await auth.login("nobody", "admin-password", "127.0.0.1"), {
       ok: false,
       reason: "invalid",
     });
