@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = [
   "registration.update",
   "registration.delete",
   "password.change",
+  "password.failure",
   "login.success",
   "login.failure",
   "logout",

@@ -4,6 +4,7 @@
  * without an admin. Transport-free: the HTTP routes and the Socket.IO handshake both call it.
  */
 import { ADDRESS_POLICY, type LimiterPolicy, LoginLimiter, USER_POLICY } from "./login_limiter.ts";
+import { MAX_PASSWORD_LENGTH, passwordProblem } from "./password_rule.ts";
 import { isRole, type Principal, type Role } from "./roles.ts";
 import {
   DUMMY_HASH,
@@ -18,10 +19,10 @@ import {
 } from "./secrets.ts";
 import { AuthStore, type TokenRecord, type UserRecord } from "./store.ts";
 
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from "./password_rule.ts";
+
 export const SESSION_COOKIE = "cw_session";
 export const ADMIN_USER = "admin";
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 256;
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 export interface AuthOptions {
@@ -41,17 +42,6 @@ export class AuthError extends Error {
   }
 }
 
-/** Why a password cannot be used, or undefined when it can. */
-export function passwordProblem(password: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    return `a password has at least ${MIN_PASSWORD_LENGTH} characters`;
-  }
-  if (password.length > MAX_PASSWORD_LENGTH) {
-    return `a password has at most ${MAX_PASSWORD_LENGTH} characters`;
-  }
-  return undefined;
-}
-
 export function usernameProblem(username: string): string | undefined {
   return USERNAME.test(username)
     ? undefined
@@ -62,6 +52,12 @@ export type LoginResult =
   | { ok: true; cookieValue: string; principal: Principal & { kind: "session" }; maxAgeSeconds: number }
   /** `user`: the user's name when the name was a user's (for the audit log; never said to the client). */
   | { ok: false; reason: "invalid"; user?: string }
+  | { ok: false; reason: "locked"; retryAfterMs: number };
+
+export type PasswordChange =
+  /** `endedSessions`: the user's other sessions, now signed out. */
+  | { ok: true; endedSessions: number }
+  | { ok: false; reason: "wrong_password" }
   | { ok: false; reason: "locked"; retryAfterMs: number };
 
 export interface BootstrapResult {
@@ -336,6 +332,44 @@ export class Auth {
     if (change.role) this.#store.setRole(user.username, change.role);
     this.#changed();
     return this.#store.getUser(user.username)!;
+  }
+
+  /**
+   * A signed-in user changes their own password, proving the current one. Wrong guesses count against the
+   * same sign-in limit as the sign-in page's (per user name and address), so a stolen session cannot be
+   * used to guess the password. The session that asked stays; every other session of the user ends.
+   */
+  async changeOwnPassword(
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+    address: string,
+  ): Promise<PasswordChange> {
+    if (principal.kind !== "session") {
+      throw new AuthError("invalid", "an API token has no password; sign in as a user to change yours");
+    }
+    const problem = passwordProblem(newPassword);
+    if (problem) throw new AuthError("invalid", problem);
+    if (newPassword === currentPassword) {
+      throw new AuthError("invalid", "the new password is the current one; choose another");
+    }
+    const attempt = this.#perUser.begin(userLimitKey(principal.name, address));
+    if (!attempt.ok) return { ok: false, reason: "locked", retryAfterMs: attempt.retryAfterMs };
+    let ok = false;
+    try {
+      const user = this.#store.getUser(principal.name);
+      if (!user) throw new AuthError("not_found", `no user ${principal.name}`);
+      ok = currentPassword.length <= MAX_PASSWORD_LENGTH &&
+        await verifyPassword(currentPassword, user.passwordHash);
+      if (!ok) return { ok: false, reason: "wrong_password" };
+      this.#store.setPassword(user.username, await hashPassword(newPassword));
+      const endedSessions = this.#store.deleteSessionsOf(user.username, principal.sessionId);
+      this.#changed();
+      return { ok: true, endedSessions };
+    } finally {
+      if (ok) attempt.succeeded();
+      else attempt.failed();
+    }
   }
 
   deleteUser(actor: Principal, username: string): void {

@@ -85,7 +85,16 @@ export function Layout(
           {user && (
             <form class="whoami" method="post" action="/logout" data-testid="whoami">
               <span class="small">
-                <span class="mono">{user.name}</span> <span class="role-pill">{user.role}</span>
+                <a
+                  href="/account"
+                  class="mono account-link"
+                  title="Your account: change your password"
+                  aria-current={section === "account" ? "page" : undefined}
+                  data-testid="account-link"
+                >
+                  {user.name}
+                </a>{" "}
+                <span class="role-pill">{user.role}</span>
               </span>
               <input type="hidden" name="_csrf" value={user.csrfToken} />
               <button type="submit" class="btn btn-small btn-ghost" data-testid="logout">Sign out</button>

@@ -163,6 +163,73 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
 
   api.openapi(
     guarded(
+      "viewer",
+      createRoute({
+        method: "post",
+        path: "/me/password",
+        tags: ["Session"],
+        summary: "Change your own password",
+        description: "Needs the current password; wrong ones count against the sign-in limit for your user " +
+          "name and address (429 with Retry-After). Your other sessions are signed out; this one stays. " +
+          "Not for API tokens (they have no password).",
+        request: body(
+          z.object({
+            currentPassword: z.string().max(MAX_PASSWORD_LENGTH),
+            newPassword: Password,
+          }).strict().openapi("PasswordChange"),
+        ),
+        responses: {
+          200: json(
+            z.object({
+              endedSessions: z.number().int().openapi({ description: "Your other sessions, now signed out" }),
+            }),
+            "Changed",
+          ),
+          400: json(ErrorSchema, "The new password breaks the rules, or an API token asked"),
+          403: json(ErrorSchema, "The current password is wrong (error invalid_credentials)"),
+          429: json(ErrorSchema, "Too many wrong passwords; see Retry-After"),
+        },
+      }),
+    ),
+    async (c) => {
+      const { currentPassword, newPassword } = c.req.valid("json");
+      const principal = c.get("principal")!;
+      const who = requestActor(c);
+      try {
+        const result = await auth.changeOwnPassword(
+          principal,
+          currentPassword,
+          newPassword,
+          clientAddress(c),
+        );
+        if (result.ok) {
+          audit.record({
+            ...who,
+            action: "password.change",
+            target: principal.name,
+            detail: { endedSessions: result.endedSessions },
+          });
+          return c.json({ endedSessions: result.endedSessions }, 200);
+        }
+        if (result.reason === "locked") {
+          const seconds = Math.ceil(result.retryAfterMs / 1000);
+          c.header("retry-after", String(seconds));
+          return c.json(
+            errorBody("rate_limited", `too many wrong passwords; try again in ${seconds} s`),
+            429,
+          );
+        }
+        audit.record({ ...who, action: "password.failure", target: principal.name });
+        return c.json(errorBody("invalid_credentials", "the current password is wrong"), 403);
+      } catch (err) {
+        const { status, body } = failed(err);
+        return c.json(body, status as 400);
+      }
+    },
+  );
+
+  api.openapi(
+    guarded(
       "admin",
       createRoute({
         method: "get",

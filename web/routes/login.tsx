@@ -18,6 +18,7 @@ import {
 } from "../auth/http.ts";
 import { isAllowedOrigin } from "../auth/origin.ts";
 import { safeEqual } from "../auth/secrets.ts";
+import { MAX_PASSWORD_LENGTH } from "../auth/password_rule.ts";
 import type { Auth } from "../auth/service.ts";
 import { type AssetUrls, Layout } from "../components/Layout.tsx";
 import { renderPage } from "./pages.tsx";
@@ -53,7 +54,13 @@ function loginPage(
           </label>
           <label class="field">
             <span>Password</span>
-            <input type="password" name="password" autocomplete="current-password" required maxLength={256} />
+            <input
+              type="password"
+              name="password"
+              autocomplete="current-password"
+              required
+              maxLength={MAX_PASSWORD_LENGTH}
+            />
           </label>
           <button type="submit" class="btn btn-primary">Sign in</button>
         </form>

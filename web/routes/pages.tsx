@@ -203,6 +203,18 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
     ));
   });
 
+  app.get("/account", (c) => {
+    const user = pageUser(c)!;
+    return c.html(renderPage(
+      <Layout title="Your account" section="account" assets={assets} user={user}>
+        <div class="page-head">
+          <h1>Your account</h1>
+        </div>
+        <Island name="Account" props={{ name: user.name, role: user.role }} />
+      </Layout>,
+    ));
+  });
+
   app.get("/audit", (c) => {
     const user = pageUser(c)!;
     if (user.role !== "admin") return forbidden(c, "The audit log");
