@@ -622,3 +622,100 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "browser: a user changes their own password on the account page; an admin sees it in the audit log",
+  ignore: !haveChromium,
+  async fn() {
+    await Deno.mkdir(SHOTS, { recursive: true });
+    const sys = await startSystem();
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    const errors: string[] = [];
+    try {
+      const admin = await sys.login();
+      await admin.addUser("olga", "operator");
+      const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+      page.setDefaultTimeout(30_000);
+      page.on("pageerror", (err) => errors.push(String(err)));
+      await signIn(page, sys.web.url, "/", "olga", "olga-password");
+
+      // The user's name in the header leads to the account page.
+      await page.click('[data-testid="account-link"]');
+      await page.waitForURL(`${sys.web.url}/account`);
+      const form = page.locator('[data-testid="password-form"]');
+      const fill = async (current: string, next: string, confirm: string) => {
+        await form.locator('input[name="currentPassword"]').fill(current);
+        await form.locator('input[name="newPassword"]').fill(next);
+        await form.locator('input[name="confirm"]').fill(confirm);
+        await form.getByRole("button", { name: "Change password" }).click();
+      };
+      const message = page.locator('[data-testid="password-message"]');
+      await fill("olga-password", "olga-new-password", "olga-new-passwort");
+      await message.filter({ hasText: "the new password and its confirmation differ" }).waitFor();
+      await fill("not-olgas-password", "olga-new-password", "olga-new-password");
+      await message.filter({ hasText: "Not changed: the current password is wrong." }).waitFor();
+      await fill("olga-password", "olga-new-password", "olga-new-password");
+      // addUser signed olga in over the API too: that session is the one signed out.
+      await message.filter({ hasText: "Password changed. Your other session was signed out." }).waitFor();
+      assert.equal(
+        await form.locator('input[name="currentPassword"]').inputValue(),
+        "",
+        "the form is cleared",
+      );
+      await page.screenshot({ path: `${SHOTS}/account.png`, fullPage: true });
+
+      // Sign out; the old password no longer works, the new one does.
+      await page.click('[data-testid="logout"]');
+      await page.waitForURL(`${sys.web.url}/login`);
+      await page.fill('input[name="username"]', "olga");
+      await page.fill('input[name="password"]', "olga-password");
+      await page.click('[data-testid="login-form"] button[type="submit"]');
+      await page.locator('[data-testid="login-error"]', { hasText: "Wrong user name or password." })
+        .waitFor();
+      await page.fill('input[name="password"]', "olga-new-password");
+      await page.click('[data-testid="login-form"] button[type="submit"]');
+      await page.waitForURL(`${sys.web.url}/`);
+      await page.locator('[data-testid="whoami"]', { hasText: "olga" }).waitFor();
+      // Olga is an operator: no Audit in her navigation, and the page refuses her.
+      assert.equal(await page.locator('nav a[href="/audit"]').count(), 0);
+      await page.goto(`${sys.web.url}/audit`);
+      await page.locator("h1", { hasText: "Not allowed" }).waitFor();
+      await page.click('[data-testid="logout"]');
+      await page.waitForURL(`${sys.web.url}/login`);
+
+      // The admin finds all of it on the Audit page, and filters it.
+      await page.fill('input[name="username"]', "admin");
+      await page.fill('input[name="password"]', ADMIN_PASSWORD);
+      await page.click('[data-testid="login-form"] button[type="submit"]');
+      await page.waitForURL(`${sys.web.url}/`);
+      await page.click('nav a[href="/audit"]');
+      await page.waitForURL(`${sys.web.url}/audit`);
+      const rows = page.locator('[data-testid="audit"] tbody tr');
+      const actions = () => rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-action")));
+      assert.deepEqual((await actions()).slice(0, 6), [
+        "login.success",
+        "logout",
+        "login.success",
+        "login.failure",
+        "logout",
+        "password.change",
+      ]);
+      const filter = page.locator('[data-testid="audit-filter"]');
+      await filter.locator('input[name="actor"]').fill("olga");
+      await filter.locator('input[name="action"]').fill("password");
+      await filter.getByRole("button", { name: "Filter" }).click();
+      await page.waitForURL(`${sys.web.url}/audit?actor=olga&action=password&target=`);
+      assert.deepEqual(await actions(), ["password.change", "password.failure"]);
+      const changed = rows.first();
+      assert.match(
+        (await changed.textContent())!,
+        /olga.*operator.*password\.change.*olga.*endedSessions: 1/,
+      );
+      await page.screenshot({ path: `${SHOTS}/audit.png`, fullPage: true });
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+      await sys.close();
+    }
+  },
+});

@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Bus } from "../shared/events.ts";
 import type { CsmsQueries } from "../shared/queries.ts";
 import type { AssetTable } from "./assets.ts";
+import type { AuditLog } from "./audit/log.ts";
 import { apiGuard, type AppEnv, identify, pageGuard } from "./auth/http.ts";
 import type { Auth } from "./auth/service.ts";
 import type { SocketStats } from "./bridge.ts";
@@ -25,6 +26,7 @@ export interface AppDeps {
   fleet: FleetState;
   assets: AssetTable;
   auth: Auth;
+  audit: AuditLog;
   allowedOrigins: readonly string[];
   chargerSnapshot(id: string): Promise<ChargerSnapshot>;
   socketStats(): SocketStats;
@@ -55,12 +57,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       queries: deps.queries,
       fleet: deps.fleet,
       auth: deps.auth,
+      audit: deps.audit,
       socketStats: deps.socketStats,
     }),
   );
   app.route(
     "/",
-    loginRoutes({ auth: deps.auth, assets: deps.assets.urls, allowedOrigins: deps.allowedOrigins }),
+    loginRoutes({
+      auth: deps.auth,
+      audit: deps.audit,
+      assets: deps.assets.urls,
+      allowedOrigins: deps.allowedOrigins,
+    }),
   );
   app.use("*", pageGuard());
   app.route("/", pageRoutes({ ...deps, assets: deps.assets.urls }));

@@ -13,6 +13,8 @@
 import type { BroadcastOperator, Server, Socket } from "socket.io";
 import type { Bus, BusEvent } from "../shared/events.ts";
 import type { CsmsQueries } from "../shared/queries.ts";
+import { actorOf } from "./audit/actor.ts";
+import type { AuditLog } from "./audit/log.ts";
 import { allows, type Principal } from "./auth/roles.ts";
 import { Coalescer } from "./lib/coalescer.ts";
 import { FleetState } from "./lib/fleet_state.ts";
@@ -34,7 +36,7 @@ import type {
   ServerToClientEvents,
   View,
 } from "./lib/protocol.ts";
-import { runCommand } from "./commands.ts";
+import { runAuditedCommand } from "./commands.ts";
 import { CHARGER_ID_RULE, isChargerId } from "../shared/identifiers.ts";
 
 export type BridgeServer = Server<
@@ -111,6 +113,7 @@ export async function attachBridge(
   bus: Bus,
   queries: CsmsQueries,
   identify: Identify,
+  audit: AuditLog,
   options: BridgeOptions = {},
 ): Promise<Bridge> {
   const fleet = new FleetState();
@@ -364,7 +367,8 @@ export async function attachBridge(
     const r = (typeof request === "object" && request !== null ? request : {}) as Partial<
       CommandRequestMessage
     >;
-    ack(await runCommand(bus, r.chargerId, r.action, r.payload, r.timeoutMs));
+    const actor = actorOf(socket.data.principal, socket.handshake.address);
+    ack(await runAuditedCommand(bus, audit, actor, r));
   }
 
   // The handshake was checked before Socket.IO saw it; this attaches who it is to the socket.

@@ -1,12 +1,16 @@
 /**
  * The one path by which the portal sends a command to a charger, shared by the
  * Socket.IO bridge and the REST API: check the request's shape, then ask the
- * Bus and return the charger's real answer (or why there is none). The CSMS
- * validates the payload against the OCPP schema and answers "invalid" itself.
+ * Bus and return the charger's real answer (or why there is none), and record
+ * who sent it in the audit log. The CSMS validates the payload against the
+ * OCPP schema and answers "invalid" itself.
  */
 import type { Bus, CommandResult } from "../shared/events.ts";
 import { CHARGER_ID_RULE, isChargerId } from "../shared/identifiers.ts";
 import { OPERATOR_COMMANDS_16, type OperatorCommand16 } from "../shared/ocpp/actions16.ts";
+import type { AuditActor } from "./audit/actor.ts";
+import type { AuditLog } from "./audit/log.ts";
+import { summarizePayload } from "./audit/payload_summary.ts";
 
 export const MIN_COMMAND_TIMEOUT_MS = 1_000;
 export const MAX_COMMAND_TIMEOUT_MS = 120_000;
@@ -63,4 +67,46 @@ export async function runCommand(
     // The Bus promises an answer, but a broken transport must not take the caller down with it.
     return { ok: false, error: "unavailable", message: `the command could not be sent: ${String(err)}` };
   }
+}
+
+/**
+ * What the audit log keeps of a command: the OCPP action, the payload's summary (no secret values) and
+ * how it ended: the charger's status ("Accepted", "Rejected", ...), "answered" when its answer has none,
+ * or why there is no answer ("timeout", "offline", ...).
+ */
+export function commandAuditDetail(
+  action: OperatorCommand16,
+  payload: unknown,
+  result: CommandResult,
+): Record<string, unknown> {
+  let outcome: string;
+  if (!result.ok) outcome = result.error;
+  else {
+    const status = (result.response as { status?: unknown } | undefined)?.status;
+    outcome = typeof status === "string" ? status : "answered";
+  }
+  return { command: action, payload: summarizePayload(payload), result: outcome };
+}
+
+/**
+ * Sends a command as `actor` and records it in the audit log once it has ended (answered, failed or timed
+ * out). A request refused before it reaches the Bus sent nothing, and is not recorded.
+ */
+export async function runAuditedCommand(
+  bus: Bus,
+  audit: AuditLog,
+  actor: AuditActor,
+  request: { chargerId?: unknown; action?: unknown; payload?: unknown; timeoutMs?: unknown },
+): Promise<CommandResult> {
+  const { chargerId, action, payload, timeoutMs } = request;
+  const problem = checkCommand(chargerId, action, payload, timeoutMs);
+  if (problem) return invalid(problem);
+  const result = await runCommand(bus, chargerId, action, payload, timeoutMs);
+  audit.record({
+    ...actor,
+    action: "command.send",
+    target: chargerId as string,
+    detail: commandAuditDetail(action as OperatorCommand16, payload, result),
+  });
+  return result;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MemoryBus } from "../shared/bus_memory.ts";
-import { checkCommand, runCommand } from "./commands.ts";
+import { checkCommand, commandAuditDetail, runCommand } from "./commands.ts";
 
 Deno.test("commands: malformed requests are refused before they reach the Bus", async () => {
   const bus = new MemoryBus();
@@ -28,4 +28,28 @@ Deno.test("commands: with no CSMS on the Bus the answer says so", async () => {
   assert.deepEqual(result.ok, false);
   assert.equal(!result.ok && result.error, "unavailable");
   await bus.close();
+});
+
+Deno.test("commands: the audit detail names the command and its outcome, never a secret value", () => {
+  const key = "new-authorization-key-0123456";
+  const detail = commandAuditDetail(
+    "ChangeConfiguration",
+    { key: "AuthorizationKey", value: key },
+    { ok: true, response: { status: "Accepted" } },
+  );
+  assert.deepEqual(detail, {
+    command: "ChangeConfiguration",
+    payload: { key: "AuthorizationKey", value: "(omitted)" },
+    result: "Accepted",
+  });
+  assert.ok(!JSON.stringify(detail).includes(key));
+  assert.equal(
+    commandAuditDetail("GetConfiguration", {}, { ok: true, response: { configurationKey: [] } }).result,
+    "answered",
+  );
+  assert.equal(
+    commandAuditDetail("Reset", { type: "Soft" }, { ok: false, error: "timeout", message: "no answer" })
+      .result,
+    "timeout",
+  );
 });

@@ -1,5 +1,6 @@
 /** The portal's configuration, read from environment variables. */
 import { type Env, envValue, readTlsEnv, type TlsMessages } from "../shared/env.ts";
+import { DEFAULT_AUDIT_RETENTION_DAYS } from "./audit/entry.ts";
 import { parseOrigin } from "./auth/origin.ts";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./auth/service.ts";
 
@@ -16,6 +17,8 @@ export interface WebConfig {
   allowedOrigins: string[];
   /** TLS_CERT and TLS_KEY (PEM file paths, shared with the CSMS): the portal serves https:// with them. */
   tls?: { cert: string; key: string };
+  /** AUDIT_RETENTION_DAYS: audit entries older than this are deleted; 0 keeps them all. */
+  auditRetentionDays: number;
 }
 
 export class WebConfigError extends Error {
@@ -39,6 +42,18 @@ function parseHost(raw: string | undefined): string {
     throw new WebConfigError(`HOST must be a host name or address, got ${JSON.stringify(raw)}`);
   }
   return host;
+}
+
+function parseDays(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const text = raw.trim();
+  const days = Number(text);
+  if (!/^\d+$/.test(text) || days > 36500) {
+    throw new WebConfigError(
+      `${name} must be a whole number of days from 0 to 36500, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return days;
 }
 
 function parseAdminPassword(raw: string | undefined): string | undefined {
@@ -86,5 +101,10 @@ export function loadWebConfig(env: Env): WebConfig {
     ...(adminPassword === undefined ? {} : { adminPassword }),
     allowedOrigins: parseAllowedOrigins(env.ALLOWED_ORIGINS),
     ...(tls ? { tls } : {}),
+    auditRetentionDays: parseDays(
+      "AUDIT_RETENTION_DAYS",
+      env.AUDIT_RETENTION_DAYS,
+      DEFAULT_AUDIT_RETENTION_DAYS,
+    ),
   };
 }

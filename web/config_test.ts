@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { loadWebConfig, WebConfigError } from "./config.ts";
 
-const DEFAULTS = { host: "127.0.0.1", port: 8000, dataDir: "./data", allowedOrigins: [] };
+const DEFAULTS = {
+  host: "127.0.0.1",
+  port: 8000,
+  dataDir: "./data",
+  allowedOrigins: [],
+  auditRetentionDays: 365,
+};
 
 Deno.test("web config: defaults", () => {
   assert.deepEqual(loadWebConfig({}), DEFAULTS);
@@ -41,6 +47,14 @@ Deno.test("web config: ADMIN_PASSWORD is taken as it is, and refused when too sh
   assert.equal(loadWebConfig({ ADMIN_PASSWORD: " spaced out pass " }).adminPassword, " spaced out pass ");
   assert.equal(loadWebConfig({ ADMIN_PASSWORD: "" }).adminPassword, undefined);
   refused({ ADMIN_PASSWORD: "short" }, /^ADMIN_PASSWORD must have 8 to 256 characters, got 5$/);
+});
+
+Deno.test("web config: AUDIT_RETENTION_DAYS is whole days, 0 keeping everything", () => {
+  assert.equal(loadWebConfig({ AUDIT_RETENTION_DAYS: " 30 " }).auditRetentionDays, 30);
+  assert.equal(loadWebConfig({ AUDIT_RETENTION_DAYS: "0" }).auditRetentionDays, 0);
+  for (const bad of ["-1", "1.5", "a year", "36501"]) {
+    refused({ AUDIT_RETENTION_DAYS: bad }, /^AUDIT_RETENTION_DAYS must be a whole number of days/);
+  }
 });
 
 Deno.test("web config: ALLOWED_ORIGINS is a list of origins, normalised; anything else is refused", () => {

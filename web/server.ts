@@ -1,16 +1,17 @@
 /**
  * The portal's one HTTP server: node:http with Hono's request listener (via
  * @hono/node-server), and Socket.IO attached to the same server and port. The
- * portal's own database (users, sessions, API tokens) opens here, and the first
- * admin is made sure of.
+ * portal's own database (users, sessions, API tokens, the audit log) opens here,
+ * and the first admin is made sure of.
  */
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { Server as SocketServer } from "socket.io";
 import type { Bus } from "../shared/events.ts";
 import type { CsmsQueries } from "../shared/queries.ts";
+import { AuditLog } from "./audit/log.ts";
 import { Auth, type AuthOptions, type BootstrapResult } from "./auth/service.ts";
 import { createSocketGate } from "./auth/socket_gate.ts";
 import { createApp } from "./app.ts";
@@ -47,13 +48,37 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
   } catch (err) {
     throw new Error(`cannot open the portal's database in ${config.dataDir}: ${(err as Error).message}`);
   }
+  let audit: AuditLog;
+  try {
+    audit = AuditLog.open(config.dataDir, { retentionDays: config.auditRetentionDays });
+  } catch (err) {
+    auth.close();
+    throw new Error(`cannot open the portal's audit log in ${config.dataDir}: ${(err as Error).message}`);
+  }
+  const closeStores = () => {
+    audit.close();
+    auth.close();
+  };
   let admin: BootstrapResult;
   let assets;
   try {
     admin = await auth.bootstrap(config.adminPassword);
+    if (admin.action === "created" || admin.action === "reset") {
+      audit.record({
+        actor: "portal",
+        actorKind: "system",
+        action: "admin.bootstrap",
+        target: "admin",
+        detail: {
+          result: admin.action,
+          password: admin.generatedPassword ? "generated" : "ADMIN_PASSWORD",
+        },
+      });
+    }
+    audit.prune();
     assets = await loadAssets(await bundleIslands());
   } catch (err) {
-    auth.close();
+    closeStores();
     throw err;
   }
 
@@ -85,10 +110,11 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
   });
   let bridge;
   try {
-    bridge = await attachBridge(io, deps.bus, deps.queries, (s) => gate.principalOf(s.request), deps.bridge);
+    const identify = (s: { request: IncomingMessage }) => gate.principalOf(s.request);
+    bridge = await attachBridge(io, deps.bus, deps.queries, identify, audit, deps.bridge);
   } catch (err) {
     io.close();
-    auth.close();
+    closeStores();
     throw err;
   }
   const recheck = () => bridge.recheck((p) => auth.recheck(p));
@@ -97,6 +123,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
   const sweeper = setInterval(() => {
     auth.sweep();
     recheck();
+    audit.prune();
   }, SWEEP_MS);
   const app = createApp({
     bus: deps.bus,
@@ -104,6 +131,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     fleet: bridge.fleet,
     assets,
     auth,
+    audit,
     allowedOrigins: config.allowedOrigins,
     chargerSnapshot: bridge.chargerSnapshot,
     socketStats: () => bridge.stats(),
@@ -124,7 +152,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     unwatch();
     bridge.close();
     io.close();
-    auth.close();
+    closeStores();
     throw new Error(`the portal cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
   const port = (httpServer.address() as AddressInfo).port;
@@ -147,7 +175,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
         // Browsers keep idle HTTP connections open; shutting down must not wait for them.
         httpServer.closeAllConnections();
         await closed;
-        auth.close();
+        closeStores();
       })();
       return closing;
     },

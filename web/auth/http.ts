@@ -93,9 +93,10 @@ function isPublic(method: string, path: string): boolean {
     (method === "GET" && path === "/api/v1/openapi.json");
 }
 
-/** Writes every signed-in role may make: signing out. */
+/** Writes every signed-in role may make: signing out, changing one's own password. */
 function isSelfService(method: string, path: string): boolean {
-  return method === "DELETE" && path === "/api/v1/session";
+  return (method === "DELETE" && path === "/api/v1/session") ||
+    (method === "POST" && path === "/api/v1/me/password");
 }
 
 /**

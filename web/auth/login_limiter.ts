@@ -3,7 +3,8 @@
  * and each further failure locks it for twice as long as the last (5 s, 10 s, 20 s … up to a cap), until
  * a success or a quiet spell clears it. Attempts on one key run one after another (`maxInFlight`), so a burst of parallel
  * guesses cannot slip in before the first failure is counted, nor pile up password hashing. Pure logic
- * with an injected clock; the keys live in memory (bounded), so a restart forgets them.
+ * with an injected clock; the keys live in memory (bounded), and failures and lockouts are also handed to
+ * an optional persistence (portal.db), read back at start, so a restart does not forget them.
  */
 
 export interface LimiterPolicy {
@@ -32,11 +33,24 @@ export const USER_POLICY: LimiterPolicy = {
 /** Per address across all user names, against guessing many names from one place. */
 export const ADDRESS_POLICY: LimiterPolicy = { ...USER_POLICY, lockAfterFailures: 20, maxInFlight: 4 };
 
-interface Entry {
+/** What outlives a restart about a key: attempts in flight do not. */
+export interface LimiterState {
   failures: number;
   lockedUntil: number;
-  inFlight: number;
+  /** The last attempt's time. */
   last: number;
+}
+
+/** Where a limiter keeps its keys' state; every call is synchronous, so the limiter stays race-free. */
+export interface LimiterPersistence {
+  /** Every key kept, least recently used first. */
+  load(): Iterable<[string, LimiterState]>;
+  save(key: string, state: LimiterState): void;
+  remove(key: string): void;
+}
+
+interface Entry extends LimiterState {
+  inFlight: number;
 }
 
 export type Admission =
@@ -46,19 +60,39 @@ export type Admission =
 export class LoginLimiter {
   readonly #entries = new Map<string, Entry>();
 
-  constructor(readonly policy: LimiterPolicy, private readonly now: () => number = Date.now) {}
+  constructor(
+    readonly policy: LimiterPolicy,
+    private readonly now: () => number = Date.now,
+    private readonly persistence?: LimiterPersistence,
+  ) {
+    if (!persistence) return;
+    const t = now();
+    for (const [key, state] of persistence.load()) {
+      if (t - state.last > policy.forgetAfterMs) persistence.remove(key);
+      else this.#entries.set(key, { ...state, inFlight: 0 });
+    }
+    this.#evict();
+  }
+
+  #evict(): void {
+    while (this.#entries.size > this.policy.maxKeys) {
+      const oldest = this.#entries.keys().next().value as string;
+      this.#entries.delete(oldest);
+      this.persistence?.remove(oldest);
+    }
+  }
 
   #entry(key: string, t: number): Entry {
     let e = this.#entries.get(key);
-    if (e && e.inFlight === 0 && t - e.last > this.policy.forgetAfterMs) e = undefined;
+    if (e && e.inFlight === 0 && t - e.last > this.policy.forgetAfterMs) {
+      e = undefined;
+      this.persistence?.remove(key);
+    }
     if (!e) e = { failures: 0, lockedUntil: 0, inFlight: 0, last: t };
     // Re-inserting keeps the map in least-recently-used order for eviction.
     this.#entries.delete(key);
     this.#entries.set(key, e);
-    while (this.#entries.size > this.policy.maxKeys) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
-    }
+    this.#evict();
     return e;
   }
 
@@ -78,6 +112,8 @@ export class LoginLimiter {
       const at = this.now();
       e.last = at;
       if (outcome === "succeeded") {
+        // Only a key with failures has anything kept (a key's first success removes nothing).
+        if (e.failures > 0) this.persistence?.remove(key);
         e.failures = 0;
         e.lockedUntil = 0;
       } else if (outcome === "failed") {
@@ -87,6 +123,8 @@ export class LoginLimiter {
           const lock = Math.min(this.policy.maxLockMs, this.policy.baseLockMs * 2 ** Math.min(over, 30));
           e.lockedUntil = at + lock;
         }
+        // Counted before the answer goes out, so a restart right after it still knows.
+        this.persistence?.save(key, { failures: e.failures, lockedUntil: e.lockedUntil, last: e.last });
       }
     };
     return {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { type LimiterPolicy, LoginLimiter } from "./login_limiter.ts";
+import { AuthStore } from "./store.ts";
 
 const POLICY: LimiterPolicy = {
   lockAfterFailures: 3,
@@ -80,4 +81,59 @@ Deno.test("login limiter: a quiet key is forgotten, and the keys kept are bounde
   assert.equal(limiter.size, POLICY.maxKeys);
   assert.equal(limiter.failures("key-499"), 1);
   assert.equal(limiter.failures("key-0"), 0, "the least recently used went first");
+});
+
+Deno.test("login limiter: failures and lockouts kept in portal.db outlive the limiter", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "chargewire_limiter_unit_" });
+  const c = clock();
+  let store = AuthStore.open(dir);
+  try {
+    const first = new LoginLimiter(POLICY, c.now, store.loginLimits("user"));
+    for (let i = 0; i < 3; i++) fail(first, "k"); // locked for 1 s
+    fail(first, "cleared");
+    const ok = first.begin("cleared");
+    assert.ok(ok.ok);
+    ok.succeeded();
+    fail(first, "stale");
+    // Another scope's keys are its own.
+    fail(new LoginLimiter(POLICY, c.now, store.loginLimits("address")), "k");
+
+    // As after a restart: a new connection to the file, a new limiter.
+    store.close();
+    store = AuthStore.open(dir);
+    c.advance(400);
+    const second = new LoginLimiter(POLICY, c.now, store.loginLimits("user"));
+    assert.deepEqual(second.begin("k"), { ok: false, retryAfterMs: 600 });
+    assert.equal(second.failures("k"), 3);
+    assert.equal(second.failures("cleared"), 0, "a success removed the key");
+    assert.equal(second.failures("stale"), 1);
+    c.advance(600);
+    fail(second, "k"); // the fourth failure doubles the lockout, as it would have without the restart
+    assert.deepEqual(second.begin("k"), { ok: false, retryAfterMs: 2000 });
+
+    // A key quiet for longer than forgetAfterMs is dropped from the file when read back.
+    c.advance(POLICY.forgetAfterMs + 1);
+    const third = new LoginLimiter(POLICY, c.now, store.loginLimits("user"));
+    assert.equal(third.size, 0);
+    assert.deepEqual([...store.loginLimits("user").load()], []);
+    assert.equal([...store.loginLimits("address").load()].length, 1);
+  } finally {
+    store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("login limiter: keys evicted from memory leave portal.db too", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "chargewire_limiter_unit_" });
+  const store = AuthStore.open(dir);
+  try {
+    const limiter = new LoginLimiter(POLICY, clock().now, store.loginLimits("user"));
+    for (let i = 0; i < 150; i++) fail(limiter, `key-${i}`);
+    const kept = [...store.loginLimits("user").load()].map(([key]) => key);
+    assert.equal(kept.length, POLICY.maxKeys);
+    assert.ok(kept.includes("key-149") && !kept.includes("key-0"));
+  } finally {
+    store.close();
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -4,6 +4,7 @@
  * without an admin. Transport-free: the HTTP routes and the Socket.IO handshake both call it.
  */
 import { ADDRESS_POLICY, type LimiterPolicy, LoginLimiter, USER_POLICY } from "./login_limiter.ts";
+import { MAX_PASSWORD_LENGTH, passwordProblem } from "./password_rule.ts";
 import { isRole, type Principal, type Role } from "./roles.ts";
 import {
   DUMMY_HASH,
@@ -18,10 +19,10 @@ import {
 } from "./secrets.ts";
 import { AuthStore, type TokenRecord, type UserRecord } from "./store.ts";
 
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from "./password_rule.ts";
+
 export const SESSION_COOKIE = "cw_session";
 export const ADMIN_USER = "admin";
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 256;
 const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 export interface AuthOptions {
@@ -41,17 +42,6 @@ export class AuthError extends Error {
   }
 }
 
-/** Why a password cannot be used, or undefined when it can. */
-export function passwordProblem(password: string): string | undefined {
-  if (password.length < MIN_PASSWORD_LENGTH) {
-    return `a password has at least ${MIN_PASSWORD_LENGTH} characters`;
-  }
-  if (password.length > MAX_PASSWORD_LENGTH) {
-    return `a password has at most ${MAX_PASSWORD_LENGTH} characters`;
-  }
-  return undefined;
-}
-
 export function usernameProblem(username: string): string | undefined {
   return USERNAME.test(username)
     ? undefined
@@ -60,7 +50,14 @@ export function usernameProblem(username: string): string | undefined {
 
 export type LoginResult =
   | { ok: true; cookieValue: string; principal: Principal & { kind: "session" }; maxAgeSeconds: number }
-  | { ok: false; reason: "invalid" }
+  /** `user`: the user's name when the name was a user's (for the audit log; never said to the client). */
+  | { ok: false; reason: "invalid"; user?: string }
+  | { ok: false; reason: "locked"; retryAfterMs: number };
+
+export type PasswordChange =
+  /** `endedSessions`: the user's other sessions, now signed out. */
+  | { ok: true; endedSessions: number }
+  | { ok: false; reason: "wrong_password" }
   | { ok: false; reason: "locked"; retryAfterMs: number };
 
 export interface BootstrapResult {
@@ -76,6 +73,14 @@ export type Authentication =
   | { ok: false; reason: "missing" }
   /** Credentials that are wrong, expired or revoked. */
   | { ok: false; reason: "invalid"; message: string };
+
+/**
+ * The per-user limiter's key. Hashed, because it is kept in portal.db and what was typed as a user name is
+ * sometimes a password.
+ */
+function userLimitKey(name: string, address: string): string {
+  return sha256(`${name.toLowerCase()}\n${address}`);
+}
 
 /** Touching a session's last-seen time on every request would be a write per request; once a minute is plenty. */
 const TOUCH_EVERY_MS = 60_000;
@@ -95,8 +100,16 @@ export class Auth {
     this.#idleMs = options.sessionIdleMs ?? 12 * 3600_000;
     this.#maxMs = options.sessionMaxMs ?? 7 * 24 * 3600_000;
     this.#now = options.now ?? Date.now;
-    this.#perUser = new LoginLimiter({ ...USER_POLICY, ...options.loginLimits?.perUser }, this.#now);
-    this.#perAddress = new LoginLimiter({ ...ADDRESS_POLICY, ...options.loginLimits?.perAddress }, this.#now);
+    this.#perUser = new LoginLimiter(
+      { ...USER_POLICY, ...options.loginLimits?.perUser },
+      this.#now,
+      store.loginLimits("user"),
+    );
+    this.#perAddress = new LoginLimiter(
+      { ...ADDRESS_POLICY, ...options.loginLimits?.perAddress },
+      this.#now,
+      store.loginLimits("address"),
+    );
   }
 
   static open(dataDir: string, options: AuthOptions = {}): Auth {
@@ -156,7 +169,7 @@ export class Auth {
 
   async login(username: string, password: string, address: string): Promise<LoginResult> {
     const name = username.trim().toLowerCase();
-    const byUser = this.#perUser.begin(`${name}\n${address}`);
+    const byUser = this.#perUser.begin(userLimitKey(name, address));
     if (!byUser.ok) return { ok: false, reason: "locked", retryAfterMs: byUser.retryAfterMs };
     const byAddress = this.#perAddress.begin(address);
     if (!byAddress.ok) {
@@ -172,7 +185,7 @@ export class Auth {
         user?.passwordHash ?? DUMMY_HASH,
       );
       ok = matches && user !== undefined && password.length <= MAX_PASSWORD_LENGTH;
-      if (!ok || !user) return { ok: false, reason: "invalid" };
+      if (!ok || !user) return { ok: false, reason: "invalid", ...(user ? { user: user.username } : {}) };
       const cookieValue = newSecret();
       const now = this.#now();
       const session = {
@@ -319,6 +332,44 @@ export class Auth {
     if (change.role) this.#store.setRole(user.username, change.role);
     this.#changed();
     return this.#store.getUser(user.username)!;
+  }
+
+  /**
+   * A signed-in user changes their own password, proving the current one. Wrong guesses count against the
+   * same sign-in limit as the sign-in page's (per user name and address), so a stolen session cannot be
+   * used to guess the password. The session that asked stays; every other session of the user ends.
+   */
+  async changeOwnPassword(
+    principal: Principal,
+    currentPassword: string,
+    newPassword: string,
+    address: string,
+  ): Promise<PasswordChange> {
+    if (principal.kind !== "session") {
+      throw new AuthError("invalid", "an API token has no password; sign in as a user to change yours");
+    }
+    const problem = passwordProblem(newPassword);
+    if (problem) throw new AuthError("invalid", problem);
+    if (newPassword === currentPassword) {
+      throw new AuthError("invalid", "the new password is the current one; choose another");
+    }
+    const attempt = this.#perUser.begin(userLimitKey(principal.name, address));
+    if (!attempt.ok) return { ok: false, reason: "locked", retryAfterMs: attempt.retryAfterMs };
+    let ok = false;
+    try {
+      const user = this.#store.getUser(principal.name);
+      if (!user) throw new AuthError("not_found", `no user ${principal.name}`);
+      ok = currentPassword.length <= MAX_PASSWORD_LENGTH &&
+        await verifyPassword(currentPassword, user.passwordHash);
+      if (!ok) return { ok: false, reason: "wrong_password" };
+      this.#store.setPassword(user.username, await hashPassword(newPassword));
+      const endedSessions = this.#store.deleteSessionsOf(user.username, principal.sessionId);
+      this.#changed();
+      return { ok: true, endedSessions };
+    } finally {
+      if (ok) attempt.succeeded();
+      else attempt.failed();
+    }
   }
 
   deleteUser(actor: Principal, username: string): void {

@@ -20,6 +20,10 @@ async function signIn(auth: Auth, username: string, password: string) {
   return r;
 }
 
+async function refuse(fn: () => unknown, code: string) {
+  await assert.rejects(async () => await fn(), (e: unknown) => e instanceof AuthError && e.code === code);
+}
+
 Deno.test("auth service: sessions end after idling, and at their absolute expiry however busy", async () => {
   await withAuth(async (auth, clock) => {
     await auth.bootstrap("admin-password");
@@ -82,8 +86,6 @@ Deno.test("auth service: the portal always keeps an admin, and nobody deletes th
   await withAuth(async (auth) => {
     await auth.bootstrap("admin-password");
     const admin = (await signIn(auth, "admin", "admin-password")).principal;
-    const refuse = async (fn: () => unknown, code: string) =>
-      await assert.rejects(async () => await fn(), (e: unknown) => e instanceof AuthError && e.code === code);
     await refuse(() => auth.updateUser(admin, "admin", { role: "viewer" }), "forbidden");
     await refuse(() => auth.deleteUser(admin, "admin"), "forbidden");
     await auth.createUser("bea", "bea-password", "admin");
@@ -108,10 +110,67 @@ Deno.test("auth service: a new password ends the user's other sessions but the o
     await auth.updateUser(first.principal, "admin", { password: "a-new-password" });
     assert.equal(auth.authenticate({ sessionCookie: first.cookieValue }).ok, true);
     assert.equal(auth.authenticate({ sessionCookie: second.cookieValue }).ok, false);
+    // The result names the user whose password was wrong (for the audit log), and nobody who is not one.
     assert.deepEqual(await auth.login("admin", "admin-password", "127.0.0.1"), {
+      ok: false,
+      reason: "invalid",
+      user: "admin",
+    });
+    assert.deepEqual(await auth.login("nobody", "admin-password", "127.0.0.1"), {
       ok: false,
       reason: "invalid",
     });
     await signIn(auth, "admin", "a-new-password");
+  });
+});
+
+Deno.test("auth service: a user changes their own password with the current one; other sessions end", async () => {
+  await withAuth(async (auth) => {
+    await auth.bootstrap("admin-password");
+    await auth.createUser("dora", "dora-password", "viewer");
+    const here = await signIn(auth, "dora", "dora-password");
+    const elsewhere = await signIn(auth, "dora", "dora-password");
+    const admin = await signIn(auth, "admin", "admin-password");
+    const change = (current: string, next: string) =>
+      auth.changeOwnPassword(here.principal, current, next, "127.0.0.1");
+
+    await refuse(() => change("dora-password", "short"), "invalid");
+    await refuse(() => change("dora-password", "dora-password"), "invalid");
+    assert.deepEqual(await change("not-doras-password", "dora-new-password"), {
+      ok: false,
+      reason: "wrong_password",
+    });
+    assert.deepEqual(await change("dora-password", "dora-new-password"), { ok: true, endedSessions: 1 });
+    assert.equal(auth.authenticate({ sessionCookie: here.cookieValue }).ok, true, "the asking session stays");
+    assert.equal(auth.authenticate({ sessionCookie: elsewhere.cookieValue }).ok, false);
+    assert.equal(auth.authenticate({ sessionCookie: admin.cookieValue }).ok, true, "other users' stay");
+    assert.equal((await auth.login("dora", "dora-password", "127.0.0.2")).ok, false);
+    await signIn(auth, "dora", "dora-new-password");
+
+    // An API token has no password to change.
+    const { token } = auth.createToken(admin.principal, "script", "admin");
+    const byToken = auth.authenticate({ authorization: `Bearer ${token}` });
+    assert.ok(byToken.ok);
+    await refuse(
+      () => auth.changeOwnPassword(byToken.principal, "admin-password", "another-password", "127.0.0.1"),
+      "invalid",
+    );
+  });
+});
+
+Deno.test("auth service: wrong current passwords count against the sign-in limit", async () => {
+  await withAuth(async (auth) => {
+    await auth.bootstrap("admin-password");
+    const { principal } = await signIn(auth, "admin", "admin-password");
+    for (let i = 0; i < 5; i++) {
+      const r = await auth.changeOwnPassword(principal, `guess-${i}-guess`, "new-password-1", "10.0.0.9");
+      assert.deepEqual(r, { ok: false, reason: "wrong_password" }, `guess ${i}`);
+    }
+    const locked = await auth.changeOwnPassword(principal, "admin-password", "new-password-1", "10.0.0.9");
+    assert.equal(!locked.ok && locked.reason, "locked");
+    // The same lock as the sign-in's, for that user and address only.
+    const login = await auth.login("admin", "admin-password", "10.0.0.9");
+    assert.equal(!login.ok && login.reason, "locked");
+    assert.equal((await auth.login("admin", "admin-password", "10.0.0.10")).ok, true);
   });
 });

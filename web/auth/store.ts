@@ -1,14 +1,12 @@
 /**
- * The portal's own database, `portal.db` in DATA_DIR (node:sqlite, WAL): users, sessions and API tokens.
- * It is apart from the CSMS's database so the portal can later run as its own process. Secrets are never
- * stored in clear: passwords as scrypt hashes, session ids and token secrets as SHA-256 hashes.
+ * Operators' credentials in the portal's database (web/portal_db.ts): users, sessions, API tokens, and
+ * the sign-in limiters' state. Secrets are never stored in clear: passwords as scrypt hashes, session ids
+ * and token secrets as SHA-256 hashes.
  */
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import type { DatabaseSync } from "node:sqlite";
+import { openPortalDb } from "../portal_db.ts";
+import type { LimiterPersistence, LimiterState } from "./login_limiter.ts";
 import type { Role } from "./roles.ts";
-
-export const PORTAL_DB_FILE = "portal.db";
 
 export interface UserRecord {
   username: string;
@@ -39,37 +37,6 @@ export interface TokenRecord {
   revokedAt?: string;
 }
 
-const MIGRATIONS: readonly string[] = [
-  `
-  CREATE TABLE users (
-    username TEXT PRIMARY KEY COLLATE NOCASE,
-    role TEXT NOT NULL,
-    password_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    password_changed_at TEXT NOT NULL
-  );
-  CREATE TABLE sessions (
-    id TEXT PRIMARY KEY,
-    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE ON UPDATE CASCADE,
-    csrf_token TEXT NOT NULL,
-    created_at INTEGER NOT NULL,
-    seen_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL
-  );
-  CREATE INDEX sessions_by_user ON sessions(username);
-  CREATE TABLE api_tokens (
-    id TEXT PRIMARY KEY,
-    name TEXT NOT NULL,
-    role TEXT NOT NULL,
-    secret_hash TEXT NOT NULL,
-    created_by TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    last_used_at TEXT,
-    revoked_at TEXT
-  );
-  `,
-];
-
 type Row = Record<string, unknown>;
 
 function userOf(r: Row): UserRecord {
@@ -97,30 +64,7 @@ export class AuthStore {
   private constructor(private readonly db: DatabaseSync) {}
 
   static open(dataDir: string): AuthStore {
-    mkdirSync(dataDir, { recursive: true });
-    const db = new DatabaseSync(join(dataDir, PORTAL_DB_FILE));
-    try {
-      db.exec("PRAGMA journal_mode = WAL");
-      db.exec("PRAGMA synchronous = NORMAL");
-      db.exec("PRAGMA busy_timeout = 5000");
-      db.exec("PRAGMA foreign_keys = ON");
-      const version = (db.prepare("PRAGMA user_version").get() as Row).user_version as number;
-      for (let v = version; v < MIGRATIONS.length; v++) {
-        db.exec("BEGIN");
-        try {
-          db.exec(MIGRATIONS[v]);
-          db.exec(`PRAGMA user_version = ${v + 1}`);
-          db.exec("COMMIT");
-        } catch (err) {
-          db.exec("ROLLBACK");
-          throw err;
-        }
-      }
-    } catch (err) {
-      db.close();
-      throw err;
-    }
-    return new AuthStore(db);
+    return new AuthStore(openPortalDb(dataDir));
   }
 
   close(): void {
@@ -241,5 +185,32 @@ export class AuthStore {
 
   touchToken(id: string, at: string): void {
     this.db.prepare("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").run(at, id);
+  }
+
+  // Sign-in limits
+
+  /** Where a login limiter keeps its keys' failures and lockouts; `scope` names the limiter. */
+  loginLimits(scope: string): LimiterPersistence {
+    const db = this.db;
+    return {
+      load() {
+        return (db.prepare("SELECT * FROM login_limits WHERE scope = ? ORDER BY last").all(scope) as Row[])
+          .map((r): [string, LimiterState] => [r.key as string, {
+            failures: r.failures as number,
+            lockedUntil: r.locked_until as number,
+            last: r.last as number,
+          }]);
+      },
+      save(key, s) {
+        db.prepare(
+          `INSERT INTO login_limits (scope, key, failures, locked_until, last) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (scope, key) DO UPDATE SET failures = excluded.failures,
+             locked_until = excluded.locked_until, last = excluded.last`,
+        ).run(scope, key, s.failures, s.lockedUntil, s.last);
+      },
+      remove(key) {
+        db.prepare("DELETE FROM login_limits WHERE scope = ? AND key = ?").run(scope, key);
+      },
+    };
   }
 }

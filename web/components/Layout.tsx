@@ -12,7 +12,15 @@ export interface AssetUrls {
   uplotCss: string;
 }
 
-export type NavSection = "fleet" | "transactions" | "tags" | "users" | "registrations" | "none";
+export type NavSection =
+  | "fleet"
+  | "transactions"
+  | "tags"
+  | "users"
+  | "registrations"
+  | "audit"
+  | "account"
+  | "none";
 
 /** Who the page is for: shown in the header, and the CSRF token the page's scripts send with writes. */
 export interface PageUser {
@@ -69,6 +77,7 @@ export function Layout(
               {link("/id-tags", "Id tags", "tags")}
               {user?.role === "admin" && link("/registrations", "Registrations", "registrations")}
               {user?.role === "admin" && link("/users", "Users", "users")}
+              {user?.role === "admin" && link("/audit", "Audit", "audit")}
               <a href="/api/v1/openapi.json">API</a>
             </nav>
           )}
@@ -76,7 +85,16 @@ export function Layout(
           {user && (
             <form class="whoami" method="post" action="/logout" data-testid="whoami">
               <span class="small">
-                <span class="mono">{user.name}</span> <span class="role-pill">{user.role}</span>
+                <a
+                  href="/account"
+                  class="mono account-link"
+                  title="Your account: change your password"
+                  aria-current={section === "account" ? "page" : undefined}
+                  data-testid="account-link"
+                >
+                  {user.name}
+                </a>{" "}
+                <span class="role-pill">{user.role}</span>
               </span>
               <input type="hidden" name="_csrf" value={user.csrfToken} />
               <button type="submit" class="btn btn-small btn-ghost" data-testid="logout">Sign out</button>

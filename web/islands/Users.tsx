@@ -3,6 +3,7 @@
  * delete them; create API tokens (the value is shown once, right here) and revoke them.
  */
 import { useSignal } from "@preact/signals";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/password_rule.ts";
 import { type Role, ROLES } from "../auth/roles.ts";
 import type { TokenRecord, UserRecord } from "../auth/store.ts";
 import { api, apiError, jsonBody, listItems, type Notice, noticeOf } from "../client/api.ts";
@@ -132,13 +133,13 @@ export default function Users(props: UsersProps) {
             </select>
           </label>
           <label class="field">
-            <span>Password (8+ characters)</span>
+            <span>Password ({MIN_PASSWORD_LENGTH}+ characters)</span>
             <input
               name="password"
               type="password"
               required
-              minLength={8}
-              maxLength={256}
+              minLength={MIN_PASSWORD_LENGTH}
+              maxLength={MAX_PASSWORD_LENGTH}
               autocomplete="new-password"
               value={newUser.value.password}
               onInput={(e) =>
@@ -190,8 +191,8 @@ export default function Users(props: UsersProps) {
                             type="password"
                             aria-label={`New password for ${u.username}`}
                             required
-                            minLength={8}
-                            maxLength={256}
+                            minLength={MIN_PASSWORD_LENGTH}
+                            maxLength={MAX_PASSWORD_LENGTH}
                             autocomplete="new-password"
                             value={passwordFor.value.password}
                             onInput={(e) =>

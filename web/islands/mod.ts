@@ -3,6 +3,7 @@
  * their props; the browser bundle (web/client/main.ts) hydrates each marked
  * element with the component of the same name.
  */
+import Account from "./Account.tsx";
 import ChargerDetail from "./ChargerDetail.tsx";
 import ConnectionStatus from "./ConnectionStatus.tsx";
 import FleetTable from "./FleetTable.tsx";
@@ -12,6 +13,7 @@ import TransactionsTable from "./TransactionsTable.tsx";
 import Users from "./Users.tsx";
 
 export const ISLANDS = {
+  Account,
   ChargerDetail,
   ConnectionStatus,
   FleetTable,

@@ -63,3 +63,11 @@ export function formatClock(iso: string): string {
   const p = (n: number, w = 2) => String(n).padStart(w, "0");
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
 }
+
+/** An audit entry's detail for people: "command: Reset · payload: {"type":"Soft"} · result: Accepted". */
+export function formatDetail(detail: Record<string, unknown> | undefined): string {
+  if (!detail) return "";
+  return Object.entries(detail)
+    .map(([k, v]) => `${k}: ${typeof v === "object" && v !== null ? JSON.stringify(v) : String(v)}`)
+    .join(" · ");
+}

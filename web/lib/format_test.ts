@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatAgo, formatDuration, formatKw, formatKwh, formatPercent } from "./format.ts";
+import { formatAgo, formatDetail, formatDuration, formatKw, formatKwh, formatPercent } from "./format.ts";
 
 Deno.test("format: units", () => {
   assert.equal(formatKw(11000), "11.0 kW");
@@ -22,4 +22,13 @@ Deno.test("format: ago", () => {
   assert.equal(formatAgo("2024-05-01T09:59:58Z", now), "just now");
   assert.equal(formatAgo("2024-05-01T09:59:30Z", now), "30 s ago");
   assert.equal(formatAgo("2024-05-01T09:50:00Z", now), "10 min ago");
+});
+
+Deno.test("format: an audit detail reads as key: value pairs", () => {
+  assert.equal(
+    formatDetail({ command: "Reset", payload: { type: "Soft" }, result: "Accepted" }),
+    'command: Reset · payload: {"type":"Soft"} · result: Accepted',
+  );
+  assert.equal(formatDetail(undefined), "");
+  assert.equal(formatDetail({ n: 1, none: null }), "n: 1 · none: null");
 });

@@ -8,11 +8,13 @@
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Bus, CommandResult } from "../../shared/events.ts";
 import type { ChargerSummary, CsmsQueries, TransactionRecord } from "../../shared/queries.ts";
+import { requestActor } from "../audit/actor.ts";
+import type { AuditLog } from "../audit/log.ts";
 import type { AppEnv } from "../auth/http.ts";
 import { actorName } from "../auth/roles.ts";
 import type { Auth } from "../auth/service.ts";
 import type { SocketStats } from "../bridge.ts";
-import { runCommand } from "../commands.ts";
+import { runAuditedCommand } from "../commands.ts";
 import { TRANSACTION_CSV_HEADER, transactionCsvRow } from "../lib/csv.ts";
 import {
   compareIds,
@@ -45,6 +47,7 @@ import {
   SocketStatsSchema,
   TransactionSchema,
 } from "./api_schemas.ts";
+import { registerAuditRoutes } from "./api_audit.ts";
 import { registerAuthRoutes } from "./api_auth.ts";
 import { registerRegistrationRoutes } from "./api_registrations.ts";
 import { guarded, registerSecuritySchemes } from "./guard.ts";
@@ -54,6 +57,8 @@ export interface ApiDeps {
   queries: CsmsQueries;
   fleet: FleetState;
   auth: Auth;
+  /** Where operators' and admins' writes are recorded (web/audit/). */
+  audit: AuditLog;
   /** The Socket.IO bridge's figures (clients, slow consumers). */
   socketStats(): SocketStats;
 }
@@ -63,6 +68,15 @@ const badRequest = json(ErrorSchema, "The request is invalid");
 
 const ChargerId = ChargerIdParam;
 const TagParam = IdTagValue.openapi({ param: { name: "idTag", in: "path" }, example: "RFID-0001" });
+
+/** What the audit log keeps of an id tag write: the fields set (an id tag is no secret). */
+function tagDetail(body: { status: string; expiryDate?: string; parentIdTag?: string }) {
+  return {
+    status: body.status,
+    ...(body.expiryDate ? { expiryDate: body.expiryDate } : {}),
+    ...(body.parentIdTag ? { parentIdTag: body.parentIdTag } : {}),
+  };
+}
 
 function withStatus(summary: ChargerSummary) {
   return { ...summary, status: headlineStatus(summary) };
@@ -86,7 +100,7 @@ export function commandHttpStatus(result: CommandResult): 200 | 400 | 409 | 502 
 }
 
 export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
-  const { bus, queries } = deps;
+  const { bus, queries, audit } = deps;
   const api = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -255,7 +269,12 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
       const { id, action } = c.req.valid("param");
       const { timeoutMs } = c.req.valid("query");
       const payload = c.req.valid("json") ?? {};
-      const result = await runCommand(bus, id, action, payload, timeoutMs);
+      const result = await runAuditedCommand(bus, audit, requestActor(c), {
+        chargerId: id,
+        action,
+        payload,
+        timeoutMs,
+      });
       return c.json(result as never, commandHttpStatus(result));
     },
   );
@@ -434,7 +453,14 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
           409,
         );
       }
-      return c.json(await queries.upsertIdTag(body), 201);
+      const saved = await queries.upsertIdTag(body);
+      audit.record({
+        ...requestActor(c),
+        action: "idtag.create",
+        target: saved.idTag,
+        detail: tagDetail(body),
+      });
+      return c.json(saved, 201);
     },
   );
 
@@ -478,6 +504,12 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
       const body = c.req.valid("json");
       const existed = (await queries.getIdTag(idTag)) !== undefined;
       const saved = await queries.upsertIdTag({ idTag, ...body });
+      audit.record({
+        ...requestActor(c),
+        action: existed ? "idtag.update" : "idtag.create",
+        target: idTag,
+        detail: tagDetail(body),
+      });
       return existed ? c.json(saved, 200) : c.json(saved, 201);
     },
   );
@@ -499,6 +531,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
       if (!(await queries.deleteIdTag(idTag))) {
         return c.json(errorBody("not_found", `no id tag ${idTag}`), 404);
       }
+      audit.record({ ...requestActor(c), action: "idtag.delete", target: idTag });
       return c.body(null, 204);
     },
   );
@@ -533,8 +566,9 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     (c) => c.json({ ...deps.fleet.counts(), socketio: deps.socketStats() }, 200),
   );
 
-  registerAuthRoutes(api, { auth: deps.auth });
-  registerRegistrationRoutes(api, queries);
+  registerAuthRoutes(api, { auth: deps.auth, audit });
+  registerRegistrationRoutes(api, queries, audit);
+  registerAuditRoutes(api, audit);
   registerSecuritySchemes(api);
 
   api.doc("/openapi.json", {
@@ -543,7 +577,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
       title: "Chargewire API",
       version: "1.0.0",
       description: "Chargers, transactions, id tags and OCPP commands of a Chargewire CSMS, its users, " +
-        "API tokens and charger registrations. Live updates are on Socket.IO at the same address " +
+        "API tokens, charger registrations and audit log. Live updates are on Socket.IO at the same address " +
         "(see docs/api.md). Sign in with POST /api/v1/session (a cookie, plus a CSRF token for writes) " +
         "or send an API token: Authorization: Bearer <token>.",
     },

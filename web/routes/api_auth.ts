@@ -3,6 +3,8 @@
  * admins only; a token's value is in the answer that creates it, and nowhere else, ever.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import { loginAuditEntry, requestActor } from "../audit/actor.ts";
+import type { AuditLog } from "../audit/log.ts";
 import { type AppEnv, clearSessionCookie, clientAddress, setSessionCookie } from "../auth/http.ts";
 import { ROLES } from "../auth/roles.ts";
 import { type Auth, AuthError, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/service.ts";
@@ -11,6 +13,7 @@ import { guarded } from "./guard.ts";
 
 export interface AuthRouteDeps {
   auth: Auth;
+  audit: AuditLog;
 }
 
 const body = <T extends z.ZodType>(schema: T) => ({
@@ -58,7 +61,7 @@ function authErrorStatus(err: AuthError): 400 | 403 | 404 | 409 {
   return ({ invalid: 400, forbidden: 403, not_found: 404, conflict: 409 } as const)[err.code];
 }
 
-export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth }: AuthRouteDeps): void {
+export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: AuthRouteDeps): void {
   const failed = (err: unknown) => {
     if (err instanceof AuthError) {
       return { status: authErrorStatus(err), body: errorBody(err.code, err.message) };
@@ -86,7 +89,10 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth }: AuthRoute
     }),
     async (c) => {
       const { username, password } = c.req.valid("json");
-      const result = await auth.login(username, password, clientAddress(c));
+      const address = clientAddress(c);
+      const result = await auth.login(username, password, address);
+      const entry = loginAuditEntry(result, address);
+      if (entry) audit.record(entry);
       if (result.ok) {
         // Signing in again replaces the session the caller had, rather than leaving it alive.
         const previous = c.get("principal");
@@ -149,8 +155,76 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth }: AuthRoute
         return c.json(errorBody("invalid", "an API token has no session to end; revoke it instead"), 400);
       }
       auth.logout(p.sessionId);
+      audit.record({ ...requestActor(c), action: "logout" });
       clearSessionCookie(c);
       return c.body(null, 204);
+    },
+  );
+
+  api.openapi(
+    guarded(
+      "viewer",
+      createRoute({
+        method: "post",
+        path: "/me/password",
+        tags: ["Session"],
+        summary: "Change your own password",
+        description: "Needs the current password; wrong ones count against the sign-in limit for your user " +
+          "name and address (429 with Retry-After). Your other sessions are signed out; this one stays. " +
+          "Not for API tokens (they have no password).",
+        request: body(
+          z.object({
+            currentPassword: z.string().max(MAX_PASSWORD_LENGTH),
+            newPassword: Password,
+          }).strict().openapi("PasswordChange"),
+        ),
+        responses: {
+          200: json(
+            z.object({
+              endedSessions: z.number().int().openapi({ description: "Your other sessions, now signed out" }),
+            }),
+            "Changed",
+          ),
+          400: json(ErrorSchema, "The new password breaks the rules, or an API token asked"),
+          403: json(ErrorSchema, "The current password is wrong (error invalid_credentials)"),
+          429: json(ErrorSchema, "Too many wrong passwords; see Retry-After"),
+        },
+      }),
+    ),
+    async (c) => {
+      const { currentPassword, newPassword } = c.req.valid("json");
+      const principal = c.get("principal")!;
+      const who = requestActor(c);
+      try {
+        const result = await auth.changeOwnPassword(
+          principal,
+          currentPassword,
+          newPassword,
+          clientAddress(c),
+        );
+        if (result.ok) {
+          audit.record({
+            ...who,
+            action: "password.change",
+            target: principal.name,
+            detail: { endedSessions: result.endedSessions },
+          });
+          return c.json({ endedSessions: result.endedSessions }, 200);
+        }
+        if (result.reason === "locked") {
+          const seconds = Math.ceil(result.retryAfterMs / 1000);
+          c.header("retry-after", String(seconds));
+          return c.json(
+            errorBody("rate_limited", `too many wrong passwords; try again in ${seconds} s`),
+            429,
+          );
+        }
+        audit.record({ ...who, action: "password.failure", target: principal.name });
+        return c.json(errorBody("invalid_credentials", "the current password is wrong"), 403);
+      } catch (err) {
+        const { status, body } = failed(err);
+        return c.json(body, status as 400);
+      }
     },
   );
 
@@ -189,7 +263,9 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth }: AuthRoute
     async (c) => {
       const { username, password, role } = c.req.valid("json");
       try {
-        return c.json(await auth.createUser(username, password, role), 201);
+        const user = await auth.createUser(username, password, role);
+        audit.record({ ...requestActor(c), action: "user.create", target: user.username, detail: { role } });
+        return c.json(user, 201);
       } catch (err) {
         const { status, body } = failed(err);
         return c.json(body, status as 400 | 409);
@@ -221,7 +297,16 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth }: AuthRoute
     async (c) => {
       const { username } = c.req.valid("param");
       try {
-        return c.json(await auth.updateUser(c.get("principal")!, username, c.req.valid("json")), 200);
+        const change = c.req.valid("json");
+        const user = await auth.updateUser(c.get("principal")!, username, change);
+        const who = requestActor(c);
+        if (change.role) {
+          audit.record({ ...who, action: "user.role", target: user.username, detail: { role: change.role } });
+        }
+        if (change.password !== undefined) {
+          audit.record({ ...who, action: "user.password", target: user.username });
+        }
+        return c.json(user, 200);
       } catch (err) {
         const { status, body } = failed(err);
         return c.json(body, status as 400 | 404);
@@ -246,6 +331,7 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth }: AuthRoute
       const { username } = c.req.valid("param");
       try {
         auth.deleteUser(c.get("principal")!, username);
+        audit.record({ ...requestActor(c), action: "user.delete", target: username });
         return c.body(null, 204);
       } catch (err) {
         const { status, body } = failed(err);
@@ -295,6 +381,12 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth }: AuthRoute
       const { name, role } = c.req.valid("json");
       try {
         const { token, record } = auth.createToken(c.get("principal")!, name, role);
+        audit.record({
+          ...requestActor(c),
+          action: "token.create",
+          target: record.id,
+          detail: { name: record.name, role: record.role },
+        });
         return c.json({ token, item: record }, 201);
       } catch (err) {
         const { status, body } = failed(err);
@@ -323,7 +415,13 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth }: AuthRoute
     (c) => {
       const { id } = c.req.valid("param");
       try {
-        auth.revokeToken(id);
+        const record = auth.revokeToken(id);
+        audit.record({
+          ...requestActor(c),
+          action: "token.revoke",
+          target: id,
+          detail: { name: record.name },
+        });
         return c.body(null, 204);
       } catch (err) {
         const { status, body } = failed(err);

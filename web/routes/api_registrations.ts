@@ -5,6 +5,8 @@
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { CsmsQueries } from "../../shared/queries.ts";
+import { requestActor } from "../audit/actor.ts";
+import type { AuditLog } from "../audit/log.ts";
 import type { AppEnv } from "../auth/http.ts";
 import { ChargerIdParam, errorBody, ErrorSchema, json } from "./api_schemas.ts";
 import { guarded } from "./guard.ts";
@@ -28,7 +30,11 @@ export const RegistrationSchema = z.object({
   createdAt: z.string(),
 }).openapi("ChargerRegistration");
 
-export function registerRegistrationRoutes(api: OpenAPIHono<AppEnv>, queries: CsmsQueries): void {
+export function registerRegistrationRoutes(
+  api: OpenAPIHono<AppEnv>,
+  queries: CsmsQueries,
+  audit: AuditLog,
+): void {
   api.openapi(
     guarded(
       "admin",
@@ -116,6 +122,18 @@ export function registerRegistrationRoutes(api: OpenAPIHono<AppEnv>, queries: Cs
       const existed = (await queries.getRegistration(id)) !== undefined;
       try {
         const result = await queries.registerCharger(id, options);
+        // Whether a key was set, and by whom; never the key.
+        const key = options.authorizationKey !== undefined
+          ? "given"
+          : result.authorizationKey !== undefined
+          ? "generated"
+          : undefined;
+        audit.record({
+          ...requestActor(c),
+          action: existed ? "registration.update" : "registration.create",
+          target: id,
+          detail: { securityProfile: result.registration.securityProfile, ...(key ? { key } : {}) },
+        });
         return c.json(result, existed ? 200 : 201);
       } catch (err) {
         // The CSMS names a value it cannot take with a RangeError; anything else is a real failure.
@@ -147,6 +165,7 @@ export function registerRegistrationRoutes(api: OpenAPIHono<AppEnv>, queries: Cs
       if (!(await queries.unregisterCharger(id))) {
         return c.json(errorBody("not_found", `charger ${id} is not registered`), 404);
       }
+      audit.record({ ...requestActor(c), action: "registration.delete", target: id });
       return c.body(null, 204);
     },
   );

@@ -5,6 +5,8 @@
  */
 import { Hono } from "hono";
 import { csrf } from "hono/csrf";
+import { loginAuditEntry, requestActor } from "../audit/actor.ts";
+import type { AuditLog } from "../audit/log.ts";
 import {
   type AppEnv,
   clearSessionCookie,
@@ -16,12 +18,14 @@ import {
 } from "../auth/http.ts";
 import { isAllowedOrigin } from "../auth/origin.ts";
 import { safeEqual } from "../auth/secrets.ts";
+import { MAX_PASSWORD_LENGTH } from "../auth/password_rule.ts";
 import type { Auth } from "../auth/service.ts";
 import { type AssetUrls, Layout } from "../components/Layout.tsx";
 import { renderPage } from "./pages.tsx";
 
 export interface LoginDeps {
   auth: Auth;
+  audit: AuditLog;
   assets: AssetUrls;
   allowedOrigins: readonly string[];
 }
@@ -50,7 +54,13 @@ function loginPage(
           </label>
           <label class="field">
             <span>Password</span>
-            <input type="password" name="password" autocomplete="current-password" required maxLength={256} />
+            <input
+              type="password"
+              name="password"
+              autocomplete="current-password"
+              required
+              maxLength={MAX_PASSWORD_LENGTH}
+            />
           </label>
           <button type="submit" class="btn btn-primary">Sign in</button>
         </form>
@@ -66,7 +76,7 @@ function loginPage(
 }
 
 export function loginRoutes(deps: LoginDeps): Hono<AppEnv> {
-  const { auth, assets } = deps;
+  const { auth, audit, assets } = deps;
   const app = new Hono<AppEnv>();
   const sameOrigin = csrf({
     origin: (origin, c) => isAllowedOrigin(origin, requestOwnOrigin(c as never), deps.allowedOrigins),
@@ -85,7 +95,10 @@ export function loginRoutes(deps: LoginDeps): Hono<AppEnv> {
     const text = (k: string) => typeof form[k] === "string" ? form[k] as string : "";
     const next = safeNext(text("next"));
     const username = text("username").trim();
-    const result = await auth.login(username, text("password"), clientAddress(c));
+    const address = clientAddress(c);
+    const result = await auth.login(username, text("password"), address);
+    const entry = loginAuditEntry(result, address);
+    if (entry) audit.record(entry);
     if (result.ok) {
       // Signing in again replaces the session this browser had, rather than leaving it alive.
       const previous = c.get("principal");
@@ -117,6 +130,7 @@ export function loginRoutes(deps: LoginDeps): Hono<AppEnv> {
         return c.text("Forbidden: the form's CSRF token is wrong", 403);
       }
       auth.logout(principal.sessionId);
+      audit.record({ ...requestActor(c), action: "logout" });
     }
     clearSessionCookie(c);
     return c.redirect("/login", 303);

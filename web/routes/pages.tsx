@@ -3,9 +3,12 @@ import { type Context, Hono } from "hono";
 import { renderToString } from "preact-render-to-string";
 import type { VNode } from "preact";
 import type { CsmsQueries } from "../../shared/queries.ts";
+import { isActionName } from "../audit/entry.ts";
+import type { AuditLog } from "../audit/log.ts";
 import type { AppEnv } from "../auth/http.ts";
 import { allows } from "../auth/roles.ts";
 import type { Auth } from "../auth/service.ts";
+import { AuditTable } from "../components/AuditTable.tsx";
 import { Island } from "../components/Island.tsx";
 import { type AssetUrls, Layout, type PageUser } from "../components/Layout.tsx";
 import { FLEET_STATUSES, type FleetStatus, queryFleet } from "../lib/fleet.ts";
@@ -18,6 +21,7 @@ export interface PageDeps {
   fleet: FleetState;
   queries: CsmsQueries;
   auth: Auth;
+  audit: AuditLog;
   assets: AssetUrls;
   chargerSnapshot(id: string): Promise<ChargerSnapshot>;
   /** Where chargers connect, shown on the empty fleet page. */
@@ -30,6 +34,7 @@ export function renderPage(page: VNode): string {
 
 const FLEET_PAGE_SIZE = 50;
 const TX_PAGE_SIZE = 50;
+const AUDIT_PAGE_SIZE = 50;
 
 function positiveInt(raw: string | undefined, fallback: number): number {
   const n = Number(raw);
@@ -220,6 +225,53 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
           </p>
         </div>
         <Island name="Registrations" props={{ registrations, ocppUrl: deps.ocppUrl }} />
+      </Layout>,
+    ));
+  });
+
+  app.get("/account", (c) => {
+    const user = pageUser(c)!;
+    return c.html(renderPage(
+      <Layout title="Your account" section="account" assets={assets} user={user}>
+        <div class="page-head">
+          <h1>Your account</h1>
+        </div>
+        <Island name="Account" props={{ name: user.name, role: user.role }} />
+      </Layout>,
+    ));
+  });
+
+  app.get("/audit", (c) => {
+    const user = pageUser(c)!;
+    if (user.role !== "admin") return forbidden(c, "The audit log");
+    const text = (k: string, max: number) => (c.req.query(k) ?? "").trim().slice(0, max);
+    const filter = { actor: text("actor", 64), action: text("action", 64), target: text("target", 200) };
+    const badAction = filter.action !== "" && !isActionName(filter.action);
+    const page = positiveInt(c.req.query("page"), 1);
+    const { total, items } = badAction ? { total: 0, items: [] } : deps.audit.list({
+      ...filter,
+      limit: AUDIT_PAGE_SIZE,
+      offset: (page - 1) * AUDIT_PAGE_SIZE,
+    });
+    return c.html(renderPage(
+      <Layout title="Audit log" section="audit" assets={assets} user={user}>
+        <div class="page-head">
+          <h1>Audit log</h1>
+          <p class="muted small">
+            Who sent which command, changed which id tag, user, token or registration, signed in or out: when
+            and from where. Newest first.
+          </p>
+        </div>
+        <AuditTable
+          filter={filter}
+          items={items}
+          total={total}
+          page={page}
+          pageSize={AUDIT_PAGE_SIZE}
+          problem={badAction
+            ? `"${filter.action}" is not an action name: lower-case words joined by dots, e.g. user.delete`
+            : undefined}
+        />
       </Layout>,
     ));
   });
