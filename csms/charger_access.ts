@@ -6,7 +6,7 @@
  * check and the limit on failed attempts.
  */
 import type { SecurityProfile } from "../shared/queries.ts";
-import { verifyKey } from "./charger_keys.ts";
+import { DUMMY_KEY_HASH, verifyKey } from "./charger_keys.ts";
 import type { ChargerPolicy } from "./config.ts";
 
 export interface Credentials {
@@ -27,6 +27,12 @@ export type AccessDecision =
   | { kind: "allow"; register: boolean }
   /** Let it in if `password` matches `keyHash`. */
   | { kind: "verify"; password: string; keyHash: string }
+  /**
+   * Refuse with `refusal`, but only after deriving a key from `password` as a key check does: credentials
+   * were presented, and a refusal that skipped the derivation would tell by its speed that there was no
+   * key to check (an unknown id, a charger registered without a key).
+   */
+  | { kind: "decoy"; password: string; refusal: Refusal }
   | Refusal;
 
 export const BASIC_REALM = 'Basic realm="OCPP", charset="UTF-8"';
@@ -71,17 +77,25 @@ export interface AccessInput {
 
 /**
  * open: unknown ids are let in and registered (profile 0); registered: unknown ids get 404; basic:
- * every charger needs a key, and unknown ids get the same 401 as a wrong key. Under every policy, a
- * charger registered with a key must present it, and a profile-2 charger must come over TLS.
+ * every charger needs a key, and unknown ids get the same 401 as a wrong key, after the same work. Under
+ * every policy, a charger registered with a key must present it, and a profile-2 charger must come over
+ * TLS.
  */
 export function decideAccess(input: AccessInput): AccessDecision {
   const { registration: reg, policy, credentials } = input;
+  // Every 401 to a request that carried credentials costs one key derivation, whatever it lacked.
+  const unauthorized = (): AccessDecision =>
+    credentials === undefined ? UNAUTHORIZED : {
+      kind: "decoy",
+      password: credentials === "malformed" ? "" : credentials.password,
+      refusal: UNAUTHORIZED,
+    };
   if (!reg) {
     if (policy === "open") return { kind: "allow", register: true };
     if (policy === "registered") {
       return { kind: "refuse", status: 404, message: `charge point ${input.chargerId} is not registered` };
     }
-    return UNAUTHORIZED;
+    return unauthorized();
   }
   // Checked before the password: a profile-2 key sent over plain TCP is refused whether right or wrong.
   if (reg.securityProfile === 2 && !input.secure) {
@@ -92,10 +106,10 @@ export function decideAccess(input: AccessInput): AccessDecision {
     };
   }
   if (reg.keyHash === undefined) {
-    return policy === "basic" ? UNAUTHORIZED : { kind: "allow", register: false };
+    return policy === "basic" ? unauthorized() : { kind: "allow", register: false };
   }
   if (!credentials || credentials === "malformed" || credentials.user !== input.chargerId) {
-    return UNAUTHORIZED;
+    return unauthorized();
   }
   return { kind: "verify", password: credentials.password, keyHash: reg.keyHash };
 }
@@ -180,8 +194,12 @@ export class ChargerGate {
       this.failures.failed(remoteAddress);
       return UNAUTHORIZED;
     }
-    // A charger that sent no credentials is being told to; only a wrong attempt counts as a failure.
-    if (decision.status === 401 && authorization !== null) this.failures.failed(remoteAddress);
+    if (decision.kind === "decoy") {
+      await verifyKey(decision.password, DUMMY_KEY_HASH);
+      this.failures.failed(remoteAddress);
+      return decision.refusal;
+    }
+    // A charger that sent no credentials is being told to: not a failed attempt.
     return decision;
   }
 }

@@ -34,6 +34,8 @@ Deno.test("charger access: Basic credentials are parsed as UTF-8 user:password",
 });
 
 const creds = (user: string, password = "secret-key-123456"): Credentials => ({ user, password });
+/** A 401 that costs a key derivation over `password`, as a wrong key does. */
+const decoy = (password: string) => ({ kind: "decoy", password, refusal: UNAUTHORIZED });
 const decide = (
   policy: ChargerPolicy,
   registration: Parameters<typeof decideAccess>[0]["registration"],
@@ -45,8 +47,11 @@ Deno.test("charger access: unknown chargers by policy", () => {
   assert.deepEqual(decide("open", undefined, undefined), { kind: "allow", register: true });
   const reg = decide("registered", undefined, undefined);
   assert.equal(reg.kind === "refuse" && reg.status, 404);
-  // basic: the same 401 as a wrong key, so that ids cannot be enumerated.
-  assert.deepEqual(decide("basic", undefined, creds("CP-1")), UNAUTHORIZED);
+  // basic: the same 401 as a wrong key, after the same key derivation, so that ids cannot be enumerated.
+  assert.deepEqual(decide("basic", undefined, creds("CP-1")), decoy("secret-key-123456"));
+  assert.deepEqual(decide("basic", undefined, "malformed"), decoy(""));
+  // Without credentials nothing is derived, for a registered charger either: the same fast 401.
+  assert.deepEqual(decide("basic", undefined, undefined), UNAUTHORIZED);
   assert.match(UNAUTHORIZED.headers!["www-authenticate"], /^Basic realm="OCPP"/);
 });
 
@@ -54,7 +59,8 @@ Deno.test("charger access: registered chargers without a key (profile 0)", () =>
   const p0 = { securityProfile: 0 as const };
   assert.deepEqual(decide("open", p0, undefined), { kind: "allow", register: false });
   assert.deepEqual(decide("registered", p0, undefined), { kind: "allow", register: false });
-  assert.deepEqual(decide("basic", p0, creds("CP-1")), UNAUTHORIZED);
+  assert.deepEqual(decide("basic", p0, creds("CP-1")), decoy("secret-key-123456"));
+  assert.deepEqual(decide("basic", p0, undefined), UNAUTHORIZED);
 });
 
 Deno.test("charger access: a charger with a key must present it under every policy", () => {
@@ -66,8 +72,8 @@ Deno.test("charger access: a charger with a key must present it under every poli
       keyHash: "H",
     });
     assert.deepEqual(decide(policy, p1, undefined), UNAUTHORIZED, policy);
-    assert.deepEqual(decide(policy, p1, "malformed"), UNAUTHORIZED, policy);
-    assert.deepEqual(decide(policy, p1, creds("CP-2")), UNAUTHORIZED, "another charger's user name");
+    assert.deepEqual(decide(policy, p1, "malformed"), decoy(""), policy);
+    assert.deepEqual(decide(policy, p1, creds("CP-2")), decoy("secret-key-123456"), "another's user name");
   }
 });
 
