@@ -5,6 +5,7 @@
  * is pure and unit-tested; the gate around it does the store lookup, the key
  * check and the limit on failed attempts.
  */
+import type { RefusalReason } from "../shared/events.ts";
 import type { SecurityProfile } from "../shared/queries.ts";
 import { DUMMY_KEY_HASH, verifyKey } from "./charger_keys.ts";
 import type { ChargerPolicy } from "./config.ts";
@@ -20,7 +21,14 @@ export interface RegistrationFacts {
   keyHash?: string;
 }
 
-export type Refusal = { kind: "refuse"; status: number; message: string; headers?: Record<string, string> };
+/** A refused handshake: the HTTP answer, and for the refusal log why (which the answer may not say). */
+export type Refusal = {
+  kind: "refuse";
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+  reason: RefusalReason;
+};
 
 export type AccessDecision =
   /** Let it in; `register`: record it as a new profile-0 charger first. */
@@ -37,13 +45,21 @@ export type AccessDecision =
 
 export const BASIC_REALM = 'Basic realm="OCPP", charset="UTF-8"';
 
-/** One answer for every authentication failure, so that a 401 tells nothing about which ids exist. */
-export const UNAUTHORIZED: Refusal = {
-  kind: "refuse",
-  status: 401,
-  message: "authentication required: HTTP Basic auth with the charge point id and its AuthorizationKey",
-  headers: { "www-authenticate": BASIC_REALM },
-};
+type UnauthorizedReason = "unknown-id" | "no-credentials" | "bad-credentials" | "no-key-registered";
+
+/**
+ * One answer for every authentication failure, so that a 401 tells nothing about which ids exist; only
+ * the reason, which stays in the CSMS (its log, the operators' portal), differs.
+ */
+export function unauthorized(reason: UnauthorizedReason): Refusal {
+  return {
+    kind: "refuse",
+    status: 401,
+    message: "authentication required: HTTP Basic auth with the charge point id and its AuthorizationKey",
+    headers: { "www-authenticate": BASIC_REALM },
+    reason,
+  };
+}
 
 /**
  * Reads an `Authorization: Basic ...` header: undefined when absent, "malformed" when it is not Basic or
@@ -84,18 +100,23 @@ export interface AccessInput {
 export function decideAccess(input: AccessInput): AccessDecision {
   const { registration: reg, policy, credentials } = input;
   // Every 401 to a request that carried credentials costs one key derivation, whatever it lacked.
-  const unauthorized = (): AccessDecision =>
-    credentials === undefined ? UNAUTHORIZED : {
+  const refuse401 = (reason: UnauthorizedReason): AccessDecision =>
+    credentials === undefined ? unauthorized(reason) : {
       kind: "decoy",
       password: credentials === "malformed" ? "" : credentials.password,
-      refusal: UNAUTHORIZED,
+      refusal: unauthorized(reason),
     };
   if (!reg) {
     if (policy === "open") return { kind: "allow", register: true };
     if (policy === "registered") {
-      return { kind: "refuse", status: 404, message: `charge point ${input.chargerId} is not registered` };
+      return {
+        kind: "refuse",
+        status: 404,
+        message: `charge point ${input.chargerId} is not registered`,
+        reason: "unknown-id",
+      };
     }
-    return unauthorized();
+    return refuse401("unknown-id");
   }
   // Checked before the password: a profile-2 key sent over plain TCP is refused whether right or wrong.
   if (reg.securityProfile === 2 && !input.secure) {
@@ -103,13 +124,15 @@ export function decideAccess(input: AccessInput): AccessDecision {
       kind: "refuse",
       status: 403,
       message: `charge point ${input.chargerId} uses security profile 2: connect with wss:// (TLS)`,
+      reason: "tls-required",
     };
   }
   if (reg.keyHash === undefined) {
-    return policy === "basic" ? unauthorized() : { kind: "allow", register: false };
+    return policy === "basic" ? refuse401("no-key-registered") : { kind: "allow", register: false };
   }
-  if (!credentials || credentials === "malformed" || credentials.user !== input.chargerId) {
-    return unauthorized();
+  if (credentials === undefined) return refuse401("no-credentials");
+  if (credentials === "malformed" || credentials.user !== input.chargerId) {
+    return refuse401("bad-credentials");
   }
   return { kind: "verify", password: credentials.password, keyHash: reg.keyHash };
 }
@@ -176,6 +199,7 @@ export class ChargerGate {
         status: 429,
         message: "too many failed authentications from this address; try again in a minute",
         headers: { "retry-after": "60" },
+        reason: "rate-limited",
       };
     }
     const decision = decideAccess({
@@ -192,7 +216,7 @@ export class ChargerGate {
     if (decision.kind === "verify") {
       if (await verifyKey(decision.password, decision.keyHash)) return undefined;
       this.failures.failed(remoteAddress);
-      return UNAUTHORIZED;
+      return unauthorized("bad-credentials");
     }
     if (decision.kind === "decoy") {
       await verifyKey(decision.password, DUMMY_KEY_HASH);
