@@ -5,7 +5,7 @@
  * PostgreSQL-backed implementation fits the same shape.
  */
 import type { ChargePointErrorCode16, ChargePointStatus16 } from "./ocpp/actions16.ts";
-import type { MeterSample, OcppFrameEvent } from "./events.ts";
+import type { MeterSample, OcppFrameEvent, RefusalReason } from "./events.ts";
 
 export interface ConnectorState {
   connectorId: number;
@@ -86,6 +86,25 @@ export interface RegisterChargerOptions {
   authorizationKey?: string;
 }
 
+/**
+ * A charge point id refused at the handshake lately, with its latest refusal: what an operator needs to
+ * register a charger that is knocking. The CSMS keeps the most recent few hundred ids.
+ */
+export interface ChargerRefusal {
+  chargerId: string;
+  /** Why, with what status, and from where, the last time. */
+  reason: RefusalReason;
+  status: number;
+  remoteAddress: string;
+  detail?: string;
+  /** Refusals of this id since `firstAt`. */
+  attempts: number;
+  firstAt: string;
+  lastAt: string;
+  /** Whether the id is registered now (it may have been since). */
+  registered: boolean;
+}
+
 export interface CsmsQueries {
   listChargers(): Promise<ChargerSummary[]>;
   getCharger(id: string): Promise<ChargerSummary | undefined>;
@@ -109,4 +128,6 @@ export interface CsmsQueries {
   listRegistrations(): Promise<ChargerRegistration[]>;
   getRegistration(id: string): Promise<ChargerRegistration | undefined>;
   unregisterCharger(id: string): Promise<boolean>;
+  /** Recent refusals at the handshake, one per charge point id, the latest first. */
+  listRefusals(options?: { limit?: number }): Promise<ChargerRefusal[]>;
 }

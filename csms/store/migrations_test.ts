@@ -11,6 +11,7 @@ Deno.test("migrations: a fresh database reaches the newest version; running agai
     r,
   ) => r.name);
   assert.deepEqual(tables, [
+    "charger_refusals",
     "charger_registrations",
     "chargers",
     "connectors",

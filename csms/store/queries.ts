@@ -10,6 +10,7 @@
 import type { StatementSync } from "node:sqlite";
 import type { ChargePointErrorCode16, ChargePointStatus16 } from "../../shared/ocpp/actions16.ts";
 import type {
+  ChargerRefusal,
   ChargerRegistration,
   ChargerSummary,
   ConnectorState,
@@ -22,6 +23,7 @@ import type {
 } from "../../shared/queries.ts";
 import type { FrameEntry } from "../frame_log.ts";
 import { MeterHistory, type StoredSample } from "./meter_history.ts";
+import { MAX_RECENT_REFUSALS } from "./refusals.ts";
 import { publicRegistration } from "./registrations.ts";
 import { type CsmsStore, idTagFromRow } from "./store.ts";
 import type { WriteStatement } from "./writer.ts";
@@ -313,6 +315,11 @@ export class SqliteQueries implements CsmsQueries {
     const removed = await this.store.registrations.unregister(id);
     if (removed) this.live.disconnect(id, "registration removed");
     return removed;
+  }
+
+  /** Recent refusals at the handshake, one per charge point id, the latest first (`limit` default 100). */
+  listRefusals(options: { limit?: number } = {}): Promise<ChargerRefusal[]> {
+    return this.#read(() => this.store.refusals.list(clampLimit(options.limit, 100, MAX_RECENT_REFUSALS)));
   }
 
   /** The newest `limit` entries of the persisted event log (one charger's, or all), oldest first. */

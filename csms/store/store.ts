@@ -19,6 +19,7 @@ import type { IdTagRecord, IdTagStatus } from "../../shared/queries.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
 import { isoAt } from "../clock.ts";
 import { MeterHistory } from "./meter_history.ts";
+import { Refusals } from "./refusals.ts";
 import { Registrations } from "./registrations.ts";
 
 export interface ActiveTransaction {
@@ -105,6 +106,8 @@ export class CsmsStore {
   readonly writer: BatchWriter;
   /** Which chargers may connect, and how (security profiles and key hashes). */
   readonly registrations: Registrations;
+  /** Recent refusals at the handshake, per charge point id. */
+  readonly refusals: Refusals;
   #active = new Map<number, ActiveTransaction>();
   #lastTxId: number;
   /** Latest state not written yet: last frame time and latest sample by charger, energy by transaction. */
@@ -137,6 +140,7 @@ export class CsmsStore {
     this.db = db;
     this.writer = writer;
     this.registrations = new Registrations(db, writer);
+    this.refusals = new Refusals(db, writer);
     const p = (sql: string) => writer.prepare(sql);
     this.#r = {
       findTag: db.prepare("SELECT * FROM id_tags WHERE id_tag = ?"),
