@@ -86,9 +86,12 @@ export interface RegisterChargerOptions {
   authorizationKey?: string;
 }
 
+/** Charge point ids whose refusals the CSMS keeps: the most recently refused. */
+export const MAX_RECENT_REFUSALS = 500;
+
 /**
  * A charge point id refused at the handshake lately, with its latest refusal: what an operator needs to
- * register a charger that is knocking. The CSMS keeps the most recent few hundred ids.
+ * register a charger that is knocking. The CSMS keeps the MAX_RECENT_REFUSALS most recent ids.
  */
 export interface ChargerRefusal {
   chargerId: string;

@@ -21,9 +21,9 @@ import type {
   TransactionQuery,
   TransactionRecord,
 } from "../../shared/queries.ts";
+import { MAX_RECENT_REFUSALS } from "../../shared/queries.ts";
 import type { FrameEntry } from "../frame_log.ts";
 import { MeterHistory, type StoredSample } from "./meter_history.ts";
-import { MAX_RECENT_REFUSALS } from "./refusals.ts";
 import { publicRegistration } from "./registrations.ts";
 import { type CsmsStore, idTagFromRow } from "./store.ts";
 import type { WriteStatement } from "./writer.ts";

@@ -7,11 +7,8 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { ChargerRefused, RefusalReason } from "../../shared/events.ts";
-import type { ChargerRefusal } from "../../shared/queries.ts";
+import { type ChargerRefusal, MAX_RECENT_REFUSALS } from "../../shared/queries.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
-
-/** Charge point ids whose refusals are kept (the most recently refused). */
-export const MAX_RECENT_REFUSALS = 500;
 
 /** What is kept of one refusal: the event without its type. */
 export type RefusalRecord = Omit<ChargerRefused, "type">;

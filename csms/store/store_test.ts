@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { databasePath, openDatabase } from "./db.ts";
 import { CsmsStore } from "./store.ts";
 import { MeterHistory } from "./meter_history.ts";
-import { MAX_RECENT_REFUSALS, type RefusalRecord } from "./refusals.ts";
+import { MAX_RECENT_REFUSALS } from "../../shared/queries.ts";
+import type { RefusalRecord } from "./refusals.ts";
 import { BatchWriter, type WriterOptions } from "./writer.ts";
 
 async function withStore(fn: (dir: string) => Promise<void> | void) {

@@ -1,5 +1,6 @@
 /** The REST API's schemas (zod, with OpenAPI metadata); they mirror shared/queries.ts and shared/events.ts. */
 import { z } from "@hono/zod-openapi";
+import { REFUSAL_REASONS, type RefusalReason } from "../../shared/events.ts";
 import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
 import { FLEET_STATUSES } from "../lib/fleet.ts";
 
@@ -138,6 +139,22 @@ export const Paging = {
 export const BoolQuery = z.enum(["true", "false"]).transform((v) => v === "true");
 
 const Buffered = z.object({ packets: z.number().int(), bytes: z.number().int() });
+
+/** Why the CSMS refused a connection at the handshake (shared/events.ts). */
+export const RefusalReasonSchema = z.enum(REFUSAL_REASONS).openapi("RefusalReason", {
+  description: "Why the CSMS refused a connection at the handshake (see docs/security.md)",
+});
+
+export const RefusalStatsSchema = z.object({
+  total: z.number().int().openapi({ description: "Connections refused since `since`" }),
+  byReason: z.object(
+    Object.fromEntries(REFUSAL_REASONS.map((r) => [r, z.number().int().optional()])) as Record<
+      RefusalReason,
+      z.ZodOptional<z.ZodNumber>
+    >,
+  ).openapi({ description: "The same, by reason (reasons not seen are left out)" }),
+  since: z.string().openapi({ description: "When the portal started counting (its start)" }),
+}).openapi("RefusalStats");
 
 export const SocketStatsSchema = z.object({
   clients: z.number().int().openapi({ description: "Socket.IO clients connected now" }),
