@@ -1,8 +1,8 @@
 /**
  * Refused connections in the portal, end to end: the CSMS refuses real handshakes; the portal counts them
  * in GET /api/v1/stats, lists them for admins at GET /api/v1/refusals, pushes them on Socket.IO to whoever
- * watches that charger, and shows them on the Registrations page (headless Chromium), where one click
- * registers a simulated charger that is knocking, which then gets in.
+ * watches that charger (its page shows them), and shows them on the Registrations page (headless
+ * Chromium), where one click registers a simulated charger that is knocking, which then gets in.
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
@@ -121,6 +121,21 @@ Deno.test({
       assert.equal((await attempt(`${sys.csms.url}/CP-LATE`, { password: KEY })).status, 401);
       await page.locator('[data-testid="refusals"]').getByRole("button", { name: "Refresh" }).click();
       await page.locator('[data-testid="refusals"] tr[data-refusal="CP-LATE"]').waitFor();
+
+      // On a charger's own page, a refusal shows in its status changes, live; it has still not connected.
+      const detail = await page.context().newPage();
+      detail.on("pageerror", (err) => errors.push(String(err)));
+      await detail.goto(`${sys.web.url}/chargers/CP-WATCHED`);
+      await detail.waitForSelector('[data-testid="connection"][data-state="connected"]');
+      const entry = detail.locator('[data-testid="status-log"] .badge', { hasText: "Refused" }).first();
+      // Knocking again until the page shows it: the page may not have joined the charger's room yet.
+      await waitFor(async () => {
+        assert.equal((await attempt(`${sys.csms.url}/CP-WATCHED`, { password: KEY })).status, 401);
+        return await entry.waitFor({ timeout: 2000 }).then(() => true, () => false);
+      }, "a refusal in the charger page's status changes");
+      assert.equal(await entry.getAttribute("title"), "not registered (401)");
+      await detail.getByText("This charger has not connected yet.").waitFor();
+      await detail.close();
 
       // The admin types the key the charger has, and registers it from its row.
       await page.locator('[data-testid="register-form"] input[name="authorizationKey"]').fill(KEY);
