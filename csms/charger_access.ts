@@ -5,8 +5,9 @@
  * is pure and unit-tested; the gate around it does the store lookup, the key
  * check and the limit on failed attempts.
  */
+import type { RefusalReason } from "../shared/events.ts";
 import type { SecurityProfile } from "../shared/queries.ts";
-import { verifyKey } from "./charger_keys.ts";
+import { DUMMY_KEY_HASH, verifyKey } from "./charger_keys.ts";
 import type { ChargerPolicy } from "./config.ts";
 
 export interface Credentials {
@@ -20,24 +21,45 @@ export interface RegistrationFacts {
   keyHash?: string;
 }
 
-export type Refusal = { kind: "refuse"; status: number; message: string; headers?: Record<string, string> };
+/** A refused handshake: the HTTP answer, and for the refusal log why (which the answer may not say). */
+export type Refusal = {
+  kind: "refuse";
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+  reason: RefusalReason;
+};
 
 export type AccessDecision =
   /** Let it in; `register`: record it as a new profile-0 charger first. */
   | { kind: "allow"; register: boolean }
   /** Let it in if `password` matches `keyHash`. */
   | { kind: "verify"; password: string; keyHash: string }
+  /**
+   * Refuse with `refusal`, but only after deriving a key from `password` as a key check does: credentials
+   * were presented, and a refusal that skipped the derivation would tell by its speed that there was no
+   * key to check (an unknown id, a charger registered without a key).
+   */
+  | { kind: "decoy"; password: string; refusal: Refusal }
   | Refusal;
 
 export const BASIC_REALM = 'Basic realm="OCPP", charset="UTF-8"';
 
-/** One answer for every authentication failure, so that a 401 tells nothing about which ids exist. */
-export const UNAUTHORIZED: Refusal = {
-  kind: "refuse",
-  status: 401,
-  message: "authentication required: HTTP Basic auth with the charge point id and its AuthorizationKey",
-  headers: { "www-authenticate": BASIC_REALM },
-};
+type UnauthorizedReason = "unknown-id" | "no-credentials" | "bad-credentials" | "no-key-registered";
+
+/**
+ * One answer for every authentication failure, so that a 401 tells nothing about which ids exist; only
+ * the reason, which stays in the CSMS (its log, the operators' portal), differs.
+ */
+export function unauthorized(reason: UnauthorizedReason): Refusal {
+  return {
+    kind: "refuse",
+    status: 401,
+    message: "authentication required: HTTP Basic auth with the charge point id and its AuthorizationKey",
+    headers: { "www-authenticate": BASIC_REALM },
+    reason,
+  };
+}
 
 /**
  * Reads an `Authorization: Basic ...` header: undefined when absent, "malformed" when it is not Basic or
@@ -71,17 +93,30 @@ export interface AccessInput {
 
 /**
  * open: unknown ids are let in and registered (profile 0); registered: unknown ids get 404; basic:
- * every charger needs a key, and unknown ids get the same 401 as a wrong key. Under every policy, a
- * charger registered with a key must present it, and a profile-2 charger must come over TLS.
+ * every charger needs a key, and unknown ids get the same 401 as a wrong key, after the same work. Under
+ * every policy, a charger registered with a key must present it, and a profile-2 charger must come over
+ * TLS.
  */
 export function decideAccess(input: AccessInput): AccessDecision {
   const { registration: reg, policy, credentials } = input;
+  // Every 401 to a request that carried credentials costs one key derivation, whatever it lacked.
+  const refuse401 = (reason: UnauthorizedReason): AccessDecision =>
+    credentials === undefined ? unauthorized(reason) : {
+      kind: "decoy",
+      password: credentials === "malformed" ? "" : credentials.password,
+      refusal: unauthorized(reason),
+    };
   if (!reg) {
     if (policy === "open") return { kind: "allow", register: true };
     if (policy === "registered") {
-      return { kind: "refuse", status: 404, message: `charge point ${input.chargerId} is not registered` };
+      return {
+        kind: "refuse",
+        status: 404,
+        message: `charge point ${input.chargerId} is not registered`,
+        reason: "unknown-id",
+      };
     }
-    return UNAUTHORIZED;
+    return refuse401("unknown-id");
   }
   // Checked before the password: a profile-2 key sent over plain TCP is refused whether right or wrong.
   if (reg.securityProfile === 2 && !input.secure) {
@@ -89,13 +124,15 @@ export function decideAccess(input: AccessInput): AccessDecision {
       kind: "refuse",
       status: 403,
       message: `charge point ${input.chargerId} uses security profile 2: connect with wss:// (TLS)`,
+      reason: "tls-required",
     };
   }
   if (reg.keyHash === undefined) {
-    return policy === "basic" ? UNAUTHORIZED : { kind: "allow", register: false };
+    return policy === "basic" ? refuse401("no-key-registered") : { kind: "allow", register: false };
   }
-  if (!credentials || credentials === "malformed" || credentials.user !== input.chargerId) {
-    return UNAUTHORIZED;
+  if (credentials === undefined) return refuse401("no-credentials");
+  if (credentials === "malformed" || credentials.user !== input.chargerId) {
+    return refuse401("bad-credentials");
   }
   return { kind: "verify", password: credentials.password, keyHash: reg.keyHash };
 }
@@ -162,6 +199,7 @@ export class ChargerGate {
         status: 429,
         message: "too many failed authentications from this address; try again in a minute",
         headers: { "retry-after": "60" },
+        reason: "rate-limited",
       };
     }
     const decision = decideAccess({
@@ -178,10 +216,14 @@ export class ChargerGate {
     if (decision.kind === "verify") {
       if (await verifyKey(decision.password, decision.keyHash)) return undefined;
       this.failures.failed(remoteAddress);
-      return UNAUTHORIZED;
+      return unauthorized("bad-credentials");
     }
-    // A charger that sent no credentials is being told to; only a wrong attempt counts as a failure.
-    if (decision.status === 401 && authorization !== null) this.failures.failed(remoteAddress);
+    if (decision.kind === "decoy") {
+      await verifyKey(decision.password, DUMMY_KEY_HASH);
+      this.failures.failed(remoteAddress);
+      return decision.refusal;
+    }
+    // A charger that sent no credentials is being told to: not a failed attempt.
     return decision;
   }
 }

@@ -5,7 +5,7 @@ import {
   type Credentials,
   decideAccess,
   parseBasicAuth,
-  UNAUTHORIZED,
+  unauthorized,
 } from "./charger_access.ts";
 import type { ChargerPolicy } from "./config.ts";
 
@@ -34,6 +34,12 @@ Deno.test("charger access: Basic credentials are parsed as UTF-8 user:password",
 });
 
 const creds = (user: string, password = "secret-key-123456"): Credentials => ({ user, password });
+/** A 401 that costs a key derivation over `password`, as a wrong key does. */
+const decoy = (password: string, reason: Parameters<typeof unauthorized>[0]) => ({
+  kind: "decoy",
+  password,
+  refusal: unauthorized(reason),
+});
 const decide = (
   policy: ChargerPolicy,
   registration: Parameters<typeof decideAccess>[0]["registration"],
@@ -45,16 +51,25 @@ Deno.test("charger access: unknown chargers by policy", () => {
   assert.deepEqual(decide("open", undefined, undefined), { kind: "allow", register: true });
   const reg = decide("registered", undefined, undefined);
   assert.equal(reg.kind === "refuse" && reg.status, 404);
-  // basic: the same 401 as a wrong key, so that ids cannot be enumerated.
-  assert.deepEqual(decide("basic", undefined, creds("CP-1")), UNAUTHORIZED);
-  assert.match(UNAUTHORIZED.headers!["www-authenticate"], /^Basic realm="OCPP"/);
+  assert.equal(reg.kind === "refuse" && reg.reason, "unknown-id");
+  // basic: the same 401 as a wrong key, after the same key derivation, so that ids cannot be enumerated.
+  assert.deepEqual(decide("basic", undefined, creds("CP-1")), decoy("secret-key-123456", "unknown-id"));
+  assert.deepEqual(decide("basic", undefined, "malformed"), decoy("", "unknown-id"));
+  // Without credentials nothing is derived, for a registered charger either: the same fast 401.
+  assert.deepEqual(decide("basic", undefined, undefined), unauthorized("unknown-id"));
+  assert.match(unauthorized("unknown-id").headers!["www-authenticate"], /^Basic realm="OCPP"/);
+  // The reason is for the CSMS's own log: the HTTP answer is the same whatever it is.
+  const { reason: _a, ...unknown } = unauthorized("unknown-id");
+  const { reason: _b, ...wrongKey } = unauthorized("bad-credentials");
+  assert.deepEqual(unknown, wrongKey);
 });
 
 Deno.test("charger access: registered chargers without a key (profile 0)", () => {
   const p0 = { securityProfile: 0 as const };
   assert.deepEqual(decide("open", p0, undefined), { kind: "allow", register: false });
   assert.deepEqual(decide("registered", p0, undefined), { kind: "allow", register: false });
-  assert.deepEqual(decide("basic", p0, creds("CP-1")), UNAUTHORIZED);
+  assert.deepEqual(decide("basic", p0, creds("CP-1")), decoy("secret-key-123456", "no-key-registered"));
+  assert.deepEqual(decide("basic", p0, undefined), unauthorized("no-key-registered"));
 });
 
 Deno.test("charger access: a charger with a key must present it under every policy", () => {
@@ -65,9 +80,13 @@ Deno.test("charger access: a charger with a key must present it under every poli
       password: "secret-key-123456",
       keyHash: "H",
     });
-    assert.deepEqual(decide(policy, p1, undefined), UNAUTHORIZED, policy);
-    assert.deepEqual(decide(policy, p1, "malformed"), UNAUTHORIZED, policy);
-    assert.deepEqual(decide(policy, p1, creds("CP-2")), UNAUTHORIZED, "another charger's user name");
+    assert.deepEqual(decide(policy, p1, undefined), unauthorized("no-credentials"), policy);
+    assert.deepEqual(decide(policy, p1, "malformed"), decoy("", "bad-credentials"), policy);
+    assert.deepEqual(
+      decide(policy, p1, creds("CP-2")),
+      decoy("secret-key-123456", "bad-credentials"),
+      "another charger's user name",
+    );
   }
 });
 
@@ -75,6 +94,7 @@ Deno.test("charger access: a profile-2 charger is refused without TLS, before it
   const p2 = { securityProfile: 2 as const, keyHash: "H" };
   const plain = decide("basic", p2, creds("CP-1"));
   assert.equal(plain.kind === "refuse" && plain.status, 403);
+  assert.equal(plain.kind === "refuse" && plain.reason, "tls-required");
   assert.match(plain.kind === "refuse" ? plain.message : "", /wss:\/\//);
   assert.deepEqual(decide("open", p2, undefined), plain, "no credentials: the same refusal");
   assert.deepEqual(decide("basic", p2, creds("CP-1"), true), {

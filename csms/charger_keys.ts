@@ -24,6 +24,19 @@ const SALT_BYTES = 16;
 const HASH_BITS = 256;
 const SCHEME = "pbkdf2-sha256";
 
+function b64(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/**
+ * A stored value in the format of hashKey's, at its default cost, that no key matches (its digest is all
+ * zeros: finding a key for it means breaking SHA-256). Refusals that have no key to check, such as an
+ * unknown id, check the presented password against it, so that they cost what a wrong key costs.
+ */
+export const DUMMY_KEY_HASH = `${SCHEME}$${ITERATIONS}$${b64(new Uint8Array(SALT_BYTES))}$${
+  b64(new Uint8Array(HASH_BITS / 8))
+}`;
+
 /** The comparison used for every key check: constant time in the length of the (fixed-size) digests. */
 export const digestsEqual: (a: Uint8Array, b: Uint8Array) => boolean = timingSafeEqual;
 
@@ -37,10 +50,6 @@ export function generateKey(): string {
     }
   }
   return out.join("");
-}
-
-function b64(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes));
 }
 
 function unb64(text: string): Uint8Array {

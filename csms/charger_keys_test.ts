@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { timingSafeEqual } from "node:crypto";
 import {
   digestsEqual,
+  DUMMY_KEY_HASH,
   generateKey,
   hashKey,
   keyProblem,
@@ -54,4 +55,19 @@ Deno.test("charger keys: digests are compared with node:crypto's constant-time t
   assert.equal(digestsEqual, timingSafeEqual);
   assert.equal(digestsEqual(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 3])), true);
   assert.equal(digestsEqual(new Uint8Array([1, 2, 3]), new Uint8Array([1, 2, 4])), false);
+});
+
+Deno.test("charger keys: the dummy hash costs a real key's derivation and matches no key", async () => {
+  // The same scheme and iteration count as a key stored today, with a salt and digest of the real sizes.
+  const [scheme, iterations, salt, digest] = DUMMY_KEY_HASH.split("$");
+  const real = (await hashKey("CorrectHorseBattery1")).split("$");
+  assert.deepEqual([scheme, iterations, salt.length, digest.length], [
+    real[0],
+    real[1],
+    real[2].length,
+    real[3].length,
+  ]);
+  for (const key of ["", "CorrectHorseBattery1", "A".repeat(40)]) {
+    assert.equal(await verifyKey(key, DUMMY_KEY_HASH), false, key);
+  }
 });

@@ -3,6 +3,7 @@
  * request that matter, so that every refusal is unit-tested without a socket.
  */
 import { chargerIdProblem } from "../shared/identifiers.ts";
+import type { RefusalReason } from "../shared/events.ts";
 import { negotiateProtocol, parseProtocolHeader, type SUPPORTED_PROTOCOLS } from "../shared/ocpp/version.ts";
 
 export const OCPP_PATH_PREFIX = "/ocpp/";
@@ -18,8 +19,17 @@ export interface HandshakeInput {
 }
 
 export type HandshakeDecision =
-  /** Answer with a plain HTTP response. */
-  | { kind: "refuse"; status: number; message: string; headers?: Record<string, string> }
+  /**
+   * Answer with a plain HTTP response. `charger`: the path named a valid charge point, so the refusal is
+   * worth recording (who, and why); a request for another path or an invalid id is not a charger's.
+   */
+  | {
+    kind: "refuse";
+    status: number;
+    message: string;
+    headers?: Record<string, string>;
+    charger?: { id: string; reason: RefusalReason };
+  }
   /** Upgrade, echo `protocol`, and run an OCPP session for `chargerId`. */
   | { kind: "accept"; chargerId: string; protocol: (typeof SUPPORTED_PROTOCOLS)[number] }
   /** OCPP-J: none of the offered subprotocols is ours; complete the handshake without the header, then close. */
@@ -59,6 +69,7 @@ export function decideHandshake(req: HandshakeInput): HandshakeDecision {
       status: 405,
       message: "OCPP-J needs a WebSocket GET",
       headers: { allow: "GET" },
+      charger: { id: id.id, reason: "not-websocket" },
     };
   }
   if (req.upgrade?.toLowerCase() !== "websocket") {
@@ -67,11 +78,17 @@ export function decideHandshake(req: HandshakeInput): HandshakeDecision {
       status: 426,
       message: "this is an OCPP-J endpoint: connect with a WebSocket",
       headers: { upgrade: "websocket" },
+      charger: { id: id.id, reason: "not-websocket" },
     };
   }
   const offered = parseProtocolHeader(req.protocols);
   if (offered.length === 0) {
-    return { kind: "refuse", status: 400, message: "Sec-WebSocket-Protocol must offer ocpp1.6" };
+    return {
+      kind: "refuse",
+      status: 400,
+      message: "Sec-WebSocket-Protocol must offer ocpp1.6",
+      charger: { id: id.id, reason: "no-subprotocol" },
+    };
   }
   const protocol = negotiateProtocol(offered);
   if (!protocol) return { kind: "unsupported", chargerId: id.id, offered };

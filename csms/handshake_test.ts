@@ -52,3 +52,19 @@ Deno.test("handshake: decisions", () => {
   const plain = decideHandshake({ ...ws("/ocpp/CP-1"), upgrade: null });
   assert.equal(plain.kind === "refuse" && plain.headers?.upgrade, "websocket");
 });
+
+Deno.test("handshake: a refusal names the charger and why once the path holds a valid id, else nobody", () => {
+  const charger = (input: HandshakeInput) => {
+    const d = decideHandshake(input);
+    return d.kind === "refuse" ? d.charger : d.kind;
+  };
+  assert.deepEqual(charger(ws("/ocpp/CP-1", null)), { id: "CP-1", reason: "no-subprotocol" });
+  assert.deepEqual(charger({ ...ws("/ocpp/CP%201"), upgrade: null }), {
+    id: "CP 1",
+    reason: "not-websocket",
+  });
+  assert.deepEqual(charger({ ...ws("/ocpp/CP-1"), method: "POST" }), { id: "CP-1", reason: "not-websocket" });
+  for (const path of ["/ocpp/a:b", "/ocpp/a/b", "/ocpp/", "/other/CP-1", `/ocpp/${"x".repeat(49)}`]) {
+    assert.equal(charger(ws(path)), undefined, path);
+  }
+});

@@ -20,21 +20,33 @@ export class SlidingWindowLimit {
   /** Records one event at `now` (ms); true when it is one too many. A limit of 0 never trips. */
   hit(now: number): boolean {
     if (this.limit <= 0) return false;
-    return this.limit <= EXACT_UP_TO ? this.#exact(now) : this.#bucketed(now);
+    return this.limit <= EXACT_UP_TO ? this.#exact(now, false) : this.#bucketed(now, false);
   }
 
-  #exact(now: number): boolean {
+  /**
+   * Records an event at `now` only if it is within the limit; true when it was. Unlike `hit`, what is
+   * refused is not counted, so a steady flood still gets `limit` events through every window (log lines
+   * that say what the others were, say). A limit of 0 allows everything.
+   */
+  allow(now: number): boolean {
+    if (this.limit <= 0) return true;
+    return !(this.limit <= EXACT_UP_TO ? this.#exact(now, true) : this.#bucketed(now, true));
+  }
+
+  /** Records an event (with `onlyIfRoom`, unless it is one too many); true when it is one too many. */
+  #exact(now: number, onlyIfRoom: boolean): boolean {
     this.#times ??= new Float64Array(this.limit);
     // The slot about to be overwritten holds the limit-th most recent event.
     const oldest = this.#times[this.#next];
     const full = this.#count === this.limit;
+    if (onlyIfRoom && full && now - oldest < this.windowMs) return true;
     this.#times[this.#next] = now;
     this.#next = (this.#next + 1) % this.limit;
     if (!full) this.#count++;
     return full && now - oldest < this.windowMs;
   }
 
-  #bucketed(now: number): boolean {
+  #bucketed(now: number, onlyIfRoom: boolean): boolean {
     this.#buckets ??= new Float64Array(BUCKETS);
     const slot = Math.floor(now / (this.windowMs / BUCKETS));
     if (slot - this.#lastSlot >= BUCKETS) {
@@ -48,6 +60,7 @@ export class SlidingWindowLimit {
       }
     }
     if (slot > this.#lastSlot) this.#lastSlot = slot;
+    if (onlyIfRoom && this.#count >= this.limit) return true;
     this.#buckets[this.#lastSlot % BUCKETS]++;
     this.#count++;
     return this.#count > this.limit;

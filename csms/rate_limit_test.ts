@@ -25,3 +25,24 @@ Deno.test("rate limit: a large limit counts in buckets, trips past the limit, an
   // 900 a minute for ten minutes: never over.
   for (let i = 0; i < 9000; i++) assert.equal(steady.hit(i * (60_000 / 900)), false, `steady ${i}`);
 });
+
+Deno.test("rate limit: allow counts only what it lets through, so a steady flood gets the limit through each window", () => {
+  for (const limit of [3, 1000]) {
+    const l = new SlidingWindowLimit(limit, 60_000);
+    // Ten times the limit a minute, for three minutes.
+    const perMinute = limit * 10;
+    const allowed = [0, 0, 0];
+    for (let i = 0; i < perMinute * 3; i++) {
+      const t = (i * 60_000) / perMinute;
+      if (l.allow(t)) allowed[Math.floor(t / 60_000)]++;
+    }
+    assert.deepEqual(allowed, [limit, limit, limit], `limit ${limit}`);
+    // hit, by contrast, counts the refused too: the same flood keeps it tripped.
+    const h = new SlidingWindowLimit(limit, 60_000);
+    let passed = 0;
+    for (let i = 0; i < perMinute * 3; i++) if (!h.hit((i * 60_000) / perMinute)) passed++;
+    assert.ok(passed < 2 * limit, `limit ${limit}: ${passed}`);
+  }
+  const none = new SlidingWindowLimit(0, 60_000);
+  for (let i = 0; i < 100; i++) assert.equal(none.allow(i), true);
+});

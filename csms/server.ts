@@ -16,6 +16,7 @@ import { Fleet } from "./fleet.ts";
 import { FrameLog } from "./frame_log.ts";
 import { decideHandshake } from "./handshake.ts";
 import { createHandlers16, type VendorHandler } from "./handlers16.ts";
+import { RefusalRecorder } from "./refusals.ts";
 import { silenceLimitMs, SilenceSweeper } from "./liveness.ts";
 import { Retention } from "./retention.ts";
 import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "./store/checkpointer.ts";
@@ -111,6 +112,7 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
   );
   const secure = config.tls !== undefined;
   const gate = new ChargerGate(config.chargerPolicy, secure, store.registrations);
+  const refusals = new RefusalRecorder({ bus: deps.bus, store: store.refusals });
   // Sockets that offered no subprotocol of ours: open only long enough to be closed.
   const refused = new Set<WebSocket>();
   let closing = false;
@@ -125,13 +127,27 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
       upgrade: req.headers.get("upgrade"),
       protocols: req.headers.get("sec-websocket-protocol"),
     });
-    if (decision.kind === "refuse") return text(decision.status, decision.message, decision.headers);
-    if (closing) return text(503, "CSMS is shutting down");
     // Read before the upgrade: afterwards the request is consumed and its address gone.
     const remoteAddress = info.remoteAddr.hostname;
+    if (decision.kind === "refuse") {
+      if (decision.charger) {
+        const { id: chargerId, reason } = decision.charger;
+        refusals.record({ chargerId, remoteAddress, reason, status: decision.status });
+      }
+      return text(decision.status, decision.message, decision.headers);
+    }
+    if (closing) return text(503, "CSMS is shutting down");
     // Security profiles 1 and 2: before the upgrade, so that a refused charger never gets a socket.
     const refusal = await gate.check(decision.chargerId, req.headers.get("authorization"), remoteAddress);
-    if (refusal) return text(refusal.status, refusal.message, refusal.headers);
+    if (refusal) {
+      refusals.record({
+        chargerId: decision.chargerId,
+        remoteAddress,
+        reason: refusal.reason,
+        status: refusal.status,
+      });
+      return text(refusal.status, refusal.message, refusal.headers);
+    }
     if (closing) return text(503, "CSMS is shutting down");
     let upgraded: { socket: WebSocket; response: Response };
     try {
@@ -143,6 +159,13 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     }
     const { socket, response } = upgraded;
     if (decision.kind === "unsupported") {
+      refusals.record({
+        chargerId: decision.chargerId,
+        remoteAddress,
+        reason: "unsupported-subprotocol",
+        status: CLOSE.protocolError,
+        detail: decision.offered.join(", "),
+      });
       refused.add(socket);
       socket.onopen = () =>
         socket.close(CLOSE.protocolError, `unsupported subprotocol; offer ${SUPPORTED_PROTOCOLS.join(", ")}`);

@@ -111,8 +111,49 @@ export interface OcppFrameEvent extends EventBase {
   text: string;
 }
 
+/** Why the CSMS refused a charger at the WebSocket handshake (docs/security.md has the table). */
+export const REFUSAL_REASONS = [
+  /** Not registered (404 under CHARGER_POLICY=registered, 401 under basic). */
+  "unknown-id",
+  /** A key is needed and no Authorization header came (401). */
+  "no-credentials",
+  /** A wrong key, another charger's user name, or a header that is not Basic auth (401). */
+  "bad-credentials",
+  /** basic: registered without a key, i.e. with security profile 0 (401). */
+  "no-key-registered",
+  /** Registered with security profile 2, arrived over plain ws:// (403). */
+  "tls-required",
+  /** Too many failed authentications from its address this minute (429). */
+  "rate-limited",
+  /** Not a WebSocket GET (405, 426). */
+  "not-websocket",
+  /** No Sec-WebSocket-Protocol offered (400). */
+  "no-subprotocol",
+  /** None of the offered subprotocols is one the CSMS speaks (the socket is closed with 1002). */
+  "unsupported-subprotocol",
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+/**
+ * A connection refused at the handshake, before any session: the only trace it leaves. Carries nothing
+ * secret from the request (never a password).
+ */
+export interface ChargerRefused extends EventBase {
+  type: "charger.refused";
+  remoteAddress: string;
+  reason: RefusalReason;
+  /**
+   * The HTTP status it was answered with; for `unsupported-subprotocol` the WebSocket close code (1002),
+   * since that handshake completes and the socket is closed at once.
+   */
+  status: number;
+  /** For `unsupported-subprotocol`: the subprotocols it offered. */
+  detail?: string;
+}
+
 export type BusEvent =
   | ChargerConnected
+  | ChargerRefused
   | ChargerDisconnected
   | ChargerBooted
   | ChargerHeartbeat

@@ -5,7 +5,7 @@
  * PostgreSQL-backed implementation fits the same shape.
  */
 import type { ChargePointErrorCode16, ChargePointStatus16 } from "./ocpp/actions16.ts";
-import type { MeterSample, OcppFrameEvent } from "./events.ts";
+import type { MeterSample, OcppFrameEvent, RefusalReason } from "./events.ts";
 
 export interface ConnectorState {
   connectorId: number;
@@ -121,6 +121,28 @@ export interface RegisterChargerOptions {
   authorizationKey?: string;
 }
 
+/** Charge point ids whose refusals the CSMS keeps: the most recently refused. */
+export const MAX_RECENT_REFUSALS = 500;
+
+/**
+ * A charge point id refused at the handshake lately, with its latest refusal: what an operator needs to
+ * register a charger that is knocking. The CSMS keeps the MAX_RECENT_REFUSALS most recent ids.
+ */
+export interface ChargerRefusal {
+  chargerId: string;
+  /** Why, with what status, and from where, the last time. */
+  reason: RefusalReason;
+  status: number;
+  remoteAddress: string;
+  detail?: string;
+  /** Refusals of this id since `firstAt`. */
+  attempts: number;
+  firstAt: string;
+  lastAt: string;
+  /** Whether the id is registered now (it may have been since). */
+  registered: boolean;
+}
+
 export interface CsmsQueries {
   listChargers(): Promise<ChargerSummary[]>;
   getCharger(id: string): Promise<ChargerSummary | undefined>;
@@ -150,4 +172,6 @@ export interface CsmsQueries {
   listRegistrations(): Promise<ChargerRegistration[]>;
   getRegistration(id: string): Promise<ChargerRegistration | undefined>;
   unregisterCharger(id: string): Promise<boolean>;
+  /** Recent refusals at the handshake, one per charge point id, the latest first. */
+  listRefusals(options?: { limit?: number }): Promise<ChargerRefusal[]>;
 }

@@ -6,13 +6,11 @@
  * (Deno's client does not).
  */
 import assert from "node:assert/strict";
-import type { IncomingMessage } from "node:http";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import WebSocket from "ws";
-import { basicAuth } from "../charger/transport.ts";
 import { DB_FILE } from "../csms/store/db.ts";
 import {
+  attempt,
   ChargerProcess,
   HAS_OPENSSL,
   makeTestCertificates,
@@ -20,55 +18,6 @@ import {
   type TestCsms,
   waitFor,
 } from "./csms_support.ts";
-
-interface Attempt {
-  status?: number;
-  body?: string;
-  wwwAuthenticate?: string;
-  opened: boolean;
-  error?: string;
-  /** For an opened socket: the close code when the CSMS closed it (see `keepOpen`). */
-  closeCode?: number;
-}
-
-/**
- * One handshake with npm:ws. An opened socket is closed at once unless `keepOpen` is given, in which case
- * the attempt resolves when `keepOpen` resolves or the CSMS closes the socket.
- */
-function attempt(
-  url: string,
-  options: { user?: string; password?: string; ca?: string; keepOpen?: Promise<void> } = {},
-): Promise<Attempt> {
-  return new Promise((resolve) => {
-    const result: Attempt = { opened: false };
-    const headers: Record<string, string> = {};
-    if (options.password !== undefined) {
-      headers.authorization = basicAuth(options.user ?? url.split("/").pop()!, options.password);
-    }
-    const ws = new WebSocket(url, ["ocpp1.6"], { headers, ...(options.ca && { ca: options.ca }) });
-    ws.on("unexpected-response", (_req, res: IncomingMessage) => {
-      result.status = res.statusCode;
-      result.wwwAuthenticate = res.headers["www-authenticate"] as string | undefined;
-      let body = "";
-      res.on("data", (c: Uint8Array) => body += new TextDecoder().decode(c));
-      res.on("end", () => {
-        result.body = body;
-        ws.terminate();
-      });
-    });
-    ws.on("upgrade", (res: IncomingMessage) => result.status = res.statusCode);
-    ws.on("open", () => {
-      result.opened = true;
-      if (options.keepOpen) options.keepOpen.then(() => ws.close(1000));
-      else ws.close(1000);
-    });
-    ws.on("error", (e: Error) => result.error = e.message);
-    ws.on("close", (code: number) => {
-      if (result.opened) result.closeCode = code;
-      resolve(result);
-    });
-  });
-}
 
 async function withCsms(env: Record<string, string>, fn: (t: TestCsms) => Promise<void>): Promise<void> {
   const t = await startTestCsms(env);

@@ -3,6 +3,9 @@
  * DATA_DIR and an in-process bus, and a small OCPP 1.6 test charger that speaks
  * over a real WebSocket through the shared RPC session.
  */
+import type { IncomingMessage } from "node:http";
+import WsClient from "ws";
+import { basicAuth } from "../charger/transport.ts";
 import { MemoryBus } from "../shared/bus_memory.ts";
 import type { BusEvent } from "../shared/events.ts";
 import type { CentralSystemActions16, ChargePointActions16 } from "../shared/ocpp/actions16.ts";
@@ -140,6 +143,71 @@ export class TestCharger {
       firmwareVersion: "1.0.0",
     });
   }
+}
+
+export interface Attempt {
+  status?: number;
+  body?: string;
+  wwwAuthenticate?: string;
+  opened: boolean;
+  error?: string;
+  /** For an opened socket: the close code when the CSMS closed it (see `keepOpen`). */
+  closeCode?: number;
+}
+
+export interface AttemptOptions {
+  /** HTTP Basic auth with this password, and the id in the URL (or `user`) as the user name. */
+  password?: string;
+  user?: string;
+  /** A CA to trust (wss://). */
+  ca?: string;
+  /** Keep an opened socket open until this resolves. */
+  keepOpen?: Promise<void>;
+  /** The subprotocols offered (default ocpp1.6). */
+  protocols?: string[];
+  /** The source address to connect from (any of 127.0.0.0/8 on Linux loopback). */
+  localAddress?: string;
+}
+
+/**
+ * One handshake with npm:ws, which reports the HTTP status of a refusal (Deno's client does not). An
+ * opened socket is closed at once unless `keepOpen` is given, in which case the attempt resolves when
+ * `keepOpen` resolves or the CSMS closes the socket.
+ */
+export function attempt(url: string, options: AttemptOptions = {}): Promise<Attempt> {
+  return new Promise((resolve) => {
+    const result: Attempt = { opened: false };
+    const headers: Record<string, string> = {};
+    if (options.password !== undefined) {
+      headers.authorization = basicAuth(options.user ?? url.split("/").pop()!, options.password);
+    }
+    const ws = new WsClient(url, options.protocols ?? ["ocpp1.6"], {
+      headers,
+      ...(options.ca && { ca: options.ca }),
+      ...(options.localAddress && { localAddress: options.localAddress }),
+    });
+    ws.on("unexpected-response", (_req, res: IncomingMessage) => {
+      result.status = res.statusCode;
+      result.wwwAuthenticate = res.headers["www-authenticate"] as string | undefined;
+      let body = "";
+      res.on("data", (c: Uint8Array) => body += new TextDecoder().decode(c));
+      res.on("end", () => {
+        result.body = body;
+        ws.terminate();
+      });
+    });
+    ws.on("upgrade", (res: IncomingMessage) => result.status = res.statusCode);
+    ws.on("open", () => {
+      result.opened = true;
+      if (options.keepOpen) options.keepOpen.then(() => ws.close(1000));
+      else ws.close(1000);
+    });
+    ws.on("error", (e: Error) => result.error = e.message);
+    ws.on("close", (code: number) => {
+      if (result.opened) result.closeCode = code;
+      resolve(result);
+    });
+  });
 }
 
 /** The events of one type, narrowed. */

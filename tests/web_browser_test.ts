@@ -6,38 +6,12 @@
  * Screenshots land in test-output/web/.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
 import { chromium, type Page } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS, haveChromium, signIn } from "./browser_support.ts";
 import { TestCharger } from "./csms_support.ts";
 import { ADMIN_PASSWORD, ChargerProcess, QUICK_CAR_ARGS, ROOT, startSystem, waitFor } from "./web_support.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  console.log(`web browser test: skipped, ${CHROMIUM} is not installed (apt install chromium)`);
-}
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 const SHOTS = `${ROOT}test-output/web`;
-
-/** Opens `path`, is sent to the sign-in page, signs in there, and lands back on `path`. */
-async function signIn(page: Page, base: string, path = "/", username = "admin", password = ADMIN_PASSWORD) {
-  await page.goto(`${base}${path}`);
-  await page.waitForURL(`${base}/login?next=${encodeURIComponent(path)}`);
-  await page.fill('input[name="username"]', username);
-  await page.fill('input[name="password"]', password);
-  await page.click('[data-testid="login-form"] button[type="submit"]');
-  await page.waitForURL(`${base}${path}`);
-  await page.locator('[data-testid="whoami"]', { hasText: username }).waitFor();
-}
 
 Deno.test({
   name: "browser: see the charger, Start, watch it charge (chart and log), Stop, find it in the history",

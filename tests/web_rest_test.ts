@@ -197,8 +197,9 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
       assert.equal(nothing.status, 404);
       assert.equal(nothing.body.error, "not_found");
       const stats = await get("/stats");
-      const { socketio, ...counts } = stats.body;
+      const { socketio, refusals, ...counts } = stats.body;
       assert.deepEqual(counts, { total: 1, online: 1, Available: 1 });
+      assert.equal(refusals.total, 0);
       assert.equal(socketio.clients, 0);
       assert.equal(socketio.dropped.total, 0);
     });

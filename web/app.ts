@@ -13,6 +13,7 @@ import { apiGuard, type AppEnv, identify, pageGuard } from "./auth/http.ts";
 import type { Auth } from "./auth/service.ts";
 import type { SocketStats } from "./bridge.ts";
 import type { FleetState } from "./lib/fleet_state.ts";
+import type { RefusalStats } from "./lib/refusal_stats.ts";
 import type { ChargerSnapshot } from "./lib/protocol.ts";
 import { apiRoutes } from "./routes/api.ts";
 import { errorBody } from "./routes/api_schemas.ts";
@@ -30,6 +31,7 @@ export interface AppDeps {
   allowedOrigins: readonly string[];
   chargerSnapshot(id: string): Promise<ChargerSnapshot>;
   socketStats(): SocketStats;
+  refusalStats(): RefusalStats;
   ocppUrl?: string;
 }
 
@@ -59,6 +61,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       auth: deps.auth,
       audit: deps.audit,
       socketStats: deps.socketStats,
+      refusalStats: deps.refusalStats,
     }),
   );
   app.route(

@@ -18,6 +18,7 @@ import { createApp } from "./app.ts";
 import { loadAssets } from "./assets.ts";
 import { attachBridge, type BridgeOptions, type BridgeServer } from "./bridge.ts";
 import { bundleIslands } from "./bundle.ts";
+import { RefusalCounter } from "./lib/refusal_stats.ts";
 import type { WebConfig } from "./config.ts";
 
 export interface WebDeps {
@@ -117,6 +118,9 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     closeStores();
     throw err;
   }
+  // Connections the CSMS refused, counted for GET /api/v1/stats.
+  const refusals = new RefusalCounter();
+  const unsubscribeRefusals = deps.bus.subscribe((e) => e.type === "charger.refused" && refusals.add(e));
   const recheck = () => bridge.recheck((p) => auth.recheck(p));
   // A logout, a revoked token or a changed role reaches live connections at once; an expiry within a minute.
   const unwatch = auth.onChange(recheck);
@@ -135,6 +139,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     allowedOrigins: config.allowedOrigins,
     chargerSnapshot: bridge.chargerSnapshot,
     socketStats: () => bridge.stats(),
+    refusalStats: () => refusals.stats(),
     ocppUrl: deps.ocppUrl,
   });
   route.fetch = (req, env) => app.fetch(req, env as never);
@@ -150,6 +155,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
   } catch (err) {
     clearInterval(sweeper);
     unwatch();
+    unsubscribeRefusals();
     bridge.close();
     io.close();
     closeStores();
@@ -169,6 +175,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
       closing ??= (async () => {
         clearInterval(sweeper);
         unwatch();
+        unsubscribeRefusals();
         bridge.close();
         io.disconnectSockets(true);
         const closed = new Promise<void>((resolve) => io.close(() => resolve()));

@@ -159,6 +159,24 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE transactions ADD COLUMN reported_stop_reason TEXT;
     `,
   },
+  {
+    version: 6,
+    description: "recent refusals at the handshake, one row per charge point id",
+    // Bounded to the most recent ids (csms/store/refusals.ts); nothing secret from the request is kept.
+    sql: `
+      CREATE TABLE charger_refusals (
+        charger_id TEXT PRIMARY KEY,
+        remote_address TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        detail TEXT,
+        attempts INTEGER NOT NULL,
+        first_at TEXT NOT NULL,
+        last_at TEXT NOT NULL
+      );
+      CREATE INDEX charger_refusals_by_time ON charger_refusals (last_at);
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

@@ -11,6 +11,7 @@ Deno.test("migrations: a fresh database reaches the newest version; running agai
     r,
   ) => r.name);
   assert.deepEqual(tables, [
+    "charger_refusals",
     "charger_registrations",
     "chargers",
     "connectors",
@@ -97,7 +98,7 @@ Deno.test("migrations: version 5 keeps existing transactions as their chargers s
        meter_stop_wh, stopped_at, stop_reason)
      VALUES (1, 'CP', 1, 'T', 'Accepted', 0, '2026-01-01T00:00:00Z', 10, '2026-01-01T01:00:00Z', 'Local')`,
   );
-  assert.equal(migrate(db), 5);
+  assert.equal(migrate(db), 6);
   assert.deepEqual(
     {
       ...db.prepare(

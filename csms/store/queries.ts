@@ -10,6 +10,7 @@
 import type { StatementSync } from "node:sqlite";
 import type { ChargePointErrorCode16, ChargePointStatus16 } from "../../shared/ocpp/actions16.ts";
 import {
+  type ChargerRefusal,
   type ChargerRegistration,
   type ChargerSummary,
   type CloseTransactionResult,
@@ -19,6 +20,7 @@ import {
   type IdTagRecord,
   type IdTagStatus,
   MAX_CLOSE_REASON_LENGTH,
+  MAX_RECENT_REFUSALS,
   type RegisterChargerOptions,
   type TransactionQuery,
   type TransactionRecord,
@@ -415,6 +417,11 @@ export class SqliteQueries implements CsmsQueries {
     const removed = await this.store.registrations.unregister(id);
     if (removed) this.live.disconnect(id, "registration removed");
     return removed;
+  }
+
+  /** Recent refusals at the handshake, one per charge point id, the latest first (`limit` default 100). */
+  listRefusals(options: { limit?: number } = {}): Promise<ChargerRefusal[]> {
+    return this.#read(() => this.store.refusals.list(clampLimit(options.limit, 100, MAX_RECENT_REFUSALS)));
   }
 
   /** The newest `limit` entries of the persisted event log (one charger's, or all), oldest first. */

@@ -19,6 +19,7 @@ import type { IdTagRecord, IdTagStatus } from "../../shared/queries.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
 import { isoAt } from "../clock.ts";
 import { MeterHistory } from "./meter_history.ts";
+import { Refusals } from "./refusals.ts";
 import { Registrations } from "./registrations.ts";
 
 export interface ActiveTransaction {
@@ -140,6 +141,8 @@ export class CsmsStore {
   readonly writer: BatchWriter;
   /** Which chargers may connect, and how (security profiles and key hashes). */
   readonly registrations: Registrations;
+  /** Recent refusals at the handshake, per charge point id. */
+  readonly refusals: Refusals;
   #active = new Map<number, ActiveTransaction>();
   /**
    * The same, by charger and connector: each StartTransaction looks for a replay and for orphans on its
@@ -179,6 +182,7 @@ export class CsmsStore {
     this.db = db;
     this.writer = writer;
     this.registrations = new Registrations(db, writer);
+    this.refusals = new Refusals(db, writer);
     const p = (sql: string) => writer.prepare(sql);
     this.#r = {
       findTag: db.prepare("SELECT * FROM id_tags WHERE id_tag = ?"),

@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { databasePath, openDatabase } from "./db.ts";
 import { CsmsStore } from "./store.ts";
 import { MeterHistory } from "./meter_history.ts";
+import { MAX_RECENT_REFUSALS } from "../../shared/queries.ts";
+import type { RefusalRecord } from "./refusals.ts";
 import { BatchWriter, type WriterOptions } from "./writer.ts";
 
 async function withStore(fn: (dir: string) => Promise<void> | void) {
@@ -301,5 +303,95 @@ Deno.test("store: active transactions by connector; a close by the CSMS keeps th
       reported_meter_stop_wh: 1000,
     });
     await b.close();
+  });
+});
+
+Deno.test("store: refusals are kept per charger id, counted across writes, with the latest reason and address", async () => {
+  await withStore(async (dir) => {
+    // As in the CSMS: the latest state waits in memory until a read (or a few seconds) flushes it.
+    const s = await open(dir, { hookDelayMs: 60_000 });
+    const refused = (chargerId: string, at: string, more: Partial<RefusalRecord> = {}): RefusalRecord => ({
+      chargerId,
+      at,
+      remoteAddress: "192.0.2.1",
+      reason: "unknown-id",
+      status: 401,
+      ...more,
+    });
+    s.store.refusals.record(refused("CP-A", "2026-01-01T00:00:01.000Z"));
+    s.store.refusals.record(refused("CP-B", "2026-01-01T00:00:02.000Z", { reason: "no-credentials" }));
+    s.store.refusals.record(refused("CP-A", "2026-01-01T00:00:03.000Z", { remoteAddress: "192.0.2.9" }));
+    assert.equal(
+      (s.db.prepare("SELECT count(*) AS n FROM charger_refusals").get() as { n: number }).n,
+      0,
+      "nothing written per refusal",
+    );
+    await s.writer.sync(true);
+    // Written once; more refusals of the same id add to it.
+    s.store.refusals.record(refused("CP-A", "2026-01-01T00:00:04.000Z", {
+      reason: "unsupported-subprotocol",
+      status: 1002,
+      detail: "ocpp2.0.1",
+      remoteAddress: "192.0.2.4",
+    }));
+    await s.writer.sync(true);
+    assert.deepEqual(s.store.refusals.list(), [
+      {
+        chargerId: "CP-A",
+        reason: "unsupported-subprotocol",
+        status: 1002,
+        remoteAddress: "192.0.2.4",
+        detail: "ocpp2.0.1",
+        attempts: 3,
+        firstAt: "2026-01-01T00:00:01.000Z",
+        lastAt: "2026-01-01T00:00:04.000Z",
+        registered: false,
+      },
+      {
+        chargerId: "CP-B",
+        reason: "no-credentials",
+        status: 401,
+        remoteAddress: "192.0.2.1",
+        attempts: 1,
+        firstAt: "2026-01-01T00:00:02.000Z",
+        lastAt: "2026-01-01T00:00:02.000Z",
+        registered: false,
+      },
+    ]);
+    assert.deepEqual(s.store.refusals.list(1).map((r) => r.chargerId), ["CP-A"]);
+    // Registered since: the row stays, and says so.
+    await s.store.registrations.register("CP-B", { securityProfile: 0 });
+    assert.deepEqual(s.store.refusals.list().map((r) => [r.chargerId, r.registered]), [
+      ["CP-A", false],
+      ["CP-B", true],
+    ]);
+    await s.close();
+  });
+});
+
+Deno.test("store: only the most recently refused ids are kept, however many knock", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir, { hookDelayMs: 60_000 });
+    const total = MAX_RECENT_REFUSALS + 50;
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1) + i * 1000).toISOString();
+    for (let i = 0; i < total; i++) {
+      s.store.refusals.record({
+        chargerId: `SPRAY-${i}`,
+        at: at(i),
+        remoteAddress: "192.0.2.1",
+        reason: "unknown-id",
+        status: 401,
+      });
+      // Part written on the way (pruned in the table), part still in memory (bounded there).
+      if (i === 100) await s.writer.sync(true);
+    }
+    await s.writer.sync(true);
+    const rows = (s.db.prepare("SELECT count(*) AS n FROM charger_refusals").get() as { n: number }).n;
+    assert.equal(rows, MAX_RECENT_REFUSALS);
+    const kept = s.store.refusals.list(total);
+    assert.equal(kept.length, MAX_RECENT_REFUSALS);
+    assert.equal(kept[0].chargerId, `SPRAY-${total - 1}`);
+    assert.equal(kept.at(-1)!.chargerId, `SPRAY-${total - MAX_RECENT_REFUSALS}`);
+    await s.close();
   });
 });

@@ -267,6 +267,8 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
                 <span class="small">{e.connectorId === undefined ? "charger" : `#${e.connectorId}`}</span>
                 {e.status === "Online"
                   ? <span class="badge status-Available">Online</span>
+                  : e.status === "Refused"
+                  ? <span class="badge status-Faulted" title={e.info}>Refused</span>
                   : <StatusBadge status={e.status} title={e.info} />}
               </li>
             ))}

@@ -1,12 +1,13 @@
 /**
  * Charger registration, for admins, through the REST API: register a charger with its OCPP security
  * profile and AuthorizationKey (typed in, or generated and shown once here), give it a new key, or
- * unregister it.
+ * unregister it; see the chargers the CSMS refused lately, and register one that is knocking.
  */
 import { CHARGER_ID_RULE, chargerIdProblem } from "../../shared/identifiers.ts";
 import { useSignal } from "@preact/signals";
-import type { ChargerRegistration, SecurityProfile } from "../../shared/queries.ts";
+import type { ChargerRefusal, ChargerRegistration, SecurityProfile } from "../../shared/queries.ts";
 import { api, apiError, jsonBody, listItems, type Notice, noticeOf } from "../client/api.ts";
+import { KnockingList } from "../components/KnockingList.tsx";
 import { NoticeLine } from "../components/NoticeLine.tsx";
 import { RowButton } from "../components/RowButton.tsx";
 import { SecretReveal } from "../components/SecretReveal.tsx";
@@ -14,6 +15,8 @@ import { formatDateTime } from "../lib/format.ts";
 
 export interface RegistrationsProps {
   registrations: ChargerRegistration[];
+  /** Chargers refused at the handshake lately. */
+  refusals: ChargerRefusal[];
   /** Where chargers connect (ws://host:port/ocpp), for the hint. */
   ocppUrl?: string;
 }
@@ -26,14 +29,19 @@ const PROFILES: Array<{ value: SecurityProfile; label: string }> = [
 
 export default function Registrations(props: RegistrationsProps) {
   const items = useSignal(props.registrations);
+  const refusals = useSignal(props.refusals);
   const message = useSignal<Notice | null>(null);
   const form = useSignal({ id: "", profile: 1 as SecurityProfile, key: "" });
   /** A key just generated: shown this once. */
   const revealed = useSignal<{ id: string; key: string } | null>(null);
 
   async function reload() {
-    const list = await listItems<ChargerRegistration>("/api/v1/registrations");
+    const [list, refused] = await Promise.all([
+      listItems<ChargerRegistration>("/api/v1/registrations"),
+      listItems<ChargerRefusal>("/api/v1/refusals"),
+    ]);
     if (list) items.value = list;
+    if (refused) refusals.value = refused;
   }
 
   async function register(
@@ -73,6 +81,14 @@ export default function Registrations(props: RegistrationsProps) {
     }
     if (await register(id, f.profile, f.profile === 0 ? undefined : f.key.trim() || undefined)) {
       form.value = { id: "", profile: f.profile, key: "" };
+    }
+  }
+
+  /** A charger that is knocking, registered with what the form says (a key typed there, or a new one). */
+  async function registerKnocking(id: string) {
+    const f = form.value;
+    if (await register(id, f.profile, f.profile === 0 ? undefined : f.key.trim() || undefined)) {
+      form.value = { ...f, key: "" };
     }
   }
 
@@ -140,6 +156,7 @@ export default function Registrations(props: RegistrationsProps) {
         </SecretReveal>
       )}
       <NoticeLine notice={message.value} testid="registration-message" />
+      <KnockingList refusals={refusals.value} onRegister={registerKnocking} onRefresh={reload} />
       <div class="table-wrap">
         <table class="table">
           <thead>

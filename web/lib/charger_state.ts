@@ -10,10 +10,13 @@ export function emptySummary(id: string): ChargerSummary {
   return { id, online: false, connectors: [], activeTransactions: [] };
 }
 
-/** Whether an event changes what a summary shows (frames, heartbeats and commands only touch lastSeenAt). */
+/**
+ * Whether an event changes what a summary shows (frames, heartbeats and commands only touch lastSeenAt; a
+ * refused connection, which never became a session, touches nothing, and must not add a charger).
+ */
 export function changesSummary(event: BusEvent): boolean {
   return event.type !== "ocpp.frame" && event.type !== "command.requested" &&
-    event.type !== "command.answered";
+    event.type !== "command.answered" && event.type !== "charger.refused";
 }
 
 function withConnector(connectors: ConnectorState[], next: ConnectorState): ConnectorState[] {
@@ -124,6 +127,7 @@ export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSum
       return event.direction === "in" ? { ...summary, lastSeenAt: event.at } : summary;
     case "command.requested":
     case "command.answered":
+    case "charger.refused":
       return summary;
   }
 }

@@ -10,6 +10,7 @@ import type { ChargePointErrorCode16 } from "../../shared/ocpp/actions16.ts";
 import type { ChargerSummary, TransactionRecord } from "../../shared/queries.ts";
 import { applyEvent, emptySummary, startedTransaction, withoutStale } from "./charger_state.ts";
 import type { FleetStatus } from "./fleet.ts";
+import { describeRefusal } from "./refusals.ts";
 import type { ChargerSnapshot, FrameRecord, MeterPoint } from "./protocol.ts";
 
 export const DETAIL_LIMITS = { frames: 500, meter: 3600, statusLog: 100, transactions: 10 } as const;
@@ -18,7 +19,8 @@ export interface StatusEntry {
   at: string;
   /** Undefined for the charger's own connection (online/offline). */
   connectorId?: number;
-  status: FleetStatus | "Online";
+  /** "Refused": a connection the CSMS turned away at the handshake (`info` says why). */
+  status: FleetStatus | "Online" | "Refused";
   errorCode?: ChargePointErrorCode16;
   info?: string;
 }
@@ -83,6 +85,12 @@ function pushStatus(state: DetailState, entry: StatusEntry): StatusEntry[] {
 
 export function applyDetailEvent(state: DetailState, event: BusEvent): DetailState {
   if (event.chargerId !== state.chargerId) return state;
+  if (event.type === "charger.refused") {
+    // Only the status log learns of it: a refused connection is no session, and a charger never seen
+    // stays "not connected yet".
+    const info = describeRefusal(event);
+    return { ...state, statusLog: pushStatus(state, { at: event.at, status: "Refused", info }) };
+  }
   const charger = applyEvent(state.charger ?? emptySummary(state.chargerId), event);
   const next: DetailState = { ...state, charger };
   switch (event.type) {

@@ -105,6 +105,24 @@ Deno.test("detail: a session starts a fresh curve, meter values extend it, the s
   assert.equal(state.transactions[0].stopReason, "Remote");
 });
 
+Deno.test("detail: a refused connection is in the status log, and a charger never seen stays unseen", () => {
+  const state = fromSnapshot(snapshot());
+  const refused: BusEvent = {
+    type: "charger.refused",
+    chargerId: "A",
+    at,
+    remoteAddress: "192.0.2.1",
+    reason: "bad-credentials",
+    status: 401,
+  };
+  const next = applyDetailEvent(state, refused);
+  assert.equal(next.charger, null);
+  assert.deepEqual(next.statusLog, [
+    { at, status: "Refused", info: "wrong AuthorizationKey or user name (401)" },
+  ]);
+  assert.equal(applyDetailEvent(state, { ...refused, chargerId: "B" }), state);
+});
+
 Deno.test("detail: another charger's events are ignored", () => {
   const state = fromSnapshot(snapshot());
   assert.equal(applyDetailEvent(state, { ...frame(1), chargerId: "B" }), state);

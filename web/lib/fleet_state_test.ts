@@ -114,6 +114,26 @@ Deno.test("fleet state: frames and commands do not touch the fleet view", () => 
   assert.equal(fleet.size, 1);
 });
 
+Deno.test("fleet state: a refused connection neither adds a charger nor changes a known one", () => {
+  const fleet = new FleetState();
+  fleet.load([{ id: "A", online: false, connectors: [], activeTransactions: [] }]);
+  const before = fleet.row("A");
+  for (const chargerId of ["A", "STRANGER"]) {
+    const refused: BusEvent = {
+      type: "charger.refused",
+      chargerId,
+      at,
+      remoteAddress: "192.0.2.7",
+      reason: "bad-credentials",
+      status: 401,
+    };
+    assert.equal(fleet.apply(refused), false);
+  }
+  assert.equal(fleet.size, 1);
+  assert.equal(fleet.row("A"), before);
+  assert.equal(fleet.summary("A")!.lastSeenAt, undefined, "a refused charger was not seen");
+});
+
 Deno.test("fleet state: replaying an event the loaded list already reflects changes nothing visible", () => {
   const fleet = new FleetState();
   for (const e of session("A")) fleet.apply(e);

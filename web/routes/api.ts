@@ -25,6 +25,7 @@ import {
   toFleetRow,
 } from "../lib/fleet.ts";
 import type { FleetState } from "../lib/fleet_state.ts";
+import type { RefusalStats } from "../lib/refusal_stats.ts";
 import {
   BoolQuery,
   ChargerIdParam,
@@ -44,6 +45,7 @@ import {
   MeterSampleSchema,
   numberParam,
   Paging,
+  RefusalStatsSchema,
   SocketStatsSchema,
   TransactionSchema,
 } from "./api_schemas.ts";
@@ -61,6 +63,8 @@ export interface ApiDeps {
   audit: AuditLog;
   /** The Socket.IO bridge's figures (clients, slow consumers). */
   socketStats(): SocketStats;
+  /** Connections the CSMS refused at the handshake, since the portal started. */
+  refusalStats(): RefusalStats;
 }
 
 const notFound = json(ErrorSchema, "Not found");
@@ -543,10 +547,13 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         method: "get",
         path: "/stats",
         tags: ["Chargers"],
-        summary: "Counts of chargers by headline status, as the fleet page shows them; Socket.IO figures",
+        summary:
+          "Counts of chargers by headline status, as the fleet page shows them; Socket.IO figures; refusals",
         description: "`socketio` says how many clients are connected and how the bridge deals with slow " +
           "ones: what a client may have queued (`limits`), the most any had (`maxBuffered`), the pushes " +
-          "dropped for clients that were behind (`dropped`), and the clients behind now (`behind`).",
+          "dropped for clients that were behind (`dropped`), and the clients behind now (`behind`). " +
+          "`refusals` counts the connections the CSMS refused at the handshake, in all and by reason, " +
+          "since the portal started (`since`); GET /refusals lists the chargers behind them.",
         responses: {
           200: json(
             z.object({
@@ -557,13 +564,15 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
                 z.ZodOptional<z.ZodNumber>
               >,
               socketio: SocketStatsSchema,
+              refusals: RefusalStatsSchema,
             }),
-            "Counts, and the Socket.IO clients' figures",
+            "Counts, the Socket.IO clients' figures, and refused connections",
           ),
         },
       }),
     ),
-    (c) => c.json({ ...deps.fleet.counts(), socketio: deps.socketStats() }, 200),
+    (c) =>
+      c.json({ ...deps.fleet.counts(), socketio: deps.socketStats(), refusals: deps.refusalStats() }, 200),
   );
 
   registerAuthRoutes(api, { auth: deps.auth, audit });

@@ -1,14 +1,15 @@
 /**
  * REST: chargers registered with the CSMS, their OCPP security profile and AuthorizationKey (HTTP Basic
  * password), for admins. The CSMS stores keys hashed; a generated key is in the answer that made it and
- * nowhere else.
+ * nowhere else. Also for admins: the chargers the CSMS refused lately, so that one knocking can be
+ * registered.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import type { CsmsQueries } from "../../shared/queries.ts";
+import { type CsmsQueries, MAX_RECENT_REFUSALS } from "../../shared/queries.ts";
 import { requestActor } from "../audit/actor.ts";
 import type { AuditLog } from "../audit/log.ts";
 import type { AppEnv } from "../auth/http.ts";
-import { ChargerIdParam, errorBody, ErrorSchema, json } from "./api_schemas.ts";
+import { ChargerIdParam, errorBody, ErrorSchema, json, RefusalReasonSchema } from "./api_schemas.ts";
 import { guarded } from "./guard.ts";
 
 const ChargerId = ChargerIdParam;
@@ -30,11 +31,53 @@ export const RegistrationSchema = z.object({
   createdAt: z.string(),
 }).openapi("ChargerRegistration");
 
+export const RefusalSchema = z.object({
+  chargerId: z.string(),
+  reason: RefusalReasonSchema,
+  status: z.number().int().openapi({
+    description: "The HTTP status it was answered; 1002 (a WebSocket close code) for unsupported-subprotocol",
+  }),
+  remoteAddress: z.string(),
+  detail: z.string().optional().openapi({ description: "For unsupported-subprotocol: what it offered" }),
+  attempts: z.number().int().openapi({ description: "Refusals of this id since firstAt" }),
+  firstAt: z.string(),
+  lastAt: z.string(),
+  registered: z.boolean().openapi({ description: "Whether the id is registered now" }),
+}).openapi("ChargerRefusal");
+
 export function registerRegistrationRoutes(
   api: OpenAPIHono<AppEnv>,
   queries: CsmsQueries,
   audit: AuditLog,
 ): void {
+  api.openapi(
+    guarded(
+      "admin",
+      createRoute({
+        method: "get",
+        path: "/refusals",
+        tags: ["Charger registration"],
+        summary: "Chargers refused at the handshake lately, one per id, the latest first",
+        description: "Each id's latest refusal (reason, status, address), its count and first and last " +
+          "time, and whether it is registered now: an unregistered one knocking can be registered with " +
+          "PUT /registrations/{id}. The CSMS keeps the most recently refused ids; nothing secret from the " +
+          "refused request.",
+        request: {
+          query: z.object({
+            limit: z.coerce.number().int().min(1).max(MAX_RECENT_REFUSALS).optional().openapi({
+              description: `1 to ${MAX_RECENT_REFUSALS}, default 100`,
+            }),
+          }),
+        },
+        responses: {
+          200: json(z.object({ items: z.array(RefusalSchema) }), "Recent refusals"),
+          400: json(ErrorSchema, "The request is invalid"),
+        },
+      }),
+    ),
+    async (c) => c.json({ items: await queries.listRefusals({ limit: c.req.valid("query").limit }) }, 200),
+  );
+
   api.openapi(
     guarded(
       "admin",

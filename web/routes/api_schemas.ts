@@ -6,6 +6,7 @@ import {
   ID_TOKEN_PATTERN,
   ID_TOKEN_RULE,
 } from "../../shared/identifiers.ts";
+import { REFUSAL_REASONS, type RefusalReason } from "../../shared/events.ts";
 import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
 import { CSMS_STOP_REASONS, MAX_CLOSE_REASON_LENGTH } from "../../shared/queries.ts";
 import { FLEET_STATUSES } from "../lib/fleet.ts";
@@ -195,6 +196,22 @@ export const Paging = {
 export const BoolQuery = z.enum(["true", "false"]).transform((v) => v === "true");
 
 const Buffered = z.object({ packets: z.number().int(), bytes: z.number().int() });
+
+/** Why the CSMS refused a connection at the handshake (shared/events.ts). */
+export const RefusalReasonSchema = z.enum(REFUSAL_REASONS).openapi("RefusalReason", {
+  description: "Why the CSMS refused a connection at the handshake (see docs/security.md)",
+});
+
+export const RefusalStatsSchema = z.object({
+  total: z.number().int().openapi({ description: "Connections refused since `since`" }),
+  byReason: z.object(
+    Object.fromEntries(REFUSAL_REASONS.map((r) => [r, z.number().int().optional()])) as Record<
+      RefusalReason,
+      z.ZodOptional<z.ZodNumber>
+    >,
+  ).openapi({ description: "The same, by reason (reasons not seen are left out)" }),
+  since: z.string().openapi({ description: "When the portal started counting (its start)" }),
+}).openapi("RefusalStats");
 
 export const SocketStatsSchema = z.object({
   clients: z.number().int().openapi({ description: "Socket.IO clients connected now" }),

@@ -213,7 +213,10 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
   app.get("/registrations", async (c) => {
     const user = pageUser(c)!;
     if (user.role !== "admin") return forbidden(c, "Registering chargers");
-    const registrations = await deps.queries.listRegistrations();
+    const [registrations, refusals] = await Promise.all([
+      deps.queries.listRegistrations(),
+      deps.queries.listRefusals(),
+    ]);
     return c.html(renderPage(
       <Layout title="Charger registration" section="registrations" assets={assets} user={user}>
         <div class="page-head">
@@ -224,7 +227,7 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
             unknown chargers get in.
           </p>
         </div>
-        <Island name="Registrations" props={{ registrations, ocppUrl: deps.ocppUrl }} />
+        <Island name="Registrations" props={{ registrations, refusals, ocppUrl: deps.ocppUrl }} />
       </Layout>,
     ));
   });
