@@ -6,7 +6,7 @@
  * Screenshots land in test-output/web/.
  */
 import assert from "node:assert/strict";
-import { chromium, type Page } from "playwright-core";
+import { chromium } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium, signIn } from "./browser_support.ts";
 import { TestCharger } from "./csms_support.ts";
 import { ADMIN_PASSWORD, ChargerProcess, QUICK_CAR_ARGS, ROOT, startSystem, waitFor } from "./web_support.ts";
