@@ -113,6 +113,13 @@ Deno.test("REST orphans: superseded, stale and closed-by-hand transactions", asy
       const entry = log.find((e) => e.type === "transaction.stopped" && (e.data as Json).transactionId === b);
       assert.equal((entry?.data as Json).closedBy, "olga");
       assert.equal(entry?.at, stopped?.at);
+      // And in the portal's audit log, which admins read.
+      const audit = await admin.json("GET", "/api/v1/audit?action=transaction.close");
+      assert.equal(audit.status, 200);
+      assert.deepEqual(
+        audit.body.items.map((e: Json) => [e.actor, e.action, e.target, e.detail.reason]),
+        [["olga", "transaction.close", String(b), "cable cut, session ended on site"]],
+      );
     });
 
     await t.step("a charger gone offline leaves a stale transaction an API token closes", async () => {

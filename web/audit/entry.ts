@@ -26,6 +26,7 @@ export const AUDIT_ACTIONS = [
   "registration.create",
   "registration.update",
   "registration.delete",
+  "transaction.close",
   "password.change",
   "password.failure",
   "login.success",

@@ -412,7 +412,15 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
       const { id } = c.req.valid("param");
       const { reason } = c.req.valid("json");
       const result = await queries.closeTransaction(id, { by: actorName(c.get("principal")!), reason });
-      if (result.ok) return c.json(result.transaction, 200);
+      if (result.ok) {
+        audit.record({
+          ...requestActor(c),
+          action: "transaction.close",
+          target: String(id),
+          detail: { chargerId: result.transaction.chargerId, reason },
+        });
+        return c.json(result.transaction, 200);
+      }
       return result.error === "not_found"
         ? c.json(errorBody("not_found", result.message), 404)
         : c.json(errorBody("conflict", result.message), 409);
