@@ -1,9 +1,11 @@
 /** The in-process Bus, for `deno task dev` and tests: CSMS and web bridge in one process. */
-import type { Bus, BusEvent, CommandHandler, CommandResult } from "./events.ts";
+import type { AdminHandler, AdminKind, AdminRequest, AdminResult } from "./admin.ts";
+import type { Bus, BusEvent, CommandHandler } from "./events.ts";
 
 export class MemoryBus implements Bus {
   #listeners = new Set<(event: BusEvent) => void>();
   #handler?: CommandHandler;
+  #admin?: AdminHandler;
 
   publish(event: BusEvent): void {
     for (const listener of this.#listeners) {
@@ -33,7 +35,7 @@ export class MemoryBus implements Bus {
       action,
       payload,
       timeoutMs: options?.timeoutMs,
-    }) as CommandResult<never>;
+    });
   };
 
   serveCommands(handler: CommandHandler): () => void {
@@ -43,9 +45,24 @@ export class MemoryBus implements Bus {
     };
   }
 
+  async admin<K extends AdminKind>(request: Extract<AdminRequest, { kind: K }>): Promise<AdminResult<K>> {
+    if (!this.#admin) {
+      return { ok: false, error: "unavailable", message: "no CSMS is serving admin requests" };
+    }
+    return await this.#admin(request) as AdminResult<K>;
+  }
+
+  serveAdmin(handler: AdminHandler): () => void {
+    this.#admin = handler;
+    return () => {
+      if (this.#admin === handler) this.#admin = undefined;
+    };
+  }
+
   close(): Promise<void> {
     this.#listeners.clear();
     this.#handler = undefined;
+    this.#admin = undefined;
     return Promise.resolve();
   }
 }

@@ -27,9 +27,11 @@ Deno.test("bus: every subscriber gets every event, in order, until it unsubscrib
     type: "connector.status",
     chargerId: "CP-1",
     at: AT,
+    evseId: 1,
     connectorId: 1,
-    status: "Charging",
-    errorCode: "NoError",
+    status: "Occupied",
+    chargingState: "Charging",
+    original: "Charging",
   };
   bus.publish(heartbeat("CP-1"));
   bus.publish(status);
@@ -114,7 +116,6 @@ Deno.test("bus: sendCommand reaches the serving handler and resolves with its re
     timeoutMs: 5000,
   });
   assert.deepEqual(ok, { ok: true, response: { status: "Accepted" } });
-  if (ok.ok) assert.equal(ok.response.status, "Accepted"); // typed as the action's response
   const off = await bus.sendCommand("CP-OFF", "Reset", { type: "Hard" });
   assert.deepEqual(off, { ok: false, error: "offline", message: "CP-OFF is not connected" });
 
@@ -147,4 +148,32 @@ Deno.test("bus: a stale unregister does not remove a newer handler; close() remo
   await bus.close();
   const after = await bus.sendCommand("CP-1", "ClearCache", {});
   assert.equal(!after.ok && after.error, "unavailable");
+});
+
+Deno.test("bus: admin requests reach the serving CSMS, and are unavailable without one", async () => {
+  const bus = new MemoryBus();
+  const none = await bus.admin({ kind: "idtag.delete", idTag: "T-1" });
+  assert.deepEqual(none, { ok: false, error: "unavailable", message: "no CSMS is serving admin requests" });
+  const seen: string[] = [];
+  const stop = bus.serveAdmin((req) => {
+    seen.push(req.kind);
+    return Promise.resolve(
+      req.kind === "charger.disconnect"
+        ? { ok: true, value: req.chargerId === "CP-1" }
+        : { ok: false, error: "invalid", message: `${req.kind} refused` },
+    );
+  });
+  assert.deepEqual(await bus.admin({ kind: "charger.disconnect", chargerId: "CP-1", reason: "r" }), {
+    ok: true,
+    value: true,
+  });
+  assert.deepEqual(await bus.admin({ kind: "idtag.delete", idTag: "T-1" }), {
+    ok: false,
+    error: "invalid",
+    message: "idtag.delete refused",
+  });
+  assert.deepEqual(seen, ["charger.disconnect", "idtag.delete"]);
+  stop();
+  assert.equal((await bus.admin({ kind: "idtag.delete", idTag: "T-1" })).ok, false);
+  await bus.close();
 });

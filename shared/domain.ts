@@ -90,6 +90,7 @@ export interface TransactionRecord {
   id: number;
   chargerTransactionId: string;
   chargerId: string;
+  /** The EVSE it runs on (1.6: its connector), and the connector of that EVSE (1.6: 1). */
   evseId: number;
   connectorId: number;
   idTag: string;
@@ -102,15 +103,36 @@ export interface TransactionRecord {
   stopReason?: string;
   /** meterStop - meterStart once stopped; last reading - meterStart while active. */
   energyWh: number;
+  /** When the CSMS, not the charger, ended it (stopReason Superseded or ClosedByOperator). */
+  closedAt?: string;
+  /** Who closed it by hand: a user's name, or `token:` and an API token's name. */
+  closedBy?: string;
+  /** The operator's reason for closing it by hand. */
+  closeReason?: string;
+  /** The transaction the charger started on the same EVSE, which ended this one (Superseded). */
+  supersededBy?: number;
+  /**
+   * The charger's own stop, when it came after the CSMS had closed the transaction: kept for the record,
+   * while the close (its meterStopWh and energyWh) stands.
+   */
+  reportedStop?: { meterStopWh: number; stoppedAt: string; reason: string };
+  /** Active transactions only: it looks orphaned, for this cause since this time (STALE_TX_MINUTES). */
+  stale?: { cause: StaleCause; since: string };
 }
 
-/** Where a charger's live connection is: which CSMS node holds its socket, and since when. */
-export interface Presence {
-  chargerId: string;
-  node: string;
-  protocol: Protocol;
-  since: string;
-}
+/** Why an active transaction looks orphaned: its charger is offline, or its connector says Available. */
+export type StaleCause = "ChargerOffline" | "ConnectorAvailable";
+
+/** The stopReason of a transaction the CSMS ended on its own authority. */
+export const CSMS_STOP_REASONS = {
+  /** The charger started another transaction on the same EVSE. */
+  superseded: "Superseded",
+  /** An operator closed it by hand. */
+  operator: "ClosedByOperator",
+} as const;
+
+/** The longest reason an operator may give for closing a transaction by hand. */
+export const MAX_CLOSE_REASON_LENGTH = 200;
 
 /** Why an operator command got no answer from the charger. */
 export type CommandFailure =

@@ -1,17 +1,16 @@
 /**
- * The contract between the CSMS and the web bridge: the events the CSMS
- * publishes and the commands the bridge asks it to send to chargers. Both
- * sides import these types; neither redefines them. A Redis-backed Bus can
- * implement the same interface without touching csms/ or web/.
+ * The bus contract between CSMS nodes and portal nodes: the events a CSMS publishes, the operator
+ * commands it carries out for chargers, and the admin requests it applies (shared/admin.ts). In domain
+ * terms (shared/domain.ts): the protocol is named only where it matters (`charger.connected`'s protocol,
+ * a command's action and payload, which are the charger's own protocol's, and the raw text of
+ * `ocpp.frame`). Both sides import these types; neither redefines them. The in-process bus
+ * (shared/bus_memory.ts) implements it within one process; a Redis bus can implement it across processes
+ * without touching csms/ or web/.
  */
-import type {
-  CentralSystemActions16,
-  ChargePointErrorCode16,
-  ChargePointStatus16,
-  OperatorCommand16,
-  RequestOf,
-  ResponseOf,
-} from "./ocpp/actions16.ts";
+import type { AdminHandler, AdminKind, AdminRequest, AdminResult } from "./admin.ts";
+import type { ChargingState, CommandResult, ConnectorStatus, MeterSample, Protocol } from "./domain.ts";
+
+export type { CommandFailure, CommandResult, MeterSample } from "./domain.ts";
 
 interface EventBase {
   chargerId: string;
@@ -19,13 +18,16 @@ interface EventBase {
   at: string;
 }
 
+/** A charger's socket opened on CSMS node `node`: its presence is there now. */
 export interface ChargerConnected extends EventBase {
   type: "charger.connected";
-  protocol: string;
+  protocol: Protocol;
+  node: string;
   remoteAddress?: string;
 }
 export interface ChargerDisconnected extends EventBase {
   type: "charger.disconnected";
+  node: string;
   /** Why: "closed" (code/reason from the socket), "replaced", "timeout", "kicked". */
   reason: string;
   code?: number;
@@ -42,15 +44,22 @@ export interface ChargerHeartbeat extends EventBase {
 }
 export interface ConnectorStatusChanged extends EventBase {
   type: "connector.status";
-  /** 0 is the charge point as a whole. */
+  /** EVSE 0 is the charger as a whole. */
+  evseId: number;
   connectorId: number;
-  status: ChargePointStatus16;
-  errorCode: ChargePointErrorCode16;
+  status: ConnectorStatus;
+  chargingState?: ChargingState;
+  errorCode?: string;
   info?: string;
+  /** The charger's own word for the status, for the log. */
+  original: string;
 }
 export interface TransactionStarted extends EventBase {
   type: "transaction.started";
+  /** The CSMS's id, and the charger's own (see TransactionRecord). */
   transactionId: number;
+  chargerTransactionId: string;
+  evseId: number;
   connectorId: number;
   idTag: string;
   meterStartWh: number;
@@ -60,6 +69,8 @@ export interface TransactionStarted extends EventBase {
 export interface TransactionStopped extends EventBase {
   type: "transaction.stopped";
   transactionId: number;
+  chargerTransactionId: string;
+  evseId: number;
   connectorId: number;
   meterStopWh: number;
   energyWh: number;
@@ -72,31 +83,23 @@ export interface TransactionStopped extends EventBase {
   /** Superseded: the transaction that replaced it on its connector. */
   supersededBy?: number;
 }
-/** One sample, already read out of the OCPP sampledValue list and converted to base units. */
-export interface MeterSample {
-  timestamp: string;
-  energyWh?: number;
-  powerW?: number;
-  currentA?: number;
-  voltageV?: number;
-  socPercent?: number;
-}
 export interface MeterValuesReceived extends EventBase {
   type: "meter.values";
-  connectorId: number;
+  evseId: number;
   transactionId?: number;
   samples: MeterSample[];
 }
 export interface CommandRequested extends EventBase {
   type: "command.requested";
   commandId: string;
-  action: OperatorCommand16;
+  /** The charger's protocol's action name. */
+  action: string;
   payload: unknown;
 }
 export interface CommandAnswered extends EventBase {
   type: "command.answered";
   commandId: string;
-  action: OperatorCommand16;
+  action: string;
   result: CommandResult;
 }
 /** Every OCPP frame in and out, for the live log. */
@@ -167,27 +170,17 @@ export type BusEvent =
 
 export type BusEventType = BusEvent["type"];
 
-/** Why a command got no answer from the charger. */
-export type CommandFailure =
-  | "offline" // the charger has no live connection
-  | "timeout" // it did not answer in time
-  | "callerror" // it answered with a CALLERROR (see code)
-  | "invalid" // the request failed schema validation before it was sent
-  | "unavailable"; // no CSMS serves commands on this bus
-
-export type CommandResult<R = unknown> =
-  | { ok: true; response: R }
-  | { ok: false; error: CommandFailure; message: string; code?: string };
-
-export interface CommandRequest<A extends OperatorCommand16 = OperatorCommand16> {
+/**
+ * An operator command for one charger: an action of the charger's own protocol with its payload. The
+ * CSMS's adapter for that protocol validates both before anything is sent ("invalid" otherwise).
+ */
+export interface CommandRequest {
   commandId: string;
   chargerId: string;
-  action: A;
-  payload: RequestOf<CentralSystemActions16, A>;
+  action: string;
+  payload: Record<string, unknown>;
   timeoutMs?: number;
 }
-
-export type CommandResponse<A extends OperatorCommand16> = ResponseOf<CentralSystemActions16, A>;
 
 export type CommandHandler = (request: CommandRequest) => Promise<CommandResult>;
 
@@ -197,13 +190,17 @@ export interface Bus {
   /** Subscribes to every event; returns the unsubscribe function. */
   subscribe(listener: (event: BusEvent) => void): () => void;
   /** Asks the CSMS to send a command to a charger and resolves with the charger's real answer or why not. */
-  sendCommand<A extends OperatorCommand16>(
+  sendCommand(
     chargerId: string,
-    action: A,
-    payload: RequestOf<CentralSystemActions16, A>,
+    action: string,
+    payload: Record<string, unknown>,
     options?: { timeoutMs?: number },
-  ): Promise<CommandResult<CommandResponse<A>>>;
+  ): Promise<CommandResult>;
   /** The CSMS registers here to carry out commands; returns the unregister function. */
   serveCommands(handler: CommandHandler): () => void;
+  /** Asks the CSMS to apply an operator's change (shared/admin.ts). */
+  admin<K extends AdminKind>(request: Extract<AdminRequest, { kind: K }>): Promise<AdminResult<K>>;
+  /** The CSMS registers here to apply admin requests; returns the unregister function. */
+  serveAdmin(handler: AdminHandler): () => void;
   close(): Promise<void>;
 }

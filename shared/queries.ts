@@ -1,95 +1,69 @@
 /**
- * The read and admin model the CSMS offers the web bridge (portal and REST):
- * fleet state, history and id tags. In one process the CSMS's SQLite store
- * implements it directly; every method is async so that a remote or
- * PostgreSQL-backed implementation fits the same shape.
+ * The read model: what the portal (pages, REST, the Socket.IO bridge) reads of the fleet, its history,
+ * id tags and registrations, in domain terms. Every storage engine implements it (csms/store/sqlite/),
+ * and a portal process opens it on its own: nothing here is read out of a CSMS's memory. Online state is
+ * stored presence (which CSMS node holds the charger's socket, kept alive by that node), so a node that
+ * dies cannot leave its chargers online for longer than the presence TTL.
+ *
+ * Writes an operator makes (id tags, registrations, closing a transaction) are not here: they go to the
+ * CSMS as bus requests (shared/admin.ts), which apply them to storage and to the live connections.
  */
-import type { ChargePointErrorCode16, ChargePointStatus16 } from "./ocpp/actions16.ts";
-import type { MeterSample, OcppFrameEvent, RefusalReason } from "./events.ts";
+import type {
+  ChargingState,
+  ConnectorStatus,
+  IdTokenRecord,
+  IdTokenStatus,
+  MeterSample,
+  Protocol,
+  TransactionRecord,
+} from "./domain.ts";
+import type { RefusalReason } from "./events.ts";
 
+export type { StaleCause, TransactionRecord } from "./domain.ts";
+export { CSMS_STOP_REASONS, MAX_CLOSE_REASON_LENGTH } from "./domain.ts";
+/** The API's names for id tokens. */
+export type IdTagRecord = IdTokenRecord;
+export type IdTagStatus = IdTokenStatus;
+
+/** The latest status of one EVSE's connector (EVSE 0: the charger as a whole). */
 export interface ConnectorState {
+  evseId: number;
   connectorId: number;
-  status: ChargePointStatus16;
-  errorCode: ChargePointErrorCode16;
+  status: ConnectorStatus;
+  chargingState?: ChargingState;
+  errorCode?: string;
   info?: string;
+  /** The charger's own word for the status. */
+  original: string;
   updatedAt: string;
 }
 
+/** A meter sample with where it was taken. */
+export type LocatedSample = MeterSample & { evseId: number; transactionId?: number };
+
 export interface ChargerSummary {
   id: string;
+  /** A CSMS node holds its socket now (and that node is alive). */
   online: boolean;
-  protocol?: string;
+  /** That node, while online. */
+  node?: string;
+  protocol?: Protocol;
   vendor?: string;
   model?: string;
   firmwareVersion?: string;
   serialNumber?: string;
   lastBootAt?: string;
   lastSeenAt?: string;
-  /** Connector 0 (the charge point itself) included when the charger reported it. */
+  /** EVSE 0 (the charger itself) included when the charger reported it. */
   connectors: ConnectorState[];
   activeTransactions: TransactionRecord[];
   /** The latest meter sample seen from this charger, if any. */
-  lastSample?: MeterSample & { connectorId: number; transactionId?: number };
+  lastSample?: LocatedSample;
 }
-
-export interface TransactionRecord {
-  id: number;
-  chargerId: string;
-  connectorId: number;
-  idTag: string;
-  meterStartWh: number;
-  meterStopWh?: number;
-  /** The latest energy register reading seen during the transaction. */
-  lastMeterWh?: number;
-  startedAt: string;
-  stoppedAt?: string;
-  stopReason?: string;
-  /** meterStop - meterStart once stopped; last reading - meterStart while active. */
-  energyWh: number;
-  /** When the CSMS, not the charger, ended it (stopReason Superseded or ClosedByOperator). */
-  closedAt?: string;
-  /** Who closed it by hand: a user's name, or `token:` and an API token's name. */
-  closedBy?: string;
-  /** The operator's reason for closing it by hand. */
-  closeReason?: string;
-  /** The transaction the charger started on the same connector, which ended this one (Superseded). */
-  supersededBy?: number;
-  /**
-   * The charger's own StopTransaction, when it came after the CSMS had closed the transaction: kept for
-   * the record, while the close (its meterStopWh and energyWh) stands.
-   */
-  reportedStop?: { meterStopWh: number; stoppedAt: string; reason: string };
-  /** Active transactions only: it looks orphaned, for this cause since this time (STALE_TX_MINUTES). */
-  stale?: { cause: StaleCause; since: string };
-}
-
-/** Why an active transaction looks orphaned: its charger is offline, or its connector says Available. */
-export type StaleCause = "ChargerOffline" | "ConnectorAvailable";
-
-/** The stopReason of a transaction the CSMS ended on its own authority. */
-export const CSMS_STOP_REASONS = {
-  /** The charger started another transaction on the same connector. */
-  superseded: "Superseded",
-  /** An operator closed it by hand. */
-  operator: "ClosedByOperator",
-} as const;
-
-/** The longest reason an operator may give for closing a transaction by hand. */
-export const MAX_CLOSE_REASON_LENGTH = 200;
 
 export type CloseTransactionResult =
   | { ok: true; transaction: TransactionRecord }
   | { ok: false; error: "not_found" | "already_stopped"; message: string };
-
-export type IdTagStatus = "Accepted" | "Blocked" | "Expired" | "Invalid";
-
-export interface IdTagRecord {
-  idTag: string;
-  status: IdTagStatus;
-  expiryDate?: string;
-  parentIdTag?: string;
-  createdAt: string;
-}
 
 export interface TransactionQuery {
   chargerId?: string;
@@ -143,35 +117,32 @@ export interface ChargerRefusal {
   registered: boolean;
 }
 
-export interface CsmsQueries {
+/** One persisted event-log entry (connections, boots, statuses, transactions, commands, notifications). */
+export interface EventLogEntry {
+  id: number;
+  at: string;
+  chargerId: string;
+  type: string;
+  data: unknown;
+}
+
+export interface CsmsReads {
   listChargers(): Promise<ChargerSummary[]>;
   getCharger(id: string): Promise<ChargerSummary | undefined>;
   listTransactions(query?: TransactionQuery): Promise<{ total: number; items: TransactionRecord[] }>;
   getTransaction(id: number): Promise<TransactionRecord | undefined>;
-  /**
-   * Closes an active transaction by hand (stopReason ClosedByOperator), its last meter reading as its
-   * meterStop; `by` is who, recorded with the time. Rejects with a RangeError when the reason is empty or
-   * longer than MAX_CLOSE_REASON_LENGTH.
-   */
-  closeTransaction(id: number, close: { by: string; reason: string }): Promise<CloseTransactionResult>;
   meterHistory(
     chargerId: string,
     options?: { transactionId?: number; since?: string; limit?: number },
-  ): Promise<Array<MeterSample & { connectorId: number; transactionId?: number }>>;
-  /** The newest frames of one charger's log, oldest first. */
-  recentFrames(chargerId: string, limit?: number): Promise<Omit<OcppFrameEvent, "type">[]>;
+  ): Promise<LocatedSample[]>;
   listIdTags(): Promise<IdTagRecord[]>;
   getIdTag(idTag: string): Promise<IdTagRecord | undefined>;
-  upsertIdTag(tag: Omit<IdTagRecord, "createdAt">): Promise<IdTagRecord>;
-  deleteIdTag(idTag: string): Promise<boolean>;
-  /** Registers a charger or updates its profile and key; returns the key in clear only when it was generated. */
-  registerCharger(
-    id: string,
-    options?: RegisterChargerOptions,
-  ): Promise<{ registration: ChargerRegistration; authorizationKey?: string }>;
   listRegistrations(): Promise<ChargerRegistration[]>;
   getRegistration(id: string): Promise<ChargerRegistration | undefined>;
-  unregisterCharger(id: string): Promise<boolean>;
   /** Recent refusals at the handshake, one per charge point id, the latest first. */
   listRefusals(options?: { limit?: number }): Promise<ChargerRefusal[]>;
+  /** The persisted event log, newest first. */
+  eventLog(options?: { chargerId?: string; limit?: number }): Promise<EventLogEntry[]>;
+  /** Closes what this reader holds open (a portal's own connection); a no-op for a shared one. */
+  close(): Promise<void>;
 }

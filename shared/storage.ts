@@ -1,0 +1,206 @@
+/**
+ * The storage contract: what a CSMS node writes and reads, in domain terms (shared/domain.ts). Each
+ * engine implements it (csms/store/sqlite/; a PostgreSQL one fits the same shape); no engine's types and
+ * no OCPP wire shapes cross it.
+ *
+ * Writes are async and hand back their own durability: `value` is what was written (with the ids the
+ * store assigned: transactions and meter rows get theirs from the store), and `durable` settles once the
+ * write would survive a crash. A protocol adapter decides per message whether its answer waits for
+ * `durable` (see csms/ocpp16/handlers.ts); the store never decides that. A few writes are best effort by
+ * design (a frame's arrival time, a refusal's count, an event-log line): they return nothing, and say why.
+ */
+import type {
+  ChargerIdentity,
+  IdTokenRecord,
+  IdTokenStatus,
+  MeterSample,
+  Protocol,
+  StatusReport,
+  TransactionRecord,
+} from "./domain.ts";
+import type { RefusalReason } from "./events.ts";
+import type { ChargerRegistration, CsmsReads, RegisterChargerOptions } from "./queries.ts";
+
+export interface Written<T> {
+  value: T;
+  /** Settles when the write is on disk (committed); rejects if the commit failed. */
+  durable: Promise<void>;
+}
+
+export interface ChargerWrites {
+  /** A charger's socket opened on `node`: its presence moves there (its first contact creates its record). */
+  connected(id: string, protocol: Protocol, node: string, at: string): Promise<Written<void>>;
+  /**
+   * A frame arrived. Best effort and coalesced on purpose: it runs for every frame, so the latest time is
+   * written within a few seconds, not per frame.
+   */
+  seen(id: string, atMs: number): void;
+  /** The socket on `node` closed: presence ends (unless it has moved to another node meanwhile). */
+  gone(id: string, node: string, atMs: number): Promise<Written<void>>;
+  booted(id: string, identity: ChargerIdentity, at: string): Promise<Written<void>>;
+  status(id: string, report: StatusReport, at: string): Promise<Written<void>>;
+  /** The charger's firmware or diagnostics progress, in its protocol's words. */
+  firmwareStatus(id: string, status: string): Promise<Written<void>>;
+  diagnosticsStatus(id: string, status: string): Promise<Written<void>>;
+}
+
+/** CSMS nodes keep their presence alive; a node whose lease lapses is gone, and its chargers offline. */
+export interface NodeWrites {
+  /** This node is alive until `untilMs` (renewed well before it lapses). */
+  alive(node: string, untilMs: number): Promise<Written<void>>;
+  /** This node holds no charger (it starts, or stops in order). */
+  release(node: string): Promise<Written<void>>;
+}
+
+/** A transaction the store keeps open. */
+export type ActiveTransaction = Pick<
+  TransactionRecord,
+  | "id"
+  | "chargerTransactionId"
+  | "chargerId"
+  | "evseId"
+  | "connectorId"
+  | "idTag"
+  | "meterStartWh"
+  | "startedAt"
+  | "lastMeterWh"
+>;
+
+export interface StartTransaction {
+  chargerId: string;
+  /** The charger's own id; absent where the CSMS assigns it (1.6: the store's id, as text). */
+  chargerTransactionId?: string;
+  evseId: number;
+  connectorId: number;
+  idTag: string;
+  meterStartWh: number;
+  startedAt: string;
+  authStatus: IdTokenStatus;
+  reservationId?: number;
+}
+
+export interface StopTransaction {
+  id: number;
+  chargerId: string;
+  meterStopWh: number;
+  stoppedAt: string;
+  reason: string;
+  idTag?: string;
+}
+
+/** The CSMS's own close of a transaction (superseded, or by an operator). */
+export interface CloseTransaction {
+  reason: string;
+  stoppedAt: string;
+  closedAt: string;
+  closedBy?: string;
+  closeReason?: string;
+  supersededBy?: number;
+}
+
+export type StoppedTransaction = TransactionRecord & {
+  stoppedAt: string;
+  meterStopWh: number;
+  stopReason: string;
+};
+
+export type StopOutcome =
+  | { kind: "stopped"; tx: StoppedTransaction; durable: Promise<void> }
+  /** A resent stop for one already stopped: nothing changes. */
+  | { kind: "already-stopped" }
+  /** The charger's stop after the CSMS had closed it: kept as `reportedStop`, the close stands. */
+  | { kind: "reported-after-close"; tx: TransactionRecord; durable: Promise<void> }
+  | { kind: "unknown" }
+  | { kind: "other-charger"; ownerId: string };
+
+export interface TransactionWrites {
+  /** The open transactions (few: every engine keeps them at hand, since every meter reading needs one). */
+  active(): Iterable<ActiveTransaction>;
+  /** The open transactions on one EVSE of a charger. */
+  activeOn(chargerId: string, evseId: number): ActiveTransaction[];
+  /** The open transaction a charger knows by its own id, if any. */
+  findByChargerTransactionId(chargerId: string, chargerTransactionId: string): ActiveTransaction | undefined;
+  /**
+   * A start the charger resends because its answer was lost looks exactly like the first one: the
+   * transaction it already opened, or undefined.
+   */
+  findResentStart(
+    start: Omit<StartTransaction, "authStatus" | "reservationId">,
+  ): ActiveTransaction | undefined;
+  start(start: StartTransaction): Promise<Written<ActiveTransaction>>;
+  /** The stop is queued before the returned promise's first await: what is written after it follows it. */
+  stop(stop: StopTransaction): Promise<StopOutcome>;
+  /** Closes an open transaction on the CSMS's authority; undefined when it is not open. */
+  close(id: number, close: CloseTransaction): Promise<Written<StoppedTransaction> | undefined>;
+}
+
+export interface MeterWrites {
+  /**
+   * Records samples; a transaction's are keyed so that a replay is stored once. `value` holds the samples
+   * not seen before (a replay of a recent reading holds none): those worth publishing.
+   */
+  append(
+    chargerId: string,
+    evseId: number,
+    transactionId: number | undefined,
+    samples: readonly MeterSample[],
+    receivedAtMs: number,
+  ): Promise<Written<MeterSample[]>>;
+  /** Settles once every write queued so far is on disk. */
+  durable(): Promise<void>;
+}
+
+export interface IdTokenStore {
+  find(idTag: string): Promise<IdTokenRecord | undefined>;
+  /** Records a tag first seen from a charger (AUTH_POLICY=open) as Accepted. */
+  recordUnknown(idTag: string, at: string): Promise<Written<void>>;
+  /** Rejects with a RangeError naming a value it cannot take. */
+  put(tag: Omit<IdTokenRecord, "createdAt">): Promise<Written<IdTokenRecord>>;
+  delete(idTag: string): Promise<Written<boolean>>;
+}
+
+export interface StoredRegistration extends ChargerRegistration {
+  /** PBKDF2 hash of the AuthorizationKey; never leaves the CSMS. */
+  keyHash?: string;
+}
+
+export interface RegistrationStore {
+  /** Read at every handshake: engines keep registrations at hand. */
+  find(id: string): StoredRegistration | undefined;
+  registerOnFirstContact(id: string, at: string): void;
+  /** Rejects with a RangeError naming a value it cannot take; the key in clear only when generated. */
+  register(
+    id: string,
+    options?: RegisterChargerOptions,
+  ): Promise<{ registration: ChargerRegistration; created: boolean; authorizationKey?: string }>;
+  replaceKeyHash(id: string, keyHash: string): Promise<boolean>;
+  unregister(id: string): Promise<boolean>;
+}
+
+export interface RefusalRecord {
+  chargerId: string;
+  at: string;
+  remoteAddress: string;
+  reason: RefusalReason;
+  status: number;
+  detail?: string;
+}
+
+export interface CsmsStorage {
+  chargers: ChargerWrites;
+  nodes: NodeWrites;
+  transactions: TransactionWrites;
+  meter: MeterWrites;
+  idTokens: IdTokenStore;
+  registrations: RegistrationStore;
+  /** Counted in memory and written with the next batch: a flood of refusals costs no write each. */
+  recordRefusal(refusal: RefusalRecord): void;
+  /** Events worth keeping (boots, status changes, commands): written with the next batch, not awaited. */
+  appendEvent(chargerId: string, type: string, at: string, data: unknown): void;
+  /** The read model, the same one a portal opens on its own. */
+  reads: CsmsReads;
+  /** Deletes at most `maxRows` rows past their retention; returns how many went (more may remain). */
+  prune(nowMs: number, meterDays: number, eventDays: number, maxRows?: number): Promise<number>;
+  /** Writes what is pending and closes. */
+  close(): Promise<void>;
+}
