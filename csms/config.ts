@@ -50,6 +50,20 @@ export interface CsmsConfig {
    * flagged stale for the operator; 0 flags it at once, minutes (STALE_TX_MINUTES).
    */
   staleTransactionMinutes: number;
+  /**
+   * This CSMS node's name in stored presence and events (NODE_ID); absent: a new one is generated at each
+   * start (generateNodeId), which is right for one node and for nodes that never restart in place.
+   */
+  nodeId?: string;
+}
+
+/** A node id: 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'. */
+const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** A fresh node id: `csms-` and 8 hex digits. */
+export function generateNodeId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(4));
+  return `csms-${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
 export const DEFAULT_CSMS_CONFIG: Readonly<CsmsConfig> = {
@@ -122,6 +136,13 @@ const TLS_MESSAGES: TlsMessages = {
   notPem: (name, path) => `invalid ${name}=${JSON.stringify(path)}: expected a PEM file (-----BEGIN ...)`,
 };
 
+function nodeId(env: Env): string | undefined {
+  const v = raw(env, "NODE_ID");
+  if (v === undefined) return undefined;
+  if (!NODE_ID_PATTERN.test(v)) throw bad("NODE_ID", v, "1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'");
+  return v;
+}
+
 /** TLS_CERT and TLS_KEY go together; both files are read here so that a wrong path fails at start-up. */
 function tls(env: Env): TlsConfig | undefined {
   return readTlsEnv(env, TLS_MESSAGES, (message) => new ConfigError(message));
@@ -131,6 +152,7 @@ function tls(env: Env): TlsConfig | undefined {
 export function loadCsmsConfig(env: Env): CsmsConfig {
   const d = DEFAULT_CSMS_CONFIG;
   const tlsConfig = tls(env);
+  const node = nodeId(env);
   return {
     host: host(env),
     port: integer(env, "CSMS_PORT", d.port, 0, 65535),
@@ -153,5 +175,6 @@ export function loadCsmsConfig(env: Env): CsmsConfig {
       "minutes",
     ),
     ...(tlsConfig && { tls: tlsConfig }),
+    ...(node !== undefined && { nodeId: node }),
   };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, DEFAULT_CSMS_CONFIG, loadCsmsConfig } from "./config.ts";
+import { ConfigError, DEFAULT_CSMS_CONFIG, generateNodeId, loadCsmsConfig } from "./config.ts";
 
 Deno.test("config: defaults when nothing is set", () => {
   assert.deepEqual(loadCsmsConfig({}), DEFAULT_CSMS_CONFIG);
@@ -24,6 +24,7 @@ Deno.test("config: reads every variable", () => {
     EVENT_RETENTION_DAYS: "0",
     CALL_TIMEOUT: "12.5",
     STALE_TX_MINUTES: "0.5",
+    NODE_ID: "csms-eu.west_1",
   });
   assert.deepEqual(c, {
     host: "0.0.0.0",
@@ -39,6 +40,7 @@ Deno.test("config: reads every variable", () => {
     eventRetentionDays: 0,
     callTimeout: 12.5,
     staleTransactionMinutes: 0.5,
+    nodeId: "csms-eu.west_1",
   });
   assert.equal(loadCsmsConfig({ HOST: "[::1]" }).host, "::1");
   assert.equal(loadCsmsConfig({ HOST: "csms.example.org" }).host, "csms.example.org");
@@ -65,6 +67,9 @@ Deno.test("config: invalid values throw ConfigError naming the variable and what
     ],
     [{ STALE_TX_MINUTES: "1h" }, /STALE_TX_MINUTES="1h"/],
     [{ HOST: "a b" }, /HOST="a b"/],
+    [{ NODE_ID: "node one" }, /NODE_ID="node one": expected 1 to 64 of A-Z/],
+    [{ NODE_ID: "n".repeat(65) }, /NODE_ID/],
+    [{ NODE_ID: "nœud" }, /NODE_ID/],
     [{ HOST: "localhost:9000" }, /HOST/],
     [{ CHARGER_POLICY: "anyone" }, /CHARGER_POLICY="anyone": expected one of open, registered, basic/],
     [{ TLS_CERT: "/x/cert.pem" }, /TLS_CERT is set without TLS_KEY: set both/],
@@ -101,4 +106,12 @@ Deno.test("config: TLS_CERT and TLS_KEY are read at start-up; a file that is not
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("config: without NODE_ID each start generates its own node id", () => {
+  assert.equal(loadCsmsConfig({}).nodeId, undefined);
+  const a = generateNodeId(), b = generateNodeId();
+  assert.match(a, /^csms-[0-9a-f]{8}$/);
+  assert.notEqual(a, b);
+  assert.equal(loadCsmsConfig({ NODE_ID: "n".repeat(64) }).nodeId, "n".repeat(64));
 });

@@ -1,23 +1,22 @@
 /**
- * One charger's live connection: its WebSocket, its RPC session and the limits
- * that protect the CSMS from it (frame size, bad-frame rate). Frames go to the
- * bus and the frame ring as they cross the wire, their secrets redacted (the
- * socket gets them whole).
+ * One charger's live connection: its WebSocket, its RPC session (made by its
+ * protocol's adapter) and the limits that protect the CSMS from it (frame
+ * size, bad-frame rate). Frames go to the bus as they cross the wire, their
+ * secrets redacted (the socket gets them whole); the portal keeps the log.
  */
+import type { Protocol } from "../shared/domain.ts";
 import type { OcppFrameEvent } from "../shared/events.ts";
 import { spellErrorCode } from "../shared/ocpp/errors.ts";
 import { CALL, CALLERROR, serializeFrame, UNKNOWN_MESSAGE_ID } from "../shared/ocpp/frames.ts";
 import { redactFrameText } from "../shared/ocpp/redact.ts";
-import type { ChargePointActions16 } from "../shared/ocpp/actions16.ts";
-import type { FrameRecord, HandlerTable } from "../shared/ocpp/rpc.ts";
-import type { OcppVersion } from "../shared/ocpp/version.ts";
+import type { FrameRecord } from "../shared/ocpp/rpc.ts";
+import type { ChargerWrites } from "../shared/storage.ts";
 import type { CsmsConfig } from "./config.ts";
 import type { EventSink } from "./event_sink.ts";
-import { cutText, type FrameLog } from "./frame_log.ts";
-import { CsmsSession16 } from "./handlers16.ts";
+import { cutText } from "./frame_text.ts";
+import type { ChargerSession, ProtocolAdapter } from "./protocol.ts";
 import { isoAt } from "./clock.ts";
 import { SlidingWindowLimit } from "./rate_limit.ts";
-import type { CsmsStore } from "./store/store.ts";
 
 /** WebSocket close codes the CSMS uses (RFC 6455). */
 export const CLOSE = {
@@ -33,12 +32,9 @@ export const CLOSE = {
 export type DisconnectReason = "closed" | "replaced" | "timeout" | "kicked" | "shutdown";
 
 export interface ConnectionServices {
-  config: CsmsConfig;
-  /** The CP->CS handlers, shared by every connection. */
-  handlers: HandlerTable<ChargePointActions16>;
-  store: CsmsStore;
+  config: Pick<CsmsConfig, "callTimeout" | "maxFrameBytes" | "badFramesPerMinute">;
+  chargers: Pick<ChargerWrites, "seen">;
   sink: EventSink;
-  frames: FrameLog;
   /** Told once when the connection has ended, whatever ended it. */
   onEnded(conn: ChargerConnection, reason: DisconnectReason, code: number | undefined): void;
 }
@@ -52,9 +48,9 @@ function ignore(): void {}
 
 export class ChargerConnection {
   readonly id: string;
-  readonly protocol: OcppVersion;
+  readonly adapter: ProtocolAdapter;
   readonly socket: WebSocket;
-  readonly session: CsmsSession16;
+  readonly session: ChargerSession;
   readonly remoteAddress?: string;
   /** When the last frame (of any kind) arrived, ms. */
   lastFrameMs = Date.now();
@@ -71,18 +67,17 @@ export class ChargerConnection {
 
   constructor(
     id: string,
-    protocol: OcppVersion,
+    adapter: ProtocolAdapter,
     socket: WebSocket,
     svc: ConnectionServices,
     remoteAddress?: string,
   ) {
     this.id = id;
-    this.protocol = protocol;
+    this.adapter = adapter;
     this.socket = socket;
     this.remoteAddress = remoteAddress;
     this.#svc = svc;
-    this.session = new CsmsSession16({
-      version: protocol,
+    this.session = adapter.openSession(id, {
       send: (text) => {
         if (socket.readyState !== WebSocket.OPEN) throw new Error("connection is not open");
         socket.send(text);
@@ -96,12 +91,15 @@ export class ChargerConnection {
         else if (!e.answerable) this.#badFrame();
       },
       log: (line) => this.#log(line),
-      handlers: svc.handlers,
-    }, id);
+    });
     socket.onmessage = (e) => this.#onMessage(e);
     socket.onclose = (e) => this.#onClose(e.code, e.reason);
     // Errors are always followed by a close event, where the connection ends.
     socket.onerror = ignore;
+  }
+
+  get protocol(): Protocol {
+    return this.adapter.protocol;
   }
 
   get open(): boolean {
@@ -111,7 +109,7 @@ export class ChargerConnection {
   #onMessage(e: MessageEvent): void {
     const nowMs = Date.now();
     this.lastFrameMs = nowMs;
-    this.#svc.store.chargerSeen(this.id, nowMs);
+    this.#svc.chargers.seen(this.id, nowMs);
     if (typeof e.data === "string") {
       this.session.receive(e.data);
       return;
@@ -157,7 +155,7 @@ export class ChargerConnection {
     action?: string,
   ): void {
     const atMs = Date.now();
-    // Before anything keeps or shows the frame: the ring, the bus, and through them the portal.
+    // Before anything keeps or shows the frame: the bus, and through it the portal's log.
     const shown = redactFrameText(text, {
       json: messageType !== 0,
       alsoHide: direction === "in" ? this.#sentSecrets : undefined,
@@ -176,7 +174,6 @@ export class ChargerConnection {
       text: cutText(shown.value),
     };
     if (action !== undefined) event.action = action;
-    this.#svc.frames.push(event, atMs);
     this.#svc.sink.emit(event);
   }
 

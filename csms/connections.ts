@@ -1,24 +1,25 @@
 /**
- * The live connections, one per charger id. The only source of "online": a
- * charger is online exactly while its current socket is open here, so nothing
- * stale (a crashed process, a replaced socket) can make it look online.
+ * The live connections of this CSMS node, one per charger id. A charger is
+ * connected here exactly while its current socket is open; that presence is
+ * stored (which node holds the charger) for every portal to read, and the
+ * node's lease bounds how long a crashed node can leave it standing.
  */
+import type { ChargerWrites } from "../shared/storage.ts";
 import type { ChargerConnection, DisconnectReason } from "./connection.ts";
 import { CLOSE } from "./connection.ts";
 import { isoNow } from "./clock.ts";
 import type { EventSink } from "./event_sink.ts";
-import type { FrameLog } from "./frame_log.ts";
-import type { CsmsStore } from "./store/store.ts";
 
-export class Fleet {
+export class Connections {
   #live = new Map<string, ChargerConnection>();
   /** Every connection not yet ended, current or replaced: all must be closed on shutdown. */
   #all = new Set<ChargerConnection>();
 
   constructor(
     private readonly sink: EventSink,
-    private readonly store: CsmsStore,
-    private readonly frames: FrameLog,
+    private readonly chargers: Pick<ChargerWrites, "connected" | "gone">,
+    /** This CSMS node's id (NODE_ID). */
+    readonly node: string,
   ) {}
 
   get size(): number {
@@ -50,16 +51,22 @@ export class Fleet {
     this.#live.set(conn.id, conn);
     if (old) {
       // Published here, not when the old socket's close completes: by then the new one is already current.
-      this.sink.emit({ type: "charger.disconnected", chargerId: conn.id, at, reason: "replaced" });
+      this.sink.emit({
+        type: "charger.disconnected",
+        chargerId: conn.id,
+        at,
+        node: this.node,
+        reason: "replaced",
+      });
       old.close(CLOSE.normal, "replaced by a new connection", "replaced");
     }
-    this.store.chargerConnected(conn.id, conn.protocol, at);
-    this.frames.online(conn.id);
+    void this.chargers.connected(conn.id, conn.protocol, this.node, at);
     this.sink.emit({
       type: "charger.connected",
       chargerId: conn.id,
       at,
       protocol: conn.protocol,
+      node: this.node,
       ...(conn.remoteAddress !== undefined && { remoteAddress: conn.remoteAddress }),
     });
   }
@@ -69,12 +76,12 @@ export class Fleet {
     this.#all.delete(conn);
     if (this.#live.get(conn.id) !== conn) return; // replaced: its successor is the charger now
     this.#live.delete(conn.id);
-    this.store.chargerGone(conn.id, Date.now());
-    this.frames.offline(conn.id);
+    void this.chargers.gone(conn.id, this.node, Date.now());
     this.sink.emit({
       type: "charger.disconnected",
       chargerId: conn.id,
       at: isoNow(),
+      node: this.node,
       reason,
       ...(code !== undefined && { code }),
     });

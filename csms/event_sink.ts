@@ -2,15 +2,15 @@
  * Where the CSMS's events go: every BusEvent to the bus (live portal), and the
  * ones worth keeping to the persisted event log. Frames, meter values and
  * heartbeats are not logged as events: frames live in a bounded ring, meter
- * values in their own table, heartbeats only move `last_seen_at`.
+ * values in their own table, heartbeats only move the last-seen time.
  */
 import type { Bus, BusEvent, BusEventType, TransactionStopped } from "../shared/events.ts";
-import type { CsmsStore, StoppedTransaction } from "./store/store.ts";
+import type { CsmsStorage, StoppedTransaction } from "../shared/storage.ts";
 
 const NOT_LOGGED: ReadonlySet<BusEventType> = new Set(["ocpp.frame", "meter.values", "charger.heartbeat"]);
 
 export class EventSink {
-  constructor(private readonly bus: Bus, private readonly store: CsmsStore) {}
+  constructor(private readonly bus: Bus, private readonly store: Pick<CsmsStorage, "appendEvent">) {}
 
   emit(event: BusEvent): void {
     if (!NOT_LOGGED.has(event.type)) {
@@ -32,10 +32,12 @@ export class EventSink {
       chargerId: tx.chargerId,
       at,
       transactionId: tx.id,
+      chargerTransactionId: tx.chargerTransactionId,
+      evseId: tx.evseId,
       connectorId: tx.connectorId,
       meterStopWh: tx.meterStopWh,
       energyWh: tx.energyWh,
-      reason: tx.reason,
+      reason: tx.stopReason,
       stoppedAt: tx.stoppedAt,
     };
     if (tx.closedBy !== undefined) event.closedBy = tx.closedBy;

@@ -1,13 +1,15 @@
 /**
  * idTag authorization: the decision is pure (a tag record, the policy and the
- * clock in, an idTagInfo out); the registry it reads is the SQLite store.
+ * clock in, a verdict out); the registry it reads is the storage's id tokens.
+ * Each protocol adapter spells the verdict its own way (1.6: idTagInfo).
  */
-import type { IdTagInfo16 } from "../shared/ocpp/actions16.ts";
+import type { IdTokenVerdict } from "../shared/domain.ts";
 import type { IdTagRecord } from "../shared/queries.ts";
+import type { IdTokenStore } from "../shared/storage.ts";
 import type { AuthPolicy } from "./config.ts";
 
 export interface AuthDecision {
-  info: IdTagInfo16;
+  info: IdTokenVerdict;
   /** The tag is unknown and the policy is open: record it so that an operator can see and block it later. */
   record: boolean;
 }
@@ -26,7 +28,7 @@ export function decideAuth(
       ? { info: { status: "Accepted" }, record: true }
       : { info: { status: "Invalid" }, record: false };
   }
-  const info: IdTagInfo16 = { status: tag.status };
+  const info: IdTokenVerdict = { status: tag.status };
   if (tag.parentIdTag) info.parentIdTag = tag.parentIdTag;
   if (tag.expiryDate) {
     info.expiryDate = tag.expiryDate;
@@ -35,18 +37,17 @@ export function decideAuth(
   return { info, record: false };
 }
 
-export interface IdTagLookup {
-  findIdTag(idTag: string): IdTagRecord | undefined;
-  recordUnknownIdTag(idTag: string, at: string): void;
-}
-
 /** Authorizes idTags against the registry under the configured policy. */
-export class Authorizer {
-  constructor(readonly policy: AuthPolicy, private readonly tags: IdTagLookup) {}
+export class IdTagAuthorizer {
+  constructor(
+    readonly policy: AuthPolicy,
+    private readonly tags: Pick<IdTokenStore, "find" | "recordUnknown">,
+  ) {}
 
-  authorize(idTag: string, now = new Date()): IdTagInfo16 {
-    const decision = decideAuth(this.tags.findIdTag(idTag), this.policy, now);
-    if (decision.record) this.tags.recordUnknownIdTag(idTag, now.toISOString());
+  async authorize(idTag: string, now = new Date()): Promise<IdTokenVerdict> {
+    const decision = decideAuth(await this.tags.find(idTag), this.policy, now);
+    // Not awaited: the tag is Accepted whether or not its record is on disk yet.
+    if (decision.record) void this.tags.recordUnknown(idTag, now.toISOString());
     return decision.info;
   }
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Authorizer, decideAuth } from "./auth.ts";
+import { decideAuth, IdTagAuthorizer } from "./id_tag_auth.ts";
 import type { IdTagRecord } from "../shared/queries.ts";
 
 const now = new Date("2026-06-01T00:00:00Z");
@@ -30,7 +30,7 @@ Deno.test("auth: known tags answer their status, expiry and parent", () => {
   );
 });
 
-Deno.test("auth: the Authorizer records unknown tags only under the open policy", () => {
+Deno.test("auth: the IdTagAuthorizer records unknown tags only under the open policy", async () => {
   const recorded: string[] = [];
   const tags = new Map<string, IdTagRecord>([["KNOWN", {
     idTag: "KNOWN",
@@ -38,11 +38,14 @@ Deno.test("auth: the Authorizer records unknown tags only under the open policy"
     createdAt: "",
   }]]);
   const lookup = {
-    findIdTag: (t: string) => tags.get(t),
-    recordUnknownIdTag: (t: string) => void recorded.push(t),
+    find: (t: string) => Promise.resolve(tags.get(t)),
+    recordUnknown: (t: string) => {
+      recorded.push(t);
+      return Promise.resolve({ value: undefined, durable: Promise.resolve() });
+    },
   };
-  assert.equal(new Authorizer("open", lookup).authorize("NEW", now).status, "Accepted");
-  assert.equal(new Authorizer("open", lookup).authorize("KNOWN", now).status, "Accepted");
-  assert.equal(new Authorizer("registered", lookup).authorize("OTHER", now).status, "Invalid");
+  assert.equal((await new IdTagAuthorizer("open", lookup).authorize("NEW", now)).status, "Accepted");
+  assert.equal((await new IdTagAuthorizer("open", lookup).authorize("KNOWN", now)).status, "Accepted");
+  assert.equal((await new IdTagAuthorizer("registered", lookup).authorize("OTHER", now)).status, "Invalid");
   assert.deepEqual(recorded, ["NEW"]);
 });

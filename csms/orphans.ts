@@ -4,7 +4,7 @@
  * transaction looks stale (its charger offline, or its connector Available,
  * for longer than STALE_TX_MINUTES).
  */
-import type { ChargePointStatus16 } from "../shared/ocpp/actions16.ts";
+import type { ConnectorStatus } from "../shared/domain.ts";
 import type { TransactionRecord } from "../shared/queries.ts";
 
 /**
@@ -22,7 +22,7 @@ export interface WhereItRuns {
   /** When the charger last sent anything. */
   lastSeenAt?: string;
   /** The transaction's connector, as last reported. */
-  connector?: { status: ChargePointStatus16; updatedAt: string };
+  connector?: { status: ConnectorStatus; updatedAt: string };
 }
 
 /**

@@ -16,7 +16,7 @@ Deno.test("orphans: stale when the charger is offline or the connector Available
   const now = Date.parse("2026-01-01T12:00:00Z");
   const hour = 3_600_000;
   const started = "2026-01-01T08:00:00Z";
-  const charging = { status: "Charging" as const, updatedAt: "2026-01-01T08:00:00Z" };
+  const charging = { status: "Occupied" as const, updatedAt: "2026-01-01T08:00:00Z" };
   const available = { status: "Available" as const, updatedAt: "2026-01-01T11:00:00Z" };
 
   assert.equal(staleness({ online: true, connector: charging }, started, now, 0), undefined);

@@ -7,7 +7,7 @@
 import type { Bus } from "../shared/events.ts";
 import { isoAt } from "./clock.ts";
 import { SlidingWindowLimit } from "./rate_limit.ts";
-import type { RefusalRecord } from "./store/refusals.ts";
+import type { RefusalRecord } from "../shared/storage.ts";
 
 /** Refusal lines the CSMS logs in a sliding minute; the others are counted, and the count logged later. */
 export const REFUSAL_LOG_LINES_PER_MINUTE = 20;

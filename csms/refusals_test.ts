@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { REFUSAL_LOG_LINES_PER_MINUTE, refusalLine, RefusalLogLimit } from "./refusals.ts";
-import type { RefusalRecord } from "./store/refusals.ts";
+import type { RefusalRecord } from "../shared/storage.ts";
 
 const refusal = (chargerId: string, more: Partial<RefusalRecord> = {}): RefusalRecord => ({
   chargerId,

@@ -2,7 +2,7 @@
  * Deletes old meter values and events on a timer: hourly, and again soon while
  * a backlog remains, in bounded chunks so no single run blocks the event loop.
  */
-import type { CsmsStore } from "./store/store.ts";
+import type { CsmsStorage } from "../shared/storage.ts";
 
 const EVERY_MS = 3_600_000;
 const BACKLOG_MS = 1_000;
@@ -13,7 +13,7 @@ export class Retention {
   #stopped = false;
 
   constructor(
-    private readonly store: CsmsStore,
+    private readonly store: Pick<CsmsStorage, "prune">,
     private readonly meterDays: number,
     private readonly eventDays: number,
   ) {}

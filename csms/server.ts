@@ -1,33 +1,33 @@
 /**
- * The CSMS: an HTTP server whose only route is the OCPP-J WebSocket endpoint
- * `ws://HOST:PORT/ocpp/{chargePointId}`, the per-charger sessions behind it,
- * the SQLite store, and the bus through which the portal sees events and sends
- * commands.
+ * The CSMS node: an HTTP server whose only route is the OCPP-J WebSocket
+ * endpoint `ws://HOST:PORT/ocpp/{chargePointId}`, the per-charger sessions
+ * behind it (made by each protocol's adapter), the storage, and the bus
+ * through which portals see events, send commands and make admin changes.
  */
 import type { Bus } from "../shared/events.ts";
+import type { CsmsStorage } from "../shared/storage.ts";
 import { SUPPORTED_PROTOCOLS } from "../shared/ocpp/version.ts";
-import { Authorizer } from "./auth.ts";
+import { createAdminHandler } from "./admin.ts";
 import { ChargerGate } from "./charger_access.ts";
 import { createCommandHandler } from "./commands.ts";
-import type { CsmsConfig } from "./config.ts";
+import { type CsmsConfig, generateNodeId } from "./config.ts";
 import { ChargerConnection, CLOSE } from "./connection.ts";
+import { Connections } from "./connections.ts";
 import { EventSink } from "./event_sink.ts";
-import { Fleet } from "./fleet.ts";
-import { FrameLog } from "./frame_log.ts";
 import { decideHandshake } from "./handshake.ts";
-import { createHandlers16, type VendorHandler } from "./handlers16.ts";
+import { IdTagAuthorizer } from "./id_tag_auth.ts";
+import { NodeLease } from "./node_lease.ts";
+import { createOcpp16Adapter } from "./ocpp16/adapter.ts";
+import { createHandlers16, type VendorHandler } from "./ocpp16/handlers.ts";
+import type { ProtocolAdapter } from "./protocol.ts";
 import { RefusalRecorder } from "./refusals.ts";
 import { silenceLimitMs, SilenceSweeper } from "./liveness.ts";
 import { Retention } from "./retention.ts";
-import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "./store/checkpointer.ts";
-import { databasePath, openDatabase } from "./store/db.ts";
-import { SqliteQueries } from "./store/queries.ts";
-import { CsmsStore, LATEST_WRITE_EVERY_MS } from "./store/store.ts";
-import { BatchWriter } from "./store/writer.ts";
+import { openStorage } from "./store/open.ts";
 
 export interface CsmsDeps {
   bus: Bus;
-  /** DataTransfer handlers by vendorId; any other vendorId is answered UnknownVendorId. */
+  /** OCPP 1.6 DataTransfer handlers by vendorId; any other vendorId is answered UnknownVendorId. */
   vendors?: Record<string, VendorHandler>;
 }
 
@@ -36,10 +36,11 @@ export interface CsmsHandle {
   port: number;
   /** ws://host:port/ocpp (wss:// under TLS) — chargers connect to `${url}/${chargePointId}`. */
   url: string;
-  queries: SqliteQueries;
+  /** This node's id (NODE_ID, or generated). */
+  node: string;
+  storage: CsmsStorage;
   close(): Promise<void>;
 }
-
 /** How long shutdown waits for chargers to finish the close handshake. */
 const CLOSE_WAIT_MS = 2000;
 
@@ -56,63 +57,41 @@ function wsUrl(host: string, port: number, secure: boolean): string {
 
 /** Starts the CSMS; rejects (with a one-line message) when the database cannot be opened or the port bound. */
 export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<CsmsHandle> {
-  let db: ReturnType<typeof openDatabase>;
-  try {
-    db = openDatabase(config.dataDir);
-  } catch (err) {
-    throw new Error(`cannot open the database in ${config.dataDir}: ${(err as Error).message}`);
-  }
-  // The writer's and the checkpointer's threads start before the CSMS listens: the first charger must find
-  // it whole.
-  const path = databasePath(config.dataDir);
-  const checkpointer = await startCheckpointer(path);
-  const writer = new BatchWriter(path, {
-    hookDelayMs: LATEST_WRITE_EVERY_MS,
-    autocheckpointPages: checkpointer.running ? FALLBACK_CHECKPOINT_PAGES : 1000,
-  });
-  // In this order: the writer's last batch commits before its checkpoints and the connection end.
-  const closeStorage = async (): Promise<void> => {
-    await writer.close();
-    await checkpointer.stop();
-    db.close();
-  };
-  try {
-    await writer.ready();
-  } catch (err) {
-    await closeStorage();
-    throw new Error(`cannot open the database in ${config.dataDir}: ${(err as Error).message}`);
-  }
-  const store = new CsmsStore(db, writer);
-  const sink = new EventSink(deps.bus, store);
-  const frames = new FrameLog();
-  const fleet = new Fleet(sink, store, frames);
+  const node = config.nodeId ?? generateNodeId();
+  const storage = await openStorage(config);
+  const sink = new EventSink(deps.bus, storage);
+  const connections = new Connections(sink, storage.chargers, node);
+  // One adapter per protocol; a charger's negotiated subprotocol picks its adapter.
+  const adapters: ProtocolAdapter[] = [
+    createOcpp16Adapter({
+      handlers: createHandlers16({
+        config,
+        storage,
+        sink,
+        auth: new IdTagAuthorizer(config.authPolicy, storage.idTokens),
+        vendors: new Map(Object.entries(deps.vendors ?? {})),
+      }),
+      registrations: storage.registrations,
+    }),
+  ];
+  const adapterFor = new Map(adapters.map((a) => [a.protocol as string, a]));
   const services = {
     config,
-    store,
+    chargers: storage.chargers,
     sink,
-    frames,
-    handlers: createHandlers16({
-      config,
-      store,
-      sink,
-      auth: new Authorizer(config.authPolicy, store),
-      vendors: new Map(Object.entries(deps.vendors ?? {})),
-    }),
-    onEnded: fleet.ended.bind(fleet),
+    onEnded: connections.ended.bind(connections),
   };
-  const queries = new SqliteQueries(
-    store,
-    {
-      isOnline: (id) => fleet.isOnline(id),
-      recentFrames: (id, limit) => frames.recent(id, limit),
-      disconnect: (id, reason) => fleet.get(id)?.close(CLOSE.policyViolation, reason, "kicked"),
-    },
-    sink,
-    { staleAfterMs: config.staleTransactionMinutes * 60_000 },
-  );
+  // Presence left by an earlier run under the same NODE_ID is stale: none of its sockets survived.
+  const lease = new NodeLease(storage.nodes, node);
+  try {
+    await lease.start();
+  } catch (err) {
+    await storage.close();
+    throw new Error(`cannot record node ${node} in the database: ${(err as Error).message}`);
+  }
   const secure = config.tls !== undefined;
-  const gate = new ChargerGate(config.chargerPolicy, secure, store.registrations);
-  const refusals = new RefusalRecorder({ bus: deps.bus, store: store.refusals });
+  const gate = new ChargerGate(config.chargerPolicy, secure, storage.registrations);
+  const refusals = new RefusalRecorder({ bus: deps.bus, store: { record: (r) => storage.recordRefusal(r) } });
   // Sockets that offered no subprotocol of ours: open only long enough to be closed.
   const refused = new Set<WebSocket>();
   let closing = false;
@@ -175,13 +154,13 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     response.headers.set("sec-websocket-protocol", decision.protocol);
     const conn = new ChargerConnection(
       decision.chargerId,
-      decision.protocol,
+      adapterFor.get(decision.protocol)!,
       socket,
       services,
       remoteAddress,
     );
-    fleet.track(conn);
-    socket.onopen = () => fleet.attach(conn);
+    connections.track(conn);
+    socket.onopen = () => connections.attach(conn);
     return response;
   };
 
@@ -198,24 +177,21 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
       },
     }, handler);
   } catch (err) {
-    await closeStorage();
+    await lease.stop();
+    await storage.close();
     const what = config.tls ? ` with TLS_CERT=${config.tls.certFile} TLS_KEY=${config.tls.keyFile}` : "";
     throw new Error(`cannot listen on ${config.host}:${config.port}${what}: ${(err as Error).message}`);
   }
 
   const unserve = deps.bus.serveCommands(
-    createCommandHandler({
-      fleet,
-      sink,
-      registrations: store.registrations,
-      callTimeoutMs: config.callTimeout * 1000,
-    }),
+    createCommandHandler({ connections, sink, adapters, callTimeoutMs: config.callTimeout * 1000 }),
   );
-  const retention = new Retention(store, config.meterRetentionDays, config.eventRetentionDays);
+  const unserveAdmin = deps.bus.serveAdmin(createAdminHandler({ storage, connections, sink }));
+  const retention = new Retention(storage, config.meterRetentionDays, config.eventRetentionDays);
   retention.start();
   const sweeper = config.pingInterval > 0
     ? undefined
-    : new SilenceSweeper(() => fleet.connections(), silenceLimitMs(config.heartbeatInterval));
+    : new SilenceSweeper(() => connections.connections(), silenceLimitMs(config.heartbeatInterval));
   sweeper?.start();
 
   let closed: Promise<void> | undefined;
@@ -223,14 +199,17 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     closed ??= (async () => {
       closing = true;
       unserve();
+      unserveAdmin();
       retention.stop();
       sweeper?.stop();
       for (const s of refused) s.close(CLOSE.goingAway, "CSMS shutting down");
-      await fleet.closeAll(CLOSE_WAIT_MS);
+      await connections.closeAll(CLOSE_WAIT_MS);
       await server.shutdown();
-      await closeStorage();
+      // After the sockets: an orderly stop leaves no charger present on this node.
+      await lease.stop();
+      await storage.close();
     })();
 
   const port = server.addr.port;
-  return { port, url: wsUrl(config.host, port, secure), queries, close };
+  return { port, url: wsUrl(config.host, port, secure), node, storage, close };
 }

@@ -141,7 +141,7 @@ export interface CsmsReads {
   getRegistration(id: string): Promise<ChargerRegistration | undefined>;
   /** Recent refusals at the handshake, one per charge point id, the latest first. */
   listRefusals(options?: { limit?: number }): Promise<ChargerRefusal[]>;
-  /** The persisted event log, newest first. */
+  /** The newest `limit` entries of the persisted event log (one charger's, or all), oldest first. */
   eventLog(options?: { chargerId?: string; limit?: number }): Promise<EventLogEntry[]>;
   /** Closes what this reader holds open (a portal's own connection); a no-op for a shared one. */
   close(): Promise<void>;

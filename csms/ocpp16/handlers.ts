@@ -1,35 +1,25 @@
 /**
  * What the CSMS answers to each OCPP 1.6 CALL a charge point sends. Payloads
  * arrive already validated against the schemas by the RPC session; every
- * handler records what matters and answers.
+ * handler maps the wire shape to domain records, records them in storage and
+ * answers, waiting for `durable` where a crash after the answer must not lose
+ * the write.
  */
-import type {
-  CentralSystemActions16,
-  ChargePointActions16,
-  MeterValue16,
-  Ocpp16,
-} from "../shared/ocpp/actions16.ts";
-import type { MeterValuesReceived } from "../shared/events.ts";
-import { CSMS_STOP_REASONS } from "../shared/queries.ts";
-import { type HandlerContext, HandlerTable, RpcSession, type RpcSessionOptions } from "../shared/ocpp/rpc.ts";
-import type { Authorizer } from "./auth.ts";
-import type { CsmsConfig } from "./config.ts";
-import type { EventSink } from "./event_sink.ts";
-import { isoNow } from "./clock.ts";
+import type { ChargePointActions16, IdTagInfo16, MeterValue16, Ocpp16 } from "../../shared/ocpp/actions16.ts";
+import type { IdTokenVerdict } from "../../shared/domain.ts";
+import type { MeterValuesReceived } from "../../shared/events.ts";
+import { CSMS_STOP_REASONS } from "../../shared/domain.ts";
+import { HandlerTable } from "../../shared/ocpp/rpc.ts";
+import type { CsmsStorage } from "../../shared/storage.ts";
+import type { IdTagAuthorizer } from "../id_tag_auth.ts";
+import type { CsmsConfig } from "../config.ts";
+import type { EventSink } from "../event_sink.ts";
+import { isoNow } from "../clock.ts";
+import { supersededStopTime } from "../orphans.ts";
+import { chargerIdentity16 } from "./identity.ts";
 import { toMeterSamples } from "./meter.ts";
-import { supersededStopTime } from "./orphans.ts";
-import type { CsmsStore } from "./store/store.ts";
-
-/** A charger's RPC session, which knows whose it is: the shared handlers read the id from it. */
-export class CsmsSession16 extends RpcSession<ChargePointActions16, CentralSystemActions16> {
-  constructor(options: RpcSessionOptions, readonly chargerId: string) {
-    super(options);
-  }
-}
-
-function chargerOf(ctx: HandlerContext): string {
-  return (ctx.session as unknown as CsmsSession16).chargerId;
-}
+import { chargerOf } from "./session.ts";
+import { statusReport16 } from "./status.ts";
 
 /** Answers a DataTransfer for one vendorId; without one registered, the CSMS answers UnknownVendorId. */
 export type VendorHandler = (
@@ -38,54 +28,69 @@ export type VendorHandler = (
 ) => Ocpp16.DataTransferResponse | Promise<Ocpp16.DataTransferResponse>;
 
 export interface HandlerServices {
-  config: CsmsConfig;
-  store: CsmsStore;
-  auth: Authorizer;
+  config: Pick<CsmsConfig, "heartbeatInterval">;
+  storage: CsmsStorage;
+  auth: IdTagAuthorizer;
   sink: EventSink;
   vendors: ReadonlyMap<string, VendorHandler>;
 }
 
+/** 1.6's idTagInfo is the verdict itself: the same fields. */
+function idTagInfo(verdict: IdTokenVerdict): IdTagInfo16 {
+  return { ...verdict };
+}
+
+/** 1.6 connector n is EVSE n (connector 1); connector 0 is EVSE 0 (connector 0). */
+function connectorOfEvse(evseId: number): number {
+  return evseId === 0 ? 0 : 1;
+}
+
 /** The CSMS's answers to every 1.6 CALL, built once and shared by every charger's session. */
 export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePointActions16> {
-  const { store, auth, sink } = svc;
+  const { storage, auth, sink } = svc;
   const now = isoNow;
-  /** Stores and publishes samples; a replay is stored and published once. */
-  const meterValues = (
+  /**
+   * Stores and publishes samples; a replay is stored and published once. Resolves once they are queued
+   * (with `durable` for whoever must wait for them).
+   */
+  const meterValues = async (
     chargerId: string,
-    connectorId: number,
+    evseId: number,
     transactionId: number | undefined,
     values: MeterValue16[],
-  ): void => {
+  ) => {
     const samples = toMeterSamples(values);
-    if (samples.length === 0) return;
-    const fresh = store.meterSamples(chargerId, connectorId, transactionId, samples, Date.now());
-    if (fresh.length === 0) return;
+    if (samples.length === 0) return undefined;
+    const written = await storage.meter.append(chargerId, evseId, transactionId, samples, Date.now());
+    const fresh = written.value;
+    if (fresh.length === 0) return written;
     // Built field by field: a spread of a conditional object costs a temporary object per MeterValues.
     const event: MeterValuesReceived = {
       type: "meter.values",
       chargerId,
       at: now(),
-      connectorId,
+      evseId,
       samples: fresh,
     };
     if (transactionId !== undefined) event.transactionId = transactionId;
     sink.emit(event);
+    return written;
   };
 
   return new HandlerTable<ChargePointActions16>()
-    .handle("BootNotification", (req, ctx) => {
+    .handle("BootNotification", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
       const at = now();
-      store.chargerBooted(chargerId, req, at);
+      const identity = chargerIdentity16(req);
+      await storage.chargers.booted(chargerId, identity, at);
       sink.emit({
         type: "charger.boot",
         chargerId,
         at,
-        vendor: req.chargePointVendor,
-        model: req.chargePointModel,
-        ...(req.firmwareVersion !== undefined && { firmwareVersion: req.firmwareVersion }),
-        ...((req.chargePointSerialNumber ?? req.chargeBoxSerialNumber) !== undefined &&
-          { serialNumber: req.chargePointSerialNumber ?? req.chargeBoxSerialNumber }),
+        vendor: identity.vendor,
+        model: identity.model,
+        ...(identity.firmwareVersion !== undefined && { firmwareVersion: identity.firmwareVersion }),
+        ...(identity.serialNumber !== undefined && { serialNumber: identity.serialNumber }),
       });
       return { status: "Accepted", currentTime: at, interval: svc.config.heartbeatInterval };
     })
@@ -95,91 +100,101 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       sink.emit({ type: "charger.heartbeat", chargerId, at });
       return { currentTime: at };
     })
-    .handle("StatusNotification", (req, ctx) => {
+    .handle("StatusNotification", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
       const at = now();
-      store.connectorStatus(chargerId, req, at);
+      const report = statusReport16(req);
+      await storage.chargers.status(chargerId, report, at);
       sink.emit({
         type: "connector.status",
         chargerId,
         at,
-        connectorId: req.connectorId,
-        status: req.status,
-        errorCode: req.errorCode,
-        ...(req.info !== undefined && { info: req.info }),
+        evseId: report.evseId,
+        connectorId: report.connectorId ?? connectorOfEvse(report.evseId),
+        status: report.status,
+        ...(report.chargingState !== undefined && { chargingState: report.chargingState }),
+        ...(report.errorCode !== undefined && { errorCode: report.errorCode }),
+        ...(report.info !== undefined && { info: report.info }),
+        original: report.original,
       });
       return {};
     })
-    .handle("Authorize", (req, ctx) => {
+    .handle("Authorize", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
-      const idTagInfo = auth.authorize(req.idTag);
-      sink.log(chargerId, "id.authorize", now(), { idTag: req.idTag, status: idTagInfo.status });
-      return { idTagInfo };
+      const verdict = await auth.authorize(req.idTag);
+      sink.log(chargerId, "id.authorize", now(), { idTag: req.idTag, status: verdict.status });
+      return { idTagInfo: idTagInfo(verdict) };
     })
     .handle("StartTransaction", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
-      const idTagInfo = auth.authorize(req.idTag);
-      // The transaction is recorded even when the tag is refused: the charger has started it and will stop it.
-      const resent = store.findResentStart(
+      const verdict = await auth.authorize(req.idTag);
+      const evseId = req.connectorId;
+      const start = {
         chargerId,
-        req.connectorId,
-        req.idTag,
-        req.meterStart,
-        req.timestamp,
-      );
-      if (resent) return { transactionId: resent.id, idTagInfo };
+        evseId,
+        connectorId: connectorOfEvse(evseId),
+        idTag: req.idTag,
+        meterStartWh: req.meterStart,
+        startedAt: req.timestamp,
+      };
+      // The transaction is recorded even when the tag is refused: the charger has started it and will stop it.
+      const resent = storage.transactions.findResentStart(start);
+      if (resent) return { transactionId: resent.id, idTagInfo: idTagInfo(verdict) };
       // A connector runs one transaction at a time (a charge point refuses a RemoteStart on a busy one,
       // OCPP 1.6 CTT TC_026_CS). A new start on it means the charger has ended the older one without a
       // StopTransaction we got (lost, or never sent after a reboot): closed here as Superseded, with its
       // last meter reading, so that it cannot stay active forever. The new start is answered as always:
       // a Central System cannot refuse one, only its idTag.
-      const orphans = store.activeOn(chargerId, req.connectorId);
-      const { tx } = store.startTransaction({
-        chargerId,
-        connectorId: req.connectorId,
-        idTag: req.idTag,
-        meterStartWh: req.meterStart,
-        startedAt: req.timestamp,
-        authStatus: idTagInfo.status,
+      const orphans = storage.transactions.activeOn(chargerId, evseId);
+      const started = await storage.transactions.start({
+        ...start,
+        authStatus: verdict.status,
         ...(req.reservationId !== undefined && { reservationId: req.reservationId }),
       });
+      const tx = started.value;
       const closedAt = now();
-      const superseded = orphans.map((old) =>
-        store.closeTransaction(old.id, {
+      const superseded = await Promise.all(orphans.map((old) =>
+        storage.transactions.close(old.id, {
           reason: CSMS_STOP_REASONS.superseded,
           stoppedAt: supersededStopTime(old.startedAt, req.timestamp),
           closedAt,
           supersededBy: tx.id,
-        })!
-      );
+        })
+      ));
       // The id must survive a crash before the charger learns it (and with it the orphans' close).
-      await store.writer.durable();
-      for (const old of superseded) sink.transactionStopped(old, now());
+      await started.durable;
+      for (const old of superseded) {
+        if (!old) continue;
+        await old.durable;
+        sink.transactionStopped(old.value, now());
+      }
       sink.emit({
         type: "transaction.started",
         chargerId,
         at: now(),
         transactionId: tx.id,
+        chargerTransactionId: tx.chargerTransactionId,
+        evseId: tx.evseId,
         connectorId: tx.connectorId,
         idTag: tx.idTag,
         meterStartWh: tx.meterStartWh,
         startedAt: tx.startedAt,
       });
-      return { transactionId: tx.id, idTagInfo };
+      return { transactionId: tx.id, idTagInfo: idTagInfo(verdict) };
     })
     .handle("MeterValues", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
-      meterValues(chargerId, req.connectorId, req.transactionId, req.meterValue);
+      const written = await meterValues(chargerId, req.connectorId, req.transactionId, req.meterValue);
       // A transaction's samples are resent until answered (OCPP 1.6 §4.8): answer only once they are on
       // disk (a replay too: its original may still be in the batch), so that a crash between answer and
       // commit cannot lose one. Others are fire-and-forget.
-      if (req.transactionId !== undefined) await store.writer.durable();
+      if (req.transactionId !== undefined) await (written?.durable ?? storage.meter.durable());
       return {};
     })
     .handle("StopTransaction", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
       const reason = req.reason ?? "Local"; // OCPP 1.6: an absent reason means Local
-      const outcome = await store.stopTransaction({
+      const outcome = await storage.transactions.stop({
         id: req.transactionId,
         chargerId,
         meterStopWh: req.meterStop,
@@ -187,32 +202,30 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
         reason,
         ...(req.idTag !== undefined && { idTag: req.idTag }),
       });
-      const connectorId = outcome.kind === "stopped"
-        ? outcome.tx.connectorId
-        : outcome.kind === "reported-after-close"
-        ? outcome.connectorId
+      const evseId = outcome.kind === "stopped" || outcome.kind === "reported-after-close"
+        ? outcome.tx.evseId
         : 0;
       // A replayed Stop (its answer was lost) changes nothing, its transactionData included.
       if (req.transactionData && outcome.kind !== "already-stopped") {
-        meterValues(chargerId, connectorId, req.transactionId, req.transactionData);
+        await meterValues(chargerId, evseId, req.transactionId, req.transactionData);
       }
       if (outcome.kind === "stopped") {
         await outcome.durable;
         // The transactionData queued after the stop itself.
-        await store.writer.durable();
+        await storage.meter.durable();
         sink.transactionStopped(outcome.tx, now());
       } else if (outcome.kind === "reported-after-close") {
         // The CSMS closed it first (superseded, or by an operator): that close and its energy stand, the
         // charger's own figures are kept beside them, and the charger is answered like any stop (it would
         // otherwise resend it forever).
         await outcome.durable;
-        await store.writer.durable();
+        await storage.meter.durable();
         sink.log(chargerId, "transaction.reported-after-close", now(), {
           transactionId: req.transactionId,
           meterStopWh: req.meterStop,
           stoppedAt: req.timestamp,
           reason,
-          ...(outcome.closedBy !== undefined && { closedBy: outcome.closedBy }),
+          ...(outcome.tx.closedBy !== undefined && { closedBy: outcome.tx.closedBy }),
         });
       } else if (outcome.kind !== "already-stopped") {
         // Answered all the same (the charger would otherwise resend it forever), but noted for the operator.
@@ -221,7 +234,7 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
           why: outcome.kind === "unknown" ? "unknown transaction" : `belongs to ${outcome.ownerId}`,
         });
       }
-      return req.idTag === undefined ? {} : { idTagInfo: auth.authorize(req.idTag) };
+      return req.idTag === undefined ? {} : { idTagInfo: idTagInfo(await auth.authorize(req.idTag)) };
     })
     .handle("DataTransfer", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
@@ -230,22 +243,22 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       if (!vendor) return { status: "UnknownVendorId" };
       return await vendor(req, chargerId);
     })
-    .handle("DiagnosticsStatusNotification", (req, ctx) => {
+    .handle("DiagnosticsStatusNotification", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
-      store.diagnosticsStatus(chargerId, req.status);
+      await storage.chargers.diagnosticsStatus(chargerId, req.status);
       sink.log(chargerId, "diagnostics.status", now(), { status: req.status });
       return {};
     })
-    .handle("FirmwareStatusNotification", (req, ctx) => {
+    .handle("FirmwareStatusNotification", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
-      store.firmwareStatus(chargerId, req.status);
+      await storage.chargers.firmwareStatus(chargerId, req.status);
       sink.log(chargerId, "firmware.status", now(), { status: req.status });
       return {};
     })
     // The 1.6 security extension's notifications: recorded, so that a charger using it is not refused.
-    .handle("SignedFirmwareStatusNotification", (req, ctx) => {
+    .handle("SignedFirmwareStatusNotification", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
-      store.firmwareStatus(chargerId, req.status);
+      await storage.chargers.firmwareStatus(chargerId, req.status);
       sink.log(chargerId, "firmware.status", now(), { status: req.status, requestId: req.requestId });
       return {};
     })

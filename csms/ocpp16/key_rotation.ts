@@ -4,7 +4,7 @@
  * answer means the charger took it, so that the CSMS checks the charger's next
  * handshake against the new key. Pure.
  */
-import { isAuthorizationKey } from "../shared/ocpp/authorization_key.ts";
+import { isAuthorizationKey } from "../../shared/ocpp/authorization_key.ts";
 
 /** The key a command sets (`{ key }`: checked by the caller), or undefined when the command sets none. */
 export function newAuthorizationKey(action: string, payload: unknown): { key: unknown } | undefined {

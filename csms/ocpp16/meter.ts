@@ -2,8 +2,8 @@
  * Reads OCPP 1.6 meterValue lists into MeterSamples in base units (Wh, W, A, V, %).
  * Pure, so that the unit and phase rules are unit-tested.
  */
-import type { MeterValue16, SampledValue16 } from "../shared/ocpp/actions16.ts";
-import type { MeterSample } from "../shared/events.ts";
+import type { MeterValue16, SampledValue16 } from "../../shared/ocpp/actions16.ts";
+import type { MeterSample } from "../../shared/domain.ts";
 
 type Field = "energyWh" | "powerW" | "currentA" | "voltageV" | "socPercent";
 

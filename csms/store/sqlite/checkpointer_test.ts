@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { waitFor } from "../../tests/wait.ts";
+import { waitFor } from "../../../tests/wait.ts";
 import { startCheckpointer } from "./checkpointer.ts";
 import { databasePath, openDatabase } from "./db.ts";
 

@@ -5,16 +5,16 @@
  * any transaction, through meter_values_outside_transactions.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { MeterSample } from "../../shared/events.ts";
+import type { LocatedSample } from "../../../shared/queries.ts";
 
-export type StoredSample = MeterSample & { connectorId: number; transactionId?: number };
+export type StoredSample = LocatedSample;
 
 type Row = Record<string, string | number | null>;
 
 export function sampleFromRow(r: Row): StoredSample {
   const s: StoredSample = {
     timestamp: r.ts as string,
-    connectorId: r.connector_id as number,
+    evseId: r.evse_id as number,
   };
   if (r.transaction_id !== null) s.transactionId = r.transaction_id as number;
   if (r.energy_wh !== null) s.energyWh = r.energy_wh as number;

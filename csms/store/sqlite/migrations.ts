@@ -177,6 +177,82 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX charger_refusals_by_time ON charger_refusals (last_at);
     `,
   },
+  {
+    version: 7,
+    description: "the protocol-neutral model: EVSEs and neutral statuses, charger transaction ids, presence",
+    // 1.6 connector n is EVSE n with connector 1, connector 0 is EVSE 0 (shared/domain.ts). The status
+    // CASEs are csms/ocpp16/status.ts's mapping written out (migrations are frozen, the mapping may grow);
+    // migrations_test.ts checks them against statusReport16 for every 1.6 status. vendor_id goes: no
+    // protocol reports it beside the status any more (vendorErrorCode joins info, as statusReport16 does).
+    sql: `
+      CREATE TABLE connectors_neutral (
+        charger_id TEXT NOT NULL,
+        evse_id INTEGER NOT NULL,
+        connector_id INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        charging_state TEXT,
+        error_code TEXT,
+        info TEXT,
+        original TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (charger_id, evse_id, connector_id)
+      ) WITHOUT ROWID;
+      INSERT INTO connectors_neutral
+        SELECT charger_id, connector_id, CASE WHEN connector_id = 0 THEN 0 ELSE 1 END,
+          CASE status
+            WHEN 'Available' THEN 'Available'
+            WHEN 'Preparing' THEN 'Occupied'
+            WHEN 'Finishing' THEN 'Occupied'
+            WHEN 'Charging' THEN 'Occupied'
+            WHEN 'SuspendedEV' THEN 'Occupied'
+            WHEN 'SuspendedEVSE' THEN 'Occupied'
+            WHEN 'Reserved' THEN 'Reserved'
+            WHEN 'Unavailable' THEN 'Unavailable'
+            ELSE 'Faulted'
+          END,
+          CASE status
+            WHEN 'Preparing' THEN 'EVConnected'
+            WHEN 'Finishing' THEN 'EVConnected'
+            WHEN 'Charging' THEN 'Charging'
+            WHEN 'SuspendedEV' THEN 'SuspendedEV'
+            WHEN 'SuspendedEVSE' THEN 'SuspendedEVSE'
+          END,
+          NULLIF(error_code, 'NoError'),
+          CASE
+            WHEN coalesce(info, '') <> '' AND coalesce(vendor_error_code, '') <> ''
+              THEN info || ' · ' || vendor_error_code
+            WHEN coalesce(info, '') <> '' THEN info
+            WHEN coalesce(vendor_error_code, '') <> '' THEN vendor_error_code
+          END,
+          status, updated_at
+        FROM connectors;
+      DROP TABLE connectors;
+      ALTER TABLE connectors_neutral RENAME TO connectors;
+
+      -- The CSMS's own id stays the key; charger_tx_id is the charger's own id where it assigns one
+      -- (2.0.1), NULL where the CSMS does (1.6: the id as text, see reads.ts).
+      ALTER TABLE transactions RENAME COLUMN connector_id TO evse_id;
+      ALTER TABLE transactions ADD COLUMN connector_id INTEGER NOT NULL DEFAULT 1;
+      UPDATE transactions SET connector_id = 0 WHERE evse_id = 0;
+      ALTER TABLE transactions ADD COLUMN charger_tx_id TEXT;
+      CREATE UNIQUE INDEX transactions_by_charger_tx ON transactions (charger_id, charger_tx_id)
+        WHERE charger_tx_id IS NOT NULL;
+
+      -- The replay key (dedupe_key) starts with the same number, now named the EVSE: existing keys match.
+      ALTER TABLE meter_values RENAME COLUMN connector_id TO evse_id;
+      UPDATE chargers SET last_sample = json_remove(
+          json_set(last_sample, '$.evseId', json_extract(last_sample, '$.connectorId')), '$.connectorId')
+        WHERE last_sample IS NOT NULL AND json_type(last_sample, '$.connectorId') IS NOT NULL;
+
+      -- Presence: the CSMS node holding the charger's socket, while that node's lease (alive_until, ms) runs.
+      ALTER TABLE chargers ADD COLUMN node TEXT;
+      CREATE INDEX chargers_by_node ON chargers (node) WHERE node IS NOT NULL;
+      CREATE TABLE nodes (
+        id TEXT PRIMARY KEY,
+        alive_until INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

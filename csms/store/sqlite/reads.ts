@@ -1,115 +1,45 @@
 /**
- * CsmsQueries over the SQLite store: the portal's read and admin model. Reads
- * first wait until whatever the writer holds is committed, the latest readings
- * kept in memory included (`sync(true)`), so a page always shows what the CSMS
- * has already answered to chargers; they run on the CSMS's own connection, and
- * writes go through the writer's thread like every other write. Online state
- * comes from the live sockets, never from the database, so a crash cannot leave
- * phantom online chargers.
+ * The read model (CsmsReads) over SQLite. A CSMS node's own reads (`storage.reads`) share its connection
+ * and first wait until whatever the writer holds is committed, the latest readings kept in memory
+ * included (`sync(true)`), so a page always shows what the CSMS has already answered to chargers. A
+ * portal on its own (openReads) reads its own read-only connection, and may lag the CSMS's latest readings
+ * by the batch writer's latest-state flush (LATEST_WRITE_EVERY_MS).
+ *
+ * Online state is stored presence: the charger's node is set and that node's lease is alive, so a crashed
+ * node's chargers go offline when its lease lapses.
  */
-import type { StatementSync } from "node:sqlite";
-import type { ChargePointErrorCode16, ChargePointStatus16 } from "../../shared/ocpp/actions16.ts";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
 import {
   type ChargerRefusal,
   type ChargerRegistration,
   type ChargerSummary,
-  type CloseTransactionResult,
   type ConnectorState,
-  CSMS_STOP_REASONS,
-  type CsmsQueries,
+  type CsmsReads,
+  type EventLogEntry,
   type IdTagRecord,
-  type IdTagStatus,
-  MAX_CLOSE_REASON_LENGTH,
+  type LocatedSample,
   MAX_RECENT_REFUSALS,
-  type RegisterChargerOptions,
   type TransactionQuery,
   type TransactionRecord,
-} from "../../shared/queries.ts";
-import { isoNow } from "../clock.ts";
-import type { EventSink } from "../event_sink.ts";
-import type { FrameEntry } from "../frame_log.ts";
-import { staleness } from "../orphans.ts";
-import { MeterHistory, type StoredSample } from "./meter_history.ts";
-import { publicRegistration } from "./registrations.ts";
-import { type CsmsStore, idTagFromRow } from "./store.ts";
-import type { WriteStatement } from "./writer.ts";
+} from "../../../shared/queries.ts";
+import { staleness } from "../../orphans.ts";
+import { MeterHistory } from "./meter_history.ts";
+import { LIST_REFUSALS_SQL, refusalFromRow, type RefusalRow } from "./refusals.ts";
+import { publicRegistration, registrationFromRow, type RegistrationRow } from "./registrations.ts";
+import { connectorFromRow, idTagFromRow, type IdTagRow, type Row, transactionFromRow } from "./rows.ts";
 
-export interface LiveView {
-  isOnline(chargerId: string): boolean;
-  recentFrames(chargerId: string, limit?: number): FrameEntry[];
-  /** Closes the charger's live connection, if any: its access was withdrawn. */
-  disconnect(chargerId: string, reason: string): void;
-}
+/** STALE_TX_MINUTES's default, for a portal that does not say. */
+export const DEFAULT_STALE_TX_MINUTES = 60;
 
-/** One persisted event-log entry (connections, boots, statuses, transactions, commands, notifications). */
-export interface EventLogEntry {
-  id: number;
-  at: string;
-  chargerId: string;
-  type: string;
-  data: unknown;
-}
-
-const ID_TAG_STATUSES: readonly IdTagStatus[] = ["Accepted", "Blocked", "Expired", "Invalid"];
-/** OCPP 1.6 IdToken is CiString20Type. */
-const MAX_ID_TAG_LENGTH = 20;
-
-type Row = Record<string, string | number | null>;
-
-function opt<T>(v: T | null): T | undefined {
-  return v === null ? undefined : v;
-}
-
-function transactionFromRow(r: Row): TransactionRecord {
-  const start = r.meter_start_wh as number;
-  const stop = opt(r.meter_stop_wh as number | null);
-  const last = opt(r.last_meter_wh as number | null);
-  const t: TransactionRecord = {
-    id: r.id as number,
-    chargerId: r.charger_id as string,
-    connectorId: r.connector_id as number,
-    idTag: r.id_tag as string,
-    meterStartWh: start,
-    startedAt: r.started_at as string,
-    energyWh: stop !== undefined ? stop - start : last !== undefined ? Math.max(0, last - start) : 0,
-  };
-  if (stop !== undefined) t.meterStopWh = stop;
-  if (last !== undefined) t.lastMeterWh = last;
-  else if (stop !== undefined) t.lastMeterWh = stop;
-  if (r.stopped_at !== null) t.stoppedAt = r.stopped_at as string;
-  if (r.stop_reason !== null) t.stopReason = r.stop_reason as string;
-  if (r.closed_at !== null) t.closedAt = r.closed_at as string;
-  if (r.closed_by !== null) t.closedBy = r.closed_by as string;
-  if (r.close_reason !== null) t.closeReason = r.close_reason as string;
-  if (r.superseded_by !== null) t.supersededBy = r.superseded_by as number;
-  if (r.reported_stopped_at !== null) {
-    t.reportedStop = {
-      meterStopWh: r.reported_meter_stop_wh as number,
-      stoppedAt: r.reported_stopped_at as string,
-      reason: r.reported_stop_reason as string,
-    };
-  }
-  return t;
-}
-
-function connectorFromRow(r: Row): ConnectorState {
-  const c: ConnectorState = {
-    connectorId: r.connector_id as number,
-    status: r.status as ChargePointStatus16,
-    errorCode: r.error_code as ChargePointErrorCode16,
-    updatedAt: r.updated_at as string,
-  };
-  if (r.info !== null) c.info = r.info as string;
-  return c;
-}
-
-/** Runs a synchronous read as a promise: a failure rejects instead of throwing at the caller. */
-function attempt<T>(fn: () => T): Promise<T> {
-  try {
-    return Promise.resolve(fn());
-  } catch (err) {
-    return Promise.reject(err);
-  }
+export interface ReadOptions {
+  /** An active transaction whose charger is offline, or whose connector is Available, this long is stale. */
+  staleTxMinutes?: number;
+  /** Awaited before each read: a CSMS's own reads wait for its pending writes. */
+  sync?: () => Promise<void>;
+  /** Closes the connection, for a reader that owns it. */
+  close?: () => void;
+  /** The clock that decides leases and staleness (tests move it). */
+  now?: () => number;
 }
 
 function clampLimit(limit: number | undefined, fallback: number, max: number): number {
@@ -117,56 +47,60 @@ function clampLimit(limit: number | undefined, fallback: number, max: number): n
   return Math.min(max, Math.max(0, Math.floor(limit)));
 }
 
-export interface QueryOptions {
-  /** An active transaction whose charger is offline, or whose connector is Available, this long is stale. */
-  staleAfterMs: number;
+/** What a read knows of presence: the nodes alive at its start. */
+interface Presence {
+  alive: ReadonlySet<string>;
+  nowMs: number;
 }
 
-export class SqliteQueries implements CsmsQueries {
+export class SqliteReads implements CsmsReads {
+  #db: DatabaseSync;
   #history: MeterHistory;
-  #upsertTag: WriteStatement;
-  #deleteTag: WriteStatement;
-
-  constructor(
-    private readonly store: CsmsStore,
-    private readonly live: LiveView,
-    /** Where a transaction closed by hand is announced and logged, like any stop. */
-    private readonly sink: EventSink,
-    private readonly options: QueryOptions,
-  ) {
-    this.#history = new MeterHistory(store.db);
-    this.#upsertTag = store.writer.prepare(
-      `INSERT INTO id_tags (id_tag, status, expiry_date, parent_id_tag, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (id_tag) DO UPDATE SET status = excluded.status, expiry_date = excluded.expiry_date,
-         parent_id_tag = excluded.parent_id_tag`,
-    );
-    this.#deleteTag = store.writer.prepare("DELETE FROM id_tags WHERE id_tag = ?");
-  }
-
   #statements = new Map<string, StatementSync>();
+  #staleAfterMs: number;
+  #sync?: () => Promise<void>;
+  #close?: () => void;
+  #now: () => number;
+
+  constructor(db: DatabaseSync, options: ReadOptions = {}) {
+    this.#db = db;
+    this.#history = new MeterHistory(db);
+    this.#staleAfterMs = (options.staleTxMinutes ?? DEFAULT_STALE_TX_MINUTES) * 60_000;
+    this.#sync = options.sync;
+    this.#close = options.close;
+    this.#now = options.now ?? Date.now;
+  }
 
   /** Runs a read once every write queued so far (the latest readings included) is committed. */
   async #read<T>(fn: () => T): Promise<T> {
-    await this.store.writer.sync(true);
+    if (this.#sync) await this.#sync();
     return fn();
   }
 
   #all(sql: string, ...params: Array<string | number | null>): Row[] {
     let stmt = this.#statements.get(sql);
-    if (!stmt) this.#statements.set(sql, stmt = this.store.db.prepare(sql));
+    if (!stmt) this.#statements.set(sql, stmt = this.#db.prepare(sql));
     return stmt.all(...params) as Row[];
   }
 
-  #summary(r: Row, connectors: ConnectorState[], active: TransactionRecord[]): ChargerSummary {
-    const id = r.id as string;
-    const s: ChargerSummary = {
-      id,
-      online: this.live.isOnline(id),
-      connectors,
-      activeTransactions: active,
-    };
+  #presence(): Presence {
+    const nowMs = this.#now();
+    const alive = new Set(
+      this.#all("SELECT id FROM nodes WHERE alive_until > ?", nowMs).map((r) => r.id as string),
+    );
+    return { alive, nowMs };
+  }
+
+  #online(node: string | number | null | undefined, p: Presence): boolean {
+    return typeof node === "string" && p.alive.has(node);
+  }
+
+  #summary(r: Row, connectors: ConnectorState[], active: TransactionRecord[], p: Presence): ChargerSummary {
+    const online = this.#online(r.node, p);
+    const s: ChargerSummary = { id: r.id as string, online, connectors, activeTransactions: active };
+    if (online) s.node = r.node as string;
+    if (r.protocol !== null) s.protocol = r.protocol as ChargerSummary["protocol"];
     const fields = [
-      ["protocol", "protocol"],
       ["vendor", "vendor"],
       ["model", "model"],
       ["firmwareVersion", "firmware_version"],
@@ -179,40 +113,39 @@ export class SqliteQueries implements CsmsQueries {
     return s;
   }
 
-  /** Marks the active ones among `items` that look orphaned; reads their charger's last-seen time and connector. */
-  #markStale(items: TransactionRecord[], nowMs = Date.now()): TransactionRecord[] {
+  /** Marks the active ones among `items` that look orphaned, from their charger's presence and connector. */
+  #markStale(items: TransactionRecord[], p: Presence): TransactionRecord[] {
     for (const t of items) {
       if (t.stoppedAt !== undefined) continue;
-      const online = this.live.isOnline(t.chargerId);
-      const [charger] = online
-        ? []
-        : this.#all("SELECT last_seen_at FROM chargers WHERE id = ?", t.chargerId);
+      const [charger] = this.#all("SELECT node, last_seen_at FROM chargers WHERE id = ?", t.chargerId);
+      const online = this.#online(charger?.node, p);
       const [connector] = this.#all(
-        "SELECT status, updated_at FROM connectors WHERE charger_id = ? AND connector_id = ?",
+        "SELECT status, updated_at FROM connectors WHERE charger_id = ? AND evse_id = ? AND connector_id = ?",
         t.chargerId,
+        t.evseId,
         t.connectorId,
       );
       const stale = staleness(
         {
           online,
-          ...(charger?.last_seen_at != null && { lastSeenAt: charger.last_seen_at as string }),
+          ...(!online && charger?.last_seen_at != null && { lastSeenAt: charger.last_seen_at as string }),
           ...(connector && {
             connector: {
-              status: connector.status as ChargePointStatus16,
+              status: connector.status as ConnectorState["status"],
               updatedAt: connector.updated_at as string,
             },
           }),
         },
         t.startedAt,
-        nowMs,
-        this.options.staleAfterMs,
+        p.nowMs,
+        this.#staleAfterMs,
       );
       if (stale) t.stale = stale;
     }
     return items;
   }
 
-  #activeByCharger(chargerId?: string): Map<string, TransactionRecord[]> {
+  #activeByCharger(p: Presence, chargerId?: string): Map<string, TransactionRecord[]> {
     const rows = chargerId === undefined
       ? this.#all("SELECT * FROM transactions WHERE stopped_at IS NULL ORDER BY id")
       : this.#all(
@@ -220,7 +153,7 @@ export class SqliteQueries implements CsmsQueries {
         chargerId,
       );
     const by = new Map<string, TransactionRecord[]>();
-    for (const t of this.#markStale(rows.map(transactionFromRow))) {
+    for (const t of this.#markStale(rows.map(transactionFromRow), p)) {
       let list = by.get(t.chargerId);
       if (!list) by.set(t.chargerId, list = []);
       list.push(t);
@@ -230,17 +163,18 @@ export class SqliteQueries implements CsmsQueries {
 
   listChargers(): Promise<ChargerSummary[]> {
     return this.#read(() => {
+      const p = this.#presence();
       const chargers = this.#all("SELECT * FROM chargers ORDER BY id");
       const connectors = new Map<string, ConnectorState[]>();
-      for (const r of this.#all("SELECT * FROM connectors ORDER BY charger_id, connector_id")) {
+      for (const r of this.#all("SELECT * FROM connectors ORDER BY charger_id, evse_id, connector_id")) {
         const id = r.charger_id as string;
         let list = connectors.get(id);
         if (!list) connectors.set(id, list = []);
         list.push(connectorFromRow(r));
       }
-      const active = this.#activeByCharger();
+      const active = this.#activeByCharger(p);
       return chargers.map((r) =>
-        this.#summary(r, connectors.get(r.id as string) ?? [], active.get(r.id as string) ?? [])
+        this.#summary(r, connectors.get(r.id as string) ?? [], active.get(r.id as string) ?? [], p)
       );
     });
   }
@@ -249,9 +183,12 @@ export class SqliteQueries implements CsmsQueries {
     return this.#read(() => {
       const [row] = this.#all("SELECT * FROM chargers WHERE id = ?", id);
       if (!row) return undefined;
-      const connectors = this.#all("SELECT * FROM connectors WHERE charger_id = ? ORDER BY connector_id", id)
-        .map(connectorFromRow);
-      return this.#summary(row, connectors, this.#activeByCharger(id).get(id) ?? []);
+      const p = this.#presence();
+      const connectors = this.#all(
+        "SELECT * FROM connectors WHERE charger_id = ? ORDER BY evse_id, connector_id",
+        id,
+      ).map(connectorFromRow);
+      return this.#summary(row, connectors, this.#activeByCharger(p, id).get(id) ?? [], p);
     });
   }
 
@@ -269,14 +206,16 @@ export class SqliteQueries implements CsmsQueries {
       const clause = where.length ? `WHERE ${where.join(" AND ")}` : "";
       const limit = clampLimit(query.limit, 50, 1000);
       const offset = clampLimit(query.offset, 0, Number.MAX_SAFE_INTEGER);
+      const p = this.#presence();
       if (query.stale !== undefined) {
-        // Staleness hangs on live state, not on a column: decided for every active transaction (they are
-        // few; see CsmsStore), then paged.
+        // Staleness hangs on presence and time, not on a column: decided for every active transaction
+        // (they are few), then paged.
         if (query.active === false) return { total: 0, items: [] };
         const all = this.#markStale(
           this.#all(`SELECT * FROM transactions ${clause} ORDER BY id DESC`, ...params).map(
             transactionFromRow,
           ),
+          p,
         ).filter((t) => (t.stale !== undefined) === query.stale);
         return { total: all.length, items: all.slice(offset, offset + limit) };
       }
@@ -287,141 +226,66 @@ export class SqliteQueries implements CsmsQueries {
         limit,
         offset,
       ).map(transactionFromRow);
-      return { total, items: this.#markStale(items) };
+      return { total, items: this.#markStale(items, p) };
     });
   }
 
   getTransaction(id: number): Promise<TransactionRecord | undefined> {
     return this.#read(() => {
       const [row] = this.#all("SELECT * FROM transactions WHERE id = ?", id);
-      return row ? this.#markStale([transactionFromRow(row)])[0] : undefined;
+      return row ? this.#markStale([transactionFromRow(row)], this.#presence())[0] : undefined;
     });
-  }
-
-  /**
-   * Closes an active transaction by hand: stopped now, its last meter reading as meterStop, with who and
-   * why. Announced and logged like any stop once it is on disk. A StopTransaction the charger sends later is
-   * still answered, and kept beside the close (see the StopTransaction handler).
-   */
-  async closeTransaction(id: number, close: { by: string; reason: string }): Promise<CloseTransactionResult> {
-    const reason = typeof close.reason === "string" ? close.reason.trim() : "";
-    if (reason.length === 0 || reason.length > MAX_CLOSE_REASON_LENGTH) {
-      throw new RangeError(`reason must be 1 to ${MAX_CLOSE_REASON_LENGTH} characters`);
-    }
-    const at = isoNow();
-    const closed = this.store.closeTransaction(id, {
-      reason: CSMS_STOP_REASONS.operator,
-      stoppedAt: at,
-      closedAt: at,
-      closedBy: close.by,
-      closeReason: reason,
-    });
-    if (!closed) {
-      const existing = await this.getTransaction(id);
-      return existing
-        ? { ok: false, error: "already_stopped", message: `transaction ${id} was stopped already` }
-        : { ok: false, error: "not_found", message: `no transaction ${id}` };
-    }
-    await this.store.writer.durable();
-    this.sink.transactionStopped(closed, isoNow());
-    return { ok: true, transaction: (await this.getTransaction(id))! };
   }
 
   /** The newest `limit` samples (default 1000) matching, oldest first. */
   meterHistory(
     chargerId: string,
     options: { transactionId?: number; since?: string; limit?: number } = {},
-  ): Promise<StoredSample[]> {
-    return this.#read(() => {
-      return this.#history.samples(chargerId, {
+  ): Promise<LocatedSample[]> {
+    return this.#read(() =>
+      this.#history.samples(chargerId, {
         transactionId: options.transactionId,
         since: options.since,
         limit: clampLimit(options.limit, 1000, 100_000),
-      });
-    });
-  }
-
-  recentFrames(chargerId: string, limit?: number): Promise<FrameEntry[]> {
-    return attempt(() => this.live.recentFrames(chargerId, limit));
+      })
+    );
   }
 
   listIdTags(): Promise<IdTagRecord[]> {
     return this.#read(() =>
-      this.#all("SELECT * FROM id_tags ORDER BY id_tag").map((r) => idTagFromRow(r as never))
+      this.#all("SELECT * FROM id_tags ORDER BY id_tag").map((r) => idTagFromRow(r as unknown as IdTagRow))
     );
   }
 
   getIdTag(idTag: string): Promise<IdTagRecord | undefined> {
-    return this.#read(() => this.store.findIdTag(idTag));
-  }
-
-  /** Creates or changes a tag; rejects with a RangeError saying which field is invalid. */
-  async upsertIdTag(tag: Omit<IdTagRecord, "createdAt">): Promise<IdTagRecord> {
-    {
-      if (typeof tag.idTag !== "string" || tag.idTag.length === 0 || tag.idTag.length > MAX_ID_TAG_LENGTH) {
-        throw new RangeError(`idTag must be 1 to ${MAX_ID_TAG_LENGTH} characters`);
-      }
-      if (!ID_TAG_STATUSES.includes(tag.status)) {
-        throw new RangeError(`status must be one of ${ID_TAG_STATUSES.join(", ")}`);
-      }
-      if (tag.expiryDate !== undefined && Number.isNaN(Date.parse(tag.expiryDate))) {
-        throw new RangeError("expiryDate must be an ISO 8601 date-time");
-      }
-      if (
-        tag.parentIdTag !== undefined &&
-        (typeof tag.parentIdTag !== "string" || tag.parentIdTag.length > MAX_ID_TAG_LENGTH)
-      ) {
-        throw new RangeError(`parentIdTag must be at most ${MAX_ID_TAG_LENGTH} characters`);
-      }
-    }
-    const expiry = tag.expiryDate === undefined ? null : new Date(tag.expiryDate).toISOString();
-    await this.store.writer.run(this.#upsertTag, [
-      tag.idTag,
-      tag.status,
-      expiry,
-      tag.parentIdTag || null,
-      new Date().toISOString(),
-    ]);
-    return this.store.findIdTag(tag.idTag)!;
-  }
-
-  async deleteIdTag(idTag: string): Promise<boolean> {
-    return await this.store.writer.run(this.#deleteTag, [idTag]) > 0;
-  }
-
-  /**
-   * Registers a charger or changes its registration (see Registrations.register for the defaults). The
-   * live connection, if any, stays: it was authenticated, and the new key reaches the charger through
-   * ChangeConfiguration AuthorizationKey before it reconnects.
-   */
-  registerCharger(
-    id: string,
-    options?: RegisterChargerOptions,
-  ): Promise<{ registration: ChargerRegistration; authorizationKey?: string }> {
-    return this.store.registrations.register(id, options);
+    return this.#read(() => {
+      const [row] = this.#all("SELECT * FROM id_tags WHERE id_tag = ?", idTag);
+      return row ? idTagFromRow(row as unknown as IdTagRow) : undefined;
+    });
   }
 
   listRegistrations(): Promise<ChargerRegistration[]> {
-    return this.#read(() => this.store.registrations.list().map(publicRegistration));
+    return this.#read(() =>
+      this.#all("SELECT * FROM charger_registrations ORDER BY id").map((r) =>
+        publicRegistration(registrationFromRow(r as unknown as RegistrationRow))
+      )
+    );
   }
 
   getRegistration(id: string): Promise<ChargerRegistration | undefined> {
     return this.#read(() => {
-      const r = this.store.registrations.find(id);
-      return r && publicRegistration(r);
+      const [row] = this.#all("SELECT * FROM charger_registrations WHERE id = ?", id);
+      return row ? publicRegistration(registrationFromRow(row as unknown as RegistrationRow)) : undefined;
     });
-  }
-
-  /** Removes a registration and closes the charger's connection, so that the removal holds at once. */
-  async unregisterCharger(id: string): Promise<boolean> {
-    const removed = await this.store.registrations.unregister(id);
-    if (removed) this.live.disconnect(id, "registration removed");
-    return removed;
   }
 
   /** Recent refusals at the handshake, one per charge point id, the latest first (`limit` default 100). */
   listRefusals(options: { limit?: number } = {}): Promise<ChargerRefusal[]> {
-    return this.#read(() => this.store.refusals.list(clampLimit(options.limit, 100, MAX_RECENT_REFUSALS)));
+    return this.#read(() =>
+      this.#all(LIST_REFUSALS_SQL, clampLimit(options.limit, 100, MAX_RECENT_REFUSALS)).map((r) =>
+        refusalFromRow(r as unknown as RefusalRow)
+      )
+    );
   }
 
   /** The newest `limit` entries of the persisted event log (one charger's, or all), oldest first. */
@@ -443,5 +307,15 @@ export class SqliteQueries implements CsmsQueries {
         data: JSON.parse(r.data as string),
       }));
     });
+  }
+
+  close(): Promise<void> {
+    try {
+      this.#close?.();
+      this.#close = undefined;
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 }

@@ -5,13 +5,12 @@
  * (the writer's flush hook: every few seconds, and before any read), so a charger knocking in a tight
  * loop costs one row write per flush, not one per attempt.
  */
-import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { ChargerRefused, RefusalReason } from "../../shared/events.ts";
-import { type ChargerRefusal, MAX_RECENT_REFUSALS } from "../../shared/queries.ts";
+import type { RefusalReason } from "../../../shared/events.ts";
+import { type ChargerRefusal, MAX_RECENT_REFUSALS } from "../../../shared/queries.ts";
+import type { RefusalRecord } from "../../../shared/storage.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
 
-/** What is kept of one refusal: the event without its type. */
-export type RefusalRecord = Omit<ChargerRefused, "type">;
+export type { RefusalRecord } from "../../../shared/storage.ts";
 
 interface Pending {
   latest: RefusalRecord;
@@ -19,7 +18,7 @@ interface Pending {
   firstAt: string;
 }
 
-interface Row {
+export interface RefusalRow {
   charger_id: string;
   remote_address: string;
   reason: string;
@@ -31,7 +30,7 @@ interface Row {
   registered: number;
 }
 
-function fromRow(r: Row): ChargerRefusal {
+export function refusalFromRow(r: RefusalRow): ChargerRefusal {
   const refusal: ChargerRefusal = {
     chargerId: r.charger_id,
     reason: r.reason as RefusalReason,
@@ -46,14 +45,18 @@ function fromRow(r: Row): ChargerRefusal {
   return refusal;
 }
 
+/** The most recently refused ids, the latest first, with whether each is registered now (`?`: a limit). */
+export const LIST_REFUSALS_SQL = `SELECT f.*, r.id IS NOT NULL AS registered FROM charger_refusals f
+    LEFT JOIN charger_registrations r ON r.id = f.charger_id
+  ORDER BY f.last_at DESC, f.charger_id LIMIT ?`;
+
 export class Refusals {
   #writer: BatchWriter;
   /** Refusals not written yet, by id, the least recently refused first. */
   #pending = new Map<string, Pending>();
   #s: Record<"upsert" | "prune", WriteStatement>;
-  #list: StatementSync;
 
-  constructor(db: DatabaseSync, writer: BatchWriter) {
+  constructor(writer: BatchWriter) {
     this.#writer = writer;
     this.#s = {
       upsert: writer.prepare(
@@ -68,11 +71,6 @@ export class Refusals {
            (SELECT charger_id FROM charger_refusals ORDER BY last_at DESC, charger_id LIMIT ?)`,
       ),
     };
-    this.#list = db.prepare(
-      `SELECT f.*, r.id IS NOT NULL AS registered FROM charger_refusals f
-         LEFT JOIN charger_registrations r ON r.id = f.charger_id
-       ORDER BY f.last_at DESC, f.charger_id LIMIT ?`,
-    );
     writer.addFlushHook(() => this.#flush());
   }
 
@@ -92,11 +90,6 @@ export class Refusals {
       firstAt: known?.firstAt ?? refusal.at,
     });
     this.#writer.hookPending();
-  }
-
-  /** The most recently refused ids, the latest first (callers wait for `writer.sync(true)` first). */
-  list(limit = MAX_RECENT_REFUSALS): ChargerRefusal[] {
-    return (this.#list.all(limit) as unknown as Row[]).map(fromRow);
   }
 
   #flush(): void {

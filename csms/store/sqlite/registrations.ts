@@ -6,30 +6,30 @@
  * the batch writer, since a whole fleet may do it at once.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { ChargerRegistration, RegisterChargerOptions, SecurityProfile } from "../../shared/queries.ts";
-import { generateKey, hashKey, keyProblem } from "../charger_keys.ts";
-import { chargerIdProblem } from "../../shared/identifiers.ts";
+import type {
+  ChargerRegistration,
+  RegisterChargerOptions,
+  SecurityProfile,
+} from "../../../shared/queries.ts";
+import type { RegistrationStore, StoredRegistration } from "../../../shared/storage.ts";
+import { generateKey, hashKey, keyProblem } from "../../charger_keys.ts";
+import { chargerIdProblem } from "../../../shared/identifiers.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
 
-/** A registration as the handshake sees it: with the stored hash, which never leaves the CSMS. */
-export interface StoredRegistration {
-  id: string;
-  securityProfile: SecurityProfile;
-  keyHash?: string;
-  createdAt: string;
-}
+export type { StoredRegistration } from "../../../shared/storage.ts";
 
-interface Row {
+export interface RegistrationRow {
   id: string;
   security_profile: number;
   key_hash: string | null;
   created_at: string;
 }
 
-function fromRow(r: Row): StoredRegistration {
+export function registrationFromRow(r: RegistrationRow): StoredRegistration {
   const reg: StoredRegistration = {
     id: r.id,
     securityProfile: r.security_profile as SecurityProfile,
+    hasKey: r.key_hash !== null,
     createdAt: r.created_at,
   };
   if (r.key_hash !== null) reg.keyHash = r.key_hash;
@@ -37,16 +37,16 @@ function fromRow(r: Row): StoredRegistration {
 }
 
 /** What may be shown outside the CSMS: whether a key is set, never the hash. */
-export function publicRegistration(r: StoredRegistration): ChargerRegistration {
+export function publicRegistration(r: ChargerRegistration): ChargerRegistration {
   return {
     id: r.id,
     securityProfile: r.securityProfile,
-    hasKey: r.keyHash !== undefined,
+    hasKey: r.hasKey,
     createdAt: r.createdAt,
   };
 }
 
-export class Registrations {
+export class Registrations implements RegistrationStore {
   #writer: BatchWriter;
   #r: Record<"find" | "all", StatementSync>;
   #s: Record<"upsert" | "auto" | "remove" | "rekey", WriteStatement>;
@@ -77,13 +77,13 @@ export class Registrations {
 
   /** The registration as committed; a first-contact registration still in the batch is not seen yet. */
   find(id: string): StoredRegistration | undefined {
-    const row = this.#r.find.get(id) as Row | undefined;
-    return row ? fromRow(row) : undefined;
+    const row = this.#r.find.get(id) as RegistrationRow | undefined;
+    return row ? registrationFromRow(row) : undefined;
   }
 
   /** Every registration as committed (callers wait for `writer.sync()` first to see their own writes). */
   list(): StoredRegistration[] {
-    return (this.#r.all.all() as unknown as Row[]).map(fromRow);
+    return (this.#r.all.all() as unknown as RegistrationRow[]).map(registrationFromRow);
   }
 
   /** CHARGER_POLICY=open: an unknown charger is registered, profile 0, when it first connects. */
@@ -99,7 +99,7 @@ export class Registrations {
   async register(
     id: string,
     options: RegisterChargerOptions = {},
-  ): Promise<{ registration: ChargerRegistration; authorizationKey?: string }> {
+  ): Promise<{ registration: ChargerRegistration; created: boolean; authorizationKey?: string }> {
     const idError = chargerIdProblem(id);
     if (idError) throw new RangeError(idError);
     const profile = options.securityProfile ?? 1;
@@ -121,9 +121,14 @@ export class Registrations {
     }
     // Queued after whatever the batch holds (a first-contact insert), so that this write wins.
     const now = new Date().toISOString();
+    // Committed first: a first-contact registration still in the batch counts as there before this one.
+    await this.#writer.sync();
+    const created = this.find(id) === undefined;
     await this.#writer.run(this.#s.upsert, [id, profile, keyHash, now, now]);
     const registration = publicRegistration(this.find(id)!);
-    return generated === undefined ? { registration } : { registration, authorizationKey: generated };
+    return generated === undefined
+      ? { registration, created }
+      : { registration, created, authorizationKey: generated };
   }
 
   /**

@@ -1,35 +1,32 @@
 /**
- * The CSMS's write model over SQLite: what the OCPP handlers record. Hot-path
- * writes go through the BatchWriter; the few that must be on disk before the
- * charger is answered (a transaction's start and stop) hand back `durable`.
- * Active transactions are also kept in memory: they are few, and every
- * MeterValues needs one.
+ * Transactions in SQLite: what the adapters record of starts, stops and the CSMS's own closes. The few
+ * writes that must be on disk before a charger is answered (a start, a stop) hand back `durable`, which
+ * the adapter awaits. Active transactions are also kept in memory: they are few, and every meter reading
+ * needs one.
  *
- * The latest state of each charger (last frame time, latest sample, a
- * transaction's latest energy reading) is kept in memory and written at most
- * every LATEST_WRITE_EVERY_MS, and whenever someone reads (`writer.sync(true)`)
- * or the CSMS stops: written with every MeterValues it was one more scattered
- * page per charger per commit. The samples themselves are committed before
- * each answer, so after a crash the latest readings are taken from them again.
+ * Ids come from the store, not from the CSMS: this engine numbers them itself, in memory from max(id),
+ * because its batch writer is the only writer of the file and the id must be known before the batch
+ * commits (one round trip fewer on the hot path). An engine with several writers (PostgreSQL) takes them
+ * from a sequence instead.
  */
-import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
-import type { Ocpp16 } from "../../shared/ocpp/actions16.ts";
-import type { MeterSample } from "../../shared/events.ts";
-import type { IdTagRecord, IdTagStatus } from "../../shared/queries.ts";
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type {
+  ActiveTransaction,
+  CloseTransaction,
+  StartTransaction,
+  StopOutcome,
+  StoppedTransaction,
+  StopTransaction,
+  TransactionWrites,
+  Written,
+} from "../../../shared/storage.ts";
+import type { MeterSample } from "../../../shared/domain.ts";
+import { nullable, type Row, transactionFromRow } from "./rows.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
-import { isoAt } from "../clock.ts";
-import { MeterHistory } from "./meter_history.ts";
-import { Refusals } from "./refusals.ts";
-import { Registrations } from "./registrations.ts";
+import { queued } from "./written.ts";
 
-export interface ActiveTransaction {
-  id: number;
-  chargerId: string;
-  connectorId: number;
-  idTag: string;
-  meterStartWh: number;
-  startedAt: string;
-  lastMeterWh?: number;
+/** An active transaction as the store keeps it, with what spotting a replayed sample needs. */
+export interface TrackedTransaction extends ActiveTransaction {
   /** Dedupe keys of the newest samples, so that a replay is not published twice (the database has the last word). */
   recentSamples?: string[];
   /**
@@ -40,15 +37,16 @@ export interface ActiveTransaction {
 }
 
 /** Samples remembered per active transaction for spotting replays without a database read. */
-const RECENT_SAMPLES = 16;
+export const RECENT_SAMPLES = 16;
 
 /**
- * A transaction sample's identity: the same reading at the same time on the same connector. A charger
- * replays a MeterValues whose answer it never got; storing the replay again would count it twice.
+ * A transaction sample's identity: the same reading at the same time on the same EVSE. A charger replays
+ * a reading whose answer it never got; storing the replay again would count it twice. (The first number
+ * was 1.6's connector id before migration 7: the same number, so older keys still match.)
  */
-export function sampleKey(connectorId: number, s: MeterSample): string {
+export function sampleKey(evseId: number, s: MeterSample): string {
   return JSON.stringify([
-    connectorId,
+    evseId,
     s.timestamp,
     s.energyWh ?? null,
     s.powerW ?? null,
@@ -58,171 +56,43 @@ export function sampleKey(connectorId: number, s: MeterSample): string {
   ]);
 }
 
-export interface StoppedTransaction {
-  id: number;
-  chargerId: string;
-  connectorId: number;
-  meterStartWh: number;
-  meterStopWh: number;
-  energyWh: number;
-  reason: string;
-  stoppedAt: string;
-  /** Set when the CSMS closed it (see CsmsStore.closeTransaction). */
-  closedBy?: string;
-  closeReason?: string;
-  supersededBy?: number;
+function evseKey(chargerId: string, evseId: number): string {
+  // An EVSE id is digits: the first space ends it, whatever the charger id holds.
+  return `${evseId} ${chargerId}`;
 }
 
-/** How the CSMS closes an active transaction on its own authority (a superseding start, an operator). */
-export interface CsmsClose {
-  /** CSMS_STOP_REASONS: Superseded or ClosedByOperator. */
-  reason: string;
-  /** The stop time recorded for the transaction. */
-  stoppedAt: string;
-  /** When the CSMS closed it (its own clock). */
-  closedAt: string;
-  closedBy?: string;
-  closeReason?: string;
-  supersededBy?: number;
-}
-
-export type StopOutcome =
-  | { kind: "stopped"; tx: StoppedTransaction; durable: Promise<void> }
+export class SqliteTransactions implements TransactionWrites {
+  #writer: BatchWriter;
+  #active = new Map<number, TrackedTransaction>();
   /**
-   * The charger's first StopTransaction for a transaction the CSMS had closed: its figures are kept as the
-   * reported stop, the close stands.
+   * The same, by charger and EVSE: each start looks for a replay and for orphans on its EVSE, and a fleet
+   * of thousands starting at once must not scan every active transaction each time.
    */
-  | { kind: "reported-after-close"; connectorId: number; closedBy?: string; durable: Promise<void> }
-  /** A resent StopTransaction for one already closed: nothing to change. */
-  | { kind: "already-stopped" }
-  | { kind: "unknown" }
-  | { kind: "other-charger"; ownerId: string };
-
-interface TxOwnerRow {
-  charger_id: string;
-  connector_id: number;
-  closed_at: string | null;
-  closed_by: string | null;
-  reported_stopped_at: string | null;
-}
-
-function connectorKey(chargerId: string, connectorId: number): string {
-  // A connector id is digits: the first space ends it, whatever the charger id holds.
-  return `${connectorId} ${chargerId}`;
-}
-
-function nullable(v: string | number | undefined): SQLInputValue {
-  return v === undefined ? null : v;
-}
-
-interface IdTagRow {
-  id_tag: string;
-  status: string;
-  expiry_date: string | null;
-  parent_id_tag: string | null;
-  created_at: string;
-}
-
-export function idTagFromRow(r: IdTagRow): IdTagRecord {
-  const tag: IdTagRecord = { idTag: r.id_tag, status: r.status as IdTagStatus, createdAt: r.created_at };
-  if (r.expiry_date) tag.expiryDate = r.expiry_date;
-  if (r.parent_id_tag) tag.parentIdTag = r.parent_id_tag;
-  return tag;
-}
-
-/**
- * How long a charger's latest state (last-seen time, latest sample, its transaction's latest energy) may
- * wait in memory before it is written: the flush hook's `hookDelayMs` (see csms/server.ts).
- */
-export const LATEST_WRITE_EVERY_MS = 5000;
-
-export class CsmsStore {
-  readonly db: DatabaseSync;
-  readonly writer: BatchWriter;
-  /** Which chargers may connect, and how (security profiles and key hashes). */
-  readonly registrations: Registrations;
-  /** Recent refusals at the handshake, per charge point id. */
-  readonly refusals: Refusals;
-  #active = new Map<number, ActiveTransaction>();
-  /**
-   * The same, by charger and connector: each StartTransaction looks for a replay and for orphans on its
-   * connector, and a fleet of thousands starting at once must not scan every active transaction each time.
-   */
-  #onConnector = new Map<string, ActiveTransaction[]>();
-  #lastTxId: number;
-  /** Latest state not written yet: last frame time and latest sample by charger, energy by transaction. */
-  #seen = new Map<string, number>();
-  #lastSamples = new Map<string, { sample: MeterSample; connectorId: number; transactionId?: number }>();
-  #txMeters = new Map<number, number>();
-  /** Writes, run by the writer's thread. */
-  #s: Record<
-    | "connected"
-    | "seen"
-    | "booted"
-    | "status"
-    | "firmware"
-    | "diagnostics"
-    | "lastSample"
-    | "recordTag"
-    | "startTx"
-    | "txMeter"
-    | "stopTx"
-    | "closeTx"
-    | "reportStop"
-    | "sample"
-    | "event"
-    | "pruneMeterValues"
-    | "pruneEvents",
-    WriteStatement
-  >;
-  /** Reads, on the CSMS's own connection. */
-  #r: Record<"findTag" | "txOwner", StatementSync>;
+  #onEvse = new Map<string, TrackedTransaction[]>();
+  /** The charger's own ids, where it assigns them (2.0.1), by charger. */
+  #byChargerTx = new Map<string, Map<string, TrackedTransaction>>();
+  #lastId: number;
+  /** A transaction's latest energy reading not written yet (see SqliteStorage: the latest state). */
+  #meters = new Map<number, number>();
+  #s: Record<"start" | "meter" | "stop" | "close" | "reportStop", WriteStatement>;
+  #owner: StatementSync;
 
   constructor(db: DatabaseSync, writer: BatchWriter) {
-    this.db = db;
-    this.writer = writer;
-    this.registrations = new Registrations(db, writer);
-    this.refusals = new Refusals(db, writer);
+    this.#writer = writer;
     const p = (sql: string) => writer.prepare(sql);
-    this.#r = {
-      findTag: db.prepare("SELECT * FROM id_tags WHERE id_tag = ?"),
-      txOwner: db.prepare(
-        "SELECT charger_id, connector_id, closed_at, closed_by, reported_stopped_at FROM transactions WHERE id = ?",
-      ),
-    };
     this.#s = {
-      connected: p(
-        `INSERT INTO chargers (id, protocol, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET protocol = excluded.protocol, last_seen_at = excluded.last_seen_at`,
+      start: p(
+        `INSERT INTO transactions (id, charger_tx_id, charger_id, evse_id, connector_id, id_tag, auth_status,
+           reservation_id, meter_start_wh, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
-      seen: p("UPDATE chargers SET last_seen_at = ? WHERE id = ?"),
-      booted: p(
-        `UPDATE chargers SET vendor = ?, model = ?, serial_number = ?, firmware_version = ?, iccid = ?, imsi = ?,
-           meter_type = ?, meter_serial_number = ?, last_boot_at = ? WHERE id = ?`,
-      ),
-      status: p(
-        `INSERT INTO connectors (charger_id, connector_id, status, error_code, info, vendor_id, vendor_error_code,
-           updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (charger_id, connector_id) DO UPDATE SET status = excluded.status,
-           error_code = excluded.error_code, info = excluded.info, vendor_id = excluded.vendor_id,
-           vendor_error_code = excluded.vendor_error_code, updated_at = excluded.updated_at`,
-      ),
-      firmware: p("UPDATE chargers SET firmware_status = ? WHERE id = ?"),
-      diagnostics: p("UPDATE chargers SET diagnostics_status = ? WHERE id = ?"),
-      lastSample: p("UPDATE chargers SET last_sample = ? WHERE id = ?"),
-      recordTag: p("INSERT OR IGNORE INTO id_tags (id_tag, status, created_at) VALUES (?, 'Accepted', ?)"),
-      startTx: p(
-        `INSERT INTO transactions (id, charger_id, connector_id, id_tag, auth_status, reservation_id,
-           meter_start_wh, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      txMeter: p("UPDATE transactions SET last_meter_wh = ? WHERE id = ?"),
+      meter: p("UPDATE transactions SET last_meter_wh = ? WHERE id = ?"),
       // The latest reading still in memory goes with the stop.
-      stopTx: p(
+      stop: p(
         `UPDATE transactions SET meter_stop_wh = ?, stopped_at = ?, stop_reason = ?, stop_id_tag = ?,
            last_meter_wh = coalesce(?, last_meter_wh)
          WHERE id = ? AND stopped_at IS NULL`,
       ),
-      closeTx: p(
+      close: p(
         `UPDATE transactions SET meter_stop_wh = ?, stopped_at = ?, stop_reason = ?,
            last_meter_wh = coalesce(?, last_meter_wh), closed_at = ?, closed_by = ?, close_reason = ?,
            superseded_by = ?
@@ -233,204 +103,116 @@ export class CsmsStore {
         `UPDATE transactions SET reported_meter_stop_wh = ?, reported_stopped_at = ?, reported_stop_reason = ?
          WHERE id = ? AND closed_at IS NOT NULL AND reported_stopped_at IS NULL`,
       ),
-      // A replayed transaction sample hits meter_values_dedupe and is skipped.
-      sample: p(
-        `INSERT INTO meter_values (charger_id, connector_id, transaction_id, ts, energy_wh, power_w, current_a,
-           voltage_v, soc_percent, received_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT DO NOTHING`,
-      ),
-      event: p("INSERT INTO events (at, charger_id, type, data, received_at) VALUES (?, ?, ?, ?, ?)"),
-      // Both tables are appended in received order: the boundary is an id (see prune).
-      pruneMeterValues: p("DELETE FROM meter_values WHERE id < ?"),
-      pruneEvents: p("DELETE FROM events WHERE id < ?"),
     };
+    this.#owner = db.prepare("SELECT * FROM transactions WHERE id = ?");
     writer.addFlushHook(() => {
-      for (const [id, ms] of this.#seen) writer.coalesce(this.#s.seen, id, [isoAt(ms), id]);
-      this.#seen.clear();
-      for (const [id, { sample, connectorId, transactionId }] of this.#lastSamples) {
-        writer.coalesce(this.#s.lastSample, id, [
-          JSON.stringify({ ...sample, connectorId, transactionId }),
-          id,
-        ]);
-      }
-      this.#lastSamples.clear();
-      for (const [id, wh] of this.#txMeters) writer.coalesce(this.#s.txMeter, id, [wh, id]);
-      this.#txMeters.clear();
+      for (const [id, wh] of this.#meters) writer.coalesce(this.#s.meter, id, [wh, id]);
+      this.#meters.clear();
     });
-    this.#lastTxId = (db.prepare("SELECT max(id) AS m FROM transactions").get() as { m: number | null }).m ??
-      0;
+    this.#lastId = (db.prepare("SELECT max(id) AS m FROM transactions").get() as { m: number | null }).m ?? 0;
     const active = db.prepare(
-      `SELECT id, charger_id, connector_id, id_tag, meter_start_wh, started_at, last_meter_wh
+      `SELECT id, charger_tx_id, charger_id, evse_id, connector_id, id_tag, meter_start_wh, started_at,
+         last_meter_wh
        FROM transactions WHERE stopped_at IS NULL`,
-    ).all() as unknown as Array<Record<string, string | number | null>>;
+    ).all() as unknown as Row[];
     for (const r of active) {
-      const tx: ActiveTransaction = {
-        id: r.id as number,
+      const id = r.id as number;
+      const tx: TrackedTransaction = {
+        id,
+        chargerTransactionId: r.charger_tx_id === null ? String(id) : r.charger_tx_id as string,
         chargerId: r.charger_id as string,
+        evseId: r.evse_id as number,
         connectorId: r.connector_id as number,
         idTag: r.id_tag as string,
         meterStartWh: r.meter_start_wh as number,
         startedAt: r.started_at as string,
       };
       if (r.last_meter_wh !== null) tx.lastMeterWh = r.last_meter_wh as number;
-      this.#track(tx);
+      this.#track(tx, r.charger_tx_id !== null);
     }
-    this.#catchUpLatest();
   }
 
-  /**
-   * After a crash the latest readings, written every few seconds, may lag behind the samples, which are
-   * committed before each answer: the active transactions' (and their chargers') are read back from them.
-   */
-  #catchUpLatest(): void {
-    if (this.#active.size === 0) return;
-    const history = new MeterHistory(this.db);
-    const newestEnergy = this.db.prepare(
-      `SELECT energy_wh FROM meter_values WHERE transaction_id = ? AND charger_id = ? AND energy_wh IS NOT NULL
-       ORDER BY id DESC LIMIT 1`,
-    );
-    const chargers = new Set<string>();
-    for (const tx of this.#active.values()) {
-      chargers.add(tx.chargerId);
-      const row = newestEnergy.get(tx.id, tx.chargerId) as { energy_wh: number } | undefined;
-      if (row && row.energy_wh !== tx.lastMeterWh) {
-        tx.lastMeterWh = row.energy_wh;
-        this.writer.coalesce(this.#s.txMeter, tx.id, [row.energy_wh, tx.id]);
-      }
-    }
-    for (const id of chargers) {
-      const [newest] = history.samples(id, { limit: 1 });
-      if (newest) this.writer.coalesce(this.#s.lastSample, id, [JSON.stringify(newest), id]);
-    }
-    this.writer.flush();
-  }
-
-  // --- chargers -------------------------------------------------------------------------------------------
-
-  chargerConnected(id: string, protocol: string, at: string): void {
-    this.writer.write(this.#s.connected, [id, protocol, at, at]);
-  }
-
-  /** Notes that a frame arrived: written with the latest state, or with the next batch if `force`. */
-  chargerSeen(id: string, nowMs: number, force = false): void {
-    if (force) {
-      this.#seen.delete(id);
-      this.writer.coalesce(this.#s.seen, id, [isoAt(nowMs), id]);
-      return;
-    }
-    this.#seen.set(id, nowMs);
-    this.writer.hookPending();
-  }
-
-  /** The charger has gone: its last-seen time is written now. */
-  chargerGone(id: string, nowMs: number): void {
-    this.chargerSeen(id, nowMs, true);
-  }
-
-  chargerBooted(id: string, req: Ocpp16.BootNotificationRequest, at: string): void {
-    this.writer.write(this.#s.booted, [
-      req.chargePointVendor,
-      req.chargePointModel,
-      nullable(req.chargePointSerialNumber ?? req.chargeBoxSerialNumber),
-      nullable(req.firmwareVersion),
-      nullable(req.iccid),
-      nullable(req.imsi),
-      nullable(req.meterType),
-      nullable(req.meterSerialNumber),
-      at,
-      id,
-    ]);
-  }
-
-  connectorStatus(id: string, req: Ocpp16.StatusNotificationRequest, at: string): void {
-    this.writer.write(this.#s.status, [
-      id,
-      req.connectorId,
-      req.status,
-      req.errorCode,
-      nullable(req.info),
-      nullable(req.vendorId),
-      nullable(req.vendorErrorCode),
-      at,
-    ]);
-  }
-
-  firmwareStatus(id: string, status: string): void {
-    this.writer.coalesce(this.#s.firmware, id, [status, id]);
-  }
-
-  diagnosticsStatus(id: string, status: string): void {
-    this.writer.coalesce(this.#s.diagnostics, id, [status, id]);
-  }
-
-  // --- id tags --------------------------------------------------------------------------------------------
-
-  findIdTag(idTag: string): IdTagRecord | undefined {
-    const row = this.#r.findTag.get(idTag) as IdTagRow | undefined;
-    return row ? idTagFromRow(row) : undefined;
-  }
-
-  recordUnknownIdTag(idTag: string, at: string): void {
-    this.writer.write(this.#s.recordTag, [idTag, at]);
-  }
-
-  // --- transactions ---------------------------------------------------------------------------------------
-
-  activeTransactions(): IterableIterator<ActiveTransaction> {
+  active(): IterableIterator<TrackedTransaction> {
     return this.#active.values();
   }
 
-  /**
-   * A StartTransaction the charger resends because our answer was lost looks
-   * exactly like the first one: answer with the same transaction.
-   */
+  /** The active transaction `id`, as kept for its meter readings. */
+  tracked(id: number): TrackedTransaction | undefined {
+    return this.#active.get(id);
+  }
+
+  /** The open transactions on one EVSE (a copy): more than none before a start are orphans. */
+  activeOn(chargerId: string, evseId: number): TrackedTransaction[] {
+    return [...this.#onEvse.get(evseKey(chargerId, evseId)) ?? []];
+  }
+
+  findByChargerTransactionId(chargerId: string, chargerTransactionId: string): ActiveTransaction | undefined {
+    const own = this.#byChargerTx.get(chargerId)?.get(chargerTransactionId);
+    if (own) return own;
+    // Where the CSMS assigned the id (1.6), the charger's is the CSMS's as text.
+    const id = Number(chargerTransactionId);
+    const tx = Number.isSafeInteger(id) ? this.#active.get(id) : undefined;
+    return tx && tx.chargerId === chargerId && tx.chargerTransactionId === chargerTransactionId
+      ? tx
+      : undefined;
+  }
+
   findResentStart(
-    chargerId: string,
-    connectorId: number,
-    idTag: string,
-    meterStartWh: number,
-    startedAt: string,
+    start: Omit<StartTransaction, "authStatus" | "reservationId">,
   ): ActiveTransaction | undefined {
-    return this.activeOn(chargerId, connectorId).find((tx) =>
-      tx.idTag === idTag && tx.meterStartWh === meterStartWh && tx.startedAt === startedAt
+    return this.activeOn(start.chargerId, start.evseId).find((tx) =>
+      tx.idTag === start.idTag && tx.meterStartWh === start.meterStartWh &&
+      tx.startedAt === start.startedAt &&
+      tx.connectorId === start.connectorId &&
+      (start.chargerTransactionId === undefined || tx.chargerTransactionId === start.chargerTransactionId)
     );
   }
 
-  /** The active transactions on one connector (a copy): more than none before a StartTransaction are orphans. */
-  activeOn(chargerId: string, connectorId: number): ActiveTransaction[] {
-    return [...this.#onConnector.get(connectorKey(chargerId, connectorId)) ?? []];
-  }
-
-  #track(tx: ActiveTransaction): void {
+  #track(tx: TrackedTransaction, chargerAssigned: boolean): void {
     this.#active.set(tx.id, tx);
-    const key = connectorKey(tx.chargerId, tx.connectorId);
-    const list = this.#onConnector.get(key);
+    const key = evseKey(tx.chargerId, tx.evseId);
+    const list = this.#onEvse.get(key);
     if (list) list.push(tx);
-    else this.#onConnector.set(key, [tx]);
+    else this.#onEvse.set(key, [tx]);
+    if (chargerAssigned) {
+      let own = this.#byChargerTx.get(tx.chargerId);
+      if (!own) this.#byChargerTx.set(tx.chargerId, own = new Map());
+      own.set(tx.chargerTransactionId, tx);
+    }
   }
 
-  #untrack(tx: ActiveTransaction): void {
+  #untrack(tx: TrackedTransaction): void {
     this.#active.delete(tx.id);
-    const key = connectorKey(tx.chargerId, tx.connectorId);
-    const rest = this.#onConnector.get(key)?.filter((t) => t !== tx) ?? [];
-    if (rest.length > 0) this.#onConnector.set(key, rest);
-    else this.#onConnector.delete(key);
+    this.#meters.delete(tx.id);
+    const key = evseKey(tx.chargerId, tx.evseId);
+    const rest = this.#onEvse.get(key)?.filter((t) => t !== tx) ?? [];
+    if (rest.length > 0) this.#onEvse.set(key, rest);
+    else this.#onEvse.delete(key);
+    const own = this.#byChargerTx.get(tx.chargerId);
+    if (own?.get(tx.chargerTransactionId) === tx) {
+      own.delete(tx.chargerTransactionId);
+      if (own.size === 0) this.#byChargerTx.delete(tx.chargerId);
+    }
   }
 
-  startTransaction(
-    t: Omit<ActiveTransaction, "id" | "lastMeterWh"> & { authStatus: string; reservationId?: number },
-  ): { tx: ActiveTransaction; durable: Promise<void> } {
-    const tx: ActiveTransaction = {
-      id: ++this.#lastTxId,
+  /** Queued and tracked before this returns: a start resent right after it finds it. */
+  start(t: StartTransaction): Promise<Written<ActiveTransaction>> {
+    const id = ++this.#lastId;
+    const tx: TrackedTransaction = {
+      id,
+      chargerTransactionId: t.chargerTransactionId ?? String(id),
       chargerId: t.chargerId,
+      evseId: t.evseId,
       connectorId: t.connectorId,
       idTag: t.idTag,
       meterStartWh: t.meterStartWh,
       startedAt: t.startedAt,
     };
-    this.writer.write(this.#s.startTx, [
-      tx.id,
+    this.#writer.write(this.#s.start, [
+      id,
+      nullable(t.chargerTransactionId),
       tx.chargerId,
+      tx.evseId,
       tx.connectorId,
       tx.idTag,
       t.authStatus,
@@ -438,40 +220,38 @@ export class CsmsStore {
       tx.meterStartWh,
       tx.startedAt,
     ]);
-    this.#track(tx);
-    return { tx, durable: this.writer.durable() };
+    this.#track(tx, t.chargerTransactionId !== undefined);
+    return Promise.resolve(queued(tx as ActiveTransaction, this.#writer));
   }
 
-  /** The stop is queued before this returns (before its first await): what follows is written after it. */
-  async stopTransaction(
-    s: {
-      id: number;
-      chargerId: string;
-      meterStopWh: number;
-      stoppedAt: string;
-      reason: string;
-      idTag?: string;
-    },
-  ): Promise<StopOutcome> {
+  /** A transaction's latest energy reading: kept in memory, written with the latest state. */
+  recordEnergy(tx: TrackedTransaction, wh: number): void {
+    tx.lastMeterWh = wh;
+    this.#meters.set(tx.id, wh);
+  }
+
+  /** Writes a latest energy reading now (after a crash, caught up from the samples). */
+  writeEnergy(id: number, wh: number): void {
+    this.#writer.coalesce(this.#s.meter, id, [wh, id]);
+  }
+
+  /** The stop is queued before the returned promise's first await: what is written after it follows it. */
+  async stop(s: StopTransaction): Promise<StopOutcome> {
     const tx = this.#active.get(s.id);
     if (!tx) {
-      await this.writer.sync(); // so that the lookup sees every stop queued so far
-      const row = this.#r.txOwner.get(s.id) as TxOwnerRow | undefined;
+      await this.#writer.sync(); // so that the lookup sees every stop queued so far
+      const row = this.#owner.get(s.id) as Row | undefined;
       if (!row) return { kind: "unknown" };
-      if (row.charger_id !== s.chargerId) return { kind: "other-charger", ownerId: row.charger_id };
+      if (row.charger_id !== s.chargerId) return { kind: "other-charger", ownerId: row.charger_id as string };
       if (row.closed_at === null || row.reported_stopped_at !== null) return { kind: "already-stopped" };
-      this.writer.write(this.#s.reportStop, [s.meterStopWh, s.stoppedAt, s.reason, s.id]);
-      return {
-        kind: "reported-after-close",
-        connectorId: row.connector_id,
-        ...(row.closed_by !== null && { closedBy: row.closed_by }),
-        durable: this.writer.durable(),
-      };
+      this.#writer.write(this.#s.reportStop, [s.meterStopWh, s.stoppedAt, s.reason, s.id]);
+      const closed = transactionFromRow(row);
+      closed.reportedStop = { meterStopWh: s.meterStopWh, stoppedAt: s.stoppedAt, reason: s.reason };
+      return { kind: "reported-after-close", tx: closed, durable: this.#writer.durable() };
     }
     if (tx.chargerId !== s.chargerId) return { kind: "other-charger", ownerId: tx.chargerId };
     this.#untrack(tx);
-    this.#txMeters.delete(s.id);
-    this.writer.write(this.#s.stopTx, [
+    this.#writer.write(this.#s.stop, [
       s.meterStopWh,
       s.stoppedAt,
       s.reason,
@@ -481,32 +261,46 @@ export class CsmsStore {
     ]);
     return {
       kind: "stopped",
-      tx: {
-        id: tx.id,
-        chargerId: tx.chargerId,
-        connectorId: tx.connectorId,
-        meterStartWh: tx.meterStartWh,
-        meterStopWh: s.meterStopWh,
-        energyWh: s.meterStopWh - tx.meterStartWh,
-        reason: s.reason,
-        stoppedAt: s.stoppedAt,
-      },
-      durable: this.writer.durable(),
+      tx: this.#stopped(tx, s.meterStopWh, s.stoppedAt, s.reason),
+      durable: this.#writer.durable(),
     };
+  }
+
+  #stopped(
+    tx: TrackedTransaction,
+    meterStopWh: number,
+    stoppedAt: string,
+    reason: string,
+  ): StoppedTransaction {
+    const stopped: StoppedTransaction = {
+      id: tx.id,
+      chargerTransactionId: tx.chargerTransactionId,
+      chargerId: tx.chargerId,
+      evseId: tx.evseId,
+      connectorId: tx.connectorId,
+      idTag: tx.idTag,
+      meterStartWh: tx.meterStartWh,
+      meterStopWh,
+      startedAt: tx.startedAt,
+      stoppedAt,
+      stopReason: reason,
+      energyWh: meterStopWh - tx.meterStartWh,
+    };
+    if (tx.lastMeterWh !== undefined) stopped.lastMeterWh = tx.lastMeterWh;
+    return stopped;
   }
 
   /**
    * Closes an active transaction on the CSMS's own authority, its latest meter reading (or, without one,
    * its meterStart) as its meterStop: the energy seen so far is kept, none is invented. Queued at once;
-   * undefined when it is not active (unknown, or stopped already). The caller awaits `writer.durable()`.
+   * undefined when it is not active (unknown, or stopped already).
    */
-  closeTransaction(id: number, c: CsmsClose): StoppedTransaction | undefined {
+  close(id: number, c: CloseTransaction): Promise<Written<StoppedTransaction> | undefined> {
     const tx = this.#active.get(id);
-    if (!tx) return undefined;
+    if (!tx) return Promise.resolve(undefined);
     this.#untrack(tx);
-    this.#txMeters.delete(id);
     const meterStopWh = tx.lastMeterWh ?? tx.meterStartWh;
-    this.writer.write(this.#s.closeTx, [
+    this.#writer.write(this.#s.close, [
       meterStopWh,
       c.stoppedAt,
       c.reason,
@@ -517,110 +311,11 @@ export class CsmsStore {
       nullable(c.supersededBy),
       id,
     ]);
-    const stopped: StoppedTransaction = {
-      id,
-      chargerId: tx.chargerId,
-      connectorId: tx.connectorId,
-      meterStartWh: tx.meterStartWh,
-      meterStopWh,
-      energyWh: meterStopWh - tx.meterStartWh,
-      reason: c.reason,
-      stoppedAt: c.stoppedAt,
-    };
+    const stopped = this.#stopped(tx, meterStopWh, c.stoppedAt, c.reason);
+    stopped.closedAt = c.closedAt;
     if (c.closedBy !== undefined) stopped.closedBy = c.closedBy;
     if (c.closeReason !== undefined) stopped.closeReason = c.closeReason;
     if (c.supersededBy !== undefined) stopped.supersededBy = c.supersededBy;
-    return stopped;
-  }
-
-  // --- meter values ---------------------------------------------------------------------------------------
-
-  /**
-   * Records samples; those of a transaction are keyed so that a replay is stored once. Returns the
-   * samples not already seen (a replay of a recent MeterValues returns none): what is worth publishing.
-   */
-  meterSamples(
-    chargerId: string,
-    connectorId: number,
-    transactionId: number | undefined,
-    samples: readonly MeterSample[],
-    receivedAtMs: number,
-  ): MeterSample[] {
-    if (samples.length === 0) return [];
-    const txId = nullable(transactionId);
-    const active = transactionId === undefined ? undefined : this.#active.get(transactionId);
-    const tx = active && active.chargerId === chargerId ? active : undefined;
-    const fresh: MeterSample[] = [];
-    for (const s of samples) {
-      const key = transactionId === undefined ? null : sampleKey(connectorId, s);
-      if (key !== null && tx) {
-        const later = tx.recentMaxTs === undefined || s.timestamp > tx.recentMaxTs;
-        if (!later && tx.recentSamples?.includes(key)) continue;
-        if (later) tx.recentMaxTs = s.timestamp;
-        (tx.recentSamples ??= []).push(key);
-        if (tx.recentSamples.length > RECENT_SAMPLES) tx.recentSamples.shift();
-      }
-      fresh.push(s);
-      this.writer.write(this.#s.sample, [
-        chargerId,
-        connectorId,
-        txId,
-        s.timestamp,
-        nullable(s.energyWh),
-        nullable(s.powerW),
-        nullable(s.currentA),
-        nullable(s.voltageV),
-        nullable(s.socPercent),
-        receivedAtMs,
-        key,
-      ]);
-    }
-    if (fresh.length === 0) return fresh;
-    // Serialized only when the latest state is written: of many samples meanwhile, only the newest is.
-    this.#lastSamples.set(chargerId, { sample: fresh[fresh.length - 1], connectorId, transactionId });
-    this.writer.hookPending();
-    if (tx) {
-      for (let i = fresh.length - 1; i >= 0; i--) {
-        const e = fresh[i].energyWh;
-        if (e !== undefined) {
-          tx.lastMeterWh = e;
-          this.#txMeters.set(tx.id, e);
-          break;
-        }
-      }
-    }
-    return fresh;
-  }
-
-  // --- event log ------------------------------------------------------------------------------------------
-
-  appendEvent(chargerId: string, type: string, at: string, data: unknown, nowMs = Date.now()): void {
-    this.writer.write(this.#s.event, [at, chargerId, type, JSON.stringify(data), nowMs]);
-  }
-
-  // --- retention ------------------------------------------------------------------------------------------
-
-  /**
-   * Deletes at most `maxRows` meter values and events older than their retention; returns how many rows
-   * went, so that the caller can come back soon when there is more. Rows are appended in received order,
-   * so the boundary is the first id young enough, found walking from the start of the table.
-   */
-  async prune(nowMs: number, meterDays: number, eventDays: number, maxRows = 20_000): Promise<number> {
-    await this.writer.sync();
-    let deleted = 0;
-    for (const [table, days] of [["meter_values", meterDays], ["events", eventDays]] as const) {
-      if (days <= 0) continue;
-      const cutoff = nowMs - days * 86_400_000;
-      const first = this.db.prepare(`SELECT min(id) AS id FROM ${table}`).get() as { id: number | null };
-      if (first.id === null) continue;
-      // ORDER BY id LIMIT 1 walks the rowid order and stops at the first young row (min() would scan all).
-      const young = this.db.prepare(`SELECT id FROM ${table} WHERE received_at >= ? ORDER BY id LIMIT 1`)
-        .get(cutoff) as { id: number } | undefined;
-      const boundary = Math.min(young?.id ?? Number.MAX_SAFE_INTEGER, first.id + (maxRows - deleted));
-      const stmt = table === "meter_values" ? this.#s.pruneMeterValues : this.#s.pruneEvents;
-      deleted += await this.writer.run(stmt, [boundary]);
-      if (deleted >= maxRows) break;
-    }
-    return deleted;
+    return Promise.resolve(queued(stopped, this.#writer));
   }
 }

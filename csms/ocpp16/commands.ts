@@ -1,0 +1,81 @@
+/**
+ * The operator commands a 1.6 charger takes, and what the CSMS checks before sending one: the payload
+ * against the 1.6 schema, and a new AuthorizationKey (ChangeConfiguration) against the key rules. When
+ * the charger takes a new key, its registration gets the key's hash before the command is answered, so
+ * that its next handshake is checked against the new key.
+ */
+import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
+import { spellErrorCode } from "../../shared/ocpp/errors.ts";
+import { validatePayload } from "../../shared/ocpp/validate.ts";
+import type { RegistrationStore } from "../../shared/storage.ts";
+import { hashKey, keyProblem } from "../charger_keys.ts";
+import type { CommandCheck } from "../protocol.ts";
+import { keyTaken, newAuthorizationKey } from "./key_rotation.ts";
+
+export { OPERATOR_COMMANDS_16 };
+
+export async function prepareCommand16(
+  registrations: Pick<RegistrationStore, "replaceKeyHash">,
+  chargerId: string,
+  action: string,
+  payload: Record<string, unknown>,
+): Promise<CommandCheck> {
+  const bad = validatePayload("ocpp1.6", action, "request", payload);
+  if (bad) {
+    return {
+      ok: false,
+      result: {
+        ok: false,
+        error: "invalid",
+        message: `${action} request is invalid: ${bad.description}`,
+        code: spellErrorCode(bad.code, "ocpp1.6"),
+      },
+    };
+  }
+  const rotation = newAuthorizationKey(action, payload);
+  if (!rotation) return { ok: true, command: {} };
+  // A key outside the rules would be refused by a conforming charger, or taken by a lax one and then
+  // never accepted by the registration: either way, it is not sent.
+  const problem = keyProblem(rotation.key);
+  if (problem) {
+    return {
+      ok: false,
+      result: { ok: false, error: "invalid", message: `${action} AuthorizationKey: ${problem}` },
+    };
+  }
+  // Before the call, so that the charger's answer and the stored hash are not 20 ms of PBKDF2 apart.
+  const keyHash = await hashKey(rotation.key as string);
+  return {
+    ok: true,
+    command: {
+      afterAnswer: async (response) => {
+        if (keyTaken(response)) await storeKeyHash(registrations, chargerId, keyHash);
+      },
+    },
+  };
+}
+
+/** Committed before the command is answered: the charger may reconnect with the new key at once. */
+async function storeKeyHash(
+  registrations: Pick<RegistrationStore, "replaceKeyHash">,
+  chargerId: string,
+  keyHash: string,
+): Promise<void> {
+  let replaced: boolean;
+  try {
+    replaced = await registrations.replaceKeyHash(chargerId, keyHash);
+  } catch (err) {
+    // The charger did take the key: its answer stands, and the operator learns how to catch up.
+    console.error(
+      `csms: ${chargerId} took a new AuthorizationKey but its hash could not be stored (${String(err)}); ` +
+        `register the key again (PUT /api/v1/registrations/${chargerId}) before the charger reconnects`,
+    );
+    return;
+  }
+  if (replaced) return;
+  // Profile 0 (or no registration): its handshake checks no key, so there is none to replace.
+  console.warn(
+    `csms: ${chargerId} took a new AuthorizationKey, but its registration has no key (security profile 0 ` +
+      `or none); register it with profile 1 or 2 for the key to be checked`,
+  );
+}

@@ -1,0 +1,44 @@
+/**
+ * The seam between the CSMS's protocol-neutral core (connection.ts, connections.ts, commands.ts,
+ * server.ts) and a protocol adapter (csms/ocpp16/; a 2.0.1 one goes beside it). The core knows sockets,
+ * frames and operator commands as action names with payloads; each adapter knows its protocol's session,
+ * its handlers (wire shapes in, domain records to storage), and which operator commands it accepts and how
+ * they are checked and followed up.
+ */
+import type { CommandResult, Protocol } from "../shared/domain.ts";
+import type { RpcSessionOptions } from "../shared/ocpp/rpc.ts";
+
+/** What the core needs of a charger's RPC session, whatever its protocol. */
+export interface ChargerSession {
+  receive(text: string): void;
+  close(reason: string): void;
+  /** Sends a CALL; rejects with RpcTimeoutError, RpcClosedError or OcppError (shared/ocpp/errors.ts). */
+  call(action: string, payload: unknown, options: { timeoutMs: number }): Promise<unknown>;
+}
+
+/** The session's wiring the connection provides (the adapter adds its version and handlers). */
+export type SessionOptions = Omit<RpcSessionOptions, "version" | "handlers">;
+
+/** An operator command the adapter has checked, ready to be sent. */
+export interface PreparedCommand {
+  /** Runs after the charger answered, before the command is answered (a key's hash stored, say). */
+  afterAnswer?(response: unknown): Promise<void>;
+}
+
+export type CommandCheck =
+  | { ok: true; command: PreparedCommand }
+  | { ok: false; result: Extract<CommandResult, { ok: false }> };
+
+export interface ProtocolAdapter {
+  /** The OCPP-J subprotocol it speaks, as negotiated on the WebSocket. */
+  readonly protocol: Protocol;
+  /** A session for a charger that connected with this protocol. */
+  openSession(chargerId: string, options: SessionOptions): ChargerSession;
+  /** The actions an operator may send to a charger of this protocol. */
+  readonly operatorCommands: readonly string[];
+  /**
+   * Checks an operator command (one of operatorCommands) before it is sent: its payload against the
+   * protocol's schema and rules ("invalid" otherwise), and what must follow the charger's answer.
+   */
+  prepareCommand(chargerId: string, action: string, payload: Record<string, unknown>): Promise<CommandCheck>;
+}
