@@ -5,14 +5,14 @@ import { startTestCsms, TestCharger } from "./csms_support.ts";
 Deno.test("csms auth: registered policy answers unknown, blocked and expired tags as such", async () => {
   const t = await startTestCsms({ AUTH_POLICY: "registered" });
   const cp = await TestCharger.connect(t.csms.url, "CP-AUTH");
-  const q = t.csms.queries;
+  const q = t.reads;
   try {
     await cp.boot();
-    await q.upsertIdTag({ idTag: "GOOD", status: "Accepted", parentIdTag: "FLEET-1" });
-    await q.upsertIdTag({ idTag: "STOLEN", status: "Blocked" });
-    await q.upsertIdTag({ idTag: "OLD", status: "Accepted", expiryDate: "2020-01-01T00:00:00.000Z" });
+    await t.admin.upsertIdTag({ idTag: "GOOD", status: "Accepted", parentIdTag: "FLEET-1" });
+    await t.admin.upsertIdTag({ idTag: "STOLEN", status: "Blocked" });
+    await t.admin.upsertIdTag({ idTag: "OLD", status: "Accepted", expiryDate: "2020-01-01T00:00:00.000Z" });
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    await q.upsertIdTag({ idTag: "SOON", status: "Accepted", expiryDate: future });
+    await t.admin.upsertIdTag({ idTag: "SOON", status: "Accepted", expiryDate: future });
 
     const authorize = async (idTag: string) => (await cp.session.call("Authorize", { idTag })).idTagInfo;
     assert.deepEqual(await authorize("NOBODY"), { status: "Invalid" });
@@ -41,13 +41,16 @@ Deno.test("csms auth: registered policy answers unknown, blocked and expired tag
     }
 
     // The operator blocks a tag: the next Authorize says so.
-    await q.upsertIdTag({ idTag: "GOOD", status: "Blocked" });
+    await t.admin.upsertIdTag({ idTag: "GOOD", status: "Blocked" });
     assert.deepEqual(await authorize("GOOD"), { status: "Blocked" });
-    assert.equal(await q.deleteIdTag("GOOD"), true);
+    assert.equal(await t.admin.deleteIdTag("GOOD"), true);
     assert.deepEqual(await authorize("GOOD"), { status: "Invalid" });
-    await assert.rejects(q.upsertIdTag({ idTag: "X".repeat(21), status: "Accepted" }), /1 to 20 characters/);
     await assert.rejects(
-      q.upsertIdTag({ idTag: "X", status: "Maybe" as "Accepted" }),
+      t.admin.upsertIdTag({ idTag: "X".repeat(21), status: "Accepted" }),
+      /1 to 20 characters/,
+    );
+    await assert.rejects(
+      t.admin.upsertIdTag({ idTag: "X", status: "Maybe" as "Accepted" }),
       /status must be one of/,
     );
     assert.deepEqual((await q.listIdTags()).map((tag) => tag.idTag), ["OLD", "SOON", "STOLEN"]);

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { DB_FILE } from "../csms/store/db.ts";
+import { DB_FILE } from "../csms/store/sqlite/db.ts";
 import {
   attempt,
   ChargerProcess,
@@ -35,7 +35,7 @@ Deno.test("charger auth: CHARGER_POLICY=open registers unknown chargers, but one
     const url = t.csms.url;
     const fresh = await attempt(`${url}/CP-NEW`);
     assert.equal(fresh.opened, true);
-    const reg = await waitFor(() => t.csms.queries.getRegistration("CP-NEW"), "CP-NEW registered");
+    const reg = await waitFor(() => t.csms.storage.reads.getRegistration("CP-NEW"), "CP-NEW registered");
     assert.deepEqual({ ...reg, createdAt: "" }, {
       id: "CP-NEW",
       securityProfile: 0,
@@ -43,7 +43,7 @@ Deno.test("charger auth: CHARGER_POLICY=open registers unknown chargers, but one
       createdAt: "",
     });
 
-    await t.csms.queries.registerCharger("CP-KEYED", { securityProfile: 1, authorizationKey: KEY });
+    await t.admin.registerCharger("CP-KEYED", { securityProfile: 1, authorizationKey: KEY });
     const none = await attempt(`${url}/CP-KEYED`);
     assert.equal(none.status, 401);
     assert.match(none.wwwAuthenticate ?? "", /^Basic realm="OCPP"/);
@@ -58,13 +58,17 @@ Deno.test("charger auth: CHARGER_POLICY=registered answers 404 to unknown ids an
     const unknown = await attempt(`${url}/CP-STRANGER`);
     assert.equal(unknown.status, 404);
     assert.match(unknown.body ?? "", /not registered/);
-    assert.equal(await t.csms.queries.getRegistration("CP-STRANGER"), undefined, "not registered by trying");
-    assert.equal(await t.csms.queries.getCharger("CP-STRANGER"), undefined);
+    assert.equal(
+      await t.csms.storage.reads.getRegistration("CP-STRANGER"),
+      undefined,
+      "not registered by trying",
+    );
+    assert.equal(await t.csms.storage.reads.getCharger("CP-STRANGER"), undefined);
 
-    await t.csms.queries.registerCharger("CP-P0", { securityProfile: 0 });
+    await t.admin.registerCharger("CP-P0", { securityProfile: 0 });
     assert.equal((await attempt(`${url}/CP-P0`)).opened, true, "profile 0: no password");
 
-    const { authorizationKey } = await t.csms.queries.registerCharger("CP-P1");
+    const { authorizationKey } = await t.admin.registerCharger("CP-P1");
     assert.ok(authorizationKey, "a key was generated and handed back once");
     assert.equal((await attempt(`${url}/CP-P1`, { password: authorizationKey })).opened, true);
     const wrong = await attempt(`${url}/CP-P1`, { password: `${authorizationKey.slice(1)}x` });
@@ -81,10 +85,10 @@ Deno.test("charger auth: CHARGER_POLICY=basic needs a registration and the right
     const unknown = await attempt(`${url}/CP-NOBODY`, { password: KEY });
     assert.equal(unknown.status, 401);
     assert.match(unknown.wwwAuthenticate ?? "", /^Basic realm="OCPP", charset="UTF-8"$/);
-    await t.csms.queries.registerCharger("CP-NOKEY", { securityProfile: 0 });
+    await t.admin.registerCharger("CP-NOKEY", { securityProfile: 0 });
     assert.equal((await attempt(`${url}/CP-NOKEY`)).status, 401, "basic: a charger without a key is refused");
 
-    const r = await t.csms.queries.registerCharger("CP-B1", { securityProfile: 1, authorizationKey: KEY });
+    const r = await t.admin.registerCharger("CP-B1", { securityProfile: 1, authorizationKey: KEY });
     assert.equal(r.authorizationKey, undefined, "a key the operator chose is not echoed");
     assert.deepEqual(r.registration.hasKey, true);
     assert.equal((await attempt(`${url}/CP-B1`, { password: "Wrong-Key-000000001" })).status, 401);
@@ -98,40 +102,43 @@ Deno.test("charger auth: CHARGER_POLICY=basic needs a registration and the right
     // The right key: connected, online; removing the registration closes the live connection.
     const release = Promise.withResolvers<void>();
     const live = attempt(`${url}/CP-B1`, { password: KEY, keepOpen: release.promise });
-    await waitFor(async () => (await t.csms.queries.getCharger("CP-B1"))?.online, "CP-B1 online");
-    assert.equal(await t.csms.queries.unregisterCharger("CP-B1"), true);
+    await waitFor(async () => (await t.csms.storage.reads.getCharger("CP-B1"))?.online, "CP-B1 online");
+    assert.equal(await t.admin.unregisterCharger("CP-B1"), true);
     const ended = await live;
     release.resolve();
     assert.equal(ended.opened, true);
     assert.equal(ended.closeCode, 1008);
     assert.equal((await attempt(`${url}/CP-B1`, { password: KEY })).status, 401);
-    assert.equal(await t.csms.queries.unregisterCharger("CP-B1"), false);
+    assert.equal(await t.admin.unregisterCharger("CP-B1"), false);
   });
 });
 
 Deno.test("charger auth: registration rules; keys are stored hashed, never in clear", async () => {
   await withCsms({ CHARGER_POLICY: "basic" }, async (t) => {
-    const q = t.csms.queries;
-    await assert.rejects(q.registerCharger("CP-X", { authorizationKey: "short" }), /16 to 40 characters/);
+    const q = t.reads;
     await assert.rejects(
-      q.registerCharger("CP-X", { authorizationKey: "has spaces in it 123" }),
+      t.admin.registerCharger("CP-X", { authorizationKey: "short" }),
+      /16 to 40 characters/,
+    );
+    await assert.rejects(
+      t.admin.registerCharger("CP-X", { authorizationKey: "has spaces in it 123" }),
       /passwordString/,
     );
-    await assert.rejects(q.registerCharger("A:B"), /must not contain ':'/);
-    await assert.rejects(q.registerCharger("x".repeat(49)), /longer than 48/);
-    await assert.rejects(q.registerCharger("CP-X", { securityProfile: 3 as never }), /0, 1 or 2/);
+    await assert.rejects(t.admin.registerCharger("A:B"), /must not contain ':'/);
+    await assert.rejects(t.admin.registerCharger("x".repeat(49)), /longer than 48/);
+    await assert.rejects(t.admin.registerCharger("CP-X", { securityProfile: 3 as never }), /0, 1 or 2/);
     await assert.rejects(
-      q.registerCharger("CP-X", { securityProfile: 0, authorizationKey: KEY }),
+      t.admin.registerCharger("CP-X", { securityProfile: 0, authorizationKey: KEY }),
       /takes no/,
     );
     assert.equal(await q.getRegistration("CP-X"), undefined, "nothing stored by a refused registration");
 
     const chosen = "Operator-Chosen-Key-42";
-    await q.registerCharger("CP-H1", { securityProfile: 1, authorizationKey: chosen });
-    const generated = (await q.registerCharger("CP-H2", { securityProfile: 2 })).authorizationKey!;
+    await t.admin.registerCharger("CP-H1", { securityProfile: 1, authorizationKey: chosen });
+    const generated = (await t.admin.registerCharger("CP-H2", { securityProfile: 2 })).authorizationKey!;
     assert.equal(generated.length, 32);
     // Changing the key: the old one stops working, the new one works.
-    const rotated = (await q.registerCharger("CP-H1", { securityProfile: 1 })).authorizationKey!;
+    const rotated = (await t.admin.registerCharger("CP-H1", { securityProfile: 1 })).authorizationKey!;
     assert.equal((await attempt(`${t.csms.url}/CP-H1`, { password: chosen })).status, 401);
     assert.equal((await attempt(`${t.csms.url}/CP-H1`, { password: rotated })).opened, true);
     assert.deepEqual(
@@ -165,31 +172,31 @@ Deno.test("charger auth: registration rules; keys are stored hashed, never in cl
 
 Deno.test("charger auth: a profile-2 charger is refused on plain ws://, even with the right key", async () => {
   await withCsms({ CHARGER_POLICY: "basic" }, async (t) => {
-    await t.csms.queries.registerCharger("CP-TLS-ONLY", { securityProfile: 2, authorizationKey: KEY });
+    await t.admin.registerCharger("CP-TLS-ONLY", { securityProfile: 2, authorizationKey: KEY });
     const r = await attempt(`${t.csms.url}/CP-TLS-ONLY`, { password: KEY });
     assert.equal(r.status, 403);
     assert.match(r.body ?? "", /security profile 2: connect with wss:\/\//);
-    assert.equal(await t.csms.queries.getCharger("CP-TLS-ONLY"), undefined);
+    assert.equal(await t.csms.storage.reads.getCharger("CP-TLS-ONLY"), undefined);
   });
 });
 
 Deno.test("charger auth: the simulator's --password gets it in; a wrong one keeps it out", async () => {
   await withCsms({ CHARGER_POLICY: "basic" }, async (t) => {
-    await t.csms.queries.registerCharger("SIM-PW", { securityProfile: 1, authorizationKey: KEY });
+    await t.admin.registerCharger("SIM-PW", { securityProfile: 1, authorizationKey: KEY });
     const good = new ChargerProcess(["--id", "SIM-PW", "--url", t.csms.url, "--password", KEY]);
     const bad = new ChargerProcess(["--id", "SIM-PW-BAD", "--url", t.csms.url, "--password", KEY]);
     try {
       await waitFor(
-        async () => (await t.csms.queries.getCharger("SIM-PW"))?.lastBootAt,
+        async () => (await t.csms.storage.reads.getCharger("SIM-PW"))?.lastBootAt,
         "SIM-PW booted",
         30_000,
       );
-      assert.equal((await t.csms.queries.getCharger("SIM-PW"))?.online, true);
+      assert.equal((await t.csms.storage.reads.getCharger("SIM-PW"))?.online, true);
       // The refused one keeps retrying (backoff) and never gets a session.
       await waitFor(() => bad.of("disconnected").length >= 1, "SIM-PW-BAD refused", 30_000);
       assert.equal(bad.of("connected").length, 0);
       assert.equal(bad.of("disconnected")[0].wasOpen, false);
-      assert.equal(await t.csms.queries.getCharger("SIM-PW-BAD"), undefined);
+      assert.equal(await t.csms.storage.reads.getCharger("SIM-PW-BAD"), undefined);
     } finally {
       assert.equal(await good.stop(), 0);
       assert.equal(await bad.stop(), 0);
@@ -210,7 +217,7 @@ Deno.test({
         { CHARGER_POLICY: "basic", TLS_CERT: certs.certFile, TLS_KEY: certs.keyFile },
         async (t) => {
           assert.match(t.csms.url, /^wss:\/\/127\.0\.0\.1:\d+\/ocpp$/);
-          await t.csms.queries.registerCharger("CP-P2", { securityProfile: 2, authorizationKey: KEY });
+          await t.admin.registerCharger("CP-P2", { securityProfile: 2, authorizationKey: KEY });
           assert.equal((await attempt(`${t.csms.url}/CP-P2`, { password: KEY, ca })).opened, true);
           assert.equal(
             (await attempt(`${t.csms.url}/CP-P2`, { password: "Wrong-Key-000000001", ca })).status,
@@ -229,7 +236,7 @@ Deno.test({
           );
           try {
             await waitFor(
-              async () => (await t.csms.queries.getCharger("CP-P2"))?.lastBootAt,
+              async () => (await t.csms.storage.reads.getCharger("CP-P2"))?.lastBootAt,
               "boot over TLS",
               30_000,
             );

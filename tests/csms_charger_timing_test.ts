@@ -36,7 +36,7 @@ function median(values: number[]): number {
 Deno.test("charger auth timing: under basic, an unknown id is refused as slowly as a wrong key", async () => {
   const t = await startTestCsms({ CHARGER_POLICY: "basic" });
   try {
-    await t.csms.queries.registerCharger("CP-KNOWN", { securityProfile: 1, authorizationKey: KEY });
+    await t.admin.registerCharger("CP-KNOWN", { securityProfile: 1, authorizationKey: KEY });
     // Each failure counts against its source address (30 a minute, then 429 unchecked): the attempts come
     // from several loopback addresses (all of 127.0.0.0/8 is loopback on Linux), each staying under it.
     const perAddress = AUTH_FAILURES_PER_MINUTE - 5;

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { type ChargerEventRecord, startFleet } from "../charger/mod.ts";
-import { DB_FILE } from "../csms/store/db.ts";
+import { DB_FILE } from "../csms/store/sqlite/db.ts";
 import { CsmsProcess, eventsOf, freePort, startTestCsms, TestCharger, waitFor } from "./csms_support.ts";
 
 const COUNT = 50;
@@ -205,11 +205,11 @@ Deno.test("csms crash recovery: replayed MeterValues and StopTransaction are sto
     await cp.session.call("StopTransaction", stop);
     await cp.session.call("StopTransaction", { ...stop, meterStop: 999, reason: "Local" as const });
 
-    const tx = await t.csms.queries.getTransaction(transactionId);
+    const tx = await t.csms.storage.reads.getTransaction(transactionId);
     assert.equal(tx?.energyWh, 300, "the first Stop counts; the replay changes nothing");
     assert.equal(tx?.stopReason, "Remote");
     assert.deepEqual(
-      (await t.csms.queries.meterHistory("CP-REPLAY", { transactionId })).map((
+      (await t.csms.storage.reads.meterHistory("CP-REPLAY", { transactionId })).map((
         s,
       ) => [s.timestamp, s.energyWh]),
       [["2026-04-01T08:01:00.000Z", 200], ["2026-04-01T08:02:00.000Z", 300], [

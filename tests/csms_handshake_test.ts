@@ -74,7 +74,7 @@ Deno.test("csms handshake: refusals and acceptance", async (t) => {
         assert.equal(closed.code, 1002);
         assert.match(closed.reason, /unsupported subprotocol/);
         assert.equal(deno.protocol, "");
-        assert.equal(await csms.csms.queries.getCharger("CP-H2"), undefined);
+        assert.equal(await csms.csms.storage.reads.getCharger("CP-H2"), undefined);
       },
     );
 
@@ -107,7 +107,10 @@ Deno.test("csms handshake: refusals and acceptance", async (t) => {
           ws.on("error", reject);
         });
         assert.equal(opened, "ocpp1.6");
-        await waitFor(async () => (await csms.csms.queries.getCharger("CP é-48"))?.online, "CP é-48 online");
+        await waitFor(
+          async () => (await csms.csms.storage.reads.getCharger("CP é-48"))?.online,
+          "CP é-48 online",
+        );
         const closed = new Promise((resolve) => ws.on("close", resolve));
         ws.close(1000);
         await closed;
@@ -135,7 +138,7 @@ Deno.test("csms handshake: the same id connecting again replaces the old socket"
     second.session.handle("ClearCache", () => ({ status: "Accepted" }));
     const r = await t.bus.sendCommand("CP-DUP", "ClearCache", {});
     assert.deepEqual(r, { ok: true, response: { status: "Accepted" } });
-    assert.equal((await t.csms.queries.getCharger("CP-DUP"))?.online, true);
+    assert.equal((await t.csms.storage.reads.getCharger("CP-DUP"))?.online, true);
     assert.equal((await second.boot()).status, "Accepted");
 
     const lifecycle = t.events
@@ -145,7 +148,7 @@ Deno.test("csms handshake: the same id connecting again replaces the old socket"
 
     await second.close();
     await waitFor(() => eventsOf(t.events, "charger.disconnected").length === 2, "second disconnect");
-    assert.equal((await t.csms.queries.getCharger("CP-DUP"))?.online, false);
+    assert.equal((await t.csms.storage.reads.getCharger("CP-DUP"))?.online, false);
   } finally {
     await first.close();
     await second?.close();

@@ -36,12 +36,12 @@ Deno.test("csms liveness: pinged chargers that answer stay online; silent ones g
       "mute offline",
     );
     assert.equal(gone.reason, "timeout");
-    assert.equal((await t.csms.queries.getCharger("CP-MUTE"))?.online, false);
+    assert.equal((await t.csms.storage.reads.getCharger("CP-MUTE"))?.online, false);
 
     // The answering one has been pinged repeatedly and is still there.
     await waitFor(() => alive.pings() >= 3, "three pings to the live charger");
     assert.equal(alive.ws.readyState, WebSocket.OPEN);
-    assert.equal((await t.csms.queries.getCharger("CP-ALIVE"))?.online, true);
+    assert.equal((await t.csms.storage.reads.getCharger("CP-ALIVE"))?.online, true);
     assert.equal(eventsOf(t.events, "charger.disconnected", "CP-ALIVE").length, 0);
   } finally {
     alive.ws.close(1000);
@@ -74,7 +74,7 @@ Deno.test("csms liveness: with pings off, a charger silent for three heartbeat i
     );
     assert.equal(gone.reason, "timeout");
     assert.ok(talking.isOpen);
-    assert.equal((await t.csms.queries.getCharger("CP-TALKS"))?.online, true);
+    assert.equal((await t.csms.storage.reads.getCharger("CP-TALKS"))?.online, true);
   } finally {
     beating = false;
     await beats;

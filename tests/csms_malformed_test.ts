@@ -70,7 +70,7 @@ Deno.test("csms limits: each class of malformed frame gets the right CALLERROR a
     assert.equal(JSON.parse(cp.received[before])[0], 3);
 
     assert.ok(cp.isOpen);
-    assert.equal((await t.csms.queries.getCharger(cp.id))?.online, true);
+    assert.equal((await t.csms.storage.reads.getCharger(cp.id))?.online, true);
     // The unreadable frames were logged as such.
     const unreadable = eventsOf(t.events, "ocpp.frame", cp.id).filter((f) => f.messageType === 0);
     assert.ok(unreadable.length >= 9);
@@ -120,10 +120,10 @@ Deno.test("csms limits: a bad-frame flood disconnects the sender while another c
     assert.ok(good.isOpen);
     assert.ok((await good.session.call("Heartbeat", {})).currentTime);
     await waitFor(
-      async () => (await t.csms.queries.getCharger("CP-FLOOD"))?.online === false,
+      async () => (await t.csms.storage.reads.getCharger("CP-FLOOD"))?.online === false,
       "flood offline",
     );
-    assert.equal((await t.csms.queries.getCharger("CP-CALM"))?.online, true);
+    assert.equal((await t.csms.storage.reads.getCharger("CP-CALM"))?.online, true);
     const gone = eventsOf(t.events, "charger.disconnected");
     assert.deepEqual(gone.map((e) => [e.chargerId, e.reason]), [["CP-FLOOD", "kicked"]]);
   } finally {

@@ -38,7 +38,7 @@ Deno.test("csms orphans: a second start on a busy connector supersedes the first
   let cp = await TestCharger.connect(t.csms.url, "CP-ORPHAN-1");
   let again: Awaited<ReturnType<typeof startTestCsms>> | undefined;
   try {
-    const { queries } = t.csms;
+    const queries = t.reads;
     await cp.boot();
     const a = await start(cp, 1, 1000, "2026-03-01T10:00:00.000Z");
     // The same StartTransaction again (its answer was lost): the same transaction, nothing superseded.
@@ -147,13 +147,15 @@ Deno.test("csms orphans: a second start on a busy connector supersedes the first
     await t.stop();
     await cp.closed();
     again = await startTestCsms({}, { dataDir: t.dataDir });
-    const reread = await again.csms.queries.getTransaction(a.transactionId);
+    const reread = await again.csms.storage.reads.getTransaction(a.transactionId);
     assert.deepEqual(
       [reread?.stopReason, reread?.energyWh, reread?.supersededBy, reread?.reportedStop?.meterStopWh],
       ["Superseded", 800, b.transactionId, 1900],
     );
     assert.deepEqual(
-      (await again.csms.queries.listTransactions({ chargerId: cp.id, active: true })).items.map((x) => x.id),
+      (await again.csms.storage.reads.listTransactions({ chargerId: cp.id, active: true })).items.map((x) =>
+        x.id
+      ),
       [c.transactionId, b.transactionId],
     );
     // B is still stopped normally by its charger.
@@ -163,7 +165,7 @@ Deno.test("csms orphans: a second start on a busy connector supersedes the first
       meterStop: 2600,
       timestamp: "2026-03-01T11:30:00.000Z",
     });
-    const txB = await again.csms.queries.getTransaction(b.transactionId);
+    const txB = await again.csms.storage.reads.getTransaction(b.transactionId);
     assert.deepEqual([txB?.stopReason, txB?.energyWh, txB?.reportedStop], ["Local", 600, undefined]);
   } finally {
     await cp.close();
@@ -177,7 +179,7 @@ Deno.test("csms orphans: stale after the charger goes offline or its connector s
   const cp = await TestCharger.connect(t.csms.url, "CP-STALE-1");
   let patient: Awaited<ReturnType<typeof startTestCsms>> | undefined;
   try {
-    const { queries } = t.csms;
+    const queries = t.reads;
     await cp.boot();
     await status(cp, 1, "Available");
     const { transactionId } = await start(cp, 1, 0, "2026-03-02T10:00:00.000Z");
@@ -209,8 +211,8 @@ Deno.test("csms orphans: stale after the charger goes offline or its connector s
     // With the default hour, a charger gone a moment ago is not stale yet.
     await t.stop();
     patient = await startTestCsms({}, { dataDir: t.dataDir });
-    assert.equal((await patient.csms.queries.getTransaction(transactionId))?.stale, undefined);
-    assert.equal((await patient.csms.queries.listTransactions({ stale: true })).total, 0);
+    assert.equal((await patient.csms.storage.reads.getTransaction(transactionId))?.stale, undefined);
+    assert.equal((await patient.csms.storage.reads.listTransactions({ stale: true })).total, 0);
   } finally {
     await cp.close();
     if (patient) await patient.stop();
@@ -222,24 +224,24 @@ Deno.test("csms orphans: an operator's close is recorded; the charger's later st
   const t = await startTestCsms();
   const cp = await TestCharger.connect(t.csms.url, "CP-CLOSE-1");
   try {
-    const { queries } = t.csms;
+    const queries = t.reads;
     await cp.boot();
     const { transactionId } = await start(cp, 1, 500, "2026-03-03T10:00:00.000Z");
     await meter(cp, 1, transactionId, 2500, "2026-03-03T10:30:00.000Z");
 
-    await assert.rejects(queries.closeTransaction(transactionId, { by: "alice", reason: "  " }), RangeError);
+    await assert.rejects(t.admin.closeTransaction(transactionId, { by: "alice", reason: "  " }), RangeError);
     await assert.rejects(
-      queries.closeTransaction(transactionId, { by: "alice", reason: "x".repeat(201) }),
+      t.admin.closeTransaction(transactionId, { by: "alice", reason: "x".repeat(201) }),
       /reason must be 1 to 200 characters/,
     );
-    assert.deepEqual(await queries.closeTransaction(99_999, { by: "alice", reason: "gone" }), {
+    assert.deepEqual(await t.admin.closeTransaction(99_999, { by: "alice", reason: "gone" }), {
       ok: false,
       error: "not_found",
       message: "no transaction 99999",
     });
 
     const before = Date.now();
-    const closed = await queries.closeTransaction(transactionId, { by: "alice", reason: " charger dead " });
+    const closed = await t.admin.closeTransaction(transactionId, { by: "alice", reason: " charger dead " });
     assert.ok(closed.ok);
     const tx = closed.transaction;
     assert.deepEqual(
@@ -250,7 +252,7 @@ Deno.test("csms orphans: an operator's close is recorded; the charger's later st
     assert.ok(Date.parse(tx.closedAt!) >= before - 1000 && Date.parse(tx.closedAt!) <= Date.now() + 1000);
     assert.equal((await queries.getCharger(cp.id))?.activeTransactions.length, 0);
 
-    const again = await queries.closeTransaction(transactionId, { by: "bob", reason: "twice" });
+    const again = await t.admin.closeTransaction(transactionId, { by: "bob", reason: "twice" });
     assert.deepEqual(again, {
       ok: false,
       error: "already_stopped",

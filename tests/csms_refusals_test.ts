@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { REFUSAL_LOG_LINES_PER_MINUTE } from "../csms/refusals.ts";
-import { DB_FILE } from "../csms/store/db.ts";
+import { DB_FILE } from "../csms/store/sqlite/db.ts";
 import {
   attempt,
   CsmsProcess,
@@ -25,10 +25,10 @@ Deno.test("refusals: every refused handshake is published and kept per charger i
   try {
     const url = t.csms.url;
     const http = url.replace(/^ws/, "http");
-    await t.csms.queries.registerCharger("CP-KNOWN", { securityProfile: 1, authorizationKey: KEY });
-    await t.csms.queries.registerCharger("CP-P0", { securityProfile: 0 });
-    await t.csms.queries.registerCharger("CP-P2", { securityProfile: 2, authorizationKey: KEY });
-    await t.csms.queries.registerCharger("CP-V2", { securityProfile: 1, authorizationKey: KEY });
+    await t.admin.registerCharger("CP-KNOWN", { securityProfile: 1, authorizationKey: KEY });
+    await t.admin.registerCharger("CP-P0", { securityProfile: 0 });
+    await t.admin.registerCharger("CP-P2", { securityProfile: 2, authorizationKey: KEY });
+    await t.admin.registerCharger("CP-V2", { securityProfile: 1, authorizationKey: KEY });
 
     assert.equal((await attempt(`${url}/CP-STRANGER`, { password: WRONG })).status, 401);
     assert.equal((await attempt(`${url}/CP-KNOWN`, { password: WRONG })).status, 401);
@@ -73,10 +73,10 @@ Deno.test("refusals: every refused handshake is published and kept per charger i
     );
     for (const e of refused) assert.ok(!Number.isNaN(Date.parse(e.at)), e.at);
     // Refused chargers get no session: none of them is a charger the CSMS knows.
-    assert.equal(await t.csms.queries.getCharger("CP-STRANGER"), undefined);
-    assert.equal(await t.csms.queries.getCharger("CP-V2"), undefined);
+    assert.equal(await t.csms.storage.reads.getCharger("CP-STRANGER"), undefined);
+    assert.equal(await t.csms.storage.reads.getCharger("CP-V2"), undefined);
 
-    const recent = await t.csms.queries.listRefusals();
+    const recent = await t.csms.storage.reads.listRefusals();
     const byId = new Map(recent.map((r) => [r.chargerId, r]));
     assert.deepEqual(recent.map((r) => r.chargerId).sort(), [
       "CP-KNOWN",
@@ -99,7 +99,7 @@ Deno.test("refusals: every refused handshake is published and kept per charger i
       [1, false],
     );
     assert.equal(byId.get("CP-V2")!.detail, "ocpp2.0.1");
-    assert.deepEqual((await t.csms.queries.listRefusals({ limit: 2 })).map((r) => r.chargerId), [
+    assert.deepEqual((await t.csms.storage.reads.listRefusals({ limit: 2 })).map((r) => r.chargerId), [
       "CP-V2",
       "CP-PLAIN",
     ]);
@@ -133,7 +133,7 @@ Deno.test("refusals: an address past the failure limit is refused 429, and that 
       status = (await attempt(`${t.csms.url}/CP-GUESS`, from)).status;
     }
     assert.equal(status, 429);
-    const [latest] = await t.csms.queries.listRefusals();
+    const [latest] = await t.csms.storage.reads.listRefusals();
     assert.deepEqual([latest.chargerId, latest.reason, latest.status, latest.remoteAddress], [
       "CP-GUESS",
       "rate-limited",

@@ -32,12 +32,12 @@ Deno.test("csms restart: a transaction started before a restart is stopped after
 
     b = await startTestCsms({}, { dataDir });
     assert.notEqual(b.csms.port, 0);
-    const before = await b.csms.queries.getTransaction(transactionId);
+    const before = await b.csms.storage.reads.getTransaction(transactionId);
     assert.equal(before?.stoppedAt, undefined);
     assert.equal(before?.lastMeterWh, 1200);
-    assert.equal((await b.csms.queries.getCharger("CP-RESTART"))?.online, false, "no phantom online");
+    assert.equal((await b.csms.storage.reads.getCharger("CP-RESTART"))?.online, false, "no phantom online");
     assert.deepEqual(
-      (await b.csms.queries.getCharger("CP-RESTART"))?.activeTransactions.map((tx) => tx.id),
+      (await b.csms.storage.reads.getCharger("CP-RESTART"))?.activeTransactions.map((tx) => tx.id),
       [transactionId],
     );
 
@@ -53,12 +53,12 @@ Deno.test("csms restart: a transaction started before a restart is stopped after
       meterStop: 2500,
       timestamp: "2026-02-01T08:30:00.000Z",
     });
-    const tx = await b.csms.queries.getTransaction(transactionId);
+    const tx = await b.csms.storage.reads.getTransaction(transactionId);
     assert.equal(tx?.stoppedAt, "2026-02-01T08:30:00.000Z");
     assert.equal(tx?.energyWh, 2000);
     assert.equal(tx?.stopReason, "Local");
     assert.deepEqual(
-      (await b.csms.queries.meterHistory("CP-RESTART", { transactionId })).map((s) => s.energyWh),
+      (await b.csms.storage.reads.meterHistory("CP-RESTART", { transactionId })).map((s) => s.energyWh),
       [1200, 2100],
     );
 
@@ -120,7 +120,7 @@ Deno.test("csms restart: a killed CSMS process has already stored every transact
       timestamp: "2026-03-01T09:00:00.000Z",
       reason: "PowerLoss",
     });
-    const tx = await b.csms.queries.getTransaction(transactionId);
+    const tx = await b.csms.storage.reads.getTransaction(transactionId);
     assert.equal(tx?.energyWh, 7300);
     assert.equal(tx?.stopReason, "PowerLoss");
     assert.equal(tx?.idTag, "TAG-K");

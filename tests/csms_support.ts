@@ -7,7 +7,9 @@ import type { IncomingMessage } from "node:http";
 import WsClient from "ws";
 import { basicAuth } from "../charger/transport.ts";
 import { MemoryBus } from "../shared/bus_memory.ts";
+import type { AdminKind, AdminRequest, AdminResponses } from "../shared/admin.ts";
 import type { BusEvent } from "../shared/events.ts";
+import type { CsmsReads, RegisterChargerOptions } from "../shared/queries.ts";
 import type { CentralSystemActions16, ChargePointActions16 } from "../shared/ocpp/actions16.ts";
 import { RpcSession } from "../shared/ocpp/rpc.ts";
 import { loadCsmsConfig } from "../csms/config.ts";
@@ -26,8 +28,49 @@ export function waitFor<T>(
   return poll(check, what, timeoutMs, 10);
 }
 
+/**
+ * The operator's writes as the portal makes them: admin requests over the bus, served by the CSMS. A
+ * request the CSMS answers `invalid` rejects with a RangeError carrying its message, as the store's own
+ * checks did when the tests called them directly.
+ */
+export class TestAdmin {
+  constructor(private readonly bus: MemoryBus) {}
+
+  async request<K extends AdminKind>(
+    request: Extract<AdminRequest, { kind: K }>,
+  ): Promise<AdminResponses[K]> {
+    const result = await this.bus.admin<K>(request);
+    if (!result.ok) throw new RangeError(result.message);
+    return result.value;
+  }
+
+  registerCharger(chargerId: string, options: RegisterChargerOptions = {}) {
+    return this.request<"registration.put">({ kind: "registration.put", chargerId, options });
+  }
+
+  unregisterCharger(chargerId: string): Promise<boolean> {
+    return this.request<"registration.delete">({ kind: "registration.delete", chargerId });
+  }
+
+  closeTransaction(transactionId: number, close: { by: string; reason: string }) {
+    return this.request<"transaction.close">({ kind: "transaction.close", transactionId, ...close });
+  }
+
+  upsertIdTag(tag: Extract<AdminRequest, { kind: "idtag.put" }>["tag"]) {
+    return this.request<"idtag.put">({ kind: "idtag.put", tag });
+  }
+
+  deleteIdTag(idTag: string): Promise<boolean> {
+    return this.request<"idtag.delete">({ kind: "idtag.delete", idTag });
+  }
+}
+
 export interface TestCsms {
   csms: CsmsHandle;
+  /** The CSMS's read model (`csms.storage.reads`). */
+  reads: CsmsReads;
+  /** Admin requests over the bus. */
+  admin: TestAdmin;
   bus: MemoryBus;
   dataDir: string;
   events: BusEvent[];
@@ -56,6 +99,8 @@ export async function startTestCsms(
   };
   return {
     csms,
+    reads: csms.storage.reads,
+    admin: new TestAdmin(bus),
     bus,
     dataDir,
     events,

@@ -4,7 +4,7 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { IdTokenRecord, IdTokenStatus } from "../../../shared/domain.ts";
-import { idTokenProblem } from "../../../shared/identifiers.ts";
+import { ID_TOKEN_RULE, idTokenProblem } from "../../../shared/identifiers.ts";
 import type { IdTokenStore, Written } from "../../../shared/storage.ts";
 import { idTagFromRow, type IdTagRow } from "./rows.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
@@ -14,15 +14,13 @@ const ID_TAG_STATUSES: readonly IdTokenStatus[] = ["Accepted", "Blocked", "Expir
 
 /** Why `tag` cannot be stored, or undefined when it can. */
 export function idTagRecordProblem(tag: Omit<IdTokenRecord, "createdAt">): string | undefined {
-  const idProblem = idTokenProblem(tag.idTag);
-  if (idProblem) return `idTag: ${idProblem}`;
+  if (idTokenProblem(tag.idTag)) return `idTag must be ${ID_TOKEN_RULE}`;
   if (!ID_TAG_STATUSES.includes(tag.status)) return `status must be one of ${ID_TAG_STATUSES.join(", ")}`;
   if (tag.expiryDate !== undefined && Number.isNaN(Date.parse(tag.expiryDate))) {
     return "expiryDate must be an ISO 8601 date-time";
   }
   if (tag.parentIdTag !== undefined && tag.parentIdTag !== "") {
-    const parentProblem = idTokenProblem(tag.parentIdTag);
-    if (parentProblem) return `parentIdTag: ${parentProblem}`;
+    if (idTokenProblem(tag.parentIdTag)) return `parentIdTag must be ${ID_TOKEN_RULE}`;
   }
   return undefined;
 }
