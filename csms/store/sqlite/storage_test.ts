@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { databasePath, openDatabase } from "./db.ts";
-import { CsmsStore } from "./store.ts";
+import { SqliteStorage } from "./storage.ts";
 import { MeterHistory } from "./meter_history.ts";
-import { MAX_RECENT_REFUSALS } from "../../shared/queries.ts";
+import type { IdTokenStatus, MeterSample } from "../../../shared/domain.ts";
+import { MAX_RECENT_REFUSALS } from "../../../shared/queries.ts";
+import type { CloseTransaction, StopTransaction } from "../../../shared/storage.ts";
 import type { RefusalRecord } from "./refusals.ts";
 import { BatchWriter, type WriterOptions } from "./writer.ts";
 
@@ -19,13 +21,64 @@ async function open(dir: string, options: WriterOptions = {}) {
   const db = openDatabase(dir);
   const writer = new BatchWriter(databasePath(dir), options);
   await writer.ready();
-  const store = new CsmsStore(db, writer);
+  const storage = new SqliteStorage(db, writer);
+  const tx = storage.transactions;
+  /** These tests speak of 1.6 connectors: connector n is EVSE n, connector 1, as the 1.6 adapter maps it. */
+  const store = {
+    async startTransaction(t: {
+      chargerId: string;
+      connectorId: number;
+      idTag: string;
+      meterStartWh: number;
+      startedAt: string;
+      authStatus: string;
+    }) {
+      const { connectorId, authStatus, ...rest } = t;
+      const w = await tx.start({
+        ...rest,
+        authStatus: authStatus as IdTokenStatus,
+        evseId: connectorId,
+        connectorId: connectorId === 0 ? 0 : 1,
+      });
+      return { tx: w.value, durable: w.durable };
+    },
+    async meterSamples(
+      chargerId: string,
+      evseId: number,
+      transactionId: number | undefined,
+      samples: MeterSample[],
+      atMs: number,
+    ) {
+      return (await storage.meter.append(chargerId, evseId, transactionId, samples, atMs)).value;
+    },
+    stopTransaction: (stop: StopTransaction) => tx.stop(stop),
+    activeTransactions: () => tx.active(),
+    activeOn: (chargerId: string, evseId: number) => tx.activeOn(chargerId, evseId),
+    findResentStart: (
+      chargerId: string,
+      evseId: number,
+      idTag: string,
+      meterStartWh: number,
+      startedAt: string,
+    ) => tx.findResentStart({ chargerId, evseId, connectorId: 1, idTag, meterStartWh, startedAt }),
+    closeTransaction: async (id: number, close: CloseTransaction) => (await tx.close(id, close))?.value,
+    chargerConnected: (id: string, protocol: "ocpp1.6", at: string) =>
+      storage.chargers.connected(id, protocol, "node-1", at),
+    appendEvent: storage.appendEvent.bind(storage),
+    prune: storage.prune.bind(storage),
+    registrations: storage.registrations,
+    refusals: {
+      record: (r: RefusalRecord) => storage.recordRefusal(r),
+      list: (limit = MAX_RECENT_REFUSALS) => storage.reads.listRefusals({ limit }),
+    },
+  };
   return {
     db,
+    storage,
     store,
     writer,
     async close() {
-      await writer.close();
+      await storage.close();
       db.close();
     },
   };
@@ -42,11 +95,11 @@ Deno.test("store: WAL mode, and transaction ids continue after a reopen with act
       startedAt: "2026-01-01T00:00:00Z",
       authStatus: "Accepted",
     };
-    const one = a.store.startTransaction({ ...base, meterStartWh: 0 });
-    const two = a.store.startTransaction({ ...base, connectorId: 2, meterStartWh: 10 });
+    const one = await a.store.startTransaction({ ...base, meterStartWh: 0 });
+    const two = await a.store.startTransaction({ ...base, connectorId: 2, meterStartWh: 10 });
     await Promise.all([one.durable, two.durable]);
     assert.deepEqual([one.tx.id, two.tx.id], [1, 2]);
-    a.store.meterSamples("CP", 1, one.tx.id, [{ timestamp: "t", energyWh: 900 }], Date.now());
+    await a.store.meterSamples("CP", 1, one.tx.id, [{ timestamp: "t", energyWh: 900 }], Date.now());
     const stop = await a.store.stopTransaction({
       id: 2,
       chargerId: "CP",
@@ -59,7 +112,7 @@ Deno.test("store: WAL mode, and transaction ids continue after a reopen with act
 
     const b = await open(dir);
     assert.deepEqual([...b.store.activeTransactions()].map((t) => [t.id, t.lastMeterWh]), [[1, 900]]);
-    assert.equal(b.store.startTransaction({ ...base, meterStartWh: 0 }).tx.id, 3);
+    assert.equal((await b.store.startTransaction({ ...base, meterStartWh: 0 })).tx.id, 3);
     const stopAgain = (id: number, chargerId: string) =>
       b.store.stopTransaction({ id, chargerId, meterStopWh: 60, stoppedAt: "t", reason: "Local" });
     assert.equal((await stopAgain(2, "CP")).kind, "already-stopped");
@@ -77,7 +130,7 @@ Deno.test("store: retention deletes only rows older than their limit, in bounded
     for (let i = 0; i < 30; i++) {
       // 10 rows each 40, 20 and 1 day old.
       const age = i < 10 ? 40 : i < 20 ? 20 : 1;
-      s.store.meterSamples("CP", 1, undefined, [{ timestamp: `t${i}`, energyWh: i }], now - age * day);
+      await s.store.meterSamples("CP", 1, undefined, [{ timestamp: `t${i}`, energyWh: i }], now - age * day);
       s.store.appendEvent("CP", "x", "at", {}, now - age * day);
     }
     const count = (t: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
@@ -99,7 +152,7 @@ Deno.test("store: the latest readings wait in memory, and are written for a read
   await withStore(async (dir) => {
     const s = await open(dir, { hookDelayMs: HOUR });
     s.store.chargerConnected("CP", "ocpp1.6", "2026-01-01T00:00:00.000Z");
-    const { tx, durable } = s.store.startTransaction({
+    const { tx, durable } = await s.store.startTransaction({
       chargerId: "CP",
       connectorId: 1,
       idTag: "T",
@@ -108,7 +161,7 @@ Deno.test("store: the latest readings wait in memory, and are written for a read
       authStatus: "Accepted",
     });
     await durable;
-    s.store.meterSamples("CP", 1, tx.id, [{ timestamp: "2026-01-01T00:01:00.000Z", energyWh: 120 }], 1);
+    await s.store.meterSamples("CP", 1, tx.id, [{ timestamp: "2026-01-01T00:01:00.000Z", energyWh: 120 }], 1);
     await s.writer.durable();
     const latest = () => ({
       sample:
@@ -128,10 +181,10 @@ Deno.test("store: the latest readings wait in memory, and are written for a read
     assert.deepEqual(JSON.parse(latest().sample as string), {
       timestamp: "2026-01-01T00:01:00.000Z",
       energyWh: 120,
-      connectorId: 1,
+      evseId: 1,
       transactionId: tx.id,
     });
-    s.store.meterSamples("CP", 1, tx.id, [{ timestamp: "2026-01-01T00:02:00.000Z", energyWh: 240 }], 2);
+    await s.store.meterSamples("CP", 1, tx.id, [{ timestamp: "2026-01-01T00:02:00.000Z", energyWh: 240 }], 2);
     await s.close();
     const db = openDatabase(dir);
     assert.equal(
@@ -145,7 +198,7 @@ Deno.test("store: the latest readings wait in memory, and are written for a read
 Deno.test("store: after a crash the latest readings are taken back from the committed samples", async () => {
   await withStore(async (dir) => {
     const a = await open(dir, { hookDelayMs: HOUR });
-    const started = a.store.startTransaction({
+    const started = await a.store.startTransaction({
       chargerId: "CP",
       connectorId: 1,
       idTag: "T",
@@ -156,7 +209,7 @@ Deno.test("store: after a crash the latest readings are taken back from the comm
     await started.durable;
     a.store.chargerConnected("CP", "ocpp1.6", "2026-01-01T00:00:00.000Z");
     for (let i = 1; i <= 3; i++) {
-      a.store.meterSamples("CP", 1, started.tx.id, [{
+      await a.store.meterSamples("CP", 1, started.tx.id, [{
         timestamp: `2026-01-01T00:0${i}:00.000Z`,
         energyWh: i * 100,
       }], i);
@@ -182,30 +235,30 @@ Deno.test("store: after a crash the latest readings are taken back from the comm
 Deno.test("store: a charger's history merges its transactions' samples and those outside any, newest by arrival", async () => {
   await withStore(async (dir) => {
     const s = await open(dir);
-    const start = (connectorId: number) =>
-      s.store.startTransaction({
+    const start = async (connectorId: number) =>
+      (await s.store.startTransaction({
         chargerId: "CP",
         connectorId,
         idTag: "T",
         meterStartWh: 0,
         startedAt: `2026-01-01T00:00:0${connectorId}.000Z`,
         authStatus: "Accepted",
-      }).tx.id;
-    const one = start(1), two = start(2);
-    const put = (connectorId: number, txId: number | undefined, wh: number) =>
-      s.store.meterSamples("CP", connectorId, txId, [{
+      })).tx.id;
+    const one = await start(1), two = await start(2);
+    const put = async (connectorId: number, txId: number | undefined, wh: number) =>
+      await s.store.meterSamples("CP", connectorId, txId, [{
         timestamp: `2026-01-01T01:00:${wh}.000Z`,
         energyWh: wh,
       }], wh);
-    put(1, one, 10);
-    put(0, undefined, 11);
-    put(2, two, 12);
-    put(1, one, 13);
-    put(2, two, 14);
-    put(0, undefined, 15);
+    await put(1, one, 10);
+    await put(0, undefined, 11);
+    await put(2, two, 12);
+    await put(1, one, 13);
+    await put(2, two, 14);
+    await put(0, undefined, 15);
     // A late sample of the older transaction (a replay after a reconnect) is the newest to arrive.
-    put(1, one, 16);
-    s.store.meterSamples("OTHER", 0, undefined, [{ timestamp: "x", energyWh: 99 }], 1);
+    await put(1, one, 16);
+    await s.store.meterSamples("OTHER", 0, undefined, [{ timestamp: "x", energyWh: 99 }], 1);
     await s.writer.sync(true);
     const history = new MeterHistory(s.db);
     const energies = (o: { transactionId?: number; limit: number; since?: string }) =>
@@ -222,7 +275,7 @@ Deno.test("store: a charger's history merges its transactions' samples and those
 Deno.test("store: a replayed sample is not fresh again, before or after later ones; a new one is", async () => {
   await withStore(async (dir) => {
     const s = await open(dir);
-    const { tx } = s.store.startTransaction({
+    const { tx } = await s.store.startTransaction({
       chargerId: "CP",
       connectorId: 1,
       idTag: "T",
@@ -230,14 +283,18 @@ Deno.test("store: a replayed sample is not fresh again, before or after later on
       startedAt: "2026-01-01T00:00:00.000Z",
       authStatus: "Accepted",
     });
-    const put = (ts: string, wh: number) =>
-      s.store.meterSamples("CP", 1, tx.id, [{ timestamp: ts, energyWh: wh }], 0).length;
-    assert.equal(put("2026-01-01T00:01:00.000Z", 1), 1);
-    assert.equal(put("2026-01-01T00:02:00.000Z", 2), 1);
-    assert.equal(put("2026-01-01T00:02:00.000Z", 2), 0, "replay of the newest");
-    assert.equal(put("2026-01-01T00:01:00.000Z", 1), 0, "replay of an older one, after a later one");
-    assert.equal(put("2026-01-01T00:01:00.000Z", 5), 1, "same time, another reading: a sample of its own");
-    assert.equal(put("2026-01-01T00:00:30.000Z", 0), 1, "an earlier time never seen");
+    const put = async (ts: string, wh: number) =>
+      (await s.store.meterSamples("CP", 1, tx.id, [{ timestamp: ts, energyWh: wh }], 0)).length;
+    assert.equal(await put("2026-01-01T00:01:00.000Z", 1), 1);
+    assert.equal(await put("2026-01-01T00:02:00.000Z", 2), 1);
+    assert.equal(await put("2026-01-01T00:02:00.000Z", 2), 0, "replay of the newest");
+    assert.equal(await put("2026-01-01T00:01:00.000Z", 1), 0, "replay of an older one, after a later one");
+    assert.equal(
+      await put("2026-01-01T00:01:00.000Z", 5),
+      1,
+      "same time, another reading: a sample of its own",
+    );
+    assert.equal(await put("2026-01-01T00:00:30.000Z", 0), 1, "an earlier time never seen");
     await s.writer.sync(true);
     const rows = s.db.prepare("SELECT count(*) AS n FROM meter_values").get() as { n: number };
     assert.equal(rows.n, 4);
@@ -249,15 +306,15 @@ Deno.test("store: active transactions by connector; a close by the CSMS keeps th
   await withStore(async (dir) => {
     const a = await open(dir);
     const base = { chargerId: "CP", idTag: "T", startedAt: "2026-01-01T00:00:00Z", authStatus: "Accepted" };
-    const one = a.store.startTransaction({ ...base, connectorId: 1, meterStartWh: 100 }).tx;
-    const two = a.store.startTransaction({ ...base, connectorId: 2, meterStartWh: 0 }).tx;
-    a.store.startTransaction({ ...base, chargerId: "CP2", connectorId: 1, meterStartWh: 0 });
+    const one = (await a.store.startTransaction({ ...base, connectorId: 1, meterStartWh: 100 })).tx;
+    const two = (await a.store.startTransaction({ ...base, connectorId: 2, meterStartWh: 0 })).tx;
+    await a.store.startTransaction({ ...base, chargerId: "CP2", connectorId: 1, meterStartWh: 0 });
     assert.deepEqual(a.store.activeOn("CP", 1).map((t) => t.id), [one.id]);
     assert.equal(a.store.findResentStart("CP", 2, "T", 0, base.startedAt)?.id, two.id);
     assert.equal(a.store.findResentStart("CP", 2, "T", 1, base.startedAt), undefined);
-    a.store.meterSamples("CP", 1, one.id, [{ timestamp: "t", energyWh: 900 }], Date.now());
+    await a.store.meterSamples("CP", 1, one.id, [{ timestamp: "t", energyWh: 900 }], Date.now());
 
-    const closed = a.store.closeTransaction(one.id, {
+    const closed = await a.store.closeTransaction(one.id, {
       reason: "ClosedByOperator",
       stoppedAt: "2026-01-01T01:00:00Z",
       closedAt: "2026-01-01T01:00:00Z",
@@ -265,11 +322,14 @@ Deno.test("store: active transactions by connector; a close by the CSMS keeps th
       closeReason: "dead",
     });
     assert.deepEqual([closed?.meterStopWh, closed?.energyWh, closed?.closedBy], [900, 800, "alice"]);
-    assert.equal(a.store.closeTransaction(one.id, { reason: "x", stoppedAt: "t", closedAt: "t" }), undefined);
+    assert.equal(
+      await a.store.closeTransaction(one.id, { reason: "x", stoppedAt: "t", closedAt: "t" }),
+      undefined,
+    );
     assert.deepEqual(a.store.activeOn("CP", 1), []);
     // Without a reading, the meterStart: no energy is invented.
     assert.equal(
-      a.store.closeTransaction(two.id, { reason: "x", stoppedAt: "t", closedAt: "t" })?.energyWh,
+      (await a.store.closeTransaction(two.id, { reason: "x", stoppedAt: "t", closedAt: "t" }))?.energyWh,
       0,
     );
     const late = await a.store.stopTransaction({
@@ -335,7 +395,7 @@ Deno.test("store: refusals are kept per charger id, counted across writes, with 
       remoteAddress: "192.0.2.4",
     }));
     await s.writer.sync(true);
-    assert.deepEqual(s.store.refusals.list(), [
+    assert.deepEqual(await s.store.refusals.list(), [
       {
         chargerId: "CP-A",
         reason: "unsupported-subprotocol",
@@ -358,10 +418,10 @@ Deno.test("store: refusals are kept per charger id, counted across writes, with 
         registered: false,
       },
     ]);
-    assert.deepEqual(s.store.refusals.list(1).map((r) => r.chargerId), ["CP-A"]);
+    assert.deepEqual((await s.store.refusals.list(1)).map((r) => r.chargerId), ["CP-A"]);
     // Registered since: the row stays, and says so.
     await s.store.registrations.register("CP-B", { securityProfile: 0 });
-    assert.deepEqual(s.store.refusals.list().map((r) => [r.chargerId, r.registered]), [
+    assert.deepEqual((await s.store.refusals.list()).map((r) => [r.chargerId, r.registered]), [
       ["CP-A", false],
       ["CP-B", true],
     ]);
@@ -388,7 +448,7 @@ Deno.test("store: only the most recently refused ids are kept, however many knoc
     await s.writer.sync(true);
     const rows = (s.db.prepare("SELECT count(*) AS n FROM charger_refusals").get() as { n: number }).n;
     assert.equal(rows, MAX_RECENT_REFUSALS);
-    const kept = s.store.refusals.list(total);
+    const kept = await s.store.refusals.list(total);
     assert.equal(kept.length, MAX_RECENT_REFUSALS);
     assert.equal(kept[0].chargerId, `SPRAY-${total - 1}`);
     assert.equal(kept.at(-1)!.chargerId, `SPRAY-${total - MAX_RECENT_REFUSALS}`);
