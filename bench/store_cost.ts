@@ -1,5 +1,5 @@
 /**
- * What persisting one MeterValues costs the CSMS, without network or JSON: the real store (csms/store)
+ * What persisting one MeterValues costs the CSMS, without network or JSON: the real store (csms/store/sqlite)
  * takes MeterValues from charging chargers round robin, and a batch is committed after each round of
  * `--batch` messages, as under a closed loop with durable answers (each charger has one MeterValues
  * waiting for its commit at a time). The next round is queued while the last one commits, as the CSMS
@@ -21,10 +21,10 @@
  * whole process (every thread: the writer's and the checkpointer's too), and of wall-clock time.
  */
 import { parseArgs } from "node:util";
-import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "../csms/store/checkpointer.ts";
-import { databasePath, openDatabase } from "../csms/store/db.ts";
-import { CsmsStore, LATEST_WRITE_EVERY_MS } from "../csms/store/store.ts";
-import { BatchWriter } from "../csms/store/writer.ts";
+import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "../csms/store/sqlite/checkpointer.ts";
+import { databasePath, openDatabase } from "../csms/store/sqlite/db.ts";
+import { LATEST_WRITE_EVERY_MS, SqliteStorage } from "../csms/store/sqlite/storage.ts";
+import { BatchWriter } from "../csms/store/sqlite/writer.ts";
 import { cpuSeconds } from "./procs.ts";
 
 const VARIANTS = ["by-charger", "tx-first-dedupe", "latest-each-batch", "no-checkpointer"] as const;
@@ -88,13 +88,14 @@ async function main(): Promise<void> {
         CREATE UNIQUE INDEX meter_values_dedupe ON meter_values (transaction_id, dedupe_key)
           WHERE transaction_id IS NOT NULL AND dedupe_key IS NOT NULL`);
     }
-    const store = new CsmsStore(db, writer);
+    const storage = new SqliteStorage(db, writer);
     const at = new Date().toISOString();
     const txIds: number[] = [];
     for (let i = 0; i < chargers; i++) {
-      store.chargerConnected(`CP-${i}`, "ocpp1.6", at);
-      const { tx } = store.startTransaction({
+      await storage.chargers.connected(`CP-${i}`, "ocpp1.6", "bench", at);
+      const { value: tx } = await storage.transactions.start({
         chargerId: `CP-${i}`,
+        evseId: 1,
         connectorId: 1,
         idTag: "BENCH",
         meterStartWh: 0,
@@ -113,7 +114,7 @@ async function main(): Promise<void> {
       const i = k % chargers;
       if (i === 0) energy += 3;
       // A fresh timestamp per round, as a charger's samples have: the replay key differs per sample.
-      store.meterSamples(`CP-${i}`, 1, txIds[i], [{
+      await storage.meter.append(`CP-${i}`, 1, txIds[i], [{
         timestamp: new Date(Date.parse(at) + energy * 1000).toISOString(),
         energyWh: energy,
         powerW: 11000,
