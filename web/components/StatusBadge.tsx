@@ -39,7 +39,10 @@ export function ConnectorDot(
   },
 ) {
   return (
-    <span class={`dot status-${status}`} title={`EVSE ${evseId}: ${statusTitle(status, original, errorCode)}`}>
+    <span
+      class={`dot status-${status}`}
+      title={`EVSE ${evseId}: ${statusTitle(status, original, errorCode)}`}
+    >
       {evseId}
     </span>
   );

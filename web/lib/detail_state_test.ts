@@ -62,7 +62,14 @@ Deno.test("detail: status history is read from the event log's connector.status 
   ];
   const statusLog = statusLogFromEvents(log);
   assert.deepEqual(statusLog, [
-    { at: earlier, evseId: 0, connectorId: 0, status: "Faulted", original: "Faulted", errorCode: "GroundFailure" },
+    {
+      at: earlier,
+      evseId: 0,
+      connectorId: 0,
+      status: "Faulted",
+      original: "Faulted",
+      errorCode: "GroundFailure",
+    },
     { at, evseId: 1, connectorId: 1, status: "Charging", original: "Charging" },
   ]);
   assert.deepEqual(fromSnapshot(snapshot({ statusLog })).statusLog, statusLog);
@@ -85,7 +92,13 @@ Deno.test("detail: a live status event joins the log with the charger's own word
     chargingState: "EVConnected",
     original: "Finishing",
   });
-  assert.deepEqual(state.statusLog, [{ at, evseId: 2, connectorId: 1, status: "Occupied", original: "Finishing" }]);
+  assert.deepEqual(state.statusLog, [{
+    at,
+    evseId: 2,
+    connectorId: 1,
+    status: "Occupied",
+    original: "Finishing",
+  }]);
   assert.equal(state.charger?.connectors[0].original, "Finishing");
 });
 
@@ -242,7 +255,13 @@ Deno.test("detail: a stale mark lasts until a sign of life; a close by hand is f
     charger: { id: "A", online: false, connectors: [], activeTransactions: [back] },
     transactions: [back],
   }));
-  state = applyDetailEvent(state, { type: "charger.connected", chargerId: "A", at, protocol: "ocpp1.6", node: "n1" });
+  state = applyDetailEvent(state, {
+    type: "charger.connected",
+    chargerId: "A",
+    at,
+    protocol: "ocpp1.6",
+    node: "n1",
+  });
   assert.deepEqual(state.charger!.activeTransactions.map((t) => t.stale), [undefined]);
   assert.deepEqual(state.transactions.map((t) => t.stale), [undefined]);
 });

@@ -98,10 +98,20 @@ Deno.test("fleet row: power and SoC only while a transaction runs", () => {
   assert.equal(row.powerW, 7000);
   assert.equal(row.socPercent, 50);
   assert.deepEqual(row.transactions, [{ id: 7, evseId: 1, idTag: "T", startedAt: at, energyWh: 1500 }]);
-  assert.deepEqual(row.connectors, [{ evseId: 1, connectorId: 1, status: "Available", original: "Available" }]);
+  assert.deepEqual(row.connectors, [{
+    evseId: 1,
+    connectorId: 1,
+    status: "Available",
+    original: "Available",
+  }]);
   const faulty = toFleetRow({
     ...busy,
-    connectors: [{ ...busy.connectors[0], status: "Faulted", errorCode: "GroundFailure", original: "Faulted" }],
+    connectors: [{
+      ...busy.connectors[0],
+      status: "Faulted",
+      errorCode: "GroundFailure",
+      original: "Faulted",
+    }],
   });
   assert.deepEqual(faulty.connectors, [{
     evseId: 1,
