@@ -229,7 +229,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         responses: { 200: json(z.object({ items: z.array(FrameSchema) }), "Frames"), 400: badRequest },
       }),
     ),
-    async (c) => {
+    (c) => {
       const { id } = c.req.valid("param");
       const { limit } = c.req.valid("query");
       return c.json({ items: deps.frames.recent(id, limit) }, 200);
