@@ -1,12 +1,14 @@
 /**
- * `deno task dev`: the CSMS and the operator portal in one process, joined by
- * the in-process bus. Configuration comes from the environment (see README).
+ * `deno task dev`: the CSMS and the operator portal in one process, each built from its own entry module
+ * (csms/main.ts, web/main.ts) and joined by the in-process bus and the CSMS's read model. Configuration
+ * comes from the environment (see README).
  */
 import { MemoryBus } from "./shared/bus_memory.ts";
 import { ConfigError, loadCsmsConfig } from "./csms/config.ts";
-import { startCsms } from "./csms/server.ts";
+import { startCsmsNode } from "./csms/main.ts";
 import { loadWebConfig, WebConfigError } from "./web/config.ts";
-import { startWeb } from "./web/server.ts";
+import { signInHelp, startPortal } from "./web/main.ts";
+import type { WebServer } from "./web/server.ts";
 
 function fail(message: string): never {
   console.error(`chargewire: ${message}`);
@@ -16,6 +18,7 @@ function fail(message: string): never {
 const env = Deno.env.toObject();
 let csmsConfig, webConfig;
 try {
+  // Both halves' settings are checked before either starts: a bad one stops it with one line.
   csmsConfig = loadCsmsConfig(env);
   webConfig = loadWebConfig(env);
 } catch (err) {
@@ -24,31 +27,25 @@ try {
 }
 
 const bus = new MemoryBus();
-let csms, web;
+let csms;
 try {
-  csms = await startCsms(csmsConfig, { bus });
+  csms = await startCsmsNode(env, { bus });
 } catch (err) {
   fail(`the CSMS did not start: ${(err as Error).message}`);
 }
+let web: WebServer;
 try {
-  web = await startWeb(webConfig, { bus, queries: csms.queries, ocppUrl: csms.url });
+  web = await startPortal(env, { bus, reads: csms.storage.reads, ocppUrl: csms.url });
 } catch (err) {
   await csms.close();
   fail(`the portal did not start: ${(err as Error).message}`);
 }
 
-// Sign-in help next to the portal's address: a generated password is shown this once (it is stored hashed).
-const signIn = web.admin.generatedPassword
-  ? `admin / ${web.admin.generatedPassword}   (generated now and shown only this once; ` +
-    `ADMIN_PASSWORD sets your own)`
-  : webConfig.adminPassword
-  ? "admin, with the password in ADMIN_PASSWORD"
-  : "with your portal user (set ADMIN_PASSWORD to reset admin's password)";
-
 console.log(`Chargewire is running.
   Portal:        ${web.url}
-  Sign in:       ${signIn}
+  Sign in:       ${signInHelp(web, webConfig)}
   OCPP endpoint: ${csms.url}/{chargePointId}   (OCPP 1.6J, subprotocol ocpp1.6)
+  CSMS node:     ${csms.node}
   Data:          ${csmsConfig.dataDir}
 Start a simulated charger: deno task charger --id CP-001 --url ${csms.url}
 Press Ctrl+C to stop.`);

@@ -6,12 +6,10 @@
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
 import WebSocket from "ws";
-import { loadCsmsConfig } from "../csms/config.ts";
-import { startCsms } from "../csms/server.ts";
+import { startCsmsNode } from "../csms/main.ts";
 import { MemoryBus } from "../shared/bus_memory.ts";
-import { loadWebConfig } from "../web/config.ts";
 import type { CommandAck } from "../web/lib/protocol.ts";
-import { startWeb } from "../web/server.ts";
+import { startPortal } from "../web/main.ts";
 import { HAS_OPENSSL, makeTestCertificates } from "./csms_support.ts";
 import {
   ADMIN_PASSWORD,
@@ -539,9 +537,9 @@ Deno.test("auth: sign-in, roles, CSRF, Socket.IO handshakes, API tokens, users",
 Deno.test("auth: a fresh DATA_DIR without ADMIN_PASSWORD gets a generated admin password, once", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "chargewire_auth_test_" });
   const bus = new MemoryBus();
-  const csms = await startCsms(loadCsmsConfig({ CSMS_PORT: "0", DATA_DIR: dataDir }), { bus });
+  const csms = await startCsmsNode({ CSMS_PORT: "0", DATA_DIR: dataDir }, { bus });
   const start = (env: Record<string, string> = {}) =>
-    startWeb(loadWebConfig({ WEB_PORT: "0", DATA_DIR: dataDir, ...env }), { bus, queries: csms.queries });
+    startPortal({ WEB_PORT: "0", DATA_DIR: dataDir, ...env }, { bus, reads: csms.storage.reads });
   try {
     let web = await start();
     const password = web.admin.generatedPassword!;

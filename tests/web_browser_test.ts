@@ -272,16 +272,16 @@ Deno.test({
       await page.click('[data-testid="id-tags"] button[type="submit"]');
       const row = page.locator('tr[data-tag="RFID-42"]');
       await row.waitFor();
-      assert.equal((await sys.csms.queries.getIdTag("RFID-42"))?.status, "Accepted");
+      assert.equal((await sys.reads.getIdTag("RFID-42"))?.status, "Accepted");
 
       await row.locator("select").selectOption("Blocked");
       await page.locator('[role="status"]', { hasText: "RFID-42 updated." }).waitFor();
-      assert.equal((await sys.csms.queries.getIdTag("RFID-42"))?.status, "Blocked");
+      assert.equal((await sys.reads.getIdTag("RFID-42"))?.status, "Blocked");
       await page.screenshot({ path: `${SHOTS}/id-tags.png`, fullPage: true });
 
       await row.getByRole("button", { name: "Delete" }).click();
       await row.waitFor({ state: "detached" });
-      assert.equal(await sys.csms.queries.getIdTag("RFID-42"), undefined);
+      assert.equal(await sys.reads.getIdTag("RFID-42"), undefined);
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
@@ -358,7 +358,7 @@ Deno.test({
         await closed.locator('[data-testid="ended"]').textContent() ?? "",
         /ClosedByOperator by olga: simulator stuck, session over/,
       );
-      const tx = await sys.csms.queries.getTransaction(transactionId);
+      const tx = await sys.reads.getTransaction(transactionId);
       assert.deepEqual([tx?.closedBy, tx?.closeReason], ["olga", "simulator stuck, session over"]);
       assert.deepEqual(errors, []);
     } finally {
@@ -437,7 +437,7 @@ Deno.test({
       const key = (await page.locator('[data-testid="key-value"]').textContent())!.trim();
       assert.match(key, /^[A-Za-z0-9]{32}$/);
       await page.locator('tr[data-registration="CP-WEB-REG"][data-profile="1"]').waitFor();
-      const registration = await sys.csms.queries.getRegistration("CP-WEB-REG");
+      const registration = await sys.reads.getRegistration("CP-WEB-REG");
       assert.equal(registration?.securityProfile, 1);
       assert.equal(registration?.hasKey, true);
       await page.screenshot({ path: `${SHOTS}/registrations.png`, fullPage: true });

@@ -48,6 +48,8 @@ Deno.test("main: starts CSMS and portal, prints both addresses and the admin pas
       () => `the portal address; printed:\n${stdout}`,
     );
     assert.match(stdout, /OCPP endpoint:\s+ws:\/\/127\.0\.0\.1:\d+\/ocpp\/\{chargePointId\}/);
+    // The CSMS node's id (NODE_ID, or generated at each start).
+    assert.match(stdout, /CSMS node:\s+\S+/);
     // The password, printed where the portal's address is: the second step of the two.
     const password = stdout.match(/Sign in:\s+admin \/ (\S+)\s+\(generated now and shown only this once/)
       ?.[1];

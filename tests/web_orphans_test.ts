@@ -109,7 +109,7 @@ Deno.test("REST orphans: superseded, stale and closed-by-hand transactions", asy
         "cable cut, session ended on site",
         "ClosedByOperator",
       ]);
-      const log = await sys.csms.queries.eventLog({ chargerId: id });
+      const log = await sys.reads.eventLog({ chargerId: id });
       const entry = log.find((e) => e.type === "transaction.stopped" && (e.data as Json).transactionId === b);
       assert.equal((entry?.data as Json).closedBy, "olga");
       assert.equal(entry?.at, stopped?.at);

@@ -101,7 +101,7 @@ Deno.test({
     const errors: string[] = [];
     try {
       await waitFor(
-        async () => (await sys.csms.queries.listRefusals()).some((r) => r.chargerId === id),
+        async () => (await sys.reads.listRefusals()).some((r) => r.chargerId === id),
         () => `${id} refused; it said:\n${charger.tail()}`,
       );
       const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
@@ -155,7 +155,7 @@ Deno.test({
 
       // At its next attempt the charger gets in.
       await waitFor(
-        async () => (await sys.csms.queries.getCharger(id))?.online,
+        async () => (await sys.reads.getCharger(id))?.online,
         () => `${id} online after its registration; it said:\n${charger.tail()}`,
         60_000,
       );

@@ -27,7 +27,12 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
       const summary = one.body as ChargerSummary & { status: string };
       assert.equal(summary.online, true);
       assert.equal(summary.vendor, "Chargewire");
-      assert.ok(summary.connectors.some((c) => c.connectorId === 1 && c.status === "Available"));
+      // OCPP 1.6's connector 1 is EVSE 1 with its connector 1; the charger's own word is kept.
+      assert.ok(
+        summary.connectors.some((c) =>
+          c.evseId === 1 && c.connectorId === 1 && c.status === "Available" && c.original === "Available"
+        ),
+      );
 
       const list = await get("/chargers");
       assert.equal(list.status, 200);
@@ -67,6 +72,9 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
       }, "an active transaction");
       transactionId = active.id;
       assert.equal(active.idTag, "REST-TAG");
+      // A 1.6 charger knows the transaction by the CSMS's id: its own id is the same number as text.
+      assert.equal(active.chargerTransactionId, String(transactionId));
+      assert.equal(active.evseId, 1);
       await waitFor(async () => (await get(`/chargers/${id}`)).body.status === "Charging", "Charging");
       await waitFor(async () => {
         const { body } = await get(`/chargers/${id}/meter-values?transactionId=${transactionId}`);
@@ -128,8 +136,14 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
         /attachment; filename="transactions-CP-REST-1.csv"/,
       );
       const lines = (await res.text()).split("\r\n");
-      assert.equal(lines[0].split(",")[0], "transaction_id");
-      assert.ok(lines[1].startsWith(`${transactionId},${id},1,REST-TAG,`), lines[1]);
+      assert.deepEqual(lines[0].split(",").slice(0, 5), [
+        "transaction_id",
+        "charger_transaction_id",
+        "charger_id",
+        "evse_id",
+        "connector_id",
+      ]);
+      assert.ok(lines[1].startsWith(`${transactionId},${transactionId},${id},1,1,REST-TAG,`), lines[1]);
       assert.ok(lines[1].endsWith(",Remote"), lines[1]);
       assert.equal(lines.length, 3); // header, one row, and the final CRLF
       const none = await (await session.fetch(`/api/v1/transactions.csv?chargerId=OTHER`)).text();

@@ -105,7 +105,11 @@ Deno.test({
       );
       assert.equal(tx.type === "transaction.started" && tx.idTag, "SIO-TAG");
       await waitFor(
-        () => heard.events.some((e) => e.type === "connector.status" && e.status === "Charging"),
+        () =>
+          heard.events.some((e) =>
+            e.type === "connector.status" && e.status === "Occupied" && e.chargingState === "Charging" &&
+            e.original === "Charging"
+          ),
         "connector Charging in the charger room",
       );
       await waitFor(() => heard.rows.get(id)?.status === "Charging", "Charging in the fleet view");

@@ -1,6 +1,7 @@
 /**
  * Shared by the portal's end-to-end tests: the real system (CSMS + portal on
- * free ports, a temp DATA_DIR, the in-process bus), signed-in portal sessions
+ * free ports, a temp DATA_DIR, each built from its own entry module and joined
+ * by the in-process bus and the CSMS's read model), signed-in portal sessions
  * that use the real sign-in API, and real simulated chargers run as
  * subprocesses of charger/main.ts.
  */
@@ -8,13 +9,14 @@ import { fileURLToPath } from "node:url";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { MemoryBus } from "../shared/bus_memory.ts";
 import type { BusEvent } from "../shared/events.ts";
-import { loadCsmsConfig } from "../csms/config.ts";
-import { type CsmsHandle, startCsms } from "../csms/server.ts";
+import type { CsmsReads } from "../shared/queries.ts";
+import { startCsmsNode } from "../csms/main.ts";
+import type { CsmsHandle } from "../csms/server.ts";
 import type { AuthOptions } from "../web/auth/service.ts";
 import type { BridgeOptions } from "../web/bridge.ts";
-import { loadWebConfig } from "../web/config.ts";
 import type { ClientToServerEvents, ServerToClientEvents } from "../web/lib/protocol.ts";
-import { startWeb, type WebServer } from "../web/server.ts";
+import { startPortal } from "../web/main.ts";
+import type { WebServer } from "../web/server.ts";
 
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -30,6 +32,8 @@ export interface TestSystem {
   /** Stops the portal and starts a new one on the same port, with the CSMS running on throughout. */
   restartWeb(): Promise<void>;
   bus: MemoryBus;
+  /** The read model the portal reads (the CSMS's storage's), for tests that look into storage. */
+  reads: CsmsReads;
   /** Every Bus event so far, for assertions and for diagnostics. */
   events: BusEvent[];
   dataDir: string;
@@ -46,14 +50,12 @@ export async function startSystem(
   const bus = new MemoryBus();
   const events: BusEvent[] = [];
   bus.subscribe((e) => events.push(e));
-  const csms = await startCsms(
-    loadCsmsConfig({ CSMS_PORT: "0", DATA_DIR: dataDir, HOST: "127.0.0.1", ...env }),
-    { bus },
-  );
+  const csms = await startCsmsNode({ CSMS_PORT: "0", DATA_DIR: dataDir, HOST: "127.0.0.1", ...env }, { bus });
+  const reads = csms.storage.reads;
   const portal = (port: string) =>
-    startWeb(
-      loadWebConfig({ WEB_PORT: port, HOST: "127.0.0.1", DATA_DIR: dataDir, ADMIN_PASSWORD, ...env }),
-      { bus, queries: csms.queries, ocppUrl: csms.url, bridge: options.bridge, auth: options.auth },
+    startPortal(
+      { WEB_PORT: port, HOST: "127.0.0.1", DATA_DIR: dataDir, ADMIN_PASSWORD, ...env },
+      { bus, reads, ocppUrl: csms.url, bridge: options.bridge, auth: options.auth },
     );
   let web: WebServer;
   try {
@@ -73,6 +75,7 @@ export async function startSystem(
       web = await portal(String(port));
     },
     bus,
+    reads,
     events,
     dataDir,
     login: (username = "admin", password = ADMIN_PASSWORD) =>

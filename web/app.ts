@@ -6,13 +6,14 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Bus } from "../shared/events.ts";
-import type { CsmsQueries } from "../shared/queries.ts";
+import type { CsmsReads } from "../shared/queries.ts";
 import type { AssetTable } from "./assets.ts";
 import type { AuditLog } from "./audit/log.ts";
 import { apiGuard, type AppEnv, identify, pageGuard } from "./auth/http.ts";
 import type { Auth } from "./auth/service.ts";
 import type { SocketStats } from "./bridge.ts";
 import type { FleetState } from "./lib/fleet_state.ts";
+import type { FrameLog } from "./lib/frame_log.ts";
 import type { RefusalStats } from "./lib/refusal_stats.ts";
 import type { ChargerSnapshot } from "./lib/protocol.ts";
 import { apiRoutes } from "./routes/api.ts";
@@ -23,8 +24,9 @@ import { securityHeaders } from "./security_headers.ts";
 
 export interface AppDeps {
   bus: Bus;
-  queries: CsmsQueries;
+  reads: CsmsReads;
   fleet: FleetState;
+  frames: FrameLog;
   assets: AssetTable;
   auth: Auth;
   audit: AuditLog;
@@ -56,8 +58,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     "/",
     apiRoutes({
       bus: deps.bus,
-      queries: deps.queries,
+      reads: deps.reads,
       fleet: deps.fleet,
+      frames: deps.frames,
       auth: deps.auth,
       audit: deps.audit,
       socketStats: deps.socketStats,

@@ -1,59 +1,39 @@
 /**
  * Socket.IO <-> Bus. Every client gets a snapshot of what it watches when it
  * connects (or changes view), then live updates: the fleet room gets compact
- * rows coalesced per charger, a charger's room gets every event of that one
- * charger (frames included), everyone gets transaction events. Commands go down
- * the same Bus path as REST's and are acknowledged with the charger's answer.
+ * rows coalesced per charger (web/bridge/fleet_feed.ts), a charger's room gets
+ * every event of that one charger (frames included; this portal keeps their
+ * recent ones, web/lib/frame_log.ts), everyone gets transaction events.
+ * Commands go down the same Bus path as REST's (web/bridge/socket_commands.ts).
  *
  * Every client is signed in (the handshake checked it, web/auth/socket_gate.ts):
  * viewers watch, operators and admins also send commands. Nothing is queued
- * without bound for a client that does not read (web/lib/outbox.ts): past the
- * bound it misses pushes, and gets fresh state once it reads again.
+ * without bound for a client that does not read (web/bridge/delivery.ts): past
+ * the bound it misses pushes, and gets fresh state once it reads again.
  */
-import type { BroadcastOperator, Server, Socket } from "socket.io";
 import type { Bus, BusEvent } from "../shared/events.ts";
-import type { CsmsQueries } from "../shared/queries.ts";
-import { actorOf } from "./audit/actor.ts";
+import type { CsmsReads } from "../shared/queries.ts";
 import type { AuditLog } from "./audit/log.ts";
-import { allows, type Principal } from "./auth/roles.ts";
-import { Coalescer } from "./lib/coalescer.ts";
+import type { Principal } from "./auth/roles.ts";
+import { chargerSnapshots } from "./bridge/charger_snapshot.ts";
+import { Delivery, describeClient } from "./bridge/delivery.ts";
+import { FleetFeed } from "./bridge/fleet_feed.ts";
+import { chargerRoom, FLEET_ROOM, parseView, WatchedChargers } from "./bridge/rooms.ts";
+import { onSocketCommand } from "./bridge/socket_commands.ts";
+import type { BridgeServer, BridgeSocket } from "./bridge/types.ts";
 import { FleetState } from "./lib/fleet_state.ts";
+import { FrameLog } from "./lib/frame_log.ts";
 import {
   Backlog,
   type BufferLimits,
   DEFAULT_BUFFER_LIMITS,
-  type DropKind,
   Outbox,
   SlowConsumerCounters,
   type SlowConsumerStats,
 } from "./lib/outbox.ts";
-import type {
-  ChargerSnapshot,
-  ClientToServerEvents,
-  CommandAck,
-  CommandRequestMessage,
-  MeterPoint,
-  ServerToClientEvents,
-  View,
-} from "./lib/protocol.ts";
-import { runAuditedCommand } from "./commands.ts";
-import { CHARGER_ID_RULE, isChargerId } from "../shared/identifiers.ts";
+import type { ChargerSnapshot, View } from "./lib/protocol.ts";
 
-export type BridgeServer = Server<
-  ClientToServerEvents,
-  ServerToClientEvents,
-  Record<never, never>,
-  SocketData
->;
-type BridgeSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<never, never>, SocketData>;
-type Broadcast = BroadcastOperator<ServerToClientEvents, SocketData>;
-
-export interface SocketData {
-  view: { fleet: boolean; chargerId: string | null };
-  principal: Principal;
-  outbox: Outbox;
-  backlog: Backlog;
-}
+export type { BridgeServer, SocketData } from "./bridge/types.ts";
 
 /** Who a client is, as the handshake established (see web/auth/socket_gate.ts). */
 export type Identify = (socket: BridgeSocket) => Principal | undefined;
@@ -73,8 +53,10 @@ export interface BridgeOptions {
    * long (once its charger's interval is over), and a client gets at most 50 updates a second.
    */
   fleetBatchMs?: number;
-  /** Frames in a charger snapshot (default 300). */
+  /** Frames in a charger snapshot (default 300; the frame log keeps fewer per charger). */
   snapshotFrames?: number;
+  /** The frames this portal keeps per charger (default web/lib/frame_log.ts's). */
+  frameLog?: FrameLog;
   /** Meter samples in a charger snapshot (default 1000). */
   snapshotSamples?: number;
   /** What a client may have queued before it misses pushes (default 128 packets, 1 MiB). */
@@ -83,6 +65,8 @@ export interface BridgeOptions {
 
 export interface Bridge {
   fleet: FleetState;
+  /** The recent frames of every charger, from the bus. */
+  frames: FrameLog;
   /** What a client watching one charger starts from (also what its page is rendered from). */
   chargerSnapshot(chargerId: string): Promise<ChargerSnapshot>;
   stats(): SocketStats;
@@ -94,33 +78,29 @@ export interface Bridge {
   close(): void;
 }
 
-const FLEET_ROOM = "fleet";
-const CHARGER_ROOM = "charger:";
-const chargerRoom = (id: string) => `${CHARGER_ROOM}${id}`;
-
-function parseView(raw: unknown): View | string {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "view must be an object";
-  const { fleet, chargerId } = raw as Record<string, unknown>;
-  if (fleet !== undefined && typeof fleet !== "boolean") return "view.fleet must be a boolean";
-  if (chargerId !== undefined && chargerId !== null && !isChargerId(chargerId)) {
-    return `view.chargerId must be null or a string of ${CHARGER_ID_RULE}`;
-  }
-  return { fleet, chargerId: chargerId as string | null | undefined };
-}
-
 export async function attachBridge(
   io: BridgeServer,
   bus: Bus,
-  queries: CsmsQueries,
+  reads: CsmsReads,
   identify: Identify,
   audit: AuditLog,
   options: BridgeOptions = {},
 ): Promise<Bridge> {
   const fleet = new FleetState();
-  const snapshotFrames = options.snapshotFrames ?? 300;
-  const snapshotSamples = options.snapshotSamples ?? 1000;
+  const frames = options.frameLog ?? new FrameLog();
   const limits: BufferLimits = { ...DEFAULT_BUFFER_LIMITS, ...options.buffer };
   const counters = new SlowConsumerCounters(limits);
+  const delivery = new Delivery(io, counters);
+  const rooms = new WatchedChargers(io);
+  const fleetFeed = new FleetFeed(fleet, delivery, rooms, {
+    batchMs: options.fleetBatchMs ?? 20,
+    intervalMs: options.fleetIntervalMs ?? 400,
+  });
+  const chargerSnapshot = chargerSnapshots(reads, fleet, frames, {
+    frames: options.snapshotFrames ?? 300,
+    samples: options.snapshotSamples ?? 1000,
+    events: 500,
+  });
   /** Sockets whose charger snapshot is being read: the events meanwhile wait here, so none is lost. */
   const loading = new Map<string, { chargerId: string; events: BusEvent[] }>();
   /** Events kept per loading snapshot at most; past it the client gets a fresh snapshot instead. */
@@ -128,99 +108,24 @@ export async function attachBridge(
   let seeded = false;
   const early: BusEvent[] = [];
 
-  const roomSize = (room: string) => io.sockets.adapter.rooms.get(room)?.size ?? 0;
-  // The chargers some client watches (their rooms exist), kept from the adapter's own events: every Bus
-  // event asks, three per OCPP message under load, and a lookup by the id alone builds no room name.
-  const watched = new Set<string>();
-  const onRoomCreated = (room: unknown) => {
-    if (typeof room === "string" && room.startsWith(CHARGER_ROOM)) {
-      watched.add(room.slice(CHARGER_ROOM.length));
+  /** The frame log follows the bus: frames go in, and a charger's presence decides how long its ring stays. */
+  const logFrames = (event: BusEvent) => {
+    if (event.type === "ocpp.frame") frames.push(event);
+    else if (event.type === "charger.connected") frames.online(event.chargerId);
+    else if (event.type === "charger.disconnected" && !fleet.summary(event.chargerId)?.online) {
+      frames.offline(event.chargerId);
     }
   };
-  const onRoomDeleted = (room: unknown) => {
-    if (typeof room === "string" && room.startsWith(CHARGER_ROOM)) {
-      watched.delete(room.slice(CHARGER_ROOM.length));
-    }
-  };
-  io.sockets.adapter.on("create-room", onRoomCreated);
-  io.sockets.adapter.on("delete-room", onRoomDeleted);
-  const who = (s: BridgeSocket) =>
-    `Socket.IO client ${s.id} (${s.data.principal.name} from ${s.handshake.address})`;
-
-  /** A push `socket` misses because it is behind; the first one of a spell is logged. */
-  function missed(socket: BridgeSocket, kind: DropKind): void {
-    const backlog = socket.data.backlog;
-    if (backlog.dropped === 0) {
-      backlog.since = Date.now();
-      counters.episodes.started++;
-      console.warn(
-        `web: ${who(socket)} is not reading; it has ${socket.data.outbox.packets} messages ` +
-          `(${socket.data.outbox.bytes} bytes) waiting, so its live updates are dropped until it catches up`,
-      );
-    }
-    backlog.dropped++;
-    counters.drop(kind);
-  }
-
-  /** Sends to one client unless it is behind; false when the push was dropped. */
-  function pushTo(socket: BridgeSocket, kind: DropKind, send: () => void): boolean {
-    if (socket.data.outbox.full()) {
-      missed(socket, kind);
-      return false;
-    }
-    send();
-    counters.observe(socket.data.outbox);
-    return true;
-  }
-
-  /**
-   * Sends to a room (every client when `room` is undefined) but the clients that are behind; for each of
-   * those, `onMissed` notes what it missed. The message is still encoded once for all.
-   */
-  function pushToRoom(
-    room: string | undefined,
-    kind: DropKind,
-    onMissed: (socket: BridgeSocket) => void,
-    send: (to: Broadcast) => void,
-  ): void {
-    const ids = room === undefined ? io.sockets.sockets.keys() : io.sockets.adapter.rooms.get(room)?.values();
-    if (!ids) return;
-    const slow: string[] = [];
-    const fast: BridgeSocket[] = [];
-    for (const id of ids) {
-      const socket = io.sockets.sockets.get(id);
-      if (!socket) continue;
-      if (socket.data.outbox.full()) {
-        slow.push(id);
-        missed(socket, kind);
-        onMissed(socket);
-      } else fast.push(socket);
-    }
-    if (fast.length === 0) return;
-    send(room === undefined ? io.except(slow) : io.to(room).except(slow));
-    for (const socket of fast) counters.observe(socket.data.outbox);
-  }
-
-  const coalescer = new Coalescer<string>({
-    batchMs: options.fleetBatchMs ?? 20,
-    minIntervalMs: options.fleetIntervalMs ?? 400,
-  }, (ids) => {
-    if (roomSize(FLEET_ROOM) === 0) return;
-    const rows = ids.flatMap((id) => fleet.row(id) ?? []);
-    const update = { at: new Date().toISOString(), rows, counts: fleet.counts() };
-    pushToRoom(FLEET_ROOM, "fleetUpdates", (s) => {
-      for (const id of ids) s.data.backlog.fleetRows.add(id);
-    }, (to) => to.emit("fleet:update", update));
-  });
 
   const onEvent = (event: BusEvent) => {
     if (!seeded) {
       early.push(event);
       return;
     }
-    if (fleet.apply(event)) coalescer.mark(event.chargerId);
-    if (watched.has(event.chargerId)) {
-      pushToRoom(
+    if (fleet.apply(event)) fleetFeed.mark(event.chargerId);
+    logFrames(event);
+    if (rooms.has(event.chargerId)) {
+      delivery.pushToRoom(
         chargerRoom(event.chargerId),
         "chargerEvents",
         (s) => s.data.backlog.charger = true,
@@ -233,13 +138,13 @@ export async function attachBridge(
       else {
         const socket = io.sockets.sockets.get(socketId);
         if (socket) {
-          missed(socket, "chargerEvents");
+          delivery.missed(socket, "chargerEvents");
           socket.data.backlog.charger = true;
         }
       }
     }
     if (event.type === "transaction.started" || event.type === "transaction.stopped") {
-      pushToRoom(
+      delivery.pushToRoom(
         undefined,
         "transactions",
         (s) => s.data.backlog.transaction = event,
@@ -252,27 +157,15 @@ export async function attachBridge(
   // list already reflects changes nothing (the fold is idempotent for these).
   const unsubscribe = bus.subscribe(onEvent);
   try {
-    fleet.load(await queries.listChargers());
+    fleet.load(await reads.listChargers());
   } catch (err) {
     unsubscribe();
+    rooms.close();
+    fleetFeed.close();
     throw err;
   }
   seeded = true;
   for (const event of early.splice(0)) onEvent(event);
-
-  async function chargerSnapshot(chargerId: string): Promise<ChargerSnapshot> {
-    const charger = fleet.summary(chargerId) ?? await queries.getCharger(chargerId) ?? null;
-    const active = charger?.activeTransactions.at(-1);
-    const [frames, meter, transactions] = await Promise.all([
-      queries.recentFrames(chargerId, snapshotFrames),
-      queries.meterHistory(chargerId, {
-        transactionId: active?.id,
-        limit: snapshotSamples,
-      }) as Promise<MeterPoint[]>,
-      queries.listTransactions({ chargerId, limit: 10 }).then((r) => r.items),
-    ]);
-    return { at: new Date().toISOString(), chargerId, charger, frames, meter, transactions };
-  }
 
   async function setView(socket: BridgeSocket, view: View): Promise<void> {
     const current = socket.data.view;
@@ -281,7 +174,7 @@ export async function attachBridge(
       if (view.fleet) socket.join(FLEET_ROOM);
       else socket.leave(FLEET_ROOM);
     }
-    if (current.fleet && view.fleet) sendFleetSnapshot(socket);
+    if (current.fleet && view.fleet) fleetFeed.sendSnapshot(socket);
     if (view.chargerId !== undefined) {
       if (current.chargerId) socket.leave(chargerRoom(current.chargerId));
       current.chargerId = view.chargerId;
@@ -297,7 +190,7 @@ export async function attachBridge(
           socket.join(chargerRoom(chargerId));
           // A client that is behind gets this snapshot when it catches up, not now.
           if (
-            !pushTo(socket, "snapshots", () => socket.emit("charger:snapshot", snapshot))
+            !delivery.pushTo(socket, "snapshots", () => socket.emit("charger:snapshot", snapshot))
           ) {
             socket.data.backlog.charger = true;
             return;
@@ -311,16 +204,6 @@ export async function attachBridge(
     }
   }
 
-  function sendFleetSnapshot(socket: BridgeSocket): void {
-    const sent = pushTo(socket, "snapshots", () =>
-      socket.emit("fleet:snapshot", {
-        at: new Date().toISOString(),
-        rows: fleet.rows(),
-        counts: fleet.counts(),
-      }));
-    if (!sent) socket.data.backlog.fleetSnapshot = true;
-  }
-
   /** The engine handed this client's queue to the transport: if it missed pushes, it gets fresh state now. */
   function catchUp(socket: BridgeSocket): void {
     const backlog = socket.data.backlog;
@@ -332,43 +215,18 @@ export async function attachBridge(
     backlog.clear();
     counters.episodes.recovered++;
     console.log(
-      `web: ${who(socket)} reads again after missing ${dropped} pushes over ` +
+      `web: ${describeClient(socket)} reads again after missing ${dropped} pushes over ` +
         `${((Date.now() - since) / 1000).toFixed(1)} s; it gets fresh state`,
     );
     const view = socket.data.view;
-    if (view.fleet && fleetSnapshot) sendFleetSnapshot(socket);
-    else if (view.fleet && rows.length > 0) {
-      socket.emit("fleet:update", {
-        at: new Date().toISOString(),
-        rows: rows.flatMap((id) => fleet.row(id) ?? []),
-        counts: fleet.counts(),
-      });
-    }
+    if (view.fleet && fleetSnapshot) fleetFeed.sendSnapshot(socket);
+    else if (view.fleet && rows.length > 0) fleetFeed.sendMissedRows(socket, rows);
     if (transaction) socket.emit("transaction", transaction as never);
     if (charger && view.chargerId) {
       setView(socket, { chargerId: view.chargerId }).catch((err) =>
         console.error("web: snapshot failed:", err)
       );
     }
-  }
-
-  async function onCommand(socket: BridgeSocket, request: CommandRequestMessage, ack: unknown) {
-    if (typeof ack !== "function") return; // a command nobody waits for is a mistake; do not send it blind
-    const { name, role } = socket.data.principal;
-    if (!allows(role, "operator")) {
-      const refusal: CommandAck = {
-        ok: false,
-        error: "forbidden",
-        message: `sending commands needs the operator role; ${name} is a ${role}`,
-      };
-      ack(refusal);
-      return;
-    }
-    const r = (typeof request === "object" && request !== null ? request : {}) as Partial<
-      CommandRequestMessage
-    >;
-    const actor = actorOf(socket.data.principal, socket.handshake.address);
-    ack(await runAuditedCommand(bus, audit, actor, r));
   }
 
   // The handshake was checked before Socket.IO saw it; this attaches who it is to the socket.
@@ -394,12 +252,14 @@ export async function attachBridge(
         (err) => typeof ack === "function" && ack({ ok: false, message: `snapshot failed: ${String(err)}` }),
       );
     });
-    socket.on("command", (request, ack) => void onCommand(socket, request, ack));
+    socket.on("command", (request, ack) => void onSocketCommand(bus, audit, socket, request, ack));
     socket.on("disconnect", (reason) => {
       loading.delete(socket.id);
       const dropped = socket.data.backlog.dropped;
       if (dropped > 0) {
-        console.warn(`web: ${who(socket)} left (${reason}) while behind, after ${dropped} dropped pushes`);
+        console.warn(
+          `web: ${describeClient(socket)} left (${reason}) while behind, after ${dropped} dropped pushes`,
+        );
       }
     });
     const auth = socket.handshake.auth;
@@ -413,6 +273,7 @@ export async function attachBridge(
 
   return {
     fleet,
+    frames,
     chargerSnapshot,
     stats() {
       const behind: SocketStats["behind"] = [];
@@ -439,9 +300,8 @@ export async function attachBridge(
     },
     close() {
       unsubscribe();
-      io.sockets.adapter.off("create-room", onRoomCreated);
-      io.sockets.adapter.off("delete-room", onRoomDeleted);
-      coalescer.close();
+      rooms.close();
+      fleetFeed.close();
       loading.clear();
     },
   };

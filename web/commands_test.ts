@@ -7,7 +7,9 @@ Deno.test("commands: malformed requests are refused before they reach the Bus", 
   const cases: Array<[unknown, unknown, unknown, unknown, RegExp]> = [
     ["", "Reset", {}, undefined, /chargerId/],
     ["x".repeat(49), "Reset", {}, undefined, /chargerId/],
-    ["CP", "FormatDisk", {}, undefined, /unknown command "FormatDisk"/],
+    ["CP", "", {}, undefined, /action must be a command name of 1 to 64/],
+    ["CP", "x".repeat(65), {}, undefined, /action/],
+    ["CP", 7, {}, undefined, /action/],
     ["CP", "Reset", [], undefined, /payload must be a JSON object/],
     ["CP", "Reset", null, undefined, /payload/],
     ["CP", "Reset", {}, 5, /timeoutMs/],
@@ -19,6 +21,26 @@ Deno.test("commands: malformed requests are refused before they reach the Bus", 
     assert.match(!result.ok ? result.message : "", why);
   }
   assert.equal(checkCommand("CP-1", "Reset", { type: "Soft" }, 5000), undefined);
+  // Which actions a charger takes is its protocol's business: the CSMS decides, not the portal.
+  assert.equal(checkCommand("CP-1", "FormatDisk", {}), undefined);
+  assert.equal(checkCommand("CP-1", "x".repeat(64), {}), undefined);
+  await bus.close();
+});
+
+Deno.test("commands: a well-formed request reaches the CSMS with its action and payload as given", async () => {
+  const bus = new MemoryBus();
+  const seen: unknown[] = [];
+  bus.serveCommands((req) => {
+    seen.push([req.chargerId, req.action, req.payload, req.timeoutMs]);
+    return Promise.resolve({
+      ok: false,
+      error: "invalid",
+      message: `${req.action} is no command of ocpp1.6`,
+    });
+  });
+  const result = await runCommand(bus, "CP-1", "FormatDisk", { all: true }, 2000);
+  assert.deepEqual(result, { ok: false, error: "invalid", message: "FormatDisk is no command of ocpp1.6" });
+  assert.deepEqual(seen, [["CP-1", "FormatDisk", { all: true }, 2000]]);
   await bus.close();
 });
 

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { Server as SocketServer } from "socket.io";
 import type { Bus } from "../shared/events.ts";
-import type { CsmsQueries } from "../shared/queries.ts";
+import type { CsmsReads } from "../shared/queries.ts";
 import { AuditLog } from "./audit/log.ts";
 import { Auth, type AuthOptions, type BootstrapResult } from "./auth/service.ts";
 import { createSocketGate } from "./auth/socket_gate.ts";
@@ -23,7 +23,8 @@ import type { WebConfig } from "./config.ts";
 
 export interface WebDeps {
   bus: Bus;
-  queries: CsmsQueries;
+  /** Every read of the fleet, its history, id tags and registrations (storage, not a CSMS's memory). */
+  reads: CsmsReads;
   /** The CSMS's OCPP endpoint, shown to operators with an empty fleet. */
   ocppUrl?: string;
   bridge?: BridgeOptions;
@@ -112,7 +113,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
   let bridge;
   try {
     const identify = (s: { request: IncomingMessage }) => gate.principalOf(s.request);
-    bridge = await attachBridge(io, deps.bus, deps.queries, identify, audit, deps.bridge);
+    bridge = await attachBridge(io, deps.bus, deps.reads, identify, audit, deps.bridge);
   } catch (err) {
     io.close();
     closeStores();
@@ -131,8 +132,9 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
   }, SWEEP_MS);
   const app = createApp({
     bus: deps.bus,
-    queries: deps.queries,
+    reads: deps.reads,
     fleet: bridge.fleet,
+    frames: bridge.frames,
     assets,
     auth,
     audit,

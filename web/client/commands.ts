@@ -1,5 +1,4 @@
 /** Sends a command over the portal's socket and turns the answer into something an operator can read. */
-import type { OperatorCommand16 } from "../../shared/ocpp/actions16.ts";
 import type { CommandAck } from "../lib/protocol.ts";
 import { getSocket } from "./socket.ts";
 
@@ -8,7 +7,7 @@ const ACK_TIMEOUT_MS = 150_000;
 
 export async function sendCommand(
   chargerId: string,
-  action: OperatorCommand16,
+  action: string,
   payload: Record<string, unknown>,
 ): Promise<CommandAck> {
   const socket = getSocket();
@@ -29,7 +28,7 @@ export async function sendCommand(
 export type Tone = "ok" | "warn" | "err" | "pending";
 
 export interface Outcome {
-  action: OperatorCommand16;
+  action: string;
   tone: Tone;
   /** The headline: the charger's status answer, or the failure kind. */
   label: string;
@@ -40,7 +39,7 @@ export interface Outcome {
 
 const GOOD = new Set(["Accepted", "Unlocked", "Scheduled"]);
 
-export function describe(action: OperatorCommand16, result: CommandAck): Outcome {
+export function describe(action: string, result: CommandAck): Outcome {
   const at = Date.now();
   if (result.ok) {
     const status = (result.response as { status?: unknown } | undefined)?.status;
@@ -67,6 +66,6 @@ export function describe(action: OperatorCommand16, result: CommandAck): Outcome
   };
 }
 
-export function pending(action: OperatorCommand16): Outcome {
+export function pending(action: string): Outcome {
   return { action, tone: "pending", label: "Waiting for the charger…", at: Date.now() };
 }

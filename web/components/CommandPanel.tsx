@@ -5,13 +5,8 @@
  */
 import { useSignal } from "@preact/signals";
 import { describe, type Outcome, pending, sendCommand } from "../client/commands.ts";
-import {
-  buildPayload,
-  COMMAND_FORMS,
-  FORM_ACTIONS,
-  type FormAction,
-  initialValues,
-} from "../lib/command_forms.ts";
+import type { Protocol } from "../../shared/domain.ts";
+import { buildPayload, formActions, formFields, initialValues } from "../lib/command_forms.ts";
 import { CommandOutcome } from "./CommandOutcome.tsx";
 
 interface ConfigurationKey {
@@ -54,15 +49,20 @@ function Response({ outcome }: { outcome: Outcome }) {
   return <pre class="response mono small">{JSON.stringify(response, null, 2)}</pre>;
 }
 
-export function CommandPanel({ chargerId }: { chargerId: string }) {
-  const action = useSignal<FormAction>("GetConfiguration");
-  const values = useSignal<Record<string, string>>(initialValues("GetConfiguration"));
+/** The charger's protocol's commands; a charger that never said which it speaks is taken for OCPP 1.6. */
+export function CommandPanel(
+  { chargerId, protocol = "ocpp1.6" }: { chargerId: string; protocol?: Protocol },
+) {
+  const actions = formActions(protocol);
+  const first = actions.includes("GetConfiguration") ? "GetConfiguration" : actions[0] ?? "";
+  const action = useSignal<string>(first);
+  const values = useSignal<Record<string, string>>(initialValues(protocol, first));
   const outcome = useSignal<Outcome | null>(null);
   const busy = useSignal(false);
 
   async function submit(e: Event) {
     e.preventDefault();
-    const built = buildPayload(action.value, values.value);
+    const built = buildPayload(protocol, action.value, values.value);
     if (!built.ok) {
       outcome.value = {
         action: action.value,
@@ -90,15 +90,15 @@ export function CommandPanel({ chargerId }: { chargerId: string }) {
             value={action.value}
             data-testid="command-action"
             onChange={(e) => {
-              const next = (e.target as HTMLSelectElement).value as FormAction;
+              const next = (e.target as HTMLSelectElement).value;
               action.value = next;
-              values.value = initialValues(next);
+              values.value = initialValues(protocol, next);
             }}
           >
-            {FORM_ACTIONS.map((a) => <option key={a} value={a}>{a}</option>)}
+            {actions.map((a) => <option key={a} value={a}>{a}</option>)}
           </select>
         </label>
-        {COMMAND_FORMS[action.value].map((f) => (
+        {formFields(protocol, action.value).map((f) => (
           <label class="field" key={`${action.value}.${f.name}`}>
             <span>{f.label}</span>
             {f.kind === "select"

@@ -15,9 +15,9 @@ import { BatteryChart } from "../components/BatteryChart.tsx";
 import { CommandOutcome } from "../components/CommandOutcome.tsx";
 import { CommandPanel } from "../components/CommandPanel.tsx";
 import { EventLog } from "../components/EventLog.tsx";
-import { StatusBadge } from "../components/StatusBadge.tsx";
+import { StatusBadge, statusTitle } from "../components/StatusBadge.tsx";
 import { applyDetailEvent, type DetailState, fromSnapshot } from "../lib/detail_state.ts";
-import { headlineStatus } from "../lib/fleet.ts";
+import { connectorStatus, headlineStatus } from "../lib/fleet.ts";
 import {
   durationBetween,
   formatAgo,
@@ -65,14 +65,15 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
   const meter = useComputed(() => {
     const active = state.value.charger?.activeTransactions.at(-1);
     const all = state.value.meter;
-    return active ? all.filter((p) => p.connectorId === active.connectorId) : all;
+    return active ? all.filter((p) => p.evseId === active.evseId) : all;
   });
 
   const s = state.value;
   const charger = s.charger;
   const status = charger ? headlineStatus(charger) : "Unknown";
-  const connectors = charger?.connectors.filter((c) => c.connectorId > 0) ?? [];
-  const connectorChoices = connectors.length > 0 ? connectors.map((c) => c.connectorId) : [1];
+  // EVSEs 1..n with their connector (an OCPP 1.6 connector n is EVSE n); EVSE 0 is the charger itself.
+  const connectors = charger?.connectors.filter((c) => c.evseId > 0) ?? [];
+  const connectorChoices = connectors.length > 0 ? [...new Set(connectors.map((c) => c.evseId))] : [1];
   const active = charger?.activeTransactions ?? [];
   // The snapshot's transactions were read from the CSMS with the page, staleness decided then; the live
   // summary's were folded from events, which cannot tell.
@@ -172,19 +173,24 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
                   <div class="kpi">
                     <span>Power</span>
                     <strong>
-                      {formatKw(sample?.connectorId === t.connectorId ? sample.powerW : undefined)}
+                      {formatKw(sample?.evseId === t.evseId ? sample.powerW : undefined)}
                     </strong>
                   </div>
                   <div class="kpi">
                     <span>SoC</span>
                     <strong data-testid="session-soc">
-                      {formatPercent(sample?.connectorId === t.connectorId ? sample.socPercent : undefined)}
+                      {formatPercent(sample?.evseId === t.evseId ? sample.socPercent : undefined)}
                     </strong>
                   </div>
                 </div>
                 <p class="muted small">
-                  Transaction <span class="mono">#{t.id}</span> · connector {t.connectorId} · tag{" "}
-                  <span class="mono">{t.idTag}</span> · since {formatDateTime(t.startedAt)}
+                  Transaction <span class="mono">#{t.id}</span>
+                  {t.chargerTransactionId !== String(t.id) && (
+                    <>
+                      {" "}(the charger's <span class="mono">{t.chargerTransactionId}</span>)
+                    </>
+                  )} · EVSE {t.evseId} · tag <span class="mono">{t.idTag}</span> · since{" "}
+                  {formatDateTime(t.startedAt)}
                 </p>
                 {staleOf(t.id) && (
                   <p class="small" data-testid="session-stale">
@@ -208,7 +214,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
             ))}
           <form class="start-form" onSubmit={start}>
             <label class="field">
-              <span>Connector</span>
+              <span>EVSE</span>
               <select
                 value={connectorId.value}
                 onChange={(e) => connectorId.value = (e.target as HTMLSelectElement).value}
@@ -244,16 +250,29 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
           <BatteryChart points={meter} live={active.length > 0} />
         </section>
         <section class="card">
-          <h2>Connectors</h2>
+          <h2>EVSEs</h2>
           {connectors.length === 0
             ? <p class="muted small">No connector status reported yet.</p>
             : (
               <ul class="connectors" data-testid="connectors">
                 {connectors.map((c) => (
-                  <li key={c.connectorId} data-connector={c.connectorId} data-status={c.status}>
-                    <span class="connector-id">#{c.connectorId}</span>
-                    <StatusBadge status={charger?.online ? c.status : "Offline"} />
-                    {c.errorCode !== "NoError" && <span class="err small">{c.errorCode}</span>}
+                  <li
+                    key={`${c.evseId}.${c.connectorId}`}
+                    data-evse={c.evseId}
+                    data-connector={c.connectorId}
+                    data-status={connectorStatus(c)}
+                  >
+                    <span class="connector-id" title={`EVSE ${c.evseId}, connector ${c.connectorId}`}>
+                      #{c.evseId}
+                    </span>
+                    <StatusBadge
+                      status={charger?.online ? connectorStatus(c) : "Offline"}
+                      title={statusTitle(connectorStatus(c), c.original, c.errorCode)}
+                    />
+                    {c.original !== connectorStatus(c) && (
+                      <span class="muted small" data-testid="original-status">{c.original}</span>
+                    )}
+                    {c.errorCode && c.errorCode !== "NoError" && <span class="err small">{c.errorCode}</span>}
                     <span class="muted small">since {formatAgo(c.updatedAt, now.value)}</span>
                   </li>
                 ))}
@@ -262,14 +281,23 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
           <h3>Status changes</h3>
           <ol class="timeline" data-testid="status-log">
             {s.statusLog.slice(-12).reverse().map((e, i) => (
-              <li key={`${e.at}:${e.connectorId}:${e.status}:${i}`}>
+              <li key={`${e.at}:${e.evseId}:${e.status}:${i}`}>
                 <span class="mono small muted">{formatDateTime(e.at).slice(11)}</span>
-                <span class="small">{e.connectorId === undefined ? "charger" : `#${e.connectorId}`}</span>
+                <span class="small">
+                  {e.evseId === undefined || e.evseId === 0 ? "charger" : `#${e.evseId}`}
+                </span>
                 {e.status === "Online"
                   ? <span class="badge status-Available">Online</span>
                   : e.status === "Refused"
                   ? <span class="badge status-Faulted" title={e.info}>Refused</span>
-                  : <StatusBadge status={e.status} title={e.info} />}
+                  : (
+                    <StatusBadge
+                      status={e.status}
+                      title={[statusTitle(e.status, e.original, e.errorCode), e.info].filter(Boolean).join(
+                        ": ",
+                      )}
+                    />
+                  )}
               </li>
             ))}
             {s.statusLog.length === 0 && <li class="muted small">Nothing yet.</li>}
@@ -284,6 +312,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
             <thead>
               <tr>
                 <th>#</th>
+                <th title="The charger's own id for the transaction">Charger's id</th>
                 <th>Tag</th>
                 <th class="num">Energy</th>
                 <th>Duration</th>
@@ -294,6 +323,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
               {s.transactions.map((t) => (
                 <tr key={t.id} data-transaction={t.id} data-state={t.stoppedAt ? "stopped" : "active"}>
                   <td class="mono">{t.id}</td>
+                  <td class="mono small" data-testid="charger-transaction-id">{t.chargerTransactionId}</td>
                   <td class="mono small">{t.idTag}</td>
                   <td class="num">{formatKwh(t.energyWh)}</td>
                   <td class="small">{durationBetween(t.startedAt, t.stoppedAt ?? now.value)}</td>
@@ -313,7 +343,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
         <section class="card span-2">
           <h2>Commands</h2>
           {canCommand
-            ? <CommandPanel chargerId={chargerId} />
+            ? <CommandPanel chargerId={chargerId} protocol={charger?.protocol} />
             : <p class="muted small">Commands need the operator role.</p>}
         </section>
       </div>

@@ -53,9 +53,10 @@ function Row({ row, now }: { row: FleetRow; now: number }) {
           <span class="dots">
             {row.connectors.map((c) => (
               <ConnectorDot
-                key={c.id}
-                id={c.id}
+                key={c.evseId}
+                evseId={c.evseId}
                 status={row.online ? c.status : "Offline"}
+                original={c.original}
                 errorCode={c.errorCode}
               />
             ))}

@@ -104,8 +104,9 @@ export default function TransactionsTable(props: TransactionsTableProps) {
           <thead>
             <tr>
               <th>#</th>
+              <th title="The charger's own id for the transaction">Charger's id</th>
               <th>Charger</th>
-              <th>Connector</th>
+              <th>EVSE</th>
               <th>idTag</th>
               <th>Started</th>
               <th>Duration</th>
@@ -122,10 +123,13 @@ export default function TransactionsTable(props: TransactionsTableProps) {
                 data-stale={t.stale ? t.stale.cause : undefined}
               >
                 <td data-label="#" class="mono">{t.id}</td>
+                <td data-label="Charger's id" class="mono small" data-testid="charger-transaction-id">
+                  {t.chargerTransactionId}
+                </td>
                 <td data-label="Charger">
                   <a href={`/chargers/${encodeURIComponent(t.chargerId)}`}>{t.chargerId}</a>
                 </td>
-                <td data-label="Connector">{t.connectorId}</td>
+                <td data-label="EVSE" title={`EVSE ${t.evseId}, connector ${t.connectorId}`}>{t.evseId}</td>
                 <td data-label="idTag" class="mono small">{t.idTag}</td>
                 <td data-label="Started" class="small">{formatDateTime(t.startedAt)}</td>
                 <td data-label="Duration" class="small">

@@ -3,7 +3,7 @@
  * the server) and the charger detail island (in the browser) keep the same view
  * of a charger from the same events.
  */
-import type { BusEvent, TransactionStarted } from "../../shared/events.ts";
+import type { BusEvent, ConnectorStatusChanged, TransactionStarted } from "../../shared/events.ts";
 import type { ChargerSummary, ConnectorState, TransactionRecord } from "../../shared/queries.ts";
 
 export function emptySummary(id: string): ChargerSummary {
@@ -20,15 +20,31 @@ export function changesSummary(event: BusEvent): boolean {
 }
 
 function withConnector(connectors: ConnectorState[], next: ConnectorState): ConnectorState[] {
-  const others = connectors.filter((c) => c.connectorId !== next.connectorId);
-  return [...others, next].sort((a, b) => a.connectorId - b.connectorId);
+  const others = connectors.filter((c) => c.evseId !== next.evseId || c.connectorId !== next.connectorId);
+  return [...others, next].sort((a, b) => a.evseId - b.evseId || a.connectorId - b.connectorId);
+}
+
+/** A connector's state as a status event reports it (fields the charger left out stay out). */
+export function connectorState(event: ConnectorStatusChanged): ConnectorState {
+  return {
+    evseId: event.evseId,
+    connectorId: event.connectorId,
+    status: event.status,
+    ...(event.chargingState !== undefined && { chargingState: event.chargingState }),
+    ...(event.errorCode !== undefined && { errorCode: event.errorCode }),
+    ...(event.info !== undefined && { info: event.info }),
+    original: event.original,
+    updatedAt: event.at,
+  };
 }
 
 /** The transaction a start event opens, before any energy is metered. */
 export function startedTransaction(event: TransactionStarted): TransactionRecord {
   return {
     id: event.transactionId,
+    chargerTransactionId: event.chargerTransactionId,
     chargerId: event.chargerId,
+    evseId: event.evseId,
     connectorId: event.connectorId,
     idTag: event.idTag,
     meterStartWh: event.meterStartWh,
@@ -39,14 +55,14 @@ export function startedTransaction(event: TransactionStarted): TransactionRecord
 
 /**
  * Staleness is decided by the CSMS when transactions are read; a sign of life from where one runs (the
- * charger back, its connector's new status) ends what was read, and a later read decides again.
+ * charger back, its EVSE's new status) ends what was read, and a later read decides again.
  */
-export function withoutStale(transactions: TransactionRecord[], connectorId?: number): TransactionRecord[] {
-  if (!transactions.some((t) => t.stale && (connectorId === undefined || t.connectorId === connectorId))) {
+export function withoutStale(transactions: TransactionRecord[], evseId?: number): TransactionRecord[] {
+  if (!transactions.some((t) => t.stale && (evseId === undefined || t.evseId === evseId))) {
     return transactions;
   }
   return transactions.map((t) => {
-    if (!t.stale || (connectorId !== undefined && t.connectorId !== connectorId)) return t;
+    if (!t.stale || (evseId !== undefined && t.evseId !== evseId)) return t;
     const { stale: _, ...rest } = t;
     return rest;
   });
@@ -59,12 +75,18 @@ export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSum
       return {
         ...summary,
         online: true,
+        node: event.node,
         protocol: event.protocol,
         lastSeenAt: event.at,
         activeTransactions: withoutStale(summary.activeTransactions),
       };
-    case "charger.disconnected":
-      return { ...summary, online: false };
+    case "charger.disconnected": {
+      // A socket closing on one node while the charger is connected to another (it reconnected there, and
+      // the old node noticed late) ends nothing.
+      if (summary.node !== undefined && summary.node !== event.node) return summary;
+      const { node: _, ...rest } = summary;
+      return { ...rest, online: false };
+    }
     case "charger.boot":
       return {
         ...summary,
@@ -82,14 +104,8 @@ export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSum
       return {
         ...summary,
         lastSeenAt: event.at,
-        activeTransactions: withoutStale(summary.activeTransactions, event.connectorId),
-        connectors: withConnector(summary.connectors, {
-          connectorId: event.connectorId,
-          status: event.status,
-          errorCode: event.errorCode,
-          info: event.info,
-          updatedAt: event.at,
-        }),
+        activeTransactions: withoutStale(summary.activeTransactions, event.evseId),
+        connectors: withConnector(summary.connectors, connectorState(event)),
       };
     case "transaction.started": {
       const others = summary.activeTransactions.filter((t) => t.id !== event.transactionId);
@@ -112,7 +128,7 @@ export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSum
       const activeTransactions = energy === undefined ? summary.activeTransactions : summary
         .activeTransactions.map((t) =>
           t.id === event.transactionId || (event.transactionId === undefined &&
-              t.connectorId === event.connectorId)
+              t.evseId === event.evseId)
             ? { ...t, lastMeterWh: energy, energyWh: Math.max(0, energy - t.meterStartWh) }
             : t
         );
@@ -120,7 +136,7 @@ export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSum
         ...summary,
         lastSeenAt: event.at,
         activeTransactions,
-        lastSample: { ...last, connectorId: event.connectorId, transactionId: event.transactionId },
+        lastSample: { ...last, evseId: event.evseId, transactionId: event.transactionId },
       };
     }
     case "ocpp.frame":

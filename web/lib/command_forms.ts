@@ -1,9 +1,13 @@
 /**
- * The compact form for the CSMS's other commands: which fields each one asks
- * for, and how the typed-in text becomes the OCPP payload. Pure; the CSMS still
- * validates the payload against the schema, this only catches typing slips early.
+ * The compact form for the CSMS's other commands: per protocol, which fields
+ * each one asks for, and how the typed-in text becomes that protocol's payload.
+ * Pure; the CSMS still validates the payload against the protocol's schema, this
+ * only catches typing slips early. A protocol's set sits beside the others (an
+ * OCPP 2.0.1 set joins with its adapter); the actions offered are the catalog's
+ * (shared/ocpp/catalog.ts) that have a form here.
  */
-import type { OperatorCommand16 } from "../../shared/ocpp/actions16.ts";
+import type { Protocol } from "../../shared/domain.ts";
+import { OPERATOR_ACTIONS } from "../../shared/ocpp/catalog.ts";
 
 export type FieldKind = "text" | "int" | "select" | "list";
 
@@ -17,9 +21,8 @@ export interface FieldSpec {
   initial?: string;
 }
 
-export type FormAction = Exclude<OperatorCommand16, "RemoteStartTransaction" | "RemoteStopTransaction">;
-
-export const COMMAND_FORMS: Record<FormAction, readonly FieldSpec[]> = {
+/** OCPP 1.6's (RemoteStart/StopTransaction have their own buttons on the detail page). */
+const FORMS_16: Readonly<Record<string, readonly FieldSpec[]>> = {
   Reset: [{ name: "type", label: "Type", kind: "select", options: ["Soft", "Hard"], required: true }],
   UnlockConnector: [{ name: "connectorId", label: "Connector", kind: "int", required: true, initial: "1" }],
   ChangeAvailability: [
@@ -61,21 +64,40 @@ export const COMMAND_FORMS: Record<FormAction, readonly FieldSpec[]> = {
   ],
 };
 
-export const FORM_ACTIONS = Object.keys(COMMAND_FORMS) as FormAction[];
+export const COMMAND_FORMS: Record<Protocol, Readonly<Record<string, readonly FieldSpec[]>>> = {
+  "ocpp1.6": FORMS_16,
+  "ocpp2.0.1": {},
+};
 
-export function initialValues(action: FormAction): Record<string, string> {
+/** The commands the form offers for a protocol, in the catalog's order. */
+export function formActions(protocol: Protocol): string[] {
+  return OPERATOR_ACTIONS[protocol].filter((a) => Object.hasOwn(COMMAND_FORMS[protocol], a));
+}
+
+/** The fields of an action's form (none for an action the protocol's set has no form for). */
+export function formFields(protocol: Protocol, action: string): readonly FieldSpec[] {
+  return Object.hasOwn(COMMAND_FORMS[protocol], action) ? COMMAND_FORMS[protocol][action] : [];
+}
+
+export function initialValues(protocol: Protocol, action: string): Record<string, string> {
   return Object.fromEntries(
-    COMMAND_FORMS[action].map((f) => [f.name, f.initial ?? (f.kind === "select" ? f.options![0] : "")]),
+    formFields(protocol, action).map((
+      f,
+    ) => [f.name, f.initial ?? (f.kind === "select" ? f.options![0] : "")]),
   );
 }
 
 /** The payload for `action` from the form's text values, or a message saying what to fix. */
 export function buildPayload(
-  action: FormAction,
+  protocol: Protocol,
+  action: string,
   values: Record<string, string>,
 ): { ok: true; payload: Record<string, unknown> } | { ok: false; message: string } {
+  if (!Object.hasOwn(COMMAND_FORMS[protocol], action)) {
+    return { ok: false, message: `${action} is not a command of ${protocol} the form knows` };
+  }
   const payload: Record<string, unknown> = {};
-  for (const field of COMMAND_FORMS[action]) {
+  for (const field of formFields(protocol, action)) {
     const raw = (values[field.name] ?? "").trim();
     if (raw === "") {
       if (field.required) return { ok: false, message: `${field.label} is required` };

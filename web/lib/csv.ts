@@ -3,7 +3,10 @@ import type { TransactionRecord } from "../../shared/queries.ts";
 
 export const TRANSACTION_CSV_HEADER = [
   "transaction_id",
+  /** The charger's own id for it (2.0.1's transactionId; for 1.6 the same number). */
+  "charger_transaction_id",
   "charger_id",
+  "evse_id",
   "connector_id",
   "id_tag",
   "started_at",
@@ -30,7 +33,9 @@ export function transactionCsvRow(t: TransactionRecord): string {
     : undefined;
   return [
     t.id,
+    t.chargerTransactionId,
     t.chargerId,
+    t.evseId,
     t.connectorId,
     t.idTag,
     t.startedAt,

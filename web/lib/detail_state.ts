@@ -6,24 +6,15 @@
  * recognised and dropped.
  */
 import type { BusEvent } from "../../shared/events.ts";
-import type { ChargePointErrorCode16 } from "../../shared/ocpp/actions16.ts";
-import type { ChargerSummary, TransactionRecord } from "../../shared/queries.ts";
+import type { ChargerSummary, EventLogEntry, TransactionRecord } from "../../shared/queries.ts";
 import { applyEvent, emptySummary, startedTransaction, withoutStale } from "./charger_state.ts";
-import type { FleetStatus } from "./fleet.ts";
+import { connectorStatus } from "./fleet.ts";
 import { describeRefusal } from "./refusals.ts";
-import type { ChargerSnapshot, FrameRecord, MeterPoint } from "./protocol.ts";
+import type { ChargerSnapshot, FrameRecord, MeterPoint, StatusEntry } from "./protocol.ts";
+
+export type { StatusEntry } from "./protocol.ts";
 
 export const DETAIL_LIMITS = { frames: 500, meter: 3600, statusLog: 100, transactions: 10 } as const;
-
-export interface StatusEntry {
-  at: string;
-  /** Undefined for the charger's own connection (online/offline). */
-  connectorId?: number;
-  /** "Refused": a connection the CSMS turned away at the handshake (`info` says why). */
-  status: FleetStatus | "Online" | "Refused";
-  errorCode?: ChargePointErrorCode16;
-  info?: string;
-}
 
 export interface DetailState {
   chargerId: string;
@@ -35,33 +26,53 @@ export interface DetailState {
 }
 
 const frameKey = (f: FrameRecord) => `${f.direction}:${f.messageType}:${f.messageId}`;
-const sampleKey = (s: MeterPoint) => `${s.connectorId}:${s.timestamp}`;
+const sampleKey = (s: MeterPoint) => `${s.evseId}:${s.timestamp}`;
 
 function keepLast<T>(items: T[], limit: number): T[] {
   return items.length > limit ? items.slice(items.length - limit) : items;
 }
 
-/** Status changes as far back as the frame log reaches: the StatusNotifications the charger sent. */
-function statusFromFrames(frames: readonly FrameRecord[]): StatusEntry[] {
-  const entries: StatusEntry[] = [];
-  for (const f of frames) {
-    if (f.direction !== "in" || f.messageType !== 2 || f.action !== "StatusNotification") continue;
-    try {
-      const payload = JSON.parse(f.text)[3];
-      if (typeof payload?.connectorId === "number" && typeof payload?.status === "string") {
-        entries.push({
-          at: typeof payload.timestamp === "string" ? payload.timestamp : f.at,
-          connectorId: payload.connectorId,
-          status: payload.status,
-          errorCode: payload.errorCode,
-          info: payload.info,
-        });
-      }
-    } catch {
-      // The log keeps frames cut to a bounded length; a cut one simply adds no entry.
-    }
+/** The status log's entry for a connector's status (a live event, or one read back from the event log). */
+function statusEntry(
+  at: string,
+  e: {
+    evseId: number;
+    connectorId: number;
+    status: Parameters<typeof connectorStatus>[0]["status"];
+    chargingState?: Parameters<typeof connectorStatus>[0]["chargingState"];
+    original: string;
+    errorCode?: string;
+    info?: string;
+  },
+): StatusEntry {
+  return {
+    at,
+    evseId: e.evseId,
+    connectorId: e.connectorId,
+    status: connectorStatus(e),
+    original: e.original,
+    ...(e.errorCode !== undefined && { errorCode: e.errorCode }),
+    ...(e.info !== undefined && { info: e.info }),
+  };
+}
+
+/**
+ * Status changes as far back as the persisted event log reaches: its `connector.status` entries (newest
+ * first, as the log is read), oldest first. An entry without the fields of a status is skipped.
+ */
+export function statusLogFromEvents(entries: readonly EventLogEntry[]): StatusEntry[] {
+  const out: StatusEntry[] = [];
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    if (entry.type !== "connector.status") continue;
+    const d = entry.data as Record<string, unknown> | null;
+    if (
+      typeof d !== "object" || d === null || typeof d.evseId !== "number" ||
+      typeof d.connectorId !== "number" || typeof d.status !== "string" || typeof d.original !== "string"
+    ) continue;
+    out.push(statusEntry(entry.at, d as Parameters<typeof statusEntry>[1]));
   }
-  return entries;
+  return out;
 }
 
 export function fromSnapshot(snapshot: ChargerSnapshot): DetailState {
@@ -71,14 +82,15 @@ export function fromSnapshot(snapshot: ChargerSnapshot): DetailState {
     frames: keepLast(snapshot.frames, DETAIL_LIMITS.frames),
     meter: keepLast(snapshot.meter, DETAIL_LIMITS.meter),
     transactions: snapshot.transactions.slice(0, DETAIL_LIMITS.transactions),
-    statusLog: keepLast(statusFromFrames(snapshot.frames), DETAIL_LIMITS.statusLog),
+    statusLog: keepLast(snapshot.statusLog, DETAIL_LIMITS.statusLog),
   };
 }
 
 function pushStatus(state: DetailState, entry: StatusEntry): StatusEntry[] {
   const last = state.statusLog.at(-1);
   if (
-    last && last.connectorId === entry.connectorId && last.status === entry.status && last.at === entry.at
+    last && last.evseId === entry.evseId && last.connectorId === entry.connectorId &&
+    last.original === entry.original && last.at === entry.at
   ) return state.statusLog;
   return keepLast([...state.statusLog, entry], DETAIL_LIMITS.statusLog);
 }
@@ -105,7 +117,7 @@ export function applyDetailEvent(state: DetailState, event: BusEvent): DetailSta
     case "meter.values": {
       const known = new Set(state.meter.slice(-50).map(sampleKey));
       const fresh = event.samples
-        .map((s) => ({ ...s, connectorId: event.connectorId, transactionId: event.transactionId }))
+        .map((s) => ({ ...s, evseId: event.evseId, transactionId: event.transactionId }))
         .filter((s) => !known.has(sampleKey(s)));
       if (fresh.length > 0) next.meter = keepLast([...state.meter, ...fresh], DETAIL_LIMITS.meter);
       const live = new Map(charger.activeTransactions.map((t) => [t.id, t]));
@@ -116,14 +128,8 @@ export function applyDetailEvent(state: DetailState, event: BusEvent): DetailSta
       break;
     }
     case "connector.status":
-      next.statusLog = pushStatus(state, {
-        at: event.at,
-        connectorId: event.connectorId,
-        status: event.status,
-        errorCode: event.errorCode,
-        info: event.info,
-      });
-      next.transactions = withoutStale(state.transactions, event.connectorId);
+      next.statusLog = pushStatus(state, statusEntry(event.at, event));
+      next.transactions = withoutStale(state.transactions, event.evseId);
       break;
     case "charger.connected":
       next.statusLog = pushStatus(state, { at: event.at, status: "Online" });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { BusEvent, OcppFrameEvent } from "../../shared/events.ts";
-import { applyDetailEvent, DETAIL_LIMITS, fromSnapshot } from "./detail_state.ts";
+import type { EventLogEntry } from "../../shared/queries.ts";
+import { applyDetailEvent, DETAIL_LIMITS, fromSnapshot, statusLogFromEvents } from "./detail_state.ts";
 import type { ChargerSnapshot } from "./protocol.ts";
 
 const at = "2024-05-01T10:00:00.000Z";
@@ -20,23 +21,85 @@ function frame(i: number, extra: Partial<OcppFrameEvent> = {}): OcppFrameEvent {
 }
 
 function snapshot(partial: Partial<ChargerSnapshot> = {}): ChargerSnapshot {
-  return { at, chargerId: "A", charger: null, frames: [], meter: [], transactions: [], ...partial };
+  return {
+    at,
+    chargerId: "A",
+    charger: null,
+    frames: [],
+    statusLog: [],
+    meter: [],
+    transactions: [],
+    ...partial,
+  };
 }
 
-Deno.test("detail: status history is read from the StatusNotifications in the frame log", () => {
+Deno.test("detail: status history is read from the event log's connector.status entries", () => {
+  const earlier = "2024-05-01T09:00:00.000Z";
+  // Newest first, as the event log is read; other types and unreadable entries add nothing.
+  const log: EventLogEntry[] = [
+    {
+      id: 4,
+      at,
+      chargerId: "A",
+      type: "connector.status",
+      data: {
+        evseId: 1,
+        connectorId: 1,
+        status: "Occupied",
+        chargingState: "Charging",
+        original: "Charging",
+      },
+    },
+    { id: 3, at: earlier, chargerId: "A", type: "charger.boot", data: { vendor: "Acme", model: "X" } },
+    { id: 2, at: earlier, chargerId: "A", type: "connector.status", data: { connectorId: 1 } },
+    {
+      id: 1,
+      at: earlier,
+      chargerId: "A",
+      type: "connector.status",
+      data: { evseId: 0, connectorId: 0, status: "Faulted", errorCode: "GroundFailure", original: "Faulted" },
+    },
+  ];
+  const statusLog = statusLogFromEvents(log);
+  assert.deepEqual(statusLog, [
+    {
+      at: earlier,
+      evseId: 0,
+      connectorId: 0,
+      status: "Faulted",
+      original: "Faulted",
+      errorCode: "GroundFailure",
+    },
+    { at, evseId: 1, connectorId: 1, status: "Charging", original: "Charging" },
+  ]);
+  assert.deepEqual(fromSnapshot(snapshot({ statusLog })).statusLog, statusLog);
+  // Frames are the log's, not the status history's source.
   const { type: _, ...f } = frame(1, {
     action: "StatusNotification",
     text: '[2,"m1","StatusNotification",{"connectorId":1,"status":"Charging","errorCode":"NoError"}]',
   });
-  const { type: __, ...cut } = frame(2, { action: "StatusNotification", text: '[2,"m2","StatusNotif' });
-  const state = fromSnapshot(snapshot({ frames: [f, cut] }));
+  assert.deepEqual(fromSnapshot(snapshot({ frames: [f] })).statusLog, []);
+});
+
+Deno.test("detail: a live status event joins the log with the charger's own word", () => {
+  const state = applyDetailEvent(fromSnapshot(snapshot()), {
+    type: "connector.status",
+    chargerId: "A",
+    at,
+    evseId: 2,
+    connectorId: 1,
+    status: "Occupied",
+    chargingState: "EVConnected",
+    original: "Finishing",
+  });
   assert.deepEqual(state.statusLog, [{
     at,
+    evseId: 2,
     connectorId: 1,
-    status: "Charging",
-    errorCode: "NoError",
-    info: undefined,
+    status: "Occupied",
+    original: "Finishing",
   }]);
+  assert.equal(state.charger?.connectors[0].original, "Finishing");
 });
 
 Deno.test("detail: the log is bounded, and a frame the snapshot has is not added twice", () => {
@@ -51,7 +114,7 @@ Deno.test("detail: the log is bounded, and a frame the snapshot has is not added
 
 Deno.test("detail: a session starts a fresh curve, meter values extend it, the stop lands in history", () => {
   let state = fromSnapshot(snapshot({
-    meter: [{ timestamp: "2024-05-01T09:00:00.000Z", socPercent: 90, connectorId: 1 }],
+    meter: [{ timestamp: "2024-05-01T09:00:00.000Z", socPercent: 90, evseId: 1 }],
   }));
   const events: BusEvent[] = [
     {
@@ -59,6 +122,8 @@ Deno.test("detail: a session starts a fresh curve, meter values extend it, the s
       chargerId: "A",
       at,
       transactionId: 5,
+      chargerTransactionId: "5",
+      evseId: 1,
       connectorId: 1,
       idTag: "T",
       meterStartWh: 100,
@@ -68,7 +133,7 @@ Deno.test("detail: a session starts a fresh curve, meter values extend it, the s
       type: "meter.values",
       chargerId: "A",
       at,
-      connectorId: 1,
+      evseId: 1,
       transactionId: 5,
       samples: [{ timestamp: "2024-05-01T10:00:01.000Z", socPercent: 20, energyWh: 150, powerW: 11000 }],
     },
@@ -76,7 +141,7 @@ Deno.test("detail: a session starts a fresh curve, meter values extend it, the s
       type: "meter.values",
       chargerId: "A",
       at,
-      connectorId: 1,
+      evseId: 1,
       transactionId: 5,
       samples: [{ timestamp: "2024-05-01T10:00:02.000Z", socPercent: 20.1, energyWh: 160, powerW: 11000 }],
     },
@@ -93,6 +158,8 @@ Deno.test("detail: a session starts a fresh curve, meter values extend it, the s
     chargerId: "A",
     at,
     transactionId: 5,
+    chargerTransactionId: "5",
+    evseId: 1,
     connectorId: 1,
     meterStopWh: 300,
     energyWh: 200,
@@ -131,7 +198,9 @@ Deno.test("detail: another charger's events are ignored", () => {
 Deno.test("detail: a stale mark lasts until a sign of life; a close by hand is folded with who and why", () => {
   const tx = {
     id: 9,
+    chargerTransactionId: "9",
     chargerId: "A",
+    evseId: 1,
     connectorId: 1,
     idTag: "T",
     meterStartWh: 0,
@@ -139,7 +208,7 @@ Deno.test("detail: a stale mark lasts until a sign of life; a close by hand is f
     energyWh: 0,
     stale: { cause: "ChargerOffline" as const, since: at },
   };
-  const other = { ...tx, id: 10, connectorId: 2 };
+  const other = { ...tx, id: 10, chargerTransactionId: "10", evseId: 2 };
   let state = fromSnapshot(snapshot({
     charger: { id: "A", online: false, connectors: [], activeTransactions: [tx, other] },
     transactions: [other, tx],
@@ -148,9 +217,11 @@ Deno.test("detail: a stale mark lasts until a sign of life; a close by hand is f
     type: "connector.status",
     chargerId: "A",
     at,
-    connectorId: 2,
-    status: "Charging",
-    errorCode: "NoError",
+    evseId: 2,
+    connectorId: 1,
+    status: "Occupied",
+    chargingState: "Charging",
+    original: "Charging",
   });
   assert.deepEqual(state.charger!.activeTransactions.map((t) => t.stale?.cause), [
     "ChargerOffline",
@@ -163,6 +234,8 @@ Deno.test("detail: a stale mark lasts until a sign of life; a close by hand is f
     chargerId: "A",
     at,
     transactionId: 9,
+    chargerTransactionId: "9",
+    evseId: 1,
     connectorId: 1,
     meterStopWh: 0,
     energyWh: 0,
@@ -182,7 +255,13 @@ Deno.test("detail: a stale mark lasts until a sign of life; a close by hand is f
     charger: { id: "A", online: false, connectors: [], activeTransactions: [back] },
     transactions: [back],
   }));
-  state = applyDetailEvent(state, { type: "charger.connected", chargerId: "A", at, protocol: "ocpp1.6" });
+  state = applyDetailEvent(state, {
+    type: "charger.connected",
+    chargerId: "A",
+    at,
+    protocol: "ocpp1.6",
+    node: "n1",
+  });
   assert.deepEqual(state.charger!.activeTransactions.map((t) => t.stale), [undefined]);
   assert.deepEqual(state.transactions.map((t) => t.stale), [undefined]);
 });

@@ -3,18 +3,31 @@
  * counts by status, and search/filter/pagination. Pure; the bridge builds rows
  * on the server and the fleet island filters and pages them in the browser.
  */
-import type { ChargePointErrorCode16, ChargePointStatus16 } from "../../shared/ocpp/actions16.ts";
-import type { ChargerSummary } from "../../shared/queries.ts";
+import type { ChargerSummary, ConnectorState } from "../../shared/queries.ts";
 
-export type FleetStatus = ChargePointStatus16 | "Offline" | "Unknown";
+/**
+ * What the fleet shows of a charger or a connector: an occupied connector by what the car is doing
+ * (Charging, SuspendedEV, SuspendedEVSE) when the charger says, else the neutral availability; plus
+ * Offline (not connected) and Unknown (connected, no status reported yet).
+ */
+export type FleetStatus =
+  | "Charging"
+  | "SuspendedEV"
+  | "SuspendedEVSE"
+  | "Occupied"
+  | "Available"
+  | "Reserved"
+  | "Unavailable"
+  | "Faulted"
+  | "Offline"
+  | "Unknown";
 
-/** Order of the status chips; also which connector status wins when a charger has several. */
+/** Order of the status chips. */
 export const FLEET_STATUSES: readonly FleetStatus[] = [
   "Charging",
   "SuspendedEV",
   "SuspendedEVSE",
-  "Preparing",
-  "Finishing",
+  "Occupied",
   "Reserved",
   "Available",
   "Unavailable",
@@ -23,29 +36,45 @@ export const FLEET_STATUSES: readonly FleetStatus[] = [
   "Unknown",
 ];
 
+/** Which status wins when a charger's connectors say several: the most pressing first. */
 const PRIORITY: Record<FleetStatus, number> = {
   Faulted: 0,
   Charging: 1,
   SuspendedEV: 2,
   SuspendedEVSE: 3,
-  Preparing: 4,
-  Finishing: 5,
-  Reserved: 6,
-  Unavailable: 7,
-  Available: 8,
-  Unknown: 9,
-  Offline: 10,
+  Occupied: 4,
+  Reserved: 5,
+  Unavailable: 6,
+  Available: 7,
+  Unknown: 8,
+  Offline: 9,
 };
 
+/** One connector's status as the fleet shows it (see FleetStatus). */
+export function connectorStatus(c: Pick<ConnectorState, "status" | "chargingState">): FleetStatus {
+  if (c.status === "Occupied") {
+    switch (c.chargingState) {
+      case "Charging":
+      case "SuspendedEV":
+      case "SuspendedEVSE":
+        return c.chargingState;
+    }
+  }
+  return c.status;
+}
+
 export interface FleetConnector {
-  id: number;
-  status: ChargePointStatus16;
-  errorCode: ChargePointErrorCode16;
+  evseId: number;
+  connectorId: number;
+  status: FleetStatus;
+  /** The charger's own word for it ("Finishing", "Preparing", ...), for the tooltip. */
+  original: string;
+  errorCode?: string;
 }
 
 export interface FleetTransaction {
   id: number;
-  connectorId: number;
+  evseId: number;
   idTag: string;
   startedAt: string;
   energyWh: number;
@@ -59,7 +88,7 @@ export interface FleetRow {
   vendor?: string;
   model?: string;
   lastSeenAt?: string;
-  /** Connectors 1..n (connector 0, the charge point itself, only decides the status when nothing else does). */
+  /** The connectors of EVSEs 1..n (EVSE 0, the charger itself, only decides the status when nothing else does). */
   connectors: FleetConnector[];
   /** Present power; 0 when nothing is charging. */
   powerW: number;
@@ -73,13 +102,18 @@ export type StatusCounts = Partial<Record<FleetStatus, number>> & { total: numbe
 /** The status that best describes a charger at a glance: the most pressing of its connectors'. */
 export function headlineStatus(summary: ChargerSummary): FleetStatus {
   if (!summary.online) return "Offline";
-  const real = summary.connectors.filter((c) => c.connectorId > 0);
-  const zero = summary.connectors.find((c) => c.connectorId === 0);
-  // Connector 0 Unavailable or Faulted applies to the whole charge point.
-  if (zero && (zero.status === "Faulted" || zero.status === "Unavailable")) return zero.status;
-  const candidates = real.length > 0 ? real : zero ? [zero] : [];
+  const real = summary.connectors.filter((c) => c.evseId > 0);
+  const whole = summary.connectors.find((c) => c.evseId === 0);
+  // EVSE 0 Unavailable or Faulted applies to the whole charger.
+  if (whole && (whole.status === "Faulted" || whole.status === "Unavailable")) return whole.status;
+  const candidates = real.length > 0 ? real : whole ? [whole] : [];
   if (candidates.length === 0) return "Unknown";
-  return candidates.map((c) => c.status as FleetStatus).sort((a, b) => PRIORITY[a] - PRIORITY[b])[0];
+  let best: FleetStatus = "Unknown";
+  for (const c of candidates) {
+    const status = connectorStatus(c);
+    if (PRIORITY[status] < PRIORITY[best]) best = status;
+  }
+  return best;
 }
 
 export function toFleetRow(summary: ChargerSummary): FleetRow {
@@ -92,16 +126,18 @@ export function toFleetRow(summary: ChargerSummary): FleetRow {
     vendor: summary.vendor,
     model: summary.model,
     lastSeenAt: summary.lastSeenAt,
-    connectors: summary.connectors.filter((c) => c.connectorId > 0).map((c) => ({
-      id: c.connectorId,
-      status: c.status,
-      errorCode: c.errorCode,
+    connectors: summary.connectors.filter((c) => c.evseId > 0).map((c) => ({
+      evseId: c.evseId,
+      connectorId: c.connectorId,
+      status: connectorStatus(c),
+      original: c.original,
+      ...(c.errorCode !== undefined && { errorCode: c.errorCode }),
     })),
     powerW: charging && summary.online ? sample?.powerW ?? 0 : 0,
     socPercent: charging ? sample?.socPercent : undefined,
     transactions: summary.activeTransactions.map((t) => ({
       id: t.id,
-      connectorId: t.connectorId,
+      evseId: t.evseId,
       idTag: t.idTag,
       startedAt: t.startedAt,
       energyWh: t.energyWh,

@@ -6,15 +6,16 @@ const at = "2024-05-01T10:00:00.000Z";
 
 function session(id: string): BusEvent[] {
   return [
-    { type: "charger.connected", chargerId: id, at, protocol: "ocpp1.6" },
+    { type: "charger.connected", chargerId: id, at, protocol: "ocpp1.6", node: "n1" },
     { type: "charger.boot", chargerId: id, at, vendor: "Acme", model: "Volt 22" },
     {
       type: "connector.status",
       chargerId: id,
       at,
+      evseId: 1,
       connectorId: 1,
       status: "Available",
-      errorCode: "NoError",
+      original: "Available",
     },
   ];
 }
@@ -40,6 +41,8 @@ Deno.test("fleet state: a session's events drive status, energy, power and SoC",
       chargerId: "A",
       at,
       transactionId: 9,
+      chargerTransactionId: "9",
+      evseId: 1,
       connectorId: 1,
       idTag: "TAG",
       meterStartWh: 1000,
@@ -49,15 +52,17 @@ Deno.test("fleet state: a session's events drive status, energy, power and SoC",
       type: "connector.status",
       chargerId: "A",
       at,
+      evseId: 1,
       connectorId: 1,
-      status: "Charging",
-      errorCode: "NoError",
+      status: "Occupied",
+      chargingState: "Charging",
+      original: "Charging",
     },
     {
       type: "meter.values",
       chargerId: "A",
       at,
-      connectorId: 1,
+      evseId: 1,
       transactionId: 9,
       samples: [{ timestamp: at, energyWh: 1600, powerW: 11000, socPercent: 31 }],
     },
@@ -73,6 +78,8 @@ Deno.test("fleet state: a session's events drive status, energy, power and SoC",
     chargerId: "A",
     at,
     transactionId: 9,
+    chargerTransactionId: "9",
+    evseId: 1,
     connectorId: 1,
     meterStopWh: 2000,
     energyWh: 1000,
@@ -83,13 +90,14 @@ Deno.test("fleet state: a session's events drive status, energy, power and SoC",
     type: "connector.status",
     chargerId: "A",
     at,
+    evseId: 1,
     connectorId: 1,
     status: "Available",
-    errorCode: "NoError",
+    original: "Available",
   });
   assert.deepEqual(fleet.row("A")!.transactions, []);
   assert.equal(fleet.row("A")!.powerW, 0);
-  fleet.apply({ type: "charger.disconnected", chargerId: "A", at, reason: "closed" });
+  fleet.apply({ type: "charger.disconnected", chargerId: "A", at, node: "n1", reason: "closed" });
   assert.equal(fleet.row("A")!.status, "Offline");
   assert.deepEqual(fleet.counts(), { total: 1, online: 0, Offline: 1 });
 });
@@ -141,4 +149,16 @@ Deno.test("fleet state: replaying an event the loaded list already reflects chan
   fleet.load([fleet.summary("A")!]);
   for (const e of session("A")) fleet.apply(e);
   assert.deepEqual(fleet.row("A"), before);
+});
+
+Deno.test("fleet state: a late disconnect from a node the charger has left does not take it offline", () => {
+  const fleet = new FleetState();
+  fleet.load([{ id: "A", online: true, node: "n1", connectors: [], activeTransactions: [] }]);
+  fleet.apply({ type: "charger.connected", chargerId: "A", at, protocol: "ocpp1.6", node: "n2" });
+  fleet.apply({ type: "charger.disconnected", chargerId: "A", at, node: "n1", reason: "replaced" });
+  assert.equal(fleet.row("A")!.online, true);
+  assert.equal(fleet.summary("A")!.node, "n2");
+  fleet.apply({ type: "charger.disconnected", chargerId: "A", at, node: "n2", reason: "closed" });
+  assert.equal(fleet.row("A")!.online, false);
+  assert.equal(fleet.summary("A")!.node, undefined);
 });

@@ -1,28 +1,73 @@
 import assert from "node:assert/strict";
+import type { ChargingState, ConnectorStatus } from "../../shared/domain.ts";
 import type { ChargerSummary } from "../../shared/queries.ts";
-import { compareIds, countByStatus, headlineStatus, queryFleet, toFleetRow } from "./fleet.ts";
+import {
+  compareIds,
+  connectorStatus,
+  countByStatus,
+  FLEET_STATUSES,
+  headlineStatus,
+  queryFleet,
+  toFleetRow,
+} from "./fleet.ts";
 
 const at = "2024-05-01T10:00:00.000Z";
+
+/** A 1.6 word as the CSMS maps it (csms/ocpp16/status.ts): the neutral status and charging state. */
+const NEUTRAL: Record<string, [ConnectorStatus, ChargingState?]> = {
+  Available: ["Available"],
+  Preparing: ["Occupied", "EVConnected"],
+  Charging: ["Occupied", "Charging"],
+  SuspendedEV: ["Occupied", "SuspendedEV"],
+  SuspendedEVSE: ["Occupied", "SuspendedEVSE"],
+  Finishing: ["Occupied", "EVConnected"],
+  Reserved: ["Reserved"],
+  Unavailable: ["Unavailable"],
+  Faulted: ["Faulted"],
+};
 
 function charger(id: string, statuses: Array<[number, string]>, online = true): ChargerSummary {
   return {
     id,
     online,
-    connectors: statuses.map(([connectorId, status]) => ({
-      connectorId,
-      status: status as ChargerSummary["connectors"][number]["status"],
-      errorCode: "NoError",
-      updatedAt: at,
-    })),
+    connectors: statuses.map(([evseId, original]) => {
+      const [status, chargingState] = NEUTRAL[original];
+      return {
+        evseId,
+        connectorId: evseId === 0 ? 0 : 1,
+        status,
+        ...(chargingState && { chargingState }),
+        original,
+        updatedAt: at,
+      };
+    }),
     activeTransactions: [],
   };
 }
+
+Deno.test("connector status: an occupied connector by its charging state, else its availability", () => {
+  assert.equal(connectorStatus({ status: "Occupied", chargingState: "Charging" }), "Charging");
+  assert.equal(connectorStatus({ status: "Occupied", chargingState: "SuspendedEV" }), "SuspendedEV");
+  assert.equal(connectorStatus({ status: "Occupied", chargingState: "SuspendedEVSE" }), "SuspendedEVSE");
+  assert.equal(connectorStatus({ status: "Occupied", chargingState: "EVConnected" }), "Occupied");
+  assert.equal(connectorStatus({ status: "Occupied", chargingState: "Idle" }), "Occupied");
+  assert.equal(connectorStatus({ status: "Occupied" }), "Occupied");
+  // A charging state beside a status other than Occupied does not override it.
+  assert.equal(connectorStatus({ status: "Faulted", chargingState: "Charging" }), "Faulted");
+  for (const s of ["Available", "Reserved", "Unavailable", "Faulted"] as const) {
+    assert.equal(connectorStatus({ status: s }), s);
+  }
+  assert.ok(FLEET_STATUSES.includes("Offline") && FLEET_STATUSES.includes("Unknown"));
+});
 
 Deno.test("headline status: offline wins, then the most pressing connector", () => {
   assert.equal(headlineStatus(charger("a", [[1, "Charging"]], false)), "Offline");
   assert.equal(headlineStatus(charger("a", [[1, "Available"], [2, "Charging"]])), "Charging");
   assert.equal(headlineStatus(charger("a", [[1, "Charging"], [2, "Faulted"]])), "Faulted");
-  assert.equal(headlineStatus(charger("a", [[0, "Available"], [1, "Preparing"]])), "Preparing");
+  assert.equal(headlineStatus(charger("a", [[0, "Available"], [1, "Preparing"]])), "Occupied");
+  assert.equal(headlineStatus(charger("a", [[1, "Finishing"], [2, "SuspendedEV"]])), "SuspendedEV");
+  assert.equal(headlineStatus(charger("a", [[1, "Available"], [2, "Finishing"]])), "Occupied");
+  assert.equal(headlineStatus(charger("a", [[0, "Faulted"], [1, "Charging"]])), "Faulted");
   assert.equal(headlineStatus(charger("a", [[0, "Unavailable"], [1, "Available"]])), "Unavailable");
   assert.equal(headlineStatus(charger("a", [[0, "Available"]])), "Available");
   assert.equal(headlineStatus(charger("a", [])), "Unknown");
@@ -31,7 +76,7 @@ Deno.test("headline status: offline wins, then the most pressing connector", () 
 Deno.test("fleet row: power and SoC only while a transaction runs", () => {
   const idle = {
     ...charger("a", [[1, "Available"]]),
-    lastSample: { timestamp: at, powerW: 7000, socPercent: 50, connectorId: 1 },
+    lastSample: { timestamp: at, powerW: 7000, socPercent: 50, evseId: 1 },
   };
   assert.equal(toFleetRow(idle).powerW, 0);
   assert.equal(toFleetRow(idle).socPercent, undefined);
@@ -39,7 +84,9 @@ Deno.test("fleet row: power and SoC only while a transaction runs", () => {
     ...idle,
     activeTransactions: [{
       id: 7,
+      chargerTransactionId: "7",
       chargerId: "a",
+      evseId: 1,
       connectorId: 1,
       idTag: "T",
       meterStartWh: 0,
@@ -50,8 +97,29 @@ Deno.test("fleet row: power and SoC only while a transaction runs", () => {
   const row = toFleetRow(busy);
   assert.equal(row.powerW, 7000);
   assert.equal(row.socPercent, 50);
-  assert.deepEqual(row.transactions, [{ id: 7, connectorId: 1, idTag: "T", startedAt: at, energyWh: 1500 }]);
-  assert.deepEqual(row.connectors, [{ id: 1, status: "Available", errorCode: "NoError" }]);
+  assert.deepEqual(row.transactions, [{ id: 7, evseId: 1, idTag: "T", startedAt: at, energyWh: 1500 }]);
+  assert.deepEqual(row.connectors, [{
+    evseId: 1,
+    connectorId: 1,
+    status: "Available",
+    original: "Available",
+  }]);
+  const faulty = toFleetRow({
+    ...busy,
+    connectors: [{
+      ...busy.connectors[0],
+      status: "Faulted",
+      errorCode: "GroundFailure",
+      original: "Faulted",
+    }],
+  });
+  assert.deepEqual(faulty.connectors, [{
+    evseId: 1,
+    connectorId: 1,
+    status: "Faulted",
+    original: "Faulted",
+    errorCode: "GroundFailure",
+  }]);
 });
 
 Deno.test("counts by status add up to the total", () => {

@@ -6,14 +6,12 @@
 import type {
   BusEvent,
   CommandResult,
-  MeterSample,
   OcppFrameEvent,
   TransactionStarted,
   TransactionStopped,
 } from "../../shared/events.ts";
-import type { OperatorCommand16 } from "../../shared/ocpp/actions16.ts";
-import type { ChargerSummary, TransactionRecord } from "../../shared/queries.ts";
-import type { FleetRow, StatusCounts } from "./fleet.ts";
+import type { ChargerSummary, LocatedSample, TransactionRecord } from "../../shared/queries.ts";
+import type { FleetRow, FleetStatus, StatusCounts } from "./fleet.ts";
 
 /** What a client wants to watch. Sent as the handshake's `auth` and/or with `subscribe`. */
 export interface View {
@@ -36,16 +34,32 @@ export interface FleetUpdate {
   counts: StatusCounts;
 }
 
-export type MeterPoint = MeterSample & { connectorId: number; transactionId?: number };
+export type MeterPoint = LocatedSample;
 export type FrameRecord = Omit<OcppFrameEvent, "type">;
+
+/** One line of a charger's status log: an EVSE's connector's status, or the charger's connection. */
+export interface StatusEntry {
+  at: string;
+  /** Undefined for the charger's own connection (online/offline). */
+  evseId?: number;
+  connectorId?: number;
+  /** "Refused": a connection the CSMS turned away at the handshake (`info` says why). */
+  status: FleetStatus | "Online" | "Refused";
+  /** The charger's own word for the status ("Finishing"). */
+  original?: string;
+  errorCode?: string;
+  info?: string;
+}
 
 export interface ChargerSnapshot {
   at: string;
   chargerId: string;
   /** Null when the CSMS has never seen this charger; its events still arrive once it connects. */
   charger: ChargerSummary | null;
-  /** The newest OCPP frames, oldest first. */
+  /** The newest OCPP frames this portal has seen, oldest first. */
   frames: FrameRecord[];
+  /** The latest status changes, from the persisted event log, oldest first. */
+  statusLog: StatusEntry[];
   /** Meter samples of the active transaction, or of the latest readings when idle; oldest first. */
   meter: MeterPoint[];
   /** The charger's latest transactions, newest first. */
@@ -54,7 +68,8 @@ export interface ChargerSnapshot {
 
 export interface CommandRequestMessage {
   chargerId: string;
-  action: OperatorCommand16;
+  /** An operator command of the charger's protocol (shared/ocpp/catalog.ts). */
+  action: string;
   payload: Record<string, unknown>;
   /** How long to wait for the charger's answer, 1 s to 120 s (default: the CSMS's call timeout). */
   timeoutMs?: number;

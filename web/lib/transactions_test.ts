@@ -4,7 +4,9 @@ import { describeEnd, describeReportedStop, describeStale, transactionsPageHref 
 
 const base: TransactionRecord = {
   id: 7,
+  chargerTransactionId: "7",
   chargerId: "CP",
+  evseId: 1,
   connectorId: 1,
   idTag: "T",
   meterStartWh: 0,

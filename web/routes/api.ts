@@ -1,13 +1,14 @@
 /**
  * REST API under /api/v1, described by the OpenAPI document at
- * /api/v1/openapi.json. Reads come from the CSMS's queries; commands take the
- * same Bus path as the Socket.IO bridge's (web/commands.ts). Every route but
+ * /api/v1/openapi.json. Reads come from the read model (storage); writes go to
+ * the CSMS as bus admin requests, commands the same Bus path as the Socket.IO
+ * bridge's (web/commands.ts). Every route but
  * signing in and this document needs a principal (web/auth/http.ts); each
  * states its role (web/routes/guard.ts).
  */
 import { createRoute, OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Bus, CommandResult } from "../../shared/events.ts";
-import type { ChargerSummary, CsmsQueries, TransactionRecord } from "../../shared/queries.ts";
+import type { ChargerSummary, CsmsReads, TransactionRecord } from "../../shared/queries.ts";
 import { requestActor } from "../audit/actor.ts";
 import type { AuditLog } from "../audit/log.ts";
 import type { AppEnv } from "../auth/http.ts";
@@ -25,8 +26,10 @@ import {
   toFleetRow,
 } from "../lib/fleet.ts";
 import type { FleetState } from "../lib/fleet_state.ts";
+import type { FrameLog } from "../lib/frame_log.ts";
 import type { RefusalStats } from "../lib/refusal_stats.ts";
 import {
+  adminFailure,
   BoolQuery,
   ChargerIdParam,
   ChargerIdValue,
@@ -48,6 +51,7 @@ import {
   RefusalStatsSchema,
   SocketStatsSchema,
   TransactionSchema,
+  unavailable,
 } from "./api_schemas.ts";
 import { registerAuditRoutes } from "./api_audit.ts";
 import { registerAuthRoutes } from "./api_auth.ts";
@@ -56,8 +60,10 @@ import { guarded, registerSecuritySchemes } from "./guard.ts";
 
 export interface ApiDeps {
   bus: Bus;
-  queries: CsmsQueries;
+  reads: CsmsReads;
   fleet: FleetState;
+  /** The recent frames of every charger, as this portal heard them on the bus. */
+  frames: FrameLog;
   auth: Auth;
   /** Where operators' and admins' writes are recorded (web/audit/). */
   audit: AuditLog;
@@ -104,7 +110,7 @@ export function commandHttpStatus(result: CommandResult): 200 | 400 | 409 | 502 
 }
 
 export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
-  const { bus, queries, audit } = deps;
+  const { bus, reads, audit } = deps;
   const api = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success) {
@@ -145,7 +151,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     ),
     async (c) => {
       const q = c.req.valid("query");
-      const all = (await queries.listChargers()).sort((a, b) => compareIds(a.id, b.id));
+      const all = (await reads.listChargers()).sort((a, b) => compareIds(a.id, b.id));
       const filtered = all.filter((s) =>
         (q.online === undefined || s.online === q.online) &&
         matches(toFleetRow(s), q.search?.trim() ?? "", q.status as FleetStatus | undefined)
@@ -171,7 +177,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const summary = await queries.getCharger(id);
+      const summary = await reads.getCharger(id);
       if (!summary) return c.json(errorBody("not_found", `no charger ${id}`), 404);
       return c.json(withStatus(summary), 200);
     },
@@ -199,7 +205,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     async (c) => {
       const { id } = c.req.valid("param");
       const q = c.req.valid("query");
-      const items = await queries.meterHistory(id, {
+      const items = await reads.meterHistory(id, {
         transactionId: q.transactionId,
         since: q.since,
         limit: q.limit,
@@ -215,7 +221,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         method: "get",
         path: "/chargers/{id}/frames",
         tags: ["Chargers"],
-        summary: "A charger's newest OCPP frames (the live log), oldest first",
+        summary: "A charger's newest OCPP frames (the live log, as this portal heard them), oldest first",
         request: {
           params: z.object({ id: ChargerId }),
           query: z.object({ limit: numberParam(z.number().int().min(1).max(5000)).default(200) }),
@@ -223,10 +229,10 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         responses: { 200: json(z.object({ items: z.array(FrameSchema) }), "Frames"), 400: badRequest },
       }),
     ),
-    async (c) => {
+    (c) => {
       const { id } = c.req.valid("param");
       const { limit } = c.req.valid("query");
-      return c.json({ items: await queries.recentFrames(id, limit) }, 200);
+      return c.json({ items: deps.frames.recent(id, limit) }, 200);
     },
   );
 
@@ -239,7 +245,8 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         tags: ["Commands"],
         summary: "Send an OCPP command to a charger and wait for its answer",
         description:
-          'The body is the OCPP 1.6 request payload of the action (e.g. {"connectorId":1,"idTag":"TAG"} ' +
+          "The action is one of the charger's protocol's operator commands (the enum lists every protocol's); " +
+          'the body is its request payload (e.g. {"connectorId":1,"idTag":"TAG"} ' +
           "for RemoteStartTransaction). The answer is the charger's response, or why there is none: " +
           "400 invalid, 409 offline, 502 the charger answered with a CALLERROR, 503 no CSMS, 504 timeout.",
         request: {
@@ -314,7 +321,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     ),
     async (c) => {
       const q = c.req.valid("query");
-      return c.json(await queries.listTransactions(q), 200);
+      return c.json(await reads.listTransactions(q), 200);
     },
   );
 
@@ -344,7 +351,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         async pull(controller) {
           const lines: string[] = header ? [TRANSACTION_CSV_HEADER.join(",")] : [];
           header = false;
-          const page: { items: TransactionRecord[] } = await queries.listTransactions({
+          const page: { items: TransactionRecord[] } = await reads.listTransactions({
             ...q,
             limit: pageSize,
             offset,
@@ -377,7 +384,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const t = await queries.getTransaction(id);
+      const t = await reads.getTransaction(id);
       if (!t) return c.json(errorBody("not_found", `no transaction ${id}`), 404);
       return c.json(t, 200);
     },
@@ -405,13 +412,24 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
           400: badRequest,
           404: notFound,
           409: json(ErrorSchema, "The transaction was stopped already"),
+          503: unavailable,
         },
       }),
     ),
     async (c) => {
       const { id } = c.req.valid("param");
       const { reason } = c.req.valid("json");
-      const result = await queries.closeTransaction(id, { by: actorName(c.get("principal")!), reason });
+      const answer = await bus.admin({
+        kind: "transaction.close",
+        transactionId: id,
+        by: actorName(c.get("principal")!),
+        reason,
+      });
+      if (!answer.ok) {
+        const { body, status } = adminFailure(answer);
+        return c.json(body, status);
+      }
+      const result = answer.value;
       if (result.ok) {
         audit.record({
           ...requestActor(c),
@@ -438,7 +456,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         responses: { 200: json(z.object({ items: z.array(IdTagSchema) }), "Id tags") },
       }),
     ),
-    async (c) => c.json({ items: await queries.listIdTags() }, 200),
+    async (c) => c.json({ items: await reads.listIdTags() }, 200),
   );
 
   api.openapi(
@@ -454,18 +472,24 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
           201: json(IdTagSchema, "Created"),
           400: badRequest,
           409: json(ErrorSchema, "The tag exists already"),
+          503: unavailable,
         },
       }),
     ),
     async (c) => {
       const body = c.req.valid("json");
-      if (await queries.getIdTag(body.idTag)) {
+      if (await reads.getIdTag(body.idTag)) {
         return c.json(
           errorBody("conflict", `id tag ${body.idTag} exists; PUT /api/v1/id-tags/{idTag} changes it`),
           409,
         );
       }
-      const saved = await queries.upsertIdTag(body);
+      const answer = await bus.admin({ kind: "idtag.put", tag: body });
+      if (!answer.ok) {
+        const { body: error, status } = adminFailure(answer);
+        return c.json(error, status);
+      }
+      const saved = answer.value;
       audit.record({
         ...requestActor(c),
         action: "idtag.create",
@@ -490,7 +514,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
     ),
     async (c) => {
       const { idTag } = c.req.valid("param");
-      const tag = await queries.getIdTag(idTag);
+      const tag = await reads.getIdTag(idTag);
       if (!tag) return c.json(errorBody("not_found", `no id tag ${idTag}`), 404);
       return c.json(tag, 200);
     },
@@ -508,14 +532,24 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
           params: z.object({ idTag: TagParam }),
           body: { content: { "application/json": { schema: IdTagBodySchema } }, required: true },
         },
-        responses: { 200: json(IdTagSchema, "Replaced"), 201: json(IdTagSchema, "Created"), 400: badRequest },
+        responses: {
+          200: json(IdTagSchema, "Replaced"),
+          201: json(IdTagSchema, "Created"),
+          400: badRequest,
+          503: unavailable,
+        },
       }),
     ),
     async (c) => {
       const { idTag } = c.req.valid("param");
       const body = c.req.valid("json");
-      const existed = (await queries.getIdTag(idTag)) !== undefined;
-      const saved = await queries.upsertIdTag({ idTag, ...body });
+      const existed = (await reads.getIdTag(idTag)) !== undefined;
+      const answer = await bus.admin({ kind: "idtag.put", tag: { idTag, ...body } });
+      if (!answer.ok) {
+        const { body: error, status } = adminFailure(answer);
+        return c.json(error, status);
+      }
+      const saved = answer.value;
       audit.record({
         ...requestActor(c),
         action: existed ? "idtag.update" : "idtag.create",
@@ -535,12 +569,17 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         tags: ["Id tags"],
         summary: "Delete an id tag",
         request: { params: z.object({ idTag: TagParam }) },
-        responses: { 204: { description: "Deleted" }, 404: notFound, 400: badRequest },
+        responses: { 204: { description: "Deleted" }, 404: notFound, 400: badRequest, 503: unavailable },
       }),
     ),
     async (c) => {
       const { idTag } = c.req.valid("param");
-      if (!(await queries.deleteIdTag(idTag))) {
+      const answer = await bus.admin({ kind: "idtag.delete", idTag });
+      if (!answer.ok) {
+        const { body, status } = adminFailure(answer);
+        return c.json(body, status);
+      }
+      if (!answer.value) {
         return c.json(errorBody("not_found", `no id tag ${idTag}`), 404);
       }
       audit.record({ ...requestActor(c), action: "idtag.delete", target: idTag });
@@ -584,7 +623,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
   );
 
   registerAuthRoutes(api, { auth: deps.auth, audit });
-  registerRegistrationRoutes(api, queries, audit);
+  registerRegistrationRoutes(api, bus, reads, audit);
   registerAuditRoutes(api, audit);
   registerSecuritySchemes(api);
 

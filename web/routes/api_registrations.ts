@@ -5,11 +5,20 @@
  * registered.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { type CsmsQueries, MAX_RECENT_REFUSALS } from "../../shared/queries.ts";
+import { type CsmsReads, MAX_RECENT_REFUSALS } from "../../shared/queries.ts";
+import type { Bus } from "../../shared/events.ts";
 import { requestActor } from "../audit/actor.ts";
 import type { AuditLog } from "../audit/log.ts";
 import type { AppEnv } from "../auth/http.ts";
-import { ChargerIdParam, errorBody, ErrorSchema, json, RefusalReasonSchema } from "./api_schemas.ts";
+import {
+  adminFailure,
+  ChargerIdParam,
+  errorBody,
+  ErrorSchema,
+  json,
+  RefusalReasonSchema,
+  unavailable,
+} from "./api_schemas.ts";
 import { guarded } from "./guard.ts";
 
 const ChargerId = ChargerIdParam;
@@ -47,7 +56,8 @@ export const RefusalSchema = z.object({
 
 export function registerRegistrationRoutes(
   api: OpenAPIHono<AppEnv>,
-  queries: CsmsQueries,
+  bus: Bus,
+  reads: CsmsReads,
   audit: AuditLog,
 ): void {
   api.openapi(
@@ -75,7 +85,7 @@ export function registerRegistrationRoutes(
         },
       }),
     ),
-    async (c) => c.json({ items: await queries.listRefusals({ limit: c.req.valid("query").limit }) }, 200),
+    async (c) => c.json({ items: await reads.listRefusals({ limit: c.req.valid("query").limit }) }, 200),
   );
 
   api.openapi(
@@ -89,7 +99,7 @@ export function registerRegistrationRoutes(
         responses: { 200: json(z.object({ items: z.array(RegistrationSchema) }), "Registrations") },
       }),
     ),
-    async (c) => c.json({ items: await queries.listRegistrations() }, 200),
+    async (c) => c.json({ items: await reads.listRegistrations() }, 200),
   );
 
   api.openapi(
@@ -105,12 +115,13 @@ export function registerRegistrationRoutes(
           200: json(RegistrationSchema, "The registration"),
           400: json(ErrorSchema, "The request is invalid"),
           404: json(ErrorSchema, "Not registered"),
+          503: unavailable,
         },
       }),
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const registration = await queries.getRegistration(id);
+      const registration = await reads.getRegistration(id);
       if (!registration) return c.json(errorBody("not_found", `charger ${id} is not registered`), 404);
       return c.json(registration, 200);
     },
@@ -153,6 +164,7 @@ export function registerRegistrationRoutes(
             "Registered",
           ),
           400: json(ErrorSchema, "The request is invalid"),
+          503: unavailable,
         },
       }),
     ),
@@ -162,27 +174,27 @@ export function registerRegistrationRoutes(
       if (options.securityProfile === 0 && options.authorizationKey !== undefined) {
         return c.json(errorBody("invalid", "security profile 0 has no AuthorizationKey"), 400);
       }
-      const existed = (await queries.getRegistration(id)) !== undefined;
-      try {
-        const result = await queries.registerCharger(id, options);
-        // Whether a key was set, and by whom; never the key.
-        const key = options.authorizationKey !== undefined
-          ? "given"
-          : result.authorizationKey !== undefined
-          ? "generated"
-          : undefined;
-        audit.record({
-          ...requestActor(c),
-          action: existed ? "registration.update" : "registration.create",
-          target: id,
-          detail: { securityProfile: result.registration.securityProfile, ...(key ? { key } : {}) },
-        });
-        return c.json(result, existed ? 200 : 201);
-      } catch (err) {
-        // The CSMS names a value it cannot take with a RangeError; anything else is a real failure.
-        if (err instanceof RangeError) return c.json(errorBody("invalid", err.message), 400);
-        throw err;
+      // The CSMS names a value it cannot take: the answer is `invalid`, with its message.
+      const answer = await bus.admin({ kind: "registration.put", chargerId: id, options });
+      if (!answer.ok) {
+        const { body, status } = adminFailure(answer);
+        return c.json(body, status);
       }
+      const { registration, created, authorizationKey } = answer.value;
+      // Whether a key was set, and by whom; never the key.
+      const key = options.authorizationKey !== undefined
+        ? "given"
+        : authorizationKey !== undefined
+        ? "generated"
+        : undefined;
+      audit.record({
+        ...requestActor(c),
+        action: created ? "registration.create" : "registration.update",
+        target: id,
+        detail: { securityProfile: registration.securityProfile, ...(key ? { key } : {}) },
+      });
+      const result = authorizationKey !== undefined ? { registration, authorizationKey } : { registration };
+      return c.json(result, created ? 201 : 200);
     },
   );
 
@@ -200,12 +212,18 @@ export function registerRegistrationRoutes(
           204: { description: "Unregistered" },
           400: json(ErrorSchema, "The request is invalid"),
           404: json(ErrorSchema, "Not registered"),
+          503: unavailable,
         },
       }),
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      if (!(await queries.unregisterCharger(id))) {
+      const answer = await bus.admin({ kind: "registration.delete", chargerId: id });
+      if (!answer.ok) {
+        const { body, status } = adminFailure(answer);
+        return c.json(body, status);
+      }
+      if (!answer.value) {
         return c.json(errorBody("not_found", `charger ${id} is not registered`), 404);
       }
       audit.record({ ...requestActor(c), action: "registration.delete", target: id });

@@ -7,21 +7,11 @@ import {
   ID_TOKEN_RULE,
 } from "../../shared/identifiers.ts";
 import { REFUSAL_REASONS, type RefusalReason } from "../../shared/events.ts";
-import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
+import { CHARGING_STATES, CONNECTOR_STATUSES } from "../../shared/domain.ts";
+import type { Protocol } from "../../shared/domain.ts";
+import { allOperatorActions, OPERATOR_ACTIONS } from "../../shared/ocpp/catalog.ts";
 import { CSMS_STOP_REASONS, MAX_CLOSE_REASON_LENGTH } from "../../shared/queries.ts";
 import { FLEET_STATUSES } from "../lib/fleet.ts";
-
-const CONNECTOR_STATUSES = [
-  "Available",
-  "Preparing",
-  "Charging",
-  "SuspendedEVSE",
-  "SuspendedEV",
-  "Finishing",
-  "Reserved",
-  "Unavailable",
-  "Faulted",
-] as const;
 
 export const ErrorSchema = z.object({
   ok: z.literal(false),
@@ -41,10 +31,21 @@ export const json = <T extends z.ZodType>(schema: T, description: string) => ({
 });
 
 export const ConnectorStateSchema = z.object({
-  connectorId: z.number().int(),
+  evseId: z.number().int().openapi({
+    description: "The EVSE (0: the charger as a whole); an OCPP 1.6 connector n is EVSE n",
+  }),
+  connectorId: z.number().int().openapi({
+    description: "The connector of that EVSE (OCPP 1.6: 1; EVSE 0: 0)",
+  }),
   status: z.enum(CONNECTOR_STATUSES),
-  errorCode: z.string(),
+  chargingState: z.enum(CHARGING_STATES).optional().openapi({
+    description: "What an Occupied connector is doing with the car, when the charger says",
+  }),
+  errorCode: z.string().optional().openapi({ description: "A fault the charger reported; absent when none" }),
   info: z.string().optional(),
+  original: z.string().openapi({
+    description: "The charger's own word for the status (OCPP 1.6: Preparing, Charging, Finishing, ...)",
+  }),
   updatedAt: z.string(),
 }).openapi("ConnectorState");
 
@@ -55,13 +56,17 @@ export const MeterSampleSchema = z.object({
   currentA: z.number().optional(),
   voltageV: z.number().optional(),
   socPercent: z.number().optional(),
-  connectorId: z.number().int(),
+  evseId: z.number().int(),
   transactionId: z.number().int().optional(),
 }).openapi("MeterSample");
 
 export const TransactionSchema = z.object({
-  id: z.number().int(),
+  id: z.number().int().openapi({ description: "The CSMS's id for it" }),
+  chargerTransactionId: z.string().openapi({
+    description: "The charger's own id for it (OCPP 2.0.1's transactionId; OCPP 1.6: `id` as text)",
+  }),
   chargerId: z.string(),
+  evseId: z.number().int(),
   connectorId: z.number().int(),
   idTag: z.string(),
   meterStartWh: z.number(),
@@ -81,11 +86,11 @@ export const TransactionSchema = z.object({
   }),
   closeReason: z.string().optional().openapi({ description: "The operator's reason for closing it" }),
   supersededBy: z.number().int().optional().openapi({
-    description: "The transaction whose start on the same connector ended this one",
+    description: "The transaction whose start on the same EVSE ended this one",
   }),
   reportedStop: z.object({ meterStopWh: z.number(), stoppedAt: z.string(), reason: z.string() }).optional()
     .openapi({
-      description: "The charger's StopTransaction, when it came after the CSMS had closed the transaction " +
+      description: "The charger's own stop, when it came after the CSMS had closed the transaction " +
         "(kept for the record; the close and its energy stand)",
     }),
   stale: z.object({ cause: z.enum(["ChargerOffline", "ConnectorAvailable"]), since: z.string() }).optional()
@@ -106,9 +111,14 @@ export const ChargerSchema = z.object({
   id: z.string(),
   online: z.boolean(),
   status: z.enum(FLEET_STATUSES as [string, ...string[]]).openapi({
-    description: "Headline status: Offline when not connected, else the most pressing connector status",
+    description: "Headline status: Offline when not connected, else the most pressing of its connectors' " +
+      "(Charging, SuspendedEV, SuspendedEVSE from an Occupied connector's charging state), Unknown when none " +
+      "has reported",
   }),
-  protocol: z.string().optional(),
+  node: z.string().optional().openapi({
+    description: "The CSMS node that holds its connection, while online",
+  }),
+  protocol: z.enum(Object.keys(OPERATOR_ACTIONS) as [Protocol, ...Protocol[]]).optional(),
   vendor: z.string().optional(),
   model: z.string().optional(),
   firmwareVersion: z.string().optional(),
@@ -178,7 +188,8 @@ export const CommandResultSchema = z.union([
   }),
 ]).openapi("CommandResult");
 
-export const CommandActionSchema = z.enum(OPERATOR_COMMANDS_16);
+/** The operator commands the portal offers, those of every protocol it knows (shared/ocpp/catalog.ts). */
+export const CommandActionSchema = z.enum(allOperatorActions() as [string, ...string[]]);
 
 /**
  * A number written in a path or query string, checked by `schema`. Not z.coerce.number(): that also takes
@@ -237,3 +248,14 @@ export const SocketStatsSchema = z.object({
     dropped: z.number().int(),
   })).openapi({ description: "Clients with messages queued or pushes missed now (at most 100)" }),
 }).openapi("SocketStats");
+
+/** No CSMS serves the bus's admin requests (a portal on its own): the write cannot be made now. */
+export const unavailable = json(ErrorSchema, "No CSMS is serving admin requests; try again when one is");
+
+/** How an admin request's failure reads as HTTP: `invalid` 400, `unavailable` 503. */
+export function adminFailure(result: { error: "invalid" | "unavailable"; message: string }) {
+  return {
+    body: errorBody(result.error, result.message),
+    status: result.error === "invalid" ? 400 as const : 503 as const,
+  };
+}

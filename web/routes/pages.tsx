@@ -2,7 +2,7 @@
 import { type Context, Hono } from "hono";
 import { renderToString } from "preact-render-to-string";
 import type { VNode } from "preact";
-import type { CsmsQueries } from "../../shared/queries.ts";
+import type { CsmsReads } from "../../shared/queries.ts";
 import { isActionName } from "../audit/entry.ts";
 import type { AuditLog } from "../audit/log.ts";
 import type { AppEnv } from "../auth/http.ts";
@@ -19,7 +19,7 @@ import { transactionsPageHref } from "../lib/transactions.ts";
 
 export interface PageDeps {
   fleet: FleetState;
-  queries: CsmsQueries;
+  reads: CsmsReads;
   auth: Auth;
   audit: AuditLog;
   assets: AssetUrls;
@@ -129,7 +129,7 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
     const charger = c.req.query("charger");
     const chargerId = isChargerId(charger) ? charger : null;
     const staleOnly = c.req.query("stale") !== undefined;
-    const { total, items } = await deps.queries.listTransactions({
+    const { total, items } = await deps.reads.listTransactions({
       chargerId: chargerId ?? undefined,
       ...(staleOnly && { stale: true }),
       limit: TX_PAGE_SIZE,
@@ -176,7 +176,7 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
   });
 
   app.get("/id-tags", async (c) => {
-    const tags = await deps.queries.listIdTags();
+    const tags = await deps.reads.listIdTags();
     return c.html(renderPage(
       <Layout title="Id tags" section="tags" assets={assets} user={pageUser(c)}>
         <div class="page-head">
@@ -214,8 +214,8 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
     const user = pageUser(c)!;
     if (user.role !== "admin") return forbidden(c, "Registering chargers");
     const [registrations, refusals] = await Promise.all([
-      deps.queries.listRegistrations(),
-      deps.queries.listRefusals(),
+      deps.reads.listRegistrations(),
+      deps.reads.listRefusals(),
     ]);
     return c.html(renderPage(
       <Layout title="Charger registration" section="registrations" assets={assets} user={user}>
