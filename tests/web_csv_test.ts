@@ -1,0 +1,108 @@
+/**
+ * The transactions CSV export over REST (docs/api.md): text cells a spreadsheet would run as a formula
+ * (starting with =, +, - or @) are exported with a ' prefix; other cells are exported as they are. The
+ * transactions come from a raw OCPP test charger's StartTransaction (tests/csms_support.ts), so the idTag
+ * "-SUM(1)" reaches the store exactly as a charger sent it; the JSON API still shows it unchanged.
+ */
+import assert from "node:assert/strict";
+import { TestCharger } from "./csms_support.ts";
+import { type Json, startSystem } from "./web_support.ts";
+
+/** RFC 4180: CRLF between records, fields quoted when they hold a quote, a comma or a line break. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") {
+      row.push(field);
+      field = "";
+    } else if (c === "\r" && text[i + 1] === "\n") {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      i++;
+    } else field += c;
+  }
+  assert.equal(field + row.join(""), "", "the CSV ends with CRLF");
+  return rows;
+}
+
+Deno.test("CSV: idTags and charger ids that look like formulas are exported with a ' prefix", async () => {
+  const sys = await startSystem();
+  // A charger id may start with "=" too (only ':' and control characters are excluded).
+  const chargers = [
+    await TestCharger.connect(sys.csms.url, "CP-CSV-1"),
+    await TestCharger.connect(sys.csms.url, "=CP-CSV-2"),
+  ];
+  try {
+    const admin = await sys.login();
+    const viewer = await admin.addUser("val", "viewer");
+    for (const c of chargers) await c.boot();
+
+    // [charger, idTag, the id_tag cell expected in the CSV (after RFC 4180 unquoting)]
+    const cases: [TestCharger, string, string][] = [
+      [chargers[0], "-SUM(1)", "'-SUM(1)"],
+      [chargers[0], "=1+2", "'=1+2"],
+      [chargers[0], "+CMD", "'+CMD"],
+      [chargers[0], "@A1", "'@A1"],
+      [chargers[0], "-1,2", "'-1,2"], // quoted as well, with the prefix inside the quotes
+      [chargers[0], "TAG-PLAIN", "TAG-PLAIN"], // nothing to defuse: unchanged
+      [chargers[1], "TAG-2", "TAG-2"],
+    ];
+    const ids = new Map<number, (typeof cases)[number]>();
+    let connector = 0;
+    for (const c of cases) {
+      const [charger, idTag] = c;
+      const started = await charger.session.call("StartTransaction", {
+        connectorId: ++connector, // one connector each, so that none supersedes another
+        idTag,
+        meterStart: 1000,
+        timestamp: new Date().toISOString(),
+      });
+      ids.set(started.transactionId, c);
+    }
+
+    // The JSON API keeps the idTag as the charger sent it.
+    const one = await viewer.json("GET", `/api/v1/transactions/${[...ids.keys()][0]}`);
+    assert.equal(one.status, 200);
+    assert.equal(one.body.idTag, "-SUM(1)");
+
+    const res = await viewer.fetch("/api/v1/transactions.csv");
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/csv/);
+    const text = await res.text();
+    // The raw text: the dangerous cell starts with the quote mark, right after the preceding comma.
+    assert.match(text, /,'-SUM\(1\),/);
+    assert.doesNotMatch(text, /(^|,)-SUM\(1\)/m);
+    assert.match(text, /,"'-1,2",/);
+
+    const [header, ...rows] = parseCsv(text);
+    assert.deepEqual(header.slice(0, 4), ["transaction_id", "charger_id", "connector_id", "id_tag"]);
+    assert.equal(rows.length, cases.length);
+    const seen: Json[] = [];
+    for (const row of rows) {
+      assert.equal(row.length, header.length, `a full row: ${row.join(",")}`);
+      const c = ids.get(Number(row[0]));
+      assert.ok(c, `transaction ${row[0]} is one of the test's`);
+      const [charger, , cell] = c;
+      assert.equal(row[3], cell, `id_tag of transaction ${row[0]}`);
+      assert.equal(row[1], charger.id.startsWith("=") ? `'${charger.id}` : charger.id, "charger_id");
+      seen.push(row[0]);
+    }
+    assert.equal(new Set(seen).size, cases.length);
+  } finally {
+    for (const c of chargers) await c.close();
+    await sys.close();
+  }
+});
