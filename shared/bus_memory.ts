@@ -1,26 +1,18 @@
 /** The in-process Bus, for `deno task dev` and tests: CSMS and web bridge in one process. */
 import type { AdminHandler, AdminKind, AdminRequest, AdminResult } from "./admin.ts";
+import { type BusListener, deliver } from "./bus_listeners.ts";
 import type { Bus, BusEvent, CommandHandler } from "./events.ts";
 
 export class MemoryBus implements Bus {
-  #listeners = new Set<(event: BusEvent) => void>();
+  #listeners = new Set<BusListener>();
   #handler?: CommandHandler;
   #admin?: AdminHandler;
 
   publish(event: BusEvent): void {
-    for (const listener of this.#listeners) {
-      // A failing subscriber must not stop the CSMS or starve the others.
-      try {
-        // An async listener's rejection would otherwise be an unhandled rejection, which ends a Deno process.
-        const result: unknown = listener(event);
-        if (result instanceof Promise) result.catch((err) => console.error("bus subscriber failed:", err));
-      } catch (err) {
-        console.error("bus subscriber failed:", err);
-      }
-    }
+    deliver(this.#listeners, event);
   }
 
-  subscribe(listener: (event: BusEvent) => void): () => void {
+  subscribe(listener: BusListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
