@@ -57,7 +57,7 @@ export class PostgresChargers implements ChargerWrites {
     // Never moves a time back: another node (the charger moved) may have written a later one.
     return this.#sql`
       UPDATE chargers AS c SET last_seen_at = s.at
-      FROM json_to_recordset(${this.#sql.json(rows)}) AS s(id text, at text)
+      FROM jsonb_to_recordset(${this.#sql.json(rows)}) AS s(id text, at text)
       WHERE c.id = s.id AND (c.last_seen_at IS NULL OR c.last_seen_at < s.at)`.then(() => {});
   }
 

@@ -41,7 +41,7 @@ export class PostgresEvents {
     return this.#sql`
       INSERT INTO events (at, charger_id, type, data, received_at)
       SELECT at, charger_id, type, coalesce(data, 'null'::json), received_at
-      FROM json_to_recordset(${this.#sql.json(rows as never)}) AS e(at text, charger_id text, type text,
+      FROM jsonb_to_recordset(${this.#sql.json(rows as never)}) AS e(at text, charger_id text, type text,
         data json, received_at bigint)`.then(() => {});
   }
 }

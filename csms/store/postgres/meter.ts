@@ -229,19 +229,19 @@ export class PostgresMeter implements MeterWrites {
           voltage_v, soc_percent, received_at, dedupe_key)
         SELECT charger_id, evse_id, transaction_id, ts, energy_wh, power_w, current_a, voltage_v,
           soc_percent, received_at, dedupe_key
-        FROM json_to_recordset(${sql.json(batch.rows as never)}) AS r(charger_id text, evse_id integer,
+        FROM jsonb_to_recordset(${sql.json(batch.rows as never)}) AS r(charger_id text, evse_id integer,
           transaction_id bigint, ts text, energy_wh float8, power_w float8, current_a float8,
           voltage_v float8, soc_percent float8, received_at bigint, dedupe_key text)
         ON CONFLICT DO NOTHING
         RETURNING 1
       ), latest AS (
         UPDATE chargers AS c SET last_sample = l.sample
-        FROM json_to_recordset(${sql.json(latest as never)}) AS l(id text, sample json)
+        FROM jsonb_to_recordset(${sql.json(latest as never)}) AS l(id text, sample json)
         WHERE c.id = l.id
         RETURNING 1
       ), energy AS (
         UPDATE transactions AS t SET last_meter_wh = e.wh
-        FROM json_to_recordset(${sql.json(energy as never)}) AS e(id bigint, charger_id text, wh float8)
+        FROM jsonb_to_recordset(${sql.json(energy as never)}) AS e(id bigint, charger_id text, wh float8)
         WHERE t.id = e.id AND t.charger_id = e.charger_id AND t.stopped_at IS NULL
         RETURNING 1
       )

@@ -62,7 +62,7 @@ export class PostgresRefusals {
       tx`
         INSERT INTO charger_refusals (charger_id, remote_address, reason, status, detail, attempts, first_at,
           last_at)
-        SELECT * FROM json_to_recordset(${tx.json(rows as never)}) AS r(charger_id text, remote_address text,
+        SELECT * FROM jsonb_to_recordset(${tx.json(rows as never)}) AS r(charger_id text, remote_address text,
           reason text, status integer, detail text, attempts integer, first_at text, last_at text)
         ON CONFLICT (charger_id) DO UPDATE SET remote_address = excluded.remote_address,
           reason = excluded.reason, status = excluded.status, detail = excluded.detail,
