@@ -114,19 +114,22 @@ export type StopOutcome =
   | { kind: "other-charger"; ownerId: string };
 
 export interface TransactionWrites {
-  /** The open transactions (few: every engine keeps them at hand, since every meter reading needs one). */
-  active(): Iterable<ActiveTransaction>;
+  // Lookups are async: in a cluster another node may have opened the transaction (its charger moved), so an
+  // engine on a shared database may have to ask it; one node's engine answers from what it keeps at hand.
   /** The open transactions on one EVSE of a charger. */
-  activeOn(chargerId: string, evseId: number): ActiveTransaction[];
+  activeOn(chargerId: string, evseId: number): Promise<ActiveTransaction[]>;
   /** The open transaction a charger knows by its own id, if any. */
-  findByChargerTransactionId(chargerId: string, chargerTransactionId: string): ActiveTransaction | undefined;
+  findByChargerTransactionId(
+    chargerId: string,
+    chargerTransactionId: string,
+  ): Promise<ActiveTransaction | undefined>;
   /**
    * A start the charger resends because its answer was lost looks exactly like the first one: the
    * transaction it already opened, or undefined.
    */
   findResentStart(
     start: Omit<StartTransaction, "authStatus" | "reservationId">,
-  ): ActiveTransaction | undefined;
+  ): Promise<ActiveTransaction | undefined>;
   start(start: StartTransaction): Promise<Written<ActiveTransaction>>;
   /** The stop is queued before the returned promise's first await: what is written after it follows it. */
   stop(stop: StopTransaction): Promise<StopOutcome>;
@@ -165,9 +168,9 @@ export interface StoredRegistration extends ChargerRegistration {
 }
 
 export interface RegistrationStore {
-  /** Read at every handshake: engines keep registrations at hand. */
-  find(id: string): StoredRegistration | undefined;
-  registerOnFirstContact(id: string, at: string): void;
+  /** Read at every handshake (a node may keep them at hand; in a cluster another node may change one). */
+  find(id: string): Promise<StoredRegistration | undefined>;
+  registerOnFirstContact(id: string, at: string): Promise<void>;
   /** Rejects with a RangeError naming a value it cannot take; the key in clear only when generated. */
   register(
     id: string,

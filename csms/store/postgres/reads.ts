@@ -1,0 +1,276 @@
+/**
+ * The read model (CsmsReads) over PostgreSQL: what a portal reads, from any process, through its own pool
+ * or a CSMS's. Online is stored presence: the charger's node is set and that node's lease
+ * (nodes.alive_until) has not run out by the database's clock, so every reader agrees, and a node that
+ * died leaves no charger online past its lease. An active transaction's staleness is decided from stored
+ * data alone (presence, last-seen time, its connector's last status) by csms/orphans.ts.
+ */
+import {
+  type ChargerRefusal,
+  type ChargerRegistration,
+  type ChargerSummary,
+  type ConnectorState,
+  type CsmsReads,
+  type EventLogEntry,
+  type IdTagRecord,
+  type LocatedSample,
+  MAX_RECENT_REFUSALS,
+  type TransactionQuery,
+  type TransactionRecord,
+} from "../../../shared/queries.ts";
+import type { RefusalReason } from "../../../shared/events.ts";
+import { staleness, type WhereItRuns } from "../../orphans.ts";
+import type { Fragment, Sql } from "./pool.ts";
+import {
+  connectorFromRow,
+  idTagFromRow,
+  publicRegistrationFromRow,
+  type Row,
+  sampleFromRow,
+  transactionFromRow,
+} from "./rows.ts";
+
+export interface ReadOptions {
+  /** An active transaction whose charger is offline, or whose connector is Available, this long is stale. */
+  staleAfterMs: number;
+}
+
+type OrphanStatus = NonNullable<WhereItRuns["connector"]>["status"];
+
+function clampLimit(limit: number | undefined, fallback: number, max: number): number {
+  if (limit === undefined || !Number.isFinite(limit)) return fallback;
+  return Math.min(max, Math.max(0, Math.floor(limit)));
+}
+
+export class PostgresReads implements CsmsReads {
+  #sql: Sql;
+  #options: ReadOptions;
+  /** Ends the pool on close: set for a reader that opened its own (a portal's), not for a CSMS's. */
+  #end: (() => Promise<void>) | undefined;
+
+  constructor(sql: Sql, options: ReadOptions, end?: () => Promise<void>) {
+    this.#sql = sql;
+    this.#options = options;
+    this.#end = end;
+  }
+
+  /**
+   * Transactions with what their staleness needs: whether their charger is online, when it was last seen,
+   * and the latest status of their connector (or, without one, of their whole EVSE, kept as connector 0).
+   */
+  #transactions(where: Fragment, tail: Fragment) {
+    const sql = this.#sql;
+    return sql`
+      SELECT t.*, c.last_seen_at AS where_last_seen, coalesce(n.alive_until > now(), false) AS where_online,
+        k.status AS where_status, k.updated_at AS where_updated
+      FROM transactions t
+      LEFT JOIN chargers c ON c.id = t.charger_id
+      LEFT JOIN nodes n ON n.id = c.node
+      LEFT JOIN LATERAL (
+        SELECT status, updated_at FROM connectors k
+        WHERE k.charger_id = t.charger_id AND k.evse_id = t.evse_id AND k.connector_id IN (t.connector_id, 0)
+        ORDER BY k.connector_id = t.connector_id DESC
+        LIMIT 1
+      ) k ON t.stopped_at IS NULL
+      ${where} ${tail}`;
+  }
+
+  /** The record, with `stale` on an active one that looks orphaned. */
+  #record(r: Row, nowMs: number): TransactionRecord {
+    const t = transactionFromRow(r);
+    if (t.stoppedAt !== undefined) return t;
+    const where: WhereItRuns = { online: r.where_online === true };
+    if (r.where_last_seen !== null) where.lastSeenAt = r.where_last_seen;
+    if (r.where_status !== null) {
+      // Only "Available" matters to the rule, the same word in the neutral set and in 1.6's.
+      where.connector = { status: r.where_status as OrphanStatus, updatedAt: r.where_updated };
+    }
+    const stale = staleness(where, t.startedAt, nowMs, this.#options.staleAfterMs);
+    if (stale) t.stale = stale;
+    return t;
+  }
+
+  #summary(r: Row, connectors: ConnectorState[], active: TransactionRecord[]): ChargerSummary {
+    const s: ChargerSummary = { id: r.id, online: r.online === true, connectors, activeTransactions: active };
+    if (s.online) s.node = r.node;
+    const fields = [
+      ["protocol", "protocol"],
+      ["vendor", "vendor"],
+      ["model", "model"],
+      ["firmwareVersion", "firmware_version"],
+      ["serialNumber", "serial_number"],
+      ["lastBootAt", "last_boot_at"],
+      ["lastSeenAt", "last_seen_at"],
+    ] as const;
+    for (const [key, column] of fields) if (r[column] !== null) (s as unknown as Row)[key] = r[column];
+    if (r.last_sample !== null) s.lastSample = r.last_sample as LocatedSample;
+    return s;
+  }
+
+  async #chargers(id: string | undefined): Promise<ChargerSummary[]> {
+    const sql = this.#sql;
+    const one = id === undefined ? sql`` : sql`WHERE c.id = ${id}`;
+    const oneConnector = id === undefined ? sql`` : sql`WHERE charger_id = ${id}`;
+    const oneTx = id === undefined
+      ? sql`WHERE t.stopped_at IS NULL`
+      : sql`WHERE t.stopped_at IS NULL AND t.charger_id = ${id}`;
+    // Three reads pipelined on the pool, not one after another.
+    const [chargers, connectorRows, activeRows] = await Promise.all([
+      sql`
+        SELECT c.*, coalesce(n.alive_until > now(), false) AS online
+        FROM chargers c LEFT JOIN nodes n ON n.id = c.node
+        ${one} ORDER BY c.id`,
+      sql`SELECT * FROM connectors ${oneConnector} ORDER BY charger_id, evse_id, connector_id`,
+      this.#transactions(oneTx, sql`ORDER BY t.id`),
+    ]);
+    const nowMs = Date.now();
+    const connectors = new Map<string, ConnectorState[]>();
+    for (const r of connectorRows) {
+      let list = connectors.get(r.charger_id);
+      if (!list) connectors.set(r.charger_id, list = []);
+      list.push(connectorFromRow(r));
+    }
+    const active = new Map<string, TransactionRecord[]>();
+    for (const r of activeRows) {
+      let list = active.get(r.charger_id);
+      if (!list) active.set(r.charger_id, list = []);
+      list.push(this.#record(r, nowMs));
+    }
+    return chargers.map((r) => this.#summary(r, connectors.get(r.id) ?? [], active.get(r.id) ?? []));
+  }
+
+  listChargers(): Promise<ChargerSummary[]> {
+    return this.#chargers(undefined);
+  }
+
+  async getCharger(id: string): Promise<ChargerSummary | undefined> {
+    return (await this.#chargers(id))[0];
+  }
+
+  async listTransactions(
+    query: TransactionQuery = {},
+  ): Promise<{ total: number; items: TransactionRecord[] }> {
+    const sql = this.#sql;
+    const limit = clampLimit(query.limit, 50, 1000);
+    const offset = clampLimit(query.offset, 0, Number.MAX_SAFE_INTEGER);
+    const byCharger = query.chargerId === undefined ? sql`` : sql`AND t.charger_id = ${query.chargerId}`;
+    const byState = query.active === undefined && query.stale === undefined
+      ? sql``
+      : query.active === false
+      ? sql`AND t.stopped_at IS NOT NULL`
+      : sql`AND t.stopped_at IS NULL`;
+    const where = sql`WHERE true ${byCharger} ${byState}`;
+    const nowMs = Date.now();
+    if (query.stale !== undefined) {
+      // Staleness is decided by csms/orphans.ts, not in SQL: for every active transaction (they are few),
+      // then paged.
+      if (query.active === false) return { total: 0, items: [] };
+      const all = (await this.#transactions(where, sql`ORDER BY t.id DESC`))
+        .map((r) => this.#record(r, nowMs))
+        .filter((t) => (t.stale !== undefined) === query.stale);
+      return { total: all.length, items: all.slice(offset, offset + limit) };
+    }
+    const [[{ n }], rows] = await Promise.all([
+      sql<{ n: number }[]>`SELECT count(*) AS n FROM transactions t ${where}`,
+      this.#transactions(where, sql`ORDER BY t.id DESC LIMIT ${limit} OFFSET ${offset}`),
+    ]);
+    return { total: n, items: rows.map((r) => this.#record(r, nowMs)) };
+  }
+
+  async getTransaction(id: number): Promise<TransactionRecord | undefined> {
+    if (!Number.isSafeInteger(id)) return undefined;
+    const [row] = await this.#transactions(this.#sql`WHERE t.id = ${id}`, this.#sql``);
+    return row ? this.#record(row, Date.now()) : undefined;
+  }
+
+  /** The newest `limit` samples (default 1000) of a charger, or of one of its transactions, oldest first. */
+  async meterHistory(
+    chargerId: string,
+    options: { transactionId?: number; since?: string; limit?: number } = {},
+  ): Promise<LocatedSample[]> {
+    const sql = this.#sql;
+    const limit = clampLimit(options.limit, 1000, 100_000);
+    if (limit === 0) return [];
+    const byTx = options.transactionId === undefined
+      ? sql``
+      : sql`AND transaction_id = ${options.transactionId}`;
+    // `ts >= ''` when there is no lower bound: every timestamp is at least the empty string.
+    const rows = await sql`
+      SELECT * FROM meter_values
+      WHERE charger_id = ${chargerId} ${byTx} AND ts >= ${options.since ?? ""}
+      ORDER BY id DESC LIMIT ${limit}`;
+    return rows.reverse().map(sampleFromRow);
+  }
+
+  async listIdTags(): Promise<IdTagRecord[]> {
+    const rows = await this.#sql`SELECT * FROM id_tags ORDER BY lower(id_tag), id_tag`;
+    return rows.map(idTagFromRow);
+  }
+
+  async getIdTag(idTag: string): Promise<IdTagRecord | undefined> {
+    const [row] = await this.#sql`SELECT * FROM id_tags WHERE lower(id_tag) = lower(${idTag})`;
+    return row ? idTagFromRow(row) : undefined;
+  }
+
+  async listRegistrations(): Promise<ChargerRegistration[]> {
+    const rows = await this.#sql`
+      SELECT id, security_profile, key_hash IS NOT NULL AS has_key, created_at
+      FROM charger_registrations ORDER BY id`;
+    return rows.map(publicRegistrationFromRow);
+  }
+
+  async getRegistration(id: string): Promise<ChargerRegistration | undefined> {
+    const [row] = await this.#sql`
+      SELECT id, security_profile, key_hash IS NOT NULL AS has_key, created_at
+      FROM charger_registrations WHERE id = ${id}`;
+    return row ? publicRegistrationFromRow(row) : undefined;
+  }
+
+  /** Recent refusals at the handshake, one per charge point id, the latest first (`limit` default 100). */
+  async listRefusals(options: { limit?: number } = {}): Promise<ChargerRefusal[]> {
+    const limit = clampLimit(options.limit, 100, MAX_RECENT_REFUSALS);
+    const rows = await this.#sql`
+      SELECT f.*, EXISTS (SELECT 1 FROM charger_registrations r WHERE r.id = f.charger_id) AS registered
+      FROM charger_refusals f
+      ORDER BY f.last_at DESC, f.charger_id
+      LIMIT ${limit}`;
+    return rows.map((r) => {
+      const refusal: ChargerRefusal = {
+        chargerId: r.charger_id,
+        reason: r.reason as RefusalReason,
+        status: r.status,
+        remoteAddress: r.remote_address,
+        attempts: r.attempts,
+        firstAt: r.first_at,
+        lastAt: r.last_at,
+        registered: r.registered === true,
+      };
+      if (r.detail !== null) refusal.detail = r.detail;
+      return refusal;
+    });
+  }
+
+  /**
+   * The newest `limit` entries (default 200) of the event log, one charger's or all, in the order they
+   * happened: the same as the SQLite engine's (see the report on shared/queries.ts's "newest first").
+   */
+  async eventLog(options: { chargerId?: string; limit?: number } = {}): Promise<EventLogEntry[]> {
+    const sql = this.#sql;
+    const limit = clampLimit(options.limit, 200, 10_000);
+    const byCharger = options.chargerId === undefined ? sql`` : sql`WHERE charger_id = ${options.chargerId}`;
+    const rows = await sql`SELECT * FROM events ${byCharger} ORDER BY id DESC LIMIT ${limit}`;
+    return rows.reverse().map((r) => ({
+      id: r.id,
+      at: r.at,
+      chargerId: r.charger_id,
+      type: r.type,
+      data: r.data,
+    }));
+  }
+
+  async close(): Promise<void> {
+    const end = this.#end;
+    this.#end = undefined;
+    await end?.();
+  }
+}

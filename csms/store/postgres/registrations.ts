@@ -1,0 +1,85 @@
+/**
+ * Charger registrations in PostgreSQL: which charge point ids may connect, with which OCPP security
+ * profile, and the PBKDF2 hash of each one's AuthorizationKey (csms/charger_keys.ts hashes and generates;
+ * the clear key is never stored). Every change is committed before it is answered: the next handshake, on
+ * any node, must see it.
+ */
+import type { ChargerRegistration, RegisterChargerOptions } from "../../../shared/queries.ts";
+import { chargerIdProblem } from "../../../shared/identifiers.ts";
+import type { RegistrationStore, StoredRegistration } from "../../../shared/storage.ts";
+import { generateKey, hashKey, keyProblem } from "../../charger_keys.ts";
+import type { Sql } from "./pool.ts";
+import { publicRegistrationFromRow, storedRegistrationFromRow } from "./rows.ts";
+
+export class PostgresRegistrations implements RegistrationStore {
+  constructor(private readonly sql: Sql) {}
+
+  async find(id: string): Promise<StoredRegistration | undefined> {
+    const [row] = await this.sql`SELECT * FROM charger_registrations WHERE id = ${id}`;
+    return row ? storedRegistrationFromRow(row) : undefined;
+  }
+
+  /** CHARGER_POLICY=open: an unknown charger is registered, profile 0, when it first connects. */
+  async registerOnFirstContact(id: string, at: string): Promise<void> {
+    await this.sql`
+      INSERT INTO charger_registrations (id, security_profile, created_at, updated_at)
+      VALUES (${id}, 0, ${at}, ${at})
+      ON CONFLICT (id) DO NOTHING`;
+  }
+
+  /**
+   * Registers `id` or changes its registration. The profile defaults to 1; with profile 1 or 2 and no key
+   * given, a random key is generated and handed back, once; with profile 0 there is no key, and giving one
+   * is an error. Rejects with a RangeError naming the bad value.
+   */
+  async register(
+    id: string,
+    options: RegisterChargerOptions = {},
+  ): Promise<{ registration: ChargerRegistration; created: boolean; authorizationKey?: string }> {
+    const idError = chargerIdProblem(id);
+    if (idError) throw new RangeError(idError);
+    const profile = options.securityProfile ?? 1;
+    if (profile !== 0 && profile !== 1 && profile !== 2) {
+      throw new RangeError("securityProfile must be 0, 1 or 2");
+    }
+    let generated: string | undefined;
+    let keyHash: string | null = null;
+    if (profile === 0) {
+      if (options.authorizationKey !== undefined) {
+        throw new RangeError("securityProfile 0 takes no authorizationKey (use 1 or 2)");
+      }
+    } else {
+      let key = options.authorizationKey;
+      if (key === undefined) key = generated = generateKey();
+      const problem = keyProblem(key);
+      if (problem) throw new RangeError(problem);
+      keyHash = await hashKey(key);
+    }
+    const now = new Date().toISOString();
+    // xmax is 0 on a row this statement inserted, and set on one it updated: `created` in one round trip.
+    const [row] = await this.sql`
+      INSERT INTO charger_registrations (id, security_profile, key_hash, created_at, updated_at)
+      VALUES (${id}, ${profile}, ${keyHash}, ${now}, ${now})
+      ON CONFLICT (id) DO UPDATE SET security_profile = excluded.security_profile,
+        key_hash = excluded.key_hash, updated_at = excluded.updated_at
+      RETURNING id, security_profile, key_hash IS NOT NULL AS has_key, created_at, (xmax = 0) AS created`;
+    const registration = publicRegistrationFromRow(row);
+    const created = row.created === true;
+    return generated === undefined
+      ? { registration, created }
+      : { registration, created, authorizationKey: generated };
+  }
+
+  /** A charger accepted a new key: its hash replaces the old one. False when there is no key to replace. */
+  async replaceKeyHash(id: string, keyHash: string): Promise<boolean> {
+    const result = await this.sql`
+      UPDATE charger_registrations SET key_hash = ${keyHash}, updated_at = ${new Date().toISOString()}
+      WHERE id = ${id} AND security_profile > 0`;
+    return result.count > 0;
+  }
+
+  async unregister(id: string): Promise<boolean> {
+    const result = await this.sql`DELETE FROM charger_registrations WHERE id = ${id}`;
+    return result.count > 0;
+  }
+}
