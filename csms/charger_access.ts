@@ -174,8 +174,8 @@ export class AuthFailures {
 }
 
 export interface GateStore {
-  find(id: string): RegistrationFacts | undefined;
-  registerOnFirstContact(id: string, at: string): void;
+  find(id: string): Promise<RegistrationFacts | undefined>;
+  registerOnFirstContact(id: string, at: string): Promise<void>;
 }
 
 /** Applies decideAccess to one handshake; resolves with undefined (let it in) or the refusal to send. */
@@ -205,12 +205,12 @@ export class ChargerGate {
     const decision = decideAccess({
       policy: this.policy,
       chargerId,
-      registration: this.store.find(chargerId),
+      registration: await this.store.find(chargerId),
       credentials: parseBasicAuth(authorization),
       secure: this.secure,
     });
     if (decision.kind === "allow") {
-      if (decision.register) this.store.registerOnFirstContact(chargerId, new Date().toISOString());
+      if (decision.register) await this.store.registerOnFirstContact(chargerId, new Date().toISOString());
       return undefined;
     }
     if (decision.kind === "verify") {

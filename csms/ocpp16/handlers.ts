@@ -138,14 +138,14 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
         startedAt: req.timestamp,
       };
       // The transaction is recorded even when the tag is refused: the charger has started it and will stop it.
-      const resent = storage.transactions.findResentStart(start);
+      const resent = await storage.transactions.findResentStart(start);
       if (resent) return { transactionId: resent.id, idTagInfo: idTagInfo(verdict) };
       // A connector runs one transaction at a time (a charge point refuses a RemoteStart on a busy one,
       // OCPP 1.6 CTT TC_026_CS). A new start on it means the charger has ended the older one without a
       // StopTransaction we got (lost, or never sent after a reboot): closed here as Superseded, with its
       // last meter reading, so that it cannot stay active forever. The new start is answered as always:
       // a Central System cannot refuse one, only its idTag.
-      const orphans = storage.transactions.activeOn(chargerId, evseId);
+      const orphans = await storage.transactions.activeOn(chargerId, evseId);
       const started = await storage.transactions.start({
         ...start,
         authStatus: verdict.status,

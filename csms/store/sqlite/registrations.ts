@@ -76,7 +76,11 @@ export class Registrations implements RegistrationStore {
   }
 
   /** The registration as committed; a first-contact registration still in the batch is not seen yet. */
-  find(id: string): StoredRegistration | undefined {
+  find(id: string): Promise<StoredRegistration | undefined> {
+    return Promise.resolve(this.#find(id));
+  }
+
+  #find(id: string): StoredRegistration | undefined {
     const row = this.#r.find.get(id) as RegistrationRow | undefined;
     return row ? registrationFromRow(row) : undefined;
   }
@@ -87,8 +91,9 @@ export class Registrations implements RegistrationStore {
   }
 
   /** CHARGER_POLICY=open: an unknown charger is registered, profile 0, when it first connects. */
-  registerOnFirstContact(id: string, at: string): void {
+  registerOnFirstContact(id: string, at: string): Promise<void> {
     this.#writer.write(this.#s.auto, [id, at, at]);
+    return Promise.resolve();
   }
 
   /**
@@ -123,9 +128,9 @@ export class Registrations implements RegistrationStore {
     const now = new Date().toISOString();
     // Committed first: a first-contact registration still in the batch counts as there before this one.
     await this.#writer.sync();
-    const created = this.find(id) === undefined;
+    const created = this.#find(id) === undefined;
     await this.#writer.run(this.#s.upsert, [id, profile, keyHash, now, now]);
-    const registration = publicRegistration(this.find(id)!);
+    const registration = publicRegistration(this.#find(id)!);
     return generated === undefined
       ? { registration, created }
       : { registration, created, authorizationKey: generated };

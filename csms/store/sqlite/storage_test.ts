@@ -309,9 +309,9 @@ Deno.test("store: active transactions by connector; a close by the CSMS keeps th
     const one = (await a.store.startTransaction({ ...base, connectorId: 1, meterStartWh: 100 })).tx;
     const two = (await a.store.startTransaction({ ...base, connectorId: 2, meterStartWh: 0 })).tx;
     await a.store.startTransaction({ ...base, chargerId: "CP2", connectorId: 1, meterStartWh: 0 });
-    assert.deepEqual(a.store.activeOn("CP", 1).map((t) => t.id), [one.id]);
-    assert.equal(a.store.findResentStart("CP", 2, "T", 0, base.startedAt)?.id, two.id);
-    assert.equal(a.store.findResentStart("CP", 2, "T", 1, base.startedAt), undefined);
+    assert.deepEqual((await a.store.activeOn("CP", 1)).map((t) => t.id), [one.id]);
+    assert.equal((await a.store.findResentStart("CP", 2, "T", 0, base.startedAt))?.id, two.id);
+    assert.equal(await a.store.findResentStart("CP", 2, "T", 1, base.startedAt), undefined);
     await a.store.meterSamples("CP", 1, one.id, [{ timestamp: "t", energyWh: 900 }], Date.now());
 
     const closed = await a.store.closeTransaction(one.id, {
@@ -326,7 +326,7 @@ Deno.test("store: active transactions by connector; a close by the CSMS keeps th
       await a.store.closeTransaction(one.id, { reason: "x", stoppedAt: "t", closedAt: "t" }),
       undefined,
     );
-    assert.deepEqual(a.store.activeOn("CP", 1), []);
+    assert.deepEqual(await a.store.activeOn("CP", 1), []);
     // Without a reading, the meterStart: no energy is invented.
     assert.equal(
       (await a.store.closeTransaction(two.id, { reason: "x", stoppedAt: "t", closedAt: "t" }))?.energyWh,

@@ -142,11 +142,27 @@ export class SqliteTransactions implements TransactionWrites {
   }
 
   /** The open transactions on one EVSE (a copy): more than none before a start are orphans. */
-  activeOn(chargerId: string, evseId: number): TrackedTransaction[] {
+  activeOn(chargerId: string, evseId: number): Promise<TrackedTransaction[]> {
+    return Promise.resolve(this.#activeOn(chargerId, evseId));
+  }
+
+  #activeOn(chargerId: string, evseId: number): TrackedTransaction[] {
     return [...this.#onEvse.get(evseKey(chargerId, evseId)) ?? []];
   }
 
-  findByChargerTransactionId(chargerId: string, chargerTransactionId: string): ActiveTransaction | undefined {
+  // One node holds every open transaction of its engine's database (SQLite is one node's), so the lookups
+  // answer from memory; the contract makes them async for engines that share a database.
+  findByChargerTransactionId(
+    chargerId: string,
+    chargerTransactionId: string,
+  ): Promise<ActiveTransaction | undefined> {
+    return Promise.resolve(this.#findByChargerTransactionId(chargerId, chargerTransactionId));
+  }
+
+  #findByChargerTransactionId(
+    chargerId: string,
+    chargerTransactionId: string,
+  ): ActiveTransaction | undefined {
     const own = this.#byChargerTx.get(chargerId)?.get(chargerTransactionId);
     if (own) return own;
     // Where the CSMS assigned the id (1.6), the charger's is the CSMS's as text.
@@ -159,12 +175,14 @@ export class SqliteTransactions implements TransactionWrites {
 
   findResentStart(
     start: Omit<StartTransaction, "authStatus" | "reservationId">,
-  ): ActiveTransaction | undefined {
-    return this.activeOn(start.chargerId, start.evseId).find((tx) =>
-      tx.idTag === start.idTag && tx.meterStartWh === start.meterStartWh &&
-      tx.startedAt === start.startedAt &&
-      tx.connectorId === start.connectorId &&
-      (start.chargerTransactionId === undefined || tx.chargerTransactionId === start.chargerTransactionId)
+  ): Promise<ActiveTransaction | undefined> {
+    return Promise.resolve(
+      this.#activeOn(start.chargerId, start.evseId).find((tx) =>
+        tx.idTag === start.idTag && tx.meterStartWh === start.meterStartWh &&
+        tx.startedAt === start.startedAt &&
+        tx.connectorId === start.connectorId &&
+        (start.chargerTransactionId === undefined || tx.chargerTransactionId === start.chargerTransactionId)
+      ),
     );
   }
 
