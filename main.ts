@@ -1,9 +1,8 @@
 /**
  * `deno task dev`: the CSMS and the operator portal in one process, each built from its own entry module
- * (csms/main.ts, web/main.ts) and joined by the in-process bus and the CSMS's read model. Configuration
- * comes from the environment (see README).
+ * (csms/main.ts, web/main.ts) and joined by one bus (in-process, or Redis with REDIS_URL) and the CSMS's
+ * read model. Configuration comes from the environment (see README).
  */
-import { MemoryBus } from "./shared/bus_memory.ts";
 import { ConfigError, loadCsmsConfig } from "./csms/config.ts";
 import { startCsmsNode } from "./csms/main.ts";
 import { loadWebConfig, WebConfigError } from "./web/config.ts";
@@ -26,16 +25,16 @@ try {
   throw err;
 }
 
-const bus = new MemoryBus();
+// One bus for both halves: the CSMS's own (in-process, or Redis with REDIS_URL), closed with it.
 let csms;
 try {
-  csms = await startCsmsNode(env, { bus });
+  csms = await startCsmsNode(env);
 } catch (err) {
   fail(`the CSMS did not start: ${(err as Error).message}`);
 }
 let web: WebServer;
 try {
-  web = await startPortal(env, { bus, reads: csms.storage.reads, ocppUrl: csms.url });
+  web = await startPortal(env, { bus: csms.bus, reads: csms.storage.reads, ocppUrl: csms.url });
 } catch (err) {
   await csms.close();
   fail(`the portal did not start: ${(err as Error).message}`);
@@ -58,7 +57,6 @@ async function stop(signal: string) {
   try {
     await web!.close();
     await csms!.close();
-    await bus.close();
   } catch (err) {
     console.error("chargewire: shutdown failed:", err);
     Deno.exit(1);

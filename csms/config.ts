@@ -4,6 +4,7 @@
  * misbehaving later. Durations keep the unit of their variable (seconds).
  */
 
+import { DEFAULT_STALE_TX_MINUTES, type Deployment, loadDeployment } from "../shared/deployment.ts";
 import { type Env, envValue as raw, readTlsEnv, type TlsFiles, type TlsMessages } from "../shared/env.ts";
 
 export type AuthPolicy = "open" | "registered";
@@ -18,7 +19,8 @@ export type ChargerPolicy = "open" | "registered" | "basic";
 /** TLS for OCPP security profile 2: the PEM texts, read once at start-up, and where they came from. */
 export type TlsConfig = TlsFiles;
 
-export interface CsmsConfig {
+/** DATABASE_URL, REDIS_URL and STALE_TX_MINUTES come from shared/deployment.ts, read alike by the portal. */
+export interface CsmsConfig extends Deployment {
   /** Interface to bind (HOST). */
   host: string;
   /** TCP port (CSMS_PORT); 0 picks a free one. */
@@ -45,11 +47,6 @@ export interface CsmsConfig {
   eventRetentionDays: number;
   /** How long a command waits for the charger's answer, seconds (CALL_TIMEOUT). */
   callTimeout: number;
-  /**
-   * An active transaction whose charger has been offline, or whose connector Available, this long is
-   * flagged stale for the operator; 0 flags it at once, minutes (STALE_TX_MINUTES).
-   */
-  staleTransactionMinutes: number;
   /**
    * This CSMS node's name in stored presence and events (NODE_ID); absent: a new one is generated at each
    * start (generateNodeId), which is right for one node and for nodes that never restart in place.
@@ -79,7 +76,7 @@ export const DEFAULT_CSMS_CONFIG: Readonly<CsmsConfig> = {
   meterRetentionDays: 90,
   eventRetentionDays: 90,
   callTimeout: 30,
-  staleTransactionMinutes: 60,
+  staleTransactionMinutes: DEFAULT_STALE_TX_MINUTES,
 };
 
 /** A configuration value that cannot be used; the message names the variable, the value and what is expected. */
@@ -166,14 +163,7 @@ export function loadCsmsConfig(env: Env): CsmsConfig {
     meterRetentionDays: decimal(env, "METER_RETENTION_DAYS", d.meterRetentionDays, 0, 36500, "days"),
     eventRetentionDays: decimal(env, "EVENT_RETENTION_DAYS", d.eventRetentionDays, 0, 36500, "days"),
     callTimeout: decimal(env, "CALL_TIMEOUT", d.callTimeout, 0.01, 3600, "seconds"),
-    staleTransactionMinutes: decimal(
-      env,
-      "STALE_TX_MINUTES",
-      d.staleTransactionMinutes,
-      0,
-      525_600,
-      "minutes",
-    ),
+    ...loadDeployment(env, (message) => new ConfigError(message)),
     ...(tlsConfig && { tls: tlsConfig }),
     ...(node !== undefined && { nodeId: node }),
   };

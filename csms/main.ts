@@ -1,26 +1,58 @@
 /**
- * One CSMS node. `startCsmsNode` starts it from an environment on a given bus (main.ts joins it to the
- * portal in one process); run as the main module (`deno task csms`) it runs alone on an in-process bus,
- * configured from Deno.env.
+ * One CSMS node. `startCsmsNode` starts it from an environment, on the bus it is given (tests) or on the
+ * one the environment names (REDIS_URL: Redis, shared with other CSMS and portal nodes; unset: the
+ * in-process bus, which main.ts shares with the portal). Run as the main module (`deno task csms`) it
+ * runs one node configured from Deno.env.
  */
-import { MemoryBus } from "../shared/bus_memory.ts";
+import { openBus } from "../shared/bus_open.ts";
+import { withoutPassword } from "../shared/deployment.ts";
 import type { Bus } from "../shared/events.ts";
-import { ConfigError, loadCsmsConfig } from "./config.ts";
+import { ConfigError, generateNodeId, loadCsmsConfig } from "./config.ts";
 import { type CsmsHandle, startCsms } from "./server.ts";
 
 export type { CsmsHandle } from "./server.ts";
 export { ConfigError } from "./config.ts";
 
+/** A running node and the bus it is on (its own, closed with it, unless it was given one). */
+export type CsmsNode = CsmsHandle & { bus: Bus };
+
 /**
  * Starts a CSMS node configured from `env`; throws ConfigError (a one-line message) on a bad setting, and
- * rejects with a one-line message when the database cannot be opened or the port bound.
+ * rejects with a one-line message when the bus, the database or the port cannot be had.
  */
 export async function startCsmsNode(
   env: Record<string, string | undefined>,
-  deps: { bus: Bus },
-): Promise<CsmsHandle> {
-  const config = loadCsmsConfig(env);
-  return await startCsms(config, deps);
+  deps: { bus?: Bus } = {},
+): Promise<CsmsNode> {
+  const loaded = loadCsmsConfig(env);
+  // The node's name is its name on the bus too: commands for its chargers are routed to it by that name.
+  const config = { ...loaded, nodeId: loaded.nodeId ?? generateNodeId() };
+  let bus = deps.bus;
+  if (!bus) {
+    try {
+      bus = await openBus(config.redisUrl, config.nodeId);
+    } catch (err) {
+      throw new Error(
+        `the bus at ${withoutPassword(config.redisUrl!)} is unreachable: ${(err as Error).message}`,
+      );
+    }
+  }
+  const owned = deps.bus ? undefined : bus;
+  let csms: CsmsHandle;
+  try {
+    csms = await startCsms(config, { bus });
+  } catch (err) {
+    await owned?.close();
+    throw err;
+  }
+  return {
+    ...csms,
+    bus,
+    async close() {
+      await csms.close();
+      await owned?.close();
+    },
+  };
 }
 
 function fail(message: string): never {
@@ -38,16 +70,19 @@ async function runAsMain(): Promise<void> {
     throw err;
   }
 
-  const bus = new MemoryBus();
-  let csms: CsmsHandle;
+  let csms: CsmsNode;
   try {
-    csms = await startCsms(config, { bus });
+    csms = await startCsmsNode(env);
   } catch (err) {
     fail((err as Error).message);
   }
+  const data = config.databaseUrl ? withoutPassword(config.databaseUrl) : `SQLite in ${config.dataDir}`;
+  const bus = config.redisUrl
+    ? `Redis at ${withoutPassword(config.redisUrl)}`
+    : "in-process (this node alone)";
   console.log(
-    `CSMS: OCPP endpoint ${csms.url}/{chargePointId} (node ${csms.node}, CHARGER_POLICY=${config.chargerPolicy}, ` +
-      `data in ${config.dataDir})`,
+    `CSMS: OCPP endpoint ${csms.url}/{chargePointId} (node ${csms.node}, CHARGER_POLICY=${config.chargerPolicy})\n` +
+      `  Data: ${data}\n  Bus:  ${bus}`,
   );
 
   let stopping = false;
@@ -55,7 +90,6 @@ async function runAsMain(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await csms.close();
-    await bus.close();
     Deno.exit(0);
   };
   Deno.addSignalListener("SIGINT", stop);

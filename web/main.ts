@@ -8,7 +8,8 @@
  * that joins processes (Redis, in a later release) does. `deno task dev` (main.ts) runs both in one process.
  */
 import { openReads } from "../csms/store/open.ts";
-import { MemoryBus } from "../shared/bus_memory.ts";
+import { openBus } from "../shared/bus_open.ts";
+import { withoutPassword } from "../shared/deployment.ts";
 import type { Bus } from "../shared/events.ts";
 import type { CsmsReads } from "../shared/queries.ts";
 import type { AuthOptions } from "./auth/service.ts";
@@ -17,7 +18,8 @@ import { loadWebConfig, type WebConfig, WebConfigError } from "./config.ts";
 import { startWeb, type WebServer } from "./server.ts";
 
 export interface PortalDeps {
-  bus: Bus;
+  /** Absent: the bus the environment names (REDIS_URL), or an in-process one; the portal's own, closed with it. */
+  bus?: Bus;
   /** The read model; without it the portal opens its own on DATA_DIR's CSMS database, and closes it. */
   reads?: CsmsReads;
   /** The CSMS's OCPP endpoint, shown to operators with an empty fleet. */
@@ -30,15 +32,32 @@ export interface PortalDeps {
 /** Starts the portal; throws WebConfigError with a one-line message on a bad setting. */
 export async function startPortal(
   env: Record<string, string | undefined>,
-  deps: PortalDeps,
+  deps: PortalDeps = {},
 ): Promise<WebServer> {
   const config = loadWebConfig(env);
-  const owned = deps.reads ? undefined : await openReads(config.dataDir);
+  let ownBus: Bus | undefined;
+  if (!deps.bus) {
+    try {
+      ownBus = await openBus(config.redisUrl, `web-${crypto.randomUUID().slice(0, 8)}`);
+    } catch (err) {
+      throw new Error(
+        `the bus at ${withoutPassword(config.redisUrl!)} is unreachable: ${(err as Error).message}`,
+      );
+    }
+  }
+  const bus = deps.bus ?? ownBus!;
+  let owned: CsmsReads | undefined;
+  try {
+    owned = deps.reads ? undefined : await openReads(config);
+  } catch (err) {
+    await ownBus?.close();
+    throw err;
+  }
   const reads = deps.reads ?? owned!;
   let web: WebServer;
   try {
     web = await startWeb(config, {
-      bus: deps.bus,
+      bus,
       reads,
       ocppUrl: deps.ocppUrl,
       bridge: deps.bridge,
@@ -46,14 +65,16 @@ export async function startPortal(
     });
   } catch (err) {
     await owned?.close();
+    await ownBus?.close();
     throw err;
   }
-  if (!owned) return web;
+  if (!owned && !ownBus) return web;
   return {
     ...web,
     async close() {
       await web.close();
-      await owned.close();
+      await owned?.close();
+      await ownBus?.close();
     },
   };
 }
@@ -81,20 +102,27 @@ async function runAlone(): Promise<void> {
     if (err instanceof WebConfigError) fail(err.message);
     throw err;
   }
-  const bus = new MemoryBus();
   let web: WebServer;
   try {
-    web = await startPortal(env, { bus });
+    web = await startPortal(env);
   } catch (err) {
     return fail(`the portal did not start: ${(err as Error).message}`);
   }
-  console.log(`Chargewire portal is running on its own.
+  const data = config.databaseUrl
+    ? `${withoutPassword(config.databaseUrl)}   (shared with the CSMS nodes)`
+    : `${config.dataDir}   (the CSMS's database, read on the portal's own connection)`;
+  const joined = config.redisUrl
+    ? `Bus:           Redis at ${
+      withoutPassword(config.redisUrl)
+    }: commands and changes reach the CSMS nodes there.`
+    : `Pages and REST reads work; commands and changes (id tags, registrations, closing a transaction) answer
+"unavailable" (HTTP 503): no CSMS shares this portal's in-process bus (set REDIS_URL to join CSMS nodes).
+Run both in one process with: deno task dev`;
+  console.log(`Chargewire portal node is running${config.redisUrl ? "" : " on its own"}.
   Portal:        ${web.url}
   Sign in:       ${signInHelp(web, config)}
-  Data:          ${config.dataDir}   (the CSMS's database, read on the portal's own connection)
-Pages and REST reads work; commands and changes (id tags, registrations, closing a transaction) answer
-"unavailable" (HTTP 503): no CSMS shares this portal's bus until a bus that joins processes (Redis) does.
-Run both in one process with: deno task dev
+  Data:          ${data}
+${joined}
 Press Ctrl+C to stop.`);
 
   let stopping = false;
@@ -104,7 +132,6 @@ Press Ctrl+C to stop.`);
     console.log(`\n${signal}: shutting down…`);
     try {
       await web.close();
-      await bus.close();
     } catch (err) {
       console.error("portal: shutdown failed:", err);
       Deno.exit(1);

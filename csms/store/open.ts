@@ -1,11 +1,13 @@
 /**
- * Where the CSMS's storage engine is chosen: SQLite in DATA_DIR today (csms/store/sqlite/); the place where
- * DATABASE_URL will choose PostgreSQL. Nothing outside csms/store/ names an engine.
+ * Where the storage engine is chosen: PostgreSQL when DATABASE_URL is set (csms/store/postgres/), else
+ * SQLite in DATA_DIR (csms/store/sqlite/). Nothing outside csms/store/ names an engine.
  */
 import { existsSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import type { CsmsReads } from "../../shared/queries.ts";
 import type { CsmsStorage } from "../../shared/storage.ts";
+import { withoutPassword } from "../../shared/deployment.ts";
+import { openPostgresReads, openPostgresStorage } from "./postgres/storage.ts";
 import { databasePath } from "./sqlite/db.ts";
 import { MIGRATIONS, schemaVersion } from "./sqlite/migrations.ts";
 import { SqliteReads } from "./sqlite/reads.ts";
@@ -13,13 +15,49 @@ import { openSqliteStorage } from "./sqlite/storage.ts";
 
 export interface StorageConfig {
   dataDir: string;
+  /** DATABASE_URL: PostgreSQL instead of SQLite in dataDir. */
+  databaseUrl?: string;
   /** STALE_TX_MINUTES, for the read model. */
   staleTransactionMinutes: number;
 }
 
-/** The CSMS's storage, migrated and ready; rejects with a one-line message when it cannot be opened. */
-export function openStorage(config: StorageConfig): Promise<CsmsStorage> {
-  return openSqliteStorage({ dataDir: config.dataDir, staleTxMinutes: config.staleTransactionMinutes });
+/** The CSMS node `node`'s storage, migrated and ready; rejects with a one-line message when it cannot be opened. */
+export async function openStorage(config: StorageConfig, node: string): Promise<CsmsStorage> {
+  if (config.databaseUrl === undefined) {
+    return await openSqliteStorage({
+      dataDir: config.dataDir,
+      staleTxMinutes: config.staleTransactionMinutes,
+    });
+  }
+  try {
+    return await openPostgresStorage({
+      url: config.databaseUrl,
+      node,
+      staleTxMinutes: config.staleTransactionMinutes,
+    });
+  } catch (err) {
+    throw new Error(`cannot open the database at ${withoutPassword(config.databaseUrl)}: ${oneLine(err)}`);
+  }
+}
+
+function oneLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split("\n")[0];
+}
+
+/**
+ * The read model for a portal that runs without a CSMS in its process: on PostgreSQL, its own pool; on
+ * SQLite, see openSqliteReads.
+ */
+export async function openReads(
+  config: Omit<StorageConfig, "staleTransactionMinutes"> & { staleTransactionMinutes?: number },
+): Promise<CsmsReads> {
+  const options = { staleTxMinutes: config.staleTransactionMinutes };
+  if (config.databaseUrl === undefined) return await openSqliteReads(config.dataDir, options);
+  try {
+    return await openPostgresReads(config.databaseUrl, options);
+  } catch (err) {
+    throw new Error(`cannot open the database at ${withoutPassword(config.databaseUrl)}: ${oneLine(err)}`);
+  }
 }
 
 /**
@@ -28,7 +66,10 @@ export function openStorage(config: StorageConfig): Promise<CsmsStorage> {
  * database yet, or one of another schema version. Its answers may lag the CSMS's in-memory latest state
  * (last-seen times, latest samples) by the batch writer's latest-state flush, a few seconds.
  */
-export function openReads(dataDir: string, options: { staleTxMinutes?: number } = {}): Promise<CsmsReads> {
+export function openSqliteReads(
+  dataDir: string,
+  options: { staleTxMinutes?: number } = {},
+): Promise<CsmsReads> {
   const path = databasePath(dataDir);
   if (!existsSync(path)) {
     return Promise.reject(

@@ -4,6 +4,7 @@
  * stored with each node's lease, and every lookup asks it. Both entries migrate the schema first (safe
  * when nodes start at once, see migrations.ts).
  */
+import { DEFAULT_STALE_TX_MINUTES } from "../../../shared/deployment.ts";
 import type { CsmsReads } from "../../../shared/queries.ts";
 import type { CsmsStorage, RefusalRecord } from "../../../shared/storage.ts";
 import { Background } from "./background.ts";
@@ -18,9 +19,6 @@ import { PostgresReads } from "./reads.ts";
 import { PostgresRefusals } from "./refusals.ts";
 import { PostgresRegistrations } from "./registrations.ts";
 import { PostgresTransactions } from "./transactions.ts";
-
-/** STALE_TX_MINUTES' default (csms/config.ts). */
-const DEFAULT_STALE_TX_MINUTES = 60;
 
 export interface PostgresStorageOptions {
   /** postgres://user@host:port/database */

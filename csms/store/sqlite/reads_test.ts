@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { openReads } from "../open.ts";
+import { openSqliteReads as openReads } from "../open.ts";
 import { databasePath, openDatabase } from "./db.ts";
 import { SqliteStorage } from "./storage.ts";
 import { BatchWriter } from "./writer.ts";
