@@ -4,6 +4,7 @@
  * portal's own database (users, sessions, API tokens, the audit log) opens here,
  * and the first admin is made sure of.
  */
+import { type RoomSharing, shareRooms } from "./socket_cluster.ts";
 import { createServer, type IncomingMessage } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -110,21 +111,28 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
       ? { cors: { origin: config.allowedOrigins, credentials: true } }
       : {}),
   });
+  let rooms: RoomSharing | undefined;
   let bridge;
   try {
+    if (config.redisUrl !== undefined) rooms = await shareRooms(io, config.redisUrl, () => recheck());
     const identify = (s: { request: IncomingMessage }) => gate.principalOf(s.request);
     bridge = await attachBridge(io, deps.bus, deps.reads, identify, audit, deps.bridge);
   } catch (err) {
     io.close();
+    await rooms?.close();
     closeStores();
     throw err;
   }
   // Connections the CSMS refused, counted for GET /api/v1/stats.
   const refusals = new RefusalCounter();
   const unsubscribeRefusals = deps.bus.subscribe((e) => e.type === "charger.refused" && refusals.add(e));
-  const recheck = () => bridge.recheck((p) => auth.recheck(p));
-  // A logout, a revoked token or a changed role reaches live connections at once; an expiry within a minute.
-  const unwatch = auth.onChange(recheck);
+  const recheck = () => bridge?.recheck((p) => auth.recheck(p));
+  // A logout, a revoked token or a changed role reaches live connections at once, on every portal node;
+  // an expiry within a minute.
+  const unwatch = auth.onChange(() => {
+    recheck();
+    rooms?.announceAuthChange();
+  });
   const sweeper = setInterval(() => {
     auth.sweep();
     recheck();
@@ -160,6 +168,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     unsubscribeRefusals();
     bridge.close();
     io.close();
+    await rooms?.close();
     closeStores();
     throw new Error(`the portal cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
@@ -179,11 +188,13 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
         unwatch();
         unsubscribeRefusals();
         bridge.close();
-        io.disconnectSockets(true);
+        // This node's sockets: with rooms shared through Redis, io.disconnectSockets would end every node's.
+        io.local.disconnectSockets(true);
         const closed = new Promise<void>((resolve) => io.close(() => resolve()));
         // Browsers keep idle HTTP connections open; shutting down must not wait for them.
         httpServer.closeAllConnections();
         await closed;
+        await rooms?.close();
         closeStores();
       })();
       return closing;

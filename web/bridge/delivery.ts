@@ -63,7 +63,9 @@ export class Delivery {
       } else fast.push(socket);
     }
     if (fast.length === 0) return;
-    send(room === undefined ? io.except(slow) : io.to(room).except(slow));
+    // This node's sockets only: every portal node gets every bus event and sends it to its own (shared
+    // rooms would send each event once per node to every browser).
+    send(room === undefined ? io.local.except(slow) : io.local.to(room).except(slow));
     for (const socket of fast) this.counters.observe(socket.data.outbox);
   }
 }
