@@ -4,6 +4,7 @@
  * is announced like any stop. A rule the request breaks (a RangeError from the store, a bad reason)
  * answers `invalid` with its message.
  */
+import type { Bus } from "../shared/events.ts";
 import type { AdminHandler, AdminRequest, AdminResponses, AdminResult } from "../shared/admin.ts";
 import { CSMS_STOP_REASONS, MAX_CLOSE_REASON_LENGTH } from "../shared/domain.ts";
 import type { CloseTransactionResult } from "../shared/queries.ts";
@@ -17,6 +18,8 @@ export interface AdminServices {
   storage: Pick<CsmsStorage, "idTokens" | "registrations" | "transactions" | "reads">;
   connections: Pick<Connections, "get">;
   sink: Pick<EventSink, "transactionStopped">;
+  /** Where a charger held by another CSMS node is asked to go (in one process: never needed). */
+  bus?: Pick<Bus, "admin">;
 }
 
 /** The reason an operator gives for closing a transaction, trimmed; a RangeError when it is empty or long. */
@@ -93,7 +96,14 @@ export const ADMIN_HANDLERS: Handlers = {
   // Withdrawn access holds at once: the charger's connection closes.
   "registration.delete": async (req, svc) => {
     const removed = await svc.storage.registrations.unregister(req.chargerId);
-    if (removed) disconnect(svc, req.chargerId, "registration removed");
+    // The charger may be held by another CSMS node: the bus takes the request to the one that holds it.
+    if (removed && !disconnect(svc, req.chargerId, "registration removed")) {
+      await svc.bus?.admin({
+        kind: "charger.disconnect",
+        chargerId: req.chargerId,
+        reason: "registration removed",
+      });
+    }
     return removed;
   },
   "transaction.close": closeTransaction,

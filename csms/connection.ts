@@ -26,6 +26,8 @@ export const CLOSE = {
   unsupportedData: 1003,
   policyViolation: 1008,
   tooBig: 1009,
+  /** The charger connected to another CSMS node of the cluster (one connection per charger). */
+  movedAway: 4000,
 } as const;
 
 /** Why a connection ended, as published in charger.disconnected. */

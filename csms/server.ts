@@ -4,6 +4,7 @@
  * behind it (made by each protocol's adapter), the storage, and the bus
  * through which portals see events, send commands and make admin changes.
  */
+import { healthResponse, readiness } from "../shared/health.ts";
 import type { Bus } from "../shared/events.ts";
 import type { CsmsStorage } from "../shared/storage.ts";
 import { SUPPORTED_PROTOCOLS } from "../shared/ocpp/version.ts";
@@ -58,7 +59,7 @@ function wsUrl(host: string, port: number, secure: boolean): string {
 /** Starts the CSMS; rejects (with a one-line message) when the database cannot be opened or the port bound. */
 export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<CsmsHandle> {
   const node = config.nodeId ?? generateNodeId();
-  const storage = await openStorage(config);
+  const storage = await openStorage(config, node);
   const sink = new EventSink(deps.bus, storage);
   const connections = new Connections(sink, storage.chargers, node);
   // One adapter per protocol; a charger's negotiated subprotocol picks its adapter.
@@ -100,9 +101,13 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
   const idleTimeout = config.pingInterval * 2;
 
   const handler = async (req: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Promise<Response> => {
+    const pathname = new URL(req.url).pathname;
+    // For load balancers: whether this node lives, and whether its database and bus answer.
+    const health = await healthResponse(req.method, pathname, () => readiness(storage.reads, deps.bus));
+    if (health) return health;
     const decision = decideHandshake({
       method: req.method,
-      pathname: new URL(req.url).pathname,
+      pathname,
       upgrade: req.headers.get("upgrade"),
       protocols: req.headers.get("sec-websocket-protocol"),
     });
@@ -186,7 +191,18 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
   const unserve = deps.bus.serveCommands(
     createCommandHandler({ connections, sink, adapters, callTimeoutMs: config.callTimeout * 1000 }),
   );
-  const unserveAdmin = deps.bus.serveAdmin(createAdminHandler({ storage, connections, sink }));
+  const unserveAdmin = deps.bus.serveAdmin(createAdminHandler({ storage, connections, sink, bus: deps.bus }));
+  // One connection per charger in the whole cluster: when it connects to another node, the socket it left
+  // here is closed (the charger may not have noticed it is dead yet), and presence stays with the new node.
+  const unwatchMoves = deps.bus.subscribe((e) => {
+    if (e.type !== "charger.connected" || e.node === node) return;
+    const conn = connections.get(e.chargerId);
+    if (!conn?.open) return;
+    console.warn(
+      `csms: [${e.chargerId}] connected to CSMS node ${e.node}: closing its connection on ${node}`,
+    );
+    conn.close(CLOSE.movedAway, `connected to CSMS node ${e.node}`, "replaced");
+  });
   const retention = new Retention(storage, config.meterRetentionDays, config.eventRetentionDays);
   retention.start();
   const sweeper = config.pingInterval > 0
@@ -200,6 +216,7 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
       closing = true;
       unserve();
       unserveAdmin();
+      unwatchMoves();
       retention.stop();
       sweeper?.stop();
       for (const s of refused) s.close(CLOSE.goingAway, "CSMS shutting down");

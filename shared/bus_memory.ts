@@ -51,6 +51,11 @@ export class MemoryBus implements Bus {
     };
   }
 
+  /** In one process there is nothing to reach. */
+  ready(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
   close(): Promise<void> {
     this.#listeners.clear();
     this.#handler = undefined;

@@ -136,7 +136,8 @@ export class RedisBus implements Bus {
   }
 
   /** Whether Redis answers (readiness). */
-  async ping(): Promise<boolean> {
+  async ready(): Promise<boolean> {
+    if (this.#closed) return false;
     try {
       return (await this.#cmd.ping()) === "PONG";
     } catch {

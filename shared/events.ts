@@ -202,5 +202,7 @@ export interface Bus {
   admin<K extends AdminKind>(request: Extract<AdminRequest, { kind: K }>): Promise<AdminResult<K>>;
   /** The CSMS registers here to apply admin requests; returns the unregister function. */
   serveAdmin(handler: AdminHandler): () => void;
+  /** Resolves true while the bus can carry messages between processes (readiness). */
+  ready(): Promise<boolean>;
   close(): Promise<void>;
 }

@@ -143,6 +143,8 @@ export interface CsmsReads {
   listRefusals(options?: { limit?: number }): Promise<ChargerRefusal[]>;
   /** The newest `limit` entries of the persisted event log (one charger's, or all), oldest first. */
   eventLog(options?: { chargerId?: string; limit?: number }): Promise<EventLogEntry[]>;
+  /** Resolves when the database answers (readiness); rejects with why not. */
+  ping(): Promise<void>;
   /** Closes what this reader holds open (a portal's own connection); a no-op for a shared one. */
   close(): Promise<void>;
 }

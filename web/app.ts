@@ -3,6 +3,7 @@
  * answers. Static files are public (the sign-in page needs them); everything after `identify` knows who
  * is asking, and the API and the pages each refuse whom they must (web/auth/http.ts).
  */
+import { healthResponse, readiness } from "../shared/health.ts";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Bus } from "../shared/events.ts";
@@ -51,6 +52,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, headers);
   });
   app.get("/favicon.ico", (c) => c.redirect("/static/favicon.svg", 301));
+  // For load balancers: no sign-in, nothing about the fleet, only whether this node can serve.
+  app.on(
+    ["GET", "HEAD"],
+    ["/healthz", "/readyz"],
+    async (c) => (await healthResponse(c.req.method, c.req.path, () => readiness(deps.reads, deps.bus)))!,
+  );
 
   app.use("*", identify(deps.auth));
   app.use("/api/*", apiGuard(deps.allowedOrigins));

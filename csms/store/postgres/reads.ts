@@ -268,6 +268,10 @@ export class PostgresReads implements CsmsReads {
     }));
   }
 
+  async ping(): Promise<void> {
+    await this.#sql`SELECT 1`;
+  }
+
   async close(): Promise<void> {
     const end = this.#end;
     this.#end = undefined;

@@ -8,6 +8,7 @@
  * Online state is stored presence: the charger's node is set and that node's lease is alive, so a crashed
  * node's chargers go offline when its lease lapses.
  */
+import { DEFAULT_STALE_TX_MINUTES } from "../../../shared/deployment.ts";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import {
   type ChargerRefusal,
@@ -27,9 +28,6 @@ import { MeterHistory } from "./meter_history.ts";
 import { LIST_REFUSALS_SQL, refusalFromRow, type RefusalRow } from "./refusals.ts";
 import { publicRegistration, registrationFromRow, type RegistrationRow } from "./registrations.ts";
 import { connectorFromRow, idTagFromRow, type IdTagRow, type Row, transactionFromRow } from "./rows.ts";
-
-/** STALE_TX_MINUTES's default, for a portal that does not say. */
-export const DEFAULT_STALE_TX_MINUTES = 60;
 
 export interface ReadOptions {
   /** An active transaction whose charger is offline, or whose connector is Available, this long is stale. */
@@ -307,6 +305,15 @@ export class SqliteReads implements CsmsReads {
         data: JSON.parse(r.data as string),
       }));
     });
+  }
+
+  ping(): Promise<void> {
+    try {
+      this.#db.prepare("SELECT 1").get();
+      return Promise.resolve();
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   close(): Promise<void> {
