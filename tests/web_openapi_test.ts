@@ -78,6 +78,17 @@ Deno.test("OpenAPI: /api/v1/openapi.json is a valid OpenAPI 3.0 document", async
       assert.equal(await status("/transactions?limit="), 400, "an empty number is not 0");
       assert.equal(await status("/transactions?limit=2&offset=0"), 200);
     });
+    await t.step("signing in needs no credentials; every other operation asks for them", () => {
+      assert.deepEqual(doc.paths["/api/v1/session"].post.security, [], "POST /session is open");
+      const open: string[] = [];
+      for (const [path, item] of Object.entries<Json>(doc.paths)) {
+        for (const [method, op] of Object.entries<Json>(item)) {
+          const security = op.security ?? doc.security;
+          if (!security || security.length === 0) open.push(`${method.toUpperCase()} ${path}`);
+        }
+      }
+      assert.deepEqual(open, ["POST /api/v1/session"]);
+    });
   } finally {
     await sys.close();
   }

@@ -75,6 +75,8 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
       path: "/session",
       tags: ["Session"],
       summary: "Sign in: sets the session cookie",
+      // Open to anyone: signing in is how one gets credentials (the document's default asks for them).
+      security: [],
       description: "Failed attempts are limited per user name and address: after 5, each further failure " +
         "locks for twice as long as the last (429 with Retry-After).",
       request: body(
