@@ -15,7 +15,7 @@ import type { MeterSample } from "../../../shared/domain.ts";
 import type { LocatedSample } from "../../../shared/queries.ts";
 import type { MeterWrites, Written } from "../../../shared/storage.ts";
 import type { Sql } from "./pool.ts";
-import { sampleKey } from "./rows.ts";
+import { sampleKey } from "../sample_key.ts";
 import { Deferred } from "./written.ts";
 
 /** Rows in one statement at most: bounds its size (a few hundred kB of JSON) under a backlog. */

@@ -4,22 +4,17 @@
  * of made-up ids costs a bounded table. Refusals are counted in memory and written with the best-effort
  * writes (Background): a charger knocking in a tight loop costs one row per flush, not one per attempt.
  */
+import { PendingRefusals } from "../pending_refusals.ts";
 import { MAX_RECENT_REFUSALS } from "../../../shared/queries.ts";
 import type { RefusalRecord } from "../../../shared/storage.ts";
 import type { Background } from "./background.ts";
 import type { Sql } from "./pool.ts";
 
-interface Pending {
-  latest: RefusalRecord;
-  attempts: number;
-  firstAt: string;
-}
-
 export class PostgresRefusals {
   #sql: Sql;
   #background: Background;
   /** Refusals not written yet, by id, the least recently refused first. */
-  #pending = new Map<string, Pending>();
+  #pending = new PendingRefusals();
 
   constructor(sql: Sql, background: Background) {
     this.#sql = sql;
@@ -28,25 +23,13 @@ export class PostgresRefusals {
   }
 
   record(refusal: RefusalRecord): void {
-    const id = refusal.chargerId;
-    const known = this.#pending.get(id);
-    // Re-inserted, so that the map stays in the order of the latest refusal of each id.
-    this.#pending.delete(id);
-    if (!known && this.#pending.size >= MAX_RECENT_REFUSALS) {
-      // More ids than the table keeps, before one flush: the least recent would be pruned anyway.
-      this.#pending.delete(this.#pending.keys().next().value!);
-    }
-    this.#pending.set(id, {
-      latest: refusal,
-      attempts: (known?.attempts ?? 0) + 1,
-      firstAt: known?.firstAt ?? refusal.at,
-    });
+    this.#pending.add(refusal);
     this.#background.pending();
   }
 
   #flush(): Promise<void> | undefined {
     if (this.#pending.size === 0) return undefined;
-    const rows = [...this.#pending].map(([id, { latest, attempts, firstAt }]) => ({
+    const rows = this.#pending.take().map(([id, { latest, attempts, firstAt }]) => ({
       charger_id: id,
       remote_address: latest.remoteAddress,
       reason: latest.reason,
@@ -56,7 +39,6 @@ export class PostgresRefusals {
       first_at: firstAt,
       last_at: latest.at,
     }));
-    this.#pending.clear();
     // One transaction, two statements pipelined: the cap is applied to what the upsert just wrote.
     return this.#sql.begin((tx) => [
       tx`

@@ -4,10 +4,9 @@
  * the clear key is never stored). Every change is committed before it is answered: the next handshake, on
  * any node, must see it.
  */
+import { prepareRegistration } from "../registration_request.ts";
 import type { ChargerRegistration, RegisterChargerOptions } from "../../../shared/queries.ts";
-import { chargerIdProblem } from "../../../shared/identifiers.ts";
 import type { RegistrationStore, StoredRegistration } from "../../../shared/storage.ts";
-import { generateKey, hashKey, keyProblem } from "../../charger_keys.ts";
 import type { Sql } from "./pool.ts";
 import { publicRegistrationFromRow, storedRegistrationFromRow } from "./rows.ts";
 
@@ -36,25 +35,10 @@ export class PostgresRegistrations implements RegistrationStore {
     id: string,
     options: RegisterChargerOptions = {},
   ): Promise<{ registration: ChargerRegistration; created: boolean; authorizationKey?: string }> {
-    const idError = chargerIdProblem(id);
-    if (idError) throw new RangeError(idError);
-    const profile = options.securityProfile ?? 1;
-    if (profile !== 0 && profile !== 1 && profile !== 2) {
-      throw new RangeError("securityProfile must be 0, 1 or 2");
-    }
-    let generated: string | undefined;
-    let keyHash: string | null = null;
-    if (profile === 0) {
-      if (options.authorizationKey !== undefined) {
-        throw new RangeError("securityProfile 0 takes no authorizationKey (use 1 or 2)");
-      }
-    } else {
-      let key = options.authorizationKey;
-      if (key === undefined) key = generated = generateKey();
-      const problem = keyProblem(key);
-      if (problem) throw new RangeError(problem);
-      keyHash = await hashKey(key);
-    }
+    const { securityProfile: profile, keyHash, generatedKey: generated } = await prepareRegistration(
+      id,
+      options,
+    );
     const now = new Date().toISOString();
     // xmax is 0 on a row this statement inserted, and set on one it updated: `created` in one round trip.
     const [row] = await this.sql`

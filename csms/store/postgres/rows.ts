@@ -1,11 +1,5 @@
 /** PostgreSQL rows as domain records: one place for each table's mapping, shared by writes and reads. */
-import type {
-  ChargingState,
-  ConnectorStatus,
-  IdTokenRecord,
-  IdTokenStatus,
-  MeterSample,
-} from "../../../shared/domain.ts";
+import type { ChargingState, ConnectorStatus, IdTokenRecord, IdTokenStatus } from "../../../shared/domain.ts";
 import type {
   ChargerRegistration,
   ConnectorState,
@@ -17,23 +11,6 @@ import type { ActiveTransaction, StoredRegistration } from "../../../shared/stor
 
 // deno-lint-ignore no-explicit-any
 export type Row = Record<string, any>;
-
-/**
- * A transaction sample's identity: the same reading at the same time on the same EVSE. A charger replays
- * a reading whose answer it never got; storing the replay again would count it twice. The same text as
- * the SQLite engine's key (csms/store), so that data moved between the engines keeps matching.
- */
-export function sampleKey(evseId: number, s: MeterSample): string {
-  return JSON.stringify([
-    evseId,
-    s.timestamp,
-    s.energyWh ?? null,
-    s.powerW ?? null,
-    s.currentA ?? null,
-    s.voltageV ?? null,
-    s.socPercent ?? null,
-  ]);
-}
 
 /** The columns an ActiveTransaction is read from (see activeFromRow). */
 export const ACTIVE_COLUMNS = [

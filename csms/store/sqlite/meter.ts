@@ -9,7 +9,8 @@ import type { MeterSample } from "../../../shared/domain.ts";
 import type { MeterWrites, Written } from "../../../shared/storage.ts";
 import { MeterHistory } from "./meter_history.ts";
 import { nullable } from "./rows.ts";
-import { RECENT_SAMPLES, sampleKey, type SqliteTransactions } from "./transactions.ts";
+import { sampleKey } from "../sample_key.ts";
+import { RECENT_SAMPLES, type SqliteTransactions } from "./transactions.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
 import { queued } from "./written.ts";
 

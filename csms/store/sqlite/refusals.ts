@@ -5,18 +5,13 @@
  * (the writer's flush hook: every few seconds, and before any read), so a charger knocking in a tight
  * loop costs one row write per flush, not one per attempt.
  */
+import { PendingRefusals } from "../pending_refusals.ts";
 import type { RefusalReason } from "../../../shared/events.ts";
 import { type ChargerRefusal, MAX_RECENT_REFUSALS } from "../../../shared/queries.ts";
 import type { RefusalRecord } from "../../../shared/storage.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
 
 export type { RefusalRecord } from "../../../shared/storage.ts";
-
-interface Pending {
-  latest: RefusalRecord;
-  attempts: number;
-  firstAt: string;
-}
 
 export interface RefusalRow {
   charger_id: string;
@@ -53,7 +48,7 @@ export const LIST_REFUSALS_SQL = `SELECT f.*, r.id IS NOT NULL AS registered FRO
 export class Refusals {
   #writer: BatchWriter;
   /** Refusals not written yet, by id, the least recently refused first. */
-  #pending = new Map<string, Pending>();
+  #pending = new PendingRefusals();
   #s: Record<"upsert" | "prune", WriteStatement>;
 
   constructor(writer: BatchWriter) {
@@ -76,25 +71,13 @@ export class Refusals {
 
   /** Counts one refusal; it is written with the next flush of the latest state. */
   record(refusal: RefusalRecord): void {
-    const id = refusal.chargerId;
-    const known = this.#pending.get(id);
-    // Re-inserted, so that the map stays in the order of the latest refusal of each id.
-    this.#pending.delete(id);
-    if (!known && this.#pending.size >= MAX_RECENT_REFUSALS) {
-      // More ids than the table keeps, before one flush: the least recent would be pruned anyway.
-      this.#pending.delete(this.#pending.keys().next().value!);
-    }
-    this.#pending.set(id, {
-      latest: refusal,
-      attempts: (known?.attempts ?? 0) + 1,
-      firstAt: known?.firstAt ?? refusal.at,
-    });
+    this.#pending.add(refusal);
     this.#writer.hookPending();
   }
 
   #flush(): void {
     if (this.#pending.size === 0) return;
-    for (const [id, { latest, attempts, firstAt }] of this.#pending) {
+    for (const [id, { latest, attempts, firstAt }] of this.#pending.take()) {
       this.#writer.write(this.#s.upsert, [
         id,
         latest.remoteAddress,
@@ -106,7 +89,6 @@ export class Refusals {
         latest.at,
       ]);
     }
-    this.#pending.clear();
     this.#writer.write(this.#s.prune, [MAX_RECENT_REFUSALS]);
   }
 }

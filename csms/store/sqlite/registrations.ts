@@ -5,6 +5,7 @@
  * before the next handshake); registration on first contact (CHARGER_POLICY=open) goes through
  * the batch writer, since a whole fleet may do it at once.
  */
+import { prepareRegistration } from "../registration_request.ts";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type {
   ChargerRegistration,
@@ -12,8 +13,6 @@ import type {
   SecurityProfile,
 } from "../../../shared/queries.ts";
 import type { RegistrationStore, StoredRegistration } from "../../../shared/storage.ts";
-import { generateKey, hashKey, keyProblem } from "../../charger_keys.ts";
-import { chargerIdProblem } from "../../../shared/identifiers.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
 
 export type { StoredRegistration } from "../../../shared/storage.ts";
@@ -105,25 +104,10 @@ export class Registrations implements RegistrationStore {
     id: string,
     options: RegisterChargerOptions = {},
   ): Promise<{ registration: ChargerRegistration; created: boolean; authorizationKey?: string }> {
-    const idError = chargerIdProblem(id);
-    if (idError) throw new RangeError(idError);
-    const profile = options.securityProfile ?? 1;
-    if (profile !== 0 && profile !== 1 && profile !== 2) {
-      throw new RangeError("securityProfile must be 0, 1 or 2");
-    }
-    let generated: string | undefined;
-    let keyHash: string | null = null;
-    if (profile === 0) {
-      if (options.authorizationKey !== undefined) {
-        throw new RangeError("securityProfile 0 takes no authorizationKey (use 1 or 2)");
-      }
-    } else {
-      let key = options.authorizationKey;
-      if (key === undefined) key = generated = generateKey();
-      const problem = keyProblem(key);
-      if (problem) throw new RangeError(problem);
-      keyHash = await hashKey(key);
-    }
+    const { securityProfile: profile, keyHash, generatedKey: generated } = await prepareRegistration(
+      id,
+      options,
+    );
     // Queued after whatever the batch holds (a first-contact insert), so that this write wins.
     const now = new Date().toISOString();
     // Committed first: a first-contact registration still in the batch counts as there before this one.

@@ -20,7 +20,6 @@ import type {
   TransactionWrites,
   Written,
 } from "../../../shared/storage.ts";
-import type { MeterSample } from "../../../shared/domain.ts";
 import { nullable, type Row, transactionFromRow } from "./rows.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
 import { queued } from "./written.ts";
@@ -38,23 +37,6 @@ export interface TrackedTransaction extends ActiveTransaction {
 
 /** Samples remembered per active transaction for spotting replays without a database read. */
 export const RECENT_SAMPLES = 16;
-
-/**
- * A transaction sample's identity: the same reading at the same time on the same EVSE. A charger replays
- * a reading whose answer it never got; storing the replay again would count it twice. (The first number
- * was 1.6's connector id before migration 7: the same number, so older keys still match.)
- */
-export function sampleKey(evseId: number, s: MeterSample): string {
-  return JSON.stringify([
-    evseId,
-    s.timestamp,
-    s.energyWh ?? null,
-    s.powerW ?? null,
-    s.currentA ?? null,
-    s.voltageV ?? null,
-    s.socPercent ?? null,
-  ]);
-}
 
 function evseKey(chargerId: string, evseId: number): string {
   // An EVSE id is digits: the first space ends it, whatever the charger id holds.
