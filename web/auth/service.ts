@@ -141,6 +141,17 @@ export class Auth {
    * DATA_DIR), `admin` gets a random password, returned to be shown once.
    */
   async bootstrap(adminPassword?: string): Promise<BootstrapResult> {
+    try {
+      return await this.#bootstrap(adminPassword);
+    } catch (err) {
+      // Portal nodes starting at once on one database may both find no admin and both insert one: the
+      // one that lost the race starts over, and finds the admin the other made.
+      if (err instanceof AuthError || !(await this.#store.getUser(ADMIN_USER))) throw err;
+      return await this.#bootstrap(adminPassword);
+    }
+  }
+
+  async #bootstrap(adminPassword?: string): Promise<BootstrapResult> {
     const existing = await this.#store.getUser(ADMIN_USER);
     if (adminPassword !== undefined) {
       const problem = passwordProblem(adminPassword);
