@@ -74,7 +74,7 @@ export interface Bridge {
    * Checks every client's credentials again (after a logout, a revoked token, a changed role): a client
    * whose `check` fails is disconnected, the others carry on with the role `check` returns.
    */
-  recheck(check: (principal: Principal) => Principal | undefined): void;
+  recheck(check: (principal: Principal) => Promise<Principal | undefined>): Promise<void>;
   close(): void;
 }
 
@@ -291,12 +291,28 @@ export async function attachBridge(
       }
       return { clients: io.sockets.sockets.size, ...counters.snapshot(), behind };
     },
-    recheck(check) {
-      for (const socket of io.sockets.sockets.values()) {
-        const fresh = check(socket.data.principal);
-        if (fresh) socket.data.principal = fresh;
-        else socket.disconnect(true);
-      }
+    // The checks ask the portal's store (a database away with PostgreSQL): all at once, and a socket
+    // whose check fails for want of the store keeps its principal until the next recheck rather than
+    // being dropped for an outage. Never rejects.
+    async recheck(check) {
+      // One check per session or token, however many tabs and sockets it has open.
+      const checks = new Map<string, Promise<Principal | undefined>>();
+      const checkOnce = (p: Principal) => {
+        const key = p.kind === "session" ? `s:${p.sessionId}` : `t:${p.tokenId}`;
+        let pending = checks.get(key);
+        if (!pending) checks.set(key, pending = check(p));
+        return pending;
+      };
+      await Promise.all([...io.sockets.sockets.values()].map(async (socket) => {
+        try {
+          const fresh = await checkOnce(socket.data.principal);
+          if (!socket.connected) return;
+          if (fresh) socket.data.principal = fresh;
+          else socket.disconnect(true);
+        } catch (err) {
+          console.error(`web: socket ${socket.id} not rechecked: ${(err as Error).message}`);
+        }
+      }));
     },
     close() {
       unsubscribe();

@@ -101,7 +101,7 @@ export async function runAuditedCommand(
   const problem = checkCommand(chargerId, action, payload, timeoutMs);
   if (problem) return invalid(problem);
   const result = await runCommand(bus, chargerId, action, payload, timeoutMs);
-  audit.record({
+  await audit.record({
     ...actor,
     action: "command.send",
     target: chargerId as string,

@@ -1,8 +1,9 @@
 /**
  * The portal's own database, `portal.db` in DATA_DIR (node:sqlite, WAL), apart from the CSMS's so the
- * portal can later run as its own process. Its schema is one list of versioned migrations, whoever's
- * tables they make (web/auth/store.ts: users, sessions, tokens, sign-in limits; web/audit/log.ts: the
- * audit log), so every connection that opens it finds it at the same version.
+ * portal can later run as its own process: the SQLite engine of web/store/ (web/store/sqlite.ts; with
+ * DATABASE_URL the portal uses PostgreSQL instead, web/store/postgres.ts). Its schema is one list of
+ * versioned migrations (users, sessions, tokens, sign-in limits, the audit log), so every connection that
+ * opens it finds it at the same version.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -68,6 +69,11 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX audit_log_by_at ON audit_log(at);
   CREATE INDEX audit_log_by_actor ON audit_log(actor COLLATE NOCASE, id);
   CREATE INDEX audit_log_by_action ON audit_log(action, id);
+  `,
+  // Sign-in limits are bounded by dropping the least recently failed keys (web/auth/login_limiter.ts),
+  // found by this index rather than by a scan at every counted failure.
+  `
+  CREATE INDEX login_limits_by_last ON login_limits(scope, last);
   `,
 ];
 

@@ -47,27 +47,27 @@ const SWEEP_MS = 60_000;
 export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebServer> {
   let auth: Auth;
   try {
-    auth = Auth.open(config.dataDir, deps.auth);
+    auth = await Auth.open(config, deps.auth);
   } catch (err) {
     throw new Error(`cannot open the portal's database in ${config.dataDir}: ${(err as Error).message}`);
   }
   let audit: AuditLog;
   try {
-    audit = AuditLog.open(config.dataDir, { retentionDays: config.auditRetentionDays });
+    audit = await AuditLog.open(config, { retentionDays: config.auditRetentionDays });
   } catch (err) {
-    auth.close();
+    await auth.close();
     throw new Error(`cannot open the portal's audit log in ${config.dataDir}: ${(err as Error).message}`);
   }
-  const closeStores = () => {
-    audit.close();
-    auth.close();
+  const closeStores = async () => {
+    await audit.close();
+    await auth.close();
   };
   let admin: BootstrapResult;
   let assets;
   try {
     admin = await auth.bootstrap(config.adminPassword);
     if (admin.action === "created" || admin.action === "reset") {
-      audit.record({
+      await audit.record({
         actor: "portal",
         actorKind: "system",
         action: "admin.bootstrap",
@@ -78,10 +78,10 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
         },
       });
     }
-    audit.prune();
+    await audit.prune();
     assets = await loadAssets(await bundleIslands());
   } catch (err) {
-    closeStores();
+    await closeStores();
     throw err;
   }
 
@@ -120,13 +120,13 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
   } catch (err) {
     io.close();
     await rooms?.close();
-    closeStores();
+    await closeStores();
     throw err;
   }
   // Connections the CSMS refused, counted for GET /api/v1/stats.
   const refusals = new RefusalCounter();
   const unsubscribeRefusals = deps.bus.subscribe((e) => e.type === "charger.refused" && refusals.add(e));
-  const recheck = () => bridge?.recheck((p) => auth.recheck(p));
+  const recheck = () => void bridge?.recheck((p) => auth.recheck(p));
   // A logout, a revoked token or a changed role reaches live connections at once, on every portal node;
   // an expiry within a minute.
   const unwatch = auth.onChange(() => {
@@ -169,7 +169,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     bridge.close();
     io.close();
     await rooms?.close();
-    closeStores();
+    await closeStores();
     throw new Error(`the portal cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`);
   }
   const port = (httpServer.address() as AddressInfo).port;
@@ -195,7 +195,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
         httpServer.closeAllConnections();
         await closed;
         await rooms?.close();
-        closeStores();
+        await closeStores();
       })();
       return closing;
     },

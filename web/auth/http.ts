@@ -72,7 +72,7 @@ export function clearSessionCookie(c: Ctx): void {
 /** Finds out who is asking (API token or session cookie) and notes it; refuses nothing by itself. */
 export function identify(auth: Auth): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const result = auth.authenticate({
+    const result = await auth.authenticate({
       authorization: c.req.header("authorization"),
       sessionCookie: getCookie(c, SESSION_COOKIE),
     });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { type LimiterPolicy, LoginLimiter } from "./login_limiter.ts";
-import { AuthStore } from "./store.ts";
+import { type LimiterPolicy, LoginLimiter, MemoryLimits } from "./login_limiter.ts";
+import { openPortalStore } from "../store/portal_store.ts";
 
 const POLICY: LimiterPolicy = {
   lockAfterFailures: 3,
@@ -16,124 +16,130 @@ function clock() {
   return { now: () => t, advance: (ms: number) => t += ms };
 }
 
-function fail(limiter: LoginLimiter, key: string) {
-  const a = limiter.begin(key);
+async function fail(limiter: LoginLimiter, key: string) {
+  const a = await limiter.begin(key);
   assert.ok(a.ok, "admitted");
-  a.failed();
+  await a.failed();
 }
 
-Deno.test("login limiter: failures lock the key, each lockout twice the last, up to the cap", () => {
+Deno.test("login limiter: failures lock the key, each lockout twice the last, up to the cap", async () => {
   const c = clock();
   const limiter = new LoginLimiter(POLICY, c.now);
-  fail(limiter, "k");
-  fail(limiter, "k");
-  fail(limiter, "k"); // the third: locked for 1 s
-  assert.deepEqual(limiter.begin("k"), { ok: false, retryAfterMs: 1000 });
+  await fail(limiter, "k");
+  await fail(limiter, "k");
+  await fail(limiter, "k"); // the third: locked for 1 s
+  assert.deepEqual(await limiter.begin("k"), { ok: false, retryAfterMs: 1000 });
   c.advance(999);
-  assert.deepEqual(limiter.begin("k"), { ok: false, retryAfterMs: 1 });
+  assert.deepEqual(await limiter.begin("k"), { ok: false, retryAfterMs: 1 });
   c.advance(1);
-  fail(limiter, "k"); // the fourth: 2 s
-  assert.deepEqual(limiter.begin("k"), { ok: false, retryAfterMs: 2000 });
+  await fail(limiter, "k"); // the fourth: 2 s
+  assert.deepEqual(await limiter.begin("k"), { ok: false, retryAfterMs: 2000 });
   c.advance(2000);
-  fail(limiter, "k"); // 4 s
+  await fail(limiter, "k"); // 4 s
   c.advance(4000);
-  fail(limiter, "k"); // 8 s, capped at 5 s
-  assert.deepEqual(limiter.begin("k"), { ok: false, retryAfterMs: 5000 });
+  await fail(limiter, "k"); // 8 s, capped at 5 s
+  assert.deepEqual(await limiter.begin("k"), { ok: false, retryAfterMs: 5000 });
   // Other keys are not affected.
-  assert.equal(limiter.begin("other").ok, true);
+  assert.equal((await limiter.begin("other")).ok, true);
 });
 
-Deno.test("login limiter: a success clears the key; a cancelled attempt counts nothing", () => {
+Deno.test("login limiter: a success clears the key; a cancelled attempt counts nothing", async () => {
   const c = clock();
   const limiter = new LoginLimiter(POLICY, c.now);
-  fail(limiter, "k");
-  fail(limiter, "k");
-  const ok = limiter.begin("k");
+  await fail(limiter, "k");
+  await fail(limiter, "k");
+  const ok = await limiter.begin("k");
   assert.ok(ok.ok);
-  ok.succeeded();
-  assert.equal(limiter.failures("k"), 0);
-  const cancelled = limiter.begin("k");
+  await ok.succeeded();
+  assert.equal(await limiter.failures("k"), 0);
+  const cancelled = await limiter.begin("k");
   assert.ok(cancelled.ok);
-  cancelled.cancel();
-  cancelled.failed(); // settling twice changes nothing
-  assert.equal(limiter.failures("k"), 0);
+  await cancelled.cancel();
+  await cancelled.failed(); // settling twice changes nothing
+  assert.equal(await limiter.failures("k"), 0);
 });
 
-Deno.test("login limiter: attempts on a key run one at a time", () => {
+Deno.test("login limiter: attempts on a key run one at a time, also when they arrive together", async () => {
   const limiter = new LoginLimiter(POLICY, clock().now);
-  const first = limiter.begin("k");
+  // Asked in the same tick: the slot is taken before the store is read, so only one gets in.
+  const [first, second] = await Promise.all([limiter.begin("k"), limiter.begin("k")]);
   assert.ok(first.ok);
-  const second = limiter.begin("k");
   assert.equal(second.ok, false);
-  first.failed();
-  assert.equal(limiter.begin("k").ok, true);
+  await first.failed();
+  assert.equal((await limiter.begin("k")).ok, true);
 });
 
-Deno.test("login limiter: a quiet key is forgotten, and the keys kept are bounded", () => {
+Deno.test("login limiter: a quiet key is forgotten, and the keys kept are bounded", async () => {
   const c = clock();
-  const limiter = new LoginLimiter(POLICY, c.now);
-  fail(limiter, "k");
-  fail(limiter, "k");
+  const limits = new MemoryLimits();
+  const limiter = new LoginLimiter(POLICY, c.now, limits);
+  await fail(limiter, "k");
+  await fail(limiter, "k");
   c.advance(60_001);
-  fail(limiter, "k");
-  assert.equal(limiter.failures("k"), 1, "the old failures were forgotten");
-  for (let i = 0; i < 500; i++) fail(limiter, `key-${i}`);
-  assert.equal(limiter.size, POLICY.maxKeys);
-  assert.equal(limiter.failures("key-499"), 1);
-  assert.equal(limiter.failures("key-0"), 0, "the least recently used went first");
+  await fail(limiter, "k");
+  assert.equal(await limiter.failures("k"), 1, "the old failures were forgotten");
+  for (let i = 0; i < 500; i++) await fail(limiter, `key-${i}`);
+  assert.equal((await limits.load()).length, POLICY.maxKeys);
+  assert.equal(await limiter.failures("key-499"), 1);
+  assert.equal(await limiter.failures("key-0"), 0, "the least recently failed went first");
 });
 
 Deno.test("login limiter: failures and lockouts kept in portal.db outlive the limiter", async () => {
   const dir = await Deno.makeTempDir({ prefix: "chargewire_limiter_unit_" });
   const c = clock();
-  let store = AuthStore.open(dir);
+  let store = await openPortalStore({ dataDir: dir });
   try {
     const first = new LoginLimiter(POLICY, c.now, store.loginLimits("user"));
-    for (let i = 0; i < 3; i++) fail(first, "k"); // locked for 1 s
-    fail(first, "cleared");
-    const ok = first.begin("cleared");
+    for (let i = 0; i < 3; i++) await fail(first, "k"); // locked for 1 s
+    await fail(first, "cleared");
+    const ok = await first.begin("cleared");
     assert.ok(ok.ok);
-    ok.succeeded();
-    fail(first, "stale");
+    await ok.succeeded();
+    await fail(first, "stale");
     // Another scope's keys are its own.
-    fail(new LoginLimiter(POLICY, c.now, store.loginLimits("address")), "k");
+    await fail(new LoginLimiter(POLICY, c.now, store.loginLimits("address")), "k");
 
     // As after a restart: a new connection to the file, a new limiter.
-    store.close();
-    store = AuthStore.open(dir);
+    await store.close();
+    store = await openPortalStore({ dataDir: dir });
     c.advance(400);
     const second = new LoginLimiter(POLICY, c.now, store.loginLimits("user"));
-    assert.deepEqual(second.begin("k"), { ok: false, retryAfterMs: 600 });
-    assert.equal(second.failures("k"), 3);
-    assert.equal(second.failures("cleared"), 0, "a success removed the key");
-    assert.equal(second.failures("stale"), 1);
+    assert.deepEqual(await second.begin("k"), { ok: false, retryAfterMs: 600 });
+    assert.equal(await second.failures("k"), 3);
+    assert.equal(await second.failures("cleared"), 0, "a success removed the key");
+    assert.equal(await second.failures("stale"), 1);
     c.advance(600);
-    fail(second, "k"); // the fourth failure doubles the lockout, as it would have without the restart
-    assert.deepEqual(second.begin("k"), { ok: false, retryAfterMs: 2000 });
+    await fail(second, "k"); // the fourth failure doubles the lockout, as it would have without the restart
+    assert.deepEqual(await second.begin("k"), { ok: false, retryAfterMs: 2000 });
 
-    // A key quiet for longer than forgetAfterMs is dropped from the file when read back.
+    // A key quiet for longer than forgetAfterMs counts as new, and the sweep drops it from the file.
     c.advance(POLICY.forgetAfterMs + 1);
     const third = new LoginLimiter(POLICY, c.now, store.loginLimits("user"));
-    assert.equal(third.size, 0);
-    assert.deepEqual([...store.loginLimits("user").load()], []);
-    assert.equal([...store.loginLimits("address").load()].length, 1);
+    assert.equal(await third.failures("k"), 0);
+    assert.equal(await third.forget(), 2);
+    assert.deepEqual(await store.loginLimits("user").load(), []);
+    assert.equal((await store.loginLimits("address").load()).length, 1);
   } finally {
-    store.close();
+    await store.close();
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-Deno.test("login limiter: keys evicted from memory leave portal.db too", async () => {
+Deno.test("login limiter: the keys kept in portal.db are bounded, the least recently failed dropped", async () => {
   const dir = await Deno.makeTempDir({ prefix: "chargewire_limiter_unit_" });
-  const store = AuthStore.open(dir);
+  const store = await openPortalStore({ dataDir: dir });
   try {
-    const limiter = new LoginLimiter(POLICY, clock().now, store.loginLimits("user"));
-    for (let i = 0; i < 150; i++) fail(limiter, `key-${i}`);
-    const kept = [...store.loginLimits("user").load()].map(([key]) => key);
+    const c = clock();
+    const limiter = new LoginLimiter(POLICY, c.now, store.loginLimits("user"));
+    for (let i = 0; i < 150; i++) {
+      await fail(limiter, `key-${i}`);
+      c.advance(1); // the store orders keys by their last failure's time
+    }
+    const kept = (await store.loginLimits("user").load()).map(([key]) => key);
     assert.equal(kept.length, POLICY.maxKeys);
     assert.ok(kept.includes("key-149") && !kept.includes("key-0"));
   } finally {
-    store.close();
+    await store.close();
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -1,7 +1,9 @@
 /**
  * Operators' authentication and its rules: the first admin, login with rate limiting, server-side
  * sessions with idle and absolute expiry, API tokens, and user management that never leaves the portal
- * without an admin. Transport-free: the HTTP routes and the Socket.IO handshake both call it.
+ * without an admin. Transport-free: the HTTP routes and the Socket.IO handshake both call it. Its state
+ * is all in its store (web/store/): with PostgreSQL, several portal nodes share it, so a session or a
+ * token is as valid on one node as on another, and sign-in failures count on all of them together.
  */
 import { ADDRESS_POLICY, type LimiterPolicy, LoginLimiter, USER_POLICY } from "./login_limiter.ts";
 import { MAX_PASSWORD_LENGTH, passwordProblem } from "./password_rule.ts";
@@ -17,7 +19,8 @@ import {
   sha256,
   verifyPassword,
 } from "./secrets.ts";
-import { AuthStore, type TokenRecord, type UserRecord } from "./store.ts";
+import type { AuthStore, TokenRecord, UserRecord } from "./store.ts";
+import { openPortalStore, type PortalStoreLocation } from "../store/portal_store.ts";
 
 export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from "./password_rule.ts";
 
@@ -112,13 +115,14 @@ export class Auth {
     );
   }
 
-  static open(dataDir: string, options: AuthOptions = {}): Auth {
-    return new Auth(AuthStore.open(dataDir), options);
+  /** Opens its own store (PostgreSQL with a database URL, else portal.db); a bare string is DATA_DIR. */
+  static async open(where: PortalStoreLocation | string, options: AuthOptions = {}): Promise<Auth> {
+    return new Auth(await openPortalStore(typeof where === "string" ? { dataDir: where } : where), options);
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.#listeners.clear();
-    this.#store.close();
+    await this.#store.close();
   }
 
   /** Called whenever sessions, users or tokens change, so live connections can check theirs again. */
@@ -137,31 +141,42 @@ export class Auth {
    * DATA_DIR), `admin` gets a random password, returned to be shown once.
    */
   async bootstrap(adminPassword?: string): Promise<BootstrapResult> {
-    const existing = this.#store.getUser(ADMIN_USER);
+    try {
+      return await this.#bootstrap(adminPassword);
+    } catch (err) {
+      // Portal nodes starting at once on one database may both find no admin and both insert one: the
+      // one that lost the race starts over, and finds the admin the other made.
+      if (err instanceof AuthError || !(await this.#store.getUser(ADMIN_USER))) throw err;
+      return await this.#bootstrap(adminPassword);
+    }
+  }
+
+  async #bootstrap(adminPassword?: string): Promise<BootstrapResult> {
+    const existing = await this.#store.getUser(ADMIN_USER);
     if (adminPassword !== undefined) {
       const problem = passwordProblem(adminPassword);
       if (problem) throw new AuthError("invalid", `ADMIN_PASSWORD: ${problem}`);
       if (!existing) {
-        this.#store.insertUser(ADMIN_USER, "admin", await hashPassword(adminPassword));
+        await this.#store.insertUser(ADMIN_USER, "admin", await hashPassword(adminPassword));
         return { action: "created" };
       }
       const same = await verifyPassword(adminPassword, existing.passwordHash);
       if (same && existing.role === "admin") return { action: "unchanged" };
-      if (!same) this.#store.setPassword(ADMIN_USER, await hashPassword(adminPassword));
-      if (existing.role !== "admin") this.#store.setRole(ADMIN_USER, "admin");
-      this.#store.deleteSessionsOf(ADMIN_USER);
+      if (!same) await this.#store.setPassword(ADMIN_USER, await hashPassword(adminPassword));
+      if (existing.role !== "admin") await this.#store.setRole(ADMIN_USER, "admin");
+      await this.#store.deleteSessionsOf(ADMIN_USER);
       return { action: "reset" };
     }
-    if (this.#store.countAdmins() > 0) return { action: "none" };
+    if ((await this.#store.countAdmins()) > 0) return { action: "none" };
     const generatedPassword = generatePassword();
     const hash = await hashPassword(generatedPassword);
     if (existing) {
-      this.#store.setPassword(ADMIN_USER, hash);
-      this.#store.setRole(ADMIN_USER, "admin");
-      this.#store.deleteSessionsOf(ADMIN_USER);
+      await this.#store.setPassword(ADMIN_USER, hash);
+      await this.#store.setRole(ADMIN_USER, "admin");
+      await this.#store.deleteSessionsOf(ADMIN_USER);
       return { generatedPassword, action: "reset" };
     }
-    this.#store.insertUser(ADMIN_USER, "admin", hash);
+    await this.#store.insertUser(ADMIN_USER, "admin", hash);
     return { generatedPassword, action: "created" };
   }
 
@@ -169,16 +184,22 @@ export class Auth {
 
   async login(username: string, password: string, address: string): Promise<LoginResult> {
     const name = username.trim().toLowerCase();
-    const byUser = this.#perUser.begin(userLimitKey(name, address));
+    const byUser = await this.#perUser.begin(userLimitKey(name, address));
     if (!byUser.ok) return { ok: false, reason: "locked", retryAfterMs: byUser.retryAfterMs };
-    const byAddress = this.#perAddress.begin(address);
+    let byAddress;
+    try {
+      byAddress = await this.#perAddress.begin(address);
+    } catch (err) {
+      if (byUser.ok) await byUser.cancel();
+      throw err;
+    }
     if (!byAddress.ok) {
-      byUser.cancel();
+      await byUser.cancel();
       return { ok: false, reason: "locked", retryAfterMs: byAddress.retryAfterMs };
     }
     let ok = false;
     try {
-      const user = name.length <= 64 ? this.#store.getUser(name) : undefined;
+      const user = name.length <= 64 ? await this.#store.getUser(name) : undefined;
       // An unknown user costs a hash too, so the answer's timing does not tell which users exist.
       const matches = await verifyPassword(
         password.slice(0, MAX_PASSWORD_LENGTH),
@@ -196,7 +217,7 @@ export class Auth {
         seenAt: now,
         expiresAt: now + this.#maxMs,
       };
-      this.#store.insertSession(session);
+      await this.#store.insertSession(session);
       return {
         ok: true,
         cookieValue,
@@ -210,43 +231,46 @@ export class Auth {
         },
       };
     } finally {
+      // Counted before the answer goes out, so another node (or a restart) right after it knows.
       if (ok) {
-        byUser.succeeded();
-        byAddress.cancel();
+        await byUser.succeeded();
+        await byAddress.cancel();
       } else {
-        byUser.failed();
-        byAddress.failed();
+        await byUser.failed();
+        await byAddress.failed();
       }
     }
   }
 
-  logout(sessionId: string): void {
-    if (this.#store.deleteSession(sessionId)) this.#changed();
+  async logout(sessionId: string): Promise<void> {
+    if (await this.#store.deleteSession(sessionId)) this.#changed();
   }
 
-  #session(sessionId: string): (Principal & { kind: "session" }) | undefined {
-    const s = this.#store.getSession(sessionId);
+  async #session(sessionId: string): Promise<(Principal & { kind: "session" }) | undefined> {
+    const s = await this.#store.getSession(sessionId);
     if (!s) return undefined;
     const now = this.#now();
     if (now >= s.expiresAt || now - s.seenAt >= this.#idleMs) {
-      this.#store.deleteSession(s.id);
+      await this.#store.deleteSession(s.id);
       return undefined;
     }
-    if (now - s.seenAt >= Math.min(TOUCH_EVERY_MS, this.#idleMs / 10)) this.#store.touchSession(s.id, now);
+    if (now - s.seenAt >= Math.min(TOUCH_EVERY_MS, this.#idleMs / 10)) {
+      await this.#store.touchSession(s.id, now);
+    }
     return { kind: "session", name: s.username, role: s.role, sessionId: s.id, csrfToken: s.csrfToken };
   }
 
-  #token(token: string): (Principal & { kind: "token" }) | undefined {
+  async #token(token: string): Promise<(Principal & { kind: "token" }) | undefined> {
     const parts = parseApiToken(token);
     if (!parts) return undefined;
-    const t = this.#store.getToken(parts.id);
+    const t = await this.#store.getToken(parts.id);
     if (!t || t.revokedAt || !safeEqual(sha256(parts.secret), t.secretHash) || !isRole(t.role)) {
       return undefined;
     }
     const now = this.#now();
     if (now - (this.#tokenTouched.get(t.id) ?? 0) >= TOUCH_EVERY_MS) {
       this.#tokenTouched.set(t.id, now);
-      this.#store.touchToken(t.id, new Date(now).toISOString());
+      await this.#store.touchToken(t.id, new Date(now).toISOString());
     }
     return { kind: "token", name: t.name, role: t.role, tokenId: t.id };
   }
@@ -255,18 +279,20 @@ export class Auth {
    * Who sent a request, from its Authorization header (an API token; it wins when present) or its
    * session cookie's value.
    */
-  authenticate(input: { authorization?: string | null; sessionCookie?: string | null }): Authentication {
+  async authenticate(
+    input: { authorization?: string | null; sessionCookie?: string | null },
+  ): Promise<Authentication> {
     const authorization = input.authorization?.trim();
     if (authorization) {
       const m = /^Bearer\s+(\S+)$/i.exec(authorization);
       if (!m) return { ok: false, reason: "invalid", message: "Authorization must be 'Bearer <API token>'" };
-      const principal = this.#token(m[1]);
+      const principal = await this.#token(m[1]);
       return principal
         ? { ok: true, principal }
         : { ok: false, reason: "invalid", message: "the API token is unknown or revoked" };
     }
     if (input.sessionCookie) {
-      const principal = this.#session(sha256(input.sessionCookie));
+      const principal = await this.#session(sha256(input.sessionCookie));
       return principal
         ? { ok: true, principal }
         : { ok: false, reason: "invalid", message: "the session has expired or ended; sign in again" };
@@ -275,35 +301,46 @@ export class Auth {
   }
 
   /** The principal as it stands now (role changes included), or undefined when it is no longer valid. */
-  recheck(principal: Principal): Principal | undefined {
+  async recheck(principal: Principal): Promise<Principal | undefined> {
     if (principal.kind === "session") {
-      const s = this.#store.getSession(principal.sessionId);
+      const s = await this.#store.getSession(principal.sessionId);
       const now = this.#now();
       if (!s || now >= s.expiresAt || now - s.seenAt >= this.#idleMs) return undefined;
       return { ...principal, role: s.role };
     }
-    const t = this.#store.getToken(principal.tokenId);
+    const t = await this.#store.getToken(principal.tokenId);
     return t && !t.revokedAt && isRole(t.role) ? { ...principal, role: t.role } : undefined;
   }
 
-  /** Deletes expired and idle sessions; returns how many. */
-  sweep(): number {
-    const n = this.#store.deleteStaleSessions(this.#now(), this.#idleMs);
-    if (n > 0) this.#changed();
-    return n;
+  /**
+   * Deletes expired and idle sessions, and sign-in limits' keys quiet for long enough; returns how many
+   * sessions. Never rejects: it is housekeeping the sweeper runs again a minute later, so a store that is
+   * down for a moment is logged, not fatal.
+   */
+  async sweep(): Promise<number> {
+    try {
+      const n = await this.#store.deleteStaleSessions(this.#now(), this.#idleMs);
+      await this.#perUser.forget();
+      await this.#perAddress.forget();
+      if (n > 0) this.#changed();
+      return n;
+    } catch (err) {
+      console.error(`web: expired sessions not swept: ${(err as Error).message}`);
+      return 0;
+    }
   }
 
   // Users
 
-  listUsers(): UserRecord[] {
-    return this.#store.listUsers();
+  async listUsers(): Promise<UserRecord[]> {
+    return await this.#store.listUsers();
   }
 
   async createUser(username: string, password: string, role: Role): Promise<UserRecord> {
     const problem = usernameProblem(username) ?? passwordProblem(password);
     if (problem) throw new AuthError("invalid", problem);
-    if (this.#store.getUser(username)) throw new AuthError("conflict", `user ${username} exists`);
-    return this.#store.insertUser(username, role, await hashPassword(password));
+    if (await this.#store.getUser(username)) throw new AuthError("conflict", `user ${username} exists`);
+    return await this.#store.insertUser(username, role, await hashPassword(password));
   }
 
   /**
@@ -315,23 +352,27 @@ export class Auth {
     username: string,
     change: { role?: Role; password?: string },
   ): Promise<UserRecord> {
-    const user = this.#store.getUser(username);
+    const user = await this.#store.getUser(username);
     if (!user) throw new AuthError("not_found", `no user ${username}`);
     if (change.password !== undefined) {
       const problem = passwordProblem(change.password);
       if (problem) throw new AuthError("invalid", problem);
     }
-    if (change.role && change.role !== "admin" && user.role === "admin" && this.#store.countAdmins() <= 1) {
+    if (
+      change.role && change.role !== "admin" && user.role === "admin" &&
+      (await this.#store.countAdmins()) <= 1
+    ) {
       throw new AuthError("forbidden", `${user.username} is the last admin; make another admin first`);
     }
     if (change.password !== undefined) {
-      this.#store.setPassword(user.username, await hashPassword(change.password));
+      await this.#store.setPassword(user.username, await hashPassword(change.password));
       const own = actor.kind === "session" && actor.name.toLowerCase() === user.username.toLowerCase();
-      this.#store.deleteSessionsOf(user.username, own ? actor.sessionId : undefined);
+      await this.#store.deleteSessionsOf(user.username, own ? actor.sessionId : undefined);
     }
-    if (change.role) this.#store.setRole(user.username, change.role);
+    if (change.role) await this.#store.setRole(user.username, change.role);
     this.#changed();
-    return this.#store.getUser(user.username)!;
+    const { passwordHash: _, ...record } = (await this.#store.getUser(user.username))!;
+    return record;
   }
 
   /**
@@ -353,46 +394,50 @@ export class Auth {
     if (newPassword === currentPassword) {
       throw new AuthError("invalid", "the new password is the current one; choose another");
     }
-    const attempt = this.#perUser.begin(userLimitKey(principal.name, address));
+    const attempt = await this.#perUser.begin(userLimitKey(principal.name, address));
     if (!attempt.ok) return { ok: false, reason: "locked", retryAfterMs: attempt.retryAfterMs };
     let ok = false;
     try {
-      const user = this.#store.getUser(principal.name);
+      const user = await this.#store.getUser(principal.name);
       if (!user) throw new AuthError("not_found", `no user ${principal.name}`);
       ok = currentPassword.length <= MAX_PASSWORD_LENGTH &&
         await verifyPassword(currentPassword, user.passwordHash);
       if (!ok) return { ok: false, reason: "wrong_password" };
-      this.#store.setPassword(user.username, await hashPassword(newPassword));
-      const endedSessions = this.#store.deleteSessionsOf(user.username, principal.sessionId);
+      await this.#store.setPassword(user.username, await hashPassword(newPassword));
+      const endedSessions = await this.#store.deleteSessionsOf(user.username, principal.sessionId);
       this.#changed();
       return { ok: true, endedSessions };
     } finally {
-      if (ok) attempt.succeeded();
-      else attempt.failed();
+      if (ok) await attempt.succeeded();
+      else await attempt.failed();
     }
   }
 
-  deleteUser(actor: Principal, username: string): void {
-    const user = this.#store.getUser(username);
+  async deleteUser(actor: Principal, username: string): Promise<void> {
+    const user = await this.#store.getUser(username);
     if (!user) throw new AuthError("not_found", `no user ${username}`);
     if (actor.kind === "session" && actor.name.toLowerCase() === user.username.toLowerCase()) {
       throw new AuthError("forbidden", "you cannot delete yourself");
     }
-    if (user.role === "admin" && this.#store.countAdmins() <= 1) {
+    if (user.role === "admin" && (await this.#store.countAdmins()) <= 1) {
       throw new AuthError("forbidden", `${user.username} is the last admin`);
     }
-    this.#store.deleteUser(user.username);
+    await this.#store.deleteUser(user.username);
     this.#changed();
   }
 
   // API tokens
 
-  listTokens(): TokenRecord[] {
-    return this.#store.listTokens();
+  async listTokens(): Promise<TokenRecord[]> {
+    return await this.#store.listTokens();
   }
 
   /** Creates a token; its value is in the result only, never stored, and cannot be shown again. */
-  createToken(actor: Principal, name: string, role: Role): { token: string; record: TokenRecord } {
+  async createToken(
+    actor: Principal,
+    name: string,
+    role: Role,
+  ): Promise<{ token: string; record: TokenRecord }> {
     const trimmed = name.trim();
     // deno-lint-ignore no-control-regex
     if (trimmed.length === 0 || trimmed.length > 64 || /[\u0000-\u001f\u007f]/.test(trimmed)) {
@@ -406,18 +451,18 @@ export class Auth {
       createdBy: actor.kind === "session" ? actor.name : `token:${actor.name}`,
       createdAt: new Date(this.#now()).toISOString(),
     };
-    this.#store.insertToken(record, sha256(secret));
+    await this.#store.insertToken(record, sha256(secret));
     return { token, record };
   }
 
-  revokeToken(id: string): TokenRecord {
-    const t = this.#store.getToken(id);
+  async revokeToken(id: string): Promise<TokenRecord> {
+    const t = await this.#store.getToken(id);
     if (!t) throw new AuthError("not_found", `no API token ${id}`);
     if (t.revokedAt) throw new AuthError("conflict", `API token ${id} is revoked already`);
-    this.#store.revokeToken(id);
+    await this.#store.revokeToken(id);
     this.#tokenTouched.delete(id);
     this.#changed();
-    const { secretHash: _, ...record } = this.#store.getToken(id)!;
+    const { secretHash: _, ...record } = (await this.#store.getToken(id))!;
     return record;
   }
 }

@@ -5,11 +5,11 @@ import type { Principal } from "./roles.ts";
 async function withAuth(fn: (auth: Auth, clock: { advance(ms: number): void }) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "chargewire_auth_unit_" });
   let t = Date.parse("2030-01-01T00:00:00Z");
-  const auth = Auth.open(dir, { sessionIdleMs: 60_000, sessionMaxMs: 300_000, now: () => t });
+  const auth = await Auth.open(dir, { sessionIdleMs: 60_000, sessionMaxMs: 300_000, now: () => t });
   try {
     await fn(auth, { advance: (ms) => t += ms });
   } finally {
-    auth.close();
+    await auth.close();
     await Deno.remove(dir, { recursive: true });
   }
 }
@@ -29,20 +29,20 @@ Deno.test("auth service: sessions end after idling, and at their absolute expiry
     await auth.bootstrap("admin-password");
     const { cookieValue } = await signIn(auth, "ADMIN", "admin-password"); // user names ignore case
     const who = () => auth.authenticate({ sessionCookie: cookieValue });
-    assert.equal(who().ok, true);
+    assert.equal((await who()).ok, true);
     // Used every 50 s: the idle limit (60 s) never strikes, the absolute one (300 s) does.
     for (let i = 0; i < 5; i++) {
       clock.advance(50_000);
-      assert.equal(who().ok, true, `after ${(i + 1) * 50} s`);
+      assert.equal((await who()).ok, true, `after ${(i + 1) * 50} s`);
     }
     clock.advance(50_000);
-    const expired = who();
+    const expired = await who();
     assert.equal(expired.ok, false);
     assert.equal(!expired.ok && expired.reason, "invalid");
 
     const second = await signIn(auth, "admin", "admin-password");
     clock.advance(60_000);
-    assert.equal(auth.authenticate({ sessionCookie: second.cookieValue }).ok, false, "idle for 60 s");
+    assert.equal((await auth.authenticate({ sessionCookie: second.cookieValue })).ok, false, "idle for 60 s");
   });
 });
 
@@ -50,14 +50,14 @@ Deno.test("auth service: an API token in Authorization wins over the cookie, als
   await withAuth(async (auth) => {
     await auth.bootstrap("admin-password");
     const { cookieValue, principal } = await signIn(auth, "admin", "admin-password");
-    const { token } = auth.createToken(principal, "script", "viewer");
-    const both = auth.authenticate({ authorization: `Bearer ${token}`, sessionCookie: cookieValue });
+    const { token } = await auth.createToken(principal, "script", "viewer");
+    const both = await auth.authenticate({ authorization: `Bearer ${token}`, sessionCookie: cookieValue });
     assert.ok(both.ok && both.principal.kind === "token" && both.principal.role === "viewer");
-    const bad = auth.authenticate({ authorization: "Bearer nope", sessionCookie: cookieValue });
+    const bad = await auth.authenticate({ authorization: "Bearer nope", sessionCookie: cookieValue });
     assert.equal(bad.ok, false);
-    const basic = auth.authenticate({ authorization: "Basic YWRtaW46eA==" });
+    const basic = await auth.authenticate({ authorization: "Basic YWRtaW46eA==" });
     assert.equal(!basic.ok && basic.reason, "invalid");
-    assert.deepEqual(auth.authenticate({}), { ok: false, reason: "missing" });
+    assert.deepEqual(await auth.authenticate({}), { ok: false, reason: "missing" });
   });
 });
 
@@ -70,14 +70,14 @@ Deno.test("auth service: recheck follows role changes, logouts and revocations",
     let changes = 0;
     auth.onChange(() => changes++);
     await auth.updateUser(admin, "ana", { role: "operator" });
-    assert.equal(auth.recheck(ana)?.role, "operator");
-    auth.logout(ana.sessionId);
-    assert.equal(auth.recheck(ana), undefined);
-    const { record } = auth.createToken(admin, "t", "operator");
+    assert.equal((await auth.recheck(ana))?.role, "operator");
+    await auth.logout(ana.sessionId);
+    assert.equal(await auth.recheck(ana), undefined);
+    const { record } = await auth.createToken(admin, "t", "operator");
     const tokenPrincipal: Principal = { kind: "token", name: "t", role: "operator", tokenId: record.id };
-    assert.equal(auth.recheck(tokenPrincipal)?.role, "operator");
-    auth.revokeToken(record.id);
-    assert.equal(auth.recheck(tokenPrincipal), undefined);
+    assert.equal((await auth.recheck(tokenPrincipal))?.role, "operator");
+    await auth.revokeToken(record.id);
+    assert.equal(await auth.recheck(tokenPrincipal), undefined);
     assert.ok(changes >= 3, `listeners heard ${changes} changes`);
   });
 });
@@ -91,14 +91,14 @@ Deno.test("auth service: the portal always keeps an admin, and nobody deletes th
     await auth.createUser("bea", "bea-password", "admin");
     const bea = (await signIn(auth, "bea", "bea-password")).principal;
     await refuse(() => auth.deleteUser(bea, "bea"), "forbidden");
-    auth.deleteUser(bea, "admin"); // another admin is left: allowed
+    await auth.deleteUser(bea, "admin"); // another admin is left: allowed
     await refuse(() => auth.updateUser(bea, "bea", { role: "operator" }), "forbidden");
     await refuse(() => auth.createUser("bea", "another-one", "viewer"), "conflict");
     await refuse(() => auth.createUser("no spaces", "long-enough", "viewer"), "invalid");
     await refuse(() => auth.createUser("cid", "short", "viewer"), "invalid");
     await refuse(() => auth.updateUser(bea, "nobody", { role: "viewer" }), "not_found");
     // Deleting a user ends their sessions.
-    assert.equal(auth.recheck(admin), undefined);
+    assert.equal(await auth.recheck(admin), undefined);
   });
 });
 
@@ -108,8 +108,8 @@ Deno.test("auth service: a new password ends the user's other sessions but the o
     const first = await signIn(auth, "admin", "admin-password");
     const second = await signIn(auth, "admin", "admin-password");
     await auth.updateUser(first.principal, "admin", { password: "a-new-password" });
-    assert.equal(auth.authenticate({ sessionCookie: first.cookieValue }).ok, true);
-    assert.equal(auth.authenticate({ sessionCookie: second.cookieValue }).ok, false);
+    assert.equal((await auth.authenticate({ sessionCookie: first.cookieValue })).ok, true);
+    assert.equal((await auth.authenticate({ sessionCookie: second.cookieValue })).ok, false);
     // The result names the user whose password was wrong (for the audit log), and nobody who is not one.
     assert.deepEqual(await auth.login("admin", "admin-password", "127.0.0.1"), {
       ok: false,
@@ -141,15 +141,23 @@ Deno.test("auth service: a user changes their own password with the current one;
       reason: "wrong_password",
     });
     assert.deepEqual(await change("dora-password", "dora-new-password"), { ok: true, endedSessions: 1 });
-    assert.equal(auth.authenticate({ sessionCookie: here.cookieValue }).ok, true, "the asking session stays");
-    assert.equal(auth.authenticate({ sessionCookie: elsewhere.cookieValue }).ok, false);
-    assert.equal(auth.authenticate({ sessionCookie: admin.cookieValue }).ok, true, "other users' stay");
+    assert.equal(
+      (await auth.authenticate({ sessionCookie: here.cookieValue })).ok,
+      true,
+      "the asking session stays",
+    );
+    assert.equal((await auth.authenticate({ sessionCookie: elsewhere.cookieValue })).ok, false);
+    assert.equal(
+      (await auth.authenticate({ sessionCookie: admin.cookieValue })).ok,
+      true,
+      "other users' stay",
+    );
     assert.equal((await auth.login("dora", "dora-password", "127.0.0.2")).ok, false);
     await signIn(auth, "dora", "dora-new-password");
 
     // An API token has no password to change.
-    const { token } = auth.createToken(admin.principal, "script", "admin");
-    const byToken = auth.authenticate({ authorization: `Bearer ${token}` });
+    const { token } = await auth.createToken(admin.principal, "script", "admin");
+    const byToken = await auth.authenticate({ authorization: `Bearer ${token}` });
     assert.ok(byToken.ok);
     await refuse(
       () => auth.changeOwnPassword(byToken.principal, "admin-password", "another-password", "127.0.0.1"),

@@ -33,15 +33,21 @@ export function createSocketGate(auth: Auth, allowedOrigins: readonly string[]):
         }
       }
       const cookies = req.headers.cookie ? parseCookies(req.headers.cookie, SESSION_COOKIE) : {};
-      const result = auth.authenticate({
+      // The store may be a database away (PostgreSQL): the answer comes when it does; a store that
+      // fails refuses the handshake rather than leaving it hanging.
+      auth.authenticate({
         authorization: req.headers.authorization,
         sessionCookie: cookies[SESSION_COOKIE],
+      }).then((result) => {
+        if (!result.ok) {
+          return callback(result.reason === "missing" ? "sign in first" : result.message, false);
+        }
+        admitted.set(req, result.principal);
+        callback(null, true);
+      }, (err) => {
+        console.error(`web: socket handshake not checked: ${(err as Error).message}`);
+        callback("the portal cannot check credentials now", false);
       });
-      if (!result.ok) {
-        return callback(result.reason === "missing" ? "sign in first" : result.message, false);
-      }
-      admitted.set(req, result.principal);
-      callback(null, true);
     },
     principalOf: (req) => admitted.get(req),
   };

@@ -431,7 +431,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
       }
       const result = answer.value;
       if (result.ok) {
-        audit.record({
+        await audit.record({
           ...requestActor(c),
           action: "transaction.close",
           target: String(id),
@@ -490,7 +490,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         return c.json(error, status);
       }
       const saved = answer.value;
-      audit.record({
+      await audit.record({
         ...requestActor(c),
         action: "idtag.create",
         target: saved.idTag,
@@ -550,7 +550,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         return c.json(error, status);
       }
       const saved = answer.value;
-      audit.record({
+      await audit.record({
         ...requestActor(c),
         action: existed ? "idtag.update" : "idtag.create",
         target: idTag,
@@ -582,7 +582,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
       if (!answer.value) {
         return c.json(errorBody("not_found", `no id tag ${idTag}`), 404);
       }
-      audit.record({ ...requestActor(c), action: "idtag.delete", target: idTag });
+      await audit.record({ ...requestActor(c), action: "idtag.delete", target: idTag });
       return c.body(null, 204);
     },
   );

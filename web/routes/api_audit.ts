@@ -57,6 +57,6 @@ export function registerAuditRoutes(api: OpenAPIHono<AppEnv>, audit: AuditLog): 
         },
       }),
     ),
-    (c) => c.json(audit.list(c.req.valid("query")), 200),
+    async (c) => c.json(await audit.list(c.req.valid("query")), 200),
   );
 }

@@ -94,11 +94,11 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
       const address = clientAddress(c);
       const result = await auth.login(username, password, address);
       const entry = loginAuditEntry(result, address);
-      if (entry) audit.record(entry);
+      if (entry) await audit.record(entry);
       if (result.ok) {
         // Signing in again replaces the session the caller had, rather than leaving it alive.
         const previous = c.get("principal");
-        if (previous?.kind === "session") auth.logout(previous.sessionId);
+        if (previous?.kind === "session") await auth.logout(previous.sessionId);
         setSessionCookie(c, result.cookieValue, result.maxAgeSeconds);
         const p = result.principal;
         return c.json({ kind: p.kind, name: p.name, role: p.role, csrfToken: p.csrfToken }, 200);
@@ -151,13 +151,13 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
         },
       }),
     ),
-    (c) => {
+    async (c) => {
       const p = c.get("principal")!;
       if (p.kind !== "session") {
         return c.json(errorBody("invalid", "an API token has no session to end; revoke it instead"), 400);
       }
-      auth.logout(p.sessionId);
-      audit.record({ ...requestActor(c), action: "logout" });
+      await auth.logout(p.sessionId);
+      await audit.record({ ...requestActor(c), action: "logout" });
       clearSessionCookie(c);
       return c.body(null, 204);
     },
@@ -205,7 +205,7 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
           clientAddress(c),
         );
         if (result.ok) {
-          audit.record({
+          await audit.record({
             ...who,
             action: "password.change",
             target: principal.name,
@@ -221,7 +221,7 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
             429,
           );
         }
-        audit.record({ ...who, action: "password.failure", target: principal.name });
+        await audit.record({ ...who, action: "password.failure", target: principal.name });
         return c.json(errorBody("invalid_credentials", "the current password is wrong"), 403);
       } catch (err) {
         const { status, body } = failed(err);
@@ -241,7 +241,7 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
         responses: { 200: json(z.object({ items: z.array(UserSchema) }), "Users by name") },
       }),
     ),
-    (c) => c.json({ items: auth.listUsers() }, 200),
+    async (c) => c.json({ items: await auth.listUsers() }, 200),
   );
 
   api.openapi(
@@ -266,7 +266,12 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
       const { username, password, role } = c.req.valid("json");
       try {
         const user = await auth.createUser(username, password, role);
-        audit.record({ ...requestActor(c), action: "user.create", target: user.username, detail: { role } });
+        await audit.record({
+          ...requestActor(c),
+          action: "user.create",
+          target: user.username,
+          detail: { role },
+        });
         return c.json(user, 201);
       } catch (err) {
         const { status, body } = failed(err);
@@ -303,10 +308,15 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
         const user = await auth.updateUser(c.get("principal")!, username, change);
         const who = requestActor(c);
         if (change.role) {
-          audit.record({ ...who, action: "user.role", target: user.username, detail: { role: change.role } });
+          await audit.record({
+            ...who,
+            action: "user.role",
+            target: user.username,
+            detail: { role: change.role },
+          });
         }
         if (change.password !== undefined) {
-          audit.record({ ...who, action: "user.password", target: user.username });
+          await audit.record({ ...who, action: "user.password", target: user.username });
         }
         return c.json(user, 200);
       } catch (err) {
@@ -329,11 +339,11 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
         responses: { 204: { description: "Deleted" }, 404: json(ErrorSchema, "No such user") },
       }),
     ),
-    (c) => {
+    async (c) => {
       const { username } = c.req.valid("param");
       try {
-        auth.deleteUser(c.get("principal")!, username);
-        audit.record({ ...requestActor(c), action: "user.delete", target: username });
+        await auth.deleteUser(c.get("principal")!, username);
+        await audit.record({ ...requestActor(c), action: "user.delete", target: username });
         return c.body(null, 204);
       } catch (err) {
         const { status, body } = failed(err);
@@ -353,7 +363,7 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
         responses: { 200: json(z.object({ items: z.array(TokenSchema) }), "Tokens, oldest first") },
       }),
     ),
-    (c) => c.json({ items: auth.listTokens() }, 200),
+    async (c) => c.json({ items: await auth.listTokens() }, 200),
   );
 
   api.openapi(
@@ -379,11 +389,11 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
         },
       }),
     ),
-    (c) => {
+    async (c) => {
       const { name, role } = c.req.valid("json");
       try {
-        const { token, record } = auth.createToken(c.get("principal")!, name, role);
-        audit.record({
+        const { token, record } = await auth.createToken(c.get("principal")!, name, role);
+        await audit.record({
           ...requestActor(c),
           action: "token.create",
           target: record.id,
@@ -414,11 +424,11 @@ export function registerAuthRoutes(api: OpenAPIHono<AppEnv>, { auth, audit }: Au
         },
       }),
     ),
-    (c) => {
+    async (c) => {
       const { id } = c.req.valid("param");
       try {
-        const record = auth.revokeToken(id);
-        audit.record({
+        const record = await auth.revokeToken(id);
+        await audit.record({
           ...requestActor(c),
           action: "token.revoke",
           target: id,

@@ -187,7 +187,7 @@ export function registerRegistrationRoutes(
         : authorizationKey !== undefined
         ? "generated"
         : undefined;
-      audit.record({
+      await audit.record({
         ...requestActor(c),
         action: created ? "registration.create" : "registration.update",
         target: id,
@@ -226,7 +226,7 @@ export function registerRegistrationRoutes(
       if (!answer.value) {
         return c.json(errorBody("not_found", `charger ${id} is not registered`), 404);
       }
-      audit.record({ ...requestActor(c), action: "registration.delete", target: id });
+      await audit.record({ ...requestActor(c), action: "registration.delete", target: id });
       return c.body(null, 204);
     },
   );

@@ -98,11 +98,11 @@ export function loginRoutes(deps: LoginDeps): Hono<AppEnv> {
     const address = clientAddress(c);
     const result = await auth.login(username, text("password"), address);
     const entry = loginAuditEntry(result, address);
-    if (entry) audit.record(entry);
+    if (entry) await audit.record(entry);
     if (result.ok) {
       // Signing in again replaces the session this browser had, rather than leaving it alive.
       const previous = c.get("principal");
-      if (previous?.kind === "session") auth.logout(previous.sessionId);
+      if (previous?.kind === "session") await auth.logout(previous.sessionId);
       setSessionCookie(c, result.cookieValue, result.maxAgeSeconds);
       return c.redirect(next, 303);
     }
@@ -129,8 +129,8 @@ export function loginRoutes(deps: LoginDeps): Hono<AppEnv> {
       if (!safeEqual(token, principal.csrfToken)) {
         return c.text("Forbidden: the form's CSRF token is wrong", 403);
       }
-      auth.logout(principal.sessionId);
-      audit.record({ ...requestActor(c), action: "logout" });
+      await auth.logout(principal.sessionId);
+      await audit.record({ ...requestActor(c), action: "logout" });
     }
     clearSessionCookie(c);
     return c.redirect("/login", 303);

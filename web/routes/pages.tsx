@@ -190,9 +190,10 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
     ));
   });
 
-  app.get("/users", (c) => {
+  app.get("/users", async (c) => {
     const user = pageUser(c)!;
     if (user.role !== "admin") return forbidden(c, "Managing users and API tokens");
+    const [users, tokens] = await Promise.all([deps.auth.listUsers(), deps.auth.listTokens()]);
     return c.html(renderPage(
       <Layout title="Users" section="users" assets={assets} user={user}>
         <div class="page-head">
@@ -204,7 +205,7 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
         </div>
         <Island
           name="Users"
-          props={{ users: deps.auth.listUsers(), tokens: deps.auth.listTokens(), me: user.name }}
+          props={{ users, tokens, me: user.name }}
         />
       </Layout>,
     ));
@@ -244,14 +245,14 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
     ));
   });
 
-  app.get("/audit", (c) => {
+  app.get("/audit", async (c) => {
     const user = pageUser(c)!;
     if (user.role !== "admin") return forbidden(c, "The audit log");
     const text = (k: string, max: number) => (c.req.query(k) ?? "").trim().slice(0, max);
     const filter = { actor: text("actor", 64), action: text("action", 64), target: text("target", 200) };
     const badAction = filter.action !== "" && !isActionName(filter.action);
     const page = positiveInt(c.req.query("page"), 1);
-    const { total, items } = badAction ? { total: 0, items: [] } : deps.audit.list({
+    const { total, items } = badAction ? { total: 0, items: [] } : await deps.audit.list({
       ...filter,
       limit: AUDIT_PAGE_SIZE,
       offset: (page - 1) * AUDIT_PAGE_SIZE,
