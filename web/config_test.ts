@@ -7,6 +7,7 @@ const DEFAULTS = {
   dataDir: "./data",
   allowedOrigins: [],
   auditRetentionDays: 365,
+  staleTransactionMinutes: 60,
 };
 
 Deno.test("web config: defaults", () => {
@@ -21,6 +22,21 @@ Deno.test("web config: WEB_PORT, HOST and DATA_DIR are read", () => {
   });
   assert.deepEqual(loadWebConfig({ WEB_PORT: " 8080 " }), { ...DEFAULTS, port: 8080 });
   assert.equal(loadWebConfig({ DATA_DIR: "/var/lib/cw" }).dataDir, "/var/lib/cw");
+});
+
+Deno.test("web config: DATABASE_URL, REDIS_URL and STALE_TX_MINUTES are read as the CSMS reads them", () => {
+  const c = loadWebConfig({
+    DATABASE_URL: "postgres://db/cw",
+    REDIS_URL: "redis://r:6379/2",
+    STALE_TX_MINUTES: "5",
+  });
+  assert.deepEqual([c.databaseUrl, c.redisUrl, c.staleTransactionMinutes], [
+    "postgres://db/cw",
+    "redis://r:6379/2",
+    5,
+  ]);
+  refused({ DATABASE_URL: "sqlite:///x" }, /^DATABASE_URL must start with postgres:/);
+  refused({ STALE_TX_MINUTES: "soon" }, /^invalid STALE_TX_MINUTES/);
 });
 
 function refused(env: Record<string, string>, pattern: RegExp) {
