@@ -9,7 +9,7 @@
 import type { ActorKind, AuditEntry, AuditRow } from "../audit/entry.ts";
 import type { LimiterPersistence, LimiterState } from "../auth/login_limiter.ts";
 import type { Role } from "../auth/roles.ts";
-import { migrate, type Migration, openPool, type Sql } from "../../shared/postgres.ts";
+import { migrate, type Migration, openPool, type Sql } from "../../db/postgres.ts";
 import type { AuditQuery, PortalStore, SessionRecord, TokenRecord, UserRecord } from "./portal_store.ts";
 import { likeLiteral } from "./sqlite.ts";
 

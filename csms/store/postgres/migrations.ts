@@ -11,13 +11,10 @@
  * stamp stay text (ISO 8601), as the contract hands them: a resent start is recognised by its exact
  * startedAt, and `COLLATE "C"` makes their order and comparisons byte order, the same as SQLite's.
  */
+import { migrate as migrateSet, type Migration } from "../../../db/postgres.ts";
 import type { Sql } from "./pool.ts";
 
-export interface Migration {
-  version: number;
-  description: string;
-  sql: string;
-}
+export type { Migration } from "../../../db/postgres.ts";
 
 /** The advisory lock every node takes to migrate (any constant, unique to Chargewire's schema). */
 export const MIGRATION_LOCK = 0x43_57_53_43; // "CWSC"
@@ -163,36 +160,14 @@ export const MIGRATIONS: readonly Migration[] = [
 ];
 
 /**
- * Brings the database up to the newest schema, in one transaction under MIGRATION_LOCK; refuses a
- * database a newer CSMS has migrated. Returns the schema version.
+ * Brings the database up to the CSMS's newest schema, in one transaction under MIGRATION_LOCK (nodes
+ * starting at once queue on it); refuses a database a newer CSMS has migrated. Returns the schema version.
  */
-export async function migrate(sql: Sql, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
-  const latest = migrations.at(-1)?.version ?? 0;
-  return await sql.begin(async (tx) => {
-    // Taken before anything else, schema_migrations' own creation included: two nodes creating it at once
-    // would otherwise collide in the catalog.
-    await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`;
-    await tx`
-      CREATE TABLE IF NOT EXISTS schema_migrations (
-        version integer PRIMARY KEY,
-        description text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now()
-      )`;
-    const [{ current }] = await tx<{ current: number }[]>`
-      SELECT coalesce(max(version), 0) AS current FROM schema_migrations`;
-    if (current > latest) {
-      throw new Error(`database schema version ${current} is newer than this CSMS knows (${latest})`);
-    }
-    for (const m of migrations) {
-      if (m.version <= current) continue;
-      try {
-        // DDL without values: the one place SQL is run as text (several statements, simple protocol).
-        await tx.unsafe(m.sql);
-      } catch (err) {
-        throw new Error(`migration ${m.version} (${m.description}) failed: ${(err as Error).message}`);
-      }
-      await tx`INSERT INTO schema_migrations (version, description) VALUES (${m.version}, ${m.description})`;
-    }
-    return Math.max(current, latest);
+export function migrate(sql: Sql, migrations: readonly Migration[] = MIGRATIONS): Promise<number> {
+  return migrateSet(sql, {
+    table: "schema_migrations",
+    lock: MIGRATION_LOCK,
+    owner: "this CSMS",
+    migrations,
   });
 }

@@ -1,15 +1,24 @@
 /**
- * PostgreSQL helpers for any process sharing the fleet's database: a postgres.js pool configured the way
- * csms/store/postgres/pool.ts configures the CSMS's (int8 as numbers, NOTICEs dropped), and versioned
- * migrations under an advisory lock, as csms/store/postgres/migrations.ts runs the CSMS's. They live in
- * shared/ so the portal (web/) can use them without importing csms/; each owner keeps its own migrations
- * table and lock, so the CSMS's schema and the portal's evolve apart in one database.
+ * PostgreSQL plumbing for every store on the fleet's database, the CSMS's (csms/store/postgres/) and the
+ * portal's (web/store/postgres.ts): the postgres.js pool (int8 as numbers, NOTICEs dropped) and versioned
+ * migrations under an advisory lock. Engine code, so neither in shared/ (the contract) nor in one of its
+ * users; each owner keeps its own migrations table and lock, so the CSMS's schema and the portal's evolve
+ * apart in one database.
+ *
+ * Why postgres.js (npm `postgres`) and not `pg` (node-postgres): every query is a tagged template, so a
+ * value can only ever travel as a bound parameter (no string-built SQL, no forgotten `$n`); it prepares
+ * each statement once per connection by default, where `pg` re-parses unless every call site names its
+ * statement; it pipelines queries on a connection instead of one round trip at a time, which is what a
+ * CSMS answering thousands of chargers needs; it pools by itself (`max`), and it is one dependency with
+ * none of its own, written for both Node and Deno's node: layer.
  */
 import postgres from "postgres";
 
 /** A pool, or inside `sql.begin` one connection's transaction. */
 export type Sql = postgres.Sql<{ int8: number }>;
 export type TxSql = postgres.TransactionSql<{ int8: number }>;
+/** A piece of a statement (a condition, an ORDER BY), its values bound like any other. */
+export type Fragment = postgres.PendingQuery<postgres.Row[]>;
 
 export interface PoolOptions {
   max?: number;
@@ -74,7 +83,7 @@ export async function migrate(sql: Sql, set: MigrationSet): Promise<number> {
     const [{ current }] = await tx<{ current: number }[]>`
       SELECT coalesce(max(version), 0) AS current FROM ${tx(set.table)}`;
     if (current > latest) {
-      throw new Error(`database schema version ${current} (${set.table}) is newer than ${set.owner} knows`);
+      throw new Error(`database schema version ${current} is newer than ${set.owner} knows (${set.table})`);
     }
     for (const m of set.migrations) {
       if (m.version <= current) continue;
