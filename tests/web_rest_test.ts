@@ -22,7 +22,9 @@ Deno.test("REST: chargers, commands, transactions and CSV, stats, pages", async 
     await t.step("chargers: list, filter, one", async () => {
       await waitFor(async () => {
         const { body } = await get(`/chargers/${id}`);
-        return body?.status === "Available";
+        // Connector 0's status may arrive before connector 1's: wait for both.
+        return body?.status === "Available" &&
+          (body.connectors as Json[]).some((c) => c.connectorId === 1 && c.status === "Available");
       }, () => `${id} Available over REST; charger said:\n${charger.tail()}`);
       const one = await get(`/chargers/${id}`);
       assert.equal(one.status, 200);
