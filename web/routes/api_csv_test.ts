@@ -7,7 +7,7 @@
  * transaction in the CSV is tested end to end in tests/web_rest_test.ts.
  */
 import assert from "node:assert/strict";
-import { type Json, startApp } from "../testing/app_harness.ts";
+import { type Json, NODE, startApp } from "../testing/app_harness.ts";
 
 /** RFC 4180: CRLF between records, fields quoted when they hold a quote, a comma or a line break. */
 function parseCsv(text: string): string[][] {
@@ -49,7 +49,7 @@ Deno.test("CSV: idTags and charger ids that look like formulas are exported with
     const viewer = await admin.addUser("val", "viewer");
     const at = () => new Date().toISOString();
     for (const c of chargers) {
-      await (await sys.storage.chargers.connected(c.id, "ocpp1.6", "app-harness", at())).durable;
+      await (await sys.storage.chargers.connected(c.id, "ocpp1.6", NODE, at())).durable;
       await (await sys.storage.chargers.booted(c.id, { vendor: "Chargewire", model: "CSV" }, at())).durable;
     }
 

@@ -46,6 +46,9 @@ export const ADMIN_PASSWORD = "test-admin-password";
 /** The portal's origin as the in-memory requests name it (URL, Host header, and Origin on writes). */
 export const BASE = "http://portal.test";
 
+/** The CSMS node id of the harness's CSMS half. */
+export const NODE = "app-harness";
+
 /** The peer address every request comes from (what login rate limits and the audit log key on). */
 export const PEER_ADDRESS = "127.0.0.1";
 
@@ -101,10 +104,11 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
 
     // The CSMS's half, as csms/server.ts builds it, without its WebSocket server.
     const csmsConfig: CsmsConfig = loadCsmsConfig(env);
-    const storage = await openStorage(csmsConfig);
+    // SQLite in DATA_DIR: `env` (not the process's) names no DATABASE_URL.
+    const storage = await openStorage(csmsConfig, NODE);
     cleanups.push(() => storage.close());
     const sink = new EventSink(bus, storage);
-    const connections = new Connections(sink, storage.chargers, "app-harness");
+    const connections = new Connections(sink, storage.chargers, NODE);
     const adapters = [
       createOcpp16Adapter({
         handlers: createHandlers16({
@@ -121,7 +125,7 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
       createCommandHandler({ connections, sink, adapters, callTimeoutMs: csmsConfig.callTimeout * 1000 }),
     );
     cleanups.push(unserve);
-    cleanups.push(bus.serveAdmin(createAdminHandler({ storage, connections, sink })));
+    cleanups.push(bus.serveAdmin(createAdminHandler({ storage, connections, sink, bus })));
 
     // The portal's half, as web/server.ts builds it, without node:http, Socket.IO or the island bundle.
     const webConfig = loadWebConfig(env);
