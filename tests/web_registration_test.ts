@@ -1,11 +1,13 @@
 /**
  * Charger registration from the portal's REST API, end to end: under CHARGER_POLICY=basic, an admin
  * registers a charger, gets its generated AuthorizationKey once, and a simulated charger (its own
- * process) connects with it; a wrong or rotated-away key is refused at the CSMS's handshake.
+ * process) connects with it; a wrong or rotated-away key is refused at the CSMS's handshake. The REST side
+ * alone (roles, the key shown once and never listed, bad requests) is tested in memory in
+ * web/routes/api_registrations_test.ts.
  */
 import assert from "node:assert/strict";
 import WebSocket from "ws";
-import { ChargerProcess, type Json, startSystem, waitFor } from "./web_support.ts";
+import { ChargerProcess, startSystem, waitFor } from "./web_support.ts";
 
 /** A charger's WebSocket handshake with HTTP Basic auth: 101 when let in, else the CSMS's HTTP status. */
 function handshake(ocppUrl: string, id: string, password: string): Promise<number> {
@@ -34,26 +36,11 @@ Deno.test("registration: an admin registers a charger over REST; its key lets it
   const id = "CP-REG-1";
   let charger: ChargerProcess | undefined;
   try {
-    const operator = await admin.addUser("oscar", "operator");
-    assert.equal((await operator.json("PUT", `/api/v1/registrations/${id}`, {})).status, 403);
-    assert.equal((await operator.json("GET", "/api/v1/registrations")).status, 403);
-
     // Registered with profile 1 and no key: one is generated, and this answer is the only place it shows.
     const created = await admin.json("PUT", `/api/v1/registrations/${id}`, { securityProfile: 1 });
     assert.equal(created.status, 201);
     const key: string = created.body.authorizationKey;
     assert.match(key, /^[A-Za-z0-9]{32}$/);
-    assert.equal(created.body.registration.id, id);
-    assert.equal(created.body.registration.securityProfile, 1);
-    assert.equal(created.body.registration.hasKey, true);
-    const listed = await admin.json("GET", "/api/v1/registrations");
-    assert.deepEqual(listed.body.items.map((r: Json) => [r.id, r.securityProfile, r.hasKey]), [[
-      id,
-      1,
-      true,
-    ]]);
-    assert.ok(!JSON.stringify(listed.body).includes(key));
-    assert.ok(!JSON.stringify(await admin.json("GET", `/api/v1/registrations/${id}`)).includes(key));
 
     // A simulated charger with that key connects, and the portal shows it online.
     charger = new ChargerProcess(id, sys.csms.url, ["--password", key]);
@@ -81,28 +68,8 @@ Deno.test("registration: an admin registers a charger over REST; its key lets it
     assert.equal(chosen.body.authorizationKey, undefined);
     assert.equal(await handshake(sys.csms.url, id, "Chosen-Key-0123456789"), 101);
 
-    // Bad requests say what is wrong.
-    const short = await admin.json("PUT", `/api/v1/registrations/${id}`, { authorizationKey: "short" });
-    assert.equal(short.status, 400);
-    assert.match(short.body.message, /authorizationKey/);
-    assert.equal(
-      (await admin.json("PUT", `/api/v1/registrations/${id}`, {
-        securityProfile: 0,
-        authorizationKey: "x".repeat(20),
-      }))
-        .status,
-      400,
-    );
-    assert.equal(
-      (await admin.json("PUT", `/api/v1/registrations/${id}`, { securityProfile: 3 })).status,
-      400,
-    );
-    assert.equal((await admin.json("PUT", "/api/v1/registrations/CP%3AX", {})).status, 400);
-
     // Unregistered: the key no longer opens the door.
     assert.equal((await admin.json("DELETE", `/api/v1/registrations/${id}`)).status, 204);
-    assert.equal((await admin.json("DELETE", `/api/v1/registrations/${id}`)).status, 404);
-    assert.equal((await admin.json("GET", `/api/v1/registrations/${id}`)).status, 404);
     assert.equal(await handshake(sys.csms.url, id, "Chosen-Key-0123456789"), 401);
   } finally {
     await charger?.stop();

@@ -2,13 +2,15 @@
  * The portal's REST API and pages against the real system: CSMS and portal on
  * free ports, a simulated charger (charger/main.ts) in its own process, and an
  * admin signed in over the API (the session cookie and CSRF token on every
- * request, as the portal's pages send them).
+ * request, as the portal's pages send them). What needs no charger (id tags,
+ * errors, the OpenAPI document, unknown routes) is tested in memory in
+ * web/routes/api_test.ts.
  */
 import assert from "node:assert/strict";
-import type { ChargerSummary, IdTagRecord, TransactionRecord } from "../shared/queries.ts";
+import type { ChargerSummary, TransactionRecord } from "../shared/queries.ts";
 import { ChargerProcess, type Json, startSystem, waitFor } from "./web_support.ts";
 
-Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pages", async (t) => {
+Deno.test("REST: chargers, commands, transactions and CSV, stats, pages", async (t) => {
   const sys = await startSystem();
   const id = "CP-REST-1";
   const charger = new ChargerProcess(id, sys.csms.url, ["--battery-kwh", "1", "--power-kw", "22"]);
@@ -17,10 +19,12 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
   const send = (method: string, path: string, body?: unknown) => session.json(method, `/api/v1${path}`, body);
 
   try {
-    await t.step("chargers: list, filter, one, not found", async () => {
+    await t.step("chargers: list, filter, one", async () => {
       await waitFor(async () => {
         const { body } = await get(`/chargers/${id}`);
-        return body?.status === "Available";
+        // Connector 0's status may arrive before connector 1's: wait for both.
+        return body?.status === "Available" &&
+          (body.connectors as Json[]).some((c) => c.connectorId === 1 && c.status === "Available");
       }, () => `${id} Available over REST; charger said:\n${charger.tail()}`);
       const one = await get(`/chargers/${id}`);
       assert.equal(one.status, 200);
@@ -42,15 +46,6 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
       assert.equal((await get("/chargers?status=Charging")).body.total, 0);
       assert.equal((await get("/chargers?search=rest-1")).body.total, 1);
       assert.equal((await get("/chargers?online=false")).body.total, 0);
-
-      const missing = await get("/chargers/NOPE");
-      assert.equal(missing.status, 404);
-      assert.equal(missing.body.error, "not_found");
-      const bad = await get("/chargers?limit=0");
-      assert.equal(bad.status, 400);
-      assert.equal(bad.body.error, "invalid");
-      assert.match(bad.body.message, /limit/);
-      assert.equal((await get("/chargers?status=Sleeping")).status, 400);
     });
 
     let transactionId = 0;
@@ -104,14 +99,9 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
     });
 
     await t.step("commands: failures keep their meaning in HTTP", async () => {
-      const offline = await send("POST", "/chargers/GHOST/commands/Reset", { type: "Soft" });
-      assert.equal(offline.status, 409);
-      assert.equal(offline.body.error, "offline");
       const invalid = await send("POST", `/chargers/${id}/commands/Reset`, { type: "Sideways" });
       assert.equal(invalid.status, 400);
       assert.equal(invalid.body.error, "invalid");
-      const unknown = await send("POST", `/chargers/${id}/commands/FormatDisk`, {});
-      assert.equal(unknown.status, 400);
       const rejected = await send("POST", `/chargers/${id}/commands/RemoteStopTransaction`, {
         transactionId: 999_999,
       });
@@ -125,8 +115,6 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
       const list = await get("/transactions");
       assert.equal(list.body.total, 1);
       assert.equal(list.body.items[0].id, transactionId);
-      assert.equal((await get("/transactions/424242")).status, 404);
-      assert.equal((await get("/transactions/abc")).status, 400);
 
       const res = await session.fetch(`/api/v1/transactions.csv?chargerId=${id}`);
       assert.equal(res.status, 200);
@@ -150,66 +138,7 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
       assert.equal(none.split("\r\n").length, 2);
     });
 
-    await t.step("id tags: create, conflict, read, update, delete", async () => {
-      const created = await send("POST", "/id-tags", { idTag: "TAG-A", status: "Accepted" });
-      assert.equal(created.status, 201);
-      assert.equal((created.body as IdTagRecord).status, "Accepted");
-      assert.equal((await send("POST", "/id-tags", { idTag: "TAG-A", status: "Blocked" })).status, 409);
-      assert.equal((await get("/id-tags/TAG-A")).body.status, "Accepted");
-
-      const updated = await send("PUT", "/id-tags/TAG-A", {
-        status: "Blocked",
-        expiryDate: "2031-01-01T00:00:00Z",
-        parentIdTag: "FLEET",
-      });
-      assert.equal(updated.status, 200);
-      assert.equal(updated.body.status, "Blocked");
-      assert.equal(Date.parse(updated.body.expiryDate), Date.parse("2031-01-01T00:00:00Z"));
-      assert.equal(updated.body.parentIdTag, "FLEET");
-      assert.equal((await send("PUT", "/id-tags/TAG-B", { status: "Accepted" })).status, 201);
-      const tags = (await get("/id-tags")).body.items as IdTagRecord[];
-      assert.deepEqual(tags.map((x) => x.idTag).filter((x) => x.startsWith("TAG-")).sort(), [
-        "TAG-A",
-        "TAG-B",
-      ]);
-
-      assert.equal((await send("DELETE", "/id-tags/TAG-A")).status, 204);
-      assert.equal((await send("DELETE", "/id-tags/TAG-A")).status, 404);
-      assert.equal((await get("/id-tags/TAG-A")).status, 404);
-
-      const tooLong = await send("POST", "/id-tags", { idTag: "X".repeat(21), status: "Accepted" });
-      assert.equal(tooLong.status, 400);
-      assert.match(tooLong.body.message, /idTag/);
-      assert.equal((await send("PUT", "/id-tags/TAG-C", { status: "Maybe" })).status, 400);
-      assert.equal((await send("PUT", "/id-tags/TAG-C", { status: "Accepted", color: "red" })).status, 400);
-      assert.equal(
-        (await send("PUT", "/id-tags/TAG-C", { status: "Accepted", expiryDate: "soon" })).status,
-        400,
-      );
-    });
-
-    await t.step("OpenAPI document and unknown routes", async () => {
-      const doc = await get("/openapi.json");
-      assert.equal(doc.status, 200);
-      assert.equal(doc.body.openapi, "3.0.3");
-      for (
-        const path of [
-          "/api/v1/chargers",
-          "/api/v1/chargers/{id}",
-          "/api/v1/chargers/{id}/commands/{action}",
-          "/api/v1/transactions",
-          "/api/v1/transactions.csv",
-          "/api/v1/id-tags",
-          "/api/v1/id-tags/{idTag}",
-        ]
-      ) assert.ok(doc.body.paths[path], `OpenAPI has ${path}`);
-      assert.deepEqual(
-        Object.keys(doc.body.paths["/api/v1/id-tags/{idTag}"]).sort(),
-        ["delete", "get", "put"],
-      );
-      const nothing = await get("/nothing-here");
-      assert.equal(nothing.status, 404);
-      assert.equal(nothing.body.error, "not_found");
+    await t.step("stats: the fleet's counts", async () => {
       const stats = await get("/stats");
       const { socketio, refusals, ...counts } = stats.body;
       assert.deepEqual(counts, { total: 1, online: 1, Available: 1 });
@@ -232,8 +161,6 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
       assert.match(detail.text, /data-island="ChargerDetail"/);
       assert.match(detail.text, /uplot\.min\.css/);
       assert.match((await page("/transactions")).text, /REST-TAG/);
-      assert.match((await page("/id-tags")).text, /TAG-B/);
-      assert.equal((await page("/no-such-page")).status, 404);
       // Nothing is loaded from another origin.
       for (const html of [fleet.text, detail.text]) {
         assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//);
@@ -249,9 +176,6 @@ Deno.test("REST: chargers, commands, transactions and CSV, id tags, OpenAPI, pag
       });
       assert.equal(again.status, 304);
       await again.body?.cancel();
-      const css = await fetch(`${sys.web.url}/static/vendor/uplot.min.css`);
-      assert.equal(css.status, 200);
-      assert.match(await css.text(), /\.uplot/);
     });
   } finally {
     await charger.stop();

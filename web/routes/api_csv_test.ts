@@ -1,12 +1,13 @@
 /**
  * The transactions CSV export over REST (docs/api.md): text cells a spreadsheet would run as a formula
- * (starting with =, +, - or @) are exported with a ' prefix; other cells are exported as they are. The
- * transactions come from a raw OCPP test charger's StartTransaction (tests/csms_support.ts), so the idTag
- * "-SUM(1)" reaches the store exactly as a charger sent it; the JSON API still shows it unchanged.
+ * (starting with =, +, - or @) are exported with a ' prefix; other cells are exported as they are. In memory
+ * (web/testing/app_harness.ts): the transactions are written through the CSMS's real storage engine with
+ * the writes its StartTransaction handler makes (a charger connects, boots, starts), so the idTag "-SUM(1)"
+ * is stored exactly as a charger would send it; the JSON API still shows it unchanged. A real charger's
+ * transaction in the CSV is tested end to end in tests/web_rest_test.ts.
  */
 import assert from "node:assert/strict";
-import { TestCharger } from "./csms_support.ts";
-import { type Json, startSystem } from "./web_support.ts";
+import { type Json, NODE, startApp } from "../testing/app_harness.ts";
 
 /** RFC 4180: CRLF between records, fields quoted when they hold a quote, a comma or a line break. */
 function parseCsv(text: string): string[][] {
@@ -39,16 +40,18 @@ function parseCsv(text: string): string[][] {
 }
 
 Deno.test("CSV: idTags and charger ids that look like formulas are exported with a ' prefix", async () => {
-  const sys = await startSystem();
+  const sys = await startApp();
   // A charger id may start with "=" too (only ':' and control characters are excluded).
-  const chargers = [
-    await TestCharger.connect(sys.csms.url, "CP-CSV-1"),
-    await TestCharger.connect(sys.csms.url, "=CP-CSV-2"),
-  ];
+  const chargers = [{ id: "CP-CSV-1" }, { id: "=CP-CSV-2" }];
+  type TestCharger = (typeof chargers)[number];
   try {
     const admin = await sys.login();
     const viewer = await admin.addUser("val", "viewer");
-    for (const c of chargers) await c.boot();
+    const at = () => new Date().toISOString();
+    for (const c of chargers) {
+      await (await sys.storage.chargers.connected(c.id, "ocpp1.6", NODE, at())).durable;
+      await (await sys.storage.chargers.booted(c.id, { vendor: "Chargewire", model: "CSV" }, at())).durable;
+    }
 
     // [charger, idTag, the id_tag cell expected in the CSV (after RFC 4180 unquoting)]
     const cases: [TestCharger, string, string][] = [
@@ -64,13 +67,17 @@ Deno.test("CSV: idTags and charger ids that look like formulas are exported with
     let connector = 0;
     for (const c of cases) {
       const [charger, idTag] = c;
-      const started = await charger.session.call("StartTransaction", {
-        connectorId: ++connector, // one connector each, so that none supersedes another
+      const started = await sys.storage.transactions.start({
+        chargerId: charger.id,
+        evseId: ++connector, // one connector each, so that none supersedes another
+        connectorId: 1,
         idTag,
-        meterStart: 1000,
-        timestamp: new Date().toISOString(),
+        meterStartWh: 1000,
+        startedAt: at(),
+        authStatus: "Accepted",
       });
-      ids.set(started.transactionId, c);
+      await started.durable;
+      ids.set(started.value.id, c);
     }
 
     // The JSON API keeps the idTag as the charger sent it.
@@ -107,7 +114,6 @@ Deno.test("CSV: idTags and charger ids that look like formulas are exported with
     }
     assert.equal(new Set(seen).size, cases.length);
   } finally {
-    for (const c of chargers) await c.close();
     await sys.close();
   }
 });

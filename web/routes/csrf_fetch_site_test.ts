@@ -4,30 +4,30 @@
  * `cross-site` is refused with 403 `forbidden_origin`, even with the session's CSRF token, and changes
  * nothing; `same-origin`, or no Sec-Fetch-Site at all (not a browser), is accepted. For each write method,
  * and for signing in and out (REST and the sign-in page's forms), so that not even those can be forged.
+ * In memory (web/testing/app_harness.ts).
  */
 import assert from "node:assert/strict";
-import { ADMIN_PASSWORD, type Json, PortalSession, startSystem } from "./web_support.ts";
+import { ADMIN_PASSWORD, AppSession, type Json, startApp } from "../testing/app_harness.ts";
 
 const REFUSED = ["same-site", "cross-site"] as const;
 const ACCEPTED = ["same-origin", undefined] as const;
 type Site = typeof REFUSED[number] | typeof ACCEPTED[number];
 
 Deno.test("CSRF: a cookie write without Origin is refused when Sec-Fetch-Site is same-site", async (t) => {
-  const sys = await startSystem();
-  const base = sys.web.url;
+  const sys = await startApp();
   try {
     const admin = await sys.login();
     await admin.addUser("sam", "viewer");
 
     /** A cookie write as a browser would send it: the session's cookie and CSRF token, but no Origin. */
-    const write = async (session: PortalSession, method: string, path: string, body: unknown, site: Site) => {
+    const write = async (session: AppSession, method: string, path: string, body: unknown, site: Site) => {
       const headers: Record<string, string> = {
         cookie: session.cookie,
         "x-csrf-token": session.csrfToken,
       };
       if (body !== undefined) headers["content-type"] = "application/json";
       if (site !== undefined) headers["sec-fetch-site"] = site;
-      const res = await fetch(`${base}${path}`, {
+      const res = await sys.fetch(path, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -114,7 +114,7 @@ Deno.test("CSRF: a cookie write without Origin is refused when Sec-Fetch-Site is
     }
 
     await t.step("signing out over REST: refused for same-site, the session stays", async () => {
-      const session = await PortalSession.login(base, "sam", "sam-password");
+      const session = await AppSession.login(sys.fetch, "sam", "sam-password");
       const refused = await write(session, "DELETE", "/api/v1/session", undefined, "same-site");
       assert.equal(refused.status, 403, JSON.stringify(refused));
       assert.equal(refused.body.error, "forbidden_origin");
@@ -127,7 +127,7 @@ Deno.test("CSRF: a cookie write without Origin is refused when Sec-Fetch-Site is
       "signing in over REST or the sign-in form: refused for same-site, no cookie set",
       async () => {
         const signIn = (site: Site) =>
-          fetch(`${base}/api/v1/session`, {
+          sys.fetch("/api/v1/session", {
             method: "POST",
             headers: { "content-type": "application/json", ...(site ? { "sec-fetch-site": site } : {}) },
             body: JSON.stringify({ username: "admin", password: ADMIN_PASSWORD }),
@@ -142,7 +142,7 @@ Deno.test("CSRF: a cookie write without Origin is refused when Sec-Fetch-Site is
         await accepted.body?.cancel();
 
         const form = (site: Site) =>
-          fetch(`${base}/login`, {
+          sys.fetch("/login", {
             method: "POST",
             headers: {
               "content-type": "application/x-www-form-urlencoded",
@@ -163,9 +163,9 @@ Deno.test("CSRF: a cookie write without Origin is refused when Sec-Fetch-Site is
     );
 
     await t.step("signing out with the page's form: refused for same-site, the session stays", async () => {
-      const session = await PortalSession.login(base, "sam", "sam-password");
+      const session = await AppSession.login(sys.fetch, "sam", "sam-password");
       const logout = (site: Site) =>
-        fetch(`${base}/logout`, {
+        sys.fetch("/logout", {
           method: "POST",
           headers: {
             cookie: session.cookie,

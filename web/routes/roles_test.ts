@@ -1,5 +1,6 @@
 /**
- * Every REST route against every role, derived from the OpenAPI document the portal serves, so a new route
+ * Every REST route against every role, derived from the OpenAPI document the portal serves (in memory,
+ * web/testing/app_harness.ts), so a new route
  * is covered the day it is added: a viewer, an operator and an admin (each as a signed-in session and as an
  * API token of that role) get 403 `forbidden` where the route's documented role is above theirs, and get
  * past the gate (neither 401 nor 403) where it is not; nobody gets anything but 401 without credentials.
@@ -8,7 +9,7 @@
  * (web/routes/guard.ts), and it must agree with the table in docs/api.md.
  */
 import assert from "node:assert/strict";
-import { ADMIN_PASSWORD, type Json, PortalSession, ROOT, startSystem } from "./web_support.ts";
+import { ADMIN_PASSWORD, AppSession, type Json, startApp } from "../testing/app_harness.ts";
 
 type Role = "viewer" | "operator" | "admin";
 const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
@@ -61,7 +62,7 @@ function operationsOf(doc: Json): Operation[] {
 
 /** The role docs/api.md's REST table gives each route: its "admin:"/"operator:"/"anyone" prefix, else by rule. */
 async function rolesInApiMd(): Promise<Map<string, Role | "public">> {
-  const md = await Deno.readTextFile(`${ROOT}docs/api.md`);
+  const md = await Deno.readTextFile(new URL("../../docs/api.md", import.meta.url));
   const roles = new Map<string, Role | "public">();
   for (const line of md.split("\n")) {
     const m = /^\| `(GET|POST|PUT|PATCH|DELETE) (\/[^`?\s]*)[^`]*` +\| (.*)\|\s*$/.exec(line);
@@ -101,10 +102,10 @@ async function readAnswer(res: Response): Promise<{ status: number; body: Json }
 }
 
 Deno.test("roles: every REST route in the OpenAPI document, for each role, session and API token", async (t) => {
-  const sys = await startSystem();
-  const base = sys.web.url;
+  const sys = await startApp();
+  const base = sys.base;
   try {
-    const doc = await (await fetch(`${base}/api/v1/openapi.json`)).json();
+    const doc = await (await sys.fetch("/api/v1/openapi.json")).json();
     const ops = operationsOf(doc);
 
     await t.step("the document lists the routes, each with its role", () => {
@@ -136,7 +137,7 @@ Deno.test("roles: every REST route in the OpenAPI document, for each role, sessi
 
     const admin = await sys.login();
     const passwords: Record<string, string> = { admin: ADMIN_PASSWORD };
-    const sessions: Record<Role, PortalSession> = {
+    const sessions: Record<Role, AppSession> = {
       viewer: await admin.addUser("rita", "viewer"),
       operator: await admin.addUser("omar", "operator"),
       admin,
@@ -156,7 +157,7 @@ Deno.test("roles: every REST route in the OpenAPI document, for each role, sessi
       async request(method, url, body) {
         // Signing out would end the session the other probes use: sign out a session of its own instead.
         const session = method === "DELETE" && url === "/api/v1/session"
-          ? await PortalSession.login(base, sessions[role].name, passwords[sessions[role].name])
+          ? await AppSession.login(sys.fetch, sessions[role].name, passwords[sessions[role].name])
           : sessions[role];
         return readAnswer(
           await session.fetch(url, {
@@ -174,7 +175,7 @@ Deno.test("roles: every REST route in the OpenAPI document, for each role, sessi
         const headers: Record<string, string> = { authorization: `Bearer ${tokens[role]}` };
         if (body !== undefined) headers["content-type"] = "application/json";
         return readAnswer(
-          await fetch(`${base}${url}`, {
+          await sys.fetch(url, {
             method,
             headers,
             body: body === undefined ? undefined : JSON.stringify(body),
@@ -211,7 +212,7 @@ Deno.test("roles: every REST route in the OpenAPI document, for each role, sessi
       const wrong: string[] = [];
       for (const op of ops) {
         const body = probeBody(op.method);
-        const res = await fetch(`${base}${op.url}`, {
+        const res = await sys.fetch(op.url, {
           method: op.method,
           headers: { origin: base, ...(body ? { "content-type": "application/json" } : {}) },
           body: body ? JSON.stringify(body) : undefined,

@@ -1,11 +1,12 @@
 /**
- * The REST API's OpenAPI document, as anyone fetches it from a running portal, checked by an independent
+ * The REST API's OpenAPI document, as anyone fetches it from the portal (in memory,
+ * web/testing/app_harness.ts), checked by an independent
  * validator (@apidevtools/swagger-parser: the OpenAPI 3.0 schema, then its own rules such as path
  * parameters being declared and required), so a route that breaks the document fails here.
  */
 import assert from "node:assert/strict";
 import SwaggerParser from "@apidevtools/swagger-parser";
-import { type Json, startSystem } from "./web_support.ts";
+import { type Json, startApp } from "../testing/app_harness.ts";
 
 /** Every object in `value` (depth first), with the JSON pointer to it. */
 function* objects(value: unknown, pointer = ""): Generator<[string, Record<string, unknown>]> {
@@ -17,10 +18,10 @@ function* objects(value: unknown, pointer = ""): Generator<[string, Record<strin
 }
 
 Deno.test("OpenAPI: /api/v1/openapi.json is a valid OpenAPI 3.0 document", async (t) => {
-  const sys = await startSystem();
+  const sys = await startApp();
   try {
     // Public, as the sign-in page's API link needs it: no session.
-    const res = await fetch(`${sys.web.url}/api/v1/openapi.json`);
+    const res = await sys.fetch("/api/v1/openapi.json");
     assert.equal(res.status, 200);
     const doc: Json = await res.json();
     assert.match(doc.openapi, /^3\.0\.\d+$/);
