@@ -129,13 +129,13 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
 
     // The portal's half, as web/server.ts builds it, without node:http, Socket.IO or the island bundle.
     const webConfig = loadWebConfig(env);
-    const auth = Auth.open(dataDir, options.auth);
+    const auth = await Auth.open(webConfig, options.auth);
     cleanups.push(() => auth.close());
-    const audit = AuditLog.open(dataDir, { retentionDays: webConfig.auditRetentionDays });
+    const audit = await AuditLog.open(webConfig, { retentionDays: webConfig.auditRetentionDays });
     cleanups.push(() => audit.close());
     const admin = await auth.bootstrap(webConfig.adminPassword);
     if (admin.action === "created" || admin.action === "reset") {
-      audit.record({
+      await audit.record({
         actor: "portal",
         actorKind: "system",
         action: "admin.bootstrap",
