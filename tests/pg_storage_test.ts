@@ -4,61 +4,19 @@
  * (cw_test_<random>, created through PG_TEST_URL's database) and drops it. Where PostgreSQL does not
  * answer, the file says so in one line and its tests are ignored.
  */
+import { inspect, pgUnavailable, sayPgSkipped, withTestDatabase } from "../db/postgres_test_support.ts";
 import assert from "node:assert/strict";
-import postgres from "postgres";
 import { MAX_RECENT_REFUSALS } from "../shared/queries.ts";
 import type { MeterSample } from "../shared/domain.ts";
 import type { CsmsStorage } from "../shared/storage.ts";
 import { verifyKey } from "../csms/charger_keys.ts";
 import { openPostgresReads, openPostgresStorage } from "../csms/store/postgres/storage.ts";
 
-const ADMIN_URL = Deno.env.get("PG_TEST_URL") ?? "postgres://postgres@127.0.0.1:5432/test";
-
-function plain(url: string) {
-  return postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
-}
-
-async function probe(): Promise<string | undefined> {
-  const sql = plain(ADMIN_URL);
-  try {
-    await sql`SELECT 1`;
-    return undefined;
-  } catch (err) {
-    return (err as Error).message || String(err);
-  } finally {
-    await sql.end({ timeout: 1 }).catch(() => {});
-  }
-}
-
-const unavailable = await probe();
-if (unavailable !== undefined) console.log(`skipping the PostgreSQL tests: ${unavailable}`);
-
-function urlOf(database: string): string {
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
+sayPgSkipped();
 
 /** A test on a database of its own, dropped afterwards. */
 function pgTest(name: string, fn: (url: string) => Promise<void>): void {
-  Deno.test({
-    name,
-    ignore: unavailable !== undefined,
-    fn: async () => {
-      const database = `cw_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
-      const admin = plain(ADMIN_URL);
-      try {
-        await admin`CREATE DATABASE ${admin(database)}`;
-        try {
-          await fn(urlOf(database));
-        } finally {
-          await admin`DROP DATABASE IF EXISTS ${admin(database)} WITH (FORCE)`;
-        }
-      } finally {
-        await admin.end({ timeout: 5 });
-      }
-    },
-  });
+  Deno.test({ name, ignore: pgUnavailable !== undefined, fn: () => withTestDatabase(fn) });
 }
 
 async function withStorage(url: string, fn: (s: CsmsStorage) => Promise<void> | void, node = "node-a") {
@@ -461,7 +419,7 @@ pgTest(
 );
 
 pgTest("durable settles after the commit: a second connection sees the row at once", async (url) => {
-  const other = plain(url);
+  const other = inspect(url);
   try {
     await withStorage(url, async (s) => {
       await s.chargers.connected("CP-1", "ocpp1.6", "node-a", iso(0));
@@ -509,7 +467,7 @@ pgTest("two engines migrating one fresh database at once; a newer schema is refu
   } finally {
     await Promise.all([a.close(), b.close()]);
   }
-  const check = plain(url);
+  const check = inspect(url);
   try {
     const versions = await check`SELECT version FROM schema_migrations ORDER BY version`;
     assert.deepEqual(versions.map((v) => v.version), [1]);
@@ -683,7 +641,7 @@ pgTest("the event log is written with the next flush; prune deletes past retenti
 });
 
 pgTest("meter throughput sanity: 5,000 samples in concurrent batches are all stored, once", async (url) => {
-  const other = plain(url);
+  const other = inspect(url);
   try {
     await withStorage(url, async (s) => {
       const txs: number[] = [];

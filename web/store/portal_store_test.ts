@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { LoginLimiter } from "../auth/login_limiter.ts";
 import { openPortalStore, type PortalStore } from "./portal_store.ts";
-import { inspect, pgUnavailable, sayPgSkipped, withTestDatabase } from "./pg_test_support.ts";
+import { inspect, pgUnavailable, sayPgSkipped, withTestDatabase } from "../../db/postgres_test_support.ts";
 import { PostgresPortalStore } from "./postgres.ts";
 
 sayPgSkipped();

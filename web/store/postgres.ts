@@ -6,12 +6,12 @@
  * (portal_schema_migrations, own advisory lock), apart from the CSMS's tables in the same database.
  * Queries are tagged templates (postgres.js): values only ever travel as bound parameters.
  */
-import type { ActorKind, AuditEntry, AuditRow } from "../audit/entry.ts";
+import type { AuditEntry, AuditRow } from "../audit/entry.ts";
 import type { LimiterPersistence, LimiterState } from "../auth/login_limiter.ts";
 import type { Role } from "../auth/roles.ts";
 import { migrate, type Migration, openPool, type Sql } from "../../db/postgres.ts";
 import type { AuditQuery, PortalStore, SessionRecord, TokenRecord, UserRecord } from "./portal_store.ts";
-import { likeLiteral } from "./sqlite.ts";
+import { auditEntryOf, likeLiteral, type Row, tokenOf, userOf } from "./rows.ts";
 
 /** The portal's migration lock (the CSMS's is another): "CWPT". */
 export const PORTAL_MIGRATION_LOCK = 0x43_57_50_54;
@@ -82,43 +82,6 @@ export const PORTAL_MIGRATIONS: readonly Migration[] = [
     `,
   },
 ];
-
-type Row = Record<string, unknown>;
-
-function userOf(r: Row): UserRecord {
-  return {
-    username: r.username as string,
-    role: r.role as Role,
-    createdAt: r.created_at as string,
-    passwordChangedAt: r.password_changed_at as string,
-  };
-}
-
-function tokenOf(r: Row): TokenRecord {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    role: r.role as Role,
-    createdBy: r.created_by as string,
-    createdAt: r.created_at as string,
-    ...(r.last_used_at ? { lastUsedAt: r.last_used_at as string } : {}),
-    ...(r.revoked_at ? { revokedAt: r.revoked_at as string } : {}),
-  };
-}
-
-function auditEntryOf(r: Row): AuditEntry {
-  return {
-    id: r.id as number,
-    at: r.at as string,
-    actor: r.actor as string,
-    actorKind: r.actor_kind as ActorKind,
-    ...(r.role ? { role: r.role as Role } : {}),
-    action: r.action as string,
-    ...(r.target ? { target: r.target as string } : {}),
-    ...(r.detail ? { detail: JSON.parse(r.detail as string) } : {}),
-    ...(r.address ? { address: r.address as string } : {}),
-  };
-}
 
 const stateOf = (r: Row): LimiterState => ({
   failures: r.failures as number,

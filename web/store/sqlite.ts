@@ -5,51 +5,12 @@
  * (web/store/portal_store.ts) the PostgreSQL engine also meets.
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { ActorKind, AuditEntry, AuditRow } from "../audit/entry.ts";
+import type { AuditEntry, AuditRow } from "../audit/entry.ts";
 import type { LimiterPersistence, LimiterState } from "../auth/login_limiter.ts";
 import type { Role } from "../auth/roles.ts";
 import { openPortalDb } from "../portal_db.ts";
 import type { AuditQuery, PortalStore, SessionRecord, TokenRecord, UserRecord } from "./portal_store.ts";
-
-type Row = Record<string, unknown>;
-
-function userOf(r: Row): UserRecord {
-  return {
-    username: r.username as string,
-    role: r.role as Role,
-    createdAt: r.created_at as string,
-    passwordChangedAt: r.password_changed_at as string,
-  };
-}
-
-function tokenOf(r: Row): TokenRecord {
-  return {
-    id: r.id as string,
-    name: r.name as string,
-    role: r.role as Role,
-    createdBy: r.created_by as string,
-    createdAt: r.created_at as string,
-    ...(r.last_used_at ? { lastUsedAt: r.last_used_at as string } : {}),
-    ...(r.revoked_at ? { revokedAt: r.revoked_at as string } : {}),
-  };
-}
-
-export function auditEntryOf(r: Row): AuditEntry {
-  return {
-    id: r.id as number,
-    at: r.at as string,
-    actor: r.actor as string,
-    actorKind: r.actor_kind as ActorKind,
-    ...(r.role ? { role: r.role as Role } : {}),
-    action: r.action as string,
-    ...(r.target ? { target: r.target as string } : {}),
-    ...(r.detail ? { detail: JSON.parse(r.detail as string) } : {}),
-    ...(r.address ? { address: r.address as string } : {}),
-  };
-}
-
-/** `text` for a LIKE pattern, its wildcards taken literally (escape character `\`). */
-export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+import { auditEntryOf, likeLiteral, type Row, tokenOf, userOf } from "./rows.ts";
 
 /** Runs `fn` now and hands back its result (or its exception) as a promise. */
 function now<T>(fn: () => T): Promise<T> {

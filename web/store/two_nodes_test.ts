@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { AuditLog } from "../audit/log.ts";
 import { Auth } from "../auth/service.ts";
-import { pgUnavailable, sayPgSkipped, withTestDatabase } from "./pg_test_support.ts";
+import { pgUnavailable, sayPgSkipped, withTestDatabase } from "../../db/postgres_test_support.ts";
 
 sayPgSkipped();
 

@@ -2,8 +2,8 @@
  * For tests against a real PostgreSQL (PG_TEST_URL, default postgres://postgres@127.0.0.1:5432/test): each
  * test gets a database of its own (cw_test_<random>), dropped afterwards, so tests run in parallel and
  * leave nothing behind. Where PostgreSQL does not answer, one line says so and the tests are ignored.
- * The same pattern as tests/pg_storage_test.ts (the CSMS engine's), kept in web/ so portal tests need not
- * reach into tests/.
+ * Used by the CSMS engine's tests (tests/pg_storage_test.ts), the portal store's (web/store/) and the
+ * cluster tests.
  */
 import postgres from "postgres";
 
