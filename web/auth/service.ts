@@ -137,6 +137,18 @@ export class Auth {
    * DATA_DIR), `admin` gets a random password, returned to be shown once.
    */
   async bootstrap(adminPassword?: string): Promise<BootstrapResult> {
+    try {
+      return await this.#bootstrap(adminPassword);
+    } catch (err) {
+      // Portal nodes sharing one store and starting together: another one may have created `admin`
+      // between this one's look and its insert (a unique-key failure). Then settle it once more, as at
+      // a restart.
+      if (err instanceof AuthError || !this.#store.getUser(ADMIN_USER)) throw err;
+      return await this.#bootstrap(adminPassword);
+    }
+  }
+
+  async #bootstrap(adminPassword?: string): Promise<BootstrapResult> {
     const existing = this.#store.getUser(ADMIN_USER);
     if (adminPassword !== undefined) {
       const problem = passwordProblem(adminPassword);
