@@ -18,7 +18,7 @@ import {
 import type { DriverProc } from "./procs.ts";
 import { peakRssKiB, rssKiB } from "./procs.ts";
 import { type LatencySummary, mergeEncoded, summarize } from "./stats.ts";
-import { startSystem, type SystemKind } from "./system.ts";
+import { ocppEndpoints, type RunningSystem, serverProcs, startSystem, type SystemKind } from "./system.ts";
 
 export interface ConnectionsOptions {
   count: number;
@@ -35,7 +35,7 @@ export interface ConnectionsOptions {
 }
 
 export interface ConnectionsResult {
-  server: "chargewire" | "bare";
+  server: "chargewire" | "bare" | "cluster";
   requested: number;
   booted: number;
   /** Sockets still open after holding the fleet idle for `holdMs`. */
@@ -51,6 +51,7 @@ export interface ConnectionsResult {
   /** After each driver's slice, in order. */
   rssStepsKiB: number[];
   rssHeldKiB: number;
+  /** Peak resident memory (of every server process, summed for a cluster). */
   rssPeakKiB: number;
   /** (held RSS - idle RSS) / held. */
   perConnectionKiB: number;
@@ -63,14 +64,36 @@ export interface ConnectionsResult {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-export async function runConnections(kind: Extract<SystemKind, "csms" | "bare">, opts: ConnectionsOptions) {
-  const label = kind === "bare" ? "bare" : "chargewire";
+export function runConnections(kind: Extract<SystemKind, "csms" | "bare">, opts: ConnectionsOptions) {
+  return runConnectionsOn(
+    kind === "bare" ? "bare" : "chargewire",
+    opts,
+    () => startSystem(kind, { profile: opts.heap, v8Flags: opts.v8Flags }),
+  );
+}
+
+/** Resident memory of every server process of `sys`, summed. */
+function systemRss(sys: RunningSystem, read: (pid: number) => number | undefined = rssKiB): number {
+  return serverProcs(sys).reduce((sum, p) => sum + (read(p.pid) ?? 0), 0);
+}
+
+/**
+ * The scenario against the system `start` starts: driver i connects its slice to the system's OCPP
+ * endpoint i (round robin), so a cluster's chargers are spread over its CSMS nodes.
+ */
+export async function runConnectionsOn(
+  label: ConnectionsResult["server"],
+  opts: ConnectionsOptions,
+  start: () => Promise<RunningSystem>,
+): Promise<ConnectionsResult> {
   progress(`connections/${label}: starting the server`);
-  const sys = await startSystem(kind, { profile: opts.heap, v8Flags: opts.v8Flags });
+  const sys = await start();
+  const urls = ocppEndpoints(sys);
+  const alive = () => serverProcs(sys).forEach(assertAlive);
   const drivers: DriverProc[] = [];
   try {
     await sleep(opts.settleMs);
-    const rssIdle = rssKiB(sys.proc.pid) ?? 0;
+    const rssIdle = systemRss(sys);
     // Read after the RSS: a forced GC would make the idle server look smaller than it runs.
     const heapIdle = await sys.inspector?.liveHeapKiB();
     const prefix = runPrefix("C");
@@ -85,16 +108,17 @@ export async function runConnections(kind: Extract<SystemKind, "csms" | "bare">,
       const first = i * sliceSize + 1;
       const count = Math.min(sliceSize, opts.count - i * sliceSize);
       if (count <= 0) break;
-      progress(`connections/${label}: driver ${i + 1} connecting ${count} chargers`);
+      const url = urls[i % urls.length];
+      progress(`connections/${label}: driver ${i + 1} connecting ${count} chargers to ${url}`);
       const r = await connectSlice(drivers[i], {
-        url: sys.ocppUrl,
+        url,
         prefix,
         first,
         count,
         concurrency: opts.concurrency,
         transaction: false,
       });
-      assertAlive(sys.proc);
+      alive();
       booted += r.booted;
       failed += r.failed;
       connectMs += r.durationMs;
@@ -102,7 +126,7 @@ export async function runConnections(kind: Extract<SystemKind, "csms" | "bare">,
       for (const [k, v] of Object.entries(r.errors)) errors[k] = (errors[k] ?? 0) + v;
       progress(`connections/${label}: ${r.booted} booted in ${(r.durationMs / 1000).toFixed(1)} s`);
       await sleep(opts.settleMs);
-      steps.push(rssKiB(sys.proc.pid) ?? 0);
+      steps.push(systemRss(sys));
     }
     await sleep(opts.holdMs);
     let held = 0;
@@ -110,8 +134,8 @@ export async function runConnections(kind: Extract<SystemKind, "csms" | "bare">,
       await d.command({ cmd: "status" });
       held += (await d.expect("status", LIMITS.reportMs)).open;
     }
-    assertAlive(sys.proc);
-    const rssHeld = rssKiB(sys.proc.pid) ?? 0;
+    alive();
+    const rssHeld = systemRss(sys);
     const heapHeld = await sys.inspector?.liveHeapKiB();
     const before = steps.length > 1 ? steps[steps.length - 2] : rssIdle;
     const lastSlice = opts.count - (steps.length - 1) * sliceSize;
@@ -128,7 +152,7 @@ export async function runConnections(kind: Extract<SystemKind, "csms" | "bare">,
       rssIdleKiB: rssIdle,
       rssStepsKiB: steps,
       rssHeldKiB: rssHeld,
-      rssPeakKiB: peakRssKiB(sys.proc.pid) ?? 0,
+      rssPeakKiB: systemRss(sys, peakRssKiB),
       perConnectionKiB: held > 0 ? round1((rssHeld - rssIdle) / held) : 0,
       marginalKiB: lastSlice > 0 ? round1((steps[steps.length - 1] - before) / lastSlice) : 0,
       jsHeap: heapIdle !== undefined && heapHeld !== undefined

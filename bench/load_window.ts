@@ -8,10 +8,11 @@ import { cpuSeconds, type DriverProc, machineCpuSeconds } from "./procs.ts";
 import { type ProfileSummary, summarizeProfile } from "./profile.ts";
 import type { LoadCommand, LoadReport } from "./protocol.ts";
 import { type LatencySummary, mergeEncoded, summarize } from "./stats.ts";
-import type { RunningSystem } from "./system.ts";
+import { type RunningSystem, serverProcs } from "./system.ts";
 
 /** CPU used during warm-up + window, in cores (1.0 = one core busy). */
 export interface LoadCpu {
+  /** Every server process of the system (a cluster's nodes summed). */
   serverCpuCores: number;
   driverCpuCores: number;
   /** CPU every other process of the machine used meanwhile (other people's tests on a shared box). */
@@ -36,15 +37,16 @@ export async function measureLoad(
   profileDir: string | undefined,
   profileName: string,
 ): Promise<LoadWindow> {
-  const s0 = cpuSeconds(sys.proc.pid) ?? 0, d0 = cpuSeconds(driver.pid) ?? 0, m0 = machineCpuSeconds() ?? 0;
+  const serverCpu = () => serverProcs(sys).reduce((sum, p) => sum + (cpuSeconds(p.pid) ?? 0), 0);
+  const s0 = serverCpu(), d0 = cpuSeconds(driver.pid) ?? 0, m0 = machineCpuSeconds() ?? 0;
   const t0 = performance.now();
   if (sys.inspector) await sys.inspector.startProfiling();
   await driver.command({ cmd: "load", ...load, callTimeoutMs: LIMITS.callTimeoutMs });
   const report = await driver.expect("load", load.warmupMs + load.durationMs + LIMITS.reportMs);
   const elapsed = (performance.now() - t0) / 1000;
-  assertAlive(sys.proc);
+  serverProcs(sys).forEach(assertAlive);
   const profile = sys.inspector ? await saveProfile(sys, profileDir!, profileName) : undefined;
-  const s1 = cpuSeconds(sys.proc.pid) ?? 0, d1 = cpuSeconds(driver.pid) ?? 0, m1 = machineCpuSeconds() ?? 0;
+  const s1 = serverCpu(), d1 = cpuSeconds(driver.pid) ?? 0, m1 = machineCpuSeconds() ?? 0;
   const cores = (seconds: number) => Math.round((seconds / elapsed) * 100) / 100;
   return {
     report,

@@ -6,10 +6,13 @@
  */
 import { parseArgs } from "node:util";
 import { progress } from "./common.ts";
+import { type ClusterOptions, runClusterConnections, runClusterThroughput } from "./cluster.ts";
+import { clusterUnavailable, DEFAULT_PG_URL, DEFAULT_REDIS_URL } from "./cluster_db.ts";
 import { type ConnectionsOptions, runConnections } from "./connections.ts";
 import { type LatencyOptions, runLatency } from "./latency.ts";
 import { stopAllChildren } from "./procs.ts";
 import {
+  clusterTables,
   connectionsTable,
   judgeTargets,
   latencyTable,
@@ -21,8 +24,9 @@ import {
 import { missingParts } from "./system.ts";
 import { runThroughput, type ThroughputOptions } from "./throughput.ts";
 import { errorText } from "../shared/ocpp/errors.ts";
+import { withoutPassword } from "../shared/deployment.ts";
 
-const SCENARIOS = ["connections", "throughput", "latency"] as const;
+const SCENARIOS = ["connections", "throughput", "latency", "cluster"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const HELP = `deno task bench [options]
@@ -33,6 +37,12 @@ Scenarios (all by default):
   throughput    closed-loop MeterValues from a fleet: answered msg/s and CALL round trips, bare server
                 vs the whole system (persistence + portal bridge); ratio = chargewire / bare
   latency       steady MeterValues rate: charger send -> socket.io-client receive, fleet and detail views
+  cluster       connections and throughput again against --nodes CSMS nodes (deno task csms) on PostgreSQL
+                + Redis, the chargers split over the nodes, a portal node for the fleet-view client; with
+                the database's rows/s, commits/s, WAL flushes and commit latency. Needs PostgreSQL at
+                BENCH_DATABASE_URL (default ${DEFAULT_PG_URL}; a fresh database is made
+                through it and dropped) and Redis at BENCH_REDIS_URL (default ${DEFAULT_REDIS_URL};
+                an empty database number is used and emptied); skipped when either does not answer
 
 Options:
   --quick               every scenario small and short (under a minute), for development
@@ -44,6 +54,7 @@ Options:
   --watch N             chargers watched in detail for 'latency' (default 100; quick 20)
   --duration S          measured seconds per load (default 15; quick 3)
   --warmup S            unmeasured seconds before each load (default 3; quick 1)
+  --nodes N             CSMS nodes for 'cluster' (default 2)
   --rounds N            throughput rounds of (bare, chargewire), best of each counts (default 2; quick 1)
   --profile DIR         take CPU profiles of the system under load (throughput, latency) into DIR, and
                         read the servers' live JS heap per connection (connections)
@@ -58,6 +69,7 @@ interface BenchOptions {
   connections: ConnectionsOptions;
   throughput: ThroughputOptions;
   latency: LatencyOptions;
+  cluster: ClusterOptions;
 }
 
 class UsageError extends Error {}
@@ -96,6 +108,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
         duration: { type: "string" },
         warmup: { type: "string" },
         rounds: { type: "string" },
+        nodes: { type: "string" },
         profile: { type: "string" },
         "v8-flags": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -121,25 +134,36 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
   const warmupMs = positiveSeconds("warmup", values.warmup, quick ? 1 : 3) * 1000;
   const profileDir = values.profile;
   const v8Flags = values["v8-flags"];
+  const connections: ConnectionsOptions = {
+    count,
+    drivers: Math.min(drivers, count),
+    concurrency: 100,
+    settleMs: quick ? 1000 : 3000,
+    holdMs: quick ? 1000 : 5000,
+    heap: profileDir !== undefined,
+    v8Flags,
+  };
+  const throughput: ThroughputOptions = {
+    chargers,
+    concurrency: 100,
+    warmupMs,
+    durationMs,
+    rounds: positiveInt("rounds", values.rounds, quick ? 1 : 2),
+    profileDir,
+    v8Flags,
+  };
   return {
     quick,
     scenarios: scenarios as Scenario[],
-    connections: {
-      count,
-      drivers: Math.min(drivers, count),
-      concurrency: 100,
-      settleMs: quick ? 1000 : 3000,
-      holdMs: quick ? 1000 : 5000,
-      heap: profileDir !== undefined,
-      v8Flags,
-    },
-    throughput: {
-      chargers,
-      concurrency: 100,
-      warmupMs,
-      durationMs,
-      rounds: positiveInt("rounds", values.rounds, quick ? 1 : 2),
-      profileDir,
+    connections,
+    throughput,
+    cluster: {
+      nodes: positiveInt("nodes", values.nodes, 2),
+      pgUrl: env("BENCH_DATABASE_URL") ?? DEFAULT_PG_URL,
+      redisUrl: env("BENCH_REDIS_URL") ?? DEFAULT_REDIS_URL,
+      // One round: each cluster run waits for PostgreSQL's statistics twice (about 22 s).
+      connections: { ...connections, heap: false },
+      throughput: { ...throughput, rounds: 1, profileDir: undefined },
       v8Flags,
     },
     latency: {
@@ -153,6 +177,14 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
       v8Flags,
     },
   };
+}
+
+function env(name: string): string | undefined {
+  try {
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function shell(cmd: string): Promise<string> {
@@ -211,11 +243,14 @@ async function main(): Promise<number> {
   const results: Results = {};
   const skipped: Record<string, string> = {};
   const failed: Record<string, string> = {};
-  const run = async (name: Scenario, kind: "csms" | "full", body: () => Promise<void>) => {
+  const run = async (name: Scenario, kind: "csms" | "full" | "cluster", body: () => Promise<void>) => {
     if (!opts.scenarios.includes(name)) return;
     const missing = missingParts(kind);
-    if (missing.length > 0) {
-      skipped[name] = `not built yet: ${missing.join(", ")}`;
+    const unavailable = kind === "cluster"
+      ? await clusterUnavailable(opts.cluster.pgUrl, opts.cluster.redisUrl)
+      : undefined;
+    if (missing.length > 0 || unavailable) {
+      skipped[name] = unavailable ?? `not built yet: ${missing.join(", ")}`;
       progress(`${name}: skipped (${skipped[name]})`);
       return;
     }
@@ -262,6 +297,19 @@ async function main(): Promise<number> {
     if (l.profile) console.log("\n" + profileText("CPU profile, chargewire under latency load", l.profile));
   });
 
+  await run("cluster", "cluster", async () => {
+    const c = opts.cluster;
+    results.cluster = { nodes: c.nodes };
+    results.cluster.connections = await runClusterConnections(c);
+    results.cluster.throughput = await runClusterThroughput(c);
+    console.log(
+      `\n== cluster: ${c.nodes} CSMS nodes on PostgreSQL + Redis; connections: ${c.connections.count} chargers; ` +
+        `throughput: closed-loop MeterValues from ${c.throughput.chargers} chargers, ` +
+        `${c.throughput.durationMs / 1000} s measured after ${c.throughput.warmupMs / 1000} s warm-up\n`,
+    );
+    console.log(clusterTables(results));
+  });
+
   const targets = judgeTargets(results, opts.quick);
   console.log(`\n== targets${opts.quick ? " (quick run: not judged)" : ""}\n`);
   console.log(targets.length > 0 ? targetsTable(targets) : "(no scenario ran)");
@@ -276,7 +324,16 @@ async function main(): Promise<number> {
     command: ["deno task bench", ...Deno.args].join(" "),
     quick: opts.quick,
     machine: machineInfo,
-    options: { connections: opts.connections, throughput: opts.throughput, latency: opts.latency },
+    options: {
+      connections: opts.connections,
+      throughput: opts.throughput,
+      latency: opts.latency,
+      cluster: {
+        ...opts.cluster,
+        pgUrl: withoutPassword(opts.cluster.pgUrl),
+        redisUrl: withoutPassword(opts.cluster.redisUrl),
+      },
+    },
     results,
     targets,
     skipped,

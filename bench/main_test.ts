@@ -6,7 +6,11 @@ Deno.test("bench options: full-size and --quick defaults", () => {
   const full = parseBenchArgs([]);
   assert.notEqual(full, "help");
   if (full === "help") return;
-  assert.deepEqual(full.scenarios, ["connections", "throughput", "latency"]);
+  assert.deepEqual(full.scenarios, ["connections", "throughput", "latency", "cluster"]);
+  assert.equal(full.cluster.nodes, 2);
+  assert.equal(full.cluster.connections.count, 10_000);
+  assert.equal(full.cluster.throughput.chargers, 1000);
+  assert.equal(full.cluster.throughput.rounds, 1);
   assert.equal(full.connections.count, 10_000);
   assert.equal(full.connections.drivers, 2);
   assert.equal(full.throughput.chargers, 1000);
@@ -19,4 +23,13 @@ Deno.test("bench options: full-size and --quick defaults", () => {
   assert.equal(quick.latency.rate, 50);
   assert.equal(quick.latency.durationMs, 3000);
   assert.equal(parseBenchArgs(["--help"]), "help");
+
+  const cluster = parseBenchArgs(["--quick", "--only", "throughput,cluster", "--nodes", "3"]);
+  if (cluster === "help") throw new Error("unexpected help");
+  assert.deepEqual(cluster.scenarios, ["throughput", "cluster"]);
+  assert.equal(cluster.cluster.nodes, 3);
+  assert.equal(cluster.cluster.connections.count, 1000);
+  assert.equal(cluster.cluster.throughput.chargers, 200);
+  assert.equal(cluster.cluster.throughput.durationMs, 3000);
+  assert.throws(() => parseBenchArgs(["--nodes", "0"]), /--nodes must be a positive integer/);
 });

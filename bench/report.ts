@@ -1,5 +1,7 @@
 /** The bench's readable output (tables) and its judgement of the targets. Pure: strings in, strings out. */
+import type { ClusterResult } from "./cluster.ts";
 import type { ConnectionsResult } from "./connections.ts";
+import type { DbFigures } from "./cluster_db.ts";
 import type { LatencyResult } from "./latency.ts";
 import type { ProfileSummary } from "./profile.ts";
 import type { LatencySummary } from "./stats.ts";
@@ -9,6 +11,7 @@ export interface Results {
   connections?: { chargewire?: ConnectionsResult; bare?: ConnectionsResult };
   throughput?: ThroughputResult;
   latency?: LatencyResult;
+  cluster?: ClusterResult;
 }
 
 export type TargetStatus = "met" | "missed" | "not judged";
@@ -211,4 +214,117 @@ export function profileText(title: string, p: ProfileSummary): string {
     `(shares leave out the ${p.inspectorOverheadPercent} % the attached inspector itself cost)\n` +
     table(["where (self time)", "%"], p.groups.map((g) => [g.name, g.percent])) + "\n" +
     table(["function (self time)", "%"], p.functions.map((f) => [f.name, f.percent]));
+}
+
+/**
+ * The cluster beside the single process: connections against the CSMS alone, throughput against the
+ * whole system (CSMS + portal), each when it ran in the same invocation; then the database's figures.
+ */
+export function clusterTables(r: Results): string {
+  const c = r.cluster;
+  if (!c) return "";
+  const out: string[] = [];
+  const single = r.connections?.chargewire;
+  if (c.connections) {
+    const runs = [...(single ? [single] : []), c.connections];
+    out.push(
+      table(
+        [
+          "system",
+          "requested",
+          "booted",
+          "held",
+          "failed",
+          "connect s",
+          "conn/s",
+          "setup p50 ms",
+          "setup p99 ms",
+          "RSS held MiB",
+          "KiB/conn",
+        ],
+        runs.map((x) => [
+          x.server === "cluster" ? `cluster (${c.nodes} CSMS nodes)` : "single process (SQLite)",
+          x.requested,
+          x.booted,
+          x.held,
+          x.failed,
+          sec(x.connectMs),
+          x.connectsPerSecond,
+          x.setup.p50,
+          x.setup.p99,
+          mib(x.rssHeldKiB),
+          x.perConnectionKiB,
+        ]),
+      ) + "\n(RSS: every server process summed)",
+    );
+  }
+  const t = c.throughput;
+  if (t) {
+    const one = r.throughput?.chargewire;
+    const runs = [...(one ? [one] : []), t.run];
+    out.push(
+      table(
+        [
+          "system",
+          "chargers",
+          "answered msg/s",
+          "RTT p50 ms",
+          "p90 ms",
+          "p99 ms",
+          "max ms",
+          "CALLERRORs",
+          "lost",
+          "nodes CPU",
+          "PostgreSQL CPU",
+          "Redis CPU",
+          "driver CPU",
+          "others CPU",
+        ],
+        runs.map((x) => [
+          x.server === "cluster" ? `cluster (${c.nodes} CSMS + 1 portal)` : "single process (SQLite)",
+          x.chargers,
+          x.answeredPerSecond,
+          x.rtt.p50,
+          x.rtt.p90,
+          x.rtt.p99,
+          x.rtt.max,
+          x.callErrors,
+          x.timeouts + x.closed,
+          x.serverCpuCores,
+          x === t.run ? t.postgresCpuCores : "-",
+          x === t.run ? t.redisCpuCores : "-",
+          x.driverCpuCores,
+          x.otherCpuCores,
+        ]),
+      ) + (one && one.answeredPerSecond > 0
+        ? `\ncluster / single process = ${
+          Math.round((t.run.answeredPerSecond / one.answeredPerSecond) * 1000) / 1000
+        }`
+        : ""),
+    );
+    out.push(dbTable(t.db));
+  }
+  if (!single || !r.throughput) {
+    out.push("(add connections,throughput to --only for the single process's figures beside these)");
+  }
+  return out.join("\n\n");
+}
+
+export function dbTable(d: DbFigures): string {
+  return table(
+    ["PostgreSQL during the load", "value"],
+    [
+      ["rows inserted/s (pg_stat_user_tables.n_tup_ins)", d.rowsInsertedPerSecond],
+      ["rows updated/s (n_tup_upd)", d.rowsUpdatedPerSecond],
+      ["commits/s (pg_stat_database.xact_commit, reads too)", d.commitsPerSecond],
+      ["rows inserted per commit", d.rowsPerCommit],
+      ["WAL flushes/s (pg_stat_wal.wal_sync, whole server)", d.walSyncsPerSecond],
+      ["WAL MiB/s (whole server)", d.walMiBPerSecond],
+      [
+        "commit latency p50 / p99 / max ms",
+        `${d.commitLatency.p50} / ${d.commitLatency.p99} / ${d.commitLatency.max}`,
+      ],
+    ],
+  ) +
+    `\nover ${d.seconds} s of load; commit latency: ${d.commitLatencyMethod}, ${d.commitLatency.count} samples`;
 }

@@ -6,13 +6,22 @@
 import { ChildProc, freePort, startBareProc, waitForPort } from "./procs.ts";
 import { Inspector, inspectorUrl } from "./profile.ts";
 
-export type SystemKind = "bare" | "csms" | "full";
+export type SystemKind = "bare" | "csms" | "full" | "cluster";
 
 export interface RunningSystem {
   kind: SystemKind;
   proc: ChildProc;
   /** ws://127.0.0.1:PORT/ocpp; chargers connect to `${ocppUrl}/${id}`. */
   ocppUrl: string;
+  /**
+   * A cluster's every server process (CSMS nodes, then portal nodes); unset: `proc` alone. Their CPU and
+   * memory are summed; the scenario fails if any of them dies.
+   */
+  procs?: ChildProc[];
+  /** A cluster's OCPP endpoints, one per CSMS node; drivers split their chargers over them. */
+  ocppUrls?: string[];
+  /** A cluster's PostgreSQL database. */
+  dbUrl?: string;
   /** The portal (full only). */
   webUrl?: string;
   /** The portal's `admin` password for this run (full only): the bench signs in with it. */
@@ -40,6 +49,8 @@ export function missingParts(kind: SystemKind): string[] {
     ? []
     : kind === "csms"
     ? ["csms/main.ts"]
+    : kind === "cluster"
+    ? ["csms/main.ts", "web/main.ts", "csms/store/postgres/storage.ts", "shared/bus_redis.ts"]
     : ["main.ts", "csms/server.ts", "web/server.ts"];
   return need.filter((p) => {
     try {
@@ -50,7 +61,20 @@ export function missingParts(kind: SystemKind): string[] {
   });
 }
 
-export async function startSystem(kind: SystemKind, opts: StartOptions = {}): Promise<RunningSystem> {
+/** Every server process of a system: the cluster's nodes, or the one process. */
+export function serverProcs(sys: RunningSystem): ChildProc[] {
+  return sys.procs ?? [sys.proc];
+}
+
+/** Every OCPP endpoint of a system: one per CSMS node. */
+export function ocppEndpoints(sys: RunningSystem): string[] {
+  return sys.ocppUrls ?? [sys.ocppUrl];
+}
+
+export async function startSystem(
+  kind: Exclude<SystemKind, "cluster">,
+  opts: StartOptions = {},
+): Promise<RunningSystem> {
   const denoFlags = [
     ...(opts.profile ? ["--inspect=127.0.0.1:0"] : []),
     ...(opts.v8Flags ? [`--v8-flags=${opts.v8Flags}`] : []),

@@ -10,7 +10,7 @@ import { measureLoad } from "./load_window.ts";
 import { type ChildProc, type DriverProc, rssKiB } from "./procs.ts";
 import type { ProfileSummary } from "./profile.ts";
 import type { LatencySummary } from "./stats.ts";
-import { startSystem } from "./system.ts";
+import { ocppEndpoints, type RunningSystem, serverProcs, startSystem } from "./system.ts";
 
 export interface ThroughputOptions {
   chargers: number;
@@ -28,7 +28,7 @@ export interface ThroughputOptions {
 }
 
 export interface ThroughputRun {
-  server: "chargewire" | "bare";
+  server: "chargewire" | "bare" | "cluster";
   chargers: number;
   sent: number;
   answered: number;
@@ -47,6 +47,14 @@ export interface ThroughputRun {
   profile?: ProfileSummary;
 }
 
+/** What a scenario does around the measured load (a cluster reads its database's own figures). */
+export interface LoadHooks<T> {
+  /** Just before the load starts (the fleet connected, the portal client watching). */
+  before(sys: RunningSystem): Promise<void>;
+  /** Right after it ended. */
+  after(sys: RunningSystem, run: ThroughputRun): Promise<T>;
+}
+
 export interface ThroughputResult {
   /** The best round of each. */
   bare: ThroughputRun;
@@ -61,31 +69,59 @@ export async function runThroughputOn(
   kind: "bare" | "full",
   opts: ThroughputOptions,
 ): Promise<ThroughputRun> {
-  const label = kind === "bare" ? "bare" : "chargewire";
+  const { run } = await runThroughputOnSystem(
+    kind === "bare" ? "bare" : "chargewire",
+    opts,
+    () =>
+      startSystem(kind, {
+        profile: kind === "full" && opts.profileDir !== undefined,
+        v8Flags: opts.v8Flags,
+      }),
+  );
+  return run;
+}
+
+/**
+ * One closed-loop run against the system `start` starts. One driver (so that the driver's cost is the
+ * same whatever the system) connects an equal share of the fleet to each of the system's OCPP endpoints.
+ */
+export async function runThroughputOnSystem<T = undefined>(
+  label: ThroughputRun["server"],
+  opts: ThroughputOptions,
+  start: () => Promise<RunningSystem>,
+  hooks?: LoadHooks<T>,
+): Promise<{ run: ThroughputRun; extra?: T }> {
   progress(`throughput/${label}: starting the server`);
-  const sys = await startSystem(kind, {
-    profile: kind === "full" && opts.profileDir !== undefined,
-    v8Flags: opts.v8Flags,
-  });
+  const sys = await start();
   let driver: DriverProc | undefined;
   let watcher: ChildProc | undefined;
   try {
     driver = await startDriver("driver", 1800);
-    const connected = await connectSlice(driver, {
-      url: sys.ocppUrl,
-      prefix: runPrefix("T"),
-      first: 1,
-      count: opts.chargers,
-      concurrency: opts.concurrency,
-      transaction: true,
-    });
+    const urls = ocppEndpoints(sys);
+    const prefix = runPrefix("T");
+    const share = Math.ceil(opts.chargers / urls.length);
+    let booted = 0;
+    for (let i = 0; i < urls.length; i++) {
+      const count = Math.min(share, opts.chargers - i * share);
+      if (count <= 0) break;
+      const connected = await connectSlice(driver, {
+        url: urls[i],
+        prefix,
+        first: i * share + 1,
+        count,
+        concurrency: opts.concurrency,
+        transaction: true,
+      });
+      booted = connected.booted; // the driver's whole fleet so far
+    }
     progress(
-      `throughput/${label}: ${connected.booted} chargers charging; loading for ${
-        opts.warmupMs + opts.durationMs
-      } ms`,
+      `throughput/${label}: ${booted} chargers charging${
+        urls.length > 1 ? ` on ${urls.length} nodes` : ""
+      }; loading for ${opts.warmupMs + opts.durationMs} ms`,
     );
     if (sys.webUrl) watcher = await watchFleet(sys);
     await sleep(500);
+    await hooks?.before(sys);
     const w = await measureLoad(
       sys,
       driver,
@@ -94,7 +130,7 @@ export async function runThroughputOn(
       "throughput",
     );
     const r = w.report;
-    return {
+    const run: ThroughputRun = {
       server: label,
       chargers: r.chargers,
       sent: r.sent,
@@ -105,10 +141,11 @@ export async function runThroughputOn(
       closed: r.closed,
       rtt: w.rtt,
       ...w.cpu,
-      serverRssKiB: rssKiB(sys.proc.pid) ?? 0,
+      serverRssKiB: serverProcs(sys).reduce((sum, p) => sum + (rssKiB(p.pid) ?? 0), 0),
       errors: r.errors,
       profile: w.profile,
     };
+    return { run, extra: hooks ? await hooks.after(sys, run) : undefined };
   } finally {
     if (watcher) await closeHelper(watcher);
     if (driver) await closeDriver(driver);

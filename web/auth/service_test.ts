@@ -182,3 +182,24 @@ Deno.test("auth service: wrong current passwords count against the sign-in limit
     assert.equal((await auth.login("admin", "admin-password", "10.0.0.10")).ok, true);
   });
 });
+
+Deno.test("auth service: two portal nodes on one DATA_DIR bootstrapping at once both start", async () => {
+  for (const password of ["admin-password", undefined]) {
+    const dir = await Deno.makeTempDir({ prefix: "chargewire_auth_unit_" });
+    const a = await Auth.open(dir), b = await Auth.open(dir);
+    try {
+      // Both look (no admin yet), both hash, both insert: one insert meets the other's row.
+      const results = await Promise.all([a.bootstrap(password), b.bootstrap(password)]);
+      assert.equal(results.filter((r) => r.action === "created").length, 1, JSON.stringify(results));
+      if (password) await signIn(b, "admin", password);
+      else {
+        const generated = results.find((r) => r.generatedPassword)!.generatedPassword!;
+        await signIn(a, "admin", generated);
+      }
+    } finally {
+      await a.close();
+      await b.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  }
+});
