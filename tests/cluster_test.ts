@@ -1,0 +1,234 @@
+/**
+ * Scale-out, end to end: CSMS nodes (csms/main.ts) and portal nodes (web/main.ts) as separate processes on
+ * one PostgreSQL database and one Redis database number (tests/cluster_support.ts), with the real charger
+ * simulator. Where PostgreSQL or Redis does not answer, the file says so in one line and is ignored.
+ */
+import assert from "node:assert/strict";
+import { type ChargerEventRecord, type FleetHandle, startFleet } from "../charger/mod.ts";
+import type { BusEvent } from "../shared/events.ts";
+import type { FleetRow } from "../web/lib/fleet.ts";
+import type { FleetSnapshot, FleetUpdate } from "../web/lib/protocol.ts";
+import { Cluster, CLUSTER_ADMIN_PASSWORD, ENGINES_MISSING } from "./cluster_support.ts";
+import { type PortalSession, PortalSession as Session, type PortalSocket } from "./web_support.ts";
+import { waitFor } from "./wait.ts";
+
+if (ENGINES_MISSING) console.log(`skipping the cluster tests: ${ENGINES_MISSING}`);
+const ignore = ENGINES_MISSING !== undefined;
+
+const WAIT_MS = 60_000;
+
+type Ev<T extends ChargerEventRecord["type"]> = Extract<ChargerEventRecord, { type: T }>;
+
+/** What one browser-side client heard: the fleet view (rows folded) and the events of the charger it watches. */
+class Watcher {
+  readonly snapshots: FleetSnapshot[] = [];
+  readonly updates: FleetUpdate[] = [];
+  readonly events: BusEvent[] = [];
+  readonly rows = new Map<string, FleetRow>();
+  /** Every (charger, online) a row said, in order: a charger shown offline at any moment is in here. */
+  readonly onlineSeen: Array<[string, boolean]> = [];
+
+  constructor(readonly name: string, readonly socket: PortalSocket) {
+    const take = (rows: FleetRow[]) => {
+      for (const r of rows) {
+        this.rows.set(r.id, r);
+        this.onlineSeen.push([r.id, r.online]);
+      }
+    };
+    socket.on("fleet:snapshot", (s) => {
+      this.snapshots.push(s);
+      this.rows.clear();
+      take(s.rows);
+    });
+    socket.on("fleet:update", (u) => {
+      this.updates.push(u);
+      take(u.rows);
+    });
+    socket.on("charger:event", (e) => this.events.push(e));
+  }
+
+  static async open(session: PortalSession, name: string, chargerId?: string): Promise<Watcher> {
+    const w = new Watcher(name, session.socket({ auth: { fleet: true } }));
+    await waitFor(() => w.snapshots.length > 0, `${name}'s fleet snapshot`, WAIT_MS);
+    if (chargerId) {
+      const ack = await w.socket.timeout(10_000).emitWithAck("subscribe", { chargerId });
+      assert.ok(ack.ok, `${name} watches ${chargerId}: ${JSON.stringify(ack)}`);
+    }
+    return w;
+  }
+
+  online(ids: readonly string[]): boolean {
+    return ids.every((id) => this.rows.get(id)?.online === true);
+  }
+
+  of<T extends BusEvent["type"]>(type: T, chargerId: string): Extract<BusEvent, { type: T }>[] {
+    return this.events.filter((e): e is Extract<BusEvent, { type: T }> =>
+      e.type === type && e.chargerId === chargerId
+    );
+  }
+
+  close(): void {
+    this.socket.disconnect();
+  }
+}
+
+function eventsOf<T extends ChargerEventRecord["type"]>(
+  events: readonly ChargerEventRecord[],
+  type: T,
+  chargerId?: string,
+): Ev<T>[] {
+  return events.filter((e): e is Ev<T> =>
+    e.type === type && (chargerId === undefined || e.chargerId === chargerId)
+  );
+}
+
+Deno.test({
+  name: "cluster: two CSMS nodes, two portal nodes: every browser sees every charger, commands cross nodes",
+  ignore,
+  async fn() {
+    const cluster = await Cluster.start({ csms: 2, web: 2 });
+    const fleets: FleetHandle[] = [];
+    const watchers: Watcher[] = [];
+    const events: ChargerEventRecord[] = [];
+    try {
+      const [csmsA, csmsB] = cluster.csms;
+      const [webA, webB] = cluster.web;
+      // Three chargers on each CSMS node, each metering every second.
+      const fleetOn = (url: string, idPrefix: string) =>
+        startFleet({
+          count: 3,
+          idPrefix,
+          url,
+          powerKw: 11,
+          batteryKwh: 200,
+          soc: 10,
+          config: { MeterValueSampleInterval: "1" },
+          onEvent: (e) => events.push(e),
+        });
+      fleets.push(fleetOn(csmsA.ocppUrl, "CA-"), fleetOn(csmsB.ocppUrl, "CB-"));
+      const ids = fleets.flatMap((f) => f.chargers.map((c) => c.id));
+      await waitFor(() => fleets.every((f) => f.summary().accepted === 3), "both fleets to boot", WAIT_MS);
+
+      // A signed-in browser on each portal node (sessions are the portal nodes' shared DATA_DIR's), each
+      // watching one charger on each CSMS node.
+      const sessions = [
+        await Session.login(webA.http, "admin", CLUSTER_ADMIN_PASSWORD),
+        await Session.login(webB.http, "admin", CLUSTER_ADMIN_PASSWORD),
+      ];
+      const watched = ["CA-001", "CB-001"];
+      for (const [i, s] of sessions.entries()) {
+        for (const id of watched) watchers.push(await Watcher.open(s, `web-${i + 1}/${id}`, id));
+      }
+      await waitFor(
+        () => watchers.every((w) => w.online(ids)),
+        () => `every client to see all six chargers online:\n${cluster.diagnostics()}`,
+        WAIT_MS,
+      );
+
+      // Commands from either portal node reach chargers on either CSMS node, with the charger's answer.
+      for (const s of sessions) {
+        for (const id of ["CA-002", "CB-002"]) {
+          const got = await s.json("POST", `/api/v1/chargers/${id}/commands/GetConfiguration`, {
+            key: ["MeterValueSampleInterval"],
+          });
+          assert.equal(got.status, 200, JSON.stringify(got.body));
+          assert.deepEqual(
+            got.body.response.configurationKey.map((k: { key: string; value: string }) => [k.key, k.value]),
+            [["MeterValueSampleInterval", "1"]],
+          );
+        }
+      }
+      // A transaction started from portal node B on a charger of CSMS node A, and the other way round.
+      const remoteStart = async (s: PortalSession, id: string) => {
+        const got = await s.json("POST", `/api/v1/chargers/${id}/commands/RemoteStartTransaction`, {
+          connectorId: 1,
+          idTag: `TAG-${id}`,
+        });
+        assert.equal(got.status, 200, JSON.stringify(got.body));
+        assert.equal(got.body.response.status, "Accepted");
+      };
+      await remoteStart(sessions[1], "CA-001");
+      await remoteStart(sessions[0], "CB-001");
+      // Each charger's meter values while charging: every client must hear each exactly once.
+      await waitFor(
+        () =>
+          watched.every((id) =>
+            eventsOf(events, "meterValues", id).filter((e) => e.transactionId).length >= 3
+          ),
+        "three meter values from each watched transaction",
+        WAIT_MS,
+      );
+      for (const [s, id] of [[sessions[0], "CA-001"], [sessions[1], "CB-001"]] as const) {
+        const tx = eventsOf(events, "transactionAccepted", id)[0].transactionId;
+        const got = await s.json("POST", `/api/v1/chargers/${id}/commands/RemoteStopTransaction`, {
+          transactionId: tx,
+        });
+        assert.equal(got.status, 200, JSON.stringify(got.body));
+        assert.equal(got.body.response.status, "Accepted");
+      }
+      // Once each client heard the stop, it has heard everything the charger sent before it.
+      for (const w of watchers) {
+        const id = w.name.split("/")[1];
+        await waitFor(
+          () => w.of("transaction.stopped", id).length > 0,
+          `${w.name} to hear the stop`,
+          WAIT_MS,
+        );
+      }
+      for (const id of watched) {
+        const tx = eventsOf(events, "transactionAccepted", id)[0].transactionId;
+        // Every sample the charger metered, then its stop's Transaction.End sample (a meter.values event too).
+        const sent = [
+          ...eventsOf(events, "meterValues", id).filter((e) => e.transactionId === tx).map((e) =>
+            Math.floor(e.energyWh)
+          ),
+          eventsOf(events, "transactionStopped", id)[0].meterStop,
+        ];
+        // The charger was idle (Available, sent at boot) when the clients subscribed: every status of
+        // connector 1 since is the transaction's.
+        const statuses = eventsOf(events, "status", id).filter((e) => e.connectorId === 1).slice(1).map((e) =>
+          e.status
+        );
+        for (const w of watchers.filter((w) => w.name.endsWith(id))) {
+          const heard = () =>
+            w.of("meter.values", id).filter((e) => e.transactionId === tx).flatMap((e) =>
+              e.samples.map((s) => s.energyWh)
+            );
+          const heardStatuses = () =>
+            w.of("connector.status", id).filter((e) => e.connectorId === 1).map((e) => e.original);
+          // Until it heard as many as were sent (more, if it got any twice), then exactly those.
+          await waitFor(
+            () => heard().length >= sent.length && heardStatuses().length >= statuses.length,
+            () => `${w.name} to hear ${sent} and ${statuses}; heard ${heard()} and ${heardStatuses()}`,
+            WAIT_MS,
+          );
+          assert.equal(w.of("transaction.started", id).length, 1, `${w.name}: one start`);
+          assert.equal(w.of("transaction.stopped", id).length, 1, `${w.name}: one stop`);
+          assert.deepEqual(heard(), sent, `${w.name}: each meter value once, in order`);
+          assert.deepEqual(heardStatuses(), statuses, `${w.name}: each status once`);
+        }
+      }
+
+      // A command to a charger no node holds: offline at once, from either portal node.
+      for (const s of sessions) {
+        const got = await s.json("POST", "/api/v1/chargers/NOBODY-HERE/commands/ClearCache", {});
+        assert.equal(got.status, 409, JSON.stringify(got.body));
+        assert.equal(got.body.error, "offline");
+      }
+
+      // An admin write on one portal node is seen through the other.
+      const put = await sessions[0].json("PUT", "/api/v1/id-tags/CLUSTER-TAG", { status: "Blocked" });
+      assert.equal(put.status, 201, JSON.stringify(put.body));
+      const read = await sessions[1].json("GET", "/api/v1/id-tags/CLUSTER-TAG");
+      assert.equal(read.status, 200, JSON.stringify(read.body));
+      assert.equal(read.body.status, "Blocked");
+    } catch (err) {
+      console.error(cluster.diagnostics());
+      throw err;
+    } finally {
+      for (const w of watchers) w.close();
+      await Promise.all(fleets.map((f) => f.stop()));
+      await cluster.close();
+    }
+  },
+});
