@@ -4,11 +4,12 @@
  * simulator. Where PostgreSQL or Redis does not answer, the file says so in one line and is ignored.
  */
 import assert from "node:assert/strict";
-import { type ChargerEventRecord, type FleetHandle, startFleet } from "../charger/mod.ts";
+import { type ChargerEventRecord, type FleetHandle, startChargePoint, startFleet } from "../charger/mod.ts";
 import type { BusEvent } from "../shared/events.ts";
 import type { FleetRow } from "../web/lib/fleet.ts";
 import type { FleetSnapshot, FleetUpdate } from "../web/lib/protocol.ts";
 import { Cluster, CLUSTER_ADMIN_PASSWORD, ENGINES_MISSING } from "./cluster_support.ts";
+import { TestCharger } from "./csms_support.ts";
 import { type PortalSession, PortalSession as Session, type PortalSocket } from "./web_support.ts";
 import { waitFor } from "./wait.ts";
 
@@ -228,6 +229,93 @@ Deno.test({
     } finally {
       for (const w of watchers) w.close();
       await Promise.all(fleets.map((f) => f.stop()));
+      await cluster.close();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "cluster: a charger id that connects to the other node moves there, without a ghost or an offline moment",
+  ignore,
+  async fn() {
+    const cluster = await Cluster.start({ csms: 2, web: 1 });
+    const id = "CL-MOVER";
+    let first: TestCharger | undefined;
+    let moved: ReturnType<typeof startChargePoint> | undefined;
+    let watcher: Watcher | undefined;
+    try {
+      const [csmsA, csmsB] = cluster.csms;
+      const session = await Session.login(cluster.web[0].http, "admin", CLUSTER_ADMIN_PASSWORD);
+      // The charger on node A: a raw OCPP client, so the close code it gets is seen as it is.
+      first = await TestCharger.connect(csmsA.ocppUrl, id);
+      assert.equal((await first.boot()).status, "Accepted");
+      await first.session.call("StatusNotification", {
+        connectorId: 1,
+        status: "Available",
+        errorCode: "NoError",
+      });
+      const charger = async () => (await session.json("GET", `/api/v1/chargers/${id}`)).body;
+      await waitFor(
+        async () => (await charger())?.node === csmsA.name,
+        `${id} online on ${csmsA.name}`,
+        WAIT_MS,
+      );
+      watcher = await Watcher.open(session, "web-1", id);
+      await waitFor(() => watcher!.online([id]), `${id} online in the fleet view`, WAIT_MS);
+      const from = watcher.onlineSeen.length;
+
+      // The same id connects to node B (the simulator: it answers commands for real).
+      moved = startChargePoint({ id, url: csmsB.ocppUrl, config: { MeterValueSampleInterval: "7" } });
+      const closed = await first.closed();
+      assert.equal(
+        closed.code,
+        4000,
+        `node A closed the old socket with 4000 (got ${closed.code} ${closed.reason})`,
+      );
+      await waitFor(
+        async () => {
+          const c = await charger();
+          return c?.online === true && c.node === csmsB.name && c.model === "Simulator";
+        },
+        `${id} online on ${csmsB.name}`,
+        WAIT_MS,
+      );
+
+      // Commands reach it on node B.
+      const got = await session.json("POST", `/api/v1/chargers/${id}/commands/GetConfiguration`, {
+        key: ["MeterValueSampleInterval"],
+      });
+      assert.equal(got.status, 200, JSON.stringify(got.body));
+      assert.deepEqual(got.body.response.configurationKey.map((k: { value: string }) => k.value), ["7"]);
+
+      // Node A's word that its socket closed has reached the portal (after B's connection: A closed it
+      // because of it), and the fleet view never said offline through the move.
+      await waitFor(
+        () => watcher!.of("charger.disconnected", id).some((e) => e.node === csmsA.name),
+        "node A's disconnection event at the portal",
+        WAIT_MS,
+      );
+      await waitFor(
+        () => watcher!.rows.get(id)?.model === "Simulator",
+        "the new boot in the fleet view",
+        WAIT_MS,
+      );
+      const seen = watcher.onlineSeen.slice(from).filter(([c]) => c === id);
+      assert.ok(seen.length > 0, "the fleet view heard of the move");
+      assert.deepEqual(seen.filter(([, online]) => !online), [], "never offline during the move");
+      assert.equal(watcher.rows.get(id)?.online, true);
+      const after = await charger();
+      assert.deepEqual([after.online, after.node], [true, csmsB.name]);
+      // One connection in the whole cluster: node A holds nothing any more.
+      assert.equal(first.isOpen, false);
+    } catch (err) {
+      console.error(cluster.diagnostics());
+      throw err;
+    } finally {
+      watcher?.close();
+      await first?.close();
+      await moved?.stop();
       await cluster.close();
     }
   },
