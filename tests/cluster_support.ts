@@ -473,3 +473,72 @@ export class Cluster {
     await Deno.remove(this.dataDir, { recursive: true }).catch(() => {});
   }
 }
+
+/**
+ * The load balancer in front of the CSMS nodes, as small as it gets: a TCP proxy on a free port that
+ * sends each new connection to the first backend that accepts it, in order, and pipes bytes both ways;
+ * when either side closes, so does the other. `hold` makes it close new connections at once (no backend
+ * for now), e.g. to keep chargers away until a dead node's presence has expired.
+ */
+export class FailoverProxy {
+  hold = false;
+  readonly port: number;
+  readonly #listener: Deno.TcpListener;
+  readonly #conns = new Set<Deno.Conn>();
+
+  constructor(readonly backends: number[]) {
+    this.#listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    this.port = (this.#listener.addr as Deno.NetAddr).port;
+    this.#accept();
+  }
+
+  async #accept(): Promise<void> {
+    try {
+      for await (const client of this.#listener) this.#serve(client);
+    } catch { /* closed */ }
+  }
+
+  async #serve(client: Deno.Conn): Promise<void> {
+    let backend: Deno.Conn | undefined;
+    if (!this.hold) {
+      for (const port of this.backends) {
+        try {
+          backend = await Deno.connect({ hostname: "127.0.0.1", port });
+          break;
+        } catch { /* not there: the next */ }
+      }
+    }
+    if (!backend) {
+      client.close();
+      return;
+    }
+    this.#conns.add(client);
+    this.#conns.add(backend);
+    const close = () => {
+      for (const c of [client, backend!]) {
+        if (this.#conns.delete(c)) {
+          try {
+            c.close();
+          } catch { /* closed */ }
+        }
+      }
+    };
+    const pipe = async (from: Deno.Conn, to: Deno.Conn) => {
+      try {
+        await from.readable.pipeTo(to.writable, { preventClose: true, preventCancel: true });
+      } catch { /* reset */ }
+      close();
+    };
+    await Promise.all([pipe(client, backend), pipe(backend, client)]);
+  }
+
+  close(): void {
+    this.#listener.close();
+    for (const c of this.#conns) {
+      try {
+        c.close();
+      } catch { /* closed */ }
+    }
+    this.#conns.clear();
+  }
+}
