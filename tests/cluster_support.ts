@@ -17,6 +17,7 @@
 import postgres from "postgres";
 import { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
+import type { Bus, BusEvent } from "../shared/events.ts";
 import { waitFor } from "./wait.ts";
 
 export const PG_TEST_URL = Deno.env.get("PG_TEST_URL") ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -240,6 +241,18 @@ export async function releaseEngines(dataDir: string): Promise<void> {
 }
 
 const byDataDir = new Map<string, Promise<TestEngines>>();
+
+/**
+ * Copies what `bus` publishes into `events` as it is published (the in-process bus's listeners hear it
+ * at once; through Redis it would come a round trip later, and tests read `events` right after a call).
+ */
+export function teeEvents(bus: Bus, events: BusEvent[]): void {
+  const publish = bus.publish.bind(bus);
+  bus.publish = (event) => {
+    events.push(event);
+    publish(event);
+  };
+}
 
 /**
  * For a test that inherently needs SQLite files (the data dir's databases, their WAL, SQLite migrations):
