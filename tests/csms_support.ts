@@ -115,6 +115,12 @@ export async function startTestCsms(
     if (!options.dataDir) await releaseEngines(dataDir);
     throw err;
   }
+  if (engines) {
+    // The node serves commands and admin requests once its Redis subscriptions and lease are in place,
+    // a moment after start: until then a request finds no live node (see the report of issue 12's tests).
+    const node = config.nodeId!;
+    await poll(async () => (await (bus as RedisBus).liveNodes()).includes(node), "the CSMS node to serve");
+  }
   let stopped = false;
   const stop = async () => {
     if (stopped) return;

@@ -22,6 +22,7 @@ import type { WebServer } from "../web/server.ts";
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 export { waitFor } from "./wait.ts";
+import { waitFor } from "./wait.ts";
 import { releaseEngines, teeEvents, testEnginesFor } from "./cluster_support.ts";
 
 /** The admin password every test system starts with (ADMIN_PASSWORD). */
@@ -72,6 +73,10 @@ export async function startSystem(
         ...env,
       });
       teeEvents(csms.bus, events);
+      // Serving on the bus (its subscriptions and lease) comes a moment after start.
+      const node = csms.node;
+      const redis = bus as RedisBus;
+      await waitFor(async () => (await redis.liveNodes()).includes(node), "the CSMS node to serve");
     } else {
       bus = new MemoryBus();
       bus.subscribe((e) => events.push(e));
