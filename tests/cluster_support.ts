@@ -1,8 +1,8 @@
 /**
  * The cluster's engines and processes for end-to-end tests.
  *
- * Engines: a fresh PostgreSQL database (`cw_test_<random>`, made through PG_TEST_URL's database and dropped
- * after) and a Redis database number of its own (1..15, taken with a lock key in database 0 so that test
+ * Engines: a fresh PostgreSQL database (`cw_test_t<seconds>_<random>`, made through PG_TEST_URL's database
+ * and dropped after; one a test left behind is swept two hours on) and a Redis database number of its own (1..15, taken with a lock key in database 0 so that test
  * processes running at once never share one, flushed when taken and when given back). Pub/sub channels
  * carry the database number (shared/bus_redis.ts channelPrefix), so nothing crosses between them.
  *
@@ -95,10 +95,22 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** Databases of these helpers carry their creation time (cw_test_t<seconds>_<random>). */
+const SWEEP_AFTER_S = 2 * 3600;
+
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `cw_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const now = Math.floor(Date.now() / 1000);
+  const name = `cw_test_t${now}_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
   const admin = plainPg(PG_TEST_URL);
   try {
+    // A test that stopped its system without closing it (or a killed run) left its database: those of
+    // these helpers older than two hours go now.
+    const old = await admin`SELECT datname FROM pg_database WHERE datname ~ '^cw_test_t[0-9]+_'`;
+    for (const { datname } of old) {
+      if (now - Number(/^cw_test_t(\d+)_/.exec(datname)![1]) > SWEEP_AFTER_S) {
+        await admin`DROP DATABASE IF EXISTS ${admin(datname)} WITH (FORCE)`.catch(() => {});
+      }
+    }
     await admin`CREATE DATABASE ${admin(name)}`;
   } finally {
     await admin.end({ timeout: 5 });
