@@ -53,6 +53,15 @@ interface Reply {
   result: unknown;
 }
 
+/**
+ * The prefix of a deployment's pub/sub channels. Redis's pub/sub has no databases (a message published
+ * while on database 5 reaches subscribers on every database), so deployments that share one Redis by
+ * database number get channels of their own by naming it: database 0 keeps the bare prefix.
+ */
+export function channelPrefix(prefix: string, db: number): string {
+  return db === 0 ? prefix : `${prefix}db${db}:`;
+}
+
 /** Reads REDIS_URL's parts for messages: never the password. */
 export function describeRedisUrl(url: string): string {
   try {
@@ -68,6 +77,8 @@ export function describeRedisUrl(url: string): string {
 export class RedisBus implements Bus {
   readonly node: string;
   readonly #prefix: string;
+  /** Channels' prefix: Redis pub/sub ignores database numbers, so the channel names carry it. */
+  readonly #channelPrefix: string;
   readonly #leaseMs: number;
   readonly #replyMarginMs: number;
   readonly #defaultTimeoutMs: number;
@@ -87,6 +98,7 @@ export class RedisBus implements Bus {
   private constructor(cmd: Redis, sub: Redis, options: RedisBusOptions) {
     this.node = options.node;
     this.#prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.#channelPrefix = channelPrefix(this.#prefix, cmd.options.db ?? 0);
     this.#leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
     this.#replyMarginMs = options.replyMarginMs ?? DEFAULT_REPLY_MARGIN_MS;
     this.#defaultTimeoutMs = options.defaultCommandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
@@ -113,7 +125,7 @@ export class RedisBus implements Bus {
     }
     const bus = new RedisBus(cmd, sub, options);
     await bus.#listen(bus.#replyChannel, (text) => bus.#onReply(text));
-    await bus.#listen(bus.#key("events"), (text) => bus.#onEvent(text));
+    await bus.#listen(bus.#channel("events"), (text) => bus.#onEvent(text));
     return bus;
   }
 
@@ -121,8 +133,12 @@ export class RedisBus implements Bus {
     return `${this.#prefix}${name}`;
   }
 
+  #channel(name: string): string {
+    return `${this.#channelPrefix}${name}`;
+  }
+
   get #replyChannel(): string {
-    return this.#key(`reply:${this.node}`);
+    return this.#channel(`reply:${this.node}`);
   }
 
   async #listen(channel: string, route: (text: string) => void): Promise<void> {
@@ -157,7 +173,7 @@ export class RedisBus implements Bus {
     } else if (event.type === "charger.disconnected") {
       this.#cmd.eval(DELETE_IF_EQUAL, 1, this.#key(`presence:${event.chargerId}`), event.node).catch(fail);
     }
-    this.#cmd.publish(this.#key("events"), JSON.stringify(event)).catch(fail);
+    this.#cmd.publish(this.#channel("events"), JSON.stringify(event)).catch(fail);
   }
 
   subscribe(listener: BusListener): () => void {
@@ -289,7 +305,7 @@ export class RedisBus implements Bus {
     const request: CommandRequest = { commandId: crypto.randomUUID(), chargerId, action, payload };
     if (options?.timeoutMs !== undefined) request.timeoutMs = options.timeoutMs;
     const waitMs = (options?.timeoutMs ?? this.#defaultTimeoutMs) + this.#replyMarginMs;
-    return await this.#ask<CommandResult>(this.#key(`cmd:${node}`), request, waitMs, offline, {
+    return await this.#ask<CommandResult>(this.#channel(`cmd:${node}`), request, waitMs, offline, {
       ok: false,
       error: "timeout",
       message: `CSMS node ${node} did not answer ${action} for ${chargerId} within ${waitMs} ms`,
@@ -297,7 +313,7 @@ export class RedisBus implements Bus {
   };
 
   serveCommands(handler: CommandHandler): () => void {
-    const channel = this.#key(`cmd:${this.node}`);
+    const channel = this.#channel(`cmd:${this.node}`);
     const ready = this.#serve<CommandRequest>(channel, handler).then(() => this.#startServing());
     ready.catch((err) => console.error("bus: serving commands failed:", err.message));
     return () => {
@@ -328,7 +344,7 @@ export class RedisBus implements Bus {
     }
     if (node === undefined) return unavailable;
     return await this.#ask<AdminResult<K>>(
-      this.#key(`admin:${node}`),
+      this.#channel(`admin:${node}`),
       request,
       ADMIN_TIMEOUT_MS,
       unavailable,
@@ -341,7 +357,7 @@ export class RedisBus implements Bus {
   }
 
   serveAdmin(handler: AdminHandler): () => void {
-    const channel = this.#key(`admin:${this.node}`);
+    const channel = this.#channel(`admin:${this.node}`);
     const ready = this.#serve<AdminRequest>(channel, handler).then(() => this.#startServing());
     ready.catch((err) => console.error("bus: serving admin requests failed:", err.message));
     return () => {

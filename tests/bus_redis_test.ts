@@ -220,6 +220,36 @@ Deno.test({
 });
 
 Deno.test({
+  name: "redis bus: deployments on two database numbers of one Redis hear none of each other's events",
+  ignore: !HAVE_REDIS,
+  async fn() {
+    // Redis's pub/sub ignores database numbers: the channels must carry it (same prefix, both default-like).
+    const base = TEST_REDIS_URL.replace(/\/\d*$/, "");
+    const prefix = testPrefix();
+    const a = await RedisBus.connect(`${base}/6`, { node: "csms-6", prefix });
+    const b = await RedisBus.connect(`${base}/7`, { node: "web-7", prefix });
+    const a2 = await RedisBus.connect(`${base}/6`, { node: "web-6", prefix });
+    try {
+      const onB: string[] = [];
+      const onA2: string[] = [];
+      b.subscribe((e) => onB.push(e.chargerId));
+      a2.subscribe((e) => onA2.push(e.chargerId));
+      a.publish({ type: "charger.heartbeat", chargerId: "CP-6", at: AT });
+      b.publish({ type: "charger.heartbeat", chargerId: "CP-7", at: AT });
+      await waitFor(() => onA2.includes("CP-6") && onB.includes("CP-7"), "each database's own event");
+      a.publish({ type: "charger.heartbeat", chargerId: "CP-6-last", at: AT });
+      await waitFor(() => onA2.includes("CP-6-last"), "the last event on database 6");
+      assert.deepEqual(onB, ["CP-7"]);
+      assert.deepEqual(onA2, ["CP-6", "CP-6-last"]);
+    } finally {
+      await Promise.all([a.close(), b.close(), a2.close()]);
+      await dropPrefix(`${base}/6`, prefix);
+      await dropPrefix(`${base}/7`, prefix);
+    }
+  },
+});
+
+Deno.test({
   name: "redis bus: an unreachable REDIS_URL fails to connect with one line naming it, without the password",
   async fn() {
     await assert.rejects(

@@ -157,7 +157,9 @@ Deno.test("csms commands: offline, timeout, CALLERROR, invalid and disconnect ar
     assert.equal(!dropped.ok && dropped.error, "offline");
     assert.match(!dropped.ok ? dropped.message : "", /disconnected before answering ClearCache/);
 
-    assert.equal(eventsOf(t.events, "command.answered").length, 8);
+    // Every command that reached the charger's CSMS is answered on the bus once (on Redis, the offline
+    // answer for a charger no node holds comes from the bus itself, without reaching a CSMS).
+    assert.equal(eventsOf(t.events, "command.answered").filter((e) => e.chargerId === cp.id).length, 7);
   } finally {
     await cp.close();
     await t.close();

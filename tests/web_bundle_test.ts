@@ -33,3 +33,37 @@ Deno.test("bundle: parallel starts on a cold cache share one build; later starts
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("bundle: a builder killed while it held the lock does not hold up the next start", async () => {
+  const dir = `${await Deno.makeTempDir({ prefix: "chargewire_bundle_" })}/`;
+  try {
+    const lockPath = `${dir}islands.${await sourceHash(true)}.js.lock`;
+    // A process that takes the lock as a builder does, says so, and is then killed mid-"build".
+    const holder = new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `const f = await Deno.open(${JSON.stringify(lockPath)}, { create: true, write: true });
+         await f.lock(true); console.log("locked"); await new Promise(() => setInterval(() => {}, 1000));`,
+      ],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const reader = holder.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    assert.match((await reader.read()).value ?? "", /locked/);
+    holder.kill("SIGKILL");
+    await holder.status;
+    await reader.cancel();
+    let builds = 0;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const text = await Promise.race([
+      bundleIslands({ buildDir: dir, onBuild: () => builds++ }),
+      new Promise<never>((_, reject) =>
+        timer = setTimeout(() => reject(new Error("still waiting for a dead builder's lock")), 60_000)
+      ),
+    ]).finally(() => clearTimeout(timer));
+    assert.ok(text.length > 10_000);
+    assert.equal(builds, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -8,9 +8,10 @@
 import { fileURLToPath } from "node:url";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { MemoryBus } from "../shared/bus_memory.ts";
-import type { BusEvent } from "../shared/events.ts";
+import { RedisBus } from "../shared/bus_redis.ts";
+import type { Bus, BusEvent } from "../shared/events.ts";
 import type { CsmsReads } from "../shared/queries.ts";
-import { startCsmsNode } from "../csms/main.ts";
+import { type CsmsNode, startCsmsNode } from "../csms/main.ts";
 import type { CsmsHandle } from "../csms/server.ts";
 import type { AuthOptions } from "../web/auth/service.ts";
 import type { BridgeOptions } from "../web/bridge.ts";
@@ -21,6 +22,8 @@ import type { WebServer } from "../web/server.ts";
 export const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
 export { waitFor } from "./wait.ts";
+import { waitFor } from "./wait.ts";
+import { releaseEngines, teeEvents, testEnginesFor } from "./cluster_support.ts";
 
 /** The admin password every test system starts with (ADMIN_PASSWORD). */
 export const ADMIN_PASSWORD = "test-admin-password";
@@ -31,7 +34,11 @@ export interface TestSystem {
   web: WebServer;
   /** Stops the portal and starts a new one on the same port, with the CSMS running on throughout. */
   restartWeb(): Promise<void>;
-  bus: MemoryBus;
+  /**
+   * The bus, as another portal would use it: the in-process bus both halves share, or under
+   * CHARGEWIRE_TEST_ENGINES=postgres-redis a Redis bus of the test's own.
+   */
+  bus: Bus;
   /** The read model the portal reads (the CSMS's storage's), for tests that look into storage. */
   reads: CsmsReads;
   /** Every Bus event so far, for assertions and for diagnostics. */
@@ -47,21 +54,56 @@ export async function startSystem(
   options: { bridge?: BridgeOptions; auth?: AuthOptions } = {},
 ): Promise<TestSystem> {
   const dataDir = await Deno.makeTempDir({ prefix: "chargewire_web_test_" });
-  const bus = new MemoryBus();
+  // Under CHARGEWIRE_TEST_ENGINES=postgres-redis: the CSMS and the portal each on their own Redis bus and
+  // PostgreSQL pool, as separate processes would be, on a database and Redis number of this system's own.
+  const engines = await testEnginesFor(dataDir);
   const events: BusEvent[] = [];
-  bus.subscribe((e) => events.push(e));
-  const csms = await startCsmsNode({ CSMS_PORT: "0", DATA_DIR: dataDir, HOST: "127.0.0.1", ...env }, { bus });
+  let bus: Bus | undefined;
+  let csms: CsmsNode;
+  try {
+    if (engines) {
+      bus = await RedisBus.connect(engines.env.REDIS_URL, {
+        node: `test-${crypto.randomUUID().slice(0, 8)}`,
+      });
+      csms = await startCsmsNode({
+        CSMS_PORT: "0",
+        DATA_DIR: dataDir,
+        HOST: "127.0.0.1",
+        ...engines.env,
+        ...env,
+      });
+      teeEvents(csms.bus, events);
+      // Serving on the bus (its subscriptions and lease) comes a moment after start.
+      const node = csms.node;
+      const redis = bus as RedisBus;
+      await waitFor(async () => (await redis.liveNodes()).includes(node), "the CSMS node to serve");
+    } else {
+      bus = new MemoryBus();
+      bus.subscribe((e) => events.push(e));
+      csms = await startCsmsNode({ CSMS_PORT: "0", DATA_DIR: dataDir, HOST: "127.0.0.1", ...env }, { bus });
+    }
+  } catch (err) {
+    await bus?.close();
+    await releaseEngines(dataDir);
+    throw err;
+  }
+  const theBus = bus;
   const reads = csms.storage.reads;
   const portal = (port: string) =>
     startPortal(
-      { WEB_PORT: port, HOST: "127.0.0.1", DATA_DIR: dataDir, ADMIN_PASSWORD, ...env },
-      { bus, reads, ocppUrl: csms.url, bridge: options.bridge, auth: options.auth },
+      { WEB_PORT: port, HOST: "127.0.0.1", DATA_DIR: dataDir, ADMIN_PASSWORD, ...engines?.env, ...env },
+      engines
+        // Its own bus and read model (opened from REDIS_URL and DATABASE_URL).
+        ? { ocppUrl: csms.url, bridge: options.bridge, auth: options.auth }
+        : { bus: theBus, reads, ocppUrl: csms.url, bridge: options.bridge, auth: options.auth },
     );
   let web: WebServer;
   try {
     web = await portal("0");
   } catch (err) {
     await csms.close();
+    await theBus.close();
+    await releaseEngines(dataDir);
     throw err;
   }
   return {
@@ -74,7 +116,7 @@ export async function startSystem(
       await web.close();
       web = await portal(String(port));
     },
-    bus,
+    bus: theBus,
     reads,
     events,
     dataDir,
@@ -83,7 +125,8 @@ export async function startSystem(
     async close() {
       await web.close();
       await csms.close();
-      await bus.close();
+      await theBus.close();
+      await releaseEngines(dataDir);
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
   };

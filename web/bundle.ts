@@ -4,7 +4,8 @@
  * this is the part of it the portal needs. Output goes to web/static/build/
  * (git-ignored) under the hash of its sources, so a start with unchanged
  * sources (every test of a run but the first, every restart) reads it instead
- * of building again; one builder at a time writes it (a lock file), under a
+ * of building again; one builder at a time writes it (a file lock, released
+ * by the system however its holder exits), under a
  * temporary name then renamed, so parallel start-ups never read half a file.
  */
 import { fileURLToPath } from "node:url";
@@ -29,7 +30,6 @@ export interface BundleOptions {
 const SOURCE_DIRS = ["web", "shared"];
 const SOURCE_FILES = ["deno.json", "deno.lock"];
 /** How long a start waits for another process's build before building itself. */
-const BUILD_WAIT_MS = 120_000;
 
 async function listSources(dir: string, out: string[]): Promise<void> {
   for await (const entry of Deno.readDir(`${ROOT}${dir}`)) {
@@ -77,28 +77,22 @@ export async function bundleIslands(options: BundleOptions = {}): Promise<string
   const minify = options.minify !== false;
   const final = `${dir}islands.${await sourceHash(minify)}.js`;
   const lockPath = `${final}.lock`;
-  const deadline = Date.now() + BUILD_WAIT_MS;
-  while (true) {
-    const cached = await readIfThere(final);
-    if (cached !== undefined) return cached;
-    try {
-      (await Deno.open(lockPath, { createNew: true, write: true })).close();
-      break; // ours to build
-    } catch (err) {
-      if (!(err instanceof Deno.errors.AlreadyExists)) throw err;
-    }
-    // Another process is building it; a builder that died leaves its lock, which stops counting here.
-    if (Date.now() > deadline) {
-      await Deno.remove(lockPath).catch(() => {});
-      continue;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const cached = await readIfThere(final);
+  if (cached !== undefined) return cached;
+  // One builder at a time: an exclusive lock on the lock file, which the system releases when its holder
+  // exits, however it exits (a portal killed while building leaves no lock that others must wait out).
+  const lock = await Deno.open(lockPath, { create: true, write: true });
   try {
+    await lock.lock(true);
+    const built = await readIfThere(final);
+    if (built !== undefined) return built;
     options.onBuild?.();
-    return await build(dir, final, minify);
-  } finally {
+    const text = await build(dir, final, minify);
+    // Safe to remove now that the bundle is there: whoever still waits on this file finds it built.
     await Deno.remove(lockPath).catch(() => {});
+    return text;
+  } finally {
+    lock.close();
   }
 }
 

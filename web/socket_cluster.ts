@@ -8,9 +8,10 @@
 import { createAdapter } from "@socket.io/redis-adapter";
 import { Redis } from "ioredis";
 import type { Server } from "socket.io";
+import { channelPrefix } from "../shared/bus_redis.ts";
 
-/** The adapter's channels live under the deployment's prefix, like the bus's keys. */
-const ADAPTER_KEY = "chargewire:socket.io";
+/** The adapter's channels live under the deployment's prefix (and database number), like the bus's. */
+const ADAPTER_KEY = "socket.io";
 /** Told to every node when credentials changed on one: each checks its live connections again at once. */
 const AUTH_CHANGED = "chargewire:auth-changed";
 
@@ -32,7 +33,9 @@ export async function shareRooms(
   const sub = pub.duplicate();
   for (const c of [pub, sub]) c.on("error", () => {}); // reconnects by itself; the bus reports Redis trouble
   await Promise.all([pub.connect(), sub.connect()]);
-  io.adapter(createAdapter(pub, sub, { key: ADAPTER_KEY }));
+  io.adapter(
+    createAdapter(pub, sub, { key: channelPrefix("chargewire:", pub.options.db ?? 0) + ADAPTER_KEY }),
+  );
   io.on(AUTH_CHANGED, onAuthChange);
   return {
     announceAuthChange() {

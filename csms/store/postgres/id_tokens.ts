@@ -3,7 +3,7 @@
  * lower(id_tag) (the unique index id_tags_key), and keeps the case it was first written with.
  */
 import type { IdTokenRecord, IdTokenStatus } from "../../../shared/domain.ts";
-import { idTokenProblem } from "../../../shared/identifiers.ts";
+import { ID_TOKEN_RULE, idTokenProblem } from "../../../shared/identifiers.ts";
 import type { IdTokenStore, Written } from "../../../shared/storage.ts";
 import type { Sql } from "./pool.ts";
 import { idTagFromRow } from "./rows.ts";
@@ -13,15 +13,13 @@ const ID_TAG_STATUSES: readonly IdTokenStatus[] = ["Accepted", "Blocked", "Expir
 
 /** Why `tag` cannot be stored, or undefined when it can (the SQLite engine's rules). */
 export function idTagRecordProblem(tag: Omit<IdTokenRecord, "createdAt">): string | undefined {
-  const idProblem = idTokenProblem(tag.idTag);
-  if (idProblem) return `idTag: ${idProblem}`;
+  if (idTokenProblem(tag.idTag)) return `idTag must be ${ID_TOKEN_RULE}`;
   if (!ID_TAG_STATUSES.includes(tag.status)) return `status must be one of ${ID_TAG_STATUSES.join(", ")}`;
   if (tag.expiryDate !== undefined && Number.isNaN(Date.parse(tag.expiryDate))) {
     return "expiryDate must be an ISO 8601 date-time";
   }
   if (tag.parentIdTag !== undefined && tag.parentIdTag !== "") {
-    const parentProblem = idTokenProblem(tag.parentIdTag);
-    if (parentProblem) return `parentIdTag: ${parentProblem}`;
+    if (idTokenProblem(tag.parentIdTag)) return `parentIdTag must be ${ID_TOKEN_RULE}`;
   }
   return undefined;
 }
