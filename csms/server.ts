@@ -209,6 +209,9 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     ? undefined
     : new SilenceSweeper(() => connections.connections(), silenceLimitMs(config.heartbeatInterval));
   sweeper?.start();
+  // Started means serving: on a bus across processes the subscriptions for commands and admin requests
+  // settle asynchronously, and a request in between would find no CSMS. (If the bus is down, /readyz says so.)
+  await deps.bus.ready();
 
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>

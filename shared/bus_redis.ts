@@ -92,6 +92,8 @@ export class RedisBus implements Bus {
   /** Channel → what to do with its messages (events, replies, served requests). */
   readonly #routes = new Map<string, (text: string) => void>();
   #lease?: ReturnType<typeof setInterval>;
+  /** Subscriptions of serveCommands/serveAdmin not in place yet. */
+  readonly #settling = new Set<Promise<void>>();
   #serving = 0;
   #closed = false;
 
@@ -151,10 +153,14 @@ export class RedisBus implements Bus {
     if (!this.#closed) await this.#sub.unsubscribe(channel).catch(() => {});
   }
 
-  /** Whether Redis answers (readiness). */
+  /**
+   * Whether Redis answers and this process serves what it registered to serve (readiness): a CSMS node
+   * that awaits it before it calls itself started gets no request in between that would find it absent.
+   */
   async ready(): Promise<boolean> {
     if (this.#closed) return false;
     try {
+      await Promise.all(this.#settling);
       return (await this.#cmd.ping()) === "PONG";
     } catch {
       return false;
@@ -301,7 +307,13 @@ export class RedisBus implements Bus {
     } catch (err) {
       return { ok: false, error: "unavailable", message: `Redis did not answer: ${(err as Error).message}` };
     }
-    if (node === undefined) return offline;
+    if (node === undefined) {
+      // No node at all: nothing serves commands (as on an in-process bus with no CSMS), not a charger away.
+      const live = await this.liveNodes().catch(() => []);
+      return live.length > 0
+        ? offline
+        : { ok: false, error: "unavailable", message: "no CSMS is serving commands" };
+    }
     const request: CommandRequest = { commandId: crypto.randomUUID(), chargerId, action, payload };
     if (options?.timeoutMs !== undefined) request.timeoutMs = options.timeoutMs;
     const waitMs = (options?.timeoutMs ?? this.#defaultTimeoutMs) + this.#replyMarginMs;
@@ -316,6 +328,7 @@ export class RedisBus implements Bus {
     const channel = this.#channel(`cmd:${this.node}`);
     const ready = this.#serve<CommandRequest>(channel, handler).then(() => this.#startServing());
     ready.catch((err) => console.error("bus: serving commands failed:", err.message));
+    this.#settle(ready);
     return () => {
       ready.then(() => Promise.all([this.#unlisten(channel), this.#stopServing()])).catch(() => {});
     };
@@ -360,9 +373,15 @@ export class RedisBus implements Bus {
     const channel = this.#channel(`admin:${this.node}`);
     const ready = this.#serve<AdminRequest>(channel, handler).then(() => this.#startServing());
     ready.catch((err) => console.error("bus: serving admin requests failed:", err.message));
+    this.#settle(ready);
     return () => {
       ready.then(() => Promise.all([this.#unlisten(channel), this.#stopServing()])).catch(() => {});
     };
+  }
+
+  #settle(subscribed: Promise<void>): void {
+    const settled = subscribed.catch(() => {}).finally(() => this.#settling.delete(settled));
+    this.#settling.add(settled);
   }
 
   async close(): Promise<void> {

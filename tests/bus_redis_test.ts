@@ -154,10 +154,12 @@ Deno.test({
         await child.status;
         // Within the lease (600 ms here; 15 s by default) the node counts as alive, then not.
         await waitFor(async () => (await portal.holder("CP-X")) === undefined, "the lease to lapse", 10_000);
-        assert.equal(
-          ((await portal.sendCommand("CP-X", "Reset", { type: "Hard" })) as { error: string }).error,
-          "offline",
-        );
+        // No node is alive at all: nothing serves commands, as on an in-process bus without a CSMS.
+        assert.deepEqual(await portal.sendCommand("CP-X", "Reset", { type: "Hard" }), {
+          ok: false,
+          error: "unavailable",
+          message: "no CSMS is serving commands",
+        });
         assert.deepEqual(await portal.admin({ kind: "idtag.delete", idTag: "T" }), {
           ok: false,
           error: "unavailable",
@@ -261,5 +263,25 @@ Deno.test({
         return true;
       },
     );
+  },
+});
+
+Deno.test({
+  name:
+    "redis bus: ready() resolves once what a node serves is subscribed, so a request right after is served",
+  ignore: !HAVE_REDIS,
+  async fn() {
+    await withBuses(async (open) => {
+      const portal = await open("web-1");
+      const csms = await open("csms-a");
+      csms.serveAdmin((req) => Promise.resolve({ ok: true, value: req.kind === "idtag.delete" }));
+      csms.serveCommands(() => Promise.resolve({ ok: true, response: "served" }));
+      assert.equal(await csms.ready(), true);
+      csms.publish(connected("CP-R", "csms-a"));
+      // No polling: the node is live and subscribed the moment ready() resolved.
+      assert.deepEqual(await portal.admin({ kind: "idtag.delete", idTag: "T" }), { ok: true, value: true });
+      await waitFor(async () => (await portal.holder("CP-R")) === "csms-a", "presence");
+      assert.deepEqual(await portal.sendCommand("CP-R", "ClearCache", {}), { ok: true, response: "served" });
+    });
   },
 });
