@@ -200,7 +200,11 @@ export interface CsmsStorage {
   recordRefusal(refusal: RefusalRecord): void;
   /** Events worth keeping (boots, status changes, commands): written with the next batch, not awaited. */
   appendEvent(chargerId: string, type: string, at: string, data: unknown): void;
-  /** The read model, the same one a portal opens on its own. */
+  /**
+   * The read model, the same one a portal opens on its own. These reads see every write of this storage
+   * asked for before them, the best-effort ones included (they wait for them): a page shows what the
+   * CSMS has answered. A portal's reader on its own may lag the best-effort writes.
+   */
   reads: CsmsReads;
   /** Deletes at most `maxRows` rows past their retention; returns how many went (more may remain). */
   prune(nowMs: number, meterDays: number, eventDays: number, maxRows?: number): Promise<number>;

@@ -455,6 +455,51 @@ pgTest("durable settles after the commit: a second connection sees the row at on
   }
 });
 
+pgTest(
+  "a CSMS's own reads see what it was asked to write before them, best-effort writes included",
+  async (url) => {
+    await withStorage(url, async (s) => {
+      await s.nodes.alive("node-a", Date.now() + 60_000);
+      // None awaited, as the CSMS asks for them: a read right after must see them all the same.
+      void s.chargers.connected("CP-1", "ocpp1.6", "node-a", iso(0));
+      s.chargers.seen("CP-1", T0 + 5000);
+      s.appendEvent("CP-1", "boot", iso(1), { vendor: "Acme" });
+      s.recordRefusal({
+        chargerId: "KNOCK",
+        at: iso(2),
+        remoteAddress: "127.0.0.1",
+        reason: "unknown-id",
+        status: 404,
+      });
+      void s.meter.append("CP-1", 1, undefined, samples(0, 3), T0);
+      const [charger] = await s.reads.listChargers();
+      assert.equal(charger?.id, "CP-1");
+      assert.equal(charger.online, true);
+      assert.equal(charger.lastSeenAt, iso(5));
+      assert.equal(charger.lastSample?.timestamp, iso(2));
+      assert.deepEqual((await s.reads.eventLog()).map((e) => [e.chargerId, e.type, e.data]), [
+        ["CP-1", "boot", { vendor: "Acme" }],
+      ]);
+      assert.deepEqual((await s.reads.listRefusals()).map((r) => [r.chargerId, r.attempts]), [["KNOCK", 1]]);
+      assert.equal((await s.reads.meterHistory("CP-1")).length, 3);
+      // The charger gone, not awaited: the next read has it offline.
+      void s.chargers.gone("CP-1", "node-a", T0 + 9000);
+      const after = await s.reads.getCharger("CP-1");
+      assert.equal(after?.online, false);
+      assert.equal(after?.lastSeenAt, iso(9));
+      // Reads at once, several of them, with writes between: each sees what was asked before it.
+      const reads = [0, 1, 2].map((i) => {
+        s.appendEvent("CP-1", "note", iso(10 + i), { i });
+        return s.reads.eventLog();
+      });
+      const logs = await Promise.all(reads);
+      logs.forEach((log, i) => assert.ok(log.length >= 2 + i, `read ${i} sees ${log.length} lines`));
+      // Nothing pending: reads still answer.
+      assert.equal((await s.reads.eventLog()).length, 4);
+    });
+  },
+);
+
 pgTest("two engines migrating one fresh database at once; a newer schema is refused", async (url) => {
   const [a, b] = await Promise.all([
     openPostgresStorage({ url, node: "node-a" }),

@@ -128,6 +128,12 @@ Deno.test("REST orphans: superseded, stale and closed-by-hand transactions", asy
       assert.equal((await get("/transactions?stale=true")).total, 0);
       await cp.close();
       await waitFor(() => eventsOf(sys.events, "charger.disconnected", id).length, "charger.disconnected");
+      // The event is published as the CSMS asks for the charger's presence to end: a portal on its own
+      // (PostgreSQL) reads it gone once that write commits, a moment later.
+      await waitFor(
+        async () => (await get(`/chargers/${id}`)).online === false,
+        "the portal reads it offline",
+      );
       const stale = await get("/transactions?stale=true&active=true");
       assert.deepEqual(stale.items.map((x: Json) => [x.id, x.stale.cause]), [[c, "ChargerOffline"]]);
       assert.equal(stale.items[0].stale.since, (await get(`/chargers/${id}`)).lastSeenAt);

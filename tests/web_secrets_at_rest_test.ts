@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { needsSqlite } from "./cluster_support.ts";
 import { ADMIN_PASSWORD, startSystem } from "./web_support.ts";
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
@@ -39,7 +40,10 @@ const text = (s: string) => new TextEncoder().encode(s);
 const base64url = (s: string) =>
   Uint8Array.from(atob(s.replaceAll("-", "+").replaceAll("_", "/")), (c) => c.charCodeAt(0));
 
-Deno.test("secrets at rest: portal.db and its WAL hold no session cookie or token secret in clear", async () => {
+Deno.test("secrets at rest: portal.db and its WAL hold no session cookie or token secret in clear", {
+  // On PostgreSQL the portal's store is not portal.db: there is no file of its own to search.
+  ignore: needsSqlite("portal.db and its WAL for the session and token secrets"),
+}, async () => {
   const sys = await startSystem();
   const db = join(sys.dataDir, "portal.db");
   try {

@@ -32,6 +32,15 @@ export class Background {
     }, this.everyMs);
   }
 
+  /**
+   * Settles once everything asked for so far is written: a flush running is waited for, and what waits
+   * for the timer is flushed now. Nothing waits (no timer, no flush running): settles at once, no query.
+   */
+  async settled(): Promise<void> {
+    if (this.#timer === undefined && this.#running === undefined) return;
+    await this.flush();
+  }
+
   /** Writes everything pending now; a flush already running is waited for first, then this one runs. */
   async flush(): Promise<void> {
     while (this.#running) await this.#running;

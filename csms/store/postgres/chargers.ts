@@ -119,6 +119,11 @@ export class PostgresChargers implements ChargerWrites {
     );
   }
 
+  /** Settles once the writes asked for so far have returned (later ones not waited for). */
+  settled(): Promise<void> {
+    return this.#chain.settled();
+  }
+
   /** Settles once every write asked for so far has returned. */
   idle(): Promise<void> {
     return this.#chain.idle();

@@ -177,6 +177,15 @@ export class PostgresMeter implements MeterWrites {
     return all;
   }
 
+  /**
+   * Settles once the batches queued or in flight now have committed or failed (a failure is its writers'
+   * to see, not a reader's): what a read waits for. Nothing queued: settles at once.
+   */
+  settled(): Promise<void> {
+    if (!this.#inFlight && this.#sealed.length === 0 && !this.#open) return Promise.resolve();
+    return this.durable().catch(() => {});
+  }
+
   durable(): Promise<void> {
     const done = this.#pendingDone();
     this.#schedule();

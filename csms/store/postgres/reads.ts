@@ -33,6 +33,12 @@ import {
 export interface ReadOptions {
   /** An active transaction whose charger is offline, or whose connector is Available, this long is stale. */
   staleAfterMs: number;
+  /**
+   * Awaited before each read: a CSMS's own reads (`storage.reads`) wait for its writes asked for so far,
+   * the best-effort ones included, so a page shows what the CSMS has already answered to chargers. A
+   * portal on its own has none: it may lag by the best-effort flush (FLUSH_EVERY_MS).
+   */
+  sync?: () => Promise<void>;
 }
 
 type OrphanStatus = NonNullable<WhereItRuns["connector"]>["status"];
@@ -45,12 +51,14 @@ function clampLimit(limit: number | undefined, fallback: number, max: number): n
 export class PostgresReads implements CsmsReads {
   #sql: Sql;
   #options: ReadOptions;
+  #sync: (() => Promise<void>) | undefined;
   /** Ends the pool on close: set for a reader that opened its own (a portal's), not for a CSMS's. */
   #end: (() => Promise<void>) | undefined;
 
   constructor(sql: Sql, options: ReadOptions, end?: () => Promise<void>) {
     this.#sql = sql;
     this.#options = options;
+    this.#sync = options.sync;
     this.#end = end;
   }
 
@@ -108,6 +116,7 @@ export class PostgresReads implements CsmsReads {
   }
 
   async #chargers(id: string | undefined): Promise<ChargerSummary[]> {
+    if (this.#sync) await this.#sync();
     const sql = this.#sql;
     const one = id === undefined ? sql`` : sql`WHERE c.id = ${id}`;
     const oneConnector = id === undefined ? sql`` : sql`WHERE charger_id = ${id}`;
@@ -150,6 +159,7 @@ export class PostgresReads implements CsmsReads {
   async listTransactions(
     query: TransactionQuery = {},
   ): Promise<{ total: number; items: TransactionRecord[] }> {
+    if (this.#sync) await this.#sync();
     const sql = this.#sql;
     const limit = clampLimit(query.limit, 50, 1000);
     const offset = clampLimit(query.offset, 0, Number.MAX_SAFE_INTEGER);
@@ -178,6 +188,7 @@ export class PostgresReads implements CsmsReads {
   }
 
   async getTransaction(id: number): Promise<TransactionRecord | undefined> {
+    if (this.#sync) await this.#sync();
     if (!Number.isSafeInteger(id)) return undefined;
     const [row] = await this.#transactions(this.#sql`WHERE t.id = ${id}`, this.#sql``);
     return row ? this.#record(row, Date.now()) : undefined;
@@ -188,6 +199,7 @@ export class PostgresReads implements CsmsReads {
     chargerId: string,
     options: { transactionId?: number; since?: string; limit?: number } = {},
   ): Promise<LocatedSample[]> {
+    if (this.#sync) await this.#sync();
     const sql = this.#sql;
     const limit = clampLimit(options.limit, 1000, 100_000);
     if (limit === 0) return [];
@@ -203,16 +215,19 @@ export class PostgresReads implements CsmsReads {
   }
 
   async listIdTags(): Promise<IdTagRecord[]> {
+    if (this.#sync) await this.#sync();
     const rows = await this.#sql`SELECT * FROM id_tags ORDER BY lower(id_tag), id_tag`;
     return rows.map(idTagFromRow);
   }
 
   async getIdTag(idTag: string): Promise<IdTagRecord | undefined> {
+    if (this.#sync) await this.#sync();
     const [row] = await this.#sql`SELECT * FROM id_tags WHERE lower(id_tag) = lower(${idTag})`;
     return row ? idTagFromRow(row) : undefined;
   }
 
   async listRegistrations(): Promise<ChargerRegistration[]> {
+    if (this.#sync) await this.#sync();
     const rows = await this.#sql`
       SELECT id, security_profile, key_hash IS NOT NULL AS has_key, created_at
       FROM charger_registrations ORDER BY id`;
@@ -220,6 +235,7 @@ export class PostgresReads implements CsmsReads {
   }
 
   async getRegistration(id: string): Promise<ChargerRegistration | undefined> {
+    if (this.#sync) await this.#sync();
     const [row] = await this.#sql`
       SELECT id, security_profile, key_hash IS NOT NULL AS has_key, created_at
       FROM charger_registrations WHERE id = ${id}`;
@@ -228,6 +244,7 @@ export class PostgresReads implements CsmsReads {
 
   /** Recent refusals at the handshake, one per charge point id, the latest first (`limit` default 100). */
   async listRefusals(options: { limit?: number } = {}): Promise<ChargerRefusal[]> {
+    if (this.#sync) await this.#sync();
     const limit = clampLimit(options.limit, 100, MAX_RECENT_REFUSALS);
     const rows = await this.#sql`
       SELECT f.*, EXISTS (SELECT 1 FROM charger_registrations r WHERE r.id = f.charger_id) AS registered
@@ -255,6 +272,7 @@ export class PostgresReads implements CsmsReads {
    * happened: the same as the SQLite engine's (see the report on shared/queries.ts's "newest first").
    */
   async eventLog(options: { chargerId?: string; limit?: number } = {}): Promise<EventLogEntry[]> {
+    if (this.#sync) await this.#sync();
     const sql = this.#sql;
     const limit = clampLimit(options.limit, 200, 10_000);
     const byCharger = options.chargerId === undefined ? sql`` : sql`WHERE charger_id = ${options.chargerId}`;

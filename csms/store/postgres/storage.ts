@@ -2,7 +2,8 @@
  * The PostgreSQL storage engine: CsmsStorage for a CSMS node (openPostgresStorage) and CsmsReads for a
  * portal on its own (openPostgresReads). Several nodes share one database: ids come from it, presence is
  * stored with each node's lease, and every lookup asks it. Both entries migrate the schema first (safe
- * when nodes start at once, see migrations.ts).
+ * when nodes start at once, see migrations.ts). A CSMS's own reads (`storage.reads`) see every write it
+ * was asked for before them; a portal's reads on their own may lag its best-effort writes (FLUSH_EVERY_MS).
  */
 import { DEFAULT_STALE_TX_MINUTES } from "../../../shared/deployment.ts";
 import type { CsmsReads } from "../../../shared/queries.ts";
@@ -50,8 +51,14 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   const refusals = new PostgresRefusals(sql, background);
   const events = new PostgresEvents(sql, background);
   const staleAfterMs = (options.staleTxMinutes ?? DEFAULT_STALE_TX_MINUTES) * 60_000;
-  // The CSMS's own reader shares its pool: its close is a no-op, the storage's close ends the pool.
-  const reads = new PostgresReads(sql, { staleAfterMs });
+  // The CSMS's own reader shares its pool: its close is a no-op, the storage's close ends the pool. Each
+  // of its reads first waits for this storage's writes asked for so far (those of chargers, the meter
+  // batches and the best-effort ones, flushed now): it reads what the CSMS has answered, like the SQLite
+  // engine's. Nothing pending, nothing to wait for: no query, no timer.
+  const sync = async (): Promise<void> => {
+    await Promise.all([chargers.settled(), meter.settled(), background.settled()]);
+  };
+  const reads = new PostgresReads(sql, { staleAfterMs, sync });
   let closing: Promise<void> | undefined;
   return {
     chargers,

@@ -43,6 +43,14 @@ export class KeyedChain {
     return next;
   }
 
+  /**
+   * Settles when the writes in flight now have finished (not those asked for meanwhile): what a read
+   * waits for. Nothing in flight: settles at once.
+   */
+  async settled(): Promise<void> {
+    if (this.#tails.size > 0) await Promise.all([...this.#tails.values()]);
+  }
+
   /** Settles when every write asked for so far has finished. */
   async idle(): Promise<void> {
     while (this.#tails.size > 0) await Promise.all([...this.#tails.values()]);
