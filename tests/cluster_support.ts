@@ -18,6 +18,8 @@ import postgres from "postgres";
 import { Redis } from "ioredis";
 import { fileURLToPath } from "node:url";
 import type { Bus, BusEvent } from "../shared/events.ts";
+import { inspect, pgUnavailable } from "../db/postgres_test_support.ts";
+import { redisProblem } from "./redis_support.ts";
 import { waitFor } from "./wait.ts";
 
 export const PG_TEST_URL = Deno.env.get("PG_TEST_URL") ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -26,13 +28,9 @@ export const REDIS_TEST_BASE = (Deno.env.get("REDIS_TEST_URL") ?? "redis://127.0
   /\/\d*$/,
   "",
 );
-/** A free TCP port on 127.0.0.1 (as csms_support's; here too, so that it imports nothing of it). */
-export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
-  return port;
-}
+import { freePort } from "./ports.ts";
+
+export { freePort };
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -43,42 +41,9 @@ if (TEST_ENGINES !== "" && TEST_ENGINES !== "postgres-redis") {
 }
 export const ON_POSTGRES_REDIS = TEST_ENGINES === "postgres-redis";
 
-function plainPg(url: string) {
-  return postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
-}
-
-async function pgProblem(): Promise<string | undefined> {
-  const sql = plainPg(PG_TEST_URL);
-  try {
-    await sql`SELECT 1`;
-    return undefined;
-  } catch (err) {
-    return (err as Error).message || String(err);
-  } finally {
-    await sql.end({ timeout: 1 }).catch(() => {});
-  }
-}
-
-async function redisProblem(): Promise<string | undefined> {
-  const r = new Redis(`${REDIS_TEST_BASE}/0`, {
-    lazyConnect: true,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  r.on("error", () => {});
-  try {
-    await r.connect();
-    return (await r.ping()) === "PONG" ? undefined : "no PONG";
-  } catch (err) {
-    return (err as Error).message || String(err);
-  } finally {
-    r.disconnect();
-  }
-}
-
 /** Why the cluster tests cannot run here (PostgreSQL or Redis does not answer), or undefined. */
 export const ENGINES_MISSING: string | undefined = await (async () => {
-  const [pg, redis] = await Promise.all([pgProblem(), redisProblem()]);
+  const [pg, redis] = [pgUnavailable, await redisProblem(`${REDIS_TEST_BASE}/0`)];
   if (pg) return `PostgreSQL does not answer at ${new URL(PG_TEST_URL).host}: ${pg}`;
   if (redis) return `Redis does not answer at ${REDIS_TEST_BASE}: ${redis}`;
   return undefined;
@@ -101,7 +66,7 @@ const SWEEP_AFTER_S = 2 * 3600;
 export async function createTestDatabase(): Promise<TestDatabase> {
   const now = Math.floor(Date.now() / 1000);
   const name = `cw_test_t${now}_${crypto.randomUUID().replaceAll("-", "").slice(0, 12)}`;
-  const admin = plainPg(PG_TEST_URL);
+  const admin = inspect(PG_TEST_URL);
   try {
     // A test that stopped its system without closing it (or a killed run) left its database: those of
     // these helpers older than two hours go now.
@@ -124,7 +89,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     async drop() {
       if (dropped) return;
       dropped = true;
-      const sql = plainPg(PG_TEST_URL);
+      const sql = inspect(PG_TEST_URL);
       try {
         await sql`DROP DATABASE IF EXISTS ${sql(name)} WITH (FORCE)`;
       } finally {

@@ -3,6 +3,7 @@
  * DATA_DIR and an in-process bus, and a small OCPP 1.6 test charger that speaks
  * over a real WebSocket through the shared RPC session.
  */
+export { freePort } from "./ports.ts";
 import type { IncomingMessage } from "node:http";
 import WsClient from "ws";
 import { basicAuth } from "../charger/transport.ts";
@@ -411,14 +412,6 @@ export class ChargerProcess {
     await this.#done;
     return status.code;
   }
-}
-
-/** A free TCP port on 127.0.0.1 (for a CSMS that must come back on the same port after a restart). */
-export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = l.addr as Deno.NetAddr;
-  l.close();
-  return port;
 }
 
 /** `csms/main.ts` as a child process, so that a crash (or a SIGKILL) is a real process exit. */

@@ -7,20 +7,21 @@ import { Redis } from "ioredis";
 
 export const TEST_REDIS_URL = Deno.env.get("REDIS_URL") ?? "redis://127.0.0.1:6379/0";
 
-async function answers(url: string): Promise<boolean> {
+/** Why Redis at `url` cannot be used, or undefined when it answers. */
+export async function redisProblem(url: string): Promise<string | undefined> {
   const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
   r.on("error", () => {});
   try {
     await r.connect();
-    return (await r.ping()) === "PONG";
-  } catch {
-    return false;
+    return (await r.ping()) === "PONG" ? undefined : "no PONG";
+  } catch (err) {
+    return (err as Error).message || String(err);
   } finally {
     r.disconnect();
   }
 }
 
-export const HAVE_REDIS = await answers(TEST_REDIS_URL);
+export const HAVE_REDIS = (await redisProblem(TEST_REDIS_URL)) === undefined;
 if (!HAVE_REDIS) console.log(`skipping the Redis tests: no Redis answers at ${TEST_REDIS_URL}`);
 
 export function testPrefix(): string {
