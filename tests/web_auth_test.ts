@@ -240,7 +240,12 @@ Deno.test("auth: a fresh DATA_DIR without ADMIN_PASSWORD gets a generated admin 
     // ADMIN_PASSWORD resets it (and ends admin's sessions).
     web = await start({ ADMIN_PASSWORD: "from-the-environment" });
     assert.deepEqual(web.admin, { action: "reset" });
-    const stale = new PortalSession(web.url, session.cookie, session.csrfToken, "admin", "admin");
+    const stale = new PortalSession(web.url, {
+      cookie: session.cookie,
+      csrfToken: session.csrfToken,
+      name: "admin",
+      role: "admin",
+    });
     assert.equal((await stale.json("GET", "/api/v1/session")).status, 401);
     await assert.rejects(PortalSession.login(web.url, "admin", password), /401/);
     await PortalSession.login(web.url, "admin", "from-the-environment");

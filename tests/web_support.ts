@@ -5,6 +5,7 @@
  * that use the real sign-in API, and real simulated chargers run as
  * subprocesses of charger/main.ts.
  */
+import { type SignedIn, signIn, TestSession } from "../web/testing/session.ts";
 import { fileURLToPath } from "node:url";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "socket.io-client";
 import { MemoryBus } from "../shared/bus_memory.ts";
@@ -141,53 +142,24 @@ export type Json = any;
  * A signed-in portal user, as a script or another front would be: the session cookie on every request,
  * the session's CSRF token and the portal's Origin on writes, and Socket.IO handshakes with the cookie.
  */
-export class PortalSession {
-  constructor(
-    readonly base: string,
-    readonly cookie: string,
-    readonly csrfToken: string,
-    readonly name: string,
-    readonly role: string,
-  ) {}
+export class PortalSession extends TestSession {
+  /** The portal's address, e.g. http://127.0.0.1:8000. */
+  readonly base: string;
+
+  constructor(base: string, who: SignedIn) {
+    super((path, init) => fetch(`${base}${path}`, init), base, who);
+    this.base = base;
+  }
 
   static async login(base: string, username: string, password: string): Promise<PortalSession> {
-    const res = await fetch(`${base}/api/v1/session`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: base },
-      body: JSON.stringify({ username, password }),
-    });
-    const body = await res.json();
-    if (res.status !== 200) {
-      throw new Error(`sign-in as ${username} failed: ${res.status} ${JSON.stringify(body)}`);
-    }
-    const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) =>
-      c.startsWith("cw_session=")
+    return new PortalSession(
+      base,
+      await signIn((path, init) => fetch(`${base}${path}`, init), base, username, password),
     );
-    if (!cookie) throw new Error(`sign-in as ${username} set no session cookie`);
-    return new PortalSession(base, cookie, body.csrfToken, body.name, body.role);
   }
 
-  /** fetch with the session: the cookie always; on writes also the CSRF token and the portal's Origin. */
-  fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const method = (init.method ?? "GET").toUpperCase();
-    const headers = new Headers(init.headers);
-    headers.set("cookie", this.cookie);
-    if (method !== "GET" && method !== "HEAD") {
-      if (!headers.has("x-csrf-token")) headers.set("x-csrf-token", this.csrfToken);
-      if (!headers.has("origin")) headers.set("origin", this.base);
-    }
-    return fetch(`${this.base}${path}`, { ...init, method, headers });
-  }
-
-  /** A JSON request: the status and the parsed body (undefined when empty). */
-  async json(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-    const res = await this.fetch(path, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  protected as(username: string, password: string): Promise<this> {
+    return PortalSession.login(this.base, username, password) as Promise<this>;
   }
 
   /** A socket.io-client socket that hands over the session cookie (and the portal's Origin) in its handshake. */
@@ -199,14 +171,6 @@ export class PortalSession {
       ...options,
       extraHeaders: { cookie: this.cookie, origin: this.base, ...options.extraHeaders },
     });
-  }
-
-  /** Adds a user (as this admin) and signs in as them. */
-  async addUser(username: string, role: "viewer" | "operator" | "admin"): Promise<PortalSession> {
-    const password = `${username}-password`;
-    const created = await this.json("POST", "/api/v1/users", { username, password, role });
-    if (created.status !== 201) throw new Error(`adding ${username} failed: ${JSON.stringify(created)}`);
-    return PortalSession.login(this.base, username, password);
   }
 }
 

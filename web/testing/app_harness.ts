@@ -14,6 +14,7 @@
  * bundle: the asset table is loadAssets("") — the real stylesheets and icon, with an empty islands.js —
  * so no test here may depend on the bundle's content.
  */
+import { type Send, signIn, TestSession } from "./session.ts";
 import type { Hono } from "hono";
 import { createAdminHandler } from "../../csms/admin.ts";
 import { createCommandHandler } from "../../csms/commands.ts";
@@ -56,7 +57,6 @@ export const PEER_ADDRESS = "127.0.0.1";
 export type Json = any;
 
 /** One request to the app: a path (or a URL on BASE) and fetch's init. */
-export type Send = (path: string, init?: RequestInit) => Promise<Response>;
 
 export interface AppHarness {
   app: Hono<AppEnv>;
@@ -210,65 +210,13 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
   }
 }
 
-/**
- * A signed-in portal user against the in-memory app, as tests/web_support.ts's PortalSession is against a
- * running portal: the session cookie on every request, the session's CSRF token and the portal's Origin on
- * writes.
- */
-export class AppSession {
-  constructor(
-    readonly send: Send,
-    readonly cookie: string,
-    readonly csrfToken: string,
-    readonly name: string,
-    readonly role: string,
-  ) {}
-
+/** A signed-in portal user against the in-memory app (requests through `app.request`). */
+export class AppSession extends TestSession {
   static async login(send: Send, username: string, password: string): Promise<AppSession> {
-    const res = await send("/api/v1/session", {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: BASE },
-      body: JSON.stringify({ username, password }),
-    });
-    const body = await res.json();
-    if (res.status !== 200) {
-      throw new Error(`sign-in as ${username} failed: ${res.status} ${JSON.stringify(body)}`);
-    }
-    const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) =>
-      c.startsWith("cw_session=")
-    );
-    if (!cookie) throw new Error(`sign-in as ${username} set no session cookie`);
-    return new AppSession(send, cookie, body.csrfToken, body.name, body.role);
+    return new AppSession(send, BASE, await signIn(send, BASE, username, password));
   }
 
-  /** A request with the session: the cookie always; on writes also the CSRF token and the portal's Origin. */
-  fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const method = (init.method ?? "GET").toUpperCase();
-    const headers = new Headers(init.headers);
-    headers.set("cookie", this.cookie);
-    if (method !== "GET" && method !== "HEAD") {
-      if (!headers.has("x-csrf-token")) headers.set("x-csrf-token", this.csrfToken);
-      if (!headers.has("origin")) headers.set("origin", BASE);
-    }
-    return this.send(path, { ...init, method, headers });
-  }
-
-  /** A JSON request: the status and the parsed body (undefined when empty). */
-  async json(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-    const res = await this.fetch(path, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  }
-
-  /** Adds a user (as this admin) and signs in as them; their password is `${username}-password`. */
-  async addUser(username: string, role: "viewer" | "operator" | "admin"): Promise<AppSession> {
-    const password = `${username}-password`;
-    const created = await this.json("POST", "/api/v1/users", { username, password, role });
-    if (created.status !== 201) throw new Error(`adding ${username} failed: ${JSON.stringify(created)}`);
-    return AppSession.login(this.send, username, password);
+  protected as(username: string, password: string): Promise<this> {
+    return AppSession.login(this.send, username, password) as Promise<this>;
   }
 }
