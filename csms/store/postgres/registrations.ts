@@ -4,18 +4,19 @@
  * the clear key is never stored). Every change is committed before it is answered: the next handshake, on
  * any node, must see it.
  */
+import { registrationFromRow, type RegistrationRow } from "../registration_row.ts";
 import { prepareRegistration } from "../registration_request.ts";
 import type { ChargerRegistration, RegisterChargerOptions } from "../../../shared/queries.ts";
 import type { RegistrationStore, StoredRegistration } from "../../../shared/storage.ts";
 import type { Sql } from "./pool.ts";
-import { publicRegistrationFromRow, storedRegistrationFromRow } from "./rows.ts";
+import { publicRegistrationFromRow } from "./rows.ts";
 
 export class PostgresRegistrations implements RegistrationStore {
   constructor(private readonly sql: Sql) {}
 
   async find(id: string): Promise<StoredRegistration | undefined> {
     const [row] = await this.sql`SELECT * FROM charger_registrations WHERE id = ${id}`;
-    return row ? storedRegistrationFromRow(row) : undefined;
+    return row ? registrationFromRow(row as unknown as RegistrationRow) : undefined;
   }
 
   /** CHARGER_POLICY=open: an unknown charger is registered, profile 0, when it first connects. */

@@ -7,7 +7,7 @@ import type {
   SecurityProfile,
   TransactionRecord,
 } from "../../../shared/queries.ts";
-import type { ActiveTransaction, StoredRegistration } from "../../../shared/storage.ts";
+import type { ActiveTransaction } from "../../../shared/storage.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Row = Record<string, any>;
@@ -107,17 +107,6 @@ export function idTagFromRow(r: Row): IdTokenRecord {
   if (r.expiry_date) tag.expiryDate = r.expiry_date;
   if (r.parent_id_tag) tag.parentIdTag = r.parent_id_tag;
   return tag;
-}
-
-export function storedRegistrationFromRow(r: Row): StoredRegistration {
-  const reg: StoredRegistration = {
-    id: r.id,
-    securityProfile: r.security_profile as SecurityProfile,
-    hasKey: r.key_hash !== null,
-    createdAt: r.created_at,
-  };
-  if (r.key_hash !== null) reg.keyHash = r.key_hash;
-  return reg;
 }
 
 /**

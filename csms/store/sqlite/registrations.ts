@@ -5,35 +5,16 @@
  * before the next handshake); registration on first contact (CHARGER_POLICY=open) goes through
  * the batch writer, since a whole fleet may do it at once.
  */
+import { registrationFromRow, type RegistrationRow } from "../registration_row.ts";
 import { prepareRegistration } from "../registration_request.ts";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type {
-  ChargerRegistration,
-  RegisterChargerOptions,
-  SecurityProfile,
-} from "../../../shared/queries.ts";
+import type { ChargerRegistration, RegisterChargerOptions } from "../../../shared/queries.ts";
 import type { RegistrationStore, StoredRegistration } from "../../../shared/storage.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
 
 export type { StoredRegistration } from "../../../shared/storage.ts";
 
-export interface RegistrationRow {
-  id: string;
-  security_profile: number;
-  key_hash: string | null;
-  created_at: string;
-}
-
-export function registrationFromRow(r: RegistrationRow): StoredRegistration {
-  const reg: StoredRegistration = {
-    id: r.id,
-    securityProfile: r.security_profile as SecurityProfile,
-    hasKey: r.key_hash !== null,
-    createdAt: r.created_at,
-  };
-  if (r.key_hash !== null) reg.keyHash = r.key_hash;
-  return reg;
-}
+export { registrationFromRow, type RegistrationRow };
 
 /** What may be shown outside the CSMS: whether a key is set, never the hash. */
 export function publicRegistration(r: ChargerRegistration): ChargerRegistration {

@@ -1,0 +1,21 @@
+/** A registration as both engines store it (the same columns): the record the CSMS checks handshakes with. */
+import type { SecurityProfile } from "../../shared/queries.ts";
+import type { StoredRegistration } from "../../shared/storage.ts";
+
+export interface RegistrationRow {
+  id: string;
+  security_profile: number;
+  key_hash: string | null;
+  created_at: string;
+}
+
+export function registrationFromRow(r: RegistrationRow): StoredRegistration {
+  const reg: StoredRegistration = {
+    id: r.id,
+    securityProfile: r.security_profile as SecurityProfile,
+    hasKey: r.key_hash !== null,
+    createdAt: r.created_at,
+  };
+  if (r.key_hash !== null) reg.keyHash = r.key_hash;
+  return reg;
+}
