@@ -11,7 +11,7 @@ import type { LimiterPersistence, LimiterState } from "../auth/login_limiter.ts"
 import type { Role } from "../auth/roles.ts";
 import { migrate, type Migration, openPool, type Sql } from "../../db/postgres.ts";
 import type { AuditQuery, PortalStore, SessionRecord, TokenRecord, UserRecord } from "./portal_store.ts";
-import { auditEntryOf, likeLiteral, type Row, tokenOf, userOf } from "./rows.ts";
+import { auditEntryOf, likeLiteral, type Row, sessionOf, tokenOf, userOf } from "./rows.ts";
 
 /** The portal's migration lock (the CSMS's is another): "CWPT". */
 export const PORTAL_MIGRATION_LOCK = 0x43_57_50_54;
@@ -177,15 +177,7 @@ export class PostgresPortalStore implements PortalStore {
       FROM portal_sessions s JOIN portal_users u ON u.username = s.username
       WHERE s.id = ${id}`;
     if (!r) return undefined;
-    return {
-      id: r.id as string,
-      username: r.user as string,
-      role: r.role as Role,
-      csrfToken: r.csrf_token as string,
-      createdAt: r.created_at as number,
-      seenAt: r.seen_at as number,
-      expiresAt: r.expires_at as number,
-    };
+    return sessionOf(r);
   }
 
   async touchSession(id: string, seenAt: number): Promise<void> {

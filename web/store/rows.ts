@@ -1,7 +1,7 @@
 /** Rows of the portal's tables as records: the same columns in portal.db and in PostgreSQL. */
 import type { ActorKind, AuditEntry } from "../audit/entry.ts";
 import type { Role } from "../auth/roles.ts";
-import type { TokenRecord, UserRecord } from "./portal_store.ts";
+import type { SessionRecord, TokenRecord, UserRecord } from "./portal_store.ts";
 
 export type Row = Record<string, unknown>;
 
@@ -42,3 +42,16 @@ export function auditEntryOf(r: Row): AuditEntry {
 
 /** `text` for a LIKE pattern, its wildcards taken literally (escape character `\`). */
 export const likeLiteral = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+/** A session row joined with its user (`user`, `role`): sessions follow the user's role at once. */
+export function sessionOf(r: Row): SessionRecord {
+  return {
+    id: r.id as string,
+    username: r.user as string,
+    role: r.role as Role,
+    csrfToken: r.csrf_token as string,
+    createdAt: r.created_at as number,
+    seenAt: r.seen_at as number,
+    expiresAt: r.expires_at as number,
+  };
+}

@@ -10,7 +10,7 @@ import type { LimiterPersistence, LimiterState } from "../auth/login_limiter.ts"
 import type { Role } from "../auth/roles.ts";
 import { openPortalDb } from "../portal_db.ts";
 import type { AuditQuery, PortalStore, SessionRecord, TokenRecord, UserRecord } from "./portal_store.ts";
-import { auditEntryOf, likeLiteral, type Row, tokenOf, userOf } from "./rows.ts";
+import { auditEntryOf, likeLiteral, type Row, sessionOf, tokenOf, userOf } from "./rows.ts";
 
 /** Runs `fn` now and hands back its result (or its exception) as a promise. */
 function now<T>(fn: () => T): Promise<T> {
@@ -97,15 +97,7 @@ export class SqlitePortalStore implements PortalStore {
          WHERE s.id = ?`,
       ).get(id) as Row | undefined;
       if (!r) return undefined;
-      return {
-        id: r.id as string,
-        username: r.user as string,
-        role: r.role as Role,
-        csrfToken: r.csrf_token as string,
-        createdAt: r.created_at as number,
-        seenAt: r.seen_at as number,
-        expiresAt: r.expires_at as number,
-      };
+      return sessionOf(r);
     });
   }
 
