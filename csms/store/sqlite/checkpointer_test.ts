@@ -33,6 +33,14 @@ Deno.test("checkpointer: copies what the writer committed into the database file
       }
     };
     await waitFor(() => inFile() === 2000, "the checkpointer to copy the rows", 10_000, 20);
+    // The worker reports what it copied in a message after the checkpoint: the rows can be in the file a
+    // moment before the report reaches this thread.
+    await waitFor(
+      () => checkpointer.stats.pagesCopied > 0,
+      "the checkpointer's report of the pages",
+      10_000,
+      20,
+    );
     assert.ok(checkpointer.stats.pagesCopied > 0);
   } finally {
     await checkpointer.stop();
