@@ -166,17 +166,19 @@ Deno.test("slow consumers: a stalled Socket.IO client stays bounded and misses p
       samples.push(res.body.socketio);
       return res.body.socketio;
     };
+    // Until the kernel's socket buffers fill, the portal's queue can fill for a moment and drain again (an
+    // episode that starts and recovers at once); what counts is the client listed as behind once they are.
     const first = await waitFor(
       async () => {
         const s = await stats();
-        return s.dropped.chargerEvents > 0 && s;
+        return s.behind.some((c: Json) => c.dropped > 0) && s;
       },
-      () => `pushes dropped for the stalled client; the flood has had ${answered} answers`,
+      () => `the stalled client listed as behind; the flood has had ${answered} answers`,
       120_000,
     );
-    assert.equal(first.episodes.started, 1);
+    assert.ok(first.episodes.started >= 1, JSON.stringify(first));
+    assert.ok(first.dropped.chargerEvents > 0, JSON.stringify(first));
     const behind = first.behind.find((c: Json) => c.dropped > 0);
-    assert.ok(behind, JSON.stringify(first));
     assert.equal(behind.user, "admin");
 
     // Meanwhile the CSMS answers another charger, call after call, and the flood goes on too.
@@ -213,7 +215,8 @@ Deno.test("slow consumers: a stalled Socket.IO client stays bounded and misses p
     );
     const recovered = await waitFor(async () => {
       const s = await stats();
-      return s.episodes.recovered >= 1 && s.behind.every((c: Json) => c.dropped === 0) && s;
+      return s.episodes.recovered >= later.episodes.started && s.behind.every((c: Json) => c.dropped === 0) &&
+        s;
     }, "the client to count as caught up");
     assert.ok(recovered.dropped.total >= later.dropped.total);
     console.log(
