@@ -120,6 +120,32 @@ export interface TransactionRecord {
   stale?: { cause: StaleCause; since: string };
 }
 
+/**
+ * One attribute of one variable of a charger's device model (OCPP 2.0.1 NotifyReport, kept as the
+ * charger reported it; SetVariables that the charger accepted update `value`). A 1.6 charger has none.
+ * The key is (component, componentInstance, evseId, connectorId, variable, variableInstance, attributeType).
+ */
+export interface DeviceVariable {
+  component: string;
+  componentInstance?: string;
+  evseId?: number;
+  connectorId?: number;
+  variable: string;
+  variableInstance?: string;
+  /** Actual, Target, MinSet or MaxSet (2.0.1 AttributeEnumType). */
+  attributeType: string;
+  /** Absent for a WriteOnly variable or one the charger reported without a value. */
+  value?: string;
+  /** ReadOnly, WriteOnly or ReadWrite. */
+  mutability?: string;
+  /** The variable's characteristics, where the report gave them. */
+  dataType?: string;
+  unit?: string;
+  valuesList?: string;
+  /** When the CSMS last heard of this value (a report, or an accepted SetVariables). */
+  updatedAt: string;
+}
+
 /** Why an active transaction looks orphaned: its charger is offline, or its connector says Available. */
 export type StaleCause = "ChargerOffline" | "ConnectorAvailable";
 

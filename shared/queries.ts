@@ -11,6 +11,7 @@
 import type {
   ChargingState,
   ConnectorStatus,
+  DeviceVariable,
   IdTokenRecord,
   IdTokenStatus,
   MeterSample,
@@ -135,6 +136,8 @@ export interface CsmsReads {
     chargerId: string,
     options?: { transactionId?: number; since?: string; limit?: number },
   ): Promise<LocatedSample[]>;
+  /** A charger's device model (2.0.1), ordered by component, instance, EVSE, connector, variable. */
+  deviceModel(chargerId: string): Promise<DeviceVariable[]>;
   listIdTags(): Promise<IdTagRecord[]>;
   getIdTag(idTag: string): Promise<IdTagRecord | undefined>;
   listRegistrations(): Promise<ChargerRegistration[]>;

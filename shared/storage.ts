@@ -11,6 +11,7 @@
  */
 import type {
   ChargerIdentity,
+  DeviceVariable,
   IdTokenRecord,
   IdTokenStatus,
   MeterSample,
@@ -153,6 +154,18 @@ export interface MeterWrites {
   durable(): Promise<void>;
 }
 
+/** A charger's device model (OCPP 2.0.1), as it reports it. */
+export interface DeviceModelWrites {
+  /**
+   * Upserts reported variables by their key (DeviceVariable); a report replaces what an earlier one said of
+   * the same attribute, and leaves the others. Best kept durable before NotifyReport is answered: the
+   * charger does not send a report twice.
+   */
+  report(chargerId: string, variables: readonly DeviceVariable[]): Promise<Written<void>>;
+  /** Forgets a charger's whole model (before a full base report starts anew). */
+  clear(chargerId: string): Promise<Written<void>>;
+}
+
 export interface IdTokenStore {
   find(idTag: string): Promise<IdTokenRecord | undefined>;
   /** Records a tag first seen from a charger (AUTH_POLICY=open) as Accepted. */
@@ -194,6 +207,7 @@ export interface CsmsStorage {
   nodes: NodeWrites;
   transactions: TransactionWrites;
   meter: MeterWrites;
+  deviceModel: DeviceModelWrites;
   idTokens: IdTokenStore;
   registrations: RegistrationStore;
   /** Counted in memory and written with the next batch: a flood of refusals costs no write each. */

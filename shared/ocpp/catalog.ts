@@ -5,11 +5,11 @@
  */
 import type { Protocol } from "../domain.ts";
 import { OPERATOR_COMMANDS_16 } from "./actions16.ts";
+import { OPERATOR_COMMANDS_201 } from "./actions201.ts";
 
 export const OPERATOR_ACTIONS: Record<Protocol, readonly string[]> = {
   "ocpp1.6": OPERATOR_COMMANDS_16,
-  // Filled in by the OCPP 2.0.1 adapter's issue.
-  "ocpp2.0.1": [],
+  "ocpp2.0.1": OPERATOR_COMMANDS_201,
 };
 
 /** Every action some protocol offers, each once, in catalog order. */
