@@ -251,14 +251,11 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
       const chargerId = chargerOf(ctx);
       const at = now();
       const identity = chargerIdentity201(req);
-      // The handshake let it in by its registration (csms/charger_access.ts): it is Accepted, as a 1.6
-      // charger is. Its registration gone since (removed while it connected) means Rejected: the station
-      // then retries after `interval` and meets the handshake's refusal.
-      const registered = await storage.registrations.find(chargerId);
-      if (!registered) {
-        sink.log(chargerId, "charger.boot-rejected", at, { reason: req.reason, why: "not registered" });
-        return { status: "Rejected", currentTime: at, interval: svc.config.heartbeatInterval };
-      }
+      // Accepted, as a 1.6 charger is. Admission is the handshake's (csms/charger_access.ts: CHARGER_POLICY,
+      // the registration, its key): a station without a registration gets no socket, and removing one
+      // disconnects it. A registration has no pending state, so nothing here would answer Pending or
+      // Rejected (and under CHARGER_POLICY=open the registration made on first contact may not be
+      // committed yet when the boot arrives: reading it here would race).
       await storage.chargers.booted(chargerId, identity, at);
       sink.emit({
         type: "charger.boot",
