@@ -74,7 +74,9 @@ export async function startPeerServer(
   if (options.accept) {
     const accept = options.accept;
     (server as unknown as {
-      auth(cb: (ok: () => void, no: (code: number, message: string) => void, h: { identity: string }) => void): void;
+      auth(
+        cb: (ok: () => void, no: (code: number, message: string) => void, h: { identity: string }) => void,
+      ): void;
     }).auth((ok, no, h) => accept(h.identity) ? ok() : no(503, "Service Unavailable"));
   }
   const waiting: ((c: PeerSession) => void)[] = [];
