@@ -6,7 +6,7 @@
 import { ConfigError, loadCsmsConfig } from "./csms/config.ts";
 import { startCsmsNode } from "./csms/main.ts";
 import { loadWebConfig, WebConfigError } from "./web/config.ts";
-import { signInHelp, startPortal } from "./web/main.ts";
+import { assetsLine, signInHelp, startPortal } from "./web/main.ts";
 import type { WebServer } from "./web/server.ts";
 
 function fail(message: string): never {
@@ -43,6 +43,7 @@ try {
 console.log(`Chargewire is running.
   Portal:        ${web.url}
   Sign in:       ${signInHelp(web, webConfig)}
+  Assets:        ${assetsLine(web)}
   OCPP endpoint: ${csms.url}/{chargePointId}   (OCPP 1.6J, subprotocol ocpp1.6)
   CSMS node:     ${csms.node}
   Data:          ${csmsConfig.dataDir}
