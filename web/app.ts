@@ -47,7 +47,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const asset = deps.assets.get(c.req.path);
     if (!asset) return c.text("not found", 404);
     const etag = `"${asset.etag}"`;
-    const headers = { etag, "cache-control": "no-cache", "content-type": asset.type };
+    const headers = {
+      etag,
+      "cache-control": asset.immutable ? "public, max-age=31536000, immutable" : "no-cache",
+      "content-type": asset.type,
+    };
     if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
     return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, headers);
   });

@@ -11,8 +11,8 @@
  * Socket.IO, a browser or a process restart stay in tests/ (end to end).
  *
  * Left out: no HTTP server, no Socket.IO (socket figures are a bridge's with no clients), and no island
- * bundle: the asset table is loadAssets("") — the real stylesheets and icon, with an empty islands.js —
- * so no test here may depend on the bundle's content.
+ * build: the asset table is loadAssets() — the real stylesheets and icon, and pages that name no script —
+ * so no test here may depend on the islands' build.
  */
 import { type Send, signIn, TestSession } from "./session.ts";
 import type { Hono } from "hono";
@@ -163,7 +163,7 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
       reads: storage.reads,
       fleet,
       frames,
-      assets: await loadAssets(""),
+      assets: await loadAssets(),
       auth,
       audit,
       allowedOrigins: webConfig.allowedOrigins,
