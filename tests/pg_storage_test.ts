@@ -11,6 +11,8 @@ import type { MeterSample } from "../shared/domain.ts";
 import type { CsmsStorage } from "../shared/storage.ts";
 import { verifyKey } from "../csms/charger_keys.ts";
 import { openPostgresReads, openPostgresStorage } from "../csms/store/postgres/storage.ts";
+import { checkDeviceModelContract } from "../csms/store/device_model_test_support.ts";
+import { MIGRATIONS } from "../csms/store/postgres/migrations.ts";
 
 sayPgSkipped();
 
@@ -515,7 +517,7 @@ pgTest("two engines migrating one fresh database at once; a newer schema is refu
   const check = inspect(url);
   try {
     const versions = await check`SELECT version FROM schema_migrations ORDER BY version`;
-    assert.deepEqual(versions.map((v) => v.version), [1]);
+    assert.deepEqual(versions.map((v) => v.version), MIGRATIONS.map((m) => m.version));
     await check`INSERT INTO schema_migrations (version, description) VALUES (999, 'from the future')`;
   } finally {
     await check.end({ timeout: 5 });
@@ -740,3 +742,8 @@ pgTest("meter throughput sanity: 5,000 samples in concurrent batches are all sto
     await other.end({ timeout: 5 });
   }
 });
+
+pgTest(
+  "pg storage: a charger's device model is upserted by its key, keeps no password, and clears on its own",
+  (url) => withStorage(url, (storage) => checkDeviceModelContract(storage)),
+);

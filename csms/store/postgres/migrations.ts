@@ -157,6 +157,31 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX charger_refusals_by_time ON charger_refusals (last_at);
     `,
   },
+  {
+    version: 2,
+    description: "device models (OCPP 2.0.1 NotifyReport)",
+    // Absent key parts are '' and -1 (csms/store/device_variable_row.ts): a primary key cannot hold NULL.
+    sql: `
+      CREATE TABLE device_variables (
+        charger_id text COLLATE "C" NOT NULL,
+        component text COLLATE "C" NOT NULL,
+        component_instance text COLLATE "C" NOT NULL,
+        evse_id integer NOT NULL,
+        connector_id integer NOT NULL,
+        variable text COLLATE "C" NOT NULL,
+        variable_instance text COLLATE "C" NOT NULL,
+        attribute_type text COLLATE "C" NOT NULL,
+        value text,
+        mutability text,
+        data_type text,
+        unit text,
+        values_list text,
+        updated_at text NOT NULL,
+        PRIMARY KEY (charger_id, component, component_instance, evse_id, connector_id, variable,
+          variable_instance, attribute_type)
+      );
+    `,
+  },
 ];
 
 /**

@@ -20,6 +20,12 @@ import {
 } from "../../../shared/queries.ts";
 import type { RefusalReason } from "../../../shared/events.ts";
 import { staleness, type WhereItRuns } from "../../orphans.ts";
+import type { DeviceVariable } from "../../../shared/domain.ts";
+import {
+  DEVICE_VARIABLE_ORDER,
+  deviceVariableFromRow,
+  type DeviceVariableRow,
+} from "../device_variable_row.ts";
 import type { Fragment, Sql } from "./pool.ts";
 import {
   connectorFromRow,
@@ -212,6 +218,15 @@ export class PostgresReads implements CsmsReads {
       WHERE charger_id = ${chargerId} ${byTx} AND ts >= ${options.since ?? ""}
       ORDER BY id DESC LIMIT ${limit}`;
     return rows.reverse().map(sampleFromRow);
+  }
+
+  async deviceModel(chargerId: string): Promise<DeviceVariable[]> {
+    if (this.#sync) await this.#sync();
+    const rows = await this.#sql`
+      SELECT * FROM device_variables WHERE charger_id = ${chargerId} ${
+      this.#sql.unsafe(DEVICE_VARIABLE_ORDER)
+    }`;
+    return rows.map((r) => deviceVariableFromRow(r as unknown as DeviceVariableRow));
   }
 
   async listIdTags(): Promise<IdTagRecord[]> {

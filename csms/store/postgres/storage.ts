@@ -10,6 +10,7 @@ import type { CsmsReads } from "../../../shared/queries.ts";
 import type { CsmsStorage, RefusalRecord } from "../../../shared/storage.ts";
 import { Background } from "./background.ts";
 import { PostgresChargers, PostgresNodes } from "./chargers.ts";
+import { PostgresDeviceModel } from "./device_model.ts";
 import { PostgresEvents } from "./events.ts";
 import { PostgresIdTokens } from "./id_tokens.ts";
 import { PostgresMeter } from "./meter.ts";
@@ -65,6 +66,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     nodes: new PostgresNodes(sql),
     transactions: new PostgresTransactions(sql, meter),
     meter,
+    deviceModel: new PostgresDeviceModel(sql),
     idTokens: new PostgresIdTokens(sql),
     registrations: new PostgresRegistrations(sql),
     recordRefusal: (refusal: RefusalRecord) => refusals.record(refusal),

@@ -253,6 +253,31 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 8,
+    description: "device models (OCPP 2.0.1 NotifyReport)",
+    // Absent key parts are '' and -1 (csms/store/device_variable_row.ts): a primary key cannot hold NULL.
+    sql: `
+      CREATE TABLE device_variables (
+        charger_id TEXT NOT NULL,
+        component TEXT NOT NULL,
+        component_instance TEXT NOT NULL,
+        evse_id INTEGER NOT NULL,
+        connector_id INTEGER NOT NULL,
+        variable TEXT NOT NULL,
+        variable_instance TEXT NOT NULL,
+        attribute_type TEXT NOT NULL,
+        value TEXT,
+        mutability TEXT,
+        data_type TEXT,
+        unit TEXT,
+        values_list TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (charger_id, component, component_instance, evse_id, connector_id, variable,
+          variable_instance, attribute_type)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

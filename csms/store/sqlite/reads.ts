@@ -24,6 +24,12 @@ import {
   type TransactionRecord,
 } from "../../../shared/queries.ts";
 import { staleness } from "../../orphans.ts";
+import type { DeviceVariable } from "../../../shared/domain.ts";
+import {
+  DEVICE_VARIABLE_ORDER,
+  deviceVariableFromRow,
+  type DeviceVariableRow,
+} from "../device_variable_row.ts";
 import { MeterHistory } from "./meter_history.ts";
 import { LIST_REFUSALS_SQL, refusalFromRow, type RefusalRow } from "./refusals.ts";
 import { publicRegistration, registrationFromRow, type RegistrationRow } from "./registrations.ts";
@@ -246,6 +252,13 @@ export class SqliteReads implements CsmsReads {
         since: options.since,
         limit: clampLimit(options.limit, 1000, 100_000),
       })
+    );
+  }
+
+  deviceModel(chargerId: string): Promise<DeviceVariable[]> {
+    return this.#read(() =>
+      this.#all(`SELECT * FROM device_variables WHERE charger_id = ? ${DEVICE_VARIABLE_ORDER}`, chargerId)
+        .map((r) => deviceVariableFromRow(r as unknown as DeviceVariableRow))
     );
   }
 

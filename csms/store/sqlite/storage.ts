@@ -14,6 +14,7 @@ import type { CsmsStorage, RefusalRecord } from "../../../shared/storage.ts";
 import { SqliteChargers, SqliteNodes } from "./chargers.ts";
 import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "./checkpointer.ts";
 import { databasePath, openDatabase } from "./db.ts";
+import { SqliteDeviceModel } from "./device_model.ts";
 import { SqliteIdTokens } from "./id_tokens.ts";
 import { SqliteMeter } from "./meter.ts";
 import { SqliteReads } from "./reads.ts";
@@ -42,6 +43,7 @@ export class SqliteStorage implements CsmsStorage {
   readonly nodes: SqliteNodes;
   readonly transactions: SqliteTransactions;
   readonly meter: SqliteMeter;
+  readonly deviceModel: SqliteDeviceModel;
   readonly idTokens: SqliteIdTokens;
   readonly registrations: Registrations;
   readonly refusals: Refusals;
@@ -62,6 +64,7 @@ export class SqliteStorage implements CsmsStorage {
     this.nodes = new SqliteNodes(writer);
     this.transactions = new SqliteTransactions(db, writer);
     this.meter = new SqliteMeter(writer, this.transactions);
+    this.deviceModel = new SqliteDeviceModel(writer);
     this.idTokens = new SqliteIdTokens(db, writer);
     this.registrations = new Registrations(db, writer);
     this.refusals = new Refusals(writer);

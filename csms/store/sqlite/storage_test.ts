@@ -7,6 +7,7 @@ import { MAX_RECENT_REFUSALS } from "../../../shared/queries.ts";
 import type { CloseTransaction, StopTransaction } from "../../../shared/storage.ts";
 import type { RefusalRecord } from "./refusals.ts";
 import { BatchWriter, type WriterOptions } from "./writer.ts";
+import { checkDeviceModelContract } from "../device_model_test_support.ts";
 
 async function withStore(fn: (dir: string) => Promise<void> | void) {
   const dir = await Deno.makeTempDir({ prefix: "csms_store_" });
@@ -453,5 +454,16 @@ Deno.test("store: only the most recently refused ids are kept, however many knoc
     assert.equal(kept[0].chargerId, `SPRAY-${total - 1}`);
     assert.equal(kept.at(-1)!.chargerId, `SPRAY-${total - MAX_RECENT_REFUSALS}`);
     await s.close();
+  });
+});
+
+Deno.test("store: a charger's device model is upserted by its key, keeps no password, and clears on its own", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    try {
+      await checkDeviceModelContract(s.storage);
+    } finally {
+      await s.close();
+    }
   });
 });
