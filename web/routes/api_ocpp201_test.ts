@@ -3,8 +3,8 @@
  * (GET /api/v1/chargers/{id}/variables, seeded through the CSMS's real storage engine as its NotifyReport
  * handling writes it), who may read it, its protocol on GET /chargers/{id}, and the payloads the charger
  * page's Start/Stop and device-model view send for it, as the CSMS receives them on the Bus
- * (`command.requested`). No charger is connected here, so no command is answered by one: what a 2.0.1
- * charger answers is tested end to end with the CSMS's 2.0.1 adapter.
+ * (`command.requested`) and answers (409 `offline`: no charger is connected here; what a 2.0.1 charger
+ * answers is tested end to end).
  */
 import assert from "node:assert/strict";
 import type { DeviceVariable } from "../../shared/domain.ts";
@@ -152,8 +152,9 @@ Deno.test("REST for an OCPP 2.0.1 charger: protocol, device model, roles, comman
           `/api/v1/chargers/${CHARGER}/commands/${command.action}`,
           command.payload,
         );
-        // No charger is connected: the CSMS answers without one, never with a charger's response.
-        assert.equal(res.body.ok, false, JSON.stringify(res.body));
+        // A 2.0.1 command the CSMS takes, for a charger that is not connected.
+        assert.equal(res.status, 409, JSON.stringify(res.body));
+        assert.equal(res.body.error, "offline");
         const requested = sys.events.slice(before).find((e): e is CommandRequested =>
           e.type === "command.requested" && e.chargerId === CHARGER
         );
