@@ -24,6 +24,8 @@ import { EventSink } from "../../csms/event_sink.ts";
 import { IdTagAuthorizer } from "../../csms/id_tag_auth.ts";
 import { createOcpp16Adapter } from "../../csms/ocpp16/adapter.ts";
 import { createHandlers16 } from "../../csms/ocpp16/handlers.ts";
+import { createOcpp201Adapter } from "../../csms/ocpp201/adapter.ts";
+import { createHandlers201 } from "../../csms/ocpp201/handlers.ts";
 import { openStorage } from "../../csms/store/open.ts";
 import { MemoryBus } from "../../shared/bus_memory.ts";
 import type { BusEvent } from "../../shared/events.ts";
@@ -109,15 +111,15 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
     cleanups.push(() => storage.close());
     const sink = new EventSink(bus, storage);
     const connections = new Connections(sink, storage.chargers, NODE);
+    const idTags = new IdTagAuthorizer(csmsConfig.authPolicy, storage.idTokens);
+    // Both protocols, as csms/server.ts has them: which one takes an action decides `invalid` or `offline`.
     const adapters = [
+      createOcpp201Adapter({
+        handlers: createHandlers201({ config: csmsConfig, storage, sink, auth: idTags, vendors: new Map() }),
+        storage,
+      }),
       createOcpp16Adapter({
-        handlers: createHandlers16({
-          config: csmsConfig,
-          storage,
-          sink,
-          auth: new IdTagAuthorizer(csmsConfig.authPolicy, storage.idTokens),
-          vendors: new Map(),
-        }),
+        handlers: createHandlers16({ config: csmsConfig, storage, sink, auth: idTags, vendors: new Map() }),
         registrations: storage.registrations,
       }),
     ];
