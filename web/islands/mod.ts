@@ -7,6 +7,7 @@ import Account from "./Account.tsx";
 import ChargerDetail from "./ChargerDetail.tsx";
 import ConnectionStatus from "./ConnectionStatus.tsx";
 import FleetTable from "./FleetTable.tsx";
+import History from "./History.tsx";
 import IdTags from "./IdTags.tsx";
 import Registrations from "./Registrations.tsx";
 import TransactionsTable from "./TransactionsTable.tsx";
@@ -17,6 +18,7 @@ export const ISLANDS = {
   ChargerDetail,
   ConnectionStatus,
   FleetTable,
+  History,
   IdTags,
   Registrations,
   TransactionsTable,

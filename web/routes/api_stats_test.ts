@@ -80,6 +80,19 @@ Deno.test("REST stats: energy per day and sessions per hour over a range, and it
       assert.ok(Date.now() - Date.parse(last.at) < 3_600_000);
     });
 
+    await t.step("the history page: the range asked for, or the last week and what was wrong", async () => {
+      const page = await session.fetch("/history?from=2026-02-10&to=2026-02-12");
+      assert.equal(page.status, 200);
+      const html = await page.text();
+      assert.match(html, /Energy per day, 2026-02-10 to 2026-02-12/);
+      assert.match(html, /data-testid="energy-total" data-value="12500"/);
+      const bad = await (await session.fetch("/history?from=2026-02-12&to=2026-02-10")).text();
+      assert.match(bad, /from \(2026-02-12\) is after to \(2026-02-10\)/);
+      // A range past a month: energy alone, and why.
+      const long = await (await session.fetch("/history?from=2026-01-01&to=2026-03-01")).text();
+      assert.match(long, /data-testid="sessions-too-long"/);
+    });
+
     await t.step("signed out: refused", async () => {
       const res = await h.fetch("/api/v1/stats/energy?from=2026-02-10&to=2026-02-12");
       assert.equal(res.status, 401);
