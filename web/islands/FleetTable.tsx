@@ -219,15 +219,16 @@ export default function FleetTable(props: FleetTableProps) {
       </div>
       <div class="table-wrap">
         <table class="table fleet-table">
+          <caption class="visually-hidden">Chargers</caption>
           <thead>
             <tr>
-              <th>Charger</th>
-              <th>Status</th>
-              <th>Connectors</th>
-              <th class="num">Power</th>
-              <th>SoC</th>
-              <th>Session</th>
-              <th>Last seen</th>
+              <th scope="col">Charger</th>
+              <th scope="col">Status</th>
+              <th scope="col">Connectors</th>
+              <th scope="col" class="num">Power</th>
+              <th scope="col">SoC</th>
+              <th scope="col">Session</th>
+              <th scope="col">Last seen</th>
             </tr>
           </thead>
           <tbody>
