@@ -99,7 +99,7 @@ Deno.test({
       const today = now().slice(0, 10);
       await page.waitForSelector('[data-testid="history"]');
       await waitFor(
-        async () => new URL(page.url()).searchParams.get("to") === today,
+        () => new URL(page.url()).searchParams.get("to") === today,
         () => `the range in the address (${page.url()}; ${errors.join("; ")})`,
       );
       assert.equal(await page.locator('[data-testid="energy-total"]').textContent(), "5.00 kWh");
