@@ -25,11 +25,14 @@ function Response({ outcome }: { outcome: Outcome }) {
     return (
       <div class="config-table">
         <table class="table compact" data-testid="configuration">
+          <caption class="visually-hidden">The charger's configuration keys</caption>
           <thead>
             <tr>
-              <th>Key</th>
-              <th>Value</th>
-              <th></th>
+              <th scope="col">Key</th>
+              <th scope="col">Value</th>
+              <th scope="col">
+                <span class="visually-hidden">Read-only</span>
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -317,14 +317,15 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
             <a class="small" href={`/transactions?charger=${encodeURIComponent(chargerId)}`}>all</a>
           </h2>
           <table class="table compact" data-testid="recent-transactions">
+            <caption class="visually-hidden">The charger's latest transactions</caption>
             <thead>
               <tr>
-                <th>#</th>
-                <th title="The charger's own id for the transaction">Charger's id</th>
-                <th>Tag</th>
-                <th class="num">Energy</th>
-                <th>Duration</th>
-                <th>End</th>
+                <th scope="col">#</th>
+                <th scope="col" title="The charger's own id for the transaction">Charger's id</th>
+                <th scope="col">Tag</th>
+                <th scope="col" class="num">Energy</th>
+                <th scope="col">Duration</th>
+                <th scope="col">End</th>
               </tr>
             </thead>
             <tbody>

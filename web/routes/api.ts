@@ -28,6 +28,7 @@ import {
 } from "../lib/fleet.ts";
 import type { FleetState } from "../lib/fleet_state.ts";
 import type { FrameLog } from "../lib/frame_log.ts";
+import type { FleetHistory } from "../lib/fleet_series.ts";
 import type { RefusalStats } from "../lib/refusal_stats.ts";
 import {
   adminFailure,
@@ -59,6 +60,7 @@ import {
 import { registerAuditRoutes } from "./api_audit.ts";
 import { registerAuthRoutes } from "./api_auth.ts";
 import { registerRegistrationRoutes } from "./api_registrations.ts";
+import { registerStatsRoutes } from "./api_stats.ts";
 import { guarded, registerSecuritySchemes } from "./guard.ts";
 
 export interface ApiDeps {
@@ -74,6 +76,8 @@ export interface ApiDeps {
   socketStats(): SocketStats;
   /** Connections the CSMS refused at the handshake, since the portal started. */
   refusalStats(): RefusalStats;
+  /** The fleet's power and chargers charging over the last hour. */
+  fleetHistory(): FleetHistory;
 }
 
 const notFound = json(ErrorSchema, "Not found");
@@ -672,6 +676,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
   registerAuthRoutes(api, { auth: deps.auth, audit });
   registerRegistrationRoutes(api, bus, reads, audit);
   registerAuditRoutes(api, audit);
+  registerStatsRoutes(api, reads, deps.fleetHistory);
   registerSecuritySchemes(api);
 
   api.doc("/openapi.json", {

@@ -39,6 +39,12 @@ import { Auth, type AuthOptions, type BootstrapResult } from "../auth/service.ts
 import { chargerSnapshots } from "../bridge/charger_snapshot.ts";
 import { loadWebConfig } from "../config.ts";
 import { FleetState } from "../lib/fleet_state.ts";
+import {
+  FLEET_SERIES_BUCKET_MS,
+  FLEET_SERIES_SPAN_MS,
+  FleetSeries,
+  fleetTotals,
+} from "../lib/fleet_series.ts";
 import { FrameLog } from "../lib/frame_log.ts";
 import { DEFAULT_BUFFER_LIMITS, SlowConsumerCounters } from "../lib/outbox.ts";
 import { RefusalCounter } from "../lib/refusal_stats.ts";
@@ -157,6 +163,8 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
         frames.offline(event.chargerId);
       }
     }));
+    // The bridge's fleet series, sampled when asked (the bridge also samples on a timer).
+    const series = new FleetSeries({ bucketMs: FLEET_SERIES_BUCKET_MS, spanMs: FLEET_SERIES_SPAN_MS });
     const refusals = new RefusalCounter();
     cleanups.push(bus.subscribe((e) => e.type === "charger.refused" && refusals.add(e)));
     const counters = new SlowConsumerCounters(DEFAULT_BUFFER_LIMITS);
@@ -176,6 +184,10 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
       }),
       socketStats: () => ({ clients: 0, ...counters.snapshot(), behind: [] }),
       refusalStats: () => refusals.stats(),
+      fleetHistory: () => {
+        series.record(fleetTotals(fleet.rows()));
+        return series.history();
+      },
       ocppUrl: "ws://127.0.0.1:9/ocpp",
     });
 
