@@ -134,19 +134,20 @@ export function DeviceModel(
         ? <p class="muted small">No variable matches the filter.</p>
         : (
           <table class="table compact" data-testid="device-model-table">
+            <caption class="visually-hidden">The charger's device model, by component</caption>
             <thead>
               <tr>
-                <th>Variable</th>
-                <th>Value</th>
-                <th>Unit</th>
-                <th>Mutability</th>
-                <th>Updated</th>
+                <th scope="col">Variable</th>
+                <th scope="col">Value</th>
+                <th scope="col">Unit</th>
+                <th scope="col">Mutability</th>
+                <th scope="col">Updated</th>
               </tr>
             </thead>
             {groups.map((g) => (
               <tbody key={g.key} data-component={g.title}>
                 <tr class="group-head">
-                  <th colSpan={5} class="mono small">{g.title}</th>
+                  <th colSpan={5} scope="rowgroup" class="mono small">{g.title}</th>
                 </tr>
                 {g.variables.map((v) => {
                   const key = variableKey(v);
