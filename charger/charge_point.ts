@@ -285,7 +285,7 @@ export class ChargePoint implements ChargePointHandle {
 
   #onConfigChange(key: string, value: string): void {
     const now = Date.now();
-    if (key === "HeartbeatInterval") this.#link.heartbeatIntervalChanged(Number(value), now);
+    if (key === "HeartbeatInterval") this.#link.heartbeatIntervalChanged(now);
     if (key === "MeterValueSampleInterval") this.#metering.sampleIntervalChanged(Number(value), now);
   }
 

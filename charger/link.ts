@@ -1,7 +1,11 @@
 /**
- * The charge point's link to its central system: the reconnecting socket, an
- * RPC session on each connection, registration (BootNotification, asked again
- * while Pending or Rejected) and the Heartbeat schedule.
+ * A charger's link to its central system, in either protocol: the reconnecting
+ * socket, an RPC session on each connection, registration (BootNotification,
+ * asked again while Pending or Rejected; nothing else is sent until Accepted)
+ * and the Heartbeat schedule. What differs between 1.6 and 2.0.1 (the
+ * subprotocol, the BootNotification payload, where the heartbeat interval and
+ * the Basic-auth password are kept) is left to a small subclass:
+ * CentralSystemLink below for 1.6, ocpp201/link201.ts for 2.0.1.
  */
 import {
   type CentralSystemActions16,
@@ -10,6 +14,8 @@ import {
   RpcClosedError,
   RpcSession,
 } from "../shared/ocpp/mod.ts";
+import type { OcppVersion } from "../shared/ocpp/version.ts";
+import type { ActionMap } from "../shared/ocpp/actions16.ts";
 import { AUTHORIZATION_KEY } from "../shared/ocpp/authorization_key.ts";
 import type { ConfigStore } from "./config_store.ts";
 import { type Emit, errorText, type Warn } from "./events.ts";
@@ -28,9 +34,9 @@ export type FireAction =
   | "FirmwareStatusNotification";
 export type Fire = <A extends FireAction>(action: A, payload: ChargePointActions16[A][0]) => void;
 
-export interface LinkHooks {
+export interface LinkHooks<S = Session> {
   /** A connection is up with a new session: install the command handlers. */
-  opened(session: Session): void;
+  opened(session: S): void;
   /** Registered and connected: let queued messages and statuses go. */
   online(): void;
   /** The connection is gone. */
@@ -55,28 +61,36 @@ export function bootRetryMs(intervalS: number, fallbackMs: number): number {
   return intervalS > 0 ? intervalS * 1000 : fallbackMs;
 }
 
-export class CentralSystemLink {
-  readonly #o: ChargePointOptions;
-  readonly #config: ConfigStore;
-  readonly #hooks: LinkHooks;
+/** What the central system answers a BootNotification, in both protocols. */
+export interface BootAnswer {
+  status: Exclude<Registration, "none">;
+  interval: number;
+}
+
+/** The protocol-neutral link; `In` is what the central system calls on us, `Out` what we call on it. */
+export abstract class CentralLink<In extends ActionMap, Out extends ActionMap> {
+  protected readonly options: ChargePointOptions;
+  /** The subprotocol, and the version the RPC session validates against. */
+  readonly #version: OcppVersion;
+  readonly #hooks: LinkHooks<RpcSession<In, Out>>;
   readonly #socket: ReconnectingSocket;
-  #session?: Session;
+  #session?: RpcSession<In, Out>;
   #registration: Registration = "none";
   #bootTimer?: ReturnType<typeof setTimeout>;
   #nextHeartbeatAt = Infinity;
   #framesIn = 0;
   #framesOut = 0;
 
-  constructor(options: ChargePointOptions, config: ConfigStore, hooks: LinkHooks) {
-    this.#o = options;
-    this.#config = config;
+  constructor(options: ChargePointOptions, version: OcppVersion, hooks: LinkHooks<RpcSession<In, Out>>) {
+    this.options = options;
+    this.#version = version;
     this.#hooks = hooks;
     this.#socket = new ReconnectingSocket({
       url: endpointFor(options.url, options.id),
-      protocols: ["ocpp1.6"],
+      protocols: [version],
       headers: () => {
-        // A key set by ChangeConfiguration AuthorizationKey wins over the one the charger started with.
-        const password = config.get(AUTHORIZATION_KEY) || options.password;
+        // A password the central system has set since start-up wins over the one the charger started with.
+        const password = this.storedPassword() || options.password;
         return password ? { Authorization: basicAuth(options.id, password) } : undefined;
       },
       backoff: options.backoff,
@@ -89,6 +103,17 @@ export class CentralSystemLink {
       onClose: (info) => this.#onClose(info),
     });
   }
+
+  /** What this charger calls itself when it stops (the session's close reason). */
+  protected abstract get selfName(): string;
+  /** A Basic-auth password set by the central system, if any. */
+  protected abstract storedPassword(): string | undefined;
+  /** Sends BootNotification on `session`. */
+  protected abstract sendBoot(session: RpcSession<In, Out>): Promise<BootAnswer>;
+  /** The heartbeat interval now configured, in seconds. */
+  protected abstract heartbeatIntervalS(): number;
+  /** Keeps the interval of an accepted boot as the heartbeat interval. */
+  protected abstract acceptInterval(intervalS: number): void;
 
   get online(): boolean {
     return this.#socket.online;
@@ -115,7 +140,7 @@ export class CentralSystemLink {
   }
 
   /** The session to send on while connected and registered. */
-  sendable(): Session | undefined {
+  sendable(): RpcSession<In, Out> | undefined {
     return this.canSend() ? this.#session : undefined;
   }
 
@@ -125,7 +150,7 @@ export class CentralSystemLink {
 
   async stop(): Promise<void> {
     clearTimeout(this.#bootTimer);
-    this.#session?.close("charge point stopped");
+    this.#session?.close(`${this.selfName} stopped`);
     await this.#socket.stop();
   }
 
@@ -144,28 +169,23 @@ export class CentralSystemLink {
     clearTimeout(this.#bootTimer);
     const session = this.#session;
     if (!session) return;
-    const payload = bootNotification(
-      this.#o.id,
-      this.#o.vendor ?? DEFAULTS.vendor,
-      this.#o.model ?? DEFAULTS.model,
-    );
     try {
-      const res = await session.call("BootNotification", payload);
+      const res = await this.sendBoot(session);
       if (session !== this.#session) return;
       this.#registration = res.status;
       this.#hooks.emit({ type: "boot", status: res.status, interval: res.interval });
       if (res.status === "Accepted") {
-        if (res.interval > 0) this.#config.set("HeartbeatInterval", String(res.interval));
-        this.#nextHeartbeatAt = Date.now() + this.#config.getInt("HeartbeatInterval") * 1000;
+        if (res.interval > 0) this.acceptInterval(res.interval);
+        this.#nextHeartbeatAt = Date.now() + this.#heartbeatMs();
         this.#online();
       } else {
-        const waitMs = bootRetryMs(res.interval, this.#o.bootRetryMs ?? DEFAULTS.bootRetryMs);
+        const waitMs = bootRetryMs(res.interval, this.options.bootRetryMs ?? DEFAULTS.bootRetryMs);
         this.#bootTimer = setTimeout(() => void this.boot(), waitMs);
       }
     } catch (err) {
       if (session !== this.#session || err instanceof RpcClosedError) return;
       this.#hooks.warn(`BootNotification failed: ${errorText(err)}`);
-      this.#bootTimer = setTimeout(() => void this.boot(), this.#o.bootRetryMs ?? DEFAULTS.bootRetryMs);
+      this.#bootTimer = setTimeout(() => void this.boot(), this.options.bootRetryMs ?? DEFAULTS.bootRetryMs);
     }
   }
 
@@ -175,17 +195,18 @@ export class CentralSystemLink {
   }
 
   heartbeat(now: number): void {
-    this.#nextHeartbeatAt = now + this.#config.getInt("HeartbeatInterval") * 1000;
-    this.fire("Heartbeat", {});
+    this.#nextHeartbeatAt = now + this.#heartbeatMs();
+    // Heartbeat's request is empty in both protocols; `Out` does not say so to the compiler.
+    this.fire("Heartbeat", {} as Out["Heartbeat"][0]);
   }
 
-  /** A new HeartbeatInterval counts from now, once heartbeats run. */
-  heartbeatIntervalChanged(intervalS: number, now: number): void {
-    if (this.#nextHeartbeatAt !== Infinity) this.#nextHeartbeatAt = now + intervalS * 1000;
+  /** A new heartbeat interval counts from now, once heartbeats run. */
+  heartbeatIntervalChanged(now: number): void {
+    if (this.#nextHeartbeatAt !== Infinity) this.#nextHeartbeatAt = now + this.#heartbeatMs();
   }
 
   /** A CALL whose answer changes nothing here; a failure is only worth a line in the log. */
-  fire: Fire = (action, payload) => {
+  fire = <A extends keyof Out & string>(action: A, payload: Out[A][0]): void => {
     const session = this.#session;
     if (!session) return;
     session.call(action, payload).catch((err) => {
@@ -193,18 +214,23 @@ export class CentralSystemLink {
     });
   };
 
+  #heartbeatMs(): number {
+    return this.heartbeatIntervalS() * 1000;
+  }
+
   #onOpen(protocol: string): void {
-    const session: Session = new RpcSession({
-      version: "ocpp1.6",
+    const session = new RpcSession<In, Out>({
+      version: this.#version,
       send: (text) => this.#socket.send(text),
-      callTimeoutMs: this.#o.callTimeoutMs ?? DEFAULTS.callTimeoutMs,
+      callTimeoutMs: this.options.callTimeoutMs ?? DEFAULTS.callTimeoutMs,
       log: (line) => this.#hooks.warn(line),
       onFrame: (f) => f.direction === "in" ? this.#framesIn++ : this.#framesOut++,
     });
     this.#hooks.opened(session);
     this.#session = session;
     this.#hooks.emit({ type: "connected", protocol });
-    // A reconnect is not a reboot: once accepted, the registration stands (OCPP 1.6 §4.2).
+    // A reconnect is not a reboot: once accepted, the registration stands (OCPP 1.6 §4.2; 2.0.1 B01
+    // boots at start-up only).
     if (this.#registration === "Accepted") this.#online();
     else void this.boot();
   }
@@ -217,12 +243,45 @@ export class CentralSystemLink {
     this.#hooks.emit({ type: "disconnected", ...info });
   }
 
-  /** Registered and connected: the heartbeat clock starts, and the rest of the charge point catches up. */
+  /** Registered and connected: the heartbeat clock starts, and the rest of the charger catches up. */
   #online(): void {
     if (!this.canSend()) return;
-    if (this.#nextHeartbeatAt === Infinity) {
-      this.#nextHeartbeatAt = Date.now() + this.#config.getInt("HeartbeatInterval") * 1000;
-    }
+    if (this.#nextHeartbeatAt === Infinity) this.#nextHeartbeatAt = Date.now() + this.#heartbeatMs();
     this.#hooks.online();
+  }
+}
+
+/** The OCPP 1.6 link: HeartbeatInterval and AuthorizationKey live in the configuration store. */
+export class CentralSystemLink extends CentralLink<CentralSystemActions16, ChargePointActions16> {
+  readonly #config: ConfigStore;
+
+  constructor(options: ChargePointOptions, config: ConfigStore, hooks: LinkHooks) {
+    super(options, "ocpp1.6", hooks);
+    this.#config = config;
+  }
+
+  protected get selfName(): string {
+    return "charge point";
+  }
+
+  protected storedPassword(): string | undefined {
+    // A key set by ChangeConfiguration AuthorizationKey is used from the next connection on.
+    return this.#config.get(AUTHORIZATION_KEY);
+  }
+
+  protected sendBoot(session: Session): Promise<BootAnswer> {
+    const o = this.options;
+    return session.call(
+      "BootNotification",
+      bootNotification(o.id, o.vendor ?? DEFAULTS.vendor, o.model ?? DEFAULTS.model),
+    );
+  }
+
+  protected heartbeatIntervalS(): number {
+    return this.#config.getInt("HeartbeatInterval");
+  }
+
+  protected acceptInterval(intervalS: number): void {
+    this.#config.set("HeartbeatInterval", String(intervalS));
   }
 }
