@@ -1,11 +1,14 @@
 /**
- * Delivery of the transaction-message queue (tx_queue.ts) over whatever
- * session is live: one message in flight at a time, in order; a message lost
- * with the connection goes first again after reconnecting; a CALLERROR or a
- * timeout is retried after TransactionMessageRetryInterval × attempts, and a
- * message the central system refuses TransactionMessageAttempts times is given
- * up, as OCPP 1.6 §4.8 allows. Disconnects never count as attempts, so nothing
- * is lost to an outage or a reboot.
+ * In-order delivery of a charger's transaction messages over whatever session
+ * is live, in either protocol: one message in flight at a time, in order; a
+ * message lost with the connection goes first again after reconnecting; a
+ * CALLERROR or a timeout is retried after the retry interval × attempts, and a
+ * message the central system refuses as many times as the attempts allow is
+ * given up (OCPP 1.6 §4.8; 2.0.1 E04/E12, OCPPCommCtrlr MessageAttempts and
+ * MessageAttemptInterval). Disconnects never count as attempts, so nothing is
+ * lost to an outage or a reboot. How a message goes on the wire and what its
+ * answer changes is the protocol's part: TransactionDelivery below for 1.6's
+ * queue (tx_queue.ts), ocpp201/delivery201.ts for TransactionEvents.
  */
 import {
   type CentralSystemActions16,
@@ -22,41 +25,52 @@ type Session = RpcSession<CentralSystemActions16, ChargePointActions16>;
 export type StartMessage = Extract<TxMessage, { action: "StartTransaction" }>;
 export type StopMessage = Extract<TxMessage, { action: "StopTransaction" }>;
 
-export interface DeliveryHost {
+/** What delivery asks of the charger, in both protocols. */
+export interface DeliveryLimits<S> {
   /** The session to send on when connected and registered, else undefined. */
-  sendable(): Session | undefined;
-  /** TransactionMessageAttempts. */
+  sendable(): S | undefined;
+  /** How often a refused message is sent before it is given up. */
   maxAttempts(): number;
-  /** TransactionMessageRetryInterval, in ms. */
+  /** The retry interval, in ms; the n-th refusal waits n times as long. */
   retryIntervalMs(): number;
-  startAnswered(m: StartMessage, res: Ocpp16.StartTransactionResponse): void;
-  stopAnswered(m: StopMessage, res: Ocpp16.StopTransactionResponse): void;
   warn(message: string): void;
 }
 
-export class TransactionDelivery {
-  readonly queue: TransactionQueue;
-  #host: DeliveryHost;
-  #inFlight?: TxMessage;
-  #inFlightOn?: Session;
+/** The queue delivery reads from: the protocol's own (tx_queue.ts, ocpp201/tx_queue201.ts). */
+export interface DeliveryQueue<M> {
+  readonly size: number;
+  peek(): M | undefined;
+}
+
+export abstract class OrderedDelivery<M, S, Q extends DeliveryQueue<M>> {
+  readonly queue: Q;
+  readonly #host: DeliveryLimits<S>;
+  #inFlight?: M;
+  #inFlightOn?: S;
   #refusals = 0;
   #retryTimer?: ReturnType<typeof setTimeout>;
   #drainWaiters: (() => void)[] = [];
   #stopped = false;
 
-  constructor(host: DeliveryHost, queue = new TransactionQueue()) {
+  constructor(host: DeliveryLimits<S>, queue: Q) {
     this.#host = host;
     this.queue = queue;
   }
 
+  /**
+   * Sends `m` on `session`, resolving once its answer is applied and it has left the queue;
+   * undefined when `m` can no longer go (it has been dropped, with a warning).
+   */
+  protected abstract send(m: M, session: S): Promise<void> | undefined;
+  /** Removes the head `m` from the queue for good (refused too often). */
+  protected abstract giveUp(m: M): void;
+  /** The message's action, for the log. */
+  protected abstract actionOf(m: M): string;
+  /** The message as the log names it when it is given up. */
+  protected abstract describe(m: M): string;
+
   get size(): number {
     return this.queue.size;
-  }
-
-  /** Queues a message and sends it at once when nothing is ahead of it. */
-  push(m: TxMessage): void {
-    this.queue.push(m);
-    this.pump();
   }
 
   /** Sends the head of the queue if the way is clear. Call whenever a session becomes usable. */
@@ -69,31 +83,12 @@ export class TransactionDelivery {
         for (const w of this.#drainWaiters.splice(0)) w();
         return;
       }
-      const ready = this.queue.ready(m);
-      if (!ready) {
-        this.#host.warn(`dropping ${m.action} of a transaction whose StartTransaction was never accepted`);
-        this.queue.drop(m);
-        continue;
-      }
       this.#inFlight = m;
       this.#inFlightOn = session;
-      let answered: Promise<void>;
-      switch (ready.action) {
-        case "StartTransaction":
-          answered = session.call("StartTransaction", ready.payload).then((res) => {
-            this.queue.delivered(m, res.transactionId);
-            this.#host.startAnswered(m as StartMessage, res);
-          });
-          break;
-        case "MeterValues":
-          answered = session.call("MeterValues", ready.payload).then(() => this.queue.delivered(m));
-          break;
-        case "StopTransaction":
-          answered = session.call("StopTransaction", ready.payload).then((res) => {
-            this.queue.delivered(m);
-            this.#host.stopAnswered(m as StopMessage, res);
-          });
-          break;
+      const answered = this.send(m, session);
+      if (!answered) {
+        this.#settled(m, session);
+        continue;
       }
       answered.then(() => {
         this.#settled(m, session);
@@ -134,14 +129,14 @@ export class TransactionDelivery {
   }
 
   /** Clears the way, unless a newer send of the same message is already on a newer session. */
-  #settled(m: TxMessage, session: Session): void {
+  #settled(m: M, session: S): void {
     if (this.#inFlight === m && this.#inFlightOn === session) {
       this.#inFlight = undefined;
       this.#inFlightOn = undefined;
     }
   }
 
-  #failed(m: TxMessage, session: Session, err: unknown): void {
+  #failed(m: M, session: S, err: unknown): void {
     const current = this.#inFlightOn === session;
     this.#settled(m, session);
     // Lost with its connection: connectionLost() already cleared the way for a resend.
@@ -149,17 +144,72 @@ export class TransactionDelivery {
     if (err instanceof OcppError) {
       this.#refusals++;
       if (this.#refusals >= this.#host.maxAttempts()) {
-        this.#host.warn(`giving up ${m.action} after ${this.#refusals} refusals: ${err.message}`);
+        this.#host.warn(`giving up ${this.describe(m)} after ${this.#refusals} refusals: ${err.message}`);
         this.#refusals = 0;
-        this.queue.drop(m);
+        this.giveUp(m);
         return this.pump();
       }
     }
-    const text = errorText(err);
-    this.#host.warn(`${m.action} failed (${text}); retrying`);
+    this.#host.warn(`${this.actionOf(m)} failed (${errorText(err)}); retrying`);
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined;
       this.pump();
     }, this.#host.retryIntervalMs() * Math.max(1, this.#refusals));
+  }
+}
+
+export interface DeliveryHost extends DeliveryLimits<Session> {
+  startAnswered(m: StartMessage, res: Ocpp16.StartTransactionResponse): void;
+  stopAnswered(m: StopMessage, res: Ocpp16.StopTransactionResponse): void;
+}
+
+/** OCPP 1.6: StartTransaction, MeterValues and StopTransaction, the transactionId filled in as they go. */
+export class TransactionDelivery extends OrderedDelivery<TxMessage, Session, TransactionQueue> {
+  readonly #host: DeliveryHost;
+
+  constructor(host: DeliveryHost, queue = new TransactionQueue()) {
+    super(host, queue);
+    this.#host = host;
+  }
+
+  /** Queues a message and sends it at once when nothing is ahead of it. */
+  push(m: TxMessage): void {
+    this.queue.push(m);
+    this.pump();
+  }
+
+  protected send(m: TxMessage, session: Session): Promise<void> | undefined {
+    const ready = this.queue.ready(m);
+    if (!ready) {
+      this.#host.warn(`dropping ${m.action} of a transaction whose StartTransaction was never accepted`);
+      this.queue.drop(m);
+      return undefined;
+    }
+    switch (ready.action) {
+      case "StartTransaction":
+        return session.call("StartTransaction", ready.payload).then((res) => {
+          this.queue.delivered(m, res.transactionId);
+          this.#host.startAnswered(m as StartMessage, res);
+        });
+      case "MeterValues":
+        return session.call("MeterValues", ready.payload).then(() => this.queue.delivered(m));
+      case "StopTransaction":
+        return session.call("StopTransaction", ready.payload).then((res) => {
+          this.queue.delivered(m);
+          this.#host.stopAnswered(m as StopMessage, res);
+        });
+    }
+  }
+
+  protected giveUp(m: TxMessage): void {
+    this.queue.drop(m);
+  }
+
+  protected actionOf(m: TxMessage): string {
+    return m.action;
+  }
+
+  protected describe(m: TxMessage): string {
+    return m.action;
   }
 }
