@@ -28,36 +28,68 @@ export type ReadyMessage =
 /** Bounds memory through a long outage: beyond this, the oldest MeterValues go (never a Start or Stop). */
 export const DEFAULT_MAX_QUEUED_METER_VALUES = 5_000;
 
-export class TransactionQueue {
-  #items: TxMessage[] = [];
-  #ids = new Map<number, number>();
-  #meterValues = 0;
-  #maxMeterValues: number;
-  /** MeterValues discarded to stay within the bound. */
-  droppedMeterValues = 0;
+/**
+ * The bounded, in-order queue under both protocols' transaction messages. Through a long outage only
+ * readings pile up: beyond `maxReadings` the oldest reading goes (never a start or an end, so every
+ * transaction still opens and closes at the central system). Not the one just queued: it is the newest.
+ */
+export class ReadingBoundedQueue<M> {
+  readonly #items: M[] = [];
+  readonly #isReading: (m: M) => boolean;
+  readonly #maxReadings: number;
+  #readings = 0;
+  /** Readings discarded to stay within the bound. */
+  droppedReadings = 0;
 
-  constructor(opts: { maxMeterValues?: number } = {}) {
-    this.#maxMeterValues = opts.maxMeterValues ?? DEFAULT_MAX_QUEUED_METER_VALUES;
+  constructor(isReading: (m: M) => boolean, maxReadings: number) {
+    this.#isReading = isReading;
+    this.#maxReadings = maxReadings;
   }
 
   get size(): number {
     return this.#items.length;
   }
 
-  push(m: TxMessage): void {
+  push(m: M): void {
     this.#items.push(m);
-    if (m.action !== "MeterValues") return;
-    this.#meterValues++;
-    if (this.#meterValues > this.#maxMeterValues) {
-      const i = this.#items.findIndex((x) => x.action === "MeterValues");
+    if (!this.#isReading(m)) return;
+    this.#readings++;
+    if (this.#readings > this.#maxReadings) {
+      const i = this.#items.findIndex(this.#isReading);
       this.#items.splice(i, 1);
-      this.#meterValues--;
-      this.droppedMeterValues++;
+      this.#readings--;
+      this.droppedReadings++;
     }
   }
 
-  peek(): TxMessage | undefined {
+  peek(): M | undefined {
     return this.#items[0];
+  }
+
+  /** Whether any queued message passes `test`. */
+  some(test: (m: M) => boolean): boolean {
+    return this.#items.some(test);
+  }
+
+  /** Removes the head when it is `m` (answered or given up); false when it was not. */
+  protected removeHead(m: M): boolean {
+    if (this.#items[0] !== m) return false;
+    this.#items.shift();
+    if (this.#isReading(m)) this.#readings--;
+    return true;
+  }
+}
+
+export class TransactionQueue extends ReadingBoundedQueue<TxMessage> {
+  #ids = new Map<number, number>();
+
+  constructor(opts: { maxMeterValues?: number } = {}) {
+    super((m) => m.action === "MeterValues", opts.maxMeterValues ?? DEFAULT_MAX_QUEUED_METER_VALUES);
+  }
+
+  /** MeterValues discarded to stay within the bound. */
+  get droppedMeterValues(): number {
+    return this.droppedReadings;
   }
 
   /** The central system's id for one of our transactions, once its StartTransaction was answered. */
@@ -79,8 +111,7 @@ export class TransactionQueue {
 
   /** The head was answered: remove it; a StartTransaction's answer names the transaction. */
   delivered(m: TxMessage, transactionId?: number): void {
-    if (this.#items[0] !== m) return;
-    this.#remove();
+    if (!this.removeHead(m)) return;
     if (m.action === "StartTransaction" && transactionId !== undefined) {
       this.#ids.set(m.localId, transactionId);
     }
@@ -89,13 +120,7 @@ export class TransactionQueue {
 
   /** The head is given up (the central system kept refusing it). */
   drop(m: TxMessage): void {
-    if (this.#items[0] !== m) return;
-    this.#remove();
+    if (!this.removeHead(m)) return;
     if (m.action === "StopTransaction") this.#ids.delete(m.localId);
-  }
-
-  #remove(): void {
-    const m = this.#items.shift();
-    if (m?.action === "MeterValues") this.#meterValues--;
   }
 }
