@@ -1,7 +1,11 @@
 /**
- * Who may charge: the Authorize call and the authorization cache, by the rules
- * of the Core configuration keys (AuthorizeRemoteTxRequests, LocalPreAuthorize,
- * LocalAuthorizeOffline, AllowOfflineTxForUnknownId, AuthorizationCacheEnabled).
+ * Who may charge, in either protocol: the Authorize call and the authorization
+ * cache, by the rules both protocols share (authorize remote starts or not,
+ * trust the cache before asking, trust it offline, let unknown ids charge
+ * offline, keep a cache at all). Each protocol names those settings its own
+ * way and has its own idToken and answer shapes: Authorizer below for 1.6's
+ * Core configuration keys, ocpp201/auth201.ts for 2.0.1's AuthCtrlr and
+ * AuthCacheCtrlr variables.
  */
 import { type IdTagInfo16, RpcClosedError } from "../shared/ocpp/mod.ts";
 import type { ConfigStore } from "./config_store.ts";
@@ -10,51 +14,120 @@ import type { Session } from "./link.ts";
 
 export type AuthVia = "local" | "remote";
 
-/** A cached answer good enough to charge on: Accepted, and not expired at `now`. */
-export function cachedAccepted(info: IdTagInfo16 | undefined, now: number): boolean {
-  if (!info || info.status !== "Accepted") return false;
-  return !info.expiryDate || Date.parse(info.expiryDate) > now;
+/** The settings that govern authorization, by the names one protocol gives them. */
+export interface AuthSettingKeys {
+  /** When false, everyone may charge (2.0.1 AuthCtrlr.Enabled); absent: always on. */
+  enabled?: string;
+  authorizeRemoteStart: string;
+  localPreAuthorize: string;
+  localAuthorizeOffline: string;
+  offlineTxForUnknownId: string;
+  cacheEnabled: string;
 }
 
-export class Authorizer {
-  readonly #config: ConfigStore;
-  readonly #sendable: () => Session | undefined;
-  readonly #warn: Warn;
-  #cache = new Map<string, IdTagInfo16>();
+/** Where those settings are read: the 1.6 configuration store or the 2.0.1 device model. */
+export interface BoolSettings {
+  getBool(key: string): boolean;
+}
 
-  /** `sendable`: the session to ask on, while connected and registered. */
-  constructor(config: ConfigStore, sendable: () => Session | undefined, warn: Warn) {
-    this.#config = config;
-    this.#sendable = sendable;
+/** A cached answer good enough to charge on: Accepted, and not expired at `now`. */
+export function acceptedUnexpired(
+  status: string | undefined,
+  expiry: string | undefined,
+  now: number,
+): boolean {
+  if (status !== "Accepted") return false;
+  return !expiry || Date.parse(expiry) > now;
+}
+
+/** 1.6's cache rule on an IdTagInfo. */
+export function cachedAccepted(info: IdTagInfo16 | undefined, now: number): boolean {
+  return acceptedUnexpired(info?.status, info?.expiryDate, now);
+}
+
+/** The protocol-neutral rules; `T` is the protocol's id token, `I` its answer about one. */
+export abstract class TokenAuthorizer<T, I extends { status: string }> {
+  protected readonly settings: BoolSettings;
+  readonly #keys: AuthSettingKeys;
+  readonly #warn: Warn;
+  #cache = new Map<string, I>();
+
+  constructor(settings: BoolSettings, keys: AuthSettingKeys, warn: Warn) {
+    this.settings = settings;
+    this.#keys = keys;
     this.#warn = warn;
   }
 
-  /** Authorization by the rules of the Core configuration keys, online or off. */
-  async authorize(idTag: string, via: AuthVia): Promise<boolean> {
-    if (via === "remote" && !this.#config.getBool("AuthorizeRemoteTxRequests")) return true;
-    const cached = cachedAccepted(this.#cache.get(idTag), Date.now());
-    if (via === "local" && cached && this.#config.getBool("LocalPreAuthorize")) return true;
-    const session = this.#sendable();
-    if (session) {
+  /** The cache's key for a token. */
+  protected abstract keyOf(token: T): string;
+  /** When a cached answer stops counting, if ever. */
+  protected abstract expiryOf(info: I): string | undefined;
+  /** Sends Authorize while connected and registered; undefined when there is no session to ask on. */
+  protected abstract ask(token: T): Promise<I> | undefined;
+
+  /** Authorization by the protocol's settings, online or off. */
+  async authorize(token: T, via: AuthVia): Promise<boolean> {
+    const k = this.#keys;
+    const on = (key: string) => this.settings.getBool(key);
+    if (k.enabled && !on(k.enabled)) return true;
+    if (via === "remote" && !on(k.authorizeRemoteStart)) return true;
+    const hit = this.#cache.get(this.keyOf(token));
+    const cached = acceptedUnexpired(hit?.status, hit && this.expiryOf(hit), Date.now());
+    if (via === "local" && cached && on(k.localPreAuthorize)) return true;
+    const asked = this.ask(token);
+    if (asked) {
       try {
-        const res = await session.call("Authorize", { idTag });
-        this.remember(idTag, res.idTagInfo);
-        return res.idTagInfo.status === "Accepted";
+        const info = await asked;
+        this.remember(token, info);
+        return info.status === "Accepted";
       } catch (err) {
         if (!(err instanceof RpcClosedError)) this.#warn(`Authorize failed: ${errorText(err)}`);
       }
     }
-    if (cached && this.#config.getBool("LocalAuthorizeOffline")) return true;
-    return this.#config.getBool("AllowOfflineTxForUnknownId");
+    if (cached && on(k.localAuthorizeOffline)) return true;
+    return on(k.offlineTxForUnknownId);
   }
 
-  /** Any answer about an idTag (Authorize, Start, Stop) updates the cache, when it is enabled. */
-  remember(idTag: string, info: IdTagInfo16): void {
-    if (this.#config.getBool("AuthorizationCacheEnabled")) this.#cache.set(idTag, info);
+  /** Any answer about a token (Authorize, a transaction message's) updates the cache, when it is enabled. */
+  remember(token: T, info: I): void {
+    if (this.settings.getBool(this.#keys.cacheEnabled)) this.#cache.set(this.keyOf(token), info);
+  }
+
+  protected clearCache(): void {
+    this.#cache.clear();
+  }
+}
+
+/** OCPP 1.6: idTags, and the Core configuration keys. */
+export class Authorizer extends TokenAuthorizer<string, IdTagInfo16> {
+  readonly #sendable: () => Session | undefined;
+
+  /** `sendable`: the session to ask on, while connected and registered. */
+  constructor(config: ConfigStore, sendable: () => Session | undefined, warn: Warn) {
+    super(config, {
+      authorizeRemoteStart: "AuthorizeRemoteTxRequests",
+      localPreAuthorize: "LocalPreAuthorize",
+      localAuthorizeOffline: "LocalAuthorizeOffline",
+      offlineTxForUnknownId: "AllowOfflineTxForUnknownId",
+      cacheEnabled: "AuthorizationCacheEnabled",
+    }, warn);
+    this.#sendable = sendable;
+  }
+
+  protected keyOf(idTag: string): string {
+    return idTag;
+  }
+
+  protected expiryOf(info: IdTagInfo16): string | undefined {
+    return info.expiryDate;
+  }
+
+  protected ask(idTag: string): Promise<IdTagInfo16> | undefined {
+    return this.#sendable()?.call("Authorize", { idTag }).then((res) => res.idTagInfo);
   }
 
   /** ClearCache. */
   clear(): void {
-    this.#cache.clear();
+    this.clearCache();
   }
 }
