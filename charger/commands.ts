@@ -7,6 +7,7 @@
  * from the RPC session.
  */
 import type { CentralSystemActions16, ChargePointActions16, Ocpp16, RpcSession } from "../shared/ocpp/mod.ts";
+import type { ActionMap } from "../shared/ocpp/actions16.ts";
 import type { ConfigStore } from "./config_store.ts";
 
 /** What the commands need from a charge point. */
@@ -28,57 +29,59 @@ export interface CommandTarget {
 
 export type CommandObserver = (action: string, request: unknown, response: unknown) => void;
 
+/**
+ * Installs handlers on a session of either protocol, each answer shown to `observe` (the event stream's
+ * "command" lines) as it goes out. A handler that throws answers CALLERROR and is not observed.
+ */
+export function observedHandlers<In extends ActionMap, Out extends ActionMap>(
+  session: RpcSession<In, Out>,
+  observe: CommandObserver,
+): <A extends keyof In & string>(action: A, answer: (req: In[A][0]) => In[A][1]) => void {
+  return (action, answer) => {
+    session.handle(action, (req) => {
+      const res = answer(req);
+      observe(action, req, res);
+      return res;
+    });
+  };
+}
+
+/**
+ * DataTransfer, alike in both protocols: no vendor extensions but one, "Echo" from our own vendor id,
+ * which answers with the data it got: a harmless way to test a central system's DataTransfer path end to
+ * end.
+ */
+export function echoDataTransfer<D>(
+  vendor: string,
+  req: { vendorId: string; messageId?: string; data?: D },
+): { status: "Accepted" | "UnknownVendorId" | "UnknownMessageId"; data?: D } {
+  if (req.vendorId !== vendor) return { status: "UnknownVendorId" };
+  if (req.messageId !== "Echo") return { status: "UnknownMessageId" };
+  return { status: "Accepted", ...(req.data !== undefined ? { data: req.data } : {}) };
+}
+
 export function installCommandHandlers(
   session: RpcSession<CentralSystemActions16, ChargePointActions16>,
   cp: CommandTarget,
   observe: CommandObserver,
 ): void {
-  const seen = <T>(action: string, request: unknown, response: T): T => {
-    observe(action, request, response);
-    return response;
-  };
-
-  session.handle("RemoteStartTransaction", (req) =>
-    seen("RemoteStartTransaction", req, {
-      // connectorId 0 is the charge point itself, never a place to charge.
-      status: req.connectorId === 0 ? "Rejected" : cp.remoteStart(req.idTag, req.connectorId),
-    }));
-  session.handle(
-    "RemoteStopTransaction",
-    (req) => seen("RemoteStopTransaction", req, { status: cp.remoteStop(req.transactionId) }),
+  const on = observedHandlers(session, observe);
+  on("RemoteStartTransaction", (req) => ({
+    // connectorId 0 is the charge point itself, never a place to charge.
+    status: req.connectorId === 0 ? "Rejected" : cp.remoteStart(req.idTag, req.connectorId),
+  }));
+  on("RemoteStopTransaction", (req) => ({ status: cp.remoteStop(req.transactionId) }));
+  on("Reset", (req) => ({ status: cp.reset(req.type) }));
+  on(
+    "ChangeAvailability",
+    (req) => ({ status: cp.changeAvailability(req.connectorId, req.type === "Operative") }),
   );
-  session.handle("Reset", (req) => seen("Reset", req, { status: cp.reset(req.type) }));
-  session.handle("ChangeAvailability", (req) =>
-    seen("ChangeAvailability", req, {
-      status: cp.changeAvailability(req.connectorId, req.type === "Operative"),
-    }));
-  session.handle(
-    "GetConfiguration",
-    (req) => seen("GetConfiguration", req, cp.config.getConfiguration(req.key)),
-  );
-  session.handle(
-    "ChangeConfiguration",
-    (req) => seen("ChangeConfiguration", req, { status: cp.config.change(req.key, req.value) }),
-  );
-  session.handle("ClearCache", (req) => seen("ClearCache", req, { status: cp.clearCache() }));
-  session.handle(
-    "UnlockConnector",
-    (req) => seen("UnlockConnector", req, { status: cp.unlockConnector(req.connectorId) }),
-  );
-  session.handle(
-    "TriggerMessage",
-    (req) => seen("TriggerMessage", req, { status: cp.trigger(req.requestedMessage, req.connectorId) }),
-  );
-  session.handle("DataTransfer", (req) => {
-    // No vendor extensions but one: "Echo" from our own vendor id answers with the data it got,
-    // a harmless way to test a central system's DataTransfer path end to end.
-    const res: Ocpp16.DataTransferResponse = req.vendorId !== cp.vendor
-      ? { status: "UnknownVendorId" }
-      : req.messageId === "Echo"
-      ? { status: "Accepted", ...(req.data !== undefined ? { data: req.data } : {}) }
-      : { status: "UnknownMessageId" };
-    return seen("DataTransfer", req, res);
-  });
+  on("GetConfiguration", (req) => cp.config.getConfiguration(req.key));
+  on("ChangeConfiguration", (req) => ({ status: cp.config.change(req.key, req.value) }));
+  on("ClearCache", () => ({ status: cp.clearCache() }));
+  on("UnlockConnector", (req) => ({ status: cp.unlockConnector(req.connectorId) }));
+  on("TriggerMessage", (req) => ({ status: cp.trigger(req.requestedMessage, req.connectorId) }));
+  on("DataTransfer", (req) => echoDataTransfer(cp.vendor, req));
   // OCPP 1.6 §5.10: -1 tells the central system this charge point has no local authorization list.
-  session.handle("GetLocalListVersion", (req) => seen("GetLocalListVersion", req, { listVersion: -1 }));
+  on("GetLocalListVersion", () => ({ listVersion: -1 }));
 }

@@ -6,6 +6,7 @@
  * profiles and certificates are answered with a refusal the schema allows (no such feature here).
  */
 import { OcppError } from "../../shared/ocpp/errors.ts";
+import { type CommandObserver, echoDataTransfer, observedHandlers } from "../commands.ts";
 import type { DeviceModel } from "./device_model.ts";
 import type { IdToken, Ocpp201, ReportData, Session201 } from "./types.ts";
 
@@ -34,50 +35,30 @@ export interface Command201Target {
   sendReport(requestId: number, items: ReportData[]): void;
 }
 
-export type CommandObserver = (action: string, request: unknown, response: unknown) => void;
-
-const NOT_SUPPORTED = { reasonCode: "NotSupported" };
+const NOT_SUPPORTED = { status: "Rejected", statusInfo: { reasonCode: "NotSupported" } } as const;
 
 export function installCommandHandlers201(
   session: Session201,
   cs: Command201Target,
   observe: CommandObserver,
 ): void {
-  const seen = <T>(action: string, request: unknown, response: T): T => {
-    observe(action, request, response);
-    return response;
-  };
-
-  session.handle("RequestStartTransaction", (req) =>
-    seen(
-      "RequestStartTransaction",
-      req,
+  const on = observedHandlers(session, observe);
+  on(
+    "RequestStartTransaction",
+    (req) =>
       req.evseId === 0 ? { status: "Rejected" } : cs.remoteStart(req.idToken, req.remoteStartId, req.evseId),
-    ));
-  session.handle(
-    "RequestStopTransaction",
-    (req) => seen("RequestStopTransaction", req, { status: cs.remoteStop(req.transactionId) }),
   );
-  session.handle("Reset", (req) => seen("Reset", req, { status: cs.reset(req.type, req.evseId) }));
-  session.handle("ChangeAvailability", (req) =>
-    seen("ChangeAvailability", req, {
-      status: cs.changeAvailability(req.operationalStatus === "Operative", req.evse),
-    }));
-  session.handle(
-    "UnlockConnector",
-    (req) => seen("UnlockConnector", req, { status: cs.unlock(req.evseId, req.connectorId) }),
-  );
-  session.handle(
-    "TriggerMessage",
-    (req) => seen("TriggerMessage", req, { status: cs.trigger(req.requestedMessage, req.evse) }),
-  );
-  session.handle(
-    "GetTransactionStatus",
-    (req) => seen("GetTransactionStatus", req, cs.transactionStatus(req.transactionId)),
-  );
-  session.handle("ClearCache", (req) => seen("ClearCache", req, { status: cs.clearCache() }));
+  on("RequestStopTransaction", (req) => ({ status: cs.remoteStop(req.transactionId) }));
+  on("Reset", (req) => ({ status: cs.reset(req.type, req.evseId) }));
+  on("ChangeAvailability", (req) => ({
+    status: cs.changeAvailability(req.operationalStatus === "Operative", req.evse),
+  }));
+  on("UnlockConnector", (req) => ({ status: cs.unlock(req.evseId, req.connectorId) }));
+  on("TriggerMessage", (req) => ({ status: cs.trigger(req.requestedMessage, req.evse) }));
+  on("GetTransactionStatus", (req) => cs.transactionStatus(req.transactionId));
+  on("ClearCache", () => ({ status: cs.clearCache() }));
 
-  session.handle("GetVariables", (req) => {
+  on("GetVariables", (req) => {
     // B06.FR.?: more items than ItemsPerMessage GetVariables is refused as a whole.
     const max = cs.model.getInt("DeviceDataCtrlr.ItemsPerMessage:GetVariables");
     if (req.getVariableData.length > max) {
@@ -86,9 +67,9 @@ export function installCommandHandlers201(
     const getVariableResult = req.getVariableData.map((d) =>
       cs.model.getVariable(d.component, d.variable, d.attributeType)
     ) as Ocpp201.GetVariablesResponse["getVariableResult"];
-    return seen("GetVariables", req, { getVariableResult });
+    return { getVariableResult };
   });
-  session.handle("SetVariables", (req) => {
+  on("SetVariables", (req) => {
     const max = cs.model.getInt("DeviceDataCtrlr.ItemsPerMessage:SetVariables");
     if (req.setVariableData.length > max) {
       throw new OcppError("OccurrenceConstraintViolation", `at most ${max} variables per SetVariables`);
@@ -96,56 +77,29 @@ export function installCommandHandlers201(
     const setVariableResult = req.setVariableData.map((d) =>
       cs.model.setVariable(d.component, d.variable, d.attributeValue, d.attributeType)
     ) as Ocpp201.SetVariablesResponse["setVariableResult"];
-    return seen("SetVariables", req, { setVariableResult });
+    return { setVariableResult };
   });
-  session.handle("GetBaseReport", (req) => {
-    const items = cs.model.baseReport(req.reportBase);
-    if (items.length === 0) return seen("GetBaseReport", req, { status: "EmptyResultSet" });
-    cs.sendReport(req.requestId, items);
-    return seen("GetBaseReport", req, { status: "Accepted" });
-  });
-  session.handle("GetReport", (req) => {
+  /** Report data goes out as NotifyReport pages after an Accepted answer; none at all is EmptyResultSet. */
+  const report = (requestId: number, items: ReportData[]) => {
+    if (items.length === 0) return { status: "EmptyResultSet" } as const;
+    cs.sendReport(requestId, items);
+    return { status: "Accepted" } as const;
+  };
+  on("GetBaseReport", (req) => report(req.requestId, cs.model.baseReport(req.reportBase)));
+  on("GetReport", (req) =>
     // Criteria (Active, Available, Enabled, Problem) would need component states this model lacks.
-    if (req.componentCriteria && req.componentCriteria.length > 0) {
-      return seen("GetReport", req, { status: "NotSupported" });
-    }
-    const items = cs.model.report(req.componentVariable);
-    if (items.length === 0) return seen("GetReport", req, { status: "EmptyResultSet" });
-    cs.sendReport(req.requestId, items);
-    return seen("GetReport", req, { status: "Accepted" });
-  });
+    req.componentCriteria && req.componentCriteria.length > 0
+      ? { status: "NotSupported" }
+      : report(req.requestId, cs.model.report(req.componentVariable)));
 
-  session.handle("DataTransfer", (req) => {
-    // As in 1.6: only "Echo" from our own vendor id, answering with the data it got.
-    const res: Ocpp201.DataTransferResponse = req.vendorId !== cs.vendor
-      ? { status: "UnknownVendorId" }
-      : req.messageId === "Echo"
-      ? { status: "Accepted", ...(req.data !== undefined ? { data: req.data } : {}) }
-      : { status: "UnknownMessageId" };
-    return seen("DataTransfer", req, res);
-  });
+  on("DataTransfer", (req) => echoDataTransfer(cs.vendor, req));
 
   // Features this simulator does not have: a refusal each schema allows, with the reason.
-  session.handle("GetLog", (req) => seen("GetLog", req, { status: "Rejected", statusInfo: NOT_SUPPORTED }));
-  session.handle(
-    "UpdateFirmware",
-    (req) => seen("UpdateFirmware", req, { status: "Rejected", statusInfo: NOT_SUPPORTED }),
-  );
-  session.handle(
-    "CustomerInformation",
-    (req) => seen("CustomerInformation", req, { status: "Rejected", statusInfo: NOT_SUPPORTED }),
-  );
-  session.handle(
-    "SetNetworkProfile",
-    (req) => seen("SetNetworkProfile", req, { status: "Rejected", statusInfo: NOT_SUPPORTED }),
-  );
-  session.handle(
-    "InstallCertificate",
-    (req) => seen("InstallCertificate", req, { status: "Rejected", statusInfo: NOT_SUPPORTED }),
-  );
-  session.handle(
-    "GetInstalledCertificateIds",
-    (req) => seen("GetInstalledCertificateIds", req, { status: "NotFound" }),
-  );
-  session.handle("DeleteCertificate", (req) => seen("DeleteCertificate", req, { status: "NotFound" }));
+  on("GetLog", () => NOT_SUPPORTED);
+  on("UpdateFirmware", () => NOT_SUPPORTED);
+  on("CustomerInformation", () => NOT_SUPPORTED);
+  on("SetNetworkProfile", () => NOT_SUPPORTED);
+  on("InstallCertificate", () => NOT_SUPPORTED);
+  on("GetInstalledCertificateIds", () => ({ status: "NotFound" }));
+  on("DeleteCertificate", () => ({ status: "NotFound" }));
 }
