@@ -4,6 +4,7 @@
  * spec asks for (B06, B05); the report data of GetBaseReport and GetReport (B07, B08). Only the Actual
  * attribute exists here. Values that describe live state (availability) are read through a callback.
  */
+import { SUPPORTED_MEASURANDS } from "../config_store.ts";
 import type {
   AttributeType,
   ComponentRef,
@@ -17,15 +18,8 @@ import type {
   VariableRef,
 } from "./types.ts";
 
-export const MEASURANDS = [
-  "Energy.Active.Import.Register",
-  "Power.Active.Import",
-  "Power.Offered",
-  "Current.Import",
-  "Current.Offered",
-  "Voltage",
-  "SoC",
-] as const;
+/** The measurands the simulator's meter samples, the same in both protocols. */
+export const MEASURANDS = SUPPORTED_MEASURANDS;
 
 export interface VariableDef {
   component: string;
@@ -556,51 +550,21 @@ export function stationModel(o: StationModelOptions): DeviceModel {
       maxLimit: 64,
       value: "Chargewire",
     },
-    {
-      component: "DeviceDataCtrlr",
-      variable: "ItemsPerMessage",
-      variableInstance: "GetReport",
-      mutability: ro,
-      dataType: "integer",
-      minLimit: 1,
-      value: "20",
-    },
-    {
-      component: "DeviceDataCtrlr",
-      variable: "ItemsPerMessage",
-      variableInstance: "GetVariables",
-      mutability: ro,
-      dataType: "integer",
-      minLimit: 1,
-      value: "20",
-    },
-    {
-      component: "DeviceDataCtrlr",
-      variable: "ItemsPerMessage",
-      variableInstance: "SetVariables",
-      mutability: ro,
-      dataType: "integer",
-      minLimit: 1,
-      value: "20",
-    },
-    {
-      component: "DeviceDataCtrlr",
-      variable: "BytesPerMessage",
-      variableInstance: "GetReport",
-      mutability: ro,
-      dataType: "integer",
-      minLimit: 1_000,
-      value: "16000",
-    },
-    {
-      component: "DeviceDataCtrlr",
-      variable: "BytesPerMessage",
-      variableInstance: "GetVariables",
-      mutability: ro,
-      dataType: "integer",
-      minLimit: 1_000,
-      value: "16000",
-    },
+    // How many items, and how many bytes, one message of each kind may carry.
+    ...([
+      ["ItemsPerMessage", ["GetReport", "GetVariables", "SetVariables"], 1, "20"],
+      ["BytesPerMessage", ["GetReport", "GetVariables"], 1_000, "16000"],
+    ] as const).flatMap(([variable, instances, minLimit, value]) =>
+      instances.map((variableInstance): VariableDef => ({
+        component: "DeviceDataCtrlr",
+        variable,
+        variableInstance,
+        mutability: ro,
+        dataType: "integer",
+        minLimit,
+        value,
+      }))
+    ),
   ];
   for (let id = 1; id <= o.evses; id++) {
     defs.push(
