@@ -1,21 +1,15 @@
 /**
- * One simulated OCPP 2.0.1 charging station: its parts, wired together and kept alive together, driven
- * from outside like the 1.6 charge point (ChargePointHandle).
- *
- * Protocol-neutral pieces are shared with 1.6: the connector state machine and Station (one connector
- * per EVSE, EVSE n = connector n), the CC-CV battery and energy registers, the ticker, timers and the
- * reconnecting socket. The 2.0.1 parts: the device model, the link (boot, heartbeat), TransactionEvents
- * with their queue, StatusNotification, and the answers to the CSMS.
+ * One simulated OCPP 2.0.1 charging station, driven from outside like the 1.6 charge point
+ * (ChargePointHandle). simulated_charger.ts gives what both protocols share: connectors (one per EVSE,
+ * EVSE n = connector n), energy, the ticker's beat, start, stop and resets. Built on the shared cores
+ * too: the link (link.ts), delivery (tx_delivery.ts), status (status_report.ts) and authorization
+ * (authorization.ts). The 2.0.1 parts here: the device model, TransactionEvents, Reset OnIdle,
+ * TriggerMessage, reports and aligned MeterValues.
  */
-import { redactValue } from "../../shared/ocpp/redact.ts";
-import { AutoDrivers } from "../auto.ts";
-import { Energy } from "../energy.ts";
-import { type Emit, eventEmitter, type Warn, warner } from "../events.ts";
-import type { CarOptions, ChargePointHandle, ChargePointSnapshot, StopReason } from "../handle.ts";
-import { type ChargePointOptions, checkChargePointOptions, DEFAULTS, OptionError } from "../options.ts";
-import { Station } from "../station.ts";
-import { Ticker } from "../ticker.ts";
-import { Timers } from "../timers.ts";
+import type { ConnectorState } from "../connector.ts";
+import type { CarOptions, ChargePointHandle, StopReason } from "../handle.ts";
+import { type ChargePointOptions, DEFAULTS, OptionError } from "../options.ts";
+import { type ConnectorView, SimulatedCharger } from "../simulated_charger.ts";
 import { Authorizer201 } from "./auth201.ts";
 import { installCommandHandlers201 } from "./commands201.ts";
 import { type DeviceModel, reportPages, stationModel } from "./device_model.ts";
@@ -42,166 +36,67 @@ function reason201(r: StopReason): StopReason201 {
   }
 }
 
-export class ChargingStation201 implements ChargePointHandle {
-  readonly id: string;
+export class ChargingStation201 extends SimulatedCharger {
   readonly protocol = "2.0.1";
   readonly model: DeviceModel;
-  readonly #o: ChargePointOptions;
-  readonly #emit: Emit;
-  readonly #warn: Warn;
-  readonly #ticker: Ticker;
-  readonly #timers = new Timers();
-  readonly #station: Station;
-  readonly #energy: Energy;
-  readonly #status: StatusReport201;
-  readonly #link: CsmsLink201;
+  protected readonly status: StatusReport201;
+  protected readonly link: CsmsLink201;
+  protected readonly delivery: TransactionEventDelivery;
   readonly #auth: Authorizer201;
-  readonly #delivery: TransactionEventDelivery;
   readonly #tx: Transactions201;
-  readonly #auto?: AutoDrivers;
 
-  #untick?: () => void;
-  #started = false;
-  #stopped = false;
-  #resetting = false;
   /** A Reset OnIdle answered Scheduled: the reboot waits for the last transaction to end. */
   #resetOnIdle = false;
-  #reportSeq = Promise.resolve();
 
   constructor(options: ChargePointOptions) {
-    checkChargePointOptions(options);
-    this.#o = options;
-    this.id = options.id;
-    const n = options.connectors ?? DEFAULTS.connectors;
-    const maxW = (options.powerKw ?? DEFAULTS.powerKw) * 1000;
-    this.#energy = new Energy(n, maxW);
-    this.#station = new Station(n, () => this.#status.sync());
+    super(options);
     this.model = stationModel({
-      evses: n,
-      maxW,
-      phases: this.#energy.supply.phases,
+      evses: this.station.count,
+      maxW: (options.powerKw ?? DEFAULTS.powerKw) * 1000,
+      phases: this.energy.supply.phases,
       vendor: options.vendor ?? DEFAULTS.vendor,
       model: options.model ?? DEFAULTS.model,
       securityProfile: options.password ? 1 : 0,
       availability: (id) =>
-        id === 0 ? (this.#station.chargerOperative ? "Available" : "Unavailable") : this.#status.statusOf(id),
+        id === 0 ? (this.station.chargerOperative ? "Available" : "Unavailable") : this.status.statusOf(id),
     });
     for (const [k, v] of Object.entries(options.config ?? {})) {
       const err = this.model.configure(k, v);
       if (err) throw new OptionError(err);
     }
-    this.#emit = eventEmitter(options.id, options);
-    this.#warn = warner(this.#emit);
-    const emit = this.#emit;
-    this.#link = new CsmsLink201(options, this.model, {
-      opened: (session) =>
-        installCommandHandlers201(session, this, (action, request, response) =>
-          emit({
-            type: "command",
-            action,
-            request: redactValue(request).value,
-            response: redactValue(response).value,
-          })),
-      online: () => {
-        this.#delivery.pump();
-        this.#status.sync();
-      },
-      lost: () => {
-        this.#delivery.connectionLost();
-        this.#status.forgetSent();
-      },
-      emit,
-      warn: this.#warn,
-    });
-    const link = this.#link;
-    this.#status = new StatusReport201(this.#station, {
-      canSend: () => link.canSend(),
-      hasSession: () => link.hasSession(),
-      fire: link.fire,
-      emit,
-    });
-    this.#auth = new Authorizer201(this.model, () => link.sendable(), this.#warn);
-    this.#delivery = new TransactionEventDelivery({
+    const link = this.link = new CsmsLink201(
+      options,
+      this.model,
+      this.linkHooks((session, observe) => installCommandHandlers201(session, this, observe)),
+    );
+    this.status = new StatusReport201(this.station, this.statusHost(link.fire));
+    this.#auth = new Authorizer201(this.model, () => link.sendable(), this.warn);
+    this.delivery = new TransactionEventDelivery({
       sendable: () => link.sendable(),
       maxAttempts: () => this.model.getInt("OCPPCommCtrlr.MessageAttempts:TransactionEvent"),
       retryIntervalMs: () =>
         this.model.getInt("OCPPCommCtrlr.MessageAttemptInterval:TransactionEvent") * 1000,
       answered: (e, res) => this.#tx.answered(e, res),
-      warn: this.#warn,
+      warn: this.warn,
     });
     this.#tx = new Transactions201(options, {
-      station: this.#station,
-      energy: this.#energy,
+      station: this.station,
+      energy: this.energy,
       model: this.model,
       auth: this.#auth,
-      timers: this.#timers,
-      emit,
-      push: (e) => this.#delivery.push(e),
+      timers: this.timers,
+      emit: this.emit,
+      push: (e) => this.delivery.push(e),
       online: () => link.canSend(),
-      halted: () => this.#stopped || this.#resetting || this.#resetOnIdle,
+      halted: () => this.stopped || this.resetting || this.#resetOnIdle,
     });
-    if (options.auto) {
-      this.#auto = new AutoDrivers(
-        typeof options.auto === "object" ? options.auto : {},
-        options.seed ?? DEFAULTS.seed,
-        options.index ?? 0,
-        n,
-      );
-    }
-    this.#ticker = options.ticker ?? new Ticker(options.tickMs ?? DEFAULTS.tickMs, (e) => this.#warn(e));
     this.model.onChange((key) => this.#onVariableChange(key));
-    this.#status.sync();
+    this.status.sync();
   }
 
   /** The settings view of ChargePointHandle: device-model variables by `Component.Variable[:Instance]`. */
   get config(): DeviceModel {
     return this.model;
-  }
-
-  get vendor(): string {
-    return this.#o.vendor ?? DEFAULTS.vendor;
-  }
-
-  start(): this {
-    if (this.#started) return this;
-    this.#started = true;
-    this.#untick = this.#ticker.add((now) => this.#tick(now));
-    this.#link.start();
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    if (this.#stopped) return;
-    this.#stopped = true;
-    this.#untick?.();
-    this.#timers.stop();
-    this.#tx.cancelUnplugs();
-    this.#delivery.stop();
-    await this.#link.stop();
-  }
-
-  snapshot(): ChargePointSnapshot {
-    const energy = this.#energy;
-    return {
-      id: this.id,
-      protocol: "2.0.1",
-      online: this.#link.online,
-      registration: this.#link.registration,
-      connectors: this.#station.all.map((c, i) => ({
-        connectorId: c.id,
-        status: this.#status.statusOf(c.id),
-        errorCode: c.errorCode,
-        transactionId: this.#tx.txOf(c.id)?.transactionId,
-        idTag: this.#tx.txOf(c.id)?.idToken?.idToken,
-        socPct: energy.car(i)?.socPct,
-        powerW: energy.powerW(i),
-        energyWh: energy.energyWh(i),
-        sessionWh: this.#tx.sessionWh(c.id),
-      })),
-      queued: this.#delivery.size,
-      framesIn: this.#link.framesIn,
-      framesOut: this.#link.framesOut,
-    };
   }
 
   // ---- driving from outside ------------------------------------------------------------------
@@ -226,10 +121,6 @@ export class ChargingStation201 implements ChargePointHandle {
     return this.#tx.setFault(connectorId, errorCode);
   }
 
-  whenDrained(timeoutMs = 10_000): Promise<boolean> {
-    return this.#delivery.whenDrained(timeoutMs);
-  }
-
   // ---- the commands' view (commands201.ts) ---------------------------------------------------
 
   remoteStart(
@@ -237,7 +128,7 @@ export class ChargingStation201 implements ChargePointHandle {
     remoteStartId: number,
     evseId?: number,
   ): Ocpp201.RequestStartTransactionResponse {
-    if (this.#resetting || this.#resetOnIdle) return { status: "Rejected" };
+    if (this.resetting || this.#resetOnIdle) return { status: "Rejected" };
     return this.#tx.remoteStart(idToken, remoteStartId, evseId);
   }
 
@@ -247,14 +138,14 @@ export class ChargingStation201 implements ChargePointHandle {
 
   reset(type: Ocpp201.ResetRequest["type"], evseId?: number): Ocpp201.ResetResponse["status"] {
     // Resetting a single EVSE is optional (B11.FR.?); this station resets only as a whole.
-    if (evseId !== undefined || this.#resetting) return "Rejected";
-    const busy = this.#station.all.some((c) => this.#tx.txOf(c.id) !== undefined);
+    if (evseId !== undefined || this.resetting) return "Rejected";
+    const busy = this.station.all.some((c) => this.#tx.txOf(c.id) !== undefined);
     if (type === "OnIdle" && busy) {
       this.#resetOnIdle = true;
       return "Scheduled";
     }
-    this.#resetting = true;
-    this.#timers.later(0, () => void this.#reboot(type));
+    this.resetting = true;
+    this.timers.later(0, () => void this.#reboot(type));
     return "Accepted";
   }
 
@@ -262,11 +153,11 @@ export class ChargingStation201 implements ChargePointHandle {
     operative: boolean,
     evse?: { id: number; connectorId?: number },
   ): Ocpp201.ChangeAvailabilityResponse["status"] {
-    if (!evse) return this.#station.changeAvailability(0, operative);
-    if (!this.#station.get(evse.id) || (evse.connectorId !== undefined && evse.connectorId !== 1)) {
+    if (!evse) return this.station.changeAvailability(0, operative);
+    if (!this.station.get(evse.id) || (evse.connectorId !== undefined && evse.connectorId !== 1)) {
       return "Rejected";
     }
-    return this.#station.changeAvailability(evse.id, operative);
+    return this.station.changeAvailability(evse.id, operative);
   }
 
   unlock(evseId: number, connectorId: number): Ocpp201.UnlockConnectorResponse["status"] {
@@ -278,10 +169,10 @@ export class ChargingStation201 implements ChargePointHandle {
   }
 
   transactionStatus(transactionId?: string): Ocpp201.GetTransactionStatusResponse {
-    if (transactionId === undefined) return { messagesInQueue: this.#delivery.queue.has() };
+    if (transactionId === undefined) return { messagesInQueue: this.delivery.queue.has() };
     return {
       ongoingIndicator: this.#tx.evseOf(transactionId) !== undefined,
-      messagesInQueue: this.#delivery.queue.has(transactionId),
+      messagesInQueue: this.delivery.queue.has(transactionId),
     };
   }
 
@@ -289,23 +180,23 @@ export class ChargingStation201 implements ChargePointHandle {
     requested: Ocpp201.TriggerMessageRequest["requestedMessage"],
     evse?: { id: number; connectorId?: number },
   ): Ocpp201.TriggerMessageResponse["status"] {
-    if (evse && (!this.#station.get(evse.id) || (evse.connectorId !== undefined && evse.connectorId !== 1))) {
+    if (evse && (!this.station.get(evse.id) || (evse.connectorId !== undefined && evse.connectorId !== 1))) {
       return "Rejected";
     }
-    const ids = evse ? [evse.id] : this.#station.all.map((c) => c.id);
+    const ids = evse ? [evse.id] : this.station.all.map((c) => c.id);
     const later = (fn: () => void) => {
-      this.#timers.later(0, fn);
+      this.timers.later(0, fn);
       return "Accepted" as const;
     };
     switch (requested) {
       case "BootNotification":
         // F06.FR.17: a boot already accepted is not sent again on request.
-        if (this.#link.registration === "Accepted") return "Rejected";
-        return later(() => void this.#link.boot("Triggered"));
+        if (this.link.registration === "Accepted") return "Rejected";
+        return later(() => void this.link.boot("Triggered"));
       case "Heartbeat":
-        return later(() => this.#link.heartbeat(Date.now()));
+        return later(() => this.link.heartbeat(Date.now()));
       case "StatusNotification":
-        return later(() => ids.forEach((id) => this.#status.send(id, true)));
+        return later(() => ids.forEach((id) => this.status.send(id, true)));
       case "MeterValues":
         return later(() => ids.forEach((id) => this.#meterValues(id, "Trigger")));
       case "TransactionEvent": {
@@ -314,9 +205,9 @@ export class ChargingStation201 implements ChargePointHandle {
         return later(() => running.forEach((id) => this.#tx.sample(id, "Trigger")));
       }
       case "FirmwareStatusNotification":
-        return later(() => this.#link.fire("FirmwareStatusNotification", { status: "Idle" }));
+        return later(() => this.link.fire("FirmwareStatusNotification", { status: "Idle" }));
       case "LogStatusNotification":
-        return later(() => this.#link.fire("LogStatusNotification", { status: "Idle" }));
+        return later(() => this.link.fire("LogStatusNotification", { status: "Idle" }));
       default:
         return "NotImplemented";
     }
@@ -330,9 +221,9 @@ export class ChargingStation201 implements ChargePointHandle {
       this.model.getInt("DeviceDataCtrlr.BytesPerMessage:GetReport") - REPORT_ENVELOPE_BYTES,
     );
     const generatedAt = new Date().toISOString();
-    this.#timers.later(0, () => {
+    this.timers.later(0, () => {
       pages.forEach((page, seqNo) =>
-        this.#link.fire("NotifyReport", {
+        this.link.fire("NotifyReport", {
           requestId,
           generatedAt,
           seqNo,
@@ -345,74 +236,73 @@ export class ChargingStation201 implements ChargePointHandle {
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
-  async #reboot(type: Ocpp201.ResetRequest["type"]): Promise<void> {
-    this.#resetting = true;
+  #reboot(type: Ocpp201.ResetRequest["type"]): Promise<void> {
+    this.resetting = true;
     this.#resetOnIdle = false;
-    this.#emit({ type: "reset", kind: type });
-    this.#tx.endAll("ImmediateReset");
-    // The Ended events reach the CSMS first when they can; whatever is left survives the reboot.
-    await this.whenDrained(5_000);
-    if (this.#stopped) return;
-    this.#tx.cancelUnplugs();
-    this.#tx.reboot();
-    this.#link.forgetRegistration("RemoteReset");
-    this.#station.reboot();
-    this.#energy.reboot();
-    await this.#link.reconnect(this.#o.rebootDelayMs ?? DEFAULTS.rebootDelayMs, "reboot");
-    this.#resetting = false;
-    this.#status.sync();
+    return this.reboot(type, {
+      endAll: () => this.#tx.endAll("ImmediateReset"),
+      // The Ended events reach the CSMS first when they can.
+      drain: true,
+      forget: () => {
+        this.#tx.reboot();
+        this.link.forgetRegistration("RemoteReset");
+      },
+    });
   }
 
   /** A MeterValues outside transactions (aligned or triggered), per EVSE, with AlignedDataCtrlr.Measurands. */
   #meterValues(evseId: number, context: "Sample.Clock" | "Trigger"): void {
     const i = evseId - 1;
     const mv = meterValue201(
-      this.#energy.reading(i, this.#station.all[i]),
+      this.energy.reading(i, this.station.all[i]),
       this.model.getList("AlignedDataCtrlr.Measurands"),
       context,
       new Date().toISOString(),
     );
-    if (mv && this.#link.hasSession()) this.#link.fire("MeterValues", { evseId, meterValue: [mv] });
+    if (mv && this.link.hasSession()) this.link.fire("MeterValues", { evseId, meterValue: [mv] });
   }
 
   #onVariableChange(key: string): void {
     const now = Date.now();
-    if (key === "OCPPCommCtrlr.HeartbeatInterval") this.#link.heartbeatIntervalChanged(now);
+    if (key === "OCPPCommCtrlr.HeartbeatInterval") this.link.heartbeatIntervalChanged(now);
     if (key === "SampledDataCtrlr.TxUpdatedInterval") {
       const s = this.model.getInt(key);
-      this.#station.all.forEach((c, i) => this.#energy.rescheduleSamples(i, c.phase === "charging", s, now));
+      this.station.all.forEach((c, i) => this.energy.rescheduleSamples(i, c.phase === "charging", s, now));
     }
   }
 
-  #tick(now: number): void {
-    if (this.#stopped) return;
-    const half = this.#ticker.intervalMs / 2;
+  // ---- the protocol's part of the lifetime ---------------------------------------------------
+
+  protected connectorView(c: ConnectorState): ConnectorView {
+    return {
+      status: this.status.statusOf(c.id),
+      transactionId: this.#tx.txOf(c.id)?.transactionId,
+      idTag: this.#tx.txOf(c.id)?.idToken?.idToken,
+      sessionWh: this.#tx.sessionWh(c.id),
+    };
+  }
+
+  protected cancelUnplugs(): void {
+    this.#tx.cancelUnplugs();
+  }
+
+  protected sample(now: number, slackMs: number): void {
     const sampleS = this.model.getInt("SampledDataCtrlr.TxUpdatedInterval");
-    this.#station.all.forEach((c, i) => {
+    this.station.all.forEach((c, i) => {
       if (c.phase !== "charging") return;
-      const full = this.#energy.charge(i, c.evseSuspended, now);
+      const full = this.energy.charge(i, c.evseSuspended, now);
       if (full !== undefined && this.#tx.setFull(c.id, full)) this.#tx.chargingStateChanged(c.id);
-      if (this.#energy.sampleDue(i, now, half, sampleS)) this.#tx.sample(c.id, "MeterValuePeriodic");
+      if (this.energy.sampleDue(i, now, slackMs, sampleS)) this.#tx.sample(c.id, "MeterValuePeriodic");
     });
-    if (
-      this.#link.canSend() && this.#energy.alignedDue(now, this.model.getInt("AlignedDataCtrlr.Interval"))
-    ) {
-      for (const c of this.#station.all) this.#meterValues(c.id, "Sample.Clock");
+    if (this.link.canSend() && this.energy.alignedDue(now, this.model.getInt("AlignedDataCtrlr.Interval"))) {
+      for (const c of this.station.all) this.#meterValues(c.id, "Sample.Clock");
     }
-    if (this.#link.heartbeatDue(now, half)) this.#link.heartbeat(now);
-    if (this.#resetOnIdle && !this.#resetting && this.#station.all.every((c) => !this.#tx.txOf(c.id))) {
-      this.#resetting = true;
+  }
+
+  protected override afterHeartbeat(): void {
+    if (this.#resetOnIdle && !this.resetting && this.station.all.every((c) => !this.#tx.txOf(c.id))) {
+      this.resetting = true;
       void this.#reboot("OnIdle");
-    }
-    if (this.#auto && !this.#resetting) {
-      this.#auto.step(now, (id) => this.#station.all[id - 1].phase, (id, action) => {
-        if (action.type === "arrive") {
-          void this.#tx.begin(id, { idToken: action.idTag, type: "ISO14443" }, "local", {
-            car: { socPct: action.socPct },
-          });
-        } else if (action.how === "Local") this.stopLocal(id, "Local");
-        else this.unplug(id);
-      });
     }
   }
 }
