@@ -27,57 +27,77 @@ import type { Station } from "./station.ts";
 import type { Timer, Timers } from "./timers.ts";
 import type { StartMessage, StopMessage, TransactionDelivery } from "./tx_delivery.ts";
 
-export interface TransactionParts {
+/** What the transaction lifecycle needs in either protocol; `T` is the protocol's id token. */
+export interface LifecycleParts<T> {
   station: Station;
   energy: Energy;
-  config: ConfigStore;
-  delivery: TransactionDelivery;
-  auth: Authorizer;
+  auth: { authorize(token: T, via: AuthVia): Promise<boolean> };
   timers: Timers;
   emit: Emit;
   /** Stopped for good or resetting: no transaction may begin. */
   halted(): boolean;
 }
 
-export class Transactions {
-  readonly #o: ChargePointOptions;
-  readonly #p: TransactionParts;
+/**
+ * The protocol-neutral part of the lifecycle: the cable going in and out (the driver walks away a
+ * moment after a transaction ends or is refused), authorization before a start, and the claim that
+ * keeps two starts off one connector.
+ */
+export abstract class TransactionLifecycle<T, P extends LifecycleParts<T>> {
+  protected readonly options: ChargePointOptions;
+  protected readonly parts: P;
   #localIds = 0;
-  /** Connectors with a start on its way (authorizing, or a RemoteStart about to begin). */
-  #starting = new Set<number>();
+  /** Connectors with a start on its way (authorizing, or a remote start about to begin). */
+  protected readonly starting = new Set<number>();
   #unplugTimers = new Map<number, Timer>();
 
-  constructor(options: ChargePointOptions, parts: TransactionParts) {
-    this.#o = options;
-    this.#p = parts;
+  constructor(options: ChargePointOptions, parts: P) {
+    this.options = options;
+    this.parts = parts;
   }
+
+  /** The car is in; the protocol may open a transaction before the connector shows it. */
+  protected plugged(_connectorId: number): void {}
+  /** The driver comes back for the cable, a moment after a transaction ended or was refused. */
+  protected abstract driverLeaves(connectorId: number): void;
 
   /** A car plugs in (Preparing). */
   plugIn(connectorId: number, car?: CarOptions): boolean {
-    const { station, energy } = this.#p;
+    const { station, energy } = this.parts;
     const c = station.get(connectorId);
     if (!c) return false;
     const t = plugIn(c, station.chargerOperative);
     if (!t.ok) return false;
-    energy.setCar(c.id - 1, newCar(car, this.#o));
+    energy.setCar(c.id - 1, newCar(car, this.options));
+    this.plugged(c.id);
     station.set(t.state);
     return true;
   }
 
-  /** A driver (or the central system) starts charging: authorizes, then queues the StartTransaction. */
-  async begin(connectorId: number, idTag: string, via: AuthVia, car?: CarOptions): Promise<boolean> {
-    const { station, energy, config } = this.#p;
+  /**
+   * A driver (or the central system) starts charging: plugs in if need be, authorizes `token`, then
+   * `open` tells the central system (the connector's new state follows it).
+   */
+  protected async authorizeAndStart(
+    connectorId: number,
+    token: T,
+    idTag: string,
+    via: AuthVia,
+    car: CarOptions | undefined,
+    open: (connectorId: number, localId: number, meterStart: number, startedAt: string) => void,
+  ): Promise<boolean> {
+    const { station, energy } = this.parts;
     const c = station.get(connectorId);
-    if (!c || !station.canStart(c) || this.#starting.has(c.id)) return false;
-    this.#starting.add(c.id);
+    if (!c || !station.canStart(c) || this.starting.has(c.id)) return false;
+    this.starting.add(c.id);
     try {
       if (c.phase === "idle") this.plugIn(c.id, car);
-      else if (!energy.car(c.id - 1)) energy.setCar(c.id - 1, newCar(car, this.#o));
-      const authorized = await this.#p.auth.authorize(idTag, via);
+      else if (!energy.car(c.id - 1)) energy.setCar(c.id - 1, newCar(car, this.options));
+      const authorized = await this.parts.auth.authorize(token, via);
       const now = station.get(connectorId)!;
-      if (!authorized || this.#p.halted()) {
+      if (!authorized || this.parts.halted()) {
         // Refused: the driver gives up and takes the cable back.
-        if (now.phase === "preparing") this.#scheduleUnplug(now.id);
+        if (now.phase === "preparing") this.scheduleUnplug(now.id);
         return false;
       }
       const localId = ++this.#localIds;
@@ -89,41 +109,106 @@ export class Transactions {
         station.chargerOperative,
       );
       if (!t.ok) return false;
-      energy.started(c.id - 1, Date.now(), config.getInt("MeterValueSampleInterval"));
-      // StartTransaction goes out before the Charging status it causes.
-      this.#p.delivery.push({
-        action: "StartTransaction",
-        localId,
-        payload: { connectorId: c.id, idTag, meterStart, timestamp: startedAt },
-      });
+      open(c.id, localId, meterStart, startedAt);
       station.set(t.state);
-      this.#p.emit({ type: "transactionStarted", connectorId: c.id, localId, idTag, meterStart });
+      this.parts.emit({ type: "transactionStarted", connectorId: c.id, localId, idTag, meterStart });
       return true;
     } finally {
-      this.#starting.delete(c.id);
+      this.starting.delete(c.id);
     }
+  }
+
+  /**
+   * A remote start claims `connectorId` (or the first free one) when it is free to start, and `start`
+   * runs there right after the answer; undefined when there is none.
+   */
+  protected claimForRemoteStart(
+    connectorId: number | undefined,
+    start: (id: number) => void,
+  ): number | undefined {
+    const { station } = this.parts;
+    const free = (id: number) => {
+      const c = station.get(id);
+      return !!c && station.canStart(c) && !this.starting.has(id);
+    };
+    const target = connectorId === undefined ? station.all.find((c) => free(c.id))?.id : connectorId;
+    if (target === undefined || !free(target)) return undefined;
+    this.starting.add(target);
+    this.parts.timers.later(0, () => {
+      this.starting.delete(target);
+      start(target);
+    });
+    return target;
+  }
+
+  /** No driver comes back to unplug (a reboot, or the charger stopping). */
+  cancelUnplugs(): void {
+    for (const t of this.#unplugTimers.values()) this.parts.timers.cancel(t);
+    this.#unplugTimers.clear();
+  }
+
+  protected scheduleUnplug(connectorId: number): void {
+    this.parts.timers.cancel(this.#unplugTimers.get(connectorId));
+    const t = this.parts.timers.later(this.options.unplugDelayMs ?? DEFAULTS.unplugDelayMs, () => {
+      this.#unplugTimers.delete(connectorId);
+      this.driverLeaves(connectorId);
+    });
+    this.#unplugTimers.set(connectorId, t);
+  }
+
+  /** The cable comes out of a connector that has no transaction running. */
+  protected release(connectorId: number): boolean {
+    const { station, energy } = this.parts;
+    const c = station.get(connectorId);
+    if (!c) return false;
+    const t = unplug(c);
+    if (!t.ok) return false;
+    energy.released(c.id - 1);
+    station.set(t.state);
+    return true;
+  }
+}
+
+export interface TransactionParts extends LifecycleParts<string> {
+  config: ConfigStore;
+  delivery: TransactionDelivery;
+  auth: Authorizer;
+}
+
+/** OCPP 1.6: StartTransaction and StopTransaction through the transaction-message queue. */
+export class Transactions extends TransactionLifecycle<string, TransactionParts> {
+  /** A driver (or the central system) starts charging: authorizes, then queues the StartTransaction. */
+  begin(connectorId: number, idTag: string, via: AuthVia, car?: CarOptions): Promise<boolean> {
+    const { energy, config, delivery } = this.parts;
+    return this.authorizeAndStart(
+      connectorId,
+      idTag,
+      idTag,
+      via,
+      car,
+      (id, localId, meterStart, startedAt) => {
+        energy.started(id - 1, Date.now(), config.getInt("MeterValueSampleInterval"));
+        // StartTransaction goes out before the Charging status it causes.
+        delivery.push({
+          action: "StartTransaction",
+          localId,
+          payload: { connectorId: id, idTag, meterStart, timestamp: startedAt },
+        });
+      },
+    );
   }
 
   /** RemoteStartTransaction: Accepted only for a free, available connector; charging follows the answer. */
   remoteStart(idTag: string, connectorId?: number): "Accepted" | "Rejected" {
-    const { station } = this.#p;
-    const target = connectorId === undefined
-      ? station.all.find((c) => station.canStart(c) && !this.#starting.has(c.id))
-      : station.get(connectorId);
-    if (!target || !station.canStart(target) || this.#starting.has(target.id)) return "Rejected";
-    this.#starting.add(target.id);
-    this.#p.timers.later(0, () => {
-      this.#starting.delete(target.id);
-      void this.begin(target.id, idTag, "remote");
-    });
-    return "Accepted";
+    const target = this.claimForRemoteStart(connectorId, (id) => void this.begin(id, idTag, "remote"));
+    return target === undefined ? "Rejected" : "Accepted";
   }
 
   /** RemoteStopTransaction: Rejected for a transaction this charger does not run. */
   remoteStop(transactionId: number): "Accepted" | "Rejected" {
-    const c = this.#p.station.all.find((c) => c.tx?.transactionId === transactionId);
+    const c = this.parts.station.all.find((c) => c.tx?.transactionId === transactionId);
     if (!c) return "Rejected";
-    this.#p.timers.later(0, () => this.end(c.id, "Remote", false));
+    this.parts.timers.later(0, () => this.end(c.id, "Remote", false));
     return "Accepted";
   }
 
@@ -133,7 +218,7 @@ export class Transactions {
    * once (EVDisconnected, reboot, unlock) instead of after the driver's delay.
    */
   end(connectorId: number, reason: StopReason16, unplugged: boolean): boolean {
-    const { station, energy, delivery } = this.#p;
+    const { station, energy, delivery } = this.parts;
     const c = station.get(connectorId);
     if (!c) return false;
     const r = stopTransaction(c, { unplugged });
@@ -141,7 +226,7 @@ export class Transactions {
     const i = c.id - 1;
     const now = new Date();
     const meterStop = registerWh(energy.energyWh(i));
-    const stopData = this.#p.config.getList("StopTxnSampledData");
+    const stopData = this.parts.config.getList("StopTxnSampledData");
     const mv = meterValue(energy.reading(i, c, 0), stopData, "Transaction.End", now.toISOString());
     // The Stop goes out before the status it causes, as in the spec's sequence diagrams.
     delivery.push({
@@ -157,7 +242,7 @@ export class Transactions {
     });
     energy.ended(i, unplugged);
     station.set(r.state);
-    this.#p.emit({
+    this.parts.emit({
       type: "transactionStopped",
       connectorId: c.id,
       localId: r.tx.localId,
@@ -166,22 +251,22 @@ export class Transactions {
       meterStop,
       energyWh: meterStop - r.tx.meterStartWh,
     });
-    if (!unplugged) this.#scheduleUnplug(c.id);
+    if (!unplugged) this.scheduleUnplug(c.id);
     return true;
   }
 
   /** Every running transaction ends with the cars gone (a reset). */
   endAll(reason: StopReason16): void {
-    for (const c of this.#p.station.all) if (c.phase === "charging") this.end(c.id, reason, true);
+    for (const c of this.parts.station.all) if (c.phase === "charging") this.end(c.id, reason, true);
   }
 
   /** The car's cable is pulled. */
   unplug(connectorId: number): boolean {
-    const { station, energy } = this.#p;
+    const { station, energy } = this.parts;
     const c = station.get(connectorId);
     if (!c) return false;
     if (c.phase === "charging") {
-      if (this.#p.config.getBool("StopTransactionOnEVSideDisconnect")) {
+      if (this.parts.config.getBool("StopTransactionOnEVSideDisconnect")) {
         return this.end(c.id, "EVDisconnected", true);
       }
       // The transaction stays open without a car: it draws nothing (SuspendedEV) until stopped.
@@ -189,21 +274,21 @@ export class Transactions {
       station.set(setEvFull(c, true));
       return true;
     }
-    return this.#release(c.id);
+    return this.release(c.id);
   }
 
   /** UnlockConnector: a running transaction ends and the cable is out. */
   unlock(connectorId: number): "Unlocked" | "NotSupported" {
-    const c = this.#p.station.get(connectorId);
+    const c = this.parts.station.get(connectorId);
     if (!c) return "NotSupported";
     if (c.phase === "charging") this.end(c.id, "UnlockCommand", true);
-    else this.#release(c.id);
+    else this.release(c.id);
     return "Unlocked";
   }
 
   /** A fault appears (ending a running transaction) or clears with "NoError". */
   setFault(connectorId: number, errorCode: Ocpp16.StatusNotificationRequest["errorCode"]): boolean {
-    const { station } = this.#p;
+    const { station } = this.parts;
     const c = station.get(connectorId);
     if (!c) return false;
     if (errorCode !== "NoError" && c.phase === "charging") this.end(c.id, "Other", false);
@@ -213,11 +298,11 @@ export class Transactions {
 
   /** The central system answered a StartTransaction: the transaction gets its id, or stops if refused. */
   startAnswered(m: StartMessage, res: Ocpp16.StartTransactionResponse): void {
-    const { station } = this.#p;
+    const { station } = this.parts;
     const start = m.payload;
-    this.#p.auth.remember(start.idTag, res.idTagInfo);
+    this.parts.auth.remember(start.idTag, res.idTagInfo);
     const i = station.all.findIndex((c) => c.tx?.localId === m.localId);
-    this.#p.emit({
+    this.parts.emit({
       type: "transactionAccepted",
       connectorId: start.connectorId,
       localId: m.localId,
@@ -228,39 +313,16 @@ export class Transactions {
     station.put(assignTransactionId(station.all[i], m.localId, res.transactionId));
     if (res.idTagInfo.status !== "Accepted") {
       // OCPP 1.6 §5.16 (StopTransactionOnInvalidId): stop, or at least stop delivering energy.
-      if (this.#p.config.getBool("StopTransactionOnInvalidId")) this.end(i + 1, "DeAuthorized", false);
+      if (this.parts.config.getBool("StopTransactionOnInvalidId")) this.end(i + 1, "DeAuthorized", false);
       else station.set(setEvseSuspended(station.all[i], true));
     }
   }
 
   stopAnswered(m: StopMessage, res: Ocpp16.StopTransactionResponse): void {
-    if (res.idTagInfo && m.payload.idTag) this.#p.auth.remember(m.payload.idTag, res.idTagInfo);
+    if (res.idTagInfo && m.payload.idTag) this.parts.auth.remember(m.payload.idTag, res.idTagInfo);
   }
 
-  /** No driver comes back to unplug (a reboot, or the charge point stopping). */
-  cancelUnplugs(): void {
-    for (const t of this.#unplugTimers.values()) this.#p.timers.cancel(t);
-    this.#unplugTimers.clear();
-  }
-
-  #scheduleUnplug(connectorId: number): void {
-    this.#p.timers.cancel(this.#unplugTimers.get(connectorId));
-    const t = this.#p.timers.later(this.#o.unplugDelayMs ?? DEFAULTS.unplugDelayMs, () => {
-      this.#unplugTimers.delete(connectorId);
-      this.#release(connectorId);
-    });
-    this.#unplugTimers.set(connectorId, t);
-  }
-
-  /** The cable comes out of a connector that has no transaction running. */
-  #release(connectorId: number): boolean {
-    const { station, energy } = this.#p;
-    const c = station.get(connectorId);
-    if (!c) return false;
-    const t = unplug(c);
-    if (!t.ok) return false;
-    energy.released(c.id - 1);
-    station.set(t.state);
-    return true;
+  protected driverLeaves(connectorId: number): void {
+    this.release(connectorId);
   }
 }

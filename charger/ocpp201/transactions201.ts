@@ -6,22 +6,10 @@
  * (EVConnected) or at authorization; TxStopPoint whether it ends at the stop or when the cable is out
  * (EVConnected alone).
  */
-import {
-  plugIn,
-  setEvFull,
-  setEvseSuspended,
-  setFault,
-  startTransaction,
-  stopTransaction,
-  unplug,
-} from "../connector.ts";
-import { type Energy, newCar } from "../energy.ts";
-import type { Emit } from "../events.ts";
+import { setEvFull, setEvseSuspended, setFault, stopTransaction, unplug } from "../connector.ts";
 import type { CarOptions } from "../handle.ts";
 import { registerWh } from "../meter.ts";
-import { type ChargePointOptions, DEFAULTS } from "../options.ts";
-import type { Station } from "../station.ts";
-import type { Timer, Timers } from "../timers.ts";
+import { type LifecycleParts, TransactionLifecycle } from "../transactions.ts";
 import type { Authorizer201 } from "./auth201.ts";
 import type { DeviceModel } from "./device_model.ts";
 import { chargingStateOf } from "./evse_status.ts";
@@ -42,18 +30,13 @@ import type {
   TriggerReason,
 } from "./types.ts";
 
-export interface Transaction201Parts {
-  station: Station;
-  energy: Energy;
+export interface Transaction201Parts extends LifecycleParts<IdToken> {
   model: DeviceModel;
   auth: Authorizer201;
-  timers: Timers;
-  emit: Emit;
   /** Queues a TransactionEvent for delivery. */
   push(e: TransactionEventRequest): void;
   /** Connected and registered: events made now are not `offline`. */
   online(): boolean;
-  halted(): boolean;
 }
 
 interface Running {
@@ -64,18 +47,8 @@ interface Running {
   stoppedReason?: StopReason201;
 }
 
-export class Transactions201 {
-  readonly #o: ChargePointOptions;
-  readonly #p: Transaction201Parts;
-  #localIds = 0;
-  #starting = new Set<number>();
+export class Transactions201 extends TransactionLifecycle<IdToken, Transaction201Parts> {
   #running = new Map<number, Running>();
-  #unplugTimers = new Map<number, Timer>();
-
-  constructor(options: ChargePointOptions, parts: Transaction201Parts) {
-    this.#o = options;
-    this.#p = parts;
-  }
 
   /** The transaction on an EVSE, if any. */
   txOf(evseId: number): TxRecord | undefined {
@@ -90,75 +63,39 @@ export class Transactions201 {
 
   sessionWh(evseId: number): number | undefined {
     const r = this.#running.get(evseId);
-    return r ? this.#p.energy.energyWh(evseId - 1) - r.meterStartWh : undefined;
+    return r ? this.parts.energy.energyWh(evseId - 1) - r.meterStartWh : undefined;
   }
 
-  plugIn(evseId: number, car?: CarOptions): boolean {
-    const { station, energy } = this.#p;
-    const c = station.get(evseId);
-    if (!c) return false;
-    const t = plugIn(c, station.chargerOperative);
-    if (!t.ok) return false;
-    energy.setCar(c.id - 1, newCar(car, this.#o));
+  protected override plugged(evseId: number): void {
     if (this.#startsAt("EVConnected")) this.#open(evseId, "CablePluggedIn", "EVConnected", {});
-    station.set(t.state);
-    return true;
   }
 
   /** A driver (local) or the CSMS (remote) starts charging: authorizes, then the transaction charges. */
-  async begin(
+  begin(
     evseId: number,
     idToken: IdToken,
     via: "local" | "remote",
     o: { car?: CarOptions; remoteStartId?: number } = {},
   ): Promise<boolean> {
-    const { station, energy } = this.#p;
-    const c = station.get(evseId);
-    if (!c || !station.canStart(c) || this.#starting.has(c.id)) return false;
-    this.#starting.add(c.id);
-    try {
-      if (c.phase === "idle") this.plugIn(c.id, o.car);
-      else if (!energy.car(c.id - 1)) energy.setCar(c.id - 1, newCar(o.car, this.#o));
-      const ok = await this.#p.auth.authorize(idToken, via);
-      const now = station.get(evseId)!;
-      if (!ok || this.#p.halted()) {
-        // Refused: the driver gives up and takes the cable back.
-        if (now.phase === "preparing") this.#scheduleUnplug(now.id);
-        return false;
-      }
-      const localId = ++this.#localIds;
-      const meterStart = registerWh(energy.energyWh(c.id - 1));
-      const t = startTransaction(
-        now,
-        { localId, idTag: idToken.idToken, meterStartWh: meterStart, startedAt: new Date().toISOString() },
-        station.chargerOperative,
-      );
-      if (!t.ok) return false;
+    return this.authorizeAndStart(evseId, idToken, idToken.idToken, via, o.car, (id, localId) => {
       const trigger: TriggerReason = via === "remote" ? "RemoteStart" : "Authorized";
-      const existing = this.#running.get(evseId);
+      const existing = this.#running.get(id);
       if (existing) {
         existing.tx = authorized(existing.tx, idToken);
         if (o.remoteStartId !== undefined) {
           existing.tx = { ...existing.tx, remoteStartId: o.remoteStartId, remoteStartPending: true };
         }
         existing.localId = localId;
-        this.#send(evseId, "Updated", trigger, { chargingState: "Charging" });
+        this.#send(id, "Updated", trigger, { chargingState: "Charging" });
       } else {
-        this.#open(evseId, trigger, "Charging", { idToken, remoteStartId: o.remoteStartId, localId });
+        this.#open(id, trigger, "Charging", { idToken, remoteStartId: o.remoteStartId, localId });
       }
-      energy.started(c.id - 1, Date.now(), this.#p.model.getInt("SampledDataCtrlr.TxUpdatedInterval"));
-      station.set(t.state);
-      this.#p.emit({
-        type: "transactionStarted",
-        connectorId: c.id,
-        localId,
-        idTag: idToken.idToken,
-        meterStart,
-      });
-      return true;
-    } finally {
-      this.#starting.delete(c.id);
-    }
+      this.parts.energy.started(
+        id - 1,
+        Date.now(),
+        this.parts.model.getInt("SampledDataCtrlr.TxUpdatedInterval"),
+      );
+    });
   }
 
   /**
@@ -170,19 +107,12 @@ export class Transactions201 {
     remoteStartId: number,
     evseId?: number,
   ): Ocpp201.RequestStartTransactionResponse {
-    const { station } = this.#p;
-    const free = (id: number) => {
-      const c = station.get(id);
-      return !!c && station.canStart(c) && !this.#starting.has(id);
-    };
-    const target = evseId === undefined ? station.all.find((c) => free(c.id))?.id : evseId;
-    if (target === undefined || !free(target)) return { status: "Rejected" };
+    const target = this.claimForRemoteStart(
+      evseId,
+      (id) => void this.begin(id, idToken, "remote", { remoteStartId }),
+    );
+    if (target === undefined) return { status: "Rejected" };
     const existing = this.#running.get(target);
-    this.#starting.add(target);
-    this.#p.timers.later(0, () => {
-      this.#starting.delete(target);
-      void this.begin(target, idToken, "remote", { remoteStartId });
-    });
     return { status: "Accepted", ...(existing && { transactionId: existing.tx.transactionId }) };
   }
 
@@ -190,7 +120,7 @@ export class Transactions201 {
   remoteStop(transactionId: string): "Accepted" | "Rejected" {
     const evseId = this.evseOf(transactionId);
     if (evseId === undefined || this.#running.get(evseId)?.stoppedReason) return "Rejected";
-    this.#p.timers.later(0, () => this.stop(evseId, "Remote", "RemoteStop"));
+    this.parts.timers.later(0, () => this.stop(evseId, "Remote", "RemoteStop"));
     return "Accepted";
   }
 
@@ -202,17 +132,17 @@ export class Transactions201 {
     const r = this.#running.get(evseId);
     if (!r || r.stoppedReason) return false;
     if (!this.#endsAtStop()) {
-      const c = this.#p.station.get(evseId)!;
+      const c = this.parts.station.get(evseId)!;
       r.stoppedReason = reason;
       if (c.phase === "charging") {
         const s = stopTransaction(c, { unplugged: false });
         if (s.ok) {
-          this.#p.energy.ended(evseId - 1, false);
+          this.parts.energy.ended(evseId - 1, false);
           this.#send(evseId, "Updated", trigger, { chargingState: "EVConnected" });
-          this.#p.station.set(s.state);
+          this.parts.station.set(s.state);
         }
       }
-      this.#scheduleUnplug(evseId);
+      this.scheduleUnplug(evseId);
       return true;
     }
     return this.end(evseId, reason, trigger, false);
@@ -220,7 +150,7 @@ export class Transactions201 {
 
   /** Ends the transaction on an EVSE; `unplugged`: the car is gone at once (cable, reboot). */
   end(evseId: number, reason: StopReason201, trigger: TriggerReason, unplugged: boolean): boolean {
-    const { station, energy } = this.#p;
+    const { station, energy } = this.parts;
     const c = station.get(evseId);
     const r = this.#running.get(evseId);
     if (!c || !r) return false;
@@ -245,7 +175,7 @@ export class Transactions201 {
     energy.ended(i, unplugged);
     if (unplugged) energy.released(i);
     station.set(state);
-    this.#p.emit({
+    this.parts.emit({
       type: "transactionStopped",
       connectorId: evseId,
       localId: r.localId,
@@ -254,7 +184,7 @@ export class Transactions201 {
       meterStop,
       energyWh: meterStop - r.meterStartWh,
     });
-    if (!unplugged) this.#scheduleUnplug(evseId);
+    if (!unplugged) this.scheduleUnplug(evseId);
     return true;
   }
 
@@ -265,24 +195,24 @@ export class Transactions201 {
 
   /** The cable is pulled: a running transaction ends (StopTxOnEVSideDisconnect is true here). */
   unplug(evseId: number): boolean {
-    const c = this.#p.station.get(evseId);
+    const c = this.parts.station.get(evseId);
     if (!c) return false;
     if (this.#running.has(evseId)) return this.end(evseId, "EVDisconnected", "EVCommunicationLost", true);
-    return this.#release(evseId);
+    return this.release(evseId);
   }
 
   /** UnlockConnector (F05): refused while an authorized transaction runs. */
   unlock(evseId: number, connectorId: number): Ocpp201.UnlockConnectorResponse["status"] {
-    const c = this.#p.station.get(evseId);
+    const c = this.parts.station.get(evseId);
     if (!c || connectorId !== 1) return "UnknownConnector";
     if (c.phase === "charging") return "OngoingAuthorizedTransaction";
     if (this.#running.has(evseId)) this.end(evseId, "Other", "UnlockCommand", true);
-    else this.#release(evseId);
+    else this.release(evseId);
     return "Unlocked";
   }
 
   setFault(evseId: number, errorCode: Parameters<typeof setFault>[1]): boolean {
-    const { station } = this.#p;
+    const { station } = this.parts;
     if (!station.get(evseId)) return false;
     if (errorCode !== "NoError" && this.#running.has(evseId)) {
       this.end(evseId, "Other", "AbnormalCondition", false);
@@ -293,7 +223,7 @@ export class Transactions201 {
 
   /** The car filled up or the station suspended: the CSMS hears of the new charging state. */
   chargingStateChanged(evseId: number): void {
-    const c = this.#p.station.get(evseId);
+    const c = this.parts.station.get(evseId);
     if (!c || !this.#running.has(evseId) || c.phase !== "charging") return;
     this.#send(evseId, "Updated", "ChargingStateChanged", { chargingState: chargingStateOf(c) });
   }
@@ -305,13 +235,13 @@ export class Transactions201 {
       context: trigger === "Trigger" ? "Trigger" : "Sample.Periodic",
     });
     const i = evseId - 1;
-    this.#p.emit({
+    this.parts.emit({
       type: "meterValues",
       connectorId: evseId,
       transactionId: this.#running.get(evseId)!.tx.transactionId,
-      socPct: this.#p.energy.car(i)?.socPct,
-      powerW: this.#p.energy.powerW(i),
-      energyWh: this.#p.energy.energyWh(i),
+      socPct: this.parts.energy.car(i)?.socPct,
+      powerW: this.parts.energy.powerW(i),
+      energyWh: this.parts.energy.energyWh(i),
     });
     return true;
   }
@@ -319,44 +249,39 @@ export class Transactions201 {
   /** The CSMS's answer to an event: an idToken it does not accept stops the charging (E05, StopTxOnInvalidId). */
   answered(e: TransactionEventRequest, res: Ocpp201.TransactionEventResponse): void {
     if (!e.idToken || !res.idTokenInfo) return;
-    this.#p.auth.remember(e.idToken, res.idTokenInfo);
+    this.parts.auth.remember(e.idToken, res.idTokenInfo);
     if (res.idTokenInfo.status === "Accepted") return;
     const evseId = this.evseOf(e.transactionInfo.transactionId);
     if (evseId === undefined) return;
-    if (this.#p.model.getBool("TxCtrlr.StopTxOnInvalidId")) {
+    if (this.parts.model.getBool("TxCtrlr.StopTxOnInvalidId")) {
       this.end(evseId, "DeAuthorized", "Deauthorized", false);
     } else {
-      const c = this.#p.station.get(evseId)!;
-      this.#p.station.set(setEvseSuspended(c, true));
+      const c = this.parts.station.get(evseId)!;
+      this.parts.station.set(setEvseSuspended(c, true));
       this.chargingStateChanged(evseId);
     }
-  }
-
-  cancelUnplugs(): void {
-    for (const t of this.#unplugTimers.values()) this.#p.timers.cancel(t);
-    this.#unplugTimers.clear();
   }
 
   /** After a reboot nothing runs (endAll has told the CSMS). */
   reboot(): void {
     this.#running.clear();
-    this.#starting.clear();
+    this.starting.clear();
   }
 
   /** Marks a car full or not; the caller tells the CSMS of the change. */
   setFull(evseId: number, full: boolean): boolean {
-    const c = this.#p.station.get(evseId);
+    const c = this.parts.station.get(evseId);
     if (!c || c.evFull === full) return false;
-    this.#p.station.set(setEvFull(c, full));
+    this.parts.station.set(setEvFull(c, full));
     return true;
   }
 
   #startsAt(point: string): boolean {
-    return this.#p.model.getList("TxCtrlr.TxStartPoint").includes(point);
+    return this.parts.model.getList("TxCtrlr.TxStartPoint").includes(point);
   }
 
   #endsAtStop(): boolean {
-    const points = this.#p.model.getList("TxCtrlr.TxStopPoint");
+    const points = this.parts.model.getList("TxCtrlr.TxStopPoint");
     return points.includes("Authorized") || points.includes("PowerPathClosed") || points.length === 0;
   }
 
@@ -370,7 +295,7 @@ export class Transactions201 {
     this.#running.set(evseId, {
       tx,
       localId: o.localId ?? 0,
-      meterStartWh: registerWh(this.#p.energy.energyWh(evseId - 1)),
+      meterStartWh: registerWh(this.parts.energy.energyWh(evseId - 1)),
     });
     this.#send(evseId, "Started", trigger, { chargingState, context: "Transaction.Begin" });
   }
@@ -385,44 +310,28 @@ export class Transactions201 {
     const now = new Date();
     const i = evseId - 1;
     const measurands = f.context === "Transaction.Begin"
-      ? this.#p.model.getList("SampledDataCtrlr.TxStartedMeasurands")
+      ? this.parts.model.getList("SampledDataCtrlr.TxStartedMeasurands")
       : f.context === "Transaction.End"
-      ? this.#p.model.getList("SampledDataCtrlr.TxEndedMeasurands")
+      ? this.parts.model.getList("SampledDataCtrlr.TxEndedMeasurands")
       : f.context
-      ? this.#p.model.getList("SampledDataCtrlr.TxUpdatedMeasurands")
+      ? this.parts.model.getList("SampledDataCtrlr.TxUpdatedMeasurands")
       : [];
-    const c = this.#p.station.get(evseId)!;
+    const c = this.parts.station.get(evseId)!;
     const mv = f.context
-      ? meterValue201(this.#p.energy.reading(i, c), measurands, f.context, now.toISOString())
+      ? meterValue201(this.parts.energy.reading(i, c), measurands, f.context, now.toISOString())
       : undefined;
     const next = transactionEvent(r.tx, eventType, trigger, {
       timestamp: now.toISOString(),
       chargingState: f.chargingState,
       stoppedReason: f.stoppedReason,
       meterValue: mv ? [mv] : undefined,
-      offline: !this.#p.online(),
+      offline: !this.parts.online(),
     });
     r.tx = next.tx;
-    this.#p.push(next.event);
+    this.parts.push(next.event);
   }
 
-  #scheduleUnplug(evseId: number): void {
-    this.#p.timers.cancel(this.#unplugTimers.get(evseId));
-    const t = this.#p.timers.later(this.#o.unplugDelayMs ?? DEFAULTS.unplugDelayMs, () => {
-      this.#unplugTimers.delete(evseId);
-      this.unplug(evseId);
-    });
-    this.#unplugTimers.set(evseId, t);
-  }
-
-  #release(evseId: number): boolean {
-    const { station, energy } = this.#p;
-    const c = station.get(evseId);
-    if (!c) return false;
-    const t = unplug(c);
-    if (!t.ok) return false;
-    energy.released(evseId - 1);
-    station.set(t.state);
-    return true;
+  protected driverLeaves(evseId: number): void {
+    this.unplug(evseId);
   }
 }
