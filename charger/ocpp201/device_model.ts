@@ -298,15 +298,18 @@ export function stationModel(o: StationModelOptions): DeviceModel {
   const measurands = [...MEASURANDS];
   const rw = "ReadWrite" as const;
   const ro = "ReadOnly" as const;
+  /** The live AvailabilityState of the station (0), an EVSE or its connector. */
+  const availabilityState = (component: string, evse: VariableDef["evse"], id: number): VariableDef => ({
+    component,
+    ...(evse && { evse }),
+    variable: "AvailabilityState",
+    mutability: ro,
+    dataType: "OptionList",
+    valuesList: ["Available", "Occupied", "Reserved", "Unavailable", "Faulted"],
+    read: () => o.availability(id),
+  });
   const defs: VariableDef[] = [
-    {
-      component: "ChargingStation",
-      variable: "AvailabilityState",
-      mutability: ro,
-      dataType: "OptionList",
-      valuesList: ["Available", "Occupied", "Reserved", "Unavailable", "Faulted"],
-      read: () => o.availability(0),
-    },
+    availabilityState("ChargingStation", undefined, 0),
     {
       component: "ChargingStation",
       variable: "Available",
@@ -568,15 +571,7 @@ export function stationModel(o: StationModelOptions): DeviceModel {
   ];
   for (let id = 1; id <= o.evses; id++) {
     defs.push(
-      {
-        component: "EVSE",
-        evse: { id },
-        variable: "AvailabilityState",
-        mutability: ro,
-        dataType: "OptionList",
-        valuesList: ["Available", "Occupied", "Reserved", "Unavailable", "Faulted"],
-        read: () => o.availability(id),
-      },
+      availabilityState("EVSE", { id }, id),
       {
         component: "EVSE",
         evse: { id },
@@ -587,15 +582,7 @@ export function stationModel(o: StationModelOptions): DeviceModel {
         maxLimit: o.maxW,
         value: String(o.maxW),
       },
-      {
-        component: "Connector",
-        evse: { id, connectorId: 1 },
-        variable: "AvailabilityState",
-        mutability: ro,
-        dataType: "OptionList",
-        valuesList: ["Available", "Occupied", "Reserved", "Unavailable", "Faulted"],
-        read: () => o.availability(id),
-      },
+      availabilityState("Connector", { id, connectorId: 1 }, id),
       {
         component: "Connector",
         evse: { id, connectorId: 1 },
