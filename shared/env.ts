@@ -5,7 +5,15 @@
  * style of the rest of its settings.
  */
 import { readFileSync } from "node:fs";
-import { isLogFormat, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from "./log.ts";
+import {
+  configureLog,
+  isLogFormat,
+  isLogLevel,
+  LOG_FORMATS,
+  LOG_LEVELS,
+  type LogFormat,
+  type LogLevel,
+} from "./log.ts";
 
 export type Env = Record<string, string | undefined>;
 
@@ -107,4 +115,18 @@ export function readOperationsEnv(env: Env, fail: (message: string) => Error): O
     logFormat: format,
     logLevel: level,
   };
+}
+
+/**
+ * Sets the log's format and level from LOG_FORMAT and LOG_LEVEL before the other settings are read, so
+ * that a bad one of those is reported in the format asked for. Bad values here are left to the caller's
+ * own check, which reports them.
+ */
+export function configureLogFromEnv(env: Env): void {
+  const format = envValue(env, "LOG_FORMAT");
+  const level = envValue(env, "LOG_LEVEL");
+  configureLog({
+    ...(format !== undefined && isLogFormat(format) && { format }),
+    ...(level !== undefined && isLogLevel(level) && { level }),
+  });
 }

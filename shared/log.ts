@@ -29,6 +29,8 @@ export interface LogRecord {
   msg: string;
   /** Set for a charger's own logger: the readable format shows it as `[id] `. */
   charger?: string;
+  /** A message printed for people as it is (start-up banners): no `source: ` prefix when readable. */
+  bare?: boolean;
   fields?: LogFields;
 }
 
@@ -58,7 +60,7 @@ function jsonValue(v: unknown): unknown {
 /** One record as one line (no newline at its end). */
 export function formatRecord(r: LogRecord, format: LogFormat): string {
   if (format === "text") {
-    const line = `${r.source}: ${r.charger !== undefined ? `[${r.charger}] ` : ""}${r.msg}`;
+    const line = r.bare ? r.msg : `${r.source}: ${r.charger !== undefined ? `[${r.charger}] ` : ""}${r.msg}`;
     // As console.error("…:", err) printed it: the error after a space.
     return r.fields?.error === undefined ? line : `${line} ${Deno.inspect(r.fields.error)}`;
   }
@@ -140,9 +142,15 @@ export class Logger {
     this.#write("error", msg, fields);
   }
 
-  #write(level: LogLevel, msg: string, fields: LogFields | undefined): void {
+  /** Text for whoever started the process (addresses, a generated password): info, as it is when readable. */
+  banner(text: string): void {
+    this.#write("info", text, undefined, true);
+  }
+
+  #write(level: LogLevel, msg: string, fields: LogFields | undefined, bare = false): void {
     if (RANK[level] < settings.min) return;
     const record: LogRecord = { time: new Date(), level, source: this.source, msg };
+    if (bare) record.bare = true;
     if (settings.node !== undefined) record.node = settings.node;
     if (this.#charger !== undefined) record.charger = this.#charger;
     if (fields !== undefined) record.fields = fields;

@@ -12,6 +12,10 @@ Deno.test("log: the readable format is the source, the charger in brackets, the 
     formatRecord({ time: at, level: "warn", source: "csms", charger: "CP-1", msg: "late answer" }, "text"),
     "csms: [CP-1] late answer",
   );
+  assert.equal(
+    formatRecord({ time: at, level: "info", source: "csms", msg: "CSMS: up\n  Data: x", bare: true }, "text"),
+    "CSMS: up\n  Data: x",
+  );
   // Fields other than the error are for the JSON format: the readable line stays as it was.
   assert.equal(
     formatRecord({

@@ -21,6 +21,7 @@ import { attachBridge, type BridgeOptions, type BridgeServer } from "./bridge.ts
 import { bundleIslands } from "./bundle.ts";
 import { RefusalCounter } from "./lib/refusal_stats.ts";
 import type { WebConfig } from "./config.ts";
+import { enableProcessMetrics, trackActiveTransactions, trackSocketClients } from "../shared/metrics.ts";
 
 export interface WebDeps {
   bus: Bus;
@@ -151,7 +152,17 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     socketStats: () => bridge.stats(),
     refusalStats: () => refusals.stats(),
     ocppUrl: deps.ocppUrl,
+    metrics: {
+      enabled: config.metrics,
+      ...(config.metricsToken !== undefined && { token: config.metricsToken }),
+    },
   });
+  if (config.metrics) enableProcessMetrics();
+  // This node's own clients: with rooms shared through Redis, other nodes count theirs.
+  const untrackClients = trackSocketClients(() => io.of("/").sockets.size);
+  const untrackTransactions = trackActiveTransactions(async () =>
+    (await deps.reads.listTransactions({ active: true, limit: 1 })).total
+  );
   route.fetch = (req, env) => app.fetch(req, env as never);
 
   try {
@@ -163,6 +174,8 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
       });
     });
   } catch (err) {
+    untrackClients();
+    untrackTransactions();
     clearInterval(sweeper);
     unwatch();
     unsubscribeRefusals();
@@ -184,6 +197,8 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     admin,
     close() {
       closing ??= (async () => {
+        untrackClients();
+        untrackTransactions();
         clearInterval(sweeper);
         unwatch();
         unsubscribeRefusals();
