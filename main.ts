@@ -10,6 +10,7 @@ import { signInHelp, startPortal } from "./web/main.ts";
 import type { WebServer } from "./web/server.ts";
 import { configureLogFromEnv } from "./shared/env.ts";
 import { configureLog, logger } from "./shared/log.ts";
+import { SUPPORTED_PROTOCOLS } from "./shared/ocpp/version.ts";
 
 const log = logger("chargewire");
 
@@ -49,10 +50,10 @@ configureLog({ node: csms.node });
 log.banner(`Chargewire is running.
   Portal:        ${web.url}
   Sign in:       ${signInHelp(web, webConfig)}
-  OCPP endpoint: ${csms.url}/{chargePointId}   (OCPP 1.6J, subprotocol ocpp1.6)
+  OCPP endpoint: ${csms.url}/{chargePointId}   (subprotocols ${SUPPORTED_PROTOCOLS.join(", ")})
   CSMS node:     ${csms.node}
   Data:          ${csmsConfig.dataDir}
-Start a simulated charger: deno task charger --id CP-001 --url ${csms.url}
+Start a simulated charger: deno task charger --id CP-001 --url ${csms.url}   (add --ocpp 2.0.1 for OCPP 2.0.1)
 Press Ctrl+C to stop.`);
 
 let stopping = false;

@@ -29,12 +29,14 @@ import { Timers } from "./timers.ts";
 import { Transactions } from "./transactions.ts";
 import { sendTriggered, type TriggerRequest, triggerTargets } from "./trigger.ts";
 import { TransactionDelivery } from "./tx_delivery.ts";
+import { ChargingStation201 } from "./ocpp201/station201.ts";
 
 // The handle's types were first declared here; importers of this module still find them.
 export type * from "./handle.ts";
 
 export class ChargePoint implements ChargePointHandle {
   readonly id: string;
+  readonly protocol = "1.6";
   readonly config: ConfigStore;
   readonly #o: ChargePointOptions;
   readonly #emit: Emit;
@@ -164,6 +166,7 @@ export class ChargePoint implements ChargePointHandle {
     const energy = this.#energy;
     return {
       id: this.id,
+      protocol: "1.6",
       online: this.#link.online,
       registration: this.#link.registration,
       connectors: this.#station.all.map((c, i) => ({
@@ -304,7 +307,12 @@ export class ChargePoint implements ChargePointHandle {
   }
 }
 
-/** Creates and starts one simulated charge point. */
+/** Builds one simulated charger of the protocol its options name (1.6 unless `ocpp` says 2.0.1). */
+export function createCharger(options: ChargePointOptions): ChargePoint | ChargingStation201 {
+  return options.ocpp === "2.0.1" ? new ChargingStation201(options) : new ChargePoint(options);
+}
+
+/** Creates and starts one simulated charger: a 1.6 charge point, or a 2.0.1 station with `ocpp: "2.0.1"`. */
 export function startChargePoint(options: ChargePointOptions): ChargePointHandle {
-  return new ChargePoint(options).start();
+  return createCharger(options).start();
 }

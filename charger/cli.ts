@@ -6,6 +6,8 @@
 import { parseArgs } from "node:util";
 import { coreConfiguration } from "./config_store.ts";
 import { fleetIds, type FleetOptions, MAX_FLEET } from "./fleet.ts";
+import { stationModel } from "./ocpp201/device_model.ts";
+import { isProtocol, parseMix, PROTOCOLS } from "./ocpp_mix.ts";
 import type { LogMode } from "./output.ts";
 import {
   type ChargePointOptions,
@@ -18,25 +20,30 @@ import {
 export const DEFAULT_URL = "ws://127.0.0.1:9000/ocpp";
 export const DEFAULT_ID = "CP-001";
 
-export const HELP = `Chargewire charger simulator: an OCPP 1.6J charge point (or a fleet of them).
+export const HELP = `Chargewire charger simulator: an OCPP 1.6J charge point or OCPP 2.0.1 charging
+station (or a fleet of them).
 
 Usage: deno task charger [flags]
 
 Connection
   --url URL            central system base URL; the charger connects to URL/ID
-                       with subprotocol ocpp1.6 (default ${DEFAULT_URL})
+                       with subprotocol ocpp1.6 or ocpp2.0.1 (default ${DEFAULT_URL})
+  --ocpp VERSION       protocol: 1.6 (default) or 2.0.1
   --id ID              charge point identity (default ${DEFAULT_ID})
   --password PASS      HTTP Basic auth password (the AuthorizationKey), OCPP security
                        profiles 1 and 2 (user: the id); profile 2 is a wss:// URL. To trust
                        a private CA, run with DENO_CERT=ca.pem in the environment
 
 Charger
-  --connectors N       number of connectors, 1-64 (default ${DEFAULTS.connectors})
-  --vendor NAME        chargePointVendor in BootNotification, 1-20 chars (default ${DEFAULTS.vendor})
-  --model NAME         chargePointModel in BootNotification, 1-20 chars (default ${DEFAULTS.model})
+  --connectors N       number of connectors, 1-64 (default ${DEFAULTS.connectors}); with 2.0.1, N EVSEs
+                       of one connector each
+  --vendor NAME        vendor in BootNotification, 1-20 chars (default ${DEFAULTS.vendor})
+  --model NAME         model in BootNotification, 1-20 chars (default ${DEFAULTS.model})
   --power-kw KW        maximum power per connector (default ${DEFAULTS.powerKw})
-  --config KEY=VALUE   set an OCPP configuration key at start, e.g. MeterValueSampleInterval=5
-                       (repeatable; unknown keys and invalid values are refused)
+  --config KEY=VALUE   set an OCPP configuration key at start, e.g. MeterValueSampleInterval=5;
+                       with 2.0.1 a device-model variable as Component.Variable[:Instance],
+                       e.g. SampledDataCtrlr.TxUpdatedInterval=5 (repeatable; unknown keys and
+                       invalid values are refused; not with --ocpp-mix)
 
 Car
   --battery-kwh KWH    battery capacity of the car that plugs in (default ${DEFAULTS.batteryKwh})
@@ -46,6 +53,8 @@ Car
 Fleet and automation
   --count N            run N chargers in this process, 1-${MAX_FLEET} (default 1)
   --id-prefix PREFIX   fleet ids: PREFIX001, PREFIX002, ... (default CP-)
+  --ocpp-mix MIX       protocols by share of the fleet, whole percentages summing to 100,
+                       e.g. 1.6=70,2.0.1=30 (the first 70 % of the ids speak 1.6)
   --auto               generate random idle and charging sessions
   --seed N             seed of --auto; the same seed replays the same sessions (default ${DEFAULTS.seed})
 
@@ -56,14 +65,16 @@ Output
 
 Examples
   deno task charger --id CP-001 --url ws://127.0.0.1:9000/ocpp
+  deno task charger --ocpp 2.0.1 --id CS-001 --connectors 2
   deno task charger --count 500 --id-prefix SIM- --auto --seed 7 --log json
+  deno task charger --count 100 --ocpp-mix 1.6=70,2.0.1=30 --auto
 `;
 
 export interface RunOptions {
   /** Options shared by every charger; `id` is set for a single charger. */
   charger: ChargePointOptions;
   /** Present when more than one charger runs. */
-  fleet?: Pick<FleetOptions, "count" | "idPrefix">;
+  fleet?: Pick<FleetOptions, "count" | "idPrefix" | "ocppMix">;
   log: LogMode;
 }
 
@@ -74,6 +85,8 @@ export type CliResult =
 
 const FLAGS = {
   url: { type: "string" },
+  ocpp: { type: "string" },
+  "ocpp-mix": { type: "string" },
   id: { type: "string" },
   password: { type: "string" },
   connectors: { type: "string" },
@@ -147,6 +160,23 @@ export function parseCli(args: readonly string[]): CliResult {
     if (count > 1 && s("id") !== undefined) {
       throw new FlagError("--id names one charger; use --id-prefix with --count");
     }
+    const ocpp = s("ocpp");
+    if (ocpp !== undefined && !isProtocol(ocpp)) {
+      throw new FlagError(`--ocpp must be ${PROTOCOLS.join(" or ")} (got ${JSON.stringify(ocpp)})`);
+    }
+    let ocppMix: FleetOptions["ocppMix"];
+    if (s("ocpp-mix") !== undefined) {
+      if (ocpp !== undefined) throw new FlagError("--ocpp and --ocpp-mix exclude each other");
+      if (count < 2) throw new FlagError("--ocpp-mix mixes a fleet; use it with --count N (N > 1)");
+      try {
+        ocppMix = parseMix(s("ocpp-mix")!);
+      } catch (err) {
+        throw new FlagError((err as Error).message);
+      }
+      if (values.config !== undefined) {
+        throw new FlagError("--config names one protocol's settings; it cannot go with --ocpp-mix");
+      }
+    }
     const config: Record<string, string> = {};
     for (const kv of (values.config as string[] | undefined) ?? []) {
       const eq = kv.indexOf("=");
@@ -155,6 +185,7 @@ export function parseCli(args: readonly string[]): CliResult {
     }
     const charger: ChargePointOptions = {
       id: s("id") ?? DEFAULT_ID,
+      ocpp,
       url: s("url") ?? DEFAULT_URL,
       connectors: number("connectors", s("connectors"), true),
       vendor: s("vendor"),
@@ -174,12 +205,30 @@ export function parseCli(args: readonly string[]): CliResult {
     const idPrefix = s("id-prefix") ?? "CP-";
     if (count > 1) checkId(fleetIds(count, idPrefix)[count - 1], "id-prefix");
     checkChargePointOptions(charger);
-    const store = coreConfiguration({ connectors: charger.connectors ?? DEFAULTS.connectors });
+    const connectors = charger.connectors ?? DEFAULTS.connectors;
+    const store = ocpp === "2.0.1"
+      ? stationModel({
+        evses: connectors,
+        maxW: 0,
+        phases: 3,
+        vendor: DEFAULTS.vendor,
+        model: DEFAULTS.model,
+        securityProfile: 0,
+        availability: () => "Available",
+      })
+      : coreConfiguration({ connectors });
     for (const [k, v] of Object.entries(config)) {
-      const err = store.set(k, v);
+      const err = "configure" in store ? store.configure(k, v) : store.set(k, v);
       if (err) throw new FlagError(`--config: ${err}`);
     }
-    return { kind: "run", options: { charger, log, fleet: count > 1 ? { count, idPrefix } : undefined } };
+    return {
+      kind: "run",
+      options: {
+        charger,
+        log,
+        fleet: count > 1 ? { count, idPrefix, ...(ocppMix && { ocppMix }) } : undefined,
+      },
+    };
   } catch (err) {
     if (err instanceof FlagError) return { kind: "error", message: err.message };
     // Option rules are named after the options; on the command line they are flags.

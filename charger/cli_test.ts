@@ -103,3 +103,20 @@ Deno.test("cli: bad values come back as one line naming the flag", () => {
     assert.ok(!r.message.includes("\n"));
   }
 });
+
+Deno.test("cli: --ocpp and --ocpp-mix land in the options", () => {
+  const one = parseCli(["--ocpp", "2.0.1", "--config", "SampledDataCtrlr.TxUpdatedInterval=5"]);
+  assert.equal(one.kind, "run");
+  if (one.kind !== "run") return;
+  assert.equal(one.options.charger.ocpp, "2.0.1");
+  assert.deepEqual(one.options.charger.config, { "SampledDataCtrlr.TxUpdatedInterval": "5" });
+  const mix = parseCli(["--count", "10", "--ocpp-mix", "1.6=70,2.0.1=30"]);
+  assert.equal(mix.kind, "run");
+  if (mix.kind !== "run") return;
+  assert.deepEqual(mix.options.fleet, {
+    count: 10,
+    idPrefix: "CP-",
+    ocppMix: [{ protocol: "1.6", percent: 70 }, { protocol: "2.0.1", percent: 30 }],
+  });
+  assert.equal(mix.options.charger.ocpp, undefined);
+});

@@ -3,7 +3,7 @@
  * and for programs driving it. Local to the simulator: these are not the
  * CSMS's bus events (shared/events.ts), which describe chargers from the other side.
  */
-import type { ChargePointErrorCode16, ChargePointStatus16, StopReason16 } from "../shared/ocpp/mod.ts";
+import type { ConnectorStatus, StopReason } from "./handle.ts";
 import { errorText } from "../shared/ocpp/errors.ts";
 
 export type RegistrationStatus = "Accepted" | "Pending" | "Rejected";
@@ -13,34 +13,36 @@ export type ChargerEvent =
   | { type: "connected"; protocol: string }
   | { type: "disconnected"; code: number; reason: string; wasOpen: boolean; retryInMs?: number }
   | { type: "boot"; status: RegistrationStatus; interval: number }
-  | { type: "status"; connectorId: number; status: ChargePointStatus16; errorCode: ChargePointErrorCode16 }
+  /** 2.0.1 has no error codes in StatusNotification: a faulted connector there reports its simulated code. */
+  | { type: "status"; connectorId: number; status: ConnectorStatus; errorCode: string }
   | { type: "transactionStarted"; connectorId: number; localId: number; idTag: string; meterStart: number }
   | {
     type: "transactionAccepted";
     connectorId: number;
     localId: number;
-    transactionId: number;
+    transactionId: number | string;
     idTagStatus: string;
   }
   | {
     type: "transactionStopped";
     connectorId: number;
     localId: number;
-    transactionId?: number;
-    reason: StopReason16;
+    transactionId?: number | string;
+    reason: StopReason;
     meterStop: number;
     energyWh: number;
   }
   | {
     type: "meterValues";
     connectorId: number;
-    transactionId?: number;
+    transactionId?: number | string;
     socPct?: number;
     powerW: number;
     energyWh: number;
   }
   | { type: "command"; action: string; request: unknown; response: unknown }
-  | { type: "reset"; kind: "Soft" | "Hard" }
+  /** 1.6 Soft/Hard; 2.0.1 Immediate/OnIdle. */
+  | { type: "reset"; kind: "Soft" | "Hard" | "Immediate" | "OnIdle" }
   | { type: "warning"; message: string };
 
 /** An event as delivered: which charger, and when (ms since the epoch). */

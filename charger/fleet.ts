@@ -3,11 +3,12 @@
  * a cap on handshakes in flight so thousands ramp up instead of stampeding,
  * and a summary for the terminal.
  */
-import type { ChargePointStatus16 } from "../shared/ocpp/mod.ts";
-import { ChargePoint, type ChargePointHandle, type ChargePointSnapshot } from "./charge_point.ts";
+import { type ChargePointHandle, type ChargePointSnapshot, type ConnectorStatus } from "./charge_point.ts";
 import { type ChargePointOptions, checkId, DEFAULTS, MAX_ID_LENGTH, OptionError } from "./options.ts";
 import { Ticker } from "./ticker.ts";
 import { ConnectGate } from "./transport.ts";
+import { createCharger } from "./charge_point.ts";
+import { assignProtocols, type MixShare } from "./ocpp_mix.ts";
 
 export interface FleetOptions extends Omit<ChargePointOptions, "id" | "index" | "ticker" | "gate"> {
   count: number;
@@ -15,6 +16,8 @@ export interface FleetOptions extends Omit<ChargePointOptions, "id" | "index" | 
   idPrefix?: string;
   /** WebSocket handshakes in flight at once (default 64). */
   maxConcurrentHandshakes?: number;
+  /** Protocols by share of the fleet (ocpp_mix.ts); overrides `ocpp`. */
+  ocppMix?: readonly MixShare[];
 }
 
 export const MAX_FLEET = 100_000;
@@ -25,7 +28,7 @@ export interface FleetSummary {
   /** Registered (BootNotification Accepted). */
   accepted: number;
   connectors: number;
-  byStatus: Partial<Record<ChargePointStatus16, number>>;
+  byStatus: Partial<Record<ConnectorStatus, number>>;
   /** Running transactions. */
   transactions: number;
   powerW: number;
@@ -81,7 +84,7 @@ export function summarize(snapshots: readonly ChargePointSnapshot[]): FleetSumma
 }
 
 export function startFleet(options: FleetOptions): FleetHandle {
-  const { count, idPrefix = "CP-", maxConcurrentHandshakes = 64, ...common } = options;
+  const { count, idPrefix = "CP-", maxConcurrentHandshakes = 64, ocppMix, ...common } = options;
   if (!Number.isInteger(count) || count < 1 || count > MAX_FLEET) {
     throw new OptionError(`count must be an integer from 1 to ${MAX_FLEET} (got ${count})`);
   }
@@ -94,7 +97,10 @@ export function startFleet(options: FleetOptions): FleetHandle {
   const ticker = new Ticker(options.tickMs ?? DEFAULTS.tickMs, (e) => console.error(e));
   const gate = new ConnectGate(maxConcurrentHandshakes);
   // Build every charger before starting any, so a bad option fails before a single connection opens.
-  const chargers = ids.map((id, index) => new ChargePoint({ ...common, id, index, ticker, gate }));
+  const protocols = ocppMix ? assignProtocols(ocppMix, count) : undefined;
+  const chargers = ids.map((id, index) =>
+    createCharger({ ...common, ...(protocols && { ocpp: protocols[index] }), id, index, ticker, gate })
+  );
   for (const cp of chargers) cp.start();
   return {
     chargers,

@@ -3,7 +3,22 @@
  * benchmark, a demo script): what drives it and what it reports.
  */
 import type { ChargePointStatus16, Ocpp16, StopReason16 } from "../shared/ocpp/mod.ts";
-import type { ConfigStore } from "./config_store.ts";
+import type { ConnectorStatus201, StopReason201 } from "./ocpp201/types.ts";
+
+/** A connector's status as its protocol names it: OCPP 1.6's connector statuses or 2.0.1's. */
+export type ConnectorStatus = ChargePointStatus16 | ConnectorStatus201;
+/** Why a transaction ends, in either protocol's words (1.6 Reason, 2.0.1 ReasonEnumType). */
+export type StopReason = StopReason16 | StopReason201;
+/** The protocol a simulated charger speaks. */
+export type OcppProtocol = "1.6" | "2.0.1";
+
+/**
+ * A charger's settings as tests and scripts read them: 1.6 configuration keys, or 2.0.1 device-model
+ * variables named `Component.Variable` (see ocpp201/device_model.ts).
+ */
+export interface SettingsView {
+  get(key: string): string | undefined;
+}
 
 export type Registration = "none" | "Accepted" | "Pending" | "Rejected";
 
@@ -15,10 +30,10 @@ export interface CarOptions {
 
 export interface ConnectorSnapshot {
   connectorId: number;
-  status: ChargePointStatus16;
+  status: ConnectorStatus;
   errorCode: string;
-  /** The central system's transaction id, once known. */
-  transactionId?: number;
+  /** The transaction's id once known: the central system's number (1.6) or the station's own string (2.0.1). */
+  transactionId?: number | string;
   idTag?: string;
   socPct?: number;
   powerW: number;
@@ -30,6 +45,7 @@ export interface ConnectorSnapshot {
 
 export interface ChargePointSnapshot {
   id: string;
+  protocol: OcppProtocol;
   online: boolean;
   registration: Registration;
   connectors: ConnectorSnapshot[];
@@ -42,14 +58,15 @@ export interface ChargePointSnapshot {
 /** How a running simulated charge point is driven from outside (tests, the benchmark, a demo script). */
 export interface ChargePointHandle {
   readonly id: string;
-  readonly config: ConfigStore;
+  readonly protocol: OcppProtocol;
+  readonly config: SettingsView;
   snapshot(): ChargePointSnapshot;
   /** A car plugs in (Preparing). */
   plugIn(connectorId: number, car?: CarOptions): boolean;
   /** A driver presents `idTag` at the charger: authorizes and starts charging. */
   startLocal(connectorId: number, idTag: string, car?: CarOptions): Promise<boolean>;
   /** The driver stops at the charger (reason Local by default); the cable comes out a moment later. */
-  stopLocal(connectorId: number, reason?: StopReason16): boolean;
+  stopLocal(connectorId: number, reason?: StopReason): boolean;
   /** The car's cable is pulled (EVDisconnected when a transaction runs). */
   unplug(connectorId: number): boolean;
   /** A fault appears on the connector, or clears with "NoError". */

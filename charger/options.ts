@@ -6,12 +6,15 @@
 import { MAX_CHARGER_ID_LENGTH } from "../shared/identifiers.ts";
 import type { AutoTiming } from "./auto.ts";
 import type { ChargerEventRecord } from "./events.ts";
+import type { OcppProtocol } from "./handle.ts";
 import type { Ticker } from "./ticker.ts";
 import type { BackoffOptions, ConnectGate } from "./transport.ts";
 
 export interface ChargePointOptions {
   /** Charge point identity: the last segment of the connection URL. */
   id: string;
+  /** The protocol spoken: "1.6" (default) or "2.0.1". */
+  ocpp?: OcppProtocol;
   /** Central system base URL, e.g. ws://127.0.0.1:9000/ocpp; the charger connects to `${url}/${id}`. */
   url: string;
   connectors?: number;
@@ -123,6 +126,9 @@ function checkText(name: string, v: string, max: number): void {
 export function checkChargePointOptions(o: ChargePointOptions): void {
   checkId(o.id);
   checkUrl(o.url);
+  if (o.ocpp !== undefined && o.ocpp !== "1.6" && o.ocpp !== "2.0.1") {
+    throw new OptionError(`ocpp must be 1.6 or 2.0.1 (got ${JSON.stringify(o.ocpp)})`);
+  }
   if (o.connectors !== undefined) checkRange("connectors", o.connectors, 1, MAX_CONNECTORS, true);
   // CiString20 in BootNotification.
   if (o.vendor !== undefined) checkText("vendor", o.vendor, 20);

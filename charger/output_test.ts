@@ -5,6 +5,7 @@ import { createOutput, formatEvent, formatLive, formatSummary } from "./output.t
 
 const snap: ChargePointSnapshot = {
   id: "CP-1",
+  protocol: "1.6",
   online: true,
   registration: "Accepted",
   connectors: [

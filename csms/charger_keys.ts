@@ -5,6 +5,7 @@
  * handshake that presents it; the database holds the hash alone.
  */
 import { timingSafeEqual } from "node:crypto";
+import type { RegistrationStore } from "../shared/storage.ts";
 
 // The key rules are shared with the simulator, which refuses a ChangeConfiguration outside them.
 export { keyProblem, MAX_KEY_LENGTH, MIN_KEY_LENGTH } from "../shared/ocpp/authorization_key.ts";
@@ -90,4 +91,34 @@ export async function verifyKey(presented: string, stored: string): Promise<bool
   // Derived for any presented text, even an over-long one: a refusal must cost what an acceptance costs.
   const actual = await derive(presented, salt, iterations);
   return actual.length === expected.length && digestsEqual(actual, expected);
+}
+
+/**
+ * A key a charger took from an operator command (1.6 AuthorizationKey, 2.0.1 BasicAuthPassword): its hash
+ * replaces the registration's before the command is answered, since the charger may reconnect with the
+ * new key at once. `what` names the key in the charger's protocol, for the operator.
+ */
+export async function storeKeyHash(
+  registrations: Pick<RegistrationStore, "replaceKeyHash">,
+  chargerId: string,
+  keyHash: string,
+  what: string,
+): Promise<void> {
+  let replaced: boolean;
+  try {
+    replaced = await registrations.replaceKeyHash(chargerId, keyHash);
+  } catch (err) {
+    // The charger did take the key: its answer stands, and the operator learns how to catch up.
+    console.error(
+      `csms: ${chargerId} took a new ${what} but its hash could not be stored (${String(err)}); ` +
+        `register the key again (PUT /api/v1/registrations/${chargerId}) before the charger reconnects`,
+    );
+    return;
+  }
+  if (replaced) return;
+  // Profile 0 (or no registration): its handshake checks no key, so there is none to replace.
+  console.warn(
+    `csms: ${chargerId} took a new ${what}, but its registration has no key (security profile 0 ` +
+      `or none); register it with profile 1 or 2 for the key to be checked`,
+  );
 }

@@ -48,7 +48,7 @@ async function execute(req: CommandRequest, svc: CommandServices): Promise<Comma
   if (!check.ok) return check.result;
   const timeoutMs = req.timeoutMs !== undefined && req.timeoutMs > 0 ? req.timeoutMs : svc.callTimeoutMs;
   try {
-    const response = await conn.session.call(req.action, req.payload, { timeoutMs });
+    const response = await conn.session.call(req.action, check.command.payload ?? req.payload, { timeoutMs });
     await check.command.afterAnswer?.(response);
     return { ok: true, response };
   } catch (err) {

@@ -4,7 +4,7 @@
  */
 import { chargerIdProblem } from "../shared/identifiers.ts";
 import type { RefusalReason } from "../shared/events.ts";
-import { negotiateProtocol, parseProtocolHeader, type SUPPORTED_PROTOCOLS } from "../shared/ocpp/version.ts";
+import { negotiateProtocol, parseProtocolHeader, SUPPORTED_PROTOCOLS } from "../shared/ocpp/version.ts";
 
 export const OCPP_PATH_PREFIX = "/ocpp/";
 
@@ -86,7 +86,7 @@ export function decideHandshake(req: HandshakeInput): HandshakeDecision {
     return {
       kind: "refuse",
       status: 400,
-      message: "Sec-WebSocket-Protocol must offer ocpp1.6",
+      message: `Sec-WebSocket-Protocol must offer one of ${SUPPORTED_PROTOCOLS.join(", ")}`,
       charger: { id: id.id, reason: "no-subprotocol" },
     };
   }

@@ -25,7 +25,15 @@ Deno.test("handshake: decisions", () => {
     chargerId: "CP-1",
     protocol: "ocpp1.6",
   });
-  assert.deepEqual(decideHandshake(ws("/ocpp/CP-1", "ocpp2.0.1,ocpp1.6")), {
+  // Offered both (in either order): 2.0.1, the CSMS's preference.
+  for (const offered of ["ocpp2.0.1,ocpp1.6", "ocpp1.6, ocpp2.0.1", "ocpp2.0.1"]) {
+    assert.deepEqual(decideHandshake(ws("/ocpp/CP-1", offered)), {
+      kind: "accept",
+      chargerId: "CP-1",
+      protocol: "ocpp2.0.1",
+    }, offered);
+  }
+  assert.deepEqual(decideHandshake(ws("/ocpp/CP-1", "ocpp2.1, ocpp1.6")), {
     kind: "accept",
     chargerId: "CP-1",
     protocol: "ocpp1.6",

@@ -21,6 +21,11 @@ export type SessionOptions = Omit<RpcSessionOptions, "version" | "handlers">;
 
 /** An operator command the adapter has checked, ready to be sent. */
 export interface PreparedCommand {
+  /**
+   * The payload to send, when the adapter completed the operator's (a 2.0.1 RequestStartTransaction's
+   * remoteStartId, which the CSMS assigns); absent: the operator's as it came.
+   */
+  payload?: Record<string, unknown>;
   /** Runs after the charger answered, before the command is answered (a key's hash stored, say). */
   afterAnswer?(response: unknown): Promise<void>;
 }

@@ -23,6 +23,8 @@ import { IdTagAuthorizer } from "./id_tag_auth.ts";
 import { NodeLease } from "./node_lease.ts";
 import { createOcpp16Adapter } from "./ocpp16/adapter.ts";
 import { createHandlers16, type VendorHandler } from "./ocpp16/handlers.ts";
+import { createOcpp201Adapter } from "./ocpp201/adapter.ts";
+import { createHandlers201, type VendorHandler201 } from "./ocpp201/handlers.ts";
 import type { ProtocolAdapter } from "./protocol.ts";
 import { RefusalRecorder } from "./refusals.ts";
 import { silenceLimitMs, SilenceSweeper } from "./liveness.ts";
@@ -31,7 +33,10 @@ import { openStorage } from "./store/open.ts";
 
 export interface CsmsDeps {
   bus: Bus;
-  /** OCPP 1.6 DataTransfer handlers by vendorId; any other vendorId is answered UnknownVendorId. */
+  /**
+   * DataTransfer handlers by vendorId, for chargers of either protocol (a 2.0.1 station's `data` may be
+   * any JSON, not only text); any other vendorId is answered UnknownVendorId.
+   */
   vendors?: Record<string, VendorHandler>;
 }
 
@@ -68,15 +73,22 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
   const sink = new EventSink(deps.bus, storage);
   const connections = new Connections(sink, storage.chargers, node);
   // One adapter per protocol; a charger's negotiated subprotocol picks its adapter.
+  const auth = new IdTagAuthorizer(config.authPolicy, storage.idTokens);
+  const vendors = new Map(Object.entries(deps.vendors ?? {}));
   const adapters: ProtocolAdapter[] = [
-    createOcpp16Adapter({
-      handlers: createHandlers16({
+    createOcpp201Adapter({
+      handlers: createHandlers201({
         config,
         storage,
         sink,
-        auth: new IdTagAuthorizer(config.authPolicy, storage.idTokens),
-        vendors: new Map(Object.entries(deps.vendors ?? {})),
+        auth,
+        // The same routing: both protocols' DataTransfer has vendorId, messageId, data and these statuses.
+        vendors: vendors as unknown as Map<string, VendorHandler201>,
       }),
+      storage,
+    }),
+    createOcpp16Adapter({
+      handlers: createHandlers16({ config, storage, sink, auth, vendors }),
       registrations: storage.registrations,
     }),
   ];

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { TestCsms } from "./charger_csms.ts";
+import { startPeerServer } from "./ocpp_rpc_peer.ts";
 
 const MAIN = new URL("../charger/main.ts", import.meta.url).pathname;
 
@@ -73,6 +74,22 @@ const BAD_FLAGS: [string[], RegExp][] = [
   [["--vendor", "V".repeat(21)], /--vendor must be 1 to 20 characters/],
   [["--seed"], /--seed needs a value/],
   [["stray"], /unexpected argument stray/],
+  [["--ocpp", "2.1"], /--ocpp must be 1.6 or 2.0.1 \(got "2.1"\)/],
+  [["--ocpp"], /--ocpp needs a value/],
+  [["--count", "4", "--ocpp-mix", "1.6=70,2.0.1=20"], /--ocpp-mix percentages must sum to 100 \(got 90\)/],
+  [["--count", "4", "--ocpp-mix", "1.6=50,1.5=50"], /--ocpp-mix: unknown protocol "1.5"/],
+  [["--count", "4", "--ocpp-mix", "half"], /--ocpp-mix takes PROTOCOL=PERCENT/],
+  [["--ocpp-mix", "1.6=50,2.0.1=50"], /use it with --count/],
+  [["--count", "4", "--ocpp", "1.6", "--ocpp-mix", "1.6=50,2.0.1=50"], /exclude each other/],
+  [
+    ["--count", "4", "--ocpp-mix", "1.6=50,2.0.1=50", "--config", "HeartbeatInterval=5"],
+    /cannot go with --ocpp-mix/,
+  ],
+  [
+    ["--ocpp", "2.0.1", "--config", "HeartbeatInterval=5"],
+    /--config: unknown or live variable HeartbeatInterval/,
+  ],
+  [["--ocpp", "2.0.1", "--config", "SampledDataCtrlr.TxUpdatedInterval=soon"], /must be an integer/],
 ];
 
 Deno.test("CLI: every bad flag gets one line on stderr and exit status 2", async () => {
@@ -110,8 +127,58 @@ Deno.test("CLI: --help describes every flag and exits 0", async () => {
       "--seed",
       "--log",
       "--config",
+      "--ocpp",
+      "--ocpp-mix",
     ]
   ) assert.ok(r.stdout.includes(flag), `help lacks ${flag}`);
+});
+
+Deno.test("CLI: --ocpp 2.0.1 boots a 2.0.1 station; --ocpp-mix splits a fleet between the protocols", async () => {
+  const booted: string[] = [];
+  const peer = await startPeerServer(["ocpp2.0.1"], (c) => {
+    c.handle("BootNotification", () => {
+      booted.push(c.identity);
+      return { currentTime: new Date().toISOString(), interval: 300, status: "Accepted" };
+    });
+    c.handle("StatusNotification", () => ({}));
+  });
+  const single = spawnCli([
+    "--ocpp",
+    "2.0.1",
+    "--id",
+    "CS-CLI",
+    "--url",
+    peer.url,
+    "--log",
+    "json",
+    "--config",
+    "SampledDataCtrlr.TxUpdatedInterval=5",
+  ]);
+  const fleet = spawnCli([
+    "--count",
+    "4",
+    "--id-prefix",
+    "MIXCLI-",
+    "--ocpp-mix",
+    "1.6=50,2.0.1=50",
+    "--url",
+    peer.url,
+    "--log",
+    "json",
+  ]);
+  try {
+    await single.waitFor("the 2.0.1 boot", /"type":"boot","status":"Accepted"/);
+    assert.match(single.stdout(), /"protocol":"ocpp2.0.1"/);
+    // The peer speaks only 2.0.1: the fleet's two 2.0.1 stations get in, its 1.6 ones are refused.
+    await fleet.waitFor("two boots", /"charger":"MIXCLI-004","type":"boot","status":"Accepted"/);
+    await fleet.waitFor("the first boot", /"charger":"MIXCLI-003","type":"boot","status":"Accepted"/);
+    assert.deepEqual(booted.filter((id) => id.startsWith("MIXCLI-")).sort(), ["MIXCLI-003", "MIXCLI-004"]);
+    assert.doesNotMatch(fleet.stdout(), /"charger":"MIXCLI-00[12]","type":"boot"/);
+  } finally {
+    assert.equal(await single.stop(), 0);
+    assert.equal(await fleet.stop(), 0);
+    await peer.close();
+  }
 });
 
 Deno.test("CLI: a charger in json mode boots, charges on a remote start, and exits 0 on SIGTERM", async () => {

@@ -124,7 +124,8 @@ Deno.test("ChangeAvailability: a free connector goes Unavailable at once, a busy
       },
     );
     await csms.call("CP-AV", "RemoteStopTransaction", {
-      transactionId: cp.snapshot().connectors[1].transactionId!,
+      // A 1.6 charge point's transaction ids are the central system's numbers.
+      transactionId: cp.snapshot().connectors[1].transactionId as number,
     });
     const finishing = await csms.next(
       "CP-AV",

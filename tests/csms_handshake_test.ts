@@ -56,7 +56,7 @@ Deno.test("csms handshake: refusals and acceptance", async (t) => {
       const r = await attempt(`${url}/CP-H1`, []);
       assert.equal(r.status, 400);
       assert.equal(r.opened, false);
-      assert.match(r.body ?? "", /ocpp1\.6/);
+      assert.match(r.body ?? "", /ocpp2\.0\.1, ocpp1\.6/);
     });
 
     await t.step(
@@ -99,14 +99,14 @@ Deno.test("csms handshake: refusals and acceptance", async (t) => {
     });
 
     await t.step(
-      "ids are percent-decoded; a list offered without spaces still negotiates ocpp1.6",
+      "ids are percent-decoded; a list offered without spaces still negotiates (2.0.1, preferred)",
       async () => {
         const ws = new WebSocket(`${url}/CP%20%C3%A9-48`, ["ocpp2.0.1", "ocpp1.6"]);
         const opened = await new Promise<string>((resolve, reject) => {
           ws.on("open", () => resolve(ws.protocol));
           ws.on("error", reject);
         });
-        assert.equal(opened, "ocpp1.6");
+        assert.equal(opened, "ocpp2.0.1");
         await waitFor(
           async () => (await csms.csms.storage.reads.getCharger("CP é-48"))?.online,
           "CP é-48 online",
@@ -116,6 +116,7 @@ Deno.test("csms handshake: refusals and acceptance", async (t) => {
         await closed;
         const max = await attempt(`${url}/${"x".repeat(48)}`, ["ocpp1.6"]);
         assert.equal(max.opened, true);
+        assert.equal(max.protocol, "ocpp1.6");
       },
     );
   } finally {

