@@ -142,13 +142,16 @@ export class Logger {
     this.#write("error", msg, fields);
   }
 
-  /** Text for whoever started the process (addresses, a generated password): info, as it is when readable. */
+  /**
+   * Text for whoever started the process (addresses, a generated password shown this once): an info line,
+   * as it is when readable, and written whatever LOG_LEVEL says.
+   */
   banner(text: string): void {
     this.#write("info", text, undefined, true);
   }
 
   #write(level: LogLevel, msg: string, fields: LogFields | undefined, bare = false): void {
-    if (RANK[level] < settings.min) return;
+    if (RANK[level] < settings.min && !bare) return;
     const record: LogRecord = { time: new Date(), level, source: this.source, msg };
     if (bare) record.bare = true;
     if (settings.node !== undefined) record.node = settings.node;

@@ -377,3 +377,28 @@ Deno.test("metrics: METRICS=off answers 404 on both ports, whoever asks", async 
     await system.close();
   }
 });
+
+Deno.test({
+  name: "metrics: the alert rules in docs/operations.md pass promtool check rules",
+  ignore: MISSING,
+  async fn() {
+    const doc = await Deno.readTextFile(`${ROOT}docs/operations.md`);
+    const rules = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]).find((y) =>
+      y.includes("groups:")
+    );
+    assert.ok(rules, "a YAML block with the alert rules");
+    const dir = await Deno.makeTempDir({ prefix: "chargewire_rules_" });
+    try {
+      await Deno.writeTextFile(`${dir}/chargewire_alerts.yml`, rules);
+      const out = await new Deno.Command(PROMTOOL!, {
+        args: ["check", "rules", `${dir}/chargewire_alerts.yml`],
+      })
+        .output();
+      const said = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+      assert.equal(out.code, 0, said);
+      assert.match(said, /SUCCESS: 4 rules found/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
