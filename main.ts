@@ -6,7 +6,7 @@
 import { ConfigError, loadCsmsConfig } from "./csms/config.ts";
 import { startCsmsNode } from "./csms/main.ts";
 import { loadWebConfig, WebConfigError } from "./web/config.ts";
-import { signInHelp, startPortal } from "./web/main.ts";
+import { assetsLine, signInHelp, startPortal } from "./web/main.ts";
 import type { WebServer } from "./web/server.ts";
 import { configureLogFromEnv } from "./shared/env.ts";
 import { configureLog, logger } from "./shared/log.ts";
@@ -50,6 +50,7 @@ configureLog({ node: csms.node });
 log.banner(`Chargewire is running.
   Portal:        ${web.url}
   Sign in:       ${signInHelp(web, webConfig)}
+  Assets:        ${assetsLine(web)}
   OCPP endpoint: ${csms.url}/{chargePointId}   (subprotocols ${SUPPORTED_PROTOCOLS.join(", ")})
   CSMS node:     ${csms.node}
   Data:          ${csmsConfig.dataDir}

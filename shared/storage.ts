@@ -134,6 +134,11 @@ export interface TransactionWrites {
   start(start: StartTransaction): Promise<Written<ActiveTransaction>>;
   /** The stop is queued before the returned promise's first await: what is written after it follows it. */
   stop(stop: StopTransaction): Promise<StopOutcome>;
+  /**
+   * Notes the id token presented after an open transaction started without one (2.0.1: TxStartPoint
+   * EVConnected, the driver authorizes later). False when it is not open or already has a token.
+   */
+  identify(id: number, idTag: string, authStatus: IdTokenStatus): Promise<Written<boolean>>;
   /** Closes an open transaction on the CSMS's authority; undefined when it is not open. */
   close(id: number, close: CloseTransaction): Promise<Written<StoppedTransaction> | undefined>;
 }

@@ -254,6 +254,8 @@ Deno.test("ocpp2.0.1: a seqNo gap is noted, replayed events record nothing twice
     assert.equal(all.length, 1);
     assert.equal(all[0].energyWh, 400);
     assert.equal(all[0].stopReason, "Local");
+    // The token that came after the start is the transaction's own now (lists, CSV, the portal show it).
+    assert.equal(all[0].idTag, "LATE-CARD");
     assert.deepEqual((await t.reads.meterHistory(id)).map((s) => s.energyWh), [0, 300, 400]);
     assert.equal(eventsOf(t.events, "transaction.started", id).length, 1);
     assert.equal(eventsOf(t.events, "transaction.stopped", id).length, 1);

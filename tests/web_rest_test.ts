@@ -166,14 +166,36 @@ Deno.test("REST: chargers, commands, transactions and CSV, stats, pages", async 
         assert.doesNotMatch(html, /(src|href)="(https?:)?\/\//);
       }
 
-      const js = await fetch(`${sys.web.url}/static/build/islands.js`);
-      assert.equal(js.status, 200);
-      assert.match(js.headers.get("content-type") ?? "", /javascript/);
-      const etag = js.headers.get("etag")!;
-      assert.ok((await js.text()).length > 10_000);
-      const again = await fetch(`${sys.web.url}/static/build/islands.js`, {
-        headers: { "if-none-match": etag },
-      });
+      // Each page names only its own islands' entries as module scripts, their chunks as preloads.
+      const scriptsOf = (html: string) =>
+        [...html.matchAll(/<script type="module" src="([^"]+)"/g)].map((m) => m[1]);
+      const preloadsOf = (html: string) =>
+        [...html.matchAll(/<link rel="modulepreload" href="([^"]+)"/g)].map((m) => m[1]);
+      const fleetScripts = scriptsOf(fleet.text);
+      assert.deepEqual(fleetScripts.map((s) => s.match(/^\/static\/build\/(\w+)-[0-9a-f]{10}\.js$/)?.[1]), [
+        "ConnectionStatus",
+        "FleetTable",
+      ]);
+      assert.ok(scriptsOf(detail.text).some((s) => s.includes("/ChargerDetail-")));
+      assert.ok(!scriptsOf(detail.text).some((s) => s.includes("/FleetTable-")));
+      assert.ok(preloadsOf(fleet.text).length > 0);
+      assert.doesNotMatch(fleet.text, /<script(?![^>]*\ssrc=)/, "no inline script");
+
+      // Named by their content, the build's files are kept by browsers for good.
+      for (const path of [...fleetScripts, ...preloadsOf(fleet.text)]) {
+        const js = await fetch(`${sys.web.url}${path}`);
+        assert.equal(js.status, 200, path);
+        assert.match(js.headers.get("content-type") ?? "", /javascript/);
+        assert.equal(js.headers.get("cache-control"), "public, max-age=31536000, immutable");
+        assert.ok((await js.text()).length > 0);
+      }
+      // The files that keep their names are revalidated.
+      const cssPath = fleet.text.match(/href="(\/static\/styles\.css[^"]*)"/)![1];
+      const css = await fetch(`${sys.web.url}${cssPath}`);
+      assert.equal(css.headers.get("cache-control"), "no-cache");
+      const etag = css.headers.get("etag")!;
+      await css.body?.cancel();
+      const again = await fetch(`${sys.web.url}${cssPath}`, { headers: { "if-none-match": etag } });
       assert.equal(again.status, 304);
       await again.body?.cancel();
     });

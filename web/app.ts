@@ -15,6 +15,7 @@ import { apiGuard, type AppEnv, identify, pageGuard } from "./auth/http.ts";
 import type { Auth } from "./auth/service.ts";
 import type { SocketStats } from "./bridge.ts";
 import type { FleetState } from "./lib/fleet_state.ts";
+import type { FleetHistory } from "./lib/fleet_series.ts";
 import type { FrameLog } from "./lib/frame_log.ts";
 import type { RefusalStats } from "./lib/refusal_stats.ts";
 import type { ChargerSnapshot } from "./lib/protocol.ts";
@@ -39,6 +40,8 @@ export interface AppDeps {
   chargerSnapshot(id: string): Promise<ChargerSnapshot>;
   socketStats(): SocketStats;
   refusalStats(): RefusalStats;
+  /** The fleet's power and chargers charging over the last hour (the bridge's). */
+  fleetHistory(): FleetHistory;
   ocppUrl?: string;
   /** GET /metrics: off (404) unless enabled; `token` is METRICS_TOKEN, taken besides API tokens. */
   metrics?: { enabled: boolean; token?: string };
@@ -53,7 +56,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const asset = deps.assets.get(c.req.path);
     if (!asset) return c.text("not found", 404);
     const etag = `"${asset.etag}"`;
-    const headers = { etag, "cache-control": "no-cache", "content-type": asset.type };
+    const headers = {
+      etag,
+      "cache-control": asset.immutable ? "public, max-age=31536000, immutable" : "no-cache",
+      "content-type": asset.type,
+    };
     if (c.req.header("if-none-match") === etag) return c.body(null, 304, headers);
     return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, headers);
   });
@@ -88,6 +95,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       audit: deps.audit,
       socketStats: deps.socketStats,
       refusalStats: deps.refusalStats,
+      fleetHistory: deps.fleetHistory,
     }),
   );
   app.route(

@@ -95,6 +95,13 @@ export function signInHelp(web: WebServer, config: Pick<WebConfig, "adminPasswor
     : "with your portal user (set ADMIN_PASSWORD to reset admin's password)";
 }
 
+/** How the portal got its islands' build: a start with unchanged sources runs no bundler. */
+export function assetsLine(web: WebServer): string {
+  return web.assets === "built"
+    ? "built now into web/static/build/ (the sources changed, or there was no build)"
+    : "up to date in web/static/build/ (no build needed)";
+}
+
 async function runAlone(): Promise<void> {
   const fail = (message: string): never => {
     log.error(message);
@@ -131,6 +138,7 @@ Run both in one process with: deno task dev`;
   log.banner(`Chargewire portal node is running${config.redisUrl ? "" : " on its own"}.
   Portal:        ${web.url}
   Sign in:       ${signInHelp(web, config)}
+  Assets:        ${assetsLine(web)}
   Data:          ${data}
 ${joined}
 Press Ctrl+C to stop.`);

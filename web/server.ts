@@ -18,7 +18,7 @@ import { createSocketGate } from "./auth/socket_gate.ts";
 import { createApp } from "./app.ts";
 import { loadAssets } from "./assets.ts";
 import { attachBridge, type BridgeOptions, type BridgeServer } from "./bridge.ts";
-import { bundleIslands } from "./bundle.ts";
+import { ensureIslands } from "./bundle.ts";
 import { RefusalCounter } from "./lib/refusal_stats.ts";
 import type { WebConfig } from "./config.ts";
 import { enableProcessMetrics, trackActiveTransactions, trackSocketClients } from "../shared/metrics.ts";
@@ -39,6 +39,8 @@ export interface WebServer {
   url: string;
   /** What start-up did to user `admin`; a generated password is in it, to be shown this once. */
   admin: BootstrapResult;
+  /** How start-up got the islands' build: "built" (the bundler ran) or "up to date" (read as it was). */
+  assets: "built" | "up to date";
   close(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
   };
   let admin: BootstrapResult;
   let assets;
+  let assetsBuilt = false;
   try {
     admin = await auth.bootstrap(config.adminPassword);
     if (admin.action === "created" || admin.action === "reset") {
@@ -80,7 +83,9 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
       });
     }
     await audit.prune();
-    assets = await loadAssets(await bundleIslands());
+    const islands = await ensureIslands();
+    assetsBuilt = islands.built;
+    assets = await loadAssets(islands);
   } catch (err) {
     await closeStores();
     throw err;
@@ -150,6 +155,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     allowedOrigins: config.allowedOrigins,
     chargerSnapshot: bridge.chargerSnapshot,
     socketStats: () => bridge.stats(),
+    fleetHistory: () => bridge.fleetHistory(),
     refusalStats: () => refusals.stats(),
     ocppUrl: deps.ocppUrl,
     metrics: {
@@ -195,6 +201,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     port,
     url,
     admin,
+    assets: assetsBuilt ? "built" : "up to date",
     close() {
       closing ??= (async () => {
         untrackClients();

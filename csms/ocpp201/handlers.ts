@@ -301,7 +301,8 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
       const info = req.transactionInfo;
       const txId = info.transactionId;
       const verdict = sequences.judge(chargerId, txId, req.seqNo);
-      const idTokenInfo = req.idToken ? idTokenInfo201(await auth.authorize(req.idToken.idToken)) : undefined;
+      const tokenVerdict = req.idToken ? await auth.authorize(req.idToken.idToken) : undefined;
+      const idTokenInfo = tokenVerdict ? idTokenInfo201(tokenVerdict) : undefined;
       const answer: T.TransactionEventResponse = idTokenInfo ? { idTokenInfo } : {};
       sink.log(chargerId, "transaction.event", now(), {
         chargerTransactionId: txId,
@@ -335,7 +336,8 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
         const written = await meterValues(chargerId, tx.evseId, tx.id, samples);
         if (written) await written.durable;
         if (req.idToken && state.known === "open" && tx.idTag === "") {
-          // Authorized after it started (TxStartPoint EVConnected, say): the token is noted beside it.
+          // Authorized after it started (TxStartPoint EVConnected, say): the token is noted on it.
+          await storage.transactions.identify(tx.id, req.idToken.idToken, tokenVerdict!.status);
           sink.log(chargerId, "transaction.authorized", now(), {
             transactionId: tx.id,
             chargerTransactionId: txId,

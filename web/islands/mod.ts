@@ -1,12 +1,14 @@
 /**
  * Every island, by name. The server renders them inside a marked element with
- * their props; the browser bundle (web/client/main.ts) hydrates each marked
- * element with the component of the same name.
+ * their props; in the browser, the island's own entry (built by web/bundle.ts,
+ * one per name here, from web/islands/<Name>.tsx) hydrates each element marked
+ * with its name. A new island needs its line here and nothing else.
  */
 import Account from "./Account.tsx";
 import ChargerDetail from "./ChargerDetail.tsx";
 import ConnectionStatus from "./ConnectionStatus.tsx";
 import FleetTable from "./FleetTable.tsx";
+import History from "./History.tsx";
 import IdTags from "./IdTags.tsx";
 import Registrations from "./Registrations.tsx";
 import TransactionsTable from "./TransactionsTable.tsx";
@@ -17,6 +19,7 @@ export const ISLANDS = {
   ChargerDetail,
   ConnectionStatus,
   FleetTable,
+  History,
   IdTags,
   Registrations,
   TransactionsTable,

@@ -10,6 +10,7 @@
  * stop's UPDATE only ever moves a transaction from open to stopped, so once sent the transaction is, or
  * is about to be, stopped; and if the statement fails, the id leaves the set and the database answers.
  */
+import type { IdTokenStatus } from "../../../shared/domain.ts";
 import type {
   ActiveTransaction,
   CloseTransaction,
@@ -151,6 +152,13 @@ export class PostgresTransactions implements TransactionWrites {
     }
     if (row.charger_id !== s.chargerId) return { kind: "other-charger", ownerId: row.charger_id };
     return { kind: "already-stopped" };
+  }
+
+  async identify(id: number, idTag: string, authStatus: IdTokenStatus): Promise<Written<boolean>> {
+    const rows = await this.#sql`
+      UPDATE transactions SET id_tag = ${idTag}, auth_status = ${authStatus}
+      WHERE id = ${id} AND stopped_at IS NULL AND id_tag = '' RETURNING id`;
+    return committed(rows.length > 0);
   }
 
   /**

@@ -10,6 +10,7 @@
  * from a sequence instead.
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { IdTokenStatus } from "../../../shared/domain.ts";
 import type {
   ActiveTransaction,
   CloseTransaction,
@@ -56,7 +57,7 @@ export class SqliteTransactions implements TransactionWrites {
   #lastId: number;
   /** A transaction's latest energy reading not written yet (see SqliteStorage: the latest state). */
   #meters = new Map<number, number>();
-  #s: Record<"start" | "meter" | "stop" | "close" | "reportStop", WriteStatement>;
+  #s: Record<"start" | "meter" | "stop" | "close" | "reportStop" | "identify", WriteStatement>;
   #owner: StatementSync;
 
   constructor(db: DatabaseSync, writer: BatchWriter) {
@@ -79,6 +80,9 @@ export class SqliteTransactions implements TransactionWrites {
            last_meter_wh = coalesce(?, last_meter_wh), closed_at = ?, closed_by = ?, close_reason = ?,
            superseded_by = ?
          WHERE id = ? AND stopped_at IS NULL`,
+      ),
+      identify: p(
+        "UPDATE transactions SET id_tag = ?, auth_status = ? WHERE id = ? AND stopped_at IS NULL AND id_tag = ''",
       ),
       // Only the first: a resent late stop changes nothing.
       reportStop: p(
@@ -288,6 +292,14 @@ export class SqliteTransactions implements TransactionWrites {
     };
     if (tx.lastMeterWh !== undefined) stopped.lastMeterWh = tx.lastMeterWh;
     return stopped;
+  }
+
+  identify(id: number, idTag: string, authStatus: IdTokenStatus): Promise<Written<boolean>> {
+    const tx = this.#active.get(id);
+    if (!tx || tx.idTag !== "") return Promise.resolve(queued(false, this.#writer));
+    tx.idTag = idTag;
+    this.#writer.write(this.#s.identify, [idTag, authStatus, id]);
+    return Promise.resolve(queued(true, this.#writer));
   }
 
   /**
