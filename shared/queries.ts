@@ -19,6 +19,7 @@ import type {
   TransactionRecord,
 } from "./domain.ts";
 import type { RefusalReason } from "./events.ts";
+import type { EnergyDay, SessionHour, StatsRange } from "./stats.ts";
 
 export type { StaleCause, TransactionRecord } from "./domain.ts";
 export { CSMS_STOP_REASONS, MAX_CLOSE_REASON_LENGTH } from "./domain.ts";
@@ -154,6 +155,13 @@ export interface CsmsReads {
   ): Promise<LocatedSample[]>;
   /** A charger's device model (2.0.1), ordered by component, instance, EVSE, connector, variable. */
   deviceModel(chargerId: string): Promise<DeviceVariable[]>;
+  /**
+   * Energy per UTC day of the range, every day included (zero when nothing): each transaction counts on
+   * the day it stopped, or, still running, on the day it started, with its energyWh (shared/stats.ts).
+   */
+  energyByDay(range: StatsRange): Promise<EnergyDay[]>;
+  /** Transactions started per UTC hour of the range, every hour included (zero when none). */
+  sessionsByHour(range: StatsRange): Promise<SessionHour[]>;
   listIdTags(): Promise<IdTagRecord[]>;
   getIdTag(idTag: string): Promise<IdTagRecord | undefined>;
   listRegistrations(): Promise<ChargerRegistration[]>;

@@ -13,6 +13,7 @@ import { verifyKey } from "../csms/charger_keys.ts";
 import { openPostgresReads, openPostgresStorage } from "../csms/store/postgres/storage.ts";
 import { checkDeviceModelContract } from "../csms/store/device_model_test_support.ts";
 import { checkBootStatusContract } from "../csms/store/registration_test_support.ts";
+import { checkStatsContract } from "../csms/store/stats_test_support.ts";
 import { MIGRATIONS } from "../csms/store/postgres/migrations.ts";
 
 sayPgSkipped();
@@ -759,4 +760,9 @@ pgTest(
 pgTest(
   "pg storage: a registration's boot status is set, kept, and changed alone",
   (url) => withStorage(url, (storage) => checkBootStatusContract(storage)),
+);
+
+pgTest(
+  "pg storage: energy per UTC day and sessions per UTC hour, aggregated over transactions",
+  (url) => withStorage(url, (storage) => checkStatsContract(storage)),
 );

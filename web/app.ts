@@ -14,6 +14,7 @@ import { apiGuard, type AppEnv, identify, pageGuard } from "./auth/http.ts";
 import type { Auth } from "./auth/service.ts";
 import type { SocketStats } from "./bridge.ts";
 import type { FleetState } from "./lib/fleet_state.ts";
+import type { FleetHistory } from "./lib/fleet_series.ts";
 import type { FrameLog } from "./lib/frame_log.ts";
 import type { RefusalStats } from "./lib/refusal_stats.ts";
 import type { ChargerSnapshot } from "./lib/protocol.ts";
@@ -35,6 +36,8 @@ export interface AppDeps {
   chargerSnapshot(id: string): Promise<ChargerSnapshot>;
   socketStats(): SocketStats;
   refusalStats(): RefusalStats;
+  /** The fleet's power and chargers charging over the last hour (the bridge's). */
+  fleetHistory(): FleetHistory;
   ocppUrl?: string;
 }
 
@@ -76,6 +79,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       audit: deps.audit,
       socketStats: deps.socketStats,
       refusalStats: deps.refusalStats,
+      fleetHistory: deps.fleetHistory,
     }),
   );
   app.route(

@@ -22,6 +22,13 @@ import { chargerRoom, FLEET_ROOM, parseView, WatchedChargers } from "./bridge/ro
 import { onSocketCommand } from "./bridge/socket_commands.ts";
 import type { BridgeServer, BridgeSocket } from "./bridge/types.ts";
 import { FleetState } from "./lib/fleet_state.ts";
+import {
+  FLEET_SERIES_BUCKET_MS,
+  FLEET_SERIES_SPAN_MS,
+  type FleetHistory,
+  FleetSeries,
+  fleetTotals,
+} from "./lib/fleet_series.ts";
 import { FrameLog } from "./lib/frame_log.ts";
 import {
   Backlog,
@@ -70,6 +77,8 @@ export interface Bridge {
   /** What a client watching one charger starts from (also what its page is rendered from). */
   chargerSnapshot(chargerId: string): Promise<ChargerSnapshot>;
   stats(): SocketStats;
+  /** The fleet's total power and chargers charging over the last hour, up to now (web/lib/fleet_series.ts). */
+  fleetHistory(): FleetHistory;
   /**
    * Checks every client's credentials again (after a logout, a revoked token, a changed role): a client
    * whose `check` fails is disconnected, the others carry on with the role `check` returns.
@@ -107,6 +116,8 @@ export async function attachBridge(
   const maxLoadingEvents = limits.packets * 4;
   let seeded = false;
   const early: BusEvent[] = [];
+  const series = new FleetSeries({ bucketMs: FLEET_SERIES_BUCKET_MS, spanMs: FLEET_SERIES_SPAN_MS });
+  const sampleFleet = () => series.record(fleetTotals(fleet.rows()));
 
   /** The frame log follows the bus: frames go in, and a charger's presence decides how long its ring stays. */
   const logFrames = (event: BusEvent) => {
@@ -166,6 +177,9 @@ export async function attachBridge(
   }
   seeded = true;
   for (const event of early.splice(0)) onEvent(event);
+  sampleFleet();
+  // A point every bucket, events or not: a quiet fleet's line carries on at its level.
+  const sampler = setInterval(sampleFleet, FLEET_SERIES_BUCKET_MS);
 
   async function setView(socket: BridgeSocket, view: View): Promise<void> {
     const current = socket.data.view;
@@ -275,6 +289,10 @@ export async function attachBridge(
     fleet,
     frames,
     chargerSnapshot,
+    fleetHistory() {
+      sampleFleet();
+      return series.history();
+    },
     stats() {
       const behind: SocketStats["behind"] = [];
       for (const s of io.sockets.sockets.values()) {
@@ -315,6 +333,7 @@ export async function attachBridge(
       }));
     },
     close() {
+      clearInterval(sampler);
       unsubscribe();
       rooms.close();
       fleetFeed.close();

@@ -154,6 +154,7 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     allowedOrigins: config.allowedOrigins,
     chargerSnapshot: bridge.chargerSnapshot,
     socketStats: () => bridge.stats(),
+    fleetHistory: () => bridge.fleetHistory(),
     refusalStats: () => refusals.stats(),
     ocppUrl: deps.ocppUrl,
   });

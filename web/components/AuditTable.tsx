@@ -65,15 +65,16 @@ export function AuditTable({ filter, items, total, page, pageSize, problem }: Au
       {problem && <div class="outcome outcome-err" role="alert">{problem}</div>}
       <div class="table-wrap">
         <table class="table">
+          <caption class="visually-hidden">Audit log entries</caption>
           <thead>
             <tr>
-              <th>When</th>
-              <th>Who</th>
-              <th>Role</th>
-              <th>Action</th>
-              <th>Target</th>
-              <th>Detail</th>
-              <th>From</th>
+              <th scope="col">When</th>
+              <th scope="col">Who</th>
+              <th scope="col">Role</th>
+              <th scope="col">Action</th>
+              <th scope="col">Target</th>
+              <th scope="col">Detail</th>
+              <th scope="col">From</th>
             </tr>
           </thead>
           <tbody>

@@ -25,11 +25,14 @@ function Response({ outcome }: { outcome: Outcome }) {
     return (
       <div class="config-table">
         <table class="table compact" data-testid="configuration">
+          <caption class="visually-hidden">The charger's configuration keys</caption>
           <thead>
             <tr>
-              <th>Key</th>
-              <th>Value</th>
-              <th></th>
+              <th scope="col">Key</th>
+              <th scope="col">Value</th>
+              <th scope="col">
+                <span class="visually-hidden">Read-only</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -98,32 +101,45 @@ export function CommandPanel(
             {actions.map((a) => <option key={a} value={a}>{a}</option>)}
           </select>
         </label>
-        {formFields(protocol, action.value).map((f) => (
-          <label class="field" key={`${action.value}.${f.name}`}>
-            <span>{f.label}</span>
-            {f.kind === "select"
-              ? (
-                <select
-                  name={f.name}
-                  value={values.value[f.name]}
-                  onChange={(e) =>
-                    values.value = { ...values.value, [f.name]: (e.target as HTMLSelectElement).value }}
-                >
-                  {f.options!.map((o) => <option key={o} value={o}>{o}</option>)}
-                </select>
-              )
-              : (
-                <input
-                  name={f.name}
-                  inputMode={f.kind === "int" ? "numeric" : undefined}
-                  placeholder={f.placeholder}
-                  value={values.value[f.name]}
-                  onInput={(e) =>
-                    values.value = { ...values.value, [f.name]: (e.target as HTMLInputElement).value }}
-                />
-              )}
-          </label>
-        ))}
+        {formFields(protocol, action.value).map((f) => {
+          const set = (value: string) => values.value = { ...values.value, [f.name]: value };
+          const choices = f.kind === "bool" ? ["true", "false"] : f.options;
+          return (
+            <label class={`field${f.multiline ? " field-wide" : ""}`} key={`${action.value}.${f.name}`}>
+              <span>{f.label}</span>
+              {f.kind === "select" || f.kind === "bool"
+                ? (
+                  <select
+                    name={f.name}
+                    value={values.value[f.name]}
+                    onChange={(e) => set((e.target as HTMLSelectElement).value)}
+                  >
+                    {!f.required && <option value="">—</option>}
+                    {choices!.map((o) => <option key={o} value={o}>{o}</option>)}
+                  </select>
+                )
+                : f.multiline
+                ? (
+                  <textarea
+                    name={f.name}
+                    rows={4}
+                    placeholder={f.placeholder}
+                    value={values.value[f.name]}
+                    onInput={(e) => set((e.target as HTMLTextAreaElement).value)}
+                  />
+                )
+                : (
+                  <input
+                    name={f.name}
+                    inputMode={f.kind === "int" ? "numeric" : undefined}
+                    placeholder={f.placeholder}
+                    value={values.value[f.name]}
+                    onInput={(e) => set((e.target as HTMLInputElement).value)}
+                  />
+                )}
+            </label>
+          );
+        })}
         <button type="submit" class="btn btn-primary" disabled={busy.value} data-testid="command-send">
           Send
         </button>

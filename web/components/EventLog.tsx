@@ -79,13 +79,16 @@ export function EventLog({ frames }: { frames: ReadonlySignal<FrameRecord[]> }) 
       </div>
       <div class="log-body">
         <table class="table log-table">
+          <caption class="visually-hidden">Events and OCPP frames, oldest first</caption>
           <thead>
             <tr>
-              <th>Time</th>
-              <th></th>
-              <th>Type</th>
-              <th>Action</th>
-              <th>Payload</th>
+              <th scope="col">Time</th>
+              <th scope="col">
+                <span class="visually-hidden">Direction</span>
+              </th>
+              <th scope="col">Type</th>
+              <th scope="col">Action</th>
+              <th scope="col">Payload</th>
             </tr>
           </thead>
           <tbody>

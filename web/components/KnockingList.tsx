@@ -27,14 +27,17 @@ export function KnockingList({ refusals, onRegister, onRefresh }: KnockingListPr
       </p>
       <div class="table-wrap">
         <table class="table">
+          <caption class="visually-hidden">Chargers refused lately</caption>
           <thead>
             <tr>
-              <th>Charge point</th>
-              <th>Why, the last time</th>
-              <th>Attempts</th>
-              <th>From</th>
-              <th>Last</th>
-              <th></th>
+              <th scope="col">Charge point</th>
+              <th scope="col">Why, the last time</th>
+              <th scope="col">Attempts</th>
+              <th scope="col">From</th>
+              <th scope="col">Last</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -17,6 +17,7 @@ export interface AssetUrls {
 export type NavSection =
   | "fleet"
   | "transactions"
+  | "history"
   | "tags"
   | "users"
   | "registrations"
@@ -79,6 +80,7 @@ export function Layout(
               <nav class="nav">
                 {link("/", "Fleet", "fleet")}
                 {link("/transactions", "Transactions", "transactions")}
+                {link("/history", "History", "history")}
                 {link("/id-tags", "Id tags", "tags")}
                 {user?.role === "admin" && link("/registrations", "Registrations", "registrations")}
                 {user?.role === "admin" && link("/users", "Users", "users")}

@@ -1,7 +1,7 @@
 /**
  * One charger, live: its state and session, Start/Stop with the charger's
  * answer, the battery chart, connector status changes, the OCPP log, the other
- * commands and its latest transactions. The server renders it from a snapshot;
+ * commands, its latest transactions and (OCPP 2.0.1) its device model. The server renders it from a snapshot;
  * in the browser it joins the charger's room and folds every event in.
  */
 import { ID_TOKEN_RULE, idTokenProblem } from "../../shared/identifiers.ts";
@@ -14,9 +14,12 @@ import { watch } from "../client/socket.ts";
 import { BatteryChart } from "../components/BatteryChart.tsx";
 import { CommandOutcome } from "../components/CommandOutcome.tsx";
 import { CommandPanel } from "../components/CommandPanel.tsx";
+import { DeviceModel } from "../components/DeviceModel.tsx";
 import { EventLog } from "../components/EventLog.tsx";
 import { StatusBadge, statusTitle } from "../components/StatusBadge.tsx";
 import { applyDetailEvent, type DetailState, fromSnapshot } from "../lib/detail_state.ts";
+import { modelMayHaveChanged } from "../lib/device_model.ts";
+import { evseChoices, hasMultiConnectorEvse, locationLabel } from "../lib/evses.ts";
 import { connectorStatus, headlineStatus } from "../lib/fleet.ts";
 import {
   durationBetween,
@@ -27,6 +30,7 @@ import {
   formatPercent,
 } from "../lib/format.ts";
 import type { ChargerSnapshot } from "../lib/protocol.ts";
+import { startCommand, stopCommand } from "../lib/session_commands.ts";
 import { describeEnd, describeStale, transactionsPageHref } from "../lib/transactions.ts";
 
 export interface ChargerDetailProps {
@@ -43,6 +47,8 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
   const connectorId = useSignal("1");
   const outcome = useSignal<Outcome | null>(null);
   const busy = useSignal(false);
+  /** Events after which the stored device model may have changed (the device-model view re-reads). */
+  const modelChanges = useSignal(0);
   const chargerId = snapshot.chargerId;
 
   useEffect(() => {
@@ -51,6 +57,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
     };
     const onEvent = (event: BusEvent) => {
       state.value = applyDetailEvent(state.value, event);
+      if (modelMayHaveChanged(event)) modelChanges.value++;
     };
     const socket = watch({ chargerId });
     socket.on("charger:snapshot", onSnapshot);
@@ -73,17 +80,16 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
   const status = charger ? headlineStatus(charger) : "Unknown";
   // EVSEs 1..n with their connector (an OCPP 1.6 connector n is EVSE n); EVSE 0 is the charger itself.
   const connectors = charger?.connectors.filter((c) => c.evseId > 0) ?? [];
-  const connectorChoices = connectors.length > 0 ? [...new Set(connectors.map((c) => c.evseId))] : [1];
+  const connectorChoices = evseChoices(connectors);
+  const multiConnector = hasMultiConnectorEvse(connectors);
+  const protocol = charger?.protocol;
   const active = charger?.activeTransactions ?? [];
   // The snapshot's transactions were read from the CSMS with the page, staleness decided then; the live
   // summary's were folded from events, which cannot tell.
   const staleOf = (id: number) => s.transactions.find((t) => t.id === id && t.stale);
   const sample = charger?.lastSample;
 
-  async function run(
-    action: "RemoteStartTransaction" | "RemoteStopTransaction",
-    payload: Record<string, unknown>,
-  ) {
+  async function run({ action, payload }: { action: string; payload: Record<string, unknown> }) {
     busy.value = true;
     outcome.value = pending(action);
     outcome.value = describe(action, await sendCommand(chargerId, action, payload));
@@ -94,9 +100,10 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
     e.preventDefault();
     const tag = idTag.value.trim();
     const problem = idTokenProblem(tag);
+    const command = startCommand(protocol, Number(connectorId.value), tag);
     if (problem) {
       outcome.value = {
-        action: "RemoteStartTransaction",
+        action: command.action,
         tone: "err",
         label: "Check the form",
         detail: `The idTag is not valid: ${problem} (${ID_TOKEN_RULE}).`,
@@ -104,7 +111,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
       };
       return;
     }
-    run("RemoteStartTransaction", { connectorId: Number(connectorId.value), idTag: tag });
+    run(command);
   }
 
   return (
@@ -189,7 +196,8 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
                     <>
                       {" "}(the charger's <span class="mono">{t.chargerTransactionId}</span>)
                     </>
-                  )} · EVSE {t.evseId} · tag <span class="mono">{t.idTag}</span> · since{" "}
+                  )} · {locationLabel(t, multiConnector)} · tag <span class="mono">{t.idTag}</span> · since
+                  {" "}
                   {formatDateTime(t.startedAt)}
                 </p>
                 {staleOf(t.id) && (
@@ -206,7 +214,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
                   disabled={busy.value || !canCommand}
                   data-testid="stop"
                   onClick={() =>
-                    run("RemoteStopTransaction", { transactionId: t.id })}
+                    run(stopCommand(protocol, t))}
                 >
                   Stop charging
                 </button>
@@ -223,7 +231,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
               </select>
             </label>
             <label class="field">
-              <span>idTag</span>
+              <span>{protocol === "ocpp2.0.1" ? "Id token" : "idTag"}</span>
               <input
                 value={idTag.value}
                 data-testid="id-tag"
@@ -263,7 +271,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
                     data-status={connectorStatus(c)}
                   >
                     <span class="connector-id" title={`EVSE ${c.evseId}, connector ${c.connectorId}`}>
-                      #{c.evseId}
+                      {locationLabel(c, multiConnector)}
                     </span>
                     <StatusBadge
                       status={charger?.online ? connectorStatus(c) : "Offline"}
@@ -284,7 +292,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
               <li key={`${e.at}:${e.evseId}:${e.status}:${i}`}>
                 <span class="mono small muted">{formatDateTime(e.at).slice(11)}</span>
                 <span class="small">
-                  {e.evseId === undefined || e.evseId === 0 ? "charger" : `#${e.evseId}`}
+                  {locationLabel(e, multiConnector)}
                 </span>
                 {e.status === "Online"
                   ? <span class="badge status-Available">Online</span>
@@ -309,14 +317,15 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
             <a class="small" href={`/transactions?charger=${encodeURIComponent(chargerId)}`}>all</a>
           </h2>
           <table class="table compact" data-testid="recent-transactions">
+            <caption class="visually-hidden">The charger's latest transactions</caption>
             <thead>
               <tr>
-                <th>#</th>
-                <th title="The charger's own id for the transaction">Charger's id</th>
-                <th>Tag</th>
-                <th class="num">Energy</th>
-                <th>Duration</th>
-                <th>End</th>
+                <th scope="col">#</th>
+                <th scope="col" title="The charger's own id for the transaction">Charger's id</th>
+                <th scope="col">Tag</th>
+                <th scope="col" class="num">Energy</th>
+                <th scope="col">Duration</th>
+                <th scope="col">End</th>
               </tr>
             </thead>
             <tbody>
@@ -340,10 +349,16 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
           <h2>Live OCPP log</h2>
           <EventLog frames={frames} />
         </section>
+        {protocol === "ocpp2.0.1" && (
+          <section class="card span-2">
+            <h2>Device model</h2>
+            <DeviceModel chargerId={chargerId} canCommand={canCommand} changes={modelChanges.value} />
+          </section>
+        )}
         <section class="card span-2">
           <h2>Commands</h2>
           {canCommand
-            ? <CommandPanel chargerId={chargerId} protocol={charger?.protocol} />
+            ? <CommandPanel key={protocol ?? "unknown"} chargerId={chargerId} protocol={protocol} />
             : <p class="muted small">Commands need the operator role.</p>}
         </section>
       </div>

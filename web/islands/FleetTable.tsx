@@ -20,6 +20,8 @@ import {
 import { durationBetween, formatAgo, formatKw, formatKwh, formatPercent } from "../lib/format.ts";
 import type { FleetSnapshot, FleetUpdate } from "../lib/protocol.ts";
 import { ConnectorDot, StatusBadge, statusLabel } from "../components/StatusBadge.tsx";
+import { FleetCharts } from "../components/FleetCharts.tsx";
+import type { FleetHistory } from "../lib/fleet_series.ts";
 
 export interface FleetTableProps {
   /** The page the server rendered, shown until the live snapshot arrives. */
@@ -31,6 +33,8 @@ export interface FleetTableProps {
   renderedAt: number;
   /** Where chargers connect, for the empty fleet's hint. */
   ocppUrl?: string;
+  /** The fleet's last hour as the server kept it, for the charts to start from. */
+  history: FleetHistory;
 }
 
 function chargerHref(id: string): string {
@@ -194,6 +198,7 @@ export default function FleetTable(props: FleetTableProps) {
         )
           .map((s) => chip(s, statusLabel(s), c[s] ?? 0))}
       </div>
+      <FleetCharts rows={all} history={props.history} />
       <div class="toolbar">
         <input
           type="search"
@@ -214,15 +219,16 @@ export default function FleetTable(props: FleetTableProps) {
       </div>
       <div class="table-wrap">
         <table class="table fleet-table">
+          <caption class="visually-hidden">Chargers</caption>
           <thead>
             <tr>
-              <th>Charger</th>
-              <th>Status</th>
-              <th>Connectors</th>
-              <th class="num">Power</th>
-              <th>SoC</th>
-              <th>Session</th>
-              <th>Last seen</th>
+              <th scope="col">Charger</th>
+              <th scope="col">Status</th>
+              <th scope="col">Connectors</th>
+              <th scope="col" class="num">Power</th>
+              <th scope="col">SoC</th>
+              <th scope="col">Session</th>
+              <th scope="col">Last seen</th>
             </tr>
           </thead>
           <tbody>

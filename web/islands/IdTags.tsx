@@ -97,14 +97,17 @@ export default function IdTags(props: IdTagsProps) {
       <NoticeLine notice={message.value} />
       <div class="table-wrap">
         <table class="table">
+          <caption class="visually-hidden">Id tags</caption>
           <thead>
             <tr>
-              <th>idTag</th>
-              <th>Status</th>
-              <th>Expires</th>
-              <th>Parent</th>
-              <th>Added</th>
-              <th></th>
+              <th scope="col">idTag</th>
+              <th scope="col">Status</th>
+              <th scope="col">Expires</th>
+              <th scope="col">Parent</th>
+              <th scope="col">Added</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

@@ -159,13 +159,16 @@ export default function Registrations(props: RegistrationsProps) {
       <KnockingList refusals={refusals.value} onRegister={registerKnocking} onRefresh={reload} />
       <div class="table-wrap">
         <table class="table">
+          <caption class="visually-hidden">Registered chargers</caption>
           <thead>
             <tr>
-              <th>Charge point</th>
-              <th>Profile</th>
-              <th>Key</th>
-              <th>Registered</th>
-              <th></th>
+              <th scope="col">Charge point</th>
+              <th scope="col">Profile</th>
+              <th scope="col">Key</th>
+              <th scope="col">Registered</th>
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>

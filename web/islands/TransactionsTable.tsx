@@ -101,17 +101,18 @@ export default function TransactionsTable(props: TransactionsTableProps) {
       <NoticeLine notice={message.value} testid="close-outcome" />
       <div class="table-wrap">
         <table class="table tx-table">
+          <caption class="visually-hidden">Transactions</caption>
           <thead>
             <tr>
-              <th>#</th>
-              <th title="The charger's own id for the transaction">Charger's id</th>
-              <th>Charger</th>
-              <th>EVSE</th>
-              <th>idTag</th>
-              <th>Started</th>
-              <th>Duration</th>
-              <th class="num">Energy</th>
-              <th>Ended</th>
+              <th scope="col">#</th>
+              <th scope="col" title="The charger's own id for the transaction">Charger's id</th>
+              <th scope="col">Charger</th>
+              <th scope="col">EVSE</th>
+              <th scope="col">idTag</th>
+              <th scope="col">Started</th>
+              <th scope="col">Duration</th>
+              <th scope="col" class="num">Energy</th>
+              <th scope="col">Ended</th>
             </tr>
           </thead>
           <tbody>

@@ -151,13 +151,16 @@ export default function Users(props: UsersProps) {
         <NoticeLine notice={userMessage.value} testid="user-message" />
         <div class="table-wrap">
           <table class="table">
+            <caption class="visually-hidden">Users</caption>
             <thead>
               <tr>
-                <th>User</th>
-                <th>Role</th>
-                <th>Added</th>
-                <th>Password changed</th>
-                <th></th>
+                <th scope="col">User</th>
+                <th scope="col">Role</th>
+                <th scope="col">Added</th>
+                <th scope="col">Password changed</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -263,15 +266,18 @@ export default function Users(props: UsersProps) {
         <NoticeLine notice={tokenMessage.value} testid="token-message" />
         <div class="table-wrap">
           <table class="table">
+            <caption class="visually-hidden">API tokens</caption>
             <thead>
               <tr>
-                <th>Name</th>
-                <th>Id</th>
-                <th>Role</th>
-                <th>Created</th>
-                <th>Last used</th>
-                <th>State</th>
-                <th></th>
+                <th scope="col">Name</th>
+                <th scope="col">Id</th>
+                <th scope="col">Role</th>
+                <th scope="col">Created</th>
+                <th scope="col">Last used</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span class="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -8,6 +8,7 @@ import Account from "./Account.tsx";
 import ChargerDetail from "./ChargerDetail.tsx";
 import ConnectionStatus from "./ConnectionStatus.tsx";
 import FleetTable from "./FleetTable.tsx";
+import History from "./History.tsx";
 import IdTags from "./IdTags.tsx";
 import Registrations from "./Registrations.tsx";
 import TransactionsTable from "./TransactionsTable.tsx";
@@ -18,6 +19,7 @@ export const ISLANDS = {
   ChargerDetail,
   ConnectionStatus,
   FleetTable,
+  History,
   IdTags,
   Registrations,
   TransactionsTable,

@@ -16,6 +16,7 @@ import { actorName } from "../auth/roles.ts";
 import type { Auth } from "../auth/service.ts";
 import type { SocketStats } from "../bridge.ts";
 import { runAuditedCommand } from "../commands.ts";
+import { COMMAND_EXAMPLES } from "../lib/command_examples.ts";
 import { TRANSACTION_CSV_HEADER, transactionCsvRow } from "../lib/csv.ts";
 import {
   compareIds,
@@ -27,6 +28,7 @@ import {
 } from "../lib/fleet.ts";
 import type { FleetState } from "../lib/fleet_state.ts";
 import type { FrameLog } from "../lib/frame_log.ts";
+import type { FleetHistory } from "../lib/fleet_series.ts";
 import type { RefusalStats } from "../lib/refusal_stats.ts";
 import {
   adminFailure,
@@ -37,6 +39,8 @@ import {
   CloseTransactionSchema,
   CommandActionSchema,
   CommandResultSchema,
+  commandsByProtocolTable,
+  DeviceVariableSchema,
   errorBody,
   ErrorSchema,
   FrameSchema,
@@ -56,6 +60,7 @@ import {
 import { registerAuditRoutes } from "./api_audit.ts";
 import { registerAuthRoutes } from "./api_auth.ts";
 import { registerRegistrationRoutes } from "./api_registrations.ts";
+import { registerStatsRoutes } from "./api_stats.ts";
 import { guarded, registerSecuritySchemes } from "./guard.ts";
 
 export interface ApiDeps {
@@ -71,6 +76,8 @@ export interface ApiDeps {
   socketStats(): SocketStats;
   /** Connections the CSMS refused at the handshake, since the portal started. */
   refusalStats(): RefusalStats;
+  /** The fleet's power and chargers charging over the last hour. */
+  fleetHistory(): FleetHistory;
 }
 
 const notFound = json(ErrorSchema, "Not found");
@@ -107,6 +114,18 @@ export function commandHttpStatus(result: CommandResult): 200 | 400 | 409 | 502 
     case "unavailable":
       return 503;
   }
+}
+
+/** The command body's OpenAPI examples: one per protocol and action ("ocpp2.0.1-Reset"). */
+function commandExamples(): Record<string, { summary: string; value: Record<string, unknown> }> {
+  return Object.fromEntries(
+    Object.entries(COMMAND_EXAMPLES).flatMap(([protocol, examples]) =>
+      Object.entries(examples).map(([action, value]) => [
+        `${protocol}-${action}`,
+        { summary: `${action} (${protocol})`, value },
+      ])
+    ),
+  );
 }
 
 export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
@@ -238,6 +257,32 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
 
   api.openapi(
     guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/chargers/{id}/variables",
+        tags: ["Chargers"],
+        summary: "An OCPP 2.0.1 charger's device model: the variables its reports gave",
+        description:
+          "One item per attribute of each variable, as the charger's NotifyReports left it and the " +
+          "SetVariables it accepted since changed it; ordered by component, instance, EVSE, connector, " +
+          "variable. Empty for an OCPP 1.6 charger, or one that has not reported (GetBaseReport asks).",
+        request: { params: z.object({ id: ChargerId }) },
+        responses: {
+          200: json(z.object({ items: z.array(DeviceVariableSchema) }), "The device model"),
+          404: notFound,
+        },
+      }),
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      if (!(await reads.getCharger(id))) return c.json(errorBody("not_found", `no charger ${id}`), 404);
+      return c.json({ items: await reads.deviceModel(id) }, 200);
+    },
+  );
+
+  api.openapi(
+    guarded(
       "operator",
       createRoute({
         method: "post",
@@ -245,10 +290,13 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
         tags: ["Commands"],
         summary: "Send an OCPP command to a charger and wait for its answer",
         description:
-          "The action is one of the charger's protocol's operator commands (the enum lists every protocol's); " +
-          'the body is its request payload (e.g. {"connectorId":1,"idTag":"TAG"} ' +
-          "for RemoteStartTransaction). The answer is the charger's response, or why there is none: " +
-          "400 invalid, 409 offline, 502 the charger answered with a CALLERROR, 503 no CSMS, 504 timeout.",
+          "The action is one of the operator commands of the charger's protocol (its `protocol` in GET " +
+          "/chargers/{id}); the enum lists every protocol's, the table says which takes which. The body is " +
+          "that protocol's request payload of the action (the examples give one per protocol and action; " +
+          "an OCPP 2.0.1 RequestStartTransaction may leave out remoteStartId, which the CSMS then assigns). " +
+          "The answer is the charger's response, or why there is none: 400 invalid (also for an action " +
+          "or a payload the charger's protocol does not take), 409 offline, 502 the charger answered with " +
+          "a CALLERROR, 503 no CSMS, 504 timeout.\n\n" + commandsByProtocolTable(),
         request: {
           params: z.object({
             id: ChargerId,
@@ -261,7 +309,10 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
           }),
           body: {
             content: {
-              "application/json": { schema: z.record(z.string(), z.unknown()).openapi("OcppPayload") },
+              "application/json": {
+                schema: z.record(z.string(), z.unknown()).openapi("OcppPayload"),
+                examples: commandExamples(),
+              },
             },
             required: false,
           },
@@ -625,6 +676,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
   registerAuthRoutes(api, { auth: deps.auth, audit });
   registerRegistrationRoutes(api, bus, reads, audit);
   registerAuditRoutes(api, audit);
+  registerStatsRoutes(api, reads, deps.fleetHistory);
   registerSecuritySchemes(api);
 
   api.doc("/openapi.json", {

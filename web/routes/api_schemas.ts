@@ -188,8 +188,38 @@ export const CommandResultSchema = z.union([
   }),
 ]).openapi("CommandResult");
 
+/** Which protocol takes which operator command, as the OpenAPI description's table says it. */
+export function commandsByProtocolTable(): string {
+  const protocols = Object.keys(OPERATOR_ACTIONS) as Protocol[];
+  const head = `| action | ${protocols.join(" | ")} |\n| --- | ${protocols.map(() => "---").join(" | ")} |`;
+  const rows = allOperatorActions().map((a) =>
+    `| ${a} | ${protocols.map((p) => OPERATOR_ACTIONS[p].includes(a) ? "yes" : "—").join(" | ")} |`
+  );
+  return [head, ...rows].join("\n");
+}
+
 /** The operator commands the portal offers, those of every protocol it knows (shared/ocpp/catalog.ts). */
-export const CommandActionSchema = z.enum(allOperatorActions() as [string, ...string[]]);
+export const CommandActionSchema = z.enum(allOperatorActions() as [string, ...string[]]).openapi({
+  description: "An operator command of the charger's protocol (the table in the route's description)",
+});
+
+export const DeviceVariableSchema = z.object({
+  component: z.string(),
+  componentInstance: z.string().optional(),
+  evseId: z.number().int().optional().openapi({ description: "The component's EVSE, when it has one" }),
+  connectorId: z.number().int().optional(),
+  variable: z.string(),
+  variableInstance: z.string().optional(),
+  attributeType: z.string().openapi({ description: "Actual, Target, MinSet or MaxSet", example: "Actual" }),
+  value: z.string().optional().openapi({
+    description: "Absent for a WriteOnly variable or one reported without a value",
+  }),
+  mutability: z.string().optional().openapi({ description: "ReadOnly, WriteOnly or ReadWrite" }),
+  dataType: z.string().optional(),
+  unit: z.string().optional(),
+  valuesList: z.string().optional(),
+  updatedAt: z.string().openapi({ description: "When the CSMS last heard of this value" }),
+}).openapi("DeviceVariable");
 
 /**
  * A number written in a path or query string, checked by `schema`. Not z.coerce.number(): that also takes

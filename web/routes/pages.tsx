@@ -14,8 +14,16 @@ import { type AssetUrls, Layout, type PageUser } from "../components/Layout.tsx"
 import { FLEET_STATUSES, type FleetStatus, queryFleet } from "../lib/fleet.ts";
 import type { FleetState } from "../lib/fleet_state.ts";
 import type { ChargerSnapshot } from "../lib/protocol.ts";
+import type { FleetHistory } from "../lib/fleet_series.ts";
 import { CHARGER_ID_RULE, isChargerId } from "../../shared/identifiers.ts";
 import { transactionsPageHref } from "../lib/transactions.ts";
+import {
+  lastDays,
+  MAX_ENERGY_DAYS,
+  MAX_SESSION_DAYS,
+  parseStatsRange,
+  rangeDays,
+} from "../../shared/stats.ts";
 
 export interface PageDeps {
   fleet: FleetState;
@@ -24,6 +32,8 @@ export interface PageDeps {
   audit: AuditLog;
   assets: AssetUrls;
   chargerSnapshot(id: string): Promise<ChargerSnapshot>;
+  /** The fleet's last hour, which the fleet page's charts start from. */
+  fleetHistory(): FleetHistory;
   /** Where chargers connect, shown on the empty fleet page. */
   ocppUrl?: string;
 }
@@ -35,6 +45,8 @@ export function renderPage(page: VNode): string {
 const FLEET_PAGE_SIZE = 50;
 const TX_PAGE_SIZE = 50;
 const AUDIT_PAGE_SIZE = 50;
+/** The history page's first view: the last week. */
+const HISTORY_DAYS = 7;
 
 function positiveInt(raw: string | undefined, fallback: number): number {
   const n = Number(raw);
@@ -84,7 +96,7 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
       pageSize: FLEET_PAGE_SIZE,
     });
     return c.html(renderPage(
-      <Layout title="Fleet" section="fleet" assets={assets} user={pageUser(c)}>
+      <Layout title="Fleet" section="fleet" assets={assets} chart user={pageUser(c)}>
         <div class="page-head">
           <h1>Fleet</h1>
           <p class="muted small">Every charger, live.</p>
@@ -99,6 +111,7 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
             pageSize: FLEET_PAGE_SIZE,
             renderedAt: Date.now(),
             ocppUrl: deps.ocppUrl,
+            history: deps.fleetHistory(),
           }}
         />
       </Layout>,
@@ -170,6 +183,34 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
             canClose: allows(pageUser(c)!.role, "operator"),
             renderedAt: Date.now(),
           }}
+        />
+      </Layout>,
+    ));
+  });
+
+  app.get("/history", async (c) => {
+    const from = c.req.query("from");
+    const to = c.req.query("to");
+    const asked = from === undefined && to === undefined
+      ? undefined
+      : parseStatsRange(from, to, MAX_ENERGY_DAYS);
+    const range = asked?.ok ? asked.range : lastDays(Date.now(), HISTORY_DAYS);
+    const [energy, sessions] = await Promise.all([
+      deps.reads.energyByDay(range),
+      rangeDays(range).length <= MAX_SESSION_DAYS ? deps.reads.sessionsByHour(range) : null,
+    ]);
+    return c.html(renderPage(
+      <Layout title="History" section="history" assets={assets} chart user={pageUser(c)}>
+        <div class="page-head">
+          <h1>History</h1>
+          <p class="muted small">
+            Energy delivered per day and sessions started per hour, in UTC. A transaction's energy counts on
+            the day it stopped (still running: the day it started).
+          </p>
+        </div>
+        <Island
+          name="History"
+          props={{ range, energy, sessions, ...(asked && !asked.ok && { problem: asked.message }) }}
         />
       </Layout>,
     ));

@@ -24,6 +24,8 @@ import { EventSink } from "../../csms/event_sink.ts";
 import { IdTagAuthorizer } from "../../csms/id_tag_auth.ts";
 import { createOcpp16Adapter } from "../../csms/ocpp16/adapter.ts";
 import { createHandlers16 } from "../../csms/ocpp16/handlers.ts";
+import { createOcpp201Adapter } from "../../csms/ocpp201/adapter.ts";
+import { createHandlers201 } from "../../csms/ocpp201/handlers.ts";
 import { openStorage } from "../../csms/store/open.ts";
 import { MemoryBus } from "../../shared/bus_memory.ts";
 import type { BusEvent } from "../../shared/events.ts";
@@ -37,6 +39,12 @@ import { Auth, type AuthOptions, type BootstrapResult } from "../auth/service.ts
 import { chargerSnapshots } from "../bridge/charger_snapshot.ts";
 import { loadWebConfig } from "../config.ts";
 import { FleetState } from "../lib/fleet_state.ts";
+import {
+  FLEET_SERIES_BUCKET_MS,
+  FLEET_SERIES_SPAN_MS,
+  FleetSeries,
+  fleetTotals,
+} from "../lib/fleet_series.ts";
 import { FrameLog } from "../lib/frame_log.ts";
 import { DEFAULT_BUFFER_LIMITS, SlowConsumerCounters } from "../lib/outbox.ts";
 import { RefusalCounter } from "../lib/refusal_stats.ts";
@@ -109,15 +117,15 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
     cleanups.push(() => storage.close());
     const sink = new EventSink(bus, storage);
     const connections = new Connections(sink, storage.chargers, NODE);
+    const idTags = new IdTagAuthorizer(csmsConfig.authPolicy, storage.idTokens);
+    // Both protocols, as csms/server.ts has them: which one takes an action decides `invalid` or `offline`.
     const adapters = [
+      createOcpp201Adapter({
+        handlers: createHandlers201({ config: csmsConfig, storage, sink, auth: idTags, vendors: new Map() }),
+        storage,
+      }),
       createOcpp16Adapter({
-        handlers: createHandlers16({
-          config: csmsConfig,
-          storage,
-          sink,
-          auth: new IdTagAuthorizer(csmsConfig.authPolicy, storage.idTokens),
-          vendors: new Map(),
-        }),
+        handlers: createHandlers16({ config: csmsConfig, storage, sink, auth: idTags, vendors: new Map() }),
         registrations: storage.registrations,
       }),
     ];
@@ -155,6 +163,8 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
         frames.offline(event.chargerId);
       }
     }));
+    // The bridge's fleet series, sampled when asked (the bridge also samples on a timer).
+    const series = new FleetSeries({ bucketMs: FLEET_SERIES_BUCKET_MS, spanMs: FLEET_SERIES_SPAN_MS });
     const refusals = new RefusalCounter();
     cleanups.push(bus.subscribe((e) => e.type === "charger.refused" && refusals.add(e)));
     const counters = new SlowConsumerCounters(DEFAULT_BUFFER_LIMITS);
@@ -174,6 +184,10 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
       }),
       socketStats: () => ({ clients: 0, ...counters.snapshot(), behind: [] }),
       refusalStats: () => refusals.stats(),
+      fleetHistory: () => {
+        series.record(fleetTotals(fleet.rows()));
+        return series.history();
+      },
       ocppUrl: "ws://127.0.0.1:9/ocpp",
     });
 

@@ -20,6 +20,14 @@ import {
 } from "../../../shared/queries.ts";
 import type { RefusalReason } from "../../../shared/events.ts";
 import { staleness, type WhereItRuns } from "../../orphans.ts";
+import {
+  type EnergyDay,
+  fillDays,
+  fillHours,
+  hourBounds,
+  type SessionHour,
+  type StatsRange,
+} from "../../../shared/stats.ts";
 import type { DeviceVariable } from "../../../shared/domain.ts";
 import {
   DEVICE_VARIABLE_ORDER,
@@ -227,6 +235,33 @@ export class PostgresReads implements CsmsReads {
       this.#sql.unsafe(DEVICE_VARIABLE_ORDER)
     }`;
     return rows.map((r) => deviceVariableFromRow(r as unknown as DeviceVariableRow));
+  }
+
+  // Timestamps are kept as the charger sent them, with any offset: read as timestamptz and grouped in UTC.
+  // A scan of transactions (no index serves a computed UTC day); they are far fewer than meter rows, and
+  // the range bounds what comes back.
+  async energyByDay(range: StatsRange): Promise<EnergyDay[]> {
+    if (this.#sync) await this.#sync();
+    // The energy as rows.ts's transactionFromRow computes it: stop - start, or last reading - start.
+    const rows = await this.#sql`
+      SELECT day, sum(energy)::float8 AS energy, count(*)::int AS n FROM (
+        SELECT to_char(coalesce(stopped_at, started_at)::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
+          CASE WHEN meter_stop_wh IS NOT NULL THEN meter_stop_wh - meter_start_wh
+            WHEN last_meter_wh IS NOT NULL THEN greatest(0, last_meter_wh - meter_start_wh)
+            ELSE 0 END AS energy
+        FROM transactions
+      ) t WHERE day BETWEEN ${range.from} AND ${range.to} GROUP BY day`;
+    return fillDays(range, rows.map((r) => ({ day: r.day, energyWh: r.energy, transactions: r.n })));
+  }
+
+  async sessionsByHour(range: StatsRange): Promise<SessionHour[]> {
+    if (this.#sync) await this.#sync();
+    const { first, last } = hourBounds(range);
+    const rows = await this.#sql`
+      SELECT hour, count(*)::int AS n FROM (
+        SELECT to_char(started_at::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24') AS hour FROM transactions
+      ) t WHERE hour BETWEEN ${first} AND ${last} GROUP BY hour`;
+    return fillHours(range, rows.map((r) => ({ hour: r.hour, sessions: r.n })));
   }
 
   async listIdTags(): Promise<IdTagRecord[]> {

@@ -24,6 +24,14 @@ import {
   type TransactionRecord,
 } from "../../../shared/queries.ts";
 import { staleness } from "../../orphans.ts";
+import {
+  type EnergyDay,
+  fillDays,
+  fillHours,
+  hourBounds,
+  type SessionHour,
+  type StatsRange,
+} from "../../../shared/stats.ts";
 import type { DeviceVariable } from "../../../shared/domain.ts";
 import {
   DEVICE_VARIABLE_ORDER,
@@ -260,6 +268,48 @@ export class SqliteReads implements CsmsReads {
       this.#all(`SELECT * FROM device_variables WHERE charger_id = ? ${DEVICE_VARIABLE_ORDER}`, chargerId)
         .map((r) => deviceVariableFromRow(r as unknown as DeviceVariableRow))
     );
+  }
+
+  // SQLite's date functions read a timestamp's offset and answer in UTC: chargers send theirs with any
+  // offset, so the text itself cannot be grouped on. A scan of transactions (no index serves a computed
+  // UTC day); they are far fewer than meter rows, and the range bounds what comes back.
+  energyByDay(range: StatsRange): Promise<EnergyDay[]> {
+    return this.#read(() => {
+      // The energy as rows.ts's transactionFromRow computes it: stop - start, or last reading - start.
+      const rows = this.#all(
+        `SELECT day, sum(energy) AS energy, count(*) AS n FROM (
+          SELECT strftime('%Y-%m-%d', coalesce(stopped_at, started_at)) AS day,
+            CASE WHEN meter_stop_wh IS NOT NULL THEN meter_stop_wh - meter_start_wh
+              WHEN last_meter_wh IS NOT NULL THEN max(0, last_meter_wh - meter_start_wh)
+              ELSE 0 END AS energy
+          FROM transactions
+        ) WHERE day BETWEEN ? AND ? GROUP BY day`,
+        range.from,
+        range.to,
+      );
+      return fillDays(
+        range,
+        rows.map((r) => ({
+          day: r.day as string,
+          energyWh: r.energy as number,
+          transactions: r.n as number,
+        })),
+      );
+    });
+  }
+
+  sessionsByHour(range: StatsRange): Promise<SessionHour[]> {
+    return this.#read(() => {
+      const { first, last } = hourBounds(range);
+      const rows = this.#all(
+        `SELECT hour, count(*) AS n FROM (
+          SELECT strftime('%Y-%m-%dT%H', started_at) AS hour FROM transactions
+        ) WHERE hour BETWEEN ? AND ? GROUP BY hour`,
+        first,
+        last,
+      );
+      return fillHours(range, rows.map((r) => ({ hour: r.hour as string, sessions: r.n as number })));
+    });
   }
 
   listIdTags(): Promise<IdTagRecord[]> {

@@ -9,6 +9,7 @@ import type { RefusalRecord } from "./refusals.ts";
 import { BatchWriter, type WriterOptions } from "./writer.ts";
 import { checkDeviceModelContract } from "../device_model_test_support.ts";
 import { checkBootStatusContract } from "../registration_test_support.ts";
+import { checkStatsContract } from "../stats_test_support.ts";
 
 async function withStore(fn: (dir: string) => Promise<void> | void) {
   const dir = await Deno.makeTempDir({ prefix: "csms_store_" });
@@ -474,6 +475,17 @@ Deno.test("store: a registration's boot status is set, kept, and changed alone",
     const s = await open(dir);
     try {
       await checkBootStatusContract(s.storage);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+Deno.test("store: energy per UTC day and sessions per UTC hour, aggregated over transactions", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    try {
+      await checkStatsContract(s.storage);
     } finally {
       await s.close();
     }

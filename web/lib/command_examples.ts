@@ -1,0 +1,88 @@
+/**
+ * An example request payload for every operator command of each protocol: the OpenAPI document's body
+ * examples and docs/api.md's list come from here (command_examples_test.ts checks each against the
+ * protocol's schema, and that docs/api.md shows it).
+ */
+import type { Protocol } from "../../shared/domain.ts";
+
+export const COMMAND_EXAMPLES: Record<Protocol, Readonly<Record<string, Record<string, unknown>>>> = {
+  "ocpp1.6": {
+    RemoteStartTransaction: { connectorId: 1, idTag: "TAG-1" },
+    RemoteStopTransaction: { transactionId: 42 },
+    Reset: { type: "Soft" },
+    ChangeAvailability: { connectorId: 0, type: "Inoperative" },
+    ChangeConfiguration: { key: "MeterValueSampleInterval", value: "10" },
+    GetConfiguration: { key: ["HeartbeatInterval"] },
+    ClearCache: {},
+    UnlockConnector: { connectorId: 1 },
+    DataTransfer: { vendorId: "com.example", messageId: "Ping", data: "hello" },
+    TriggerMessage: { requestedMessage: "StatusNotification", connectorId: 1 },
+  },
+  "ocpp2.0.1": {
+    // remoteStartId left out: the CSMS assigns one.
+    RequestStartTransaction: { evseId: 1, idToken: { idToken: "TAG-1", type: "Central" } },
+    RequestStopTransaction: { transactionId: "c4f2e0a1-7b1d-4f4e-9a53-1f0e2d7c9b10" },
+    Reset: { type: "OnIdle" },
+    ChangeAvailability: { operationalStatus: "Inoperative", evse: { id: 1 } },
+    GetVariables: {
+      getVariableData: [{ component: { name: "OCPPCommCtrlr" }, variable: { name: "HeartbeatInterval" } }],
+    },
+    SetVariables: {
+      setVariableData: [{
+        component: { name: "OCPPCommCtrlr" },
+        variable: { name: "HeartbeatInterval" },
+        attributeValue: "300",
+      }],
+    },
+    GetBaseReport: { requestId: 1, reportBase: "FullInventory" },
+    GetReport: {
+      requestId: 2,
+      componentCriteria: ["Problem"],
+      componentVariable: [{ component: { name: "EVSE", evse: { id: 1 } } }],
+    },
+    TriggerMessage: { requestedMessage: "StatusNotification", evse: { id: 1, connectorId: 1 } },
+    UnlockConnector: { evseId: 1, connectorId: 1 },
+    ClearCache: {},
+    GetTransactionStatus: { transactionId: "c4f2e0a1-7b1d-4f4e-9a53-1f0e2d7c9b10" },
+    DataTransfer: { vendorId: "com.example", messageId: "Ping", data: { text: "hello" } },
+    SetNetworkProfile: {
+      configurationSlot: 2,
+      connectionData: {
+        ocppVersion: "OCPP20",
+        ocppTransport: "JSON",
+        ocppCsmsUrl: "wss://csms.example.com/ocpp",
+        messageTimeout: 30,
+        securityProfile: 2,
+        ocppInterface: "Wired0",
+      },
+    },
+    GetLog: {
+      logType: "DiagnosticsLog",
+      requestId: 3,
+      log: { remoteLocation: "https://logs.example.com/upload" },
+    },
+    UpdateFirmware: {
+      requestId: 4,
+      firmware: { location: "https://fw.example.com/image.bin", retrieveDateTime: "2025-01-01T02:00:00Z" },
+    },
+    CustomerInformation: {
+      requestId: 5,
+      report: true,
+      clear: false,
+      idToken: { idToken: "TAG-1", type: "ISO14443" },
+    },
+    InstallCertificate: {
+      certificateType: "CSMSRootCertificate",
+      certificate: "-----BEGIN CERTIFICATE-----\nMIIB…\n-----END CERTIFICATE-----",
+    },
+    GetInstalledCertificateIds: { certificateType: ["CSMSRootCertificate"] },
+    DeleteCertificate: {
+      certificateHashData: {
+        hashAlgorithm: "SHA256",
+        issuerNameHash: "f2311e9a995dfbd006bfc909e480987dc2d440ae6eaf1746efdadc638a295f65",
+        issuerKeyHash: "5f4bc2bb1e9e7bb5ec2a2b6c1f3c7c2f4c9e1a6d0b3f5e7c9a1b3d5f7e9a1c3e",
+        serialNumber: "01",
+      },
+    },
+  },
+};

@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import type { Protocol } from "../../shared/domain.ts";
+import { allOperatorActions, OPERATOR_ACTIONS } from "../../shared/ocpp/catalog.ts";
+import { validatePayload } from "../../shared/ocpp/validate.ts";
+import { COMMAND_EXAMPLES } from "./command_examples.ts";
+
+const docs = await Deno.readTextFile(new URL("../../docs/api.md", import.meta.url));
+
+Deno.test("command examples: one per operator command of each protocol, each valid as the CSMS sends it", () => {
+  for (const protocol of Object.keys(OPERATOR_ACTIONS) as Protocol[]) {
+    assert.deepEqual(Object.keys(COMMAND_EXAMPLES[protocol]).sort(), [...OPERATOR_ACTIONS[protocol]].sort());
+    for (const [action, payload] of Object.entries(COMMAND_EXAMPLES[protocol])) {
+      // The CSMS assigns a 2.0.1 remoteStartId the operator left out.
+      const sent = action === "RequestStartTransaction" ? { remoteStartId: 1, ...payload } : payload;
+      assert.equal(validatePayload(protocol, action, "request", sent), undefined, `${protocol} ${action}`);
+    }
+  }
+});
+
+Deno.test("command examples: docs/api.md lists each 2.0.1 command with its example", () => {
+  for (const [action, payload] of Object.entries(COMMAND_EXAMPLES["ocpp2.0.1"])) {
+    // The formatter may wrap a long item: compare with runs of white space as one space.
+    assert.ok(docs.replace(/\s+/g, " ").includes(`- \`${action}\`: \`${JSON.stringify(payload)}\``), action);
+  }
+});
+
+Deno.test("command examples: docs/api.md's table says which protocol takes which command", () => {
+  for (const action of allOperatorActions()) {
+    const cells = (["ocpp1.6", "ocpp2.0.1"] as const).map((p) =>
+      OPERATOR_ACTIONS[p].includes(action) ? "yes" : "—"
+    );
+    assert.match(docs, new RegExp(`\\| \`${action}\`\\s+\\| ${cells[0]}\\s+\\| ${cells[1]}\\s+\\|`), action);
+  }
+});
