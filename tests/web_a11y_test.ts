@@ -8,37 +8,16 @@
  * bypasses the CSP (the CSP itself is tested in tests/web_headers_test.ts).
  */
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { chromium, type Page } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS, haveChromium, signIn } from "./browser_support.ts";
+import { chromium } from "playwright-core";
+import {
+  axeViolations as violations,
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  haveChromium,
+  signIn,
+} from "./browser_support.ts";
 import { TestCharger } from "./csms_support.ts";
 import { startSystem } from "./web_support.ts";
-
-const AXE = fileURLToPath(new URL("../node_modules/axe-core/axe.min.js", import.meta.url));
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[]; failureSummary?: string }>;
-}
-
-/** The serious and critical violations axe finds on the page as it is now, described for a failure message. */
-async function violations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const found = await page.evaluate(async () => {
-    // deno-lint-ignore no-explicit-any
-    const axe = (globalThis as any).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations as Violation[];
-  });
-  return found
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) =>
-      `${v.impact} ${v.id} (${v.help}): ` +
-      v.nodes.slice(0, 5).map((n) => `${JSON.stringify(n.target)} ${n.failureSummary ?? ""}`).join(" | ")
-    );
-}
 
 Deno.test({
   name: "accessibility: axe finds no serious or critical violation on any page",

@@ -77,7 +77,8 @@ export function EventLog({ frames }: { frames: ReadonlySignal<FrameRecord[]> }) 
         </button>
         <span class="muted small">{filtered.length} of {source.length} frames</span>
       </div>
-      <div class="log-body">
+      {/* Focusable: a keyboard user scrolls the log too (axe: scrollable-region-focusable). */}
+      <div class="log-body" tabIndex={0} role="region" aria-label="OCPP frames">
         <table class="table log-table">
           <caption class="visually-hidden">Events and OCPP frames, oldest first</caption>
           <thead>
