@@ -5,7 +5,15 @@
  */
 
 import { DEFAULT_STALE_TX_MINUTES, type Deployment, loadDeployment } from "../shared/deployment.ts";
-import { type Env, envValue as raw, readTlsEnv, type TlsFiles, type TlsMessages } from "../shared/env.ts";
+import {
+  type Env,
+  envValue as raw,
+  type OperationsSettings,
+  readOperationsEnv,
+  readTlsEnv,
+  type TlsFiles,
+  type TlsMessages,
+} from "../shared/env.ts";
 
 export type AuthPolicy = "open" | "registered";
 
@@ -22,8 +30,11 @@ export const CHARGER_POLICIES: readonly ChargerPolicy[] = ["open", "approve", "r
 /** TLS for OCPP security profile 2: the PEM texts, read once at start-up, and where they came from. */
 export type TlsConfig = TlsFiles;
 
-/** DATABASE_URL, REDIS_URL and STALE_TX_MINUTES come from shared/deployment.ts, read alike by the portal. */
-export interface CsmsConfig extends Deployment {
+/**
+ * DATABASE_URL, REDIS_URL and STALE_TX_MINUTES come from shared/deployment.ts, METRICS, METRICS_TOKEN,
+ * LOG_FORMAT and LOG_LEVEL from shared/env.ts: read alike by the portal.
+ */
+export interface CsmsConfig extends Deployment, OperationsSettings {
   /** Interface to bind (HOST). */
   host: string;
   /** TCP port (CSMS_PORT); 0 picks a free one. */
@@ -86,6 +97,9 @@ export const DEFAULT_CSMS_CONFIG: Readonly<CsmsConfig> = {
   eventRetentionDays: 90,
   callTimeout: 30,
   staleTransactionMinutes: DEFAULT_STALE_TX_MINUTES,
+  metrics: true,
+  logFormat: "text",
+  logLevel: "info",
 };
 
 /** A configuration value that cannot be used; the message names the variable, the value and what is expected. */
@@ -174,6 +188,7 @@ export function loadCsmsConfig(env: Env): CsmsConfig {
     eventRetentionDays: decimal(env, "EVENT_RETENTION_DAYS", d.eventRetentionDays, 0, 36500, "days"),
     callTimeout: decimal(env, "CALL_TIMEOUT", d.callTimeout, 0.01, 3600, "seconds"),
     ...loadDeployment(env, (message) => new ConfigError(message)),
+    ...readOperationsEnv(env, (message) => new ConfigError(message)),
     ...(tlsConfig && { tls: tlsConfig }),
     ...(node !== undefined && { nodeId: node }),
   };

@@ -26,6 +26,10 @@ Deno.test("config: reads every variable", () => {
     CALL_TIMEOUT: "12.5",
     STALE_TX_MINUTES: "0.5",
     NODE_ID: "csms-eu.west_1",
+    METRICS: "off",
+    METRICS_TOKEN: "prometheus-scrape-token",
+    LOG_FORMAT: "json",
+    LOG_LEVEL: "warn",
   });
   assert.deepEqual(c, {
     host: "0.0.0.0",
@@ -43,6 +47,10 @@ Deno.test("config: reads every variable", () => {
     callTimeout: 12.5,
     staleTransactionMinutes: 0.5,
     nodeId: "csms-eu.west_1",
+    metrics: false,
+    metricsToken: "prometheus-scrape-token",
+    logFormat: "json",
+    logLevel: "warn",
   });
   assert.equal(loadCsmsConfig({ HOST: "[::1]" }).host, "::1");
   assert.equal(loadCsmsConfig({ HOST: "csms.example.org" }).host, "csms.example.org");
@@ -82,6 +90,9 @@ Deno.test("config: invalid values throw ConfigError naming the variable and what
     [{ TLS_CERT: "/x/cert.pem" }, /TLS_CERT is set without TLS_KEY: set both/],
     [{ TLS_KEY: "/x/key.pem" }, /TLS_KEY is set without TLS_CERT: set both/],
     [{ TLS_CERT: "/nonexistent/cert.pem", TLS_KEY: "/nonexistent/key.pem" }, /cannot read TLS_CERT=.*ENOENT/],
+    [{ METRICS: "false" }, /METRICS="false": expected on or off/],
+    [{ LOG_FORMAT: "pretty" }, /LOG_FORMAT="pretty": expected text or json/],
+    [{ LOG_LEVEL: "WARN" }, /LOG_LEVEL="WARN": expected one of debug, info, warn, error/],
   ];
   for (const [env, message] of bad) {
     assert.throws(() => loadCsmsConfig(env), (err: unknown) => {

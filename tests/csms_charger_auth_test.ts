@@ -210,7 +210,7 @@ Deno.test("charger auth: the simulator's --password gets it in; a wrong one keep
 
 Deno.test({
   name:
-    "charger auth: TLS (profile 2) with a certificate made at test time; the simulator connects over wss://",
+    "charger auth: TLS (profile 2) with a certificate made at test time; the simulator connects over wss:// (1.6 and 2.0.1)",
   ignore: !HAS_OPENSSL,
   async fn() {
     const dir = await Deno.makeTempDir({ prefix: "csms_tls_" });
@@ -252,6 +252,26 @@ Deno.test({
             assert.equal(boot.status, "Accepted");
           } finally {
             assert.equal(await sim.stop(), 0);
+          }
+
+          // An OCPP 2.0.1 station, the same registration rules and the same TLS.
+          await t.admin.registerCharger("CS-P2-201", { securityProfile: 2, authorizationKey: KEY });
+          const station = new ChargerProcess(
+            ["--id", "CS-P2-201", "--url", t.csms.url, "--password", KEY, "--ocpp", "2.0.1"],
+            { DENO_CERT: certs.caFile },
+          );
+          try {
+            const charger = await waitFor(
+              async () => {
+                const c = await t.csms.storage.reads.getCharger("CS-P2-201");
+                return c?.lastBootAt ? c : undefined;
+              },
+              "the 2.0.1 station's boot over TLS",
+              30_000,
+            );
+            assert.equal(charger.protocol, "ocpp2.0.1");
+          } finally {
+            assert.equal(await station.stop(), 0);
           }
         },
       );
