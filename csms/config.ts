@@ -19,10 +19,13 @@ export type AuthPolicy = "open" | "registered";
 
 /**
  * Who may connect as a charger. open: unknown ids are registered on first contact (the dev default);
+ * approve: the same, but registered with boot status Pending, so that an operator approves each;
  * registered: unknown ids are refused with 404; basic: only registered chargers with their AuthorizationKey.
  * Whatever the policy, a charger registered with a key must present it.
  */
-export type ChargerPolicy = "open" | "registered" | "basic";
+export type ChargerPolicy = "open" | "approve" | "registered" | "basic";
+
+export const CHARGER_POLICIES: readonly ChargerPolicy[] = ["open", "approve", "registered", "basic"];
 
 /** TLS for OCPP security profile 2: the PEM texts, read once at start-up, and where they came from. */
 export type TlsConfig = TlsFiles;
@@ -40,6 +43,11 @@ export interface CsmsConfig extends Deployment, OperationsSettings {
   dataDir: string;
   /** Heartbeat interval handed to chargers in BootNotification, seconds (HEARTBEAT_INTERVAL). */
   heartbeatInterval: number;
+  /**
+   * The interval of a BootNotification answered Pending or Rejected: how long the charger waits before it
+   * boots again, seconds (BOOT_RETRY_INTERVAL).
+   */
+  bootRetryInterval: number;
   /** open: unknown idTags are Accepted and recorded; registered: unknown idTags are Invalid (AUTH_POLICY). */
   authPolicy: AuthPolicy;
   /** Who may connect as a charger (CHARGER_POLICY). */
@@ -79,6 +87,7 @@ export const DEFAULT_CSMS_CONFIG: Readonly<CsmsConfig> = {
   port: 9000,
   dataDir: "./data",
   heartbeatInterval: 60,
+  bootRetryInterval: 300,
   authPolicy: "open",
   chargerPolicy: "open",
   pingInterval: 30,
@@ -169,8 +178,9 @@ export function loadCsmsConfig(env: Env): CsmsConfig {
     port: integer(env, "CSMS_PORT", d.port, 0, 65535),
     dataDir: raw(env, "DATA_DIR") ?? d.dataDir,
     heartbeatInterval: integer(env, "HEARTBEAT_INTERVAL", d.heartbeatInterval, 1, 86400),
+    bootRetryInterval: integer(env, "BOOT_RETRY_INTERVAL", d.bootRetryInterval, 1, 86400),
     authPolicy: oneOf(env, "AUTH_POLICY", d.authPolicy, ["open", "registered"]),
-    chargerPolicy: oneOf(env, "CHARGER_POLICY", d.chargerPolicy, ["open", "registered", "basic"]),
+    chargerPolicy: oneOf(env, "CHARGER_POLICY", d.chargerPolicy, CHARGER_POLICIES),
     pingInterval: decimal(env, "PING_INTERVAL", d.pingInterval, 0, 3600, "seconds"),
     maxFrameBytes: integer(env, "MAX_FRAME_BYTES", d.maxFrameBytes, 1024, 16 * 1024 * 1024),
     badFramesPerMinute: integer(env, "BAD_FRAMES_PER_MINUTE", d.badFramesPerMinute, 0, 1_000_000),
