@@ -8,14 +8,19 @@ import { startCsmsNode } from "./csms/main.ts";
 import { loadWebConfig, WebConfigError } from "./web/config.ts";
 import { assetsLine, signInHelp, startPortal } from "./web/main.ts";
 import type { WebServer } from "./web/server.ts";
+import { configureLogFromEnv } from "./shared/env.ts";
+import { configureLog, logger } from "./shared/log.ts";
 import { SUPPORTED_PROTOCOLS } from "./shared/ocpp/version.ts";
 
+const log = logger("chargewire");
+
 function fail(message: string): never {
-  console.error(`chargewire: ${message}`);
+  log.error(message);
   Deno.exit(1);
 }
 
 const env = Deno.env.toObject();
+configureLogFromEnv(env);
 let csmsConfig, webConfig;
 try {
   // Both halves' settings are checked before either starts: a bad one stops it with one line.
@@ -41,7 +46,8 @@ try {
   fail(`the portal did not start: ${(err as Error).message}`);
 }
 
-console.log(`Chargewire is running.
+configureLog({ node: csms.node });
+log.banner(`Chargewire is running.
   Portal:        ${web.url}
   Sign in:       ${signInHelp(web, webConfig)}
   Assets:        ${assetsLine(web)}
@@ -55,12 +61,12 @@ let stopping = false;
 async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`\n${signal}: shutting down…`);
+  log.banner(`\n${signal}: shutting down…`);
   try {
     await web!.close();
     await csms!.close();
   } catch (err) {
-    console.error("chargewire: shutdown failed:", err);
+    log.error("shutdown failed:", { error: err });
     Deno.exit(1);
   }
   Deno.exit(0);

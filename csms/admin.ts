@@ -18,8 +18,11 @@ export interface AdminServices {
   storage: Pick<CsmsStorage, "idTokens" | "registrations" | "transactions" | "reads">;
   connections: Pick<Connections, "get">;
   sink: Pick<EventSink, "transactionStopped">;
-  /** Where a charger held by another CSMS node is asked to go (in one process: never needed). */
-  bus?: Pick<Bus, "admin">;
+  /**
+   * Where a charger held by another CSMS node is asked to go (in one process: never needed), and how a
+   * charger approved while it waits is asked to boot again (a command, sent wherever the charger is).
+   */
+  bus?: Pick<Bus, "admin" | "sendCommand">;
 }
 
 /** The reason an operator gives for closing a transaction, trimmed; a RangeError when it is empty or long. */
@@ -29,6 +32,19 @@ export function closeReason(reason: unknown): string {
     throw new RangeError(`reason must be 1 to ${MAX_CLOSE_REASON_LENGTH} characters`);
   }
   return trimmed;
+}
+
+/**
+ * A charger approved while Pending need not wait out its retry interval: TriggerMessage BootNotification
+ * (OCPP 1.6 §5.17, 2.0.1 F06; a Pending station takes it, B02) has it boot now, and be answered Accepted.
+ * A Rejected one is not asked (2.0.1 B03: it answers anything but its own boot with SecurityError): it
+ * boots again after its interval. Sent as a command, so that it is logged like one and reaches the
+ * charger on whichever node holds it; not awaited: an offline charger is simply told at its next boot.
+ */
+function askToBootAgain(svc: AdminServices, chargerId: string): void {
+  svc.bus?.sendCommand(chargerId, "TriggerMessage", { requestedMessage: "BootNotification" }).catch((err) =>
+    console.error(`csms: [${chargerId}] TriggerMessage BootNotification failed:`, err)
+  );
 }
 
 type Handlers = {
@@ -92,7 +108,15 @@ export const ADMIN_HANDLERS: Handlers = {
   },
   // The live connection, if any, stays: it was authenticated, and a new key reaches the charger through
   // its protocol's own command (1.6: ChangeConfiguration AuthorizationKey) before it reconnects.
-  "registration.put": (req, svc) => svc.storage.registrations.register(req.chargerId, req.options),
+  "registration.put": async (req, svc) => {
+    // The read model sees a first-contact registration still in a write batch; find() may not yet.
+    const before = req.options.bootStatus === "Accepted"
+      ? await svc.storage.reads.getRegistration(req.chargerId)
+      : undefined;
+    const result = await svc.storage.registrations.register(req.chargerId, req.options);
+    if (before?.bootStatus === "Pending") askToBootAgain(svc, req.chargerId);
+    return result;
+  },
   // Withdrawn access holds at once: the charger's connection closes.
   "registration.delete": async (req, svc) => {
     const removed = await svc.storage.registrations.unregister(req.chargerId);

@@ -6,7 +6,8 @@
  * check and the limit on failed attempts.
  */
 import type { RefusalReason } from "../shared/events.ts";
-import type { SecurityProfile } from "../shared/queries.ts";
+import type { BootStatus, SecurityProfile } from "../shared/queries.ts";
+import { firstContactBootStatus } from "./boot_status.ts";
 import { DUMMY_KEY_HASH, verifyKey } from "./charger_keys.ts";
 import type { ChargerPolicy } from "./config.ts";
 
@@ -92,7 +93,8 @@ export interface AccessInput {
 }
 
 /**
- * open: unknown ids are let in and registered (profile 0); registered: unknown ids get 404; basic:
+ * open and approve: unknown ids are let in and registered (profile 0; approve: boot status Pending, see
+ * boot_status.ts); registered: unknown ids get 404; basic:
  * every charger needs a key, and unknown ids get the same 401 as a wrong key, after the same work. Under
  * every policy, a charger registered with a key must present it, and a profile-2 charger must come over
  * TLS.
@@ -107,7 +109,7 @@ export function decideAccess(input: AccessInput): AccessDecision {
       refusal: unauthorized(reason),
     };
   if (!reg) {
-    if (policy === "open") return { kind: "allow", register: true };
+    if (policy === "open" || policy === "approve") return { kind: "allow", register: true };
     if (policy === "registered") {
       return {
         kind: "refuse",
@@ -175,7 +177,7 @@ export class AuthFailures {
 
 export interface GateStore {
   find(id: string): Promise<RegistrationFacts | undefined>;
-  registerOnFirstContact(id: string, at: string): Promise<void>;
+  registerOnFirstContact(id: string, at: string, bootStatus: BootStatus): Promise<void>;
 }
 
 /** Applies decideAccess to one handshake; resolves with undefined (let it in) or the refusal to send. */
@@ -210,7 +212,13 @@ export class ChargerGate {
       secure: this.secure,
     });
     if (decision.kind === "allow") {
-      if (decision.register) await this.store.registerOnFirstContact(chargerId, new Date().toISOString());
+      if (decision.register) {
+        await this.store.registerOnFirstContact(
+          chargerId,
+          new Date().toISOString(),
+          firstContactBootStatus(this.policy),
+        );
+      }
       return undefined;
     }
     if (decision.kind === "verify") {

@@ -49,6 +49,7 @@ const decide = (
 
 Deno.test("charger access: unknown chargers by policy", () => {
   assert.deepEqual(decide("open", undefined, undefined), { kind: "allow", register: true });
+  assert.deepEqual(decide("approve", undefined, undefined), { kind: "allow", register: true });
   const reg = decide("registered", undefined, undefined);
   assert.equal(reg.kind === "refuse" && reg.status, 404);
   assert.equal(reg.kind === "refuse" && reg.reason, "unknown-id");
@@ -74,7 +75,7 @@ Deno.test("charger access: registered chargers without a key (profile 0)", () =>
 
 Deno.test("charger access: a charger with a key must present it under every policy", () => {
   const p1 = { securityProfile: 1 as const, keyHash: "H" };
-  for (const policy of ["open", "registered", "basic"] as const) {
+  for (const policy of ["open", "approve", "registered", "basic"] as const) {
     assert.deepEqual(decide(policy, p1, creds("CP-1")), {
       kind: "verify",
       password: "secret-key-123456",

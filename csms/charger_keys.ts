@@ -6,6 +6,9 @@
  */
 import { timingSafeEqual } from "node:crypto";
 import type { RegistrationStore } from "../shared/storage.ts";
+import { logger } from "../shared/log.ts";
+
+const log = logger("csms");
 
 // The key rules are shared with the simulator, which refuses a ChangeConfiguration outside them.
 export { keyProblem, MAX_KEY_LENGTH, MIN_KEY_LENGTH } from "../shared/ocpp/authorization_key.ts";
@@ -109,16 +112,18 @@ export async function storeKeyHash(
     replaced = await registrations.replaceKeyHash(chargerId, keyHash);
   } catch (err) {
     // The charger did take the key: its answer stands, and the operator learns how to catch up.
-    console.error(
-      `csms: ${chargerId} took a new ${what} but its hash could not be stored (${String(err)}); ` +
+    log.error(
+      `${chargerId} took a new ${what} but its hash could not be stored (${String(err)}); ` +
         `register the key again (PUT /api/v1/registrations/${chargerId}) before the charger reconnects`,
+      { chargerId },
     );
     return;
   }
   if (replaced) return;
   // Profile 0 (or no registration): its handshake checks no key, so there is none to replace.
-  console.warn(
-    `csms: ${chargerId} took a new ${what}, but its registration has no key (security profile 0 ` +
+  log.warn(
+    `${chargerId} took a new ${what}, but its registration has no key (security profile 0 ` +
       `or none); register it with profile 1 or 2 for the key to be checked`,
+    { chargerId },
   );
 }

@@ -11,6 +11,9 @@ import { redactValue } from "../shared/ocpp/redact.ts";
 import type { Connections } from "./connections.ts";
 import type { EventSink } from "./event_sink.ts";
 import type { ProtocolAdapter } from "./protocol.ts";
+import { logger } from "../shared/log.ts";
+
+const log = logger("csms");
 
 export interface CommandServices {
   connections: Pick<Connections, "get">;
@@ -95,7 +98,11 @@ export function createCommandHandler(svc: CommandServices): CommandHandler {
     try {
       result = await execute(req, svc);
     } catch (err) {
-      console.error(`csms: command ${req.action} to ${req.chargerId} failed:`, err);
+      log.error(`command ${req.action} to ${req.chargerId} failed:`, {
+        chargerId: req.chargerId,
+        action: req.action,
+        error: err,
+      });
       result = { ok: false, error: "offline", message: `${req.action} could not be sent: ${String(err)}` };
     }
     // The answer too: a charger may echo a secret (a GetConfiguration listing its key, an error quoting it).

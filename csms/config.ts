@@ -5,22 +5,36 @@
  */
 
 import { DEFAULT_STALE_TX_MINUTES, type Deployment, loadDeployment } from "../shared/deployment.ts";
-import { type Env, envValue as raw, readTlsEnv, type TlsFiles, type TlsMessages } from "../shared/env.ts";
+import {
+  type Env,
+  envValue as raw,
+  type OperationsSettings,
+  readOperationsEnv,
+  readTlsEnv,
+  type TlsFiles,
+  type TlsMessages,
+} from "../shared/env.ts";
 
 export type AuthPolicy = "open" | "registered";
 
 /**
  * Who may connect as a charger. open: unknown ids are registered on first contact (the dev default);
+ * approve: the same, but registered with boot status Pending, so that an operator approves each;
  * registered: unknown ids are refused with 404; basic: only registered chargers with their AuthorizationKey.
  * Whatever the policy, a charger registered with a key must present it.
  */
-export type ChargerPolicy = "open" | "registered" | "basic";
+export type ChargerPolicy = "open" | "approve" | "registered" | "basic";
+
+export const CHARGER_POLICIES: readonly ChargerPolicy[] = ["open", "approve", "registered", "basic"];
 
 /** TLS for OCPP security profile 2: the PEM texts, read once at start-up, and where they came from. */
 export type TlsConfig = TlsFiles;
 
-/** DATABASE_URL, REDIS_URL and STALE_TX_MINUTES come from shared/deployment.ts, read alike by the portal. */
-export interface CsmsConfig extends Deployment {
+/**
+ * DATABASE_URL, REDIS_URL and STALE_TX_MINUTES come from shared/deployment.ts, METRICS, METRICS_TOKEN,
+ * LOG_FORMAT and LOG_LEVEL from shared/env.ts: read alike by the portal.
+ */
+export interface CsmsConfig extends Deployment, OperationsSettings {
   /** Interface to bind (HOST). */
   host: string;
   /** TCP port (CSMS_PORT); 0 picks a free one. */
@@ -29,6 +43,11 @@ export interface CsmsConfig extends Deployment {
   dataDir: string;
   /** Heartbeat interval handed to chargers in BootNotification, seconds (HEARTBEAT_INTERVAL). */
   heartbeatInterval: number;
+  /**
+   * The interval of a BootNotification answered Pending or Rejected: how long the charger waits before it
+   * boots again, seconds (BOOT_RETRY_INTERVAL).
+   */
+  bootRetryInterval: number;
   /** open: unknown idTags are Accepted and recorded; registered: unknown idTags are Invalid (AUTH_POLICY). */
   authPolicy: AuthPolicy;
   /** Who may connect as a charger (CHARGER_POLICY). */
@@ -68,6 +87,7 @@ export const DEFAULT_CSMS_CONFIG: Readonly<CsmsConfig> = {
   port: 9000,
   dataDir: "./data",
   heartbeatInterval: 60,
+  bootRetryInterval: 300,
   authPolicy: "open",
   chargerPolicy: "open",
   pingInterval: 30,
@@ -77,6 +97,9 @@ export const DEFAULT_CSMS_CONFIG: Readonly<CsmsConfig> = {
   eventRetentionDays: 90,
   callTimeout: 30,
   staleTransactionMinutes: DEFAULT_STALE_TX_MINUTES,
+  metrics: true,
+  logFormat: "text",
+  logLevel: "info",
 };
 
 /** A configuration value that cannot be used; the message names the variable, the value and what is expected. */
@@ -155,8 +178,9 @@ export function loadCsmsConfig(env: Env): CsmsConfig {
     port: integer(env, "CSMS_PORT", d.port, 0, 65535),
     dataDir: raw(env, "DATA_DIR") ?? d.dataDir,
     heartbeatInterval: integer(env, "HEARTBEAT_INTERVAL", d.heartbeatInterval, 1, 86400),
+    bootRetryInterval: integer(env, "BOOT_RETRY_INTERVAL", d.bootRetryInterval, 1, 86400),
     authPolicy: oneOf(env, "AUTH_POLICY", d.authPolicy, ["open", "registered"]),
-    chargerPolicy: oneOf(env, "CHARGER_POLICY", d.chargerPolicy, ["open", "registered", "basic"]),
+    chargerPolicy: oneOf(env, "CHARGER_POLICY", d.chargerPolicy, CHARGER_POLICIES),
     pingInterval: decimal(env, "PING_INTERVAL", d.pingInterval, 0, 3600, "seconds"),
     maxFrameBytes: integer(env, "MAX_FRAME_BYTES", d.maxFrameBytes, 1024, 16 * 1024 * 1024),
     badFramesPerMinute: integer(env, "BAD_FRAMES_PER_MINUTE", d.badFramesPerMinute, 0, 1_000_000),
@@ -164,6 +188,7 @@ export function loadCsmsConfig(env: Env): CsmsConfig {
     eventRetentionDays: decimal(env, "EVENT_RETENTION_DAYS", d.eventRetentionDays, 0, 36500, "days"),
     callTimeout: decimal(env, "CALL_TIMEOUT", d.callTimeout, 0.01, 3600, "seconds"),
     ...loadDeployment(env, (message) => new ConfigError(message)),
+    ...readOperationsEnv(env, (message) => new ConfigError(message)),
     ...(tlsConfig && { tls: tlsConfig }),
     ...(node !== undefined && { nodeId: node }),
   };

@@ -15,6 +15,7 @@ Deno.test("config: reads every variable", () => {
     CSMS_PORT: "0",
     DATA_DIR: "/tmp/x",
     HEARTBEAT_INTERVAL: "300",
+    BOOT_RETRY_INTERVAL: "45",
     AUTH_POLICY: "registered",
     CHARGER_POLICY: "basic",
     PING_INTERVAL: "0.5",
@@ -25,12 +26,17 @@ Deno.test("config: reads every variable", () => {
     CALL_TIMEOUT: "12.5",
     STALE_TX_MINUTES: "0.5",
     NODE_ID: "csms-eu.west_1",
+    METRICS: "off",
+    METRICS_TOKEN: "prometheus-scrape-token",
+    LOG_FORMAT: "json",
+    LOG_LEVEL: "warn",
   });
   assert.deepEqual(c, {
     host: "0.0.0.0",
     port: 0,
     dataDir: "/tmp/x",
     heartbeatInterval: 300,
+    bootRetryInterval: 45,
     authPolicy: "registered",
     chargerPolicy: "basic",
     pingInterval: 0.5,
@@ -41,10 +47,15 @@ Deno.test("config: reads every variable", () => {
     callTimeout: 12.5,
     staleTransactionMinutes: 0.5,
     nodeId: "csms-eu.west_1",
+    metrics: false,
+    metricsToken: "prometheus-scrape-token",
+    logFormat: "json",
+    logLevel: "warn",
   });
   assert.equal(loadCsmsConfig({ HOST: "[::1]" }).host, "::1");
   assert.equal(loadCsmsConfig({ HOST: "csms.example.org" }).host, "csms.example.org");
   assert.equal(loadCsmsConfig({ CSMS_PORT: "  " }).port, 9000, "blank means unset");
+  assert.equal(loadCsmsConfig({ CHARGER_POLICY: "approve" }).chargerPolicy, "approve");
 });
 
 Deno.test("config: invalid values throw ConfigError naming the variable and what is expected", () => {
@@ -71,10 +82,17 @@ Deno.test("config: invalid values throw ConfigError naming the variable and what
     [{ NODE_ID: "n".repeat(65) }, /NODE_ID/],
     [{ NODE_ID: "nœud" }, /NODE_ID/],
     [{ HOST: "localhost:9000" }, /HOST/],
-    [{ CHARGER_POLICY: "anyone" }, /CHARGER_POLICY="anyone": expected one of open, registered, basic/],
+    [
+      { CHARGER_POLICY: "anyone" },
+      /CHARGER_POLICY="anyone": expected one of open, approve, registered, basic/,
+    ],
+    [{ BOOT_RETRY_INTERVAL: "0" }, /BOOT_RETRY_INTERVAL="0": expected an integer from 1 to 86400/],
     [{ TLS_CERT: "/x/cert.pem" }, /TLS_CERT is set without TLS_KEY: set both/],
     [{ TLS_KEY: "/x/key.pem" }, /TLS_KEY is set without TLS_CERT: set both/],
     [{ TLS_CERT: "/nonexistent/cert.pem", TLS_KEY: "/nonexistent/key.pem" }, /cannot read TLS_CERT=.*ENOENT/],
+    [{ METRICS: "false" }, /METRICS="false": expected on or off/],
+    [{ LOG_FORMAT: "pretty" }, /LOG_FORMAT="pretty": expected text or json/],
+    [{ LOG_LEVEL: "WARN" }, /LOG_LEVEL="WARN": expected one of debug, info, warn, error/],
   ];
   for (const [env, message] of bad) {
     assert.throws(() => loadCsmsConfig(env), (err: unknown) => {

@@ -8,6 +8,8 @@ import type { Protocol } from "../shared/domain.ts";
 import type { OcppFrameEvent } from "../shared/events.ts";
 import { spellErrorCode } from "../shared/ocpp/errors.ts";
 import { CALL, CALLERROR, serializeFrame, UNKNOWN_MESSAGE_ID } from "../shared/ocpp/frames.ts";
+import { type FrameMeter, frameMeter } from "../shared/metrics.ts";
+import { type Logger, logger } from "../shared/log.ts";
 import { redactFrameText } from "../shared/ocpp/redact.ts";
 import type { FrameRecord } from "../shared/ocpp/rpc.ts";
 import type { ChargerWrites } from "../shared/storage.ts";
@@ -43,6 +45,7 @@ export interface ConnectionServices {
 
 const BAD_FRAME_WINDOW_MS = 60_000;
 const LOG_LINES_PER_MINUTE = 10;
+const log = logger("csms");
 /** Deno reports a missed pong with this close reason (idleTimeout). */
 const PING_TIMEOUT_REASON = "No response from ping frame.";
 
@@ -66,6 +69,16 @@ export class ChargerConnection {
   #closed?: PromiseWithResolvers<void>;
   /** Secrets of the last CALL sent, until the next: a charger's answer may echo them (an error text). */
   #sentSecrets?: string[];
+  #meter: FrameMeter;
+  /** When the frame being read arrived (performance.now()), for the handling time of a CALL. */
+  #arrivedAt = 0;
+  /**
+   * The charger's CALL being handled, and when it arrived. OCPP-J allows one at a time; a charger that
+   * sends another before the answer has the first one's time forgotten, not its answer.
+   */
+  #callId?: string;
+  #callAt = 0;
+  #logger?: Logger;
 
   constructor(
     id: string,
@@ -79,6 +92,7 @@ export class ChargerConnection {
     this.socket = socket;
     this.remoteAddress = remoteAddress;
     this.#svc = svc;
+    this.#meter = frameMeter(adapter.protocol);
     this.session = adapter.openSession(id, {
       send: (text) => {
         if (socket.readyState !== WebSocket.OPEN) throw new Error("connection is not open");
@@ -110,6 +124,7 @@ export class ChargerConnection {
 
   #onMessage(e: MessageEvent): void {
     const nowMs = Date.now();
+    this.#arrivedAt = performance.now();
     this.lastFrameMs = nowMs;
     this.#svc.chargers.seen(this.id, nowMs);
     if (typeof e.data === "string") {
@@ -138,11 +153,22 @@ export class ChargerConnection {
   #sendRaw(text: string): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     this.#record("out", text, CALLERROR, UNKNOWN_MESSAGE_ID);
+    this.#meter.error("out", "RpcFrameworkError");
     this.socket.send(text);
   }
 
   #onFrame(r: FrameRecord): void {
     this.#record(r.direction, r.text, r.messageType, r.messageId, r.action);
+    if (r.errorCode !== undefined) this.#meter.error(r.direction, r.errorCode);
+    if (r.messageType === CALL) {
+      if (r.direction === "in") {
+        this.#callId = r.messageId;
+        this.#callAt = this.#arrivedAt;
+      }
+    } else if (r.direction === "out" && r.messageId === this.#callId) {
+      this.#callId = undefined;
+      this.#meter.handled(r.action, (performance.now() - this.#callAt) / 1000);
+    }
     // Every CALLERROR we send answers a frame the charger got wrong, except our own InternalError.
     if (r.direction === "out" && r.messageType === CALLERROR && r.errorCode !== "InternalError") {
       this.#badFrame();
@@ -156,6 +182,7 @@ export class ChargerConnection {
     messageId: string,
     action?: string,
   ): void {
+    this.#meter.frame(direction, action);
     const atMs = Date.now();
     // Before anything keeps or shows the frame: the bus, and through it the portal's log.
     const shown = redactFrameText(text, {
@@ -196,7 +223,7 @@ export class ChargerConnection {
   /** Diagnostic lines from the session, at most LOG_LINES_PER_MINUTE per connection: a peer cannot flood the log. */
   #log(line: string): void {
     this.#logLimit ??= new SlidingWindowLimit(LOG_LINES_PER_MINUTE, 60_000);
-    if (!this.#logLimit.hit(Date.now())) console.warn(`csms: [${this.id}] ${line}`);
+    if (!this.#logLimit.hit(Date.now())) (this.#logger ??= log.charger(this.id)).warn(line);
   }
 
   /** Closes the socket; the connection ends when the close completes (or at once if it cannot). */

@@ -9,6 +9,9 @@ import type { ChargerConnection, DisconnectReason } from "./connection.ts";
 import { CLOSE } from "./connection.ts";
 import { isoNow } from "./clock.ts";
 import type { EventSink } from "./event_sink.ts";
+import { logger } from "../shared/log.ts";
+
+const log = logger("csms");
 
 export class Connections {
   #live = new Map<string, ChargerConnection>();
@@ -60,6 +63,11 @@ export class Connections {
       });
       old.close(CLOSE.normal, "replaced by a new connection", "replaced");
     }
+    if (log.enabled("debug")) {
+      log.charger(conn.id).debug(
+        `connected (${conn.protocol}) from ${conn.remoteAddress ?? "an unknown address"}`,
+      );
+    }
     void this.chargers.connected(conn.id, conn.protocol, this.node, at);
     this.sink.emit({
       type: "charger.connected",
@@ -76,6 +84,9 @@ export class Connections {
     this.#all.delete(conn);
     if (this.#live.get(conn.id) !== conn) return; // replaced: its successor is the charger now
     this.#live.delete(conn.id);
+    if (log.enabled("debug")) {
+      log.charger(conn.id).debug(`disconnected (${reason}${code !== undefined ? `, ${code}` : ""})`);
+    }
     void this.chargers.gone(conn.id, this.node, Date.now());
     this.sink.emit({
       type: "charger.disconnected",

@@ -6,6 +6,10 @@
  */
 import type { Bus, BusEvent, BusEventType, TransactionStopped } from "../shared/events.ts";
 import type { CsmsStorage, StoppedTransaction } from "../shared/storage.ts";
+import { logger } from "../shared/log.ts";
+import { energyDelivered } from "../shared/metrics.ts";
+
+const log = logger("csms");
 
 const NOT_LOGGED: ReadonlySet<BusEventType> = new Set(["ocpp.frame", "meter.values", "charger.heartbeat"]);
 
@@ -13,6 +17,8 @@ export class EventSink {
   constructor(private readonly bus: Bus, private readonly store: Pick<CsmsStorage, "appendEvent">) {}
 
   emit(event: BusEvent): void {
+    // Here, whatever stopped it (the charger, a newer start, an operator) and whatever its protocol.
+    if (event.type === "transaction.stopped") energyDelivered(event.energyWh);
     if (!NOT_LOGGED.has(event.type)) {
       const { type, chargerId, at, ...data } = event;
       this.store.appendEvent(chargerId, type, at, data);
@@ -21,7 +27,7 @@ export class EventSink {
       this.bus.publish(event);
     } catch (err) {
       // The contract says publish never throws; a broken bus still must not break a charger's session.
-      console.error("csms: bus publish failed:", err);
+      log.error("bus publish failed:", { chargerId: event.chargerId, type: event.type, error: err });
     }
   }
 

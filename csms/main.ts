@@ -6,6 +6,8 @@
  */
 import { openBus } from "../shared/bus_open.ts";
 import { withoutPassword } from "../shared/deployment.ts";
+import { configureLogFromEnv } from "../shared/env.ts";
+import { configureLog, logger } from "../shared/log.ts";
 import type { Bus } from "../shared/events.ts";
 import { ConfigError, generateNodeId, loadCsmsConfig } from "./config.ts";
 import { type CsmsHandle, startCsms } from "./server.ts";
@@ -55,13 +57,16 @@ export async function startCsmsNode(
   };
 }
 
+const log = logger("csms");
+
 function fail(message: string): never {
-  console.error(`csms: ${message}`);
+  log.error(message);
   Deno.exit(1);
 }
 
 async function runAsMain(): Promise<void> {
   const env = Deno.env.toObject();
+  configureLogFromEnv(env);
   let config;
   try {
     config = loadCsmsConfig(env);
@@ -76,11 +81,12 @@ async function runAsMain(): Promise<void> {
   } catch (err) {
     fail((err as Error).message);
   }
+  configureLog({ node: csms.node });
   const data = config.databaseUrl ? withoutPassword(config.databaseUrl) : `SQLite in ${config.dataDir}`;
   const bus = config.redisUrl
     ? `Redis at ${withoutPassword(config.redisUrl)}`
     : "in-process (this node alone)";
-  console.log(
+  log.banner(
     `CSMS: OCPP endpoint ${csms.url}/{chargePointId} (node ${csms.node}, CHARGER_POLICY=${config.chargerPolicy})\n` +
       `  Data: ${data}\n  Bus:  ${bus}`,
   );

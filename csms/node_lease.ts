@@ -4,6 +4,9 @@
  * renewals. At start and at an orderly stop the node releases every charger it held.
  */
 import type { NodeWrites } from "../shared/storage.ts";
+import { logger } from "../shared/log.ts";
+
+const log = logger("csms");
 
 export const LEASE_MS = 15_000;
 export const RENEW_EVERY_MS = 5_000;
@@ -30,7 +33,7 @@ export class NodeLease {
     } catch (err) {
       // The next renewal tries again; lapsing meanwhile shows this node's chargers offline, which is true
       // enough of a node that cannot write.
-      console.error(`csms: renewing node ${this.node}'s lease failed:`, err);
+      log.error(`renewing node ${this.node}'s lease failed:`, { error: err });
     }
   }
 
@@ -41,7 +44,7 @@ export class NodeLease {
     try {
       await (await this.nodes.release(this.node)).durable;
     } catch (err) {
-      console.error(`csms: releasing node ${this.node} failed:`, err);
+      log.error(`releasing node ${this.node} failed:`, { error: err });
     }
   }
 }

@@ -8,6 +8,9 @@ import type { Bus } from "../shared/events.ts";
 import { isoAt } from "./clock.ts";
 import { SlidingWindowLimit } from "./rate_limit.ts";
 import type { RefusalRecord } from "../shared/storage.ts";
+import { logger } from "../shared/log.ts";
+
+const log = logger("csms");
 
 /** Refusal lines the CSMS logs in a sliding minute; the others are counted, and the count logged later. */
 export const REFUSAL_LOG_LINES_PER_MINUTE = 20;
@@ -47,7 +50,7 @@ export class RefusalLogLimit {
 export interface RefusalRecorderDeps {
   bus: Bus;
   store: { record(refusal: RefusalRecord): void };
-  log?: (line: string) => void;
+  log?: (line: string, chargerId: string) => void;
   now?: () => number;
 }
 
@@ -56,7 +59,7 @@ export class RefusalRecorder {
   #deps: Required<RefusalRecorderDeps>;
 
   constructor(deps: RefusalRecorderDeps) {
-    this.#deps = { log: (line) => console.warn(`csms: ${line}`), now: Date.now, ...deps };
+    this.#deps = { log: (line, chargerId) => log.warn(line, { chargerId }), now: Date.now, ...deps };
   }
 
   record(refused: Refused): void {
@@ -64,13 +67,13 @@ export class RefusalRecorder {
     const r: RefusalRecord = { ...refused, at: isoAt(now) };
     if (r.detail !== undefined) r.detail = r.detail.slice(0, MAX_REFUSAL_DETAIL);
     const line = this.#limit.line(r, now);
-    if (line !== undefined) this.#deps.log(line);
+    if (line !== undefined) this.#deps.log(line, r.chargerId);
     this.#deps.store.record(r);
     try {
       this.#deps.bus.publish({ type: "charger.refused", ...r });
     } catch (err) {
       // The contract says publish never throws; a broken bus still must not break the endpoint.
-      console.error("csms: bus publish failed:", err);
+      log.error("bus publish failed:", { chargerId: r.chargerId, type: "charger.refused", error: err });
     }
   }
 }

@@ -3,6 +3,9 @@
  * a backlog remains, in bounded chunks so no single run blocks the event loop.
  */
 import type { CsmsStorage } from "../shared/storage.ts";
+import { logger } from "../shared/log.ts";
+
+const log = logger("csms");
 
 const EVERY_MS = 3_600_000;
 const BACKLOG_MS = 1_000;
@@ -29,7 +32,7 @@ export class Retention {
       return await this.store.prune(nowMs, this.meterDays, this.eventDays, CHUNK_ROWS);
     } catch (err) {
       if (this.#stopped) return 0; // the database closed under it: shutdown
-      console.error("csms: pruning old rows failed:", err);
+      log.error("pruning old rows failed:", { error: err });
       return 0;
     }
   }

@@ -5,6 +5,9 @@
  * through which portals see events, send commands and make admin changes.
  */
 import { healthResponse, readiness } from "../shared/health.ts";
+import { logger } from "../shared/log.ts";
+import { enableProcessMetrics, trackActiveTransactions, trackChargers } from "../shared/metrics.ts";
+import { bearerMatches, METRICS_PATH, metricsResponse } from "../shared/metrics_endpoint.ts";
 import type { Bus } from "../shared/events.ts";
 import type { CsmsStorage } from "../shared/storage.ts";
 import { SUPPORTED_PROTOCOLS } from "../shared/ocpp/version.ts";
@@ -47,6 +50,8 @@ export interface CsmsHandle {
   storage: CsmsStorage;
   close(): Promise<void>;
 }
+const log = logger("csms");
+
 /** How long shutdown waits for chargers to finish the close handshake. */
 const CLOSE_WAIT_MS = 2000;
 
@@ -117,6 +122,12 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     // For load balancers: whether this node lives, and whether its database and bus answer.
     const health = await healthResponse(req.method, pathname, () => readiness(storage.reads, deps.bus));
     if (health) return health;
+    if (pathname === METRICS_PATH) {
+      // Open like /healthz, unless METRICS_TOKEN asks scrapers for a token (docs/security.md).
+      const token = config.metricsToken;
+      const access = token === undefined || bearerMatches(req.headers.get("authorization"), token);
+      return metricsResponse(req.method, { enabled: config.metrics, access: access ? "granted" : "refused" });
+    }
     const decision = decideHandshake({
       method: req.method,
       pathname,
@@ -189,7 +200,7 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
       ...(config.tls && { cert: config.tls.cert, key: config.tls.key }),
       onListen() {},
       onError(err) {
-        console.error("csms: request failed:", err);
+        log.error("request failed:", { error: err });
         return text(500, "internal error");
       },
     }, handler);
@@ -210,11 +221,14 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     if (e.type !== "charger.connected" || e.node === node) return;
     const conn = connections.get(e.chargerId);
     if (!conn?.open) return;
-    console.warn(
-      `csms: [${e.chargerId}] connected to CSMS node ${e.node}: closing its connection on ${node}`,
-    );
+    log.charger(e.chargerId).warn(`connected to CSMS node ${e.node}: closing its connection on ${node}`);
     conn.close(CLOSE.movedAway, `connected to CSMS node ${e.node}`, "replaced");
   });
+  if (config.metrics) enableProcessMetrics();
+  const untrackChargers = trackChargers(() => connections.connections());
+  const untrackTransactions = trackActiveTransactions(async () =>
+    (await storage.reads.listTransactions({ active: true, limit: 1 })).total
+  );
   const retention = new Retention(storage, config.meterRetentionDays, config.eventRetentionDays);
   retention.start();
   const sweeper = config.pingInterval > 0
@@ -229,6 +243,8 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
   const close = (): Promise<void> =>
     closed ??= (async () => {
       closing = true;
+      untrackChargers();
+      untrackTransactions();
       unserve();
       unserveAdmin();
       unwatchMoves();

@@ -1,19 +1,20 @@
 import assert from "node:assert/strict";
 import { MemoryBus } from "./bus_memory.ts";
 import type { BusEvent, CommandRequest } from "./events.ts";
+import { configureLog } from "./log.ts";
 
 const AT = "2025-03-01T12:00:00.000Z";
 const heartbeat = (chargerId: string): BusEvent => ({ type: "charger.heartbeat", chargerId, at: AT });
 
 /** Runs fn with console.error captured, so expected failure reports neither clutter nor go unchecked. */
-async function capturingErrors(fn: (lines: unknown[][]) => Promise<void> | void): Promise<void> {
-  const lines: unknown[][] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => lines.push(args);
+/** The error lines logged while `fn` runs (shared/log.ts). */
+async function capturingErrors(fn: (lines: string[]) => Promise<void> | void): Promise<void> {
+  const lines: string[] = [];
+  configureLog({ sink: (level, line) => level === "error" && lines.push(line) });
   try {
     await fn(lines);
   } finally {
-    console.error = original;
+    configureLog({ sink: null });
   }
 }
 
@@ -70,7 +71,7 @@ Deno.test("bus: a throwing subscriber does not stop the others and is reported",
     bus.publish(heartbeat("CP-2"));
     assert.deepEqual(seen, ["first:CP-1", "third:CP-1", "first:CP-2", "third:CP-2"]);
     assert.equal(errors.length, 2);
-    assert.match(String(errors[0][1]), /subscriber exploded/);
+    assert.match(errors[0], /^bus: a subscriber failed on charger.heartbeat: Error: subscriber exploded/);
     await bus.close();
   });
 });
@@ -88,7 +89,10 @@ Deno.test("bus: an async subscriber that rejects is reported, not left as an unh
     assert.deepEqual(seen, ["CP-1"]);
     for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 1));
     assert.equal(errors.length, 1);
-    assert.match(String(errors[0][1]), /async subscriber exploded/);
+    assert.match(
+      errors[0],
+      /^bus: a subscriber failed on charger.heartbeat: Error: async subscriber exploded/,
+    );
     await bus.close();
   });
 });

@@ -18,6 +18,9 @@ import type { AdminHandler, AdminKind, AdminRequest, AdminResult } from "./admin
 import { type BusListener, deliver } from "./bus_listeners.ts";
 import type { CommandResult } from "./domain.ts";
 import type { Bus, BusEvent, CommandHandler, CommandRequest } from "./events.ts";
+import { logger } from "./log.ts";
+
+const log = logger("bus");
 
 export interface RedisBusOptions {
   /** This process's id: a CSMS node's NODE_ID (it serves commands under it), or any unique id. */
@@ -172,7 +175,7 @@ export class RedisBus implements Bus {
   publish(event: BusEvent): void {
     if (this.#closed) return;
     const fail = (err: unknown) =>
-      console.error(`bus: publishing ${event.type} failed:`, (err as Error).message);
+      log.error(`publishing ${event.type} failed: ${(err as Error).message}`, { chargerId: event.chargerId });
     // Presence goes first: a command routed right after a connection must find it.
     if (event.type === "charger.connected") {
       this.#cmd.set(this.#key(`presence:${event.chargerId}`), event.node).catch(fail);
@@ -192,7 +195,7 @@ export class RedisBus implements Bus {
     try {
       event = JSON.parse(text);
     } catch {
-      console.error("bus: dropped an unreadable event");
+      log.error("dropped an unreadable event");
       return;
     }
     deliver(this.#listeners, event);
@@ -226,7 +229,7 @@ export class RedisBus implements Bus {
     if (this.#serving++ > 0) return;
     await this.#renewLease();
     this.#lease = setInterval(() => {
-      this.#renewLease().catch((err) => console.error("bus: renewing the node lease failed:", err.message));
+      this.#renewLease().catch((err) => log.error(`renewing the node lease failed: ${err.message}`));
     }, Math.max(100, Math.floor(this.#leaseMs / 3)));
   }
 
@@ -289,8 +292,8 @@ export class RedisBus implements Bus {
       }
       handle(envelope.body).then(
         (result) => this.#cmd.publish(envelope.replyTo, JSON.stringify({ id: envelope.id, result })),
-        (err) => console.error("bus: a served request failed:", err),
-      ).catch((err) => console.error("bus: replying failed:", err.message));
+        (err) => log.error("a served request failed:", { error: err }),
+      ).catch((err) => log.error(`replying failed: ${err.message}`));
     });
   }
 
@@ -327,7 +330,7 @@ export class RedisBus implements Bus {
   serveCommands(handler: CommandHandler): () => void {
     const channel = this.#channel(`cmd:${this.node}`);
     const ready = this.#serve<CommandRequest>(channel, handler).then(() => this.#startServing());
-    ready.catch((err) => console.error("bus: serving commands failed:", err.message));
+    ready.catch((err) => log.error(`serving commands failed: ${err.message}`));
     this.#settle(ready);
     return () => {
       ready.then(() => Promise.all([this.#unlisten(channel), this.#stopServing()])).catch(() => {});
@@ -372,7 +375,7 @@ export class RedisBus implements Bus {
   serveAdmin(handler: AdminHandler): () => void {
     const channel = this.#channel(`admin:${this.node}`);
     const ready = this.#serve<AdminRequest>(channel, handler).then(() => this.#startServing());
-    ready.catch((err) => console.error("bus: serving admin requests failed:", err.message));
+    ready.catch((err) => log.error(`serving admin requests failed: ${err.message}`));
     this.#settle(ready);
     return () => {
       ready.then(() => Promise.all([this.#unlisten(channel), this.#stopServing()])).catch(() => {});

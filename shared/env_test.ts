@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { envValue, readTlsEnv, type TlsMessages } from "./env.ts";
+import { envValue, readOperationsEnv, readTlsEnv, type TlsMessages } from "./env.ts";
 
 Deno.test("env: values are trimmed; blank is unset", () => {
   assert.equal(envValue({ A: " x " }, "A"), "x");
@@ -45,5 +45,33 @@ Deno.test("env: TLS_CERT and TLS_KEY go together, are read now, and must hold th
     assert.match(tls.key, /BEGIN EC PRIVATE KEY/);
   } finally {
     await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("env: METRICS, METRICS_TOKEN, LOG_FORMAT and LOG_LEVEL default, and refuse a bad value in one line", () => {
+  assert.deepEqual(readOperationsEnv({}, fail), { metrics: true, logFormat: "text", logLevel: "info" });
+  assert.deepEqual(
+    readOperationsEnv(
+      { METRICS: "off", METRICS_TOKEN: " scrape-0123456789abcdef ", LOG_FORMAT: "json", LOG_LEVEL: "debug" },
+      fail,
+    ),
+    { metrics: false, metricsToken: "scrape-0123456789abcdef", logFormat: "json", logLevel: "debug" },
+  );
+  const cases: Array<[Record<string, string>, string]> = [
+    [{ METRICS: "yes" }, 'invalid METRICS="yes": expected on or off'],
+    [{ LOG_FORMAT: "xml" }, 'invalid LOG_FORMAT="xml": expected text or json'],
+    [{ LOG_LEVEL: "verbose" }, 'invalid LOG_LEVEL="verbose": expected one of debug, info, warn, error'],
+    [{ METRICS_TOKEN: "short" }, "invalid METRICS_TOKEN: expected 16 to 256 of A-Z, a-z, 0-9 and -._~+/"],
+    [
+      { METRICS_TOKEN: "has a space in it, 0123456789" },
+      /* never echoed */ "invalid METRICS_TOKEN: expected 16 to 256 of A-Z, a-z, 0-9 and -._~+/",
+    ],
+  ];
+  for (const [env, message] of cases) {
+    assert.throws(() => readOperationsEnv(env, fail), (err: unknown) => {
+      assert.ok(err instanceof RangeError);
+      assert.equal(err.message, message);
+      return true;
+    });
   }
 });

@@ -82,12 +82,23 @@ export interface TransactionQuery {
  */
 export type SecurityProfile = 0 | 1 | 2;
 
-/** A charger the operator registered (or that registered itself under CHARGER_POLICY=open). */
+/**
+ * What the CSMS answers a charger's BootNotification (OCPP's RegistrationStatus): Accepted, it may work;
+ * Pending, it waits for an operator (who may still query and configure it) and boots again later;
+ * Rejected, it boots again later and sends nothing else meanwhile.
+ */
+export type BootStatus = "Accepted" | "Pending" | "Rejected";
+
+export const BOOT_STATUSES: readonly BootStatus[] = ["Accepted", "Pending", "Rejected"];
+
+/** A charger the operator registered (or that registered itself under CHARGER_POLICY=open or approve). */
 export interface ChargerRegistration {
   id: string;
   securityProfile: SecurityProfile;
   /** Whether an AuthorizationKey is set; the key itself is stored hashed and never read back. */
   hasKey: boolean;
+  /** What its BootNotification is answered. */
+  bootStatus: BootStatus;
   createdAt: string;
 }
 
@@ -95,6 +106,11 @@ export interface RegisterChargerOptions {
   securityProfile?: SecurityProfile;
   /** The AuthorizationKey to set; omitted with a profile >= 1: a random key is generated. */
   authorizationKey?: string;
+  /**
+   * The boot status to set; omitted: kept (Accepted for a new registration). Given alone, for a charger
+   * already registered, it changes only the boot status: profile and key stay.
+   */
+  bootStatus?: BootStatus;
 }
 
 /** Charge point ids whose refusals the CSMS keeps: the most recently refused. */

@@ -20,7 +20,7 @@ import type {
   TransactionRecord,
 } from "./domain.ts";
 import type { RefusalReason } from "./events.ts";
-import type { ChargerRegistration, CsmsReads, RegisterChargerOptions } from "./queries.ts";
+import type { BootStatus, ChargerRegistration, CsmsReads, RegisterChargerOptions } from "./queries.ts";
 
 export interface Written<T> {
   value: T;
@@ -188,8 +188,15 @@ export interface StoredRegistration extends ChargerRegistration {
 export interface RegistrationStore {
   /** Read at every handshake (a node may keep them at hand; in a cluster another node may change one). */
   find(id: string): Promise<StoredRegistration | undefined>;
-  registerOnFirstContact(id: string, at: string): Promise<void>;
-  /** Rejects with a RangeError naming a value it cannot take; the key in clear only when generated. */
+  /**
+   * CHARGER_POLICY open or approve: an unknown charger, registered with profile 0 and `bootStatus`
+   * (default Accepted) when it first connects; one already registered is left as it is.
+   */
+  registerOnFirstContact(id: string, at: string, bootStatus?: BootStatus): Promise<void>;
+  /**
+   * Rejects with a RangeError naming a value it cannot take; the key in clear only when generated. Options
+   * naming only a bootStatus change only that of a charger already registered (RegisterChargerOptions).
+   */
   register(
     id: string,
     options?: RegisterChargerOptions,

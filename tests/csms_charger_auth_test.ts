@@ -41,6 +41,7 @@ Deno.test("charger auth: CHARGER_POLICY=open registers unknown chargers, but one
       id: "CP-NEW",
       securityProfile: 0,
       hasKey: false,
+      bootStatus: "Accepted",
       createdAt: "",
     });
 

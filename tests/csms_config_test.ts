@@ -28,7 +28,7 @@ Deno.test("csms config: invalid env values exit 1 with a one-line message", asyn
     [{ HOST: "http://x" }, /^csms: invalid HOST="http:\/\/x": expected a host name or IP address/],
     [
       { CHARGER_POLICY: "nobody" },
-      /^csms: invalid CHARGER_POLICY="nobody": expected one of open, registered, basic\n$/,
+      /^csms: invalid CHARGER_POLICY="nobody": expected one of open, approve, registered, basic\n$/,
     ],
     [{ TLS_CERT: "/tmp/cert.pem" }, /^csms: TLS_CERT is set without TLS_KEY: set both .*\n$/],
     [

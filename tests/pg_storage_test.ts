@@ -12,6 +12,7 @@ import type { CsmsStorage } from "../shared/storage.ts";
 import { verifyKey } from "../csms/charger_keys.ts";
 import { openPostgresReads, openPostgresStorage } from "../csms/store/postgres/storage.ts";
 import { checkDeviceModelContract } from "../csms/store/device_model_test_support.ts";
+import { checkBootStatusContract } from "../csms/store/registration_test_support.ts";
 import { checkStatsContract } from "../csms/store/stats_test_support.ts";
 import { MIGRATIONS } from "../csms/store/postgres/migrations.ts";
 
@@ -560,6 +561,7 @@ pgTest("id tags and registrations round trip; the key hash never reaches the rea
       id: "CP-1",
       securityProfile: 1,
       hasKey: true,
+      bootStatus: "Accepted",
       createdAt: "",
     });
     const stored = await s.registrations.find("CP-1");
@@ -596,7 +598,13 @@ pgTest("id tags and registrations round trip; the key hash never reaches the rea
     ]]);
     assert.ok(!JSON.stringify(listed).includes("pbkdf2"));
     const one = await s.reads.getRegistration("CP-1");
-    assert.deepEqual(Object.keys(one!).sort(), ["createdAt", "hasKey", "id", "securityProfile"]);
+    assert.deepEqual(Object.keys(one!).sort(), [
+      "bootStatus",
+      "createdAt",
+      "hasKey",
+      "id",
+      "securityProfile",
+    ]);
     assert.equal(await s.registrations.unregister("CP-1"), true);
     assert.equal(await s.registrations.unregister("CP-1"), false);
     assert.equal(await s.reads.getRegistration("CP-1"), undefined);
@@ -747,6 +755,11 @@ pgTest("meter throughput sanity: 5,000 samples in concurrent batches are all sto
 pgTest(
   "pg storage: a charger's device model is upserted by its key, keeps no password, and clears on its own",
   (url) => withStorage(url, (storage) => checkDeviceModelContract(storage)),
+);
+
+pgTest(
+  "pg storage: a registration's boot status is set, kept, and changed alone",
+  (url) => withStorage(url, (storage) => checkBootStatusContract(storage)),
 );
 
 pgTest(

@@ -440,6 +440,14 @@ Deno.test({
       const registration = await sys.reads.getRegistration("CP-WEB-REG");
       assert.equal(registration?.securityProfile, 1);
       assert.equal(registration?.hasKey, true);
+      assert.equal(registration?.bootStatus, "Accepted");
+      // Its boot status set from its row: only that changes, the key stays.
+      await page.locator('tr[data-registration="CP-WEB-REG"] select[name="bootStatus"]').selectOption(
+        "Pending",
+      );
+      await page.locator('tr[data-registration="CP-WEB-REG"][data-boot-status="Pending"]').waitFor();
+      assert.equal((await sys.reads.getRegistration("CP-WEB-REG"))?.bootStatus, "Pending");
+      assert.equal((await sys.reads.getRegistration("CP-WEB-REG"))?.hasKey, true);
       await page.screenshot({ path: `${SHOTS}/registrations.png`, fullPage: true });
 
       // Signing out leads back to the sign-in page, and the portal is closed again.

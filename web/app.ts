@@ -4,6 +4,7 @@
  * is asking, and the API and the pages each refuse whom they must (web/auth/http.ts).
  */
 import { healthResponse, readiness } from "../shared/health.ts";
+import { bearerMatches, METRICS_PATH, metricsResponse } from "../shared/metrics_endpoint.ts";
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Bus } from "../shared/events.ts";
@@ -23,6 +24,9 @@ import { errorBody } from "./routes/api_schemas.ts";
 import { loginRoutes } from "./routes/login.tsx";
 import { notFoundPage, pageRoutes, pageUser } from "./routes/pages.tsx";
 import { securityHeaders } from "./security_headers.ts";
+import { logger } from "../shared/log.ts";
+
+const log = logger("web");
 
 export interface AppDeps {
   bus: Bus;
@@ -39,6 +43,8 @@ export interface AppDeps {
   /** The fleet's power and chargers charging over the last hour (the bridge's). */
   fleetHistory(): FleetHistory;
   ocppUrl?: string;
+  /** GET /metrics: off (404) unless enabled; `token` is METRICS_TOKEN, taken besides API tokens. */
+  metrics?: { enabled: boolean; token?: string };
 }
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -67,6 +73,16 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
 
   app.use("*", identify(deps.auth));
+  // For Prometheus: anyone signed in, or with an API token (any role) or METRICS_TOKEN as a bearer token.
+  app.on(["GET", "HEAD"], METRICS_PATH, (c) => {
+    const token = deps.metrics?.token;
+    const granted = c.get("principal") !== undefined ||
+      (token !== undefined && bearerMatches(c.req.header("authorization"), token));
+    return metricsResponse(c.req.method, {
+      enabled: deps.metrics?.enabled ?? false,
+      access: granted ? "granted" : "refused",
+    });
+  });
   app.use("/api/*", apiGuard(deps.allowedOrigins));
   app.route(
     "/",
@@ -104,7 +120,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.onError((err, c) => {
     // Refusals raised by middleware (e.g. hono/csrf's 403) carry their own answer.
     if (err instanceof HTTPException) return err.getResponse();
-    console.error(`web: ${c.req.method} ${c.req.path} failed:`, err);
+    log.error(`${c.req.method} ${c.req.path} failed:`, { error: err });
     if (c.req.path.startsWith("/api/")) {
       return c.json(errorBody("internal", "the server failed to answer; see its log"), 500);
     }

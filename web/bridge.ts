@@ -39,6 +39,9 @@ import {
   type SlowConsumerStats,
 } from "./lib/outbox.ts";
 import type { ChargerSnapshot, View } from "./lib/protocol.ts";
+import { logger } from "../shared/log.ts";
+
+const log = logger("web");
 
 export type { BridgeServer, SocketData } from "./bridge/types.ts";
 
@@ -228,8 +231,8 @@ export async function attachBridge(
     // Cleared before sending: each send below flushes, and a flush calls this again.
     backlog.clear();
     counters.episodes.recovered++;
-    console.log(
-      `web: ${describeClient(socket)} reads again after missing ${dropped} pushes over ` +
+    log.info(
+      `${describeClient(socket)} reads again after missing ${dropped} pushes over ` +
         `${((Date.now() - since) / 1000).toFixed(1)} s; it gets fresh state`,
     );
     const view = socket.data.view;
@@ -237,9 +240,8 @@ export async function attachBridge(
     else if (view.fleet && rows.length > 0) fleetFeed.sendMissedRows(socket, rows);
     if (transaction) socket.emit("transaction", transaction as never);
     if (charger && view.chargerId) {
-      setView(socket, { chargerId: view.chargerId }).catch((err) =>
-        console.error("web: snapshot failed:", err)
-      );
+      const chargerId = view.chargerId;
+      setView(socket, { chargerId }).catch((err) => log.error("snapshot failed:", { chargerId, error: err }));
     }
   }
 
@@ -271,8 +273,8 @@ export async function attachBridge(
       loading.delete(socket.id);
       const dropped = socket.data.backlog.dropped;
       if (dropped > 0) {
-        console.warn(
-          `web: ${describeClient(socket)} left (${reason}) while behind, after ${dropped} dropped pushes`,
+        log.warn(
+          `${describeClient(socket)} left (${reason}) while behind, after ${dropped} dropped pushes`,
         );
       }
     });
@@ -280,7 +282,12 @@ export async function attachBridge(
     if (auth && (auth.fleet !== undefined || auth.chargerId !== undefined)) {
       const view = parseView({ fleet: auth.fleet, chargerId: auth.chargerId });
       if (typeof view !== "string") {
-        setView(socket, view).catch((err) => console.error("web: snapshot failed:", err));
+        setView(socket, view).catch((err) =>
+          log.error("snapshot failed:", {
+            chargerId: view.chargerId ?? undefined,
+            error: err,
+          })
+        );
       }
     }
   });
@@ -328,7 +335,9 @@ export async function attachBridge(
           if (fresh) socket.data.principal = fresh;
           else socket.disconnect(true);
         } catch (err) {
-          console.error(`web: socket ${socket.id} not rechecked: ${(err as Error).message}`);
+          log.error(
+            `socket ${socket.id} not rechecked: ${(err as Error).message}`,
+          );
         }
       }));
     },

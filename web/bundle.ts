@@ -22,6 +22,9 @@ import {
   MANIFEST_FILE,
   parseManifest,
 } from "./bundle_manifest.ts";
+import { logger } from "../shared/log.ts";
+
+const log = logger("portal");
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 export const BUILD_DIR = fileURLToPath(new URL("./static/build/", import.meta.url));
@@ -252,5 +255,5 @@ async function runBundler(outDir: string, entries: string[], minify: boolean): P
   const warnings = stderr.split("\n").filter((line) => !/deno bundle.* is experimental/.test(line)).join(
     "\n",
   );
-  if (warnings.trim()) console.warn(`portal: the islands' bundler warned:\n${warnings}`);
+  if (warnings.trim()) log.warn(`the islands' bundler warned:\n${warnings}`);
 }

@@ -1,12 +1,22 @@
 /** The portal's configuration, read from environment variables. */
 import { type Deployment, loadDeployment } from "../shared/deployment.ts";
-import { type Env, envValue, readTlsEnv, type TlsMessages } from "../shared/env.ts";
+import {
+  type Env,
+  envValue,
+  type OperationsSettings,
+  readOperationsEnv,
+  readTlsEnv,
+  type TlsMessages,
+} from "../shared/env.ts";
 import { DEFAULT_AUDIT_RETENTION_DAYS } from "./audit/entry.ts";
 import { parseOrigin } from "./auth/origin.ts";
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "./auth/service.ts";
 
-/** DATABASE_URL, REDIS_URL and STALE_TX_MINUTES come from shared/deployment.ts, read alike by the CSMS. */
-export interface WebConfig extends Deployment {
+/**
+ * DATABASE_URL, REDIS_URL and STALE_TX_MINUTES come from shared/deployment.ts, METRICS, METRICS_TOKEN,
+ * LOG_FORMAT and LOG_LEVEL from shared/env.ts: read alike by the CSMS.
+ */
+export interface WebConfig extends Deployment, OperationsSettings {
   /** Interface to bind; shared with the CSMS (HOST). */
   host: string;
   /** WEB_PORT, default 8000; 0 picks a free port. */
@@ -109,5 +119,6 @@ export function loadWebConfig(env: Env): WebConfig {
       DEFAULT_AUDIT_RETENTION_DAYS,
     ),
     ...loadDeployment(env, (message) => new WebConfigError(message)),
+    ...readOperationsEnv(env, (message) => new WebConfigError(message)),
   };
 }

@@ -8,6 +8,9 @@ const DEFAULTS = {
   allowedOrigins: [],
   auditRetentionDays: 365,
   staleTransactionMinutes: 60,
+  metrics: true,
+  logFormat: "text",
+  logLevel: "info",
 };
 
 Deno.test("web config: defaults", () => {
@@ -37,6 +40,13 @@ Deno.test("web config: DATABASE_URL, REDIS_URL and STALE_TX_MINUTES are read as 
   ]);
   refused({ DATABASE_URL: "sqlite:///x" }, /^DATABASE_URL must start with postgres:/);
   refused({ STALE_TX_MINUTES: "soon" }, /^invalid STALE_TX_MINUTES/);
+});
+
+Deno.test("web config: METRICS, LOG_FORMAT and LOG_LEVEL are read as the CSMS reads them", () => {
+  const c = loadWebConfig({ METRICS: "off", LOG_FORMAT: "json", LOG_LEVEL: "error" });
+  assert.deepEqual([c.metrics, c.logFormat, c.logLevel], [false, "json", "error"]);
+  refused({ METRICS: "0" }, /^invalid METRICS="0": expected on or off$/);
+  refused({ LOG_LEVEL: "trace" }, /^invalid LOG_LEVEL="trace"/);
 });
 
 function refused(env: Record<string, string>, pattern: RegExp) {

@@ -16,6 +16,10 @@ import type { AuthOptions } from "./auth/service.ts";
 import type { BridgeOptions } from "./bridge.ts";
 import { loadWebConfig, type WebConfig, WebConfigError } from "./config.ts";
 import { startWeb, type WebServer } from "./server.ts";
+import { configureLogFromEnv } from "../shared/env.ts";
+import { configureLog, logger } from "../shared/log.ts";
+
+const log = logger("portal");
 
 export interface PortalDeps {
   /** Absent: the bus the environment names (REDIS_URL), or an in-process one; the portal's own, closed with it. */
@@ -24,6 +28,8 @@ export interface PortalDeps {
   reads?: CsmsReads;
   /** The CSMS's OCPP endpoint, shown to operators with an empty fleet. */
   ocppUrl?: string;
+  /** The portal node's name on its own bus (absent: generated). */
+  node?: string;
   /** Tuning for tests: the bridge's intervals and limits, session lifetimes and login limits. */
   bridge?: BridgeOptions;
   auth?: AuthOptions;
@@ -38,7 +44,7 @@ export async function startPortal(
   let ownBus: Bus | undefined;
   if (!deps.bus) {
     try {
-      ownBus = await openBus(config.redisUrl, `web-${crypto.randomUUID().slice(0, 8)}`);
+      ownBus = await openBus(config.redisUrl, deps.node ?? `web-${crypto.randomUUID().slice(0, 8)}`);
     } catch (err) {
       throw new Error(
         `the bus at ${withoutPassword(config.redisUrl!)} is unreachable: ${(err as Error).message}`,
@@ -98,10 +104,14 @@ export function assetsLine(web: WebServer): string {
 
 async function runAlone(): Promise<void> {
   const fail = (message: string): never => {
-    console.error(`portal: ${message}`);
+    log.error(message);
     Deno.exit(1);
   };
   const env = Deno.env.toObject();
+  configureLogFromEnv(env);
+  // The portal node's name: on its bus, and in its log lines.
+  const node = `web-${crypto.randomUUID().slice(0, 8)}`;
+  configureLog({ node });
   let config: WebConfig;
   try {
     config = loadWebConfig(env);
@@ -111,7 +121,7 @@ async function runAlone(): Promise<void> {
   }
   let web: WebServer;
   try {
-    web = await startPortal(env);
+    web = await startPortal(env, { node });
   } catch (err) {
     return fail(`the portal did not start: ${(err as Error).message}`);
   }
@@ -125,7 +135,7 @@ async function runAlone(): Promise<void> {
     : `Pages and REST reads work; commands and changes (id tags, registrations, closing a transaction) answer
 "unavailable" (HTTP 503): no CSMS shares this portal's in-process bus (set REDIS_URL to join CSMS nodes).
 Run both in one process with: deno task dev`;
-  console.log(`Chargewire portal node is running${config.redisUrl ? "" : " on its own"}.
+  log.banner(`Chargewire portal node is running${config.redisUrl ? "" : " on its own"}.
   Portal:        ${web.url}
   Sign in:       ${signInHelp(web, config)}
   Assets:        ${assetsLine(web)}
@@ -137,11 +147,11 @@ Press Ctrl+C to stop.`);
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: shutting down…`);
+    log.banner(`\n${signal}: shutting down…`);
     try {
       await web.close();
     } catch (err) {
-      console.error("portal: shutdown failed:", err);
+      log.error("shutdown failed:", { error: err });
       Deno.exit(1);
     }
     Deno.exit(0);

@@ -21,6 +21,7 @@ import { attachBridge, type BridgeOptions, type BridgeServer } from "./bridge.ts
 import { ensureIslands } from "./bundle.ts";
 import { RefusalCounter } from "./lib/refusal_stats.ts";
 import type { WebConfig } from "./config.ts";
+import { enableProcessMetrics, trackActiveTransactions, trackSocketClients } from "../shared/metrics.ts";
 
 export interface WebDeps {
   bus: Bus;
@@ -157,7 +158,17 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     fleetHistory: () => bridge.fleetHistory(),
     refusalStats: () => refusals.stats(),
     ocppUrl: deps.ocppUrl,
+    metrics: {
+      enabled: config.metrics,
+      ...(config.metricsToken !== undefined && { token: config.metricsToken }),
+    },
   });
+  if (config.metrics) enableProcessMetrics();
+  // This node's own clients: with rooms shared through Redis, other nodes count theirs.
+  const untrackClients = trackSocketClients(() => io.of("/").sockets.size);
+  const untrackTransactions = trackActiveTransactions(async () =>
+    (await deps.reads.listTransactions({ active: true, limit: 1 })).total
+  );
   route.fetch = (req, env) => app.fetch(req, env as never);
 
   try {
@@ -169,6 +180,8 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
       });
     });
   } catch (err) {
+    untrackClients();
+    untrackTransactions();
     clearInterval(sweeper);
     unwatch();
     unsubscribeRefusals();
@@ -191,6 +204,8 @@ export async function startWeb(config: WebConfig, deps: WebDeps): Promise<WebSer
     assets: assetsBuilt ? "built" : "up to date",
     close() {
       closing ??= (async () => {
+        untrackClients();
+        untrackTransactions();
         clearInterval(sweeper);
         unwatch();
         unsubscribeRefusals();

@@ -14,6 +14,7 @@ import type { CsmsStorage } from "../../shared/storage.ts";
 import type { IdTagAuthorizer } from "../id_tag_auth.ts";
 import type { CsmsConfig } from "../config.ts";
 import type { EventSink } from "../event_sink.ts";
+import { bootAnswer } from "../boot_status.ts";
 import { isoNow } from "../clock.ts";
 import { supersededStopTime } from "../orphans.ts";
 import { chargerIdentity16 } from "./identity.ts";
@@ -28,7 +29,7 @@ export type VendorHandler = (
 ) => Ocpp16.DataTransferResponse | Promise<Ocpp16.DataTransferResponse>;
 
 export interface HandlerServices {
-  config: Pick<CsmsConfig, "heartbeatInterval">;
+  config: Pick<CsmsConfig, "heartbeatInterval" | "bootRetryInterval" | "chargerPolicy">;
   storage: CsmsStorage;
   auth: IdTagAuthorizer;
   sink: EventSink;
@@ -82,6 +83,19 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       const chargerId = chargerOf(ctx);
       const at = now();
       const identity = chargerIdentity16(req);
+      // Admission is the handshake's (csms/charger_access.ts); what the boot is answered is the registration's.
+      // While Pending or Rejected, OCPP 1.6 (§4.2) has the charge point send nothing unasked; what one sends
+      // all the same is answered as always (1.6 gives the Central System no error for it).
+      const answer = bootAnswer(await storage.registrations.find(chargerId), svc.config);
+      if (answer.status !== "Accepted") {
+        // Not a boot the charger works under yet: noted, so that the operator sees it waiting.
+        sink.log(chargerId, `charger.boot.${answer.status.toLowerCase()}`, at, {
+          vendor: identity.vendor,
+          model: identity.model,
+          interval: answer.interval,
+        });
+        return { status: answer.status, currentTime: at, interval: answer.interval };
+      }
       await storage.chargers.booted(chargerId, identity, at);
       sink.emit({
         type: "charger.boot",
@@ -92,7 +106,7 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
         ...(identity.firmwareVersion !== undefined && { firmwareVersion: identity.firmwareVersion }),
         ...(identity.serialNumber !== undefined && { serialNumber: identity.serialNumber }),
       });
-      return { status: "Accepted", currentTime: at, interval: svc.config.heartbeatInterval };
+      return { status: "Accepted", currentTime: at, interval: answer.interval };
     })
     .handle("Heartbeat", (_req, ctx) => {
       const chargerId = chargerOf(ctx);

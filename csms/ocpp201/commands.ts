@@ -26,6 +26,9 @@ import {
   passwordTaken,
   setVariablesUpdates,
 } from "./device_model.ts";
+import { logger } from "../../shared/log.ts";
+
+const log = logger("csms");
 
 export { OPERATOR_COMMANDS_201 };
 
@@ -135,6 +138,9 @@ async function updateModel(
     const written = await storage.deviceModel.report(chargerId, changed);
     await written.durable;
   } catch (err) {
-    console.error(`csms: ${chargerId}: the device model could not be updated from a command's answer:`, err);
+    log.error(`${chargerId}: the device model could not be updated from a command's answer`, {
+      chargerId,
+      error: err,
+    });
   }
 }

@@ -10,8 +10,10 @@ import type { ChargingState, MeterSample, StatusReport } from "../../shared/doma
 import { CSMS_STOP_REASONS } from "../../shared/domain.ts";
 import type { MeterValuesReceived } from "../../shared/events.ts";
 import type { ChargingStationActions201 } from "../../shared/ocpp/actions201.ts";
-import { HandlerTable } from "../../shared/ocpp/rpc.ts";
+import { OcppError } from "../../shared/ocpp/errors.ts";
+import { type HandlerContext, HandlerTable } from "../../shared/ocpp/rpc.ts";
 import type { ActiveTransaction, CsmsStorage } from "../../shared/storage.ts";
+import { bootAnswer } from "../boot_status.ts";
 import { isoNow } from "../clock.ts";
 import type { CsmsConfig } from "../config.ts";
 import type { EventSink } from "../event_sink.ts";
@@ -21,7 +23,7 @@ import { reportedVariables } from "./device_model.ts";
 import { idTokenInfo201 } from "./id_token.ts";
 import { chargerIdentity201 } from "./identity.ts";
 import { toMeterSamples201 } from "./meter.ts";
-import { chargerOf } from "./session.ts";
+import { chargerOf, sessionOf } from "./session.ts";
 import { statusReport201 } from "./status.ts";
 import { type KnownAs, planTransactionEvent, TransactionSequences } from "./transaction_events.ts";
 
@@ -32,7 +34,7 @@ export type VendorHandler201 = (
 ) => T.DataTransferResponse | Promise<T.DataTransferResponse>;
 
 export interface HandlerServices201 {
-  config: Pick<CsmsConfig, "heartbeatInterval">;
+  config: Pick<CsmsConfig, "heartbeatInterval" | "bootRetryInterval" | "chargerPolicy">;
   storage: CsmsStorage;
   auth: IdTagAuthorizer;
   sink: EventSink;
@@ -246,16 +248,24 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
     evses.get(chargerId, tx.evseId).chargingState = undefined;
   };
 
-  return new HandlerTable<ChargingStationActions201>()
+  const table = new HandlerTable<ChargingStationActions201>()
     .handle("BootNotification", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
       const at = now();
       const identity = chargerIdentity201(req);
-      // Accepted, as a 1.6 charger is. Admission is the handshake's (csms/charger_access.ts: CHARGER_POLICY,
-      // the registration, its key): a station without a registration gets no socket, and removing one
-      // disconnects it. A registration has no pending state, so nothing here would answer Pending or
-      // Rejected (and under CHARGER_POLICY=open the registration made on first contact may not be
-      // committed yet when the boot arrives: reading it here would race).
+      // Admission is the handshake's (csms/charger_access.ts); what the boot is answered is the registration's.
+      const answer = bootAnswer(await storage.registrations.find(chargerId), svc.config);
+      sessionOf(ctx).boot.answered(answer.status);
+      if (answer.status !== "Accepted") {
+        // Not a boot the station works under yet: noted, so that the operator sees it waiting.
+        sink.log(chargerId, `charger.boot.${answer.status.toLowerCase()}`, at, {
+          reason: req.reason,
+          vendor: identity.vendor,
+          model: identity.model,
+          interval: answer.interval,
+        });
+        return { status: answer.status, currentTime: at, interval: answer.interval };
+      }
       await storage.chargers.booted(chargerId, identity, at);
       sink.emit({
         type: "charger.boot",
@@ -266,7 +276,7 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
         ...(identity.firmwareVersion !== undefined && { firmwareVersion: identity.firmwareVersion }),
         ...(identity.serialNumber !== undefined && { serialNumber: identity.serialNumber }),
       });
-      return { status: "Accepted", currentTime: at, interval: svc.config.heartbeatInterval };
+      return { status: "Accepted", currentTime: at, interval: answer.interval };
     })
     .handle("Heartbeat", (_req, ctx) => {
       const chargerId = chargerOf(ctx);
@@ -413,4 +423,27 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
       sink.log(chargerOf(ctx), "customer-information", now(), req);
       return {};
     });
+  return gatedByBoot(table);
+}
+
+/**
+ * Every handler but BootNotification's behind the connection's boot gate: a CALL the station may not
+ * send while its boot is Pending or Rejected is answered CALLERROR SecurityError (B02.FR.09, B03.FR.07;
+ * see boot_gate.ts), and nothing of it is recorded.
+ */
+function gatedByBoot<T extends HandlerTable<ChargingStationActions201>>(table: T): T {
+  for (const [action, handler] of table.map) {
+    if (action === "BootNotification") continue;
+    table.map.set(action, (payload: never, ctx: HandlerContext) => {
+      const boot = sessionOf(ctx).boot;
+      if (!boot.admits(action)) {
+        throw new OcppError(
+          "SecurityError",
+          `${action} is not allowed: this station's BootNotification was answered ${boot.status}`,
+        );
+      }
+      return handler(payload, ctx);
+    });
+  }
+  return table;
 }

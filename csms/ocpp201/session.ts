@@ -1,14 +1,41 @@
-/** A 2.0.1 charging station's RPC session, which knows whose it is: the shared handlers read the id from it. */
+/**
+ * A 2.0.1 charging station's RPC session, which knows whose it is (the shared handlers read the id from
+ * it) and where its boot stands (boot_gate.ts: what it may send before it is Accepted).
+ */
+import type { RequestOf, ResponseOf } from "../../shared/ocpp/actions16.ts";
 import type { ChargingStationActions201, CsmsActions201 } from "../../shared/ocpp/actions201.ts";
-import { type HandlerContext, RpcSession, type RpcSessionOptions } from "../../shared/ocpp/rpc.ts";
+import {
+  type CallOptions,
+  type HandlerContext,
+  RpcSession,
+  type RpcSessionOptions,
+} from "../../shared/ocpp/rpc.ts";
+import { BootGate } from "./boot_gate.ts";
 
 export class CsmsSession201 extends RpcSession<ChargingStationActions201, CsmsActions201> {
+  readonly boot = new BootGate();
+
   constructor(options: RpcSessionOptions, readonly chargerId: string) {
     super(options);
   }
+
+  /** Noted by the boot gate: a station held Pending may send what the CSMS asked it for. */
+  override call<A extends keyof CsmsActions201 & string>(
+    action: A,
+    payload: RequestOf<CsmsActions201, A>,
+    options?: CallOptions,
+  ): Promise<ResponseOf<CsmsActions201, A>> {
+    this.boot.sent(action, payload);
+    return super.call(action, payload, options);
+  }
+}
+
+/** The session a CALL arrived on. */
+export function sessionOf(ctx: HandlerContext): CsmsSession201 {
+  return ctx.session as unknown as CsmsSession201;
 }
 
 /** The charger whose session a CALL arrived on. */
 export function chargerOf(ctx: HandlerContext): string {
-  return (ctx.session as unknown as CsmsSession201).chargerId;
+  return sessionOf(ctx).chargerId;
 }

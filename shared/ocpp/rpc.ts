@@ -39,7 +39,7 @@ export interface FrameRecord {
   messageType: 2 | 3 | 4 | 0;
   messageId: string;
   action?: string;
-  /** For a CALLERROR this session sent: the canonical code, whatever the version spells on the wire. */
+  /** For a CALLERROR, sent or received: the canonical code, whatever the version spells on the wire. */
   errorCode?: ErrorCode;
 }
 
@@ -211,8 +211,8 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
       return;
     }
     const frame = parsed.frame;
-    this.#notify(() =>
-      this.#opts.onFrame?.({
+    this.#notify(() => {
+      const record: FrameRecord = {
         direction: "in",
         text,
         messageType: frame.type,
@@ -222,8 +222,10 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
           : this.#outstanding?.id === frame.id
           ? this.#outstanding.action
           : undefined,
-      })
-    );
+      };
+      if (frame.type === CALLERROR) record.errorCode = normalizeErrorCode(frame.code);
+      this.#opts.onFrame?.(record);
+    });
     if (frame.type === CALL) {
       this.#dispatch(frame).catch((err) =>
         this.#log(`dispatch of ${frame.action} ${frame.id} failed: ${errorText(err)}`)

@@ -12,6 +12,9 @@
 import { openPortalStore, type PortalStoreLocation } from "../store/portal_store.ts";
 import type { AuditQuery, AuditStore } from "../store/portal_store.ts";
 import { type AuditEntry, type AuditInput, auditRow, DEFAULT_AUDIT_RETENTION_DAYS } from "./entry.ts";
+import { logger } from "../../shared/log.ts";
+
+const log = logger("web");
 
 export type { AuditQuery } from "../store/portal_store.ts";
 
@@ -54,7 +57,9 @@ export class AuditLog {
       await this.#store.insertAudit(row);
       return true;
     } catch (err) {
-      console.error(`web: audit entry not stored (${(err as Error).message}): ${JSON.stringify(row)}`);
+      log.error(
+        `audit entry not stored (${(err as Error).message}): ${JSON.stringify(row)}`,
+      );
       return false;
     }
   }
@@ -74,7 +79,9 @@ export class AuditLog {
     try {
       return await this.#store.pruneAudit(cutoff);
     } catch (err) {
-      console.error(`web: audit log not pruned: ${(err as Error).message}`);
+      log.error(
+        `audit log not pruned: ${(err as Error).message}`,
+      );
       return 0;
     }
   }

@@ -21,6 +21,9 @@ import {
 } from "./secrets.ts";
 import type { AuthStore, TokenRecord, UserRecord } from "./store.ts";
 import { openPortalStore, type PortalStoreLocation } from "../store/portal_store.ts";
+import { logger } from "../../shared/log.ts";
+
+const log = logger("web");
 
 export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, passwordProblem } from "./password_rule.ts";
 
@@ -325,7 +328,9 @@ export class Auth {
       if (n > 0) this.#changed();
       return n;
     } catch (err) {
-      console.error(`web: expired sessions not swept: ${(err as Error).message}`);
+      log.error(
+        `expired sessions not swept: ${(err as Error).message}`,
+      );
       return 0;
     }
   }

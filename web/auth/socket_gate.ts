@@ -10,6 +10,9 @@ import { parse as parseCookies } from "hono/utils/cookie";
 import { isAllowedOrigin, ownOrigin } from "./origin.ts";
 import type { Principal } from "./roles.ts";
 import { type Auth, SESSION_COOKIE } from "./service.ts";
+import { logger } from "../../shared/log.ts";
+
+const log = logger("web");
 
 export interface SocketGate {
   allowRequest(
@@ -45,7 +48,9 @@ export function createSocketGate(auth: Auth, allowedOrigins: readonly string[]):
         admitted.set(req, result.principal);
         callback(null, true);
       }, (err) => {
-        console.error(`web: socket handshake not checked: ${(err as Error).message}`);
+        log.error(
+          `socket handshake not checked: ${(err as Error).message}`,
+        );
         callback("the portal cannot check credentials now", false);
       });
     },

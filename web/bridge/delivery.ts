@@ -5,6 +5,9 @@
  */
 import { type DropKind, SlowConsumerCounters } from "../lib/outbox.ts";
 import type { BridgeServer, BridgeSocket, Broadcast } from "./types.ts";
+import { logger } from "../../shared/log.ts";
+
+const log = logger("web");
 
 export const describeClient = (s: BridgeSocket) =>
   `Socket.IO client ${s.id} (${s.data.principal.name} from ${s.handshake.address})`;
@@ -18,8 +21,8 @@ export class Delivery {
     if (backlog.dropped === 0) {
       backlog.since = Date.now();
       this.counters.episodes.started++;
-      console.warn(
-        `web: ${describeClient(socket)} is not reading; it has ${socket.data.outbox.packets} messages ` +
+      log.warn(
+        `${describeClient(socket)} is not reading; it has ${socket.data.outbox.packets} messages ` +
           `(${socket.data.outbox.bytes} bytes) waiting, so its live updates are dropped until it catches up`,
       );
     }

@@ -1,11 +1,18 @@
 /**
  * Charger registration, for admins, through the REST API: register a charger with its OCPP security
- * profile and AuthorizationKey (typed in, or generated and shown once here), give it a new key, or
- * unregister it; see the chargers the CSMS refused lately, and register one that is knocking.
+ * profile and AuthorizationKey (typed in, or generated and shown once here), give it a new key, set what
+ * its BootNotification is answered (approve one waiting Pending), or unregister it; see the chargers the
+ * CSMS refused lately, and register one that is knocking.
  */
 import { CHARGER_ID_RULE, chargerIdProblem } from "../../shared/identifiers.ts";
 import { useSignal } from "@preact/signals";
-import type { ChargerRefusal, ChargerRegistration, SecurityProfile } from "../../shared/queries.ts";
+import {
+  BOOT_STATUSES,
+  type BootStatus,
+  type ChargerRefusal,
+  type ChargerRegistration,
+  type SecurityProfile,
+} from "../../shared/queries.ts";
 import { api, apiError, jsonBody, listItems, type Notice, noticeOf } from "../client/api.ts";
 import { KnockingList } from "../components/KnockingList.tsx";
 import { NoticeLine } from "../components/NoticeLine.tsx";
@@ -97,6 +104,23 @@ export default function Registrations(props: RegistrationsProps) {
     await register(r.id, r.securityProfile, undefined);
   }
 
+  /** Only the boot status changes (the key stays); approving a waiting charger has it boot again at once. */
+  async function setBootStatus(r: ChargerRegistration, bootStatus: BootStatus) {
+    if (bootStatus === r.bootStatus) return;
+    const res = await api(`/api/v1/registrations/${encodeURIComponent(r.id)}`, {
+      method: "PUT",
+      ...jsonBody({ bootStatus }),
+    });
+    message.value = await noticeOf(
+      res,
+      `${r.id}: boot ${bootStatus}${
+        bootStatus === "Accepted" && r.bootStatus === "Pending" ? " (asked to boot again now)" : ""
+      }.`,
+      `${r.id}: boot status not changed`,
+    );
+    await reload();
+  }
+
   async function unregister(id: string) {
     if (!confirm(`Unregister ${id}?`)) return;
     const res = await api(`/api/v1/registrations/${encodeURIComponent(id)}`, { method: "DELETE" });
@@ -165,6 +189,7 @@ export default function Registrations(props: RegistrationsProps) {
               <th scope="col">Charge point</th>
               <th scope="col">Profile</th>
               <th scope="col">Key</th>
+              <th scope="col">Boot</th>
               <th scope="col">Registered</th>
               <th scope="col">
                 <span class="visually-hidden">Actions</span>
@@ -173,12 +198,27 @@ export default function Registrations(props: RegistrationsProps) {
           </thead>
           <tbody>
             {items.value.map((r) => (
-              <tr key={r.id} data-registration={r.id} data-profile={r.securityProfile}>
+              <tr
+                key={r.id}
+                data-registration={r.id}
+                data-profile={r.securityProfile}
+                data-boot-status={r.bootStatus}
+              >
                 <td data-label="Charge point" class="mono">
                   <a href={`/chargers/${encodeURIComponent(r.id)}`}>{r.id}</a>
                 </td>
                 <td data-label="Profile">{r.securityProfile}</td>
                 <td data-label="Key">{r.hasKey ? "set" : "—"}</td>
+                <td data-label="Boot">
+                  <select
+                    name="bootStatus"
+                    aria-label={`Boot status of ${r.id}`}
+                    value={r.bootStatus}
+                    onChange={(e) => setBootStatus(r, (e.target as HTMLSelectElement).value as BootStatus)}
+                  >
+                    {BOOT_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+                  </select>
+                </td>
                 <td data-label="Registered" class="small muted">{formatDateTime(r.createdAt)}</td>
                 <td class="row-actions">
                   {r.securityProfile !== 0 && <RowButton onClick={() => rotate(r)}>New key</RowButton>}

@@ -5,7 +5,7 @@
  * registered.
  */
 import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { type CsmsReads, MAX_RECENT_REFUSALS } from "../../shared/queries.ts";
+import { BOOT_STATUSES, type BootStatus, type CsmsReads, MAX_RECENT_REFUSALS } from "../../shared/queries.ts";
 import type { Bus } from "../../shared/events.ts";
 import { requestActor } from "../audit/actor.ts";
 import type { AuditLog } from "../audit/log.ts";
@@ -33,10 +33,17 @@ const AuthorizationKey = z.string().min(16).max(40).regex(
   "letters, digits and * - _ = : + | @ . only (OCPP passwordString)",
 ).openapi({ description: "16 to 40 characters of OCPP's passwordString; omit it to have one generated" });
 
+const BootStatusSchema = z.enum(BOOT_STATUSES as [BootStatus, ...BootStatus[]]).openapi({
+  description: "What the charger's BootNotification is answered. Accepted: it works; Pending: it waits for " +
+    "an operator (who may still query and configure it) and boots again after BOOT_RETRY_INTERVAL; " +
+    "Rejected: it boots again after BOOT_RETRY_INTERVAL and may send nothing else meanwhile",
+});
+
 export const RegistrationSchema = z.object({
   id: z.string(),
   securityProfile: SecurityProfileSchema,
   hasKey: z.boolean().openapi({ description: "Whether an AuthorizationKey is set (it is never shown)" }),
+  bootStatus: BootStatusSchema,
   createdAt: z.string(),
 }).openapi("ChargerRegistration");
 
@@ -134,12 +141,15 @@ export function registerRegistrationRoutes(
         method: "put",
         path: "/registrations/{id}",
         tags: ["Charger registration"],
-        summary: "Register a charger, or change its security profile or key",
+        summary: "Register a charger, or change its security profile, key or boot status",
         description:
           "With profile 1 or 2 and no `authorizationKey`, a random key is generated and returned " +
           "in `authorizationKey`, this once: configure it in the charger (its AuthorizationKey). Calling again " +
           "without a key generates a new one. To rotate the key of a charger in service, send it " +
-          "ChangeConfiguration AuthorizationKey instead: its registration takes the key once the charger has.",
+          "ChangeConfiguration AuthorizationKey instead: its registration takes the key once the charger has. " +
+          "A body with only `bootStatus` changes only that of a registered charger (its profile and key stay); " +
+          "setting Accepted for a connected charger whose boot is Pending has the CSMS send it TriggerMessage " +
+          "BootNotification, so that it is Accepted at once. A new status applies at the charger's next boot.",
         request: {
           params: z.object({ id: ChargerId }),
           body: {
@@ -148,6 +158,7 @@ export function registerRegistrationRoutes(
                 schema: z.object({
                   securityProfile: SecurityProfileSchema.optional(),
                   authorizationKey: AuthorizationKey.optional(),
+                  bootStatus: BootStatusSchema.optional(),
                 }).strict().openapi("RegisterCharger"),
               },
             },
@@ -191,7 +202,11 @@ export function registerRegistrationRoutes(
         ...requestActor(c),
         action: created ? "registration.create" : "registration.update",
         target: id,
-        detail: { securityProfile: registration.securityProfile, ...(key ? { key } : {}) },
+        detail: {
+          securityProfile: registration.securityProfile,
+          ...(key ? { key } : {}),
+          ...(options.bootStatus !== undefined ? { bootStatus: options.bootStatus } : {}),
+        },
       });
       const result = authorizationKey !== undefined ? { registration, authorizationKey } : { registration };
       return c.json(result, created ? 201 : 200);

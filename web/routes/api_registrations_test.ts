@@ -73,3 +73,50 @@ Deno.test("registration in memory: an admin registers a charger over REST; the k
     await sys.close();
   }
 });
+
+Deno.test("registration in memory: an admin sets a boot status; alone it keeps the key, and it is audited", async () => {
+  const sys = await startApp({ env: { CHARGER_POLICY: "basic" } });
+  const id = "CP-BOOT-1";
+  try {
+    const admin = await sys.login();
+    const created = await admin.json("PUT", `/api/v1/registrations/${id}`, { bootStatus: "Pending" });
+    assert.equal(created.status, 201);
+    assert.equal(created.body.registration.bootStatus, "Pending");
+    assert.ok(created.body.authorizationKey, "a new registration with a boot status alone gets a key");
+    assert.equal((await admin.json("GET", `/api/v1/registrations/${id}`)).body.bootStatus, "Pending");
+
+    // Approved: only the status changes, no new key is made.
+    const approved = await admin.json("PUT", `/api/v1/registrations/${id}`, { bootStatus: "Accepted" });
+    assert.equal(approved.status, 200);
+    assert.equal(approved.body.authorizationKey, undefined);
+    assert.deepEqual(
+      { ...approved.body.registration, createdAt: "" },
+      { id, securityProfile: 1, hasKey: true, bootStatus: "Accepted", createdAt: "" },
+    );
+    const rejected = await admin.json("PUT", `/api/v1/registrations/${id}`, { bootStatus: "Rejected" });
+    assert.equal(rejected.body.registration.bootStatus, "Rejected");
+    // With a profile the key is made anew as always, and the status stays.
+    const rekeyed = await admin.json("PUT", `/api/v1/registrations/${id}`, { securityProfile: 1 });
+    assert.ok(rekeyed.body.authorizationKey);
+    assert.equal(rekeyed.body.registration.bootStatus, "Rejected");
+    const listed = await admin.json("GET", "/api/v1/registrations");
+    assert.deepEqual(listed.body.items.map((r: Json) => [r.id, r.bootStatus]), [[id, "Rejected"]]);
+
+    const bad = await admin.json("PUT", `/api/v1/registrations/${id}`, { bootStatus: "accepted" });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.message, /bootStatus/);
+
+    const audit = await admin.json("GET", `/api/v1/audit?action=registration&target=${id}`);
+    assert.deepEqual(
+      audit.body.items.map((e: Json) => [e.action, (e.detail as Json).bootStatus ?? null]).reverse(),
+      [
+        ["registration.create", "Pending"],
+        ["registration.update", "Accepted"],
+        ["registration.update", "Rejected"],
+        ["registration.update", null],
+      ],
+    );
+  } finally {
+    await sys.close();
+  }
+});

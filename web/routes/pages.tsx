@@ -266,7 +266,9 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
           <p class="muted small">
             Which chargers may connect, and with which OCPP security profile: 1 is HTTP Basic auth with the
             charger's AuthorizationKey, 2 is the same over TLS (wss://). CHARGER_POLICY decides whether
-            unknown chargers get in.
+            unknown chargers get in. The boot status answers each charger's BootNotification: Pending holds it
+            until you accept it (CHARGER_POLICY=approve registers new chargers as Pending), Rejected keeps it
+            out of service.
           </p>
         </div>
         <Island name="Registrations" props={{ registrations, refusals, ocppUrl: deps.ocppUrl }} />

@@ -5,6 +5,12 @@
  * only while something waits, so an idle engine holds no timer.
  */
 
+import { logger } from "../../../shared/log.ts";
+import { storeCommits } from "../../../shared/metrics.ts";
+
+const log = logger("postgres storage");
+const commits = storeCommits("postgres");
+
 /** How long best-effort writes wait in memory at most. */
 export const FLUSH_EVERY_MS = 2000;
 
@@ -59,12 +65,16 @@ export class Background {
 
   async #run(): Promise<void> {
     // Taken synchronously, all of them, before the first await: what arrives meanwhile waits for the next.
-    const writes = this.#flushers.map((f) => f()).filter((p) => p !== undefined);
+    const start = performance.now();
+    const writes = this.#flushers.map((f) => f()).filter((p) => p !== undefined).map((p) =>
+      // One statement each, so one commit each.
+      p.then(() => commits.observe((performance.now() - start) / 1000))
+    );
     const results = await Promise.allSettled(writes);
     for (const r of results) {
       // Best effort by design (see shared/storage.ts): a lost last-seen time or log line is logged, and
       // the next flush carries on.
-      if (r.status === "rejected") console.warn(`postgres storage: a best-effort write failed: ${r.reason}`);
+      if (r.status === "rejected") log.warn(`a best-effort write failed: ${r.reason}`);
     }
   }
 

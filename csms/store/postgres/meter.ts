@@ -17,6 +17,9 @@ import type { MeterWrites, Written } from "../../../shared/storage.ts";
 import type { Sql } from "./pool.ts";
 import { sampleKey } from "../sample_key.ts";
 import { Deferred } from "./written.ts";
+import { storeCommits } from "../../../shared/metrics.ts";
+
+const commits = storeCommits("postgres");
 
 /** Rows in one statement at most: bounds its size (a few hundred kB of JSON) under a backlog. */
 export const MAX_BATCH_ROWS = 2000;
@@ -208,8 +211,10 @@ export class PostgresMeter implements MeterWrites {
     if (!batch) return;
     if (batch === this.#open) this.#open = undefined;
     this.#inFlight = batch;
+    const start = performance.now();
     this.#write(batch).then(
       () => {
+        commits.observe((performance.now() - start) / 1000);
         for (const [id, { seq }] of batch.energy.size ? this.#uncommittedEnergy : []) {
           if (seq <= batch.seq) this.#uncommittedEnergy.delete(id);
         }

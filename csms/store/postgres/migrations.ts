@@ -182,6 +182,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: "boot status of a registration (BootNotification Accepted, Pending or Rejected)",
+    sql: `
+      ALTER TABLE charger_registrations ADD COLUMN boot_status text NOT NULL DEFAULT 'Accepted'
+        CHECK (boot_status IN ('Accepted', 'Pending', 'Rejected'));
+    `,
+  },
 ];
 
 /**

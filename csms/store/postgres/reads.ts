@@ -279,7 +279,7 @@ export class PostgresReads implements CsmsReads {
   async listRegistrations(): Promise<ChargerRegistration[]> {
     if (this.#sync) await this.#sync();
     const rows = await this.#sql`
-      SELECT id, security_profile, key_hash IS NOT NULL AS has_key, created_at
+      SELECT id, security_profile, key_hash IS NOT NULL AS has_key, boot_status, created_at
       FROM charger_registrations ORDER BY id`;
     return rows.map(publicRegistrationFromRow);
   }
@@ -287,7 +287,7 @@ export class PostgresReads implements CsmsReads {
   async getRegistration(id: string): Promise<ChargerRegistration | undefined> {
     if (this.#sync) await this.#sync();
     const [row] = await this.#sql`
-      SELECT id, security_profile, key_hash IS NOT NULL AS has_key, created_at
+      SELECT id, security_profile, key_hash IS NOT NULL AS has_key, boot_status, created_at
       FROM charger_registrations WHERE id = ${id}`;
     return row ? publicRegistrationFromRow(row) : undefined;
   }

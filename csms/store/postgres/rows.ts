@@ -1,6 +1,7 @@
 /** PostgreSQL rows as domain records: one place for each table's mapping, shared by writes and reads. */
 import type { ChargingState, ConnectorStatus, IdTokenRecord, IdTokenStatus } from "../../../shared/domain.ts";
 import type {
+  BootStatus,
   ChargerRegistration,
   ConnectorState,
   LocatedSample,
@@ -118,6 +119,7 @@ export function publicRegistrationFromRow(r: Row): ChargerRegistration {
     id: r.id,
     securityProfile: r.security_profile as SecurityProfile,
     hasKey: r.has_key === true,
+    bootStatus: r.boot_status as BootStatus,
     createdAt: r.created_at,
   };
 }

@@ -7,7 +7,10 @@
  * checkpoint of its own at a much larger size (`FALLBACK_CHECKPOINT_PAGES`), so the WAL stays bounded if
  * this thread ever falls behind or fails.
  */
+import { logger } from "../../../shared/log.ts";
 import type { CheckpointerInit, CheckpointerMessage } from "./checkpoint_worker.ts";
+
+const csmsLog = logger("csms");
 
 export interface CheckpointerOptions {
   /** How often the worker checkpoints. */
@@ -34,7 +37,7 @@ export async function startCheckpointer(
   path: string,
   options: CheckpointerOptions = {},
 ): Promise<Checkpointer> {
-  const log = options.log ?? ((line) => console.error(line));
+  const log = options.log ?? ((line) => csmsLog.error(line));
   const worker = new Worker(new URL("./checkpoint_worker.ts", import.meta.url).href, { type: "module" });
   const ready = Promise.withResolvers<void>();
   const stopped = Promise.withResolvers<void>();
@@ -46,7 +49,7 @@ export async function startCheckpointer(
       running = true;
       ready.resolve();
     } else if (m.type === "failed") {
-      log(`csms: WAL checkpoint worker: ${m.message} (the writer checkpoints by itself)`);
+      log(`WAL checkpoint worker: ${m.message} (the writer checkpoints by itself)`);
       ready.resolve();
     } else if (m.type === "checkpointed") {
       stats.checkpoints++;
@@ -55,7 +58,7 @@ export async function startCheckpointer(
   };
   worker.onerror = (e: ErrorEvent) => {
     e.preventDefault();
-    log(`csms: WAL checkpoint worker failed: ${e.message} (the writer checkpoints by itself)`);
+    log(`WAL checkpoint worker failed: ${e.message} (the writer checkpoints by itself)`);
     ready.resolve();
     stopped.resolve();
   };

@@ -278,6 +278,14 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    description: "boot status of a registration (BootNotification Accepted, Pending or Rejected)",
+    sql: `
+      ALTER TABLE charger_registrations ADD COLUMN boot_status TEXT NOT NULL DEFAULT 'Accepted'
+        CHECK (boot_status IN ('Accepted', 'Pending', 'Rejected'));
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

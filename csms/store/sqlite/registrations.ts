@@ -6,9 +6,9 @@
  * the batch writer, since a whole fleet may do it at once.
  */
 import { registrationFromRow, type RegistrationRow } from "../registration_row.ts";
-import { prepareRegistration } from "../registration_request.ts";
+import { bootStatusOnly, DEFAULT_BOOT_STATUS, prepareRegistration } from "../registration_request.ts";
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { ChargerRegistration, RegisterChargerOptions } from "../../../shared/queries.ts";
+import type { BootStatus, ChargerRegistration, RegisterChargerOptions } from "../../../shared/queries.ts";
 import type { RegistrationStore, StoredRegistration } from "../../../shared/storage.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
 
@@ -22,6 +22,7 @@ export function publicRegistration(r: ChargerRegistration): ChargerRegistration 
     id: r.id,
     securityProfile: r.securityProfile,
     hasKey: r.hasKey,
+    bootStatus: r.bootStatus,
     createdAt: r.createdAt,
   };
 }
@@ -29,7 +30,7 @@ export function publicRegistration(r: ChargerRegistration): ChargerRegistration 
 export class Registrations implements RegistrationStore {
   #writer: BatchWriter;
   #r: Record<"find" | "all", StatementSync>;
-  #s: Record<"upsert" | "auto" | "remove" | "rekey", WriteStatement>;
+  #s: Record<"upsert" | "auto" | "remove" | "rekey" | "boot", WriteStatement>;
 
   constructor(db: DatabaseSync, writer: BatchWriter) {
     this.#writer = writer;
@@ -39,15 +40,19 @@ export class Registrations implements RegistrationStore {
     };
     this.#s = {
       upsert: writer.prepare(
-        `INSERT INTO charger_registrations (id, security_profile, key_hash, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?)
+        // boot_status: the given one, else the stored one (a new row: Accepted).
+        `INSERT INTO charger_registrations (id, security_profile, key_hash, boot_status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, coalesce(?4, '${DEFAULT_BOOT_STATUS}'), ?5, ?5)
          ON CONFLICT (id) DO UPDATE SET security_profile = excluded.security_profile,
-           key_hash = excluded.key_hash, updated_at = excluded.updated_at`,
+           key_hash = excluded.key_hash, boot_status = coalesce(?4, boot_status),
+           updated_at = excluded.updated_at`,
       ),
       auto: writer.prepare(
-        `INSERT INTO charger_registrations (id, security_profile, created_at, updated_at) VALUES (?, 0, ?, ?)
+        `INSERT INTO charger_registrations (id, security_profile, boot_status, created_at, updated_at)
+         VALUES (?, 0, ?, ?, ?)
          ON CONFLICT (id) DO NOTHING`,
       ),
+      boot: writer.prepare(`UPDATE charger_registrations SET boot_status = ?, updated_at = ? WHERE id = ?`),
       remove: writer.prepare("DELETE FROM charger_registrations WHERE id = ?"),
       rekey: writer.prepare(
         `UPDATE charger_registrations SET key_hash = ?, updated_at = ? WHERE id = ? AND security_profile > 0`,
@@ -70,31 +75,40 @@ export class Registrations implements RegistrationStore {
     return (this.#r.all.all() as unknown as RegistrationRow[]).map(registrationFromRow);
   }
 
-  /** CHARGER_POLICY=open: an unknown charger is registered, profile 0, when it first connects. */
-  registerOnFirstContact(id: string, at: string): Promise<void> {
-    this.#writer.write(this.#s.auto, [id, at, at]);
+  /** CHARGER_POLICY open or approve: an unknown charger is registered, profile 0, when it first connects. */
+  registerOnFirstContact(
+    id: string,
+    at: string,
+    bootStatus: BootStatus = DEFAULT_BOOT_STATUS,
+  ): Promise<void> {
+    this.#writer.write(this.#s.auto, [id, bootStatus, at, at]);
     return Promise.resolve();
   }
 
   /**
    * Registers `id` or changes its registration. The profile defaults to 1 (a key, over ws:// or wss://).
    * With profile 1 or 2 and no key given, a random key is generated and handed back, once; with profile
-   * 0 there is no key, and giving one is an error. Rejects with a RangeError naming the bad field.
+   * 0 there is no key, and giving one is an error. A boot status alone changes only that of a charger
+   * already registered. Rejects with a RangeError naming the bad field.
    */
   async register(
     id: string,
     options: RegisterChargerOptions = {},
   ): Promise<{ registration: ChargerRegistration; created: boolean; authorizationKey?: string }> {
-    const { securityProfile: profile, keyHash, generatedKey: generated } = await prepareRegistration(
-      id,
-      options,
-    );
-    // Queued after whatever the batch holds (a first-contact insert), so that this write wins.
-    const now = new Date().toISOString();
+    const onlyBoot = bootStatusOnly(id, options);
     // Committed first: a first-contact registration still in the batch counts as there before this one.
     await this.#writer.sync();
+    if (onlyBoot !== undefined && this.#find(id) !== undefined) {
+      await this.#writer.run(this.#s.boot, [onlyBoot, new Date().toISOString(), id]);
+      return { registration: publicRegistration(this.#find(id)!), created: false };
+    }
+    const { securityProfile: profile, keyHash, generatedKey: generated, bootStatus } =
+      await prepareRegistration(id, options);
+    const now = new Date().toISOString();
+    // Again after the key derivation: a first contact may have been queued meanwhile.
+    await this.#writer.sync();
     const created = this.#find(id) === undefined;
-    await this.#writer.run(this.#s.upsert, [id, profile, keyHash, now, now]);
+    await this.#writer.run(this.#s.upsert, [id, profile, keyHash, bootStatus, now]);
     const registration = publicRegistration(this.#find(id)!);
     return generated === undefined
       ? { registration, created }

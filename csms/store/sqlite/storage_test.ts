@@ -8,6 +8,7 @@ import type { CloseTransaction, StopTransaction } from "../../../shared/storage.
 import type { RefusalRecord } from "./refusals.ts";
 import { BatchWriter, type WriterOptions } from "./writer.ts";
 import { checkDeviceModelContract } from "../device_model_test_support.ts";
+import { checkBootStatusContract } from "../registration_test_support.ts";
 import { checkStatsContract } from "../stats_test_support.ts";
 
 async function withStore(fn: (dir: string) => Promise<void> | void) {
@@ -463,6 +464,17 @@ Deno.test("store: a charger's device model is upserted by its key, keeps no pass
     const s = await open(dir);
     try {
       await checkDeviceModelContract(s.storage);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+Deno.test("store: a registration's boot status is set, kept, and changed alone", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    try {
+      await checkBootStatusContract(s.storage);
     } finally {
       await s.close();
     }

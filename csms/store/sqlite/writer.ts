@@ -21,7 +21,12 @@
  */
 import type { SQLInputValue } from "node:sqlite";
 import { clearImmediate, setImmediate } from "node:timers";
+import { logger } from "../../../shared/log.ts";
+import { storeCommits } from "../../../shared/metrics.ts";
 import type { WriterBatch, WriterReply, WriterRequest } from "./writer_worker.ts";
+
+const log = logger("csms");
+const commits = storeCommits("sqlite");
 
 export interface WriterOptions {
   /**
@@ -51,6 +56,7 @@ export interface WriterOptions {
    * Larger when a checkpointer thread does the work (checkpointer.ts), as a fallback only.
    */
   autocheckpointPages?: number;
+  /** Where failures are told, a line each (default: the CSMS's log). */
   log?(line: string): void;
 }
 
@@ -120,7 +126,7 @@ export class BatchWriter {
     this.#hookDelayMs = options.hookDelayMs ?? 0;
     this.#maxOps = options.maxOps ?? 5000;
     this.#maxInFlight = options.maxInFlight ?? 2;
-    this.#log = options.log ?? ((line) => console.error(line));
+    this.#log = options.log ?? ((line) => log.error(line));
     this.#worker = new Worker(new URL("./writer_worker.ts", import.meta.url).href, { type: "module" });
     this.#worker.onmessage = (e: MessageEvent<WriterReply>) => this.#onReply(e.data);
     this.#worker.onerror = (e: ErrorEvent) => {
@@ -276,7 +282,7 @@ export class BatchWriter {
   #refuse(): boolean {
     if (!this.#closed && !this.#broken) return false;
     if (this.stats.droppedAfterClose++ === 0) {
-      this.#log(`csms: write after the database was ${this.#broken ? "lost" : "closed"}, dropped`);
+      this.#log(`write after the database was ${this.#broken ? "lost" : "closed"}, dropped`);
     }
     return true;
   }
@@ -319,7 +325,7 @@ export class BatchWriter {
       try {
         hook();
       } catch (err) {
-        this.#log(`csms: flush hook failed: ${(err as Error).message}`);
+        this.#log(`flush hook failed: ${(err as Error).message}`);
       }
     }
     this.#inHooks = false;
@@ -376,6 +382,7 @@ export class BatchWriter {
     this.#inFlight.shift();
     for (const line of m.logs) this.#log(line);
     if (m.error === undefined) {
+      commits.observe(m.seconds);
       this.stats.batches++;
       this.stats.ops += m.ops;
       this.stats.failedOps += m.failedOps;
@@ -384,7 +391,7 @@ export class BatchWriter {
     } else {
       this.stats.failedBatches++;
       const err = new Error(`commit of ${m.ops} writes failed: ${m.error}`);
-      this.#log(`csms: ${err.message}`);
+      this.#log(err.message);
       batch.committed?.reject(err);
       for (const r of batch.results) r.reject(err);
     }
@@ -397,7 +404,7 @@ export class BatchWriter {
   #fail(err: Error): void {
     if (this.#broken) return;
     this.#broken = err;
-    this.#log(`csms: ${err.message}`);
+    this.#log(err.message);
     this.#opened.reject(err);
     this.#closedByWorker.resolve();
     this.#cancelTimers();

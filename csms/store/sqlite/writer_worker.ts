@@ -35,6 +35,8 @@ export type WriterReply =
     seq: number;
     ops: number;
     failedOps: number;
+    /** From BEGIN to the end of COMMIT, seconds. */
+    seconds: number;
     /** Changed rows of each wanted op, in the order of `want`. */
     changes: number[];
     /** Set when the whole batch was rolled back. */
@@ -81,6 +83,7 @@ function batch(m: WriterBatch): void {
   let failedOps = 0;
   let error: string | undefined;
   let began = false;
+  const start = performance.now();
   try {
     if (!db) throw new Error("the database is not open");
     for (const [id, sql] of m.defs) prepared[id] = db.prepare(sql);
@@ -96,7 +99,7 @@ function batch(m: WriterBatch): void {
         // One bad statement must not cost the batch: SQLite undoes just that statement.
         if (m.want[w] === i) w++;
         if (failedOps++ < MAX_LOG_LINES) {
-          logs.push(`csms: write failed (${stmt.sourceSQL.slice(0, 60)}…): ${(err as Error).message}`);
+          logs.push(`write failed (${stmt.sourceSQL.slice(0, 60)}…): ${(err as Error).message}`);
         }
       }
     }
@@ -115,6 +118,7 @@ function batch(m: WriterBatch): void {
     seq: m.seq,
     ops: m.stmts.length,
     failedOps,
+    seconds: (performance.now() - start) / 1000,
     changes,
     logs,
   };
