@@ -1,16 +1,15 @@
 /**
  * An OCPP 2.0.1 charger's page in headless Chromium, the real CSMS and portal: its protocol, its EVSEs'
  * connectors named "EVSE n / connector m", and the device-model view (grouped by component, filtered by
- * text, writable values editable, Refresh report). The charger's state and model are seeded through the
- * CSMS's real storage engine as its 2.0.1 adapter writes them (connect, boot, statuses, NotifyReport) and
- * the charger is gone again, so the commands the view sends are answered by the CSMS without it: Offline.
- * A live 2.0.1 charger's answers (attributeStatus, a report arriving) are tested end to end with it.
+ * text, writable values editable, Refresh report). The charger is an independent strict 2.0.1 station (npm
+ * ocpp-rpc): it boots, reports two connectors of one EVSE and a small device model (NotifyReport), and
+ * records the commands the view sends it, answering SetVariables Rejected. The simulator's own model and
+ * answers are tested end to end in web_ocpp201_browser_test.ts.
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
-import type { DeviceVariable } from "../shared/domain.ts";
-import type { CommandAnswered, CommandRequested } from "../shared/events.ts";
 import { CHROMIUM, CHROMIUM_ARGS, haveChromium, signIn } from "./browser_support.ts";
+import { connectPeerClient, type PeerSession } from "./ocpp_rpc_peer.ts";
 import { ROOT, startSystem, waitFor } from "./web_support.ts";
 
 const SHOTS = `${ROOT}test-output/web`;
@@ -24,47 +23,63 @@ Deno.test({
     const id = "CP-DM-1";
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const errors: string[] = [];
+    let station: PeerSession | undefined;
     try {
-      const storage = sys.csms.storage;
+      station = await connectPeerClient({ endpoint: sys.csms.url, identity: id, protocols: ["ocpp2.0.1"] });
+      const received: Array<[string, Record<string, unknown>]> = [];
+      station.handle("SetVariables", ({ params }) => {
+        received.push(["SetVariables", params]);
+        return {
+          setVariableResult: params.setVariableData.map((d: Record<string, unknown>) => ({
+            attributeStatus: "Rejected",
+            attributeType: d.attributeType,
+            component: d.component,
+            variable: d.variable,
+          })),
+        };
+      });
+      station.handle("GetBaseReport", ({ params }) => {
+        received.push(["GetBaseReport", params]);
+        return { status: "Accepted" };
+      });
       const at = () => new Date().toISOString();
-      await (await storage.chargers.connected(id, "ocpp2.0.1", sys.csms.node, at())).durable;
-      await (await storage.chargers.booted(id, { vendor: "Chargewire", model: "Sim201" }, at())).durable;
+      await station.call("BootNotification", {
+        reason: "PowerUp",
+        chargingStation: { vendorName: "Chargewire", model: "Sim201" },
+      });
       for (const connectorId of [1, 2]) {
-        const report = { evseId: 1, connectorId, status: "Available" as const, original: "Available" };
-        await (await storage.chargers.status(id, report, at())).durable;
+        await station.call("StatusNotification", {
+          timestamp: at(),
+          connectorStatus: "Available",
+          evseId: 1,
+          connectorId,
+        });
       }
-      const model: DeviceVariable[] = [
-        {
-          component: "OCPPCommCtrlr",
-          variable: "HeartbeatInterval",
-          attributeType: "Actual",
-          value: "300",
-          mutability: "ReadWrite",
-          unit: "s",
-          updatedAt: at(),
-        },
-        {
-          component: "EVSE",
-          evseId: 1,
-          variable: "AvailabilityState",
-          attributeType: "Actual",
-          value: "Available",
-          mutability: "ReadOnly",
-          updatedAt: at(),
-        },
-        {
-          component: "EVSE",
-          evseId: 1,
-          variable: "Power",
-          attributeType: "MaxSet",
-          value: "22000",
-          mutability: "ReadOnly",
-          unit: "W",
-          updatedAt: at(),
-        },
-      ];
-      await (await storage.deviceModel.report(id, model)).durable;
-      await (await storage.chargers.gone(id, sys.csms.node, Date.now())).durable;
+      await station.call("NotifyReport", {
+        requestId: 0,
+        generatedAt: at(),
+        seqNo: 0,
+        reportData: [
+          {
+            component: { name: "OCPPCommCtrlr" },
+            variable: { name: "HeartbeatInterval" },
+            variableAttribute: [{ type: "Actual", value: "300", mutability: "ReadWrite" }],
+            variableCharacteristics: { unit: "s", dataType: "integer", supportsMonitoring: false },
+          },
+          {
+            component: { name: "EVSE", evse: { id: 1 } },
+            variable: { name: "AvailabilityState" },
+            variableAttribute: [{ value: "Available", mutability: "ReadOnly" }],
+            variableCharacteristics: { dataType: "OptionList", supportsMonitoring: false },
+          },
+          {
+            component: { name: "EVSE", evse: { id: 1 } },
+            variable: { name: "Power" },
+            variableAttribute: [{ type: "MaxSet", value: "22000", mutability: "ReadOnly" }],
+            variableCharacteristics: { unit: "W", dataType: "decimal", supportsMonitoring: false },
+          },
+        ],
+      });
 
       const page = await (await browser.newContext({ viewport: { width: 1366, height: 900 } })).newPage();
       page.setDefaultTimeout(30_000);
@@ -105,26 +120,14 @@ Deno.test({
       );
       await page.fill('[data-testid="device-model-filter"]', "");
 
-      // Setting a value sends SetVariables for that variable; the charger is gone, so the CSMS says Offline.
+      // Setting a value sends SetVariables for that variable; the station's attributeStatus is shown.
       const input = view.locator('tr[data-variable="HeartbeatInterval"] [data-testid="variable-value"]');
       assert.equal(await input.inputValue(), "300");
       await input.fill("60");
       await view.locator('tr[data-variable="HeartbeatInterval"] button[type="submit"]').click();
       const status = view.locator('[data-testid="attribute-status"]');
-      await status.waitFor();
-      const answered = await waitFor(
-        () =>
-          sys.events.find((e): e is CommandAnswered =>
-            e.type === "command.answered" && e.chargerId === id && e.action === "SetVariables"
-          ),
-        "the CSMS's answer",
-      );
-      assert.equal(!answered.result.ok && answered.result.error, "offline");
-      assert.equal(await status.textContent(), "Offline");
-      const sent = sys.events.find((e): e is CommandRequested =>
-        e.type === "command.requested" && e.chargerId === id && e.action === "SetVariables"
-      );
-      assert.deepEqual(sent?.payload, {
+      await waitFor(async () => (await status.textContent()) === "Rejected", "the station's Rejected");
+      assert.deepEqual(received.find(([action]) => action === "SetVariables")?.[1], {
         setVariableData: [{
           component: { name: "OCPPCommCtrlr" },
           variable: { name: "HeartbeatInterval" },
@@ -135,15 +138,14 @@ Deno.test({
 
       // Refresh report asks for the full inventory.
       await page.click('[data-testid="device-model-refresh"]');
-      await page.waitForSelector('[data-testid="device-model-report"][data-outcome="Offline"]');
-      const report = sys.events.find((e): e is CommandRequested =>
-        e.type === "command.requested" && e.chargerId === id && e.action === "GetBaseReport"
-      );
-      assert.equal((report?.payload as { reportBase?: string }).reportBase, "FullInventory");
+      await page.waitForSelector('[data-testid="device-model-report"][data-outcome="Accepted"]');
+      const report = received.find(([action]) => action === "GetBaseReport")?.[1];
+      assert.equal(report?.reportBase, "FullInventory");
 
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
+      await station?.close({ force: true });
       await sys.close();
     }
   },
