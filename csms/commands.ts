@@ -44,6 +44,15 @@ async function execute(req: CommandRequest, svc: CommandServices): Promise<Comma
   if (!adapter.operatorCommands.includes(req.action)) {
     return invalidAction(req.action, adapter.operatorCommands);
   }
+  const boot = conn.session.bootStatus;
+  if (boot !== undefined && boot !== "Accepted" && adapter.onlyWhenAccepted.includes(req.action)) {
+    return {
+      ok: false,
+      error: "invalid",
+      message:
+        `charger ${req.chargerId}'s boot was answered ${boot}: ${req.action} may be sent once it is Accepted`,
+    };
+  }
   const check = await adapter.prepareCommand(req.chargerId, req.action, req.payload);
   if (!check.ok) return check.result;
   const timeoutMs = req.timeoutMs !== undefined && req.timeoutMs > 0 ? req.timeoutMs : svc.callTimeoutMs;

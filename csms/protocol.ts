@@ -6,10 +6,13 @@
  * they are checked and followed up.
  */
 import type { CommandResult, Protocol } from "../shared/domain.ts";
+import type { BootStatus } from "../shared/queries.ts";
 import type { RpcSessionOptions } from "../shared/ocpp/rpc.ts";
 
 /** What the core needs of a charger's RPC session, whatever its protocol. */
 export interface ChargerSession {
+  /** How this connection's last BootNotification was answered; undefined before any. */
+  readonly bootStatus?: BootStatus;
   receive(text: string): void;
   close(reason: string): void;
   /** Sends a CALL; rejects with RpcTimeoutError, RpcClosedError or OcppError (shared/ocpp/errors.ts). */
@@ -41,6 +44,8 @@ export interface ProtocolAdapter {
   openSession(chargerId: string, options: SessionOptions): ChargerSession;
   /** The actions an operator may send to a charger of this protocol. */
   readonly operatorCommands: readonly string[];
+  /** Of those, the ones the protocol forbids while the charger's boot is Pending or Rejected. */
+  readonly onlyWhenAccepted: readonly string[];
   /**
    * Checks an operator command (one of operatorCommands) before it is sent: its payload against the
    * protocol's schema and rules ("invalid" otherwise), and what must follow the charger's answer.

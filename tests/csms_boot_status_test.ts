@@ -98,6 +98,16 @@ Deno.test("boot status 2.0.1: approve holds a newcomer Pending; approved, it is 
     assert.deepEqual(asked, { ok: true, response: { status: "Accepted" } });
     assert.equal(await errorCodeOf(client.call("StatusNotification", status201)), "answered");
     assert.equal(await errorCodeOf(client.call("Heartbeat", {})), "SecurityError", "not asked for");
+    // No transaction is started or stopped remotely before it is Accepted: refused before anything is sent.
+    const early = await t.bus.sendCommand(id, "RequestStartTransaction", {
+      idToken: { idToken: "EARLY", type: "Central" },
+      evseId: 1,
+    });
+    assert.equal(!early.ok && early.error, "invalid");
+    assert.match(
+      !early.ok ? early.message : "",
+      /Pending: RequestStartTransaction may be sent once it is Accepted/,
+    );
 
     // Approved: only the status changes, and the connected station is asked to boot again at once.
     const approved = await t.admin.registerCharger(id, { bootStatus: "Accepted" });
@@ -174,6 +184,9 @@ Deno.test("boot status 1.6: approve holds a newcomer Pending; approved, it is tr
     assert.deepEqual(boots(t.events, id), []);
     // 1.6 gives the Central System no error for a charge point that speaks out of turn: answered as always.
     assert.equal(await errorCodeOf(client.call("Heartbeat", {})), "answered");
+    // §4.2: no RemoteStart/RemoteStopTransaction while Pending; refused before anything is sent.
+    const early = await t.bus.sendCommand(id, "RemoteStartTransaction", { connectorId: 1, idTag: "EARLY" });
+    assert.equal(!early.ok && early.error, "invalid");
 
     await t.admin.registerCharger(id, { bootStatus: "Accepted" });
     await waitFor(() => triggers.includes("BootNotification"), "TriggerMessage BootNotification");
@@ -181,6 +194,9 @@ Deno.test("boot status 1.6: approve holds a newcomer Pending; approved, it is tr
     assert.deepEqual([accepted.status, accepted.interval], ["Accepted", HEARTBEAT]);
     await waitFor(() => boots(t.events, id).length === 1, "the charger.boot event");
     assert.equal((await t.reads.getCharger(id))?.vendor, "ACME");
+    client.handle("RemoteStartTransaction", () => ({ status: "Accepted" }));
+    const started = await t.bus.sendCommand(id, "RemoteStartTransaction", { connectorId: 1, idTag: "NOW" });
+    assert.deepEqual(started, { ok: true, response: { status: "Accepted" } });
 
     // Rejected from now on: its next boot says so.
     await t.admin.registerCharger(id, { bootStatus: "Rejected" });

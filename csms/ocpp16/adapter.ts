@@ -15,6 +15,8 @@ export function createOcpp16Adapter(deps: {
     openSession: (chargerId, options) =>
       new CsmsSession16({ ...options, version: "ocpp1.6", handlers: deps.handlers }, chargerId),
     operatorCommands: OPERATOR_COMMANDS_16,
+    // OCPP 1.6 §4.2 (BootNotification): while Pending, the Central System does not send these.
+    onlyWhenAccepted: ["RemoteStartTransaction", "RemoteStopTransaction"],
     prepareCommand: (chargerId, action, payload) =>
       prepareCommand16(deps.registrations, chargerId, action, payload),
   };

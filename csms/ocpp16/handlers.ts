@@ -16,7 +16,7 @@ import { isoNow } from "../clock.ts";
 import { createRecorder } from "../recording.ts";
 import { chargerIdentity16 } from "./identity.ts";
 import { toMeterSamples } from "./meter.ts";
-import { chargerOf } from "./session.ts";
+import { chargerOf, type CsmsSession16 } from "./session.ts";
 import { statusReport16 } from "./status.ts";
 
 /** Answers a DataTransfer for one vendorId; without one registered, the CSMS answers UnknownVendorId. */
@@ -64,6 +64,7 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       // While Pending or Rejected, OCPP 1.6 (§4.2) has the charge point send nothing unasked; what one sends
       // all the same is answered as always (1.6 gives the Central System no error for it).
       const answer = await record.boot(chargerId, identity, at, {});
+      (ctx.session as unknown as CsmsSession16).bootStatus = answer.status;
       return { status: answer.status, currentTime: at, interval: answer.interval };
     })
     .handle("Heartbeat", (_req, ctx) => {

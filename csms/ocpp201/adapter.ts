@@ -14,6 +14,9 @@ export function createOcpp201Adapter(deps: {
     openSession: (chargerId, options) =>
       new CsmsSession201({ ...options, version: "ocpp2.0.1", handlers: deps.handlers }, chargerId),
     operatorCommands: OPERATOR_COMMANDS_201,
+    // OCPP 2.0.1 B02 (Pending) and B03 (Rejected): no transaction is started or stopped remotely before the
+    // station is Accepted; reading and configuring it (B02) stay allowed.
+    onlyWhenAccepted: ["RequestStartTransaction", "RequestStopTransaction"],
     prepareCommand: (chargerId, action, payload) =>
       prepareCommand201(deps.storage, chargerId, action, payload),
   };

@@ -10,10 +10,15 @@ import {
   RpcSession,
   type RpcSessionOptions,
 } from "../../shared/ocpp/rpc.ts";
+import type { BootStatus } from "../../shared/queries.ts";
 import { BootGate } from "./boot_gate.ts";
 
 export class CsmsSession201 extends RpcSession<ChargingStationActions201, CsmsActions201> {
   readonly boot = new BootGate();
+
+  get bootStatus(): BootStatus | undefined {
+    return this.boot.status;
+  }
 
   constructor(options: RpcSessionOptions, readonly chargerId: string) {
     super(options);
