@@ -221,6 +221,43 @@ export class TestCharger {
       firmwareVersion: "1.0.0",
     });
   }
+
+  /**
+   * Connector 1 goes Charging, a transaction starts and one meter sample arrives (power, energy register,
+   * SoC when given): a charger that is charging, for pages and charts to show. Resolves with its id.
+   */
+  async chargeOnce(
+    o: { idTag: string; meterStartWh: number; powerW: number; energyWh: number; socPercent?: number },
+  ) {
+    const now = () => new Date().toISOString();
+    await this.session.call("StatusNotification", {
+      connectorId: 1,
+      errorCode: "NoError",
+      status: "Charging",
+      timestamp: now(),
+    });
+    const { transactionId } = await this.session.call("StartTransaction", {
+      connectorId: 1,
+      idTag: o.idTag,
+      meterStart: o.meterStartWh,
+      timestamp: now(),
+    }) as { transactionId: number };
+    await this.session.call("MeterValues", {
+      connectorId: 1,
+      transactionId,
+      meterValue: [{
+        timestamp: now(),
+        sampledValue: [
+          { value: String(o.powerW), measurand: "Power.Active.Import", unit: "W" },
+          { value: String(o.energyWh), measurand: "Energy.Active.Import.Register", unit: "Wh" },
+          ...(o.socPercent === undefined
+            ? []
+            : [{ value: String(o.socPercent), measurand: "SoC" as const, unit: "Percent" as const }]),
+        ],
+      }],
+    });
+    return transactionId;
+  }
 }
 
 export interface Attempt {

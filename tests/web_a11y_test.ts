@@ -31,30 +31,12 @@ Deno.test({
       const id = "CP-A11Y-1";
       charger = await TestCharger.connect(sys.csms.url, id);
       await charger.boot();
-      const now = () => new Date().toISOString();
-      await charger.session.call("StatusNotification", {
-        connectorId: 1,
-        errorCode: "NoError",
-        status: "Charging",
-        timestamp: now(),
-      });
-      const started = await charger.session.call("StartTransaction", {
-        connectorId: 1,
+      await charger.chargeOnce({
         idTag: "A11Y-TAG",
-        meterStart: 0,
-        timestamp: now(),
-      }) as { transactionId: number };
-      await charger.session.call("MeterValues", {
-        connectorId: 1,
-        transactionId: started.transactionId,
-        meterValue: [{
-          timestamp: now(),
-          sampledValue: [
-            { value: "11000", measurand: "Power.Active.Import", unit: "W" },
-            { value: "1500", measurand: "Energy.Active.Import.Register", unit: "Wh" },
-            { value: "42", measurand: "SoC", unit: "Percent" },
-          ],
-        }],
+        meterStartWh: 0,
+        powerW: 11000,
+        energyWh: 1500,
+        socPercent: 42,
       });
       const admin = await sys.login();
       assert.equal(

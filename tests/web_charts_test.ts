@@ -39,28 +39,11 @@ Deno.test({
       charger = await TestCharger.connect(sys.csms.url, id);
       await charger.boot();
       const now = () => new Date().toISOString();
-      await charger.session.call("StatusNotification", {
-        connectorId: 1,
-        errorCode: "NoError",
-        status: "Charging",
-        timestamp: now(),
-      });
-      const started = await charger.session.call("StartTransaction", {
-        connectorId: 1,
+      const transactionId = await charger.chargeOnce({
         idTag: "CHART-TAG",
-        meterStart: 1000,
-        timestamp: now(),
-      }) as { transactionId: number };
-      await charger.session.call("MeterValues", {
-        connectorId: 1,
-        transactionId: started.transactionId,
-        meterValue: [{
-          timestamp: now(),
-          sampledValue: [
-            { value: "7400", measurand: "Power.Active.Import", unit: "W" },
-            { value: "4000", measurand: "Energy.Active.Import.Register", unit: "Wh" },
-          ],
-        }],
+        meterStartWh: 1000,
+        powerW: 7400,
+        energyWh: 4000,
       });
 
       // The text beside the charts says what the charger does, live.
@@ -79,7 +62,7 @@ Deno.test({
       );
 
       await charger.session.call("StopTransaction", {
-        transactionId: started.transactionId,
+        transactionId,
         meterStop: 6000,
         timestamp: now(),
         reason: "Local",
