@@ -366,6 +366,42 @@ Deno.test("ocpp2.0.1: NotifyReport lands in the device model", async () => {
     assert.equal(power?.evseId, 1);
     assert.equal(power?.attributeType, "MaxSet");
     assert.equal(power?.value, "22000");
+
+    // A full inventory the CSMS asks for replaces the model: what its pages leave out is gone, and its first
+    // page is answered right after the GetBaseReport (no clear may land after a page, on either engine).
+    client.handle("GetBaseReport", ({ params }) => {
+      setTimeout(() =>
+        client.call("NotifyReport", {
+          requestId: params.requestId,
+          generatedAt: at(1),
+          seqNo: 0,
+          tbc: false,
+          reportData: [{
+            component: { name: "OCPPCommCtrlr" },
+            variable: { name: "HeartbeatInterval" },
+            variableAttribute: [{ type: "Actual", value: "90", mutability: "ReadWrite" }],
+          }],
+        }), 0);
+      return { status: "Accepted" };
+    });
+    const asked = await t.bus.sendCommand(id, "GetBaseReport", { requestId: 7, reportBase: "FullInventory" });
+    assert.deepEqual(asked, { ok: true, response: { status: "Accepted" } });
+    await waitFor(async () => {
+      const after = await t.reads.deviceModel(id);
+      return after.length === 1 && after[0].value === "90";
+    }, "only the new report's variable in the model");
+    // A summary report adds to the model, and leaves what it does not name.
+    await client.call("NotifyReport", {
+      requestId: 8,
+      generatedAt: at(2),
+      seqNo: 0,
+      reportData: [{
+        component: { name: "EVSE", evse: { id: 1 } },
+        variable: { name: "Power" },
+        variableAttribute: [{ type: "MaxSet", value: "11000", mutability: "ReadOnly" }],
+      }],
+    });
+    assert.equal((await t.reads.deviceModel(id)).length, 2);
   } finally {
     await client.close({ force: true });
     await t.close();

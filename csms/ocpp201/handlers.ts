@@ -295,6 +295,12 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
     })
     .handle("NotifyReport", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
+      const session = sessionOf(ctx);
+      if (req.seqNo === 0 && session.fullInventoryRequest === req.requestId) {
+        // A full inventory describes the whole station anew: what it leaves out is gone.
+        session.fullInventoryRequest = undefined;
+        await (await storage.deviceModel.clear(chargerId)).durable;
+      }
       const variables = reportedVariables(req, now());
       // A station sends a report once: on disk before the answer, so that a crash cannot lose it.
       if (variables.length > 0) await (await storage.deviceModel.report(chargerId, variables)).durable;

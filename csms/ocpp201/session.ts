@@ -15,6 +15,12 @@ import { BootGate } from "./boot_gate.ts";
 
 export class CsmsSession201 extends RpcSession<ChargingStationActions201, CsmsActions201> {
   readonly boot = new BootGate();
+  /**
+   * The requestId of the last full inventory asked for: its report replaces the stored model, cleared when
+   * its first page arrives (the NotifyReport handler), so that the clear and the pages are written in order
+   * whatever the engine (a clear after the GetBaseReport answer could race the first page on a pool).
+   */
+  fullInventoryRequest?: number;
 
   get bootStatus(): BootStatus | undefined {
     return this.boot.status;
@@ -31,6 +37,10 @@ export class CsmsSession201 extends RpcSession<ChargingStationActions201, CsmsAc
     options?: CallOptions,
   ): Promise<ResponseOf<CsmsActions201, A>> {
     this.boot.sent(action, payload);
+    if (action === "GetBaseReport") {
+      const req = payload as RequestOf<CsmsActions201, "GetBaseReport">;
+      if (req.reportBase === "FullInventory") this.fullInventoryRequest = req.requestId;
+    }
     return super.call(action, payload, options);
   }
 }
