@@ -9,6 +9,29 @@ import type { CommandResult, Protocol } from "../shared/domain.ts";
 import type { BootStatus } from "../shared/queries.ts";
 import type { RpcSessionOptions } from "../shared/ocpp/rpc.ts";
 
+/** A DataTransfer from a charger, in the fields both protocols share (1.6's `data` is text, 2.0.1's any JSON). */
+export interface VendorRequest {
+  vendorId: string;
+  messageId?: string;
+  data?: unknown;
+}
+
+export interface VendorAnswer {
+  status: "Accepted" | "Rejected" | "UnknownMessageId" | "UnknownVendorId";
+  data?: unknown;
+}
+
+/**
+ * Answers the DataTransfers of one vendorId, whatever the charger's protocol (`protocol` says which, for a
+ * handler whose answer depends on it). The answer is still checked against that protocol's schema before
+ * it is sent (shared/ocpp/rpc.ts): 1.6 takes text `data` only.
+ */
+export type VendorHandler = (
+  request: VendorRequest,
+  chargerId: string,
+  protocol: Protocol,
+) => VendorAnswer | Promise<VendorAnswer>;
+
 /** What the core needs of a charger's RPC session, whatever its protocol. */
 export interface ChargerSession {
   /** How this connection's last BootNotification was answered; undefined before any. */

@@ -11,12 +11,20 @@ import type { ActiveTransaction, CsmsStorage, StartTransaction, Written } from "
 import { type BootAnswer, bootAnswer, type BootSettings } from "./boot_status.ts";
 import { isoNow } from "./clock.ts";
 import type { EventSink } from "./event_sink.ts";
+import type { IdTagAuthorizer } from "./id_tag_auth.ts";
 import { supersededStopTime } from "./orphans.ts";
+import type { VendorHandler } from "./protocol.ts";
 
 export interface RecordingServices {
   config: BootSettings;
   storage: CsmsStorage;
   sink: EventSink;
+}
+
+/** What a protocol adapter's handlers are built from: the recorder's services, id tokens, DataTransfer vendors. */
+export interface HandlerServices extends RecordingServices {
+  auth: IdTagAuthorizer;
+  vendors: ReadonlyMap<string, VendorHandler>;
 }
 
 export interface Recorder {

@@ -22,10 +22,10 @@ import { decideHandshake } from "./handshake.ts";
 import { IdTagAuthorizer } from "./id_tag_auth.ts";
 import { NodeLease } from "./node_lease.ts";
 import { createOcpp16Adapter } from "./ocpp16/adapter.ts";
-import { createHandlers16, type VendorHandler } from "./ocpp16/handlers.ts";
+import { createHandlers16 } from "./ocpp16/handlers.ts";
 import { createOcpp201Adapter } from "./ocpp201/adapter.ts";
-import { createHandlers201, type VendorHandler201 } from "./ocpp201/handlers.ts";
-import type { ProtocolAdapter } from "./protocol.ts";
+import { createHandlers201 } from "./ocpp201/handlers.ts";
+import type { ProtocolAdapter, VendorHandler } from "./protocol.ts";
 import { RefusalRecorder } from "./refusals.ts";
 import { silenceLimitMs, SilenceSweeper } from "./liveness.ts";
 import { Retention } from "./retention.ts";
@@ -82,8 +82,7 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
         storage,
         sink,
         auth,
-        // The same routing: both protocols' DataTransfer has vendorId, messageId, data and these statuses.
-        vendors: vendors as unknown as Map<string, VendorHandler201>,
+        vendors,
       }),
       storage,
     }),

@@ -8,30 +8,12 @@
 import type { ChargePointActions16, IdTagInfo16, MeterValue16, Ocpp16 } from "../../shared/ocpp/actions16.ts";
 import type { IdTokenVerdict } from "../../shared/domain.ts";
 import { HandlerTable } from "../../shared/ocpp/rpc.ts";
-import type { CsmsStorage } from "../../shared/storage.ts";
-import type { IdTagAuthorizer } from "../id_tag_auth.ts";
-import type { CsmsConfig } from "../config.ts";
-import type { EventSink } from "../event_sink.ts";
 import { isoNow } from "../clock.ts";
-import { createRecorder } from "../recording.ts";
+import { createRecorder, type HandlerServices } from "../recording.ts";
 import { chargerIdentity16 } from "./identity.ts";
 import { toMeterSamples } from "./meter.ts";
 import { chargerOf, type CsmsSession16 } from "./session.ts";
 import { statusReport16 } from "./status.ts";
-
-/** Answers a DataTransfer for one vendorId; without one registered, the CSMS answers UnknownVendorId. */
-export type VendorHandler = (
-  request: Ocpp16.DataTransferRequest,
-  chargerId: string,
-) => Ocpp16.DataTransferResponse | Promise<Ocpp16.DataTransferResponse>;
-
-export interface HandlerServices {
-  config: Pick<CsmsConfig, "heartbeatInterval" | "bootRetryInterval" | "chargerPolicy">;
-  storage: CsmsStorage;
-  auth: IdTagAuthorizer;
-  sink: EventSink;
-  vendors: ReadonlyMap<string, VendorHandler>;
-}
 
 /** 1.6's idTagInfo is the verdict itself: the same fields. */
 function idTagInfo(verdict: IdTokenVerdict): IdTagInfo16 {
@@ -168,7 +150,8 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       const vendor = svc.vendors.get(req.vendorId);
       sink.log(chargerId, "data.transfer", now(), { vendorId: req.vendorId, messageId: req.messageId });
       if (!vendor) return { status: "UnknownVendorId" };
-      return await vendor(req, chargerId);
+      // The session checks the answer against 1.6's schema before it is sent (text `data` only).
+      return await vendor(req, chargerId, "ocpp1.6") as Ocpp16.DataTransferResponse;
     })
     .handle("DiagnosticsStatusNotification", async (req, ctx) => {
       const chargerId = chargerOf(ctx);

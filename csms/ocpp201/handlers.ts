@@ -10,33 +10,16 @@ import type { ChargingState, MeterSample, StatusReport } from "../../shared/doma
 import type { ChargingStationActions201 } from "../../shared/ocpp/actions201.ts";
 import { OcppError } from "../../shared/ocpp/errors.ts";
 import { type HandlerContext, HandlerTable } from "../../shared/ocpp/rpc.ts";
-import type { ActiveTransaction, CsmsStorage } from "../../shared/storage.ts";
+import type { ActiveTransaction } from "../../shared/storage.ts";
 import { isoNow } from "../clock.ts";
-import type { CsmsConfig } from "../config.ts";
-import type { EventSink } from "../event_sink.ts";
-import type { IdTagAuthorizer } from "../id_tag_auth.ts";
 import { reportedVariables } from "./device_model.ts";
 import { idTokenInfo201 } from "./id_token.ts";
 import { chargerIdentity201 } from "./identity.ts";
-import { createRecorder } from "../recording.ts";
+import { createRecorder, type HandlerServices } from "../recording.ts";
 import { toMeterSamples201 } from "./meter.ts";
 import { chargerOf, sessionOf } from "./session.ts";
 import { statusReport201 } from "./status.ts";
 import { type KnownAs, planTransactionEvent, TransactionSequences } from "./transaction_events.ts";
-
-/** Answers a DataTransfer for one vendorId; without one registered, the CSMS answers UnknownVendorId. */
-export type VendorHandler201 = (
-  request: T.DataTransferRequest,
-  chargerId: string,
-) => T.DataTransferResponse | Promise<T.DataTransferResponse>;
-
-export interface HandlerServices201 {
-  config: Pick<CsmsConfig, "heartbeatInterval" | "bootRetryInterval" | "chargerPolicy">;
-  storage: CsmsStorage;
-  auth: IdTagAuthorizer;
-  sink: EventSink;
-  vendors: ReadonlyMap<string, VendorHandler201>;
-}
 
 /** How far back a charger's stopped transactions are looked through for one an event names (a replay). */
 const STOPPED_LOOKBACK = 200;
@@ -59,7 +42,7 @@ class EvseStates {
 }
 
 /** The CSMS's answers to every 2.0.1 CALL, built once and shared by every station's session. */
-export function createHandlers201(svc: HandlerServices201): HandlerTable<ChargingStationActions201> {
+export function createHandlers201(svc: HandlerServices): HandlerTable<ChargingStationActions201> {
   const { storage, auth, sink } = svc;
   const now = isoNow;
   const sequences = new TransactionSequences();
@@ -338,7 +321,8 @@ export function createHandlers201(svc: HandlerServices201): HandlerTable<Chargin
       const vendor = svc.vendors.get(req.vendorId);
       sink.log(chargerId, "data.transfer", now(), { vendorId: req.vendorId, messageId: req.messageId });
       if (!vendor) return { status: "UnknownVendorId" };
-      return await vendor(req, chargerId);
+      // The session checks the answer against 2.0.1's schema before it is sent.
+      return await vendor(req, chargerId, "ocpp2.0.1") as T.DataTransferResponse;
     })
     // No certificate authority is configured, so a signing request is refused rather than left unanswered.
     .handle("SignCertificate", () => ({ status: "Rejected" }))
