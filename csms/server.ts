@@ -21,11 +21,8 @@ import { EventSink } from "./event_sink.ts";
 import { decideHandshake } from "./handshake.ts";
 import { IdTagAuthorizer } from "./id_tag_auth.ts";
 import { NodeLease } from "./node_lease.ts";
-import { createOcpp16Adapter } from "./ocpp16/adapter.ts";
-import { createHandlers16 } from "./ocpp16/handlers.ts";
-import { createOcpp201Adapter } from "./ocpp201/adapter.ts";
-import { createHandlers201 } from "./ocpp201/handlers.ts";
-import type { ProtocolAdapter, VendorHandler } from "./protocol.ts";
+import type { VendorHandler } from "./protocol.ts";
+import { createAdapters } from "./adapters.ts";
 import { RefusalRecorder } from "./refusals.ts";
 import { silenceLimitMs, SilenceSweeper } from "./liveness.ts";
 import { Retention } from "./retention.ts";
@@ -75,22 +72,7 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
   // One adapter per protocol; a charger's negotiated subprotocol picks its adapter.
   const auth = new IdTagAuthorizer(config.authPolicy, storage.idTokens);
   const vendors = new Map(Object.entries(deps.vendors ?? {}));
-  const adapters: ProtocolAdapter[] = [
-    createOcpp201Adapter({
-      handlers: createHandlers201({
-        config,
-        storage,
-        sink,
-        auth,
-        vendors,
-      }),
-      storage,
-    }),
-    createOcpp16Adapter({
-      handlers: createHandlers16({ config, storage, sink, auth, vendors }),
-      registrations: storage.registrations,
-    }),
-  ];
+  const adapters = createAdapters({ config, storage, sink, auth, vendors });
   const adapterFor = new Map(adapters.map((a) => [a.protocol as string, a]));
   const services = {
     config,

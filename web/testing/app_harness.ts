@@ -21,11 +21,8 @@ import { createCommandHandler } from "../../csms/commands.ts";
 import { type CsmsConfig, loadCsmsConfig } from "../../csms/config.ts";
 import { Connections } from "../../csms/connections.ts";
 import { EventSink } from "../../csms/event_sink.ts";
+import { createAdapters } from "../../csms/adapters.ts";
 import { IdTagAuthorizer } from "../../csms/id_tag_auth.ts";
-import { createOcpp16Adapter } from "../../csms/ocpp16/adapter.ts";
-import { createHandlers16 } from "../../csms/ocpp16/handlers.ts";
-import { createOcpp201Adapter } from "../../csms/ocpp201/adapter.ts";
-import { createHandlers201 } from "../../csms/ocpp201/handlers.ts";
 import { openStorage } from "../../csms/store/open.ts";
 import { MemoryBus } from "../../shared/bus_memory.ts";
 import type { BusEvent } from "../../shared/events.ts";
@@ -119,16 +116,7 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
     const connections = new Connections(sink, storage.chargers, NODE);
     const idTags = new IdTagAuthorizer(csmsConfig.authPolicy, storage.idTokens);
     // Both protocols, as csms/server.ts has them: which one takes an action decides `invalid` or `offline`.
-    const adapters = [
-      createOcpp201Adapter({
-        handlers: createHandlers201({ config: csmsConfig, storage, sink, auth: idTags, vendors: new Map() }),
-        storage,
-      }),
-      createOcpp16Adapter({
-        handlers: createHandlers16({ config: csmsConfig, storage, sink, auth: idTags, vendors: new Map() }),
-        registrations: storage.registrations,
-      }),
-    ];
+    const adapters = createAdapters({ config: csmsConfig, storage, sink, auth: idTags, vendors: new Map() });
     const unserve = bus.serveCommands(
       createCommandHandler({ connections, sink, adapters, callTimeoutMs: csmsConfig.callTimeout * 1000 }),
     );

@@ -1,0 +1,18 @@
+/**
+ * Every protocol this CSMS speaks, one adapter each, built over the same services: the server and the
+ * portal's in-memory test app (web/testing/app_harness.ts) take them from here, so both have the same set.
+ */
+import { createOcpp16Adapter } from "./ocpp16/adapter.ts";
+import { createHandlers16 } from "./ocpp16/handlers.ts";
+import { createOcpp201Adapter } from "./ocpp201/adapter.ts";
+import { createHandlers201 } from "./ocpp201/handlers.ts";
+import type { ProtocolAdapter } from "./protocol.ts";
+import type { HandlerServices } from "./recording.ts";
+
+/** In order of preference (shared/ocpp/version.ts SUPPORTED_PROTOCOLS). */
+export function createAdapters(svc: HandlerServices): ProtocolAdapter[] {
+  return [
+    createOcpp201Adapter({ handlers: createHandlers201(svc), storage: svc.storage }),
+    createOcpp16Adapter({ handlers: createHandlers16(svc), registrations: svc.storage.registrations }),
+  ];
+}
