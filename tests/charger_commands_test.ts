@@ -33,7 +33,10 @@ Deno.test("GetConfiguration and ChangeConfiguration over the real store, with ef
       readonly: true,
       value: "2",
     });
-    assert.deepEqual(keys.get("SupportedFeatureProfiles")?.value, "Core,LocalAuthListManagement,RemoteTrigger,Reservation");
+    assert.deepEqual(
+      keys.get("SupportedFeatureProfiles")?.value,
+      "Core,LocalAuthListManagement,RemoteTrigger,Reservation",
+    );
     for (
       const k of [
         "HeartbeatInterval",
@@ -192,7 +195,11 @@ Deno.test("ClearCache, DataTransfer and GetLocalListVersion answer as the spec a
         data: "hi",
       },
     );
-    assert.deepEqual(await csms.call("CP-MISC", "GetLocalListVersion", {}), { listVersion: 0 }, "no list installed yet");
+    assert.deepEqual(
+      await csms.call("CP-MISC", "GetLocalListVersion", {}),
+      { listVersion: 0 },
+      "no list installed yet",
+    );
   });
 });
 
