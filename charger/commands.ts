@@ -14,12 +14,15 @@ import {
 } from "../shared/ocpp/mod.ts";
 import type { ActionMap } from "../shared/ocpp/actions16.ts";
 import type { ConfigStore } from "./config_store.ts";
+import { type FileCommandTarget, installFileCommands } from "./file_commands.ts";
 
 /** What the commands need from a charge point. */
 export interface CommandTarget {
   readonly config: ConfigStore;
   readonly connectorCount: number;
   readonly vendor: string;
+  /** FirmwareManagement and GetLog (charger/file_commands.ts). */
+  readonly files: FileCommandTarget;
   remoteStart(idTag: string, connectorId?: number): Ocpp16.RemoteStartTransactionResponse["status"];
   remoteStop(transactionId: number): Ocpp16.RemoteStopTransactionResponse["status"];
   reset(kind: Ocpp16.ResetRequest["type"]): Ocpp16.ResetResponse["status"];
@@ -105,4 +108,5 @@ export function installCommandHandlers(
   on("CancelReservation", (req) => ({ status: cp.cancelReservation(req.reservationId) }));
   on("SendLocalList", (req) => ({ status: cp.sendLocalList(req) }));
   on("GetLocalListVersion", () => ({ listVersion: cp.localListVersion() }));
+  installFileCommands(on, cp.files);
 }

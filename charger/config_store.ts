@@ -133,7 +133,7 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
       key: "SupportedFeatureProfiles",
       kind: "csl",
       readonly: true,
-      value: "Core,LocalAuthListManagement,RemoteTrigger,Reservation",
+      value: "Core,FirmwareManagement,LocalAuthListManagement,RemoteTrigger,Reservation",
     },
     { key: "TransactionMessageAttempts", kind: "int", readonly: false, value: "3", min: 1, max: 100 },
     {

@@ -180,6 +180,7 @@ Deno.test("SendLocalList and GetLocalListVersion; a listed tag starts without as
     );
     assert.deepEqual(features.configurationKey[0].value.split(",").sort(), [
       "Core",
+      "FirmwareManagement",
       "LocalAuthListManagement",
       "RemoteTrigger",
       "Reservation",
