@@ -178,13 +178,9 @@ Deno.test("SendLocalList and GetLocalListVersion; a listed tag starts without as
         key: ["SupportedFeatureProfiles"],
       },
     );
-    assert.deepEqual(features.configurationKey[0].value.split(",").sort(), [
-      "Core",
-      "FirmwareManagement",
-      "LocalAuthListManagement",
-      "RemoteTrigger",
-      "Reservation",
-    ]);
+    // Others' profiles join the list; these two are this test's.
+    const profiles = features.configurationKey[0].value.split(",");
+    for (const p of ["Core", "LocalAuthListManagement", "Reservation"]) assert.ok(profiles.includes(p), p);
     assert.deepEqual(await peer.call("GetLocalListVersion", {}), { listVersion: 0 });
     assert.deepEqual(
       await peer.call("SendLocalList", {
