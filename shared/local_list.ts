@@ -77,3 +77,17 @@ export function localListUpdate(
   }));
   return { updateType, listVersion, localAuthorizationList: [...changed, ...removed], holds };
 }
+
+/** What a charger holds after it accepts an update (an operator's own list as much as a built one). */
+export function listAfter(
+  before: readonly LocalListEntry[],
+  updateType: "Full" | "Differential",
+  list: LocalListUpdate["localAuthorizationList"],
+): LocalListEntry[] {
+  const next = new Map(updateType === "Full" ? [] : before.map((e) => [e.idTag.toLowerCase(), e]));
+  for (const e of list) {
+    if (e.idTagInfo) next.set(e.idTag.toLowerCase(), { idTag: e.idTag, ...e.idTagInfo });
+    else next.delete(e.idTag.toLowerCase());
+  }
+  return [...next.values()];
+}

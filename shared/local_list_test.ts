@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type LocalListEntry, localListUpdate } from "./local_list.ts";
+import { listAfter, type LocalListEntry, localListUpdate } from "./local_list.ts";
 
 const A: LocalListEntry = { idTag: "A", status: "Accepted" };
 const B: LocalListEntry = { idTag: "B", status: "Blocked", parentIdTag: "P" };
@@ -38,4 +38,14 @@ Deno.test("the first list is version 1, whole even when asked as Differential", 
   const u = localListUpdate([A], undefined, "Differential");
   assert.equal(u.listVersion, 1);
   assert.deepEqual(u.localAuthorizationList, [{ idTag: "A", idTagInfo: { status: "Accepted" } }]);
+});
+
+Deno.test("listAfter: what the charger holds once it accepts a Full or a Differential update", () => {
+  assert.deepEqual(listAfter([A, B], "Full", [{ idTag: "C", idTagInfo: { status: "Accepted" } }]), [
+    { idTag: "C", status: "Accepted" },
+  ]);
+  assert.deepEqual(
+    listAfter([A, B], "Differential", [{ idTag: "b" }, { idTag: "A", idTagInfo: { status: "Expired" } }]),
+    [{ idTag: "A", status: "Expired" }],
+  );
 });

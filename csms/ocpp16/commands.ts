@@ -8,6 +8,7 @@ import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
 import { spellErrorCode } from "../../shared/ocpp/errors.ts";
 import { validatePayload } from "../../shared/ocpp/validate.ts";
 import type { RegistrationStore } from "../../shared/storage.ts";
+import { prepareReserveList, type ReserveListServices } from "./reserve_list_commands.ts";
 import { hashKey, keyProblem, storeKeyHash } from "../charger_keys.ts";
 import type { CommandCheck } from "../protocol.ts";
 import { keyTaken, newAuthorizationKey } from "./key_rotation.ts";
@@ -18,8 +19,12 @@ export async function prepareCommand16(
   registrations: Pick<RegistrationStore, "replaceKeyHash">,
   chargerId: string,
   action: string,
-  payload: Record<string, unknown>,
+  operatorPayload: Record<string, unknown>,
+  reserveList?: ReserveListServices,
 ): Promise<CommandCheck> {
+  // Reservations and local lists: what the CSMS fills in is checked with the rest.
+  const completed = reserveList && (await prepareReserveList(reserveList, chargerId, action, operatorPayload));
+  const payload = completed?.payload ?? operatorPayload;
   const bad = validatePayload("ocpp1.6", action, "request", payload);
   if (bad) {
     return {
@@ -32,6 +37,7 @@ export async function prepareCommand16(
       },
     };
   }
+  if (completed) return { ok: true, command: completed };
   const rotation = newAuthorizationKey(action, payload);
   if (!rotation) return { ok: true, command: {} };
   // A key outside the rules would be refused by a conforming charger, or taken by a lax one and then
