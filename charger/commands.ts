@@ -1,9 +1,9 @@
 /**
  * The charge point's answers to the central system's commands: the whole
- * Core profile plus TriggerMessage (RemoteTrigger) and GetLocalListVersion's
- * "not supported" answer. Each handler only translates between the OCPP
+ * Core profile plus TriggerMessage (RemoteTrigger), the Smart Charging profile's
+ * commands and GetLocalListVersion's "not supported" answer. Each handler only translates between the OCPP
  * payloads and the charge point's operations. Actions without a handler here
- * (reservations, smart charging, firmware, ...) get CALLERROR NotSupported
+ * (reservations, firmware, ...) get CALLERROR NotSupported
  * from the RPC session.
  */
 import type { CentralSystemActions16, ChargePointActions16, Ocpp16, RpcSession } from "../shared/ocpp/mod.ts";
@@ -15,12 +15,21 @@ export interface CommandTarget {
   readonly config: ConfigStore;
   readonly connectorCount: number;
   readonly vendor: string;
-  remoteStart(idTag: string, connectorId?: number): Ocpp16.RemoteStartTransactionResponse["status"];
+  remoteStart(
+    idTag: string,
+    connectorId?: number,
+    profile?: Ocpp16.RemoteStartTransactionRequest["chargingProfile"],
+  ): Ocpp16.RemoteStartTransactionResponse["status"];
   remoteStop(transactionId: number): Ocpp16.RemoteStopTransactionResponse["status"];
   reset(kind: Ocpp16.ResetRequest["type"]): Ocpp16.ResetResponse["status"];
   changeAvailability(connectorId: number, operative: boolean): Ocpp16.ChangeAvailabilityResponse["status"];
   clearCache(): Ocpp16.ClearCacheResponse["status"];
   unlockConnector(connectorId: number): Ocpp16.UnlockConnectorResponse["status"];
+  setChargingProfile(req: Ocpp16.SetChargingProfileRequest): Ocpp16.SetChargingProfileResponse["status"];
+  clearChargingProfile(
+    req: Ocpp16.ClearChargingProfileRequest,
+  ): Ocpp16.ClearChargingProfileResponse["status"];
+  getCompositeSchedule(req: Ocpp16.GetCompositeScheduleRequest): Ocpp16.GetCompositeScheduleResponse;
   trigger(
     requested: Ocpp16.TriggerMessageRequest["requestedMessage"],
     connectorId?: number,
@@ -68,7 +77,9 @@ export function installCommandHandlers(
   const on = observedHandlers(session, observe);
   on("RemoteStartTransaction", (req) => ({
     // connectorId 0 is the charge point itself, never a place to charge.
-    status: req.connectorId === 0 ? "Rejected" : cp.remoteStart(req.idTag, req.connectorId),
+    status: req.connectorId === 0
+      ? "Rejected"
+      : cp.remoteStart(req.idTag, req.connectorId, req.chargingProfile),
   }));
   on("RemoteStopTransaction", (req) => ({ status: cp.remoteStop(req.transactionId) }));
   on("Reset", (req) => ({ status: cp.reset(req.type) }));
@@ -82,6 +93,9 @@ export function installCommandHandlers(
   on("UnlockConnector", (req) => ({ status: cp.unlockConnector(req.connectorId) }));
   on("TriggerMessage", (req) => ({ status: cp.trigger(req.requestedMessage, req.connectorId) }));
   on("DataTransfer", (req) => echoDataTransfer(cp.vendor, req));
+  on("SetChargingProfile", (req) => ({ status: cp.setChargingProfile(req) }));
+  on("ClearChargingProfile", (req) => ({ status: cp.clearChargingProfile(req) }));
+  on("GetCompositeSchedule", (req) => cp.getCompositeSchedule(req));
   // OCPP 1.6 §5.10: -1 tells the central system this charge point has no local authorization list.
   on("GetLocalListVersion", () => ({ listVersion: -1 }));
 }

@@ -32,8 +32,10 @@ export interface ConnectorState {
   readonly tx?: ConnectorTx;
   /** The car has stopped drawing power (full, or at its target). */
   readonly evFull: boolean;
-  /** The charger offers no power (e.g. a zero limit): SuspendedEVSE. */
+  /** The charger offers no power (the central system's refusal of the id tag): SuspendedEVSE. */
   readonly evseSuspended: boolean;
+  /** A charging profile's limit is zero (smart_charging.ts): SuspendedEVSE until it rises. */
+  readonly limitSuspended?: boolean;
 }
 
 export type Transition = { ok: true; state: ConnectorState } | { ok: false; reason: string };
@@ -47,7 +49,7 @@ export function statusOf(c: ConnectorState, chargerOperative = true): ChargePoin
   if (c.errorCode !== "NoError") return "Faulted";
   switch (c.phase) {
     case "charging":
-      return c.evseSuspended ? "SuspendedEVSE" : c.evFull ? "SuspendedEV" : "Charging";
+      return c.evseSuspended || c.limitSuspended ? "SuspendedEVSE" : c.evFull ? "SuspendedEV" : "Charging";
     case "preparing":
       return "Preparing";
     case "finishing":
@@ -101,7 +103,13 @@ export function stopTransaction(
   opts: { unplugged: boolean },
 ): { ok: true; state: ConnectorState; tx: ConnectorTx } | { ok: false; reason: string } {
   if (c.phase !== "charging" || !c.tx) return { ok: false, reason: `connector ${c.id} has no transaction` };
-  const ended: ConnectorState = { ...c, phase: "finishing", tx: undefined, evFull: false };
+  const ended: ConnectorState = {
+    ...c,
+    phase: "finishing",
+    tx: undefined,
+    evFull: false,
+    limitSuspended: false,
+  };
   return { ok: true, state: opts.unplugged ? release(ended) : ended, tx: c.tx };
 }
 
@@ -134,6 +142,10 @@ export function setEvFull(c: ConnectorState, evFull: boolean): ConnectorState {
 
 export function setEvseSuspended(c: ConnectorState, evseSuspended: boolean): ConnectorState {
   return c.evseSuspended === evseSuspended ? c : { ...c, evseSuspended };
+}
+
+export function setLimitSuspended(c: ConnectorState, limitSuspended: boolean): ConnectorState {
+  return !!c.limitSuspended === limitSuspended ? c : { ...c, limitSuspended };
 }
 
 /** A fault appears (any code but NoError) or clears (NoError). */

@@ -26,6 +26,7 @@ import { type ChargePointOptions, DEFAULTS } from "./options.ts";
 import type { Station } from "./station.ts";
 import type { Timer, Timers } from "./timers.ts";
 import type { StartMessage, StopMessage, TransactionDelivery } from "./tx_delivery.ts";
+import type { TxSeries } from "./tx_series.ts";
 
 /** What the transaction lifecycle needs in either protocol; `T` is the protocol's id token. */
 export interface LifecycleParts<T> {
@@ -173,13 +174,17 @@ export interface TransactionParts extends LifecycleParts<string> {
   config: ConfigStore;
   delivery: TransactionDelivery;
   auth: Authorizer;
+  /** The meter values each transaction collects for its StopTransaction. */
+  series: TxSeries;
+  /** A transaction ended on a connector (its TxProfiles go with it). */
+  ended(connectorId: number): void;
 }
 
 /** OCPP 1.6: StartTransaction and StopTransaction through the transaction-message queue. */
 export class Transactions extends TransactionLifecycle<string, TransactionParts> {
   /** A driver (or the central system) starts charging: authorizes, then queues the StartTransaction. */
   begin(connectorId: number, idTag: string, via: AuthVia, car?: CarOptions): Promise<boolean> {
-    const { energy, config, delivery } = this.parts;
+    const { energy, config, delivery, series } = this.parts;
     return this.authorizeAndStart(
       connectorId,
       idTag,
@@ -188,6 +193,12 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
       car,
       (id, localId, meterStart, startedAt) => {
         energy.started(id - 1, Date.now(), config.getInt("MeterValueSampleInterval"));
+        const c = this.parts.station.get(id)!;
+        const measurands = config.getList("StopTxnSampledData");
+        series.begin(
+          localId,
+          meterValue(energy.reading(id - 1, c, 0), measurands, "Transaction.Begin", startedAt),
+        );
         // StartTransaction goes out before the Charging status it causes.
         delivery.push({
           action: "StartTransaction",
@@ -198,9 +209,22 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
     );
   }
 
-  /** RemoteStartTransaction: Accepted only for a free, available connector; charging follows the answer. */
-  remoteStart(idTag: string, connectorId?: number): "Accepted" | "Rejected" {
-    const target = this.claimForRemoteStart(connectorId, (id) => void this.begin(id, idTag, "remote"));
+  /**
+   * RemoteStartTransaction: Accepted only for a free, available connector; charging follows the answer,
+   * and `started` hears the connector once the transaction has begun.
+   */
+  remoteStart(
+    idTag: string,
+    connectorId?: number,
+    started?: (connectorId: number) => void,
+  ): "Accepted" | "Rejected" {
+    const target = this.claimForRemoteStart(
+      connectorId,
+      (id) =>
+        void this.begin(id, idTag, "remote").then((ok) => {
+          if (ok) started?.(id);
+        }),
+    );
     return target === undefined ? "Rejected" : "Accepted";
   }
 
@@ -228,6 +252,7 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
     const meterStop = registerWh(energy.energyWh(i));
     const stopData = this.parts.config.getList("StopTxnSampledData");
     const mv = meterValue(energy.reading(i, c, 0), stopData, "Transaction.End", now.toISOString());
+    const transactionData = this.parts.series.take(r.tx.localId, mv);
     // The Stop goes out before the status it causes, as in the spec's sequence diagrams.
     delivery.push({
       action: "StopTransaction",
@@ -237,10 +262,11 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
         meterStop,
         timestamp: now.toISOString(),
         reason,
-        ...(mv ? { transactionData: [mv] } : {}),
+        ...(transactionData.length > 0 ? { transactionData } : {}),
       },
     });
     energy.ended(i, unplugged);
+    this.parts.ended(c.id);
     station.set(r.state);
     this.parts.emit({
       type: "transactionStopped",
