@@ -15,13 +15,15 @@ import { installCommandHandlers } from "./commands.ts";
 import { ConfigStore, coreConfiguration } from "./config_store.ts";
 import { type ConnectorState, statusOf } from "./connector.ts";
 import type { CarOptions, ChargePointHandle } from "./handle.ts";
-import { CentralSystemLink } from "./link.ts";
+import { FileTransfers } from "./file_transfers.ts";
+import { CentralSystemLink, INITIAL_FIRMWARE_VERSION } from "./link.ts";
 import { Metering } from "./metering.ts";
 import { SmartCharging } from "./smart_charging.ts";
 import { TxSeries } from "./tx_series.ts";
 import { type ChargePointOptions, OptionError } from "./options.ts";
 import { type ConnectorView, SimulatedCharger } from "./simulated_charger.ts";
 import { StatusReport } from "./status_report.ts";
+import { Reservations } from "./reservations.ts";
 import { Transactions } from "./transactions.ts";
 import { sendTriggered, type TriggerRequest, triggerTargets } from "./trigger.ts";
 import { TransactionDelivery } from "./tx_delivery.ts";
@@ -38,8 +40,12 @@ export class ChargePoint extends SimulatedCharger {
   protected readonly delivery: TransactionDelivery;
   readonly #auth: Authorizer;
   readonly #transactions: Transactions;
+  readonly #reservations: Reservations;
   readonly #metering: Metering;
   readonly #smart: SmartCharging;
+  readonly files: FileTransfers;
+  /** Survives reboots; an installed update replaces it. */
+  #firmwareVersion = INITIAL_FIRMWARE_VERSION;
 
   constructor(options: ChargePointOptions) {
     super(options);
@@ -53,7 +59,27 @@ export class ChargePoint extends SimulatedCharger {
       options,
       this.config,
       this.linkHooks((session, observe) => installCommandHandlers(session, this, observe)),
+      () => this.#firmwareVersion,
     );
+    this.files = new FileTransfers({
+      chargerId: this.id,
+      timers: this.timers,
+      notify: async (action, payload) => {
+        const session = link.sendable();
+        if (!session) return;
+        try {
+          await session.call(action, payload);
+        } catch (err) {
+          this.warn(`${action} failed: ${(err as Error).message}`);
+        }
+      },
+      firmwareVersion: () => this.#firmwareVersion,
+      setFirmwareVersion: (v) => this.#firmwareVersion = v,
+      configuration: () => this.config.getConfiguration().configurationKey ?? [],
+      events: () => this.journal.all(),
+      reboot: () => void this.reset("Soft"),
+      warn: this.warn,
+    });
     this.status = new StatusReport(this.station, this.statusHost(link.fire));
     this.#auth = new Authorizer(this.config, () => link.sendable(), this.warn);
     this.delivery = new TransactionDelivery({
@@ -66,14 +92,17 @@ export class ChargePoint extends SimulatedCharger {
     });
     this.#smart = new SmartCharging(this.station, this.energy, this.config, this.warn);
     const series = new TxSeries();
+    this.#reservations = new Reservations(this.station, this.config, this.timers, emit);
     this.#transactions = new Transactions(options, {
       station: this.station,
       energy: this.energy,
       config: this.config,
       delivery: this.delivery,
       auth: this.#auth,
+      reservations: this.#reservations,
       timers: this.timers,
       emit,
+      warn: this.warn,
       halted: () => this.stopped || this.resetting,
       series,
       ended: (id) => this.#smart.transactionEnded(id),
@@ -198,8 +227,32 @@ export class ChargePoint extends SimulatedCharger {
         sendStatus: (id) => this.status.send(id, true),
         sample: (id, context, now) => this.#metering.sample(id, context, now),
         fire: this.link.fire,
+        firmwareStatus: () => this.files.firmwareStatus(),
+        diagnosticsStatus: () => this.files.diagnosticsStatus(),
       }));
     return "Accepted";
+  }
+
+  reserveNow(req: Ocpp16.ReserveNowRequest): Ocpp16.ReserveNowResponse["status"] {
+    if (this.resetting) return "Rejected";
+    return this.#reservations.reserve(req);
+  }
+
+  cancelReservation(reservationId: number): "Accepted" | "Rejected" {
+    return this.#reservations.cancel(reservationId);
+  }
+
+  /** SendLocalList: NotSupported while LocalAuthListEnabled is false. */
+  sendLocalList(req: Ocpp16.SendLocalListRequest): Ocpp16.SendLocalListResponse["status"] {
+    if (!this.config.getBool("LocalAuthListEnabled")) return "NotSupported";
+    return this.#auth.list.apply(req, {
+      maxEntries: this.config.getInt("LocalAuthListMaxLength"),
+      maxPerMessage: this.config.getInt("SendLocalListMaxLength"),
+    });
+  }
+
+  localListVersion(): number {
+    return this.#auth.list.version;
   }
 
   // ---- the protocol's part of the lifetime ---------------------------------------------------
@@ -226,6 +279,8 @@ export class ChargePoint extends SimulatedCharger {
     const now = Date.now();
     if (key === "HeartbeatInterval") this.link.heartbeatIntervalChanged(now);
     if (key === "MeterValueSampleInterval") this.#metering.sampleIntervalChanged(Number(value), now);
+    // Off means off: what was cached before is not trusted later either.
+    if (key === "AuthorizationCacheEnabled" && value === "false") this.#auth.clear();
   }
 }
 
