@@ -6,9 +6,10 @@
  *   against what the charger last accepted, one version above it; once Accepted, that list and version are
  *   remembered for the charger.
  */
-import { type LocalListEntry, listAfter, localListUpdate } from "../../shared/local_list.ts";
+import { listAfter, type LocalListEntry, localListUpdate } from "../../shared/local_list.ts";
 import type { IdTokenRecord } from "../../shared/domain.ts";
-import type { LocalListWrites, ReservationWrites } from "../../shared/storage.ts";
+import type { CsmsStorage, LocalListWrites, ReservationWrites } from "../../shared/storage.ts";
+import { isoNow } from "../clock.ts";
 import type { PreparedCommand } from "../protocol.ts";
 
 export interface ReserveListServices {
@@ -17,6 +18,17 @@ export interface ReserveListServices {
   /** Every id tag the CSMS knows. */
   idTags(): Promise<IdTokenRecord[]>;
   now(): string;
+}
+
+export function reserveListServices(
+  storage: Pick<CsmsStorage, "reservations" | "localLists" | "reads">,
+): ReserveListServices {
+  return {
+    reservations: storage.reservations,
+    localLists: storage.localLists,
+    idTags: () => storage.reads.listIdTags(),
+    now: isoNow,
+  };
 }
 
 export const RESERVE_LIST_ACTIONS = ["ReserveNow", "CancelReservation", "SendLocalList"] as const;
@@ -44,7 +56,9 @@ export async function prepareReserveList(
 ): Promise<Required<Pick<PreparedCommand, "payload" | "afterAnswer">> | undefined> {
   switch (action) {
     case "ReserveNow": {
-      const p = payload.reservationId === undefined ? { ...payload, reservationId: await svc.reservations.nextId() } : payload;
+      const p = payload.reservationId === undefined
+        ? { ...payload, reservationId: await svc.reservations.nextId() }
+        : payload;
       return {
         payload: p,
         afterAnswer: async (response) => {
@@ -83,7 +97,9 @@ export async function prepareReserveList(
         p = { ...payload, listVersion, localAuthorizationList: u.localAuthorizationList };
         holds = u.holds;
       } else {
-        if (typeof payload.listVersion !== "number") p = { ...payload, listVersion: (last?.version ?? 0) + 1 };
+        if (typeof payload.listVersion !== "number") {
+          p = { ...payload, listVersion: (last?.version ?? 0) + 1 };
+        }
         holds = listAfter(
           last?.entries ?? [],
           updateType,
