@@ -1,6 +1,7 @@
 /**
  * The Reservation and LocalAuthListManagement commands of 1.6, as the CSMS completes and follows them up:
- * - ReserveNow without a reservationId gets a fresh one; an Accepted reservation is stored with its expiry.
+ * - ReserveNow without a reservationId gets a fresh one, without an expiryDate one DEFAULT_RESERVATION_MINUTES
+ *   away; an Accepted reservation is stored with its expiry.
  * - CancelReservation Accepted ends the stored one (Cancelled).
  * - SendLocalList without a localAuthorizationList is built from the CSMS's id tags, Full or Differential
  *   against what the charger last accepted, one version above it; once Accepted, that list and version are
@@ -31,6 +32,8 @@ export function reserveListServices(
   };
 }
 
+export const DEFAULT_RESERVATION_MINUTES = 15;
+
 export const RESERVE_LIST_ACTIONS = ["ReserveNow", "CancelReservation", "SendLocalList"] as const;
 
 const accepted = (response: unknown) => (response as { status?: string } | undefined)?.status === "Accepted";
@@ -56,9 +59,11 @@ export async function prepareReserveList(
 ): Promise<Required<Pick<PreparedCommand, "payload" | "afterAnswer">> | undefined> {
   switch (action) {
     case "ReserveNow": {
-      const p = payload.reservationId === undefined
-        ? { ...payload, reservationId: await svc.reservations.nextId() }
-        : payload;
+      const p = { ...payload };
+      if (p.reservationId === undefined) p.reservationId = await svc.reservations.nextId();
+      if (p.expiryDate === undefined) {
+        p.expiryDate = new Date(Date.parse(svc.now()) + DEFAULT_RESERVATION_MINUTES * 60_000).toISOString();
+      }
       return {
         payload: p,
         afterAnswer: async (response) => {
@@ -69,7 +74,7 @@ export async function prepareReserveList(
             connectorId: p.connectorId as number,
             idTag: p.idTag as string,
             ...(typeof p.parentIdTag === "string" && { parentIdTag: p.parentIdTag }),
-            expiresAt: new Date(p.expiryDate as string).toISOString(),
+            expiresAt: isoOr(p.expiryDate as string),
             createdAt: svc.now(),
           });
         },
@@ -121,4 +126,10 @@ export async function prepareReserveList(
     }
   }
   return undefined;
+}
+
+/** A date-time in UTC as stored; kept as given when it does not parse (the schema checked its format). */
+function isoOr(text: string): string {
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? text : new Date(ms).toISOString();
 }
