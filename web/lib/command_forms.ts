@@ -12,6 +12,7 @@
  */
 import type { Protocol } from "../../shared/domain.ts";
 import { OPERATOR_ACTIONS } from "../../shared/ocpp/catalog.ts";
+import { SECURITY_FORMS_16 } from "./command_forms_security16.ts";
 
 /**
  * text: as typed; int: a whole number; select: one of `options`; list: comma-separated (each one of
@@ -75,6 +76,7 @@ const FORMS_16: Readonly<Record<string, readonly FieldSpec[]>> = {
     { name: "messageId", label: "Message id", kind: "text" },
     { name: "data", label: "Data", kind: "text" },
   ],
+  ...SECURITY_FORMS_16,
 };
 
 // OCPP 2.0.1's enumerations the forms offer, as its schemas spell them (command_forms_test.ts checks them).
