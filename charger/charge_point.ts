@@ -15,9 +15,10 @@ import { installCommandHandlers } from "./commands.ts";
 import { ConfigStore, coreConfiguration } from "./config_store.ts";
 import { type ConnectorState, statusOf } from "./connector.ts";
 import type { CarOptions, ChargePointHandle } from "./handle.ts";
-import { CentralSystemLink, type Session } from "./link.ts";
 import { errorText } from "./events.ts";
 import { AUTHORIZATION_KEY } from "../shared/ocpp/authorization_key.ts";
+import { FileTransfers } from "./file_transfers.ts";
+import { CentralSystemLink, INITIAL_FIRMWARE_VERSION, type Session } from "./link.ts";
 import { Metering } from "./metering.ts";
 import { type ChargePointOptions, OptionError } from "./options.ts";
 import { type ConnectorView, SimulatedCharger } from "./simulated_charger.ts";
@@ -43,6 +44,9 @@ export class ChargePoint extends SimulatedCharger {
   readonly #transactions: Transactions;
   readonly #metering: Metering;
   readonly #security: SecurityHost;
+  readonly files: FileTransfers;
+  /** Survives reboots; an installed update replaces it. */
+  #firmwareVersion = INITIAL_FIRMWARE_VERSION;
 
   constructor(options: ChargePointOptions) {
     super(options);
@@ -63,9 +67,28 @@ export class ChargePoint extends SimulatedCharger {
         hooks.online();
         void this.#security.events.flush();
       },
-    });
+    }, () => this.#firmwareVersion);
     this.#security = this.#securityHost(link);
     this.#security.events.raise("StartupOfTheDevice");
+    this.files = new FileTransfers({
+      chargerId: this.id,
+      timers: this.timers,
+      notify: async (action, payload) => {
+        const session = link.sendable();
+        if (!session) return;
+        try {
+          await session.call(action, payload);
+        } catch (err) {
+          this.warn(`${action} failed: ${(err as Error).message}`);
+        }
+      },
+      firmwareVersion: () => this.#firmwareVersion,
+      setFirmwareVersion: (v) => this.#firmwareVersion = v,
+      configuration: () => this.config.getConfiguration().configurationKey ?? [],
+      events: () => this.journal.all(),
+      reboot: () => void this.reset("Soft"),
+      warn: this.warn,
+    });
     this.status = new StatusReport(this.station, this.statusHost(link.fire));
     this.#auth = new Authorizer(this.config, () => link.sendable(), this.warn);
     this.delivery = new TransactionDelivery({
@@ -174,6 +197,8 @@ export class ChargePoint extends SimulatedCharger {
         sendStatus: (id) => this.status.send(id, true),
         sample: (id, context, now) => this.#metering.sample(id, context, now),
         fire: this.link.fire,
+        firmwareStatus: () => this.files.firmwareStatus(),
+        diagnosticsStatus: () => this.files.diagnosticsStatus(),
       }));
     return "Accepted";
   }
@@ -207,8 +232,7 @@ export class ChargePoint extends SimulatedCharger {
         return session && ((event) => session.call("SecurityEventNotification", event));
       }, this.warn),
       trigger: (requested, connectorId) => this.trigger(requested, connectorId),
-      // No log upload runs here yet: its state is Idle (OCPP 1.6 security, UploadLogStatusEnumType).
-      logStatus: () => this.timers.later(0, () => link.fire("LogStatusNotification", { status: "Idle" })),
+      logStatus: () => this.timers.later(0, () => link.fire("LogStatusNotification", this.files.logStatus())),
       signCertificate: () =>
         this.timers.later(0, async () => {
           try {
