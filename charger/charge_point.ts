@@ -23,6 +23,7 @@ import { Metering } from "./metering.ts";
 import { type ChargePointOptions, OptionError } from "./options.ts";
 import { type ConnectorView, SimulatedCharger } from "./simulated_charger.ts";
 import { StatusReport } from "./status_report.ts";
+import { Reservations } from "./reservations.ts";
 import { Transactions } from "./transactions.ts";
 import { sendTriggered, type TriggerRequest, triggerTargets } from "./trigger.ts";
 import { TransactionDelivery } from "./tx_delivery.ts";
@@ -42,6 +43,7 @@ export class ChargePoint extends SimulatedCharger {
   protected readonly delivery: TransactionDelivery;
   readonly #auth: Authorizer;
   readonly #transactions: Transactions;
+  readonly #reservations: Reservations;
   readonly #metering: Metering;
   readonly #security: SecurityHost;
   readonly files: FileTransfers;
@@ -99,14 +101,17 @@ export class ChargePoint extends SimulatedCharger {
       stopAnswered: (m, res) => this.#transactions.stopAnswered(m, res),
       warn: this.warn,
     });
+    this.#reservations = new Reservations(this.station, this.config, this.timers, emit);
     this.#transactions = new Transactions(options, {
       station: this.station,
       energy: this.energy,
       config: this.config,
       delivery: this.delivery,
       auth: this.#auth,
+      reservations: this.#reservations,
       timers: this.timers,
       emit,
+      warn: this.warn,
       halted: () => this.stopped || this.resetting,
     });
     this.#metering = new Metering(this.station, this.energy, this.config, {
@@ -203,6 +208,28 @@ export class ChargePoint extends SimulatedCharger {
     return "Accepted";
   }
 
+  reserveNow(req: Ocpp16.ReserveNowRequest): Ocpp16.ReserveNowResponse["status"] {
+    if (this.resetting) return "Rejected";
+    return this.#reservations.reserve(req);
+  }
+
+  cancelReservation(reservationId: number): "Accepted" | "Rejected" {
+    return this.#reservations.cancel(reservationId);
+  }
+
+  /** SendLocalList: NotSupported while LocalAuthListEnabled is false. */
+  sendLocalList(req: Ocpp16.SendLocalListRequest): Ocpp16.SendLocalListResponse["status"] {
+    if (!this.config.getBool("LocalAuthListEnabled")) return "NotSupported";
+    return this.#auth.list.apply(req, {
+      maxEntries: this.config.getInt("LocalAuthListMaxLength"),
+      maxPerMessage: this.config.getInt("SendLocalListMaxLength"),
+    });
+  }
+
+  localListVersion(): number {
+    return this.#auth.list.version;
+  }
+
   // ---- the protocol's part of the lifetime ---------------------------------------------------
 
   protected connectorView(c: ConnectorState): ConnectorView {
@@ -255,6 +282,8 @@ export class ChargePoint extends SimulatedCharger {
     }
     if (key === "HeartbeatInterval") this.link.heartbeatIntervalChanged(now);
     if (key === "MeterValueSampleInterval") this.#metering.sampleIntervalChanged(Number(value), now);
+    // Off means off: what was cached before is not trusted later either.
+    if (key === "AuthorizationCacheEnabled" && value === "false") this.#auth.clear();
   }
 }
 
