@@ -85,6 +85,9 @@ export const OPERATOR_COMMANDS_16 = [
   "GetInstalledCertificateIds",
   "DeleteCertificate",
   "CertificateSigned",
+  "SetChargingProfile",
+  "ClearChargingProfile",
+  "GetCompositeSchedule",
 ] as const satisfies readonly CentralSystemAction16[];
 export type OperatorCommand16 = (typeof OPERATOR_COMMANDS_16)[number];
 

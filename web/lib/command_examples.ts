@@ -34,6 +34,21 @@ export const COMMAND_EXAMPLES: Record<Protocol, Readonly<Record<string, Record<s
     CertificateSigned: {
       certificateChain: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----",
     },
+    SetChargingProfile: {
+      connectorId: 1,
+      csChargingProfiles: {
+        chargingProfileId: 1,
+        stackLevel: 0,
+        chargingProfilePurpose: "TxDefaultProfile",
+        chargingProfileKind: "Relative",
+        chargingSchedule: {
+          chargingRateUnit: "W",
+          chargingSchedulePeriod: [{ startPeriod: 0, limit: 3700 }],
+        },
+      },
+    },
+    ClearChargingProfile: { id: 1 },
+    GetCompositeSchedule: { connectorId: 1, duration: 3600, chargingRateUnit: "W" },
   },
   "ocpp2.0.1": {
     // remoteStartId left out: the CSMS assigns one.
