@@ -17,6 +17,21 @@ export const COMMAND_EXAMPLES: Record<Protocol, Readonly<Record<string, Record<s
     UnlockConnector: { connectorId: 1 },
     DataTransfer: { vendorId: "com.example", messageId: "Ping", data: "hello" },
     TriggerMessage: { requestedMessage: "StatusNotification", connectorId: 1 },
+    SetChargingProfile: {
+      connectorId: 1,
+      csChargingProfiles: {
+        chargingProfileId: 1,
+        stackLevel: 0,
+        chargingProfilePurpose: "TxDefaultProfile",
+        chargingProfileKind: "Relative",
+        chargingSchedule: {
+          chargingRateUnit: "W",
+          chargingSchedulePeriod: [{ startPeriod: 0, limit: 3700 }],
+        },
+      },
+    },
+    ClearChargingProfile: { id: 1 },
+    GetCompositeSchedule: { connectorId: 1, duration: 3600, chargingRateUnit: "W" },
   },
   "ocpp2.0.1": {
     // remoteStartId left out: the CSMS assigns one.
