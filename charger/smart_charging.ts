@@ -135,9 +135,10 @@ export class SmartCharging {
    * changed (not those that just began: their transaction's first sample tells).
    */
   apply(now: number, report: (connectorId: number) => void): void {
-    const inputs = this.#inputs();
+    // Most chargers of a fleet have no profile: every beat of each should not build the limit's inputs.
+    const inputs = this.store.all.length > 0 ? this.#inputs() : undefined;
     for (const c of this.#station.all) {
-      const w = limitAt(c.id, now, inputs).value;
+      const w = inputs ? limitAt(c.id, now, inputs).value : this.#energy.maxW;
       if (c.phase !== "charging") {
         this.#energy.setOffered(c.id - 1, w, false);
         this.#offered.delete(c.id);
