@@ -79,6 +79,12 @@ export const OPERATOR_COMMANDS_16 = [
   "UnlockConnector",
   "DataTransfer",
   "TriggerMessage",
+  // The security extension's.
+  "ExtendedTriggerMessage",
+  "InstallCertificate",
+  "GetInstalledCertificateIds",
+  "DeleteCertificate",
+  "CertificateSigned",
   "SetChargingProfile",
   "ClearChargingProfile",
   "GetCompositeSchedule",

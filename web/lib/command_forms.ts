@@ -12,6 +12,7 @@
  */
 import type { Protocol } from "../../shared/domain.ts";
 import { OPERATOR_ACTIONS } from "../../shared/ocpp/catalog.ts";
+import { SECURITY_FORMS_16 } from "./command_forms_security16.ts";
 import { SMART_CHARGING_FORMS_16 } from "./smart_charging_forms.ts";
 
 /**
@@ -77,6 +78,7 @@ const FORMS_16: Readonly<Record<string, readonly FieldSpec[]>> = {
     { name: "messageId", label: "Message id", kind: "text" },
     { name: "data", label: "Data", kind: "text" },
   ],
+  ...SECURITY_FORMS_16,
   ...SMART_CHARGING_FORMS_16,
 };
 
