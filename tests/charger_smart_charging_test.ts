@@ -55,6 +55,7 @@ const contextOf = (p: Payload): string | undefined => p.meterValue?.[0]?.sampled
 Deno.test("smart charging against a strict 1.6 central system: limit, clear, refusals, composite, remote start", async () => {
   const { peer, received } = await centralSystem();
   const warnings: string[] = [];
+  const limits: number[] = [];
   const cp = startChargePoint({
     id: "SMART-1",
     url: peer.url,
@@ -73,6 +74,7 @@ Deno.test("smart charging against a strict 1.6 central system: limit, clear, ref
     },
     onEvent: (e) => {
       if (e.type === "warning") warnings.push(String(e.message));
+      if (e.type === "limit") limits.push(e.offeredW);
     },
   });
   let session: PeerSession | undefined;
@@ -249,6 +251,8 @@ Deno.test("smart charging against a strict 1.6 central system: limit, clear, ref
       (p) => p.transactionId === 502 && contextOf(p) === "Sample.Periodic",
     );
     assert.ok(measurand(second.params, "Power.Active.Import")! <= 2_000);
+    // What the terminal tells: each offer as it changed (the zero limit, then full power again).
+    assert.deepEqual(limits, [3_700, 11_000, 0, 11_000, 2_000]);
     assert.equal(measurand(second.params, "Power.Offered"), 2_000);
     const c2 = await cs.call<Payload>("GetCompositeSchedule", {
       connectorId: 1,
