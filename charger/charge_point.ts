@@ -70,6 +70,7 @@ export class ChargePoint extends SimulatedCharger {
       timers: this.timers,
       emit,
       halted: () => this.stopped || this.resetting,
+      began: (id, now) => this.#metering.sample(id, "Transaction.Begin", now),
     });
     this.#metering = new Metering(this.station, this.energy, this.config, {
       canSend: () => link.canSend(),

@@ -149,7 +149,9 @@ export abstract class TransactionLifecycle<T, P extends LifecycleParts<T>> {
 
   protected scheduleUnplug(connectorId: number): void {
     this.parts.timers.cancel(this.#unplugTimers.get(connectorId));
-    const t = this.parts.timers.later(this.options.unplugDelayMs ?? DEFAULTS.unplugDelayMs, () => {
+    // The driver lives in simulated time: at --speed N the walk to the cable is N times shorter.
+    const delayMs = this.parts.energy.clock.wallMs(this.options.unplugDelayMs ?? DEFAULTS.unplugDelayMs);
+    const t = this.parts.timers.later(delayMs, () => {
       this.#unplugTimers.delete(connectorId);
       this.driverLeaves(connectorId);
     });
@@ -173,14 +175,19 @@ export interface TransactionParts extends LifecycleParts<string> {
   config: ConfigStore;
   delivery: TransactionDelivery;
   auth: Authorizer;
+  /**
+   * The transaction is open and its StartTransaction queued: the meter is read at once
+   * (Transaction.Begin), so the central system sees the car's state now, not one sample interval later.
+   */
+  began(connectorId: number, now: number): void;
 }
 
 /** OCPP 1.6: StartTransaction and StopTransaction through the transaction-message queue. */
 export class Transactions extends TransactionLifecycle<string, TransactionParts> {
   /** A driver (or the central system) starts charging: authorizes, then queues the StartTransaction. */
-  begin(connectorId: number, idTag: string, via: AuthVia, car?: CarOptions): Promise<boolean> {
+  async begin(connectorId: number, idTag: string, via: AuthVia, car?: CarOptions): Promise<boolean> {
     const { energy, config, delivery } = this.parts;
-    return this.authorizeAndStart(
+    const started = await this.authorizeAndStart(
       connectorId,
       idTag,
       idTag,
@@ -196,6 +203,8 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
         });
       },
     );
+    if (started) this.parts.began(connectorId, Date.now());
+    return started;
   }
 
   /** RemoteStartTransaction: Accepted only for a free, available connector; charging follows the answer. */
