@@ -81,7 +81,10 @@ Deno.test("energy: at speed N the battery charges N times as much and samples co
   assert.ok(Math.abs(real.energyWh(0) - 11_000 / 60) < 1e-6, `real ${real.energyWh(0)}`);
   assert.ok(Math.abs(fast.energyWh(0) - 11_000) < 1e-6, `fast ${fast.energyWh(0)}`);
   for (const e of [real, fast]) {
-    assert.ok(Math.abs(e.powerW(0) - 11_000) < 1e-6, `power is power, the speed changes time: ${e.powerW(0)}`);
+    assert.ok(
+      Math.abs(e.powerW(0) - 11_000) < 1e-6,
+      `power is power, the speed changes time: ${e.powerW(0)}`,
+    );
   }
   // A 60 s interval is one wall-clock second at speed 60.
   assert.equal(fast.sampleDue(0, 500, 0, 60), false);

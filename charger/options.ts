@@ -79,6 +79,18 @@ export const DEFAULTS = {
   tickMs: 1_000,
 } as const;
 
+/**
+ * One charger on its own (the CLI without --count) is mostly watched live in the portal: a wall-clock
+ * second is a simulated minute and the meter is read once a simulated minute, so a sample arrives every
+ * second and, at 11 kW into 60 kWh (0.3 % a minute), the state of charge the portal shows to 0.1 %
+ * moves with each one until the taper above 80 %. A fleet keeps real time and the keys' own defaults.
+ */
+export const SINGLE_CHARGER_DEFAULTS = {
+  speed: 60,
+  /** Simulated seconds between periodic samples (1.6 MeterValueSampleInterval, 2.0.1 TxUpdatedInterval). */
+  sampleIntervalS: 60,
+} as const;
+
 export const MAX_CONNECTORS = 64;
 /** The simulator's ids are ASCII (ID_PATTERN), so their length in characters is their `length`. */
 export const MAX_ID_LENGTH = MAX_CHARGER_ID_LENGTH;

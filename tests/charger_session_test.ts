@@ -64,7 +64,8 @@ Deno.test("remote start charges with rising SoC in MeterValues; remote stop ends
     const transactionId = 1001; // the test central system numbers transactions from 1001
     await csms.next("CP-RS", "StatusNotification", (p) => p.connectorId === 1 && p.status === "Charging");
 
-    const ofTx = () => csms.of("CP-RS", "MeterValues").filter((m) => m.payload.transactionId === transactionId);
+    const ofTx = () =>
+      csms.of("CP-RS", "MeterValues").filter((m) => m.payload.transactionId === transactionId);
     await csms.until("the Begin sample and three periodic MeterValues", () => ofTx().length >= 4);
     // The meter is read as the transaction opens: the car's state at once, before any charging.
     const [begin, ...samples] = ofTx();
