@@ -15,11 +15,13 @@ import { installCommandHandlers } from "./commands.ts";
 import { ConfigStore, coreConfiguration } from "./config_store.ts";
 import { type ConnectorState, statusOf } from "./connector.ts";
 import type { CarOptions, ChargePointHandle } from "./handle.ts";
-import { CentralSystemLink } from "./link.ts";
+import { FileTransfers } from "./file_transfers.ts";
+import { CentralSystemLink, INITIAL_FIRMWARE_VERSION } from "./link.ts";
 import { Metering } from "./metering.ts";
 import { type ChargePointOptions, OptionError } from "./options.ts";
 import { type ConnectorView, SimulatedCharger } from "./simulated_charger.ts";
 import { StatusReport } from "./status_report.ts";
+import { Reservations } from "./reservations.ts";
 import { Transactions } from "./transactions.ts";
 import { sendTriggered, type TriggerRequest, triggerTargets } from "./trigger.ts";
 import { TransactionDelivery } from "./tx_delivery.ts";
@@ -36,7 +38,11 @@ export class ChargePoint extends SimulatedCharger {
   protected readonly delivery: TransactionDelivery;
   readonly #auth: Authorizer;
   readonly #transactions: Transactions;
+  readonly #reservations: Reservations;
   readonly #metering: Metering;
+  readonly files: FileTransfers;
+  /** Survives reboots; an installed update replaces it. */
+  #firmwareVersion = INITIAL_FIRMWARE_VERSION;
 
   constructor(options: ChargePointOptions) {
     super(options);
@@ -50,7 +56,27 @@ export class ChargePoint extends SimulatedCharger {
       options,
       this.config,
       this.linkHooks((session, observe) => installCommandHandlers(session, this, observe)),
+      () => this.#firmwareVersion,
     );
+    this.files = new FileTransfers({
+      chargerId: this.id,
+      timers: this.timers,
+      notify: async (action, payload) => {
+        const session = link.sendable();
+        if (!session) return;
+        try {
+          await session.call(action, payload);
+        } catch (err) {
+          this.warn(`${action} failed: ${(err as Error).message}`);
+        }
+      },
+      firmwareVersion: () => this.#firmwareVersion,
+      setFirmwareVersion: (v) => this.#firmwareVersion = v,
+      configuration: () => this.config.getConfiguration().configurationKey ?? [],
+      events: () => this.journal.all(),
+      reboot: () => void this.reset("Soft"),
+      warn: this.warn,
+    });
     this.status = new StatusReport(this.station, this.statusHost(link.fire));
     this.#auth = new Authorizer(this.config, () => link.sendable(), this.warn);
     this.delivery = new TransactionDelivery({
@@ -61,14 +87,17 @@ export class ChargePoint extends SimulatedCharger {
       stopAnswered: (m, res) => this.#transactions.stopAnswered(m, res),
       warn: this.warn,
     });
+    this.#reservations = new Reservations(this.station, this.config, this.timers, emit);
     this.#transactions = new Transactions(options, {
       station: this.station,
       energy: this.energy,
       config: this.config,
       delivery: this.delivery,
       auth: this.#auth,
+      reservations: this.#reservations,
       timers: this.timers,
       emit,
+      warn: this.warn,
       halted: () => this.stopped || this.resetting,
       began: (id, now) => this.#metering.sample(id, "Transaction.Begin", now),
     });
@@ -156,8 +185,32 @@ export class ChargePoint extends SimulatedCharger {
         sendStatus: (id) => this.status.send(id, true),
         sample: (id, context, now) => this.#metering.sample(id, context, now),
         fire: this.link.fire,
+        firmwareStatus: () => this.files.firmwareStatus(),
+        diagnosticsStatus: () => this.files.diagnosticsStatus(),
       }));
     return "Accepted";
+  }
+
+  reserveNow(req: Ocpp16.ReserveNowRequest): Ocpp16.ReserveNowResponse["status"] {
+    if (this.resetting) return "Rejected";
+    return this.#reservations.reserve(req);
+  }
+
+  cancelReservation(reservationId: number): "Accepted" | "Rejected" {
+    return this.#reservations.cancel(reservationId);
+  }
+
+  /** SendLocalList: NotSupported while LocalAuthListEnabled is false. */
+  sendLocalList(req: Ocpp16.SendLocalListRequest): Ocpp16.SendLocalListResponse["status"] {
+    if (!this.config.getBool("LocalAuthListEnabled")) return "NotSupported";
+    return this.#auth.list.apply(req, {
+      maxEntries: this.config.getInt("LocalAuthListMaxLength"),
+      maxPerMessage: this.config.getInt("SendLocalListMaxLength"),
+    });
+  }
+
+  localListVersion(): number {
+    return this.#auth.list.version;
   }
 
   // ---- the protocol's part of the lifetime ---------------------------------------------------
@@ -183,6 +236,8 @@ export class ChargePoint extends SimulatedCharger {
     const now = Date.now();
     if (key === "HeartbeatInterval") this.link.heartbeatIntervalChanged(now);
     if (key === "MeterValueSampleInterval") this.#metering.sampleIntervalChanged(Number(value), now);
+    // Off means off: what was cached before is not trusted later either.
+    if (key === "AuthorizationCacheEnabled" && value === "false") this.#auth.clear();
   }
 }
 

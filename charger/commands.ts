@@ -1,20 +1,28 @@
 /**
  * The charge point's answers to the central system's commands: the whole
- * Core profile plus TriggerMessage (RemoteTrigger) and GetLocalListVersion's
- * "not supported" answer. Each handler only translates between the OCPP
+ * Core profile plus TriggerMessage (RemoteTrigger), Reservation and
+ * LocalAuthListManagement. Each handler only translates between the OCPP
  * payloads and the charge point's operations. Actions without a handler here
- * (reservations, smart charging, firmware, ...) get CALLERROR NotSupported
- * from the RPC session.
+ * get CALLERROR NotSupported from the RPC session.
  */
-import type { CentralSystemActions16, ChargePointActions16, Ocpp16, RpcSession } from "../shared/ocpp/mod.ts";
+import {
+  type CentralSystemActions16,
+  type ChargePointActions16,
+  type Ocpp16,
+  OcppError,
+  type RpcSession,
+} from "../shared/ocpp/mod.ts";
 import type { ActionMap } from "../shared/ocpp/actions16.ts";
 import type { ConfigStore } from "./config_store.ts";
+import { type FileCommandTarget, installFileCommands } from "./file_commands.ts";
 
 /** What the commands need from a charge point. */
 export interface CommandTarget {
   readonly config: ConfigStore;
   readonly connectorCount: number;
   readonly vendor: string;
+  /** FirmwareManagement and GetLog (charger/file_commands.ts). */
+  readonly files: FileCommandTarget;
   remoteStart(idTag: string, connectorId?: number): Ocpp16.RemoteStartTransactionResponse["status"];
   remoteStop(transactionId: number): Ocpp16.RemoteStopTransactionResponse["status"];
   reset(kind: Ocpp16.ResetRequest["type"]): Ocpp16.ResetResponse["status"];
@@ -25,6 +33,10 @@ export interface CommandTarget {
     requested: Ocpp16.TriggerMessageRequest["requestedMessage"],
     connectorId?: number,
   ): Ocpp16.TriggerMessageResponse["status"];
+  reserveNow(req: Ocpp16.ReserveNowRequest): Ocpp16.ReserveNowResponse["status"];
+  cancelReservation(reservationId: number): Ocpp16.CancelReservationResponse["status"];
+  sendLocalList(req: Ocpp16.SendLocalListRequest): Ocpp16.SendLocalListResponse["status"];
+  localListVersion(): number;
 }
 
 export type CommandObserver = (action: string, request: unknown, response: unknown) => void;
@@ -76,12 +88,25 @@ export function installCommandHandlers(
     "ChangeAvailability",
     (req) => ({ status: cp.changeAvailability(req.connectorId, req.type === "Operative") }),
   );
-  on("GetConfiguration", (req) => cp.config.getConfiguration(req.key));
+  on("GetConfiguration", (req) => {
+    // GetConfigurationMaxKeys bounds the keys one request may name (§9.1); asking for all is always fine.
+    const max = cp.config.getInt("GetConfigurationMaxKeys");
+    if (req.key && req.key.length > max) {
+      throw new OcppError(
+        "OccurrenceConstraintViolation",
+        `at most ${max} keys per GetConfiguration (GetConfigurationMaxKeys)`,
+      );
+    }
+    return cp.config.getConfiguration(req.key);
+  });
   on("ChangeConfiguration", (req) => ({ status: cp.config.change(req.key, req.value) }));
   on("ClearCache", () => ({ status: cp.clearCache() }));
   on("UnlockConnector", (req) => ({ status: cp.unlockConnector(req.connectorId) }));
   on("TriggerMessage", (req) => ({ status: cp.trigger(req.requestedMessage, req.connectorId) }));
   on("DataTransfer", (req) => echoDataTransfer(cp.vendor, req));
-  // OCPP 1.6 §5.10: -1 tells the central system this charge point has no local authorization list.
-  on("GetLocalListVersion", () => ({ listVersion: -1 }));
+  on("ReserveNow", (req) => ({ status: cp.reserveNow(req) }));
+  on("CancelReservation", (req) => ({ status: cp.cancelReservation(req.reservationId) }));
+  on("SendLocalList", (req) => ({ status: cp.sendLocalList(req) }));
+  on("GetLocalListVersion", () => ({ listVersion: cp.localListVersion() }));
+  installFileCommands(on, cp.files);
 }

@@ -79,6 +79,9 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
     },
     { key: "GetConfigurationMaxKeys", kind: "int", readonly: true, value: "64" },
     { key: "HeartbeatInterval", kind: "int", readonly: false, value: "300", min: 1, max: INT32_MAX },
+    // LocalAuthListManagement profile (§9.2): the local list's switch and sizes.
+    { key: "LocalAuthListEnabled", kind: "bool", readonly: false, value: "true" },
+    { key: "LocalAuthListMaxLength", kind: "int", readonly: true, value: "1000" },
     { key: "LocalAuthorizeOffline", kind: "bool", readonly: false, value: "true" },
     { key: "LocalPreAuthorize", kind: "bool", readonly: false, value: "false" },
     {
@@ -102,7 +105,10 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
     // 10 s rather than the common 60 s: a simulator is mostly watched live.
     { key: "MeterValueSampleInterval", kind: "int", readonly: false, value: "10", min: 0, max: INT32_MAX },
     { key: "NumberOfConnectors", kind: "int", readonly: true, value: String(opts.connectors) },
+    // Reservation profile (§9.3): connector 0 may be reserved (any connector will do).
+    { key: "ReserveConnectorZeroSupported", kind: "bool", readonly: true, value: "true" },
     { key: "ResetRetries", kind: "int", readonly: false, value: "3", min: 0, max: 100 },
+    { key: "SendLocalListMaxLength", kind: "int", readonly: true, value: "100" },
     { key: "StopTransactionOnEVSideDisconnect", kind: "bool", readonly: false, value: "true" },
     { key: "StopTransactionOnInvalidId", kind: "bool", readonly: false, value: "true" },
     {
@@ -123,7 +129,12 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
       maxItemsKey: "StopTxnSampledDataMaxLength",
     },
     { key: "StopTxnSampledDataMaxLength", kind: "int", readonly: true, value: "7" },
-    { key: "SupportedFeatureProfiles", kind: "csl", readonly: true, value: "Core,RemoteTrigger" },
+    {
+      key: "SupportedFeatureProfiles",
+      kind: "csl",
+      readonly: true,
+      value: "Core,FirmwareManagement,LocalAuthListManagement,RemoteTrigger,Reservation",
+    },
     { key: "TransactionMessageAttempts", kind: "int", readonly: false, value: "3", min: 1, max: 100 },
     {
       key: "TransactionMessageRetryInterval",

@@ -21,6 +21,15 @@ export interface ConnectorTx {
   transactionId?: number;
 }
 
+/** A reservation held on one connector (OCPP 1.6 ReserveNow; charger/reservations.ts keeps the rules). */
+export interface ConnectorReservation {
+  reservationId: number;
+  idTag: string;
+  parentIdTag?: string;
+  /** ms since the epoch. */
+  expiresAt: number;
+}
+
 export interface ConnectorState {
   readonly id: number;
   readonly phase: ConnectorPhase;
@@ -34,6 +43,8 @@ export interface ConnectorState {
   readonly evFull: boolean;
   /** The charger offers no power (e.g. a zero limit): SuspendedEVSE. */
   readonly evseSuspended: boolean;
+  /** Held for one idTag until it starts, the reservation is cancelled or it expires. */
+  readonly reservation?: ConnectorReservation;
 }
 
 export type Transition = { ok: true; state: ConnectorState } | { ok: false; reason: string };
@@ -53,7 +64,8 @@ export function statusOf(c: ConnectorState, chargerOperative = true): ChargePoin
     case "finishing":
       return "Finishing";
     case "idle":
-      return c.operative && chargerOperative ? "Available" : "Unavailable";
+      if (!c.operative || !chargerOperative) return "Unavailable";
+      return c.reservation ? "Reserved" : "Available";
   }
 }
 
@@ -73,12 +85,13 @@ export function plugIn(c: ConnectorState, chargerOperative = true): Transition {
   return ok({ ...c, phase: "preparing", evFull: false });
 }
 
-/** The transaction begins (the car is plugged in if it was not yet). */
+/** The transaction begins (the car is plugged in if it was not yet); a reservation here is used up. */
 export function startTransaction(c: ConnectorState, tx: ConnectorTx, chargerOperative = true): Transition {
   if (!canStart(c, chargerOperative)) {
     return no(`connector ${c.id} cannot start a transaction (${statusOf(c, chargerOperative)})`);
   }
-  return ok({ ...c, phase: "charging", tx, evFull: false });
+  // A start uses up the connector's reservation (charger/reservations.ts checked its idTag).
+  return ok({ ...setReservation(c, undefined), phase: "charging", tx, evFull: false });
 }
 
 /** The central system's answer names the transaction. */
@@ -141,7 +154,20 @@ export function setFault(c: ConnectorState, errorCode: ChargePointErrorCode16): 
   return c.errorCode === errorCode ? c : { ...c, errorCode };
 }
 
-/** After a reboot: no car, no transaction, no fault; availability survives as OCPP requires. */
+/** Reserves the connector, or (undefined) ends its reservation. */
+export function setReservation(
+  c: ConnectorState,
+  reservation: ConnectorReservation | undefined,
+): ConnectorState {
+  const { reservation: _, ...rest } = c;
+  return reservation ? { ...rest, reservation } : rest;
+}
+
+/**
+ * After a reboot: no car, no transaction, no fault; availability survives as OCPP requires, and so does a
+ * reservation (its expiry still holds).
+ */
 export function rebooted(c: ConnectorState): ConnectorState {
-  return { ...initialConnector(c.id, c.pendingOperative ?? c.operative) };
+  const next = initialConnector(c.id, c.pendingOperative ?? c.operative);
+  return c.reservation ? { ...next, reservation: c.reservation } : next;
 }

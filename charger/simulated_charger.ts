@@ -9,7 +9,15 @@ import { AutoDrivers } from "./auto.ts";
 import type { CommandObserver } from "./commands.ts";
 import type { ConnectorState } from "./connector.ts";
 import { Energy } from "./energy.ts";
-import { type ChargerEvent, type Emit, eventEmitter, type Warn, warner } from "./events.ts";
+import {
+  type ChargerEvent,
+  type ChargerEventRecord,
+  type Emit,
+  eventEmitter,
+  type Warn,
+  warner,
+} from "./events.ts";
+import { EventJournal } from "./diagnostics_file.ts";
 import type {
   CarOptions,
   ChargePointHandle,
@@ -69,6 +77,8 @@ export abstract class SimulatedCharger implements ChargePointHandle {
   abstract readonly config: SettingsView;
   protected readonly options: ChargePointOptions;
   protected readonly emit: Emit;
+  /** The newest events, for a diagnostics file. */
+  protected readonly journal = new EventJournal();
   protected readonly warn: Warn;
   protected readonly ticker: Ticker;
   protected readonly timers = new Timers();
@@ -92,7 +102,12 @@ export abstract class SimulatedCharger implements ChargePointHandle {
     const clock = new SimClock(options.speed ?? DEFAULTS.speed, Date.now());
     this.energy = new Energy(n, (options.powerKw ?? DEFAULTS.powerKw) * 1000, clock);
     this.station = new Station(n, () => this.status.sync());
-    this.emit = eventEmitter(options.id, options);
+    const deliver = eventEmitter(options.id, options);
+    // Kept for the diagnostics file (GetDiagnostics, GetLog) as well as delivered.
+    this.emit = (event) => {
+      this.journal.add({ ...event, chargerId: this.id, at: Date.now() } as ChargerEventRecord);
+      deliver(event);
+    };
     this.warn = warner(this.emit);
     if (options.auto) {
       this.#auto = new AutoDrivers(
