@@ -13,6 +13,9 @@ import type { HandlerServices } from "./recording.ts";
 export function createAdapters(svc: HandlerServices): ProtocolAdapter[] {
   return [
     createOcpp201Adapter({ handlers: createHandlers201(svc), storage: svc.storage }),
-    createOcpp16Adapter({ handlers: createHandlers16(svc), registrations: svc.storage.registrations }),
+    createOcpp16Adapter({
+      handlers: createHandlers16(svc),
+      storage: { registrations: svc.storage.registrations, profiles: svc.storage },
+    }),
   ];
 }

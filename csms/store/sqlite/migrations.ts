@@ -286,6 +286,23 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK (boot_status IN ('Accepted', 'Pending', 'Rejected'));
     `,
   },
+  {
+    version: 10,
+    description: "charging profiles chargers accepted (SetChargingProfile)",
+    sql: `
+      CREATE TABLE charging_profiles (
+        charger_id TEXT NOT NULL,
+        profile_id INTEGER NOT NULL,
+        connector_id INTEGER NOT NULL,
+        purpose TEXT NOT NULL,
+        stack_level INTEGER NOT NULL,
+        transaction_id INTEGER,
+        profile TEXT NOT NULL,
+        stored_at TEXT NOT NULL,
+        PRIMARY KEY (charger_id, profile_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {
