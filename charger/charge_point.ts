@@ -15,7 +15,8 @@ import { installCommandHandlers } from "./commands.ts";
 import { ConfigStore, coreConfiguration } from "./config_store.ts";
 import { type ConnectorState, statusOf } from "./connector.ts";
 import type { CarOptions, ChargePointHandle } from "./handle.ts";
-import { CentralSystemLink } from "./link.ts";
+import { FileTransfers } from "./file_transfers.ts";
+import { CentralSystemLink, INITIAL_FIRMWARE_VERSION } from "./link.ts";
 import { Metering } from "./metering.ts";
 import { type ChargePointOptions, OptionError } from "./options.ts";
 import { type ConnectorView, SimulatedCharger } from "./simulated_charger.ts";
@@ -37,6 +38,9 @@ export class ChargePoint extends SimulatedCharger {
   readonly #auth: Authorizer;
   readonly #transactions: Transactions;
   readonly #metering: Metering;
+  readonly files: FileTransfers;
+  /** Survives reboots; an installed update replaces it. */
+  #firmwareVersion = INITIAL_FIRMWARE_VERSION;
 
   constructor(options: ChargePointOptions) {
     super(options);
@@ -50,7 +54,27 @@ export class ChargePoint extends SimulatedCharger {
       options,
       this.config,
       this.linkHooks((session, observe) => installCommandHandlers(session, this, observe)),
+      () => this.#firmwareVersion,
     );
+    this.files = new FileTransfers({
+      chargerId: this.id,
+      timers: this.timers,
+      notify: async (action, payload) => {
+        const session = link.sendable();
+        if (!session) return;
+        try {
+          await session.call(action, payload);
+        } catch (err) {
+          this.warn(`${action} failed: ${(err as Error).message}`);
+        }
+      },
+      firmwareVersion: () => this.#firmwareVersion,
+      setFirmwareVersion: (v) => this.#firmwareVersion = v,
+      configuration: () => this.config.getConfiguration().configurationKey ?? [],
+      events: () => this.journal.all(),
+      reboot: () => void this.reset("Soft"),
+      warn: this.warn,
+    });
     this.status = new StatusReport(this.station, this.statusHost(link.fire));
     this.#auth = new Authorizer(this.config, () => link.sendable(), this.warn);
     this.delivery = new TransactionDelivery({
@@ -155,6 +179,8 @@ export class ChargePoint extends SimulatedCharger {
         sendStatus: (id) => this.status.send(id, true),
         sample: (id, context, now) => this.#metering.sample(id, context, now),
         fire: this.link.fire,
+        firmwareStatus: () => this.files.firmwareStatus(),
+        diagnosticsStatus: () => this.files.diagnosticsStatus(),
       }));
     return "Accepted";
   }

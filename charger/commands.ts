@@ -9,12 +9,15 @@
 import type { CentralSystemActions16, ChargePointActions16, Ocpp16, RpcSession } from "../shared/ocpp/mod.ts";
 import type { ActionMap } from "../shared/ocpp/actions16.ts";
 import type { ConfigStore } from "./config_store.ts";
+import { type FileCommandTarget, installFileCommands } from "./file_commands.ts";
 
 /** What the commands need from a charge point. */
 export interface CommandTarget {
   readonly config: ConfigStore;
   readonly connectorCount: number;
   readonly vendor: string;
+  /** FirmwareManagement and GetLog (charger/file_commands.ts). */
+  readonly files: FileCommandTarget;
   remoteStart(idTag: string, connectorId?: number): Ocpp16.RemoteStartTransactionResponse["status"];
   remoteStop(transactionId: number): Ocpp16.RemoteStopTransactionResponse["status"];
   reset(kind: Ocpp16.ResetRequest["type"]): Ocpp16.ResetResponse["status"];
@@ -84,4 +87,5 @@ export function installCommandHandlers(
   on("DataTransfer", (req) => echoDataTransfer(cp.vendor, req));
   // OCPP 1.6 §5.10: -1 tells the central system this charge point has no local authorization list.
   on("GetLocalListVersion", () => ({ listVersion: -1 }));
+  installFileCommands(on, cp.files);
 }

@@ -123,7 +123,12 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
       maxItemsKey: "StopTxnSampledDataMaxLength",
     },
     { key: "StopTxnSampledDataMaxLength", kind: "int", readonly: true, value: "7" },
-    { key: "SupportedFeatureProfiles", kind: "csl", readonly: true, value: "Core,RemoteTrigger" },
+    {
+      key: "SupportedFeatureProfiles",
+      kind: "csl",
+      readonly: true,
+      value: "Core,FirmwareManagement,RemoteTrigger",
+    },
     { key: "TransactionMessageAttempts", kind: "int", readonly: false, value: "3", min: 1, max: 100 },
     {
       key: "TransactionMessageRetryInterval",

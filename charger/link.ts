@@ -45,13 +45,21 @@ export interface LinkHooks<S = Session> {
   warn: Warn;
 }
 
+/** The firmware a simulated charge point starts with (an UpdateFirmware installs another: firmware_image.ts). */
+export const INITIAL_FIRMWARE_VERSION = "chargewire-sim 1.0";
+
 /** What the charge point says about itself in BootNotification. */
-export function bootNotification(id: string, vendor: string, model: string): Ocpp16.BootNotificationRequest {
+export function bootNotification(
+  id: string,
+  vendor: string,
+  model: string,
+  firmwareVersion = INITIAL_FIRMWARE_VERSION,
+): Ocpp16.BootNotificationRequest {
   return {
     chargePointVendor: vendor,
     chargePointModel: model,
     chargePointSerialNumber: `SIM-${id}`.slice(0, 25),
-    firmwareVersion: "chargewire-sim 1.0",
+    firmwareVersion,
     meterType: "Simulated AC meter",
   };
 }
@@ -254,10 +262,17 @@ export abstract class CentralLink<In extends ActionMap, Out extends ActionMap> {
 /** The OCPP 1.6 link: HeartbeatInterval and AuthorizationKey live in the configuration store. */
 export class CentralSystemLink extends CentralLink<CentralSystemActions16, ChargePointActions16> {
   readonly #config: ConfigStore;
+  readonly #firmwareVersion: () => string;
 
-  constructor(options: ChargePointOptions, config: ConfigStore, hooks: LinkHooks) {
+  constructor(
+    options: ChargePointOptions,
+    config: ConfigStore,
+    hooks: LinkHooks,
+    firmwareVersion: () => string = () => INITIAL_FIRMWARE_VERSION,
+  ) {
     super(options, "ocpp1.6", hooks);
     this.#config = config;
+    this.#firmwareVersion = firmwareVersion;
   }
 
   protected get selfName(): string {
@@ -273,7 +288,7 @@ export class CentralSystemLink extends CentralLink<CentralSystemActions16, Charg
     const o = this.options;
     return session.call(
       "BootNotification",
-      bootNotification(o.id, o.vendor ?? DEFAULTS.vendor, o.model ?? DEFAULTS.model),
+      bootNotification(o.id, o.vendor ?? DEFAULTS.vendor, o.model ?? DEFAULTS.model, this.#firmwareVersion()),
     );
   }
 

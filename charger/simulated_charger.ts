@@ -9,7 +9,15 @@ import { AutoDrivers } from "./auto.ts";
 import type { CommandObserver } from "./commands.ts";
 import type { ConnectorState } from "./connector.ts";
 import { Energy } from "./energy.ts";
-import { type ChargerEvent, type Emit, eventEmitter, type Warn, warner } from "./events.ts";
+import {
+  type ChargerEvent,
+  type ChargerEventRecord,
+  type Emit,
+  eventEmitter,
+  type Warn,
+  warner,
+} from "./events.ts";
+import { EventJournal } from "./diagnostics_file.ts";
 import type {
   CarOptions,
   ChargePointHandle,
@@ -68,6 +76,8 @@ export abstract class SimulatedCharger implements ChargePointHandle {
   abstract readonly config: SettingsView;
   protected readonly options: ChargePointOptions;
   protected readonly emit: Emit;
+  /** The newest events, for a diagnostics file. */
+  protected readonly journal = new EventJournal();
   protected readonly warn: Warn;
   protected readonly ticker: Ticker;
   protected readonly timers = new Timers();
@@ -90,7 +100,12 @@ export abstract class SimulatedCharger implements ChargePointHandle {
     const n = options.connectors ?? DEFAULTS.connectors;
     this.energy = new Energy(n, (options.powerKw ?? DEFAULTS.powerKw) * 1000);
     this.station = new Station(n, () => this.status.sync());
-    this.emit = eventEmitter(options.id, options);
+    const deliver = eventEmitter(options.id, options);
+    // Kept for the diagnostics file (GetDiagnostics, GetLog) as well as delivered.
+    this.emit = (event) => {
+      this.journal.add({ ...event, chargerId: this.id, at: Date.now() } as ChargerEventRecord);
+      deliver(event);
+    };
     this.warn = warner(this.emit);
     if (options.auto) {
       this.#auto = new AutoDrivers(

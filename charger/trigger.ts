@@ -25,6 +25,9 @@ export interface TriggerHost {
   sendStatus(connectorId: number): void;
   sample(connectorId: number, context: SampleContext, now: number): void;
   fire: Fire;
+  /** The firmware update's and the diagnostics upload's current status (Idle when none runs). */
+  firmwareStatus(): Ocpp16.FirmwareStatusNotificationRequest["status"];
+  diagnosticsStatus(): Ocpp16.DiagnosticsStatusNotificationRequest["status"];
 }
 
 /** Sends the message a TriggerMessage asked for, for each of `connectorIds` where it is per connector. */
@@ -45,8 +48,8 @@ export function sendTriggered(
       for (const id of connectorIds) host.sample(id, "Trigger", Date.now());
       return;
     case "DiagnosticsStatusNotification":
-      return host.fire("DiagnosticsStatusNotification", { status: "Idle" });
+      return host.fire("DiagnosticsStatusNotification", { status: host.diagnosticsStatus() });
     case "FirmwareStatusNotification":
-      return host.fire("FirmwareStatusNotification", { status: "Idle" });
+      return host.fire("FirmwareStatusNotification", { status: host.firmwareStatus() });
   }
 }

@@ -17,12 +17,15 @@ Deno.test("trigger: each requested message is sent once per target where it is p
     sendStatus: (id: number) => void sent.push(`status ${id}`),
     sample: (id: number, context: string) => void sent.push(`sample ${id} ${context}`),
     fire: (action: string, payload: unknown) => void sent.push(`${action} ${JSON.stringify(payload)}`),
+    firmwareStatus: () => "Idle" as const,
+    diagnosticsStatus: () => "Uploading" as const,
   };
   sendTriggered("StatusNotification", [0, 1], host);
   sendTriggered("MeterValues", [1], host);
   sendTriggered("Heartbeat", [0, 1], host);
   sendTriggered("BootNotification", [0, 1], host);
   sendTriggered("FirmwareStatusNotification", [0, 1], host);
+  sendTriggered("DiagnosticsStatusNotification", [0, 1], host);
   assert.deepEqual(sent, [
     "status 0",
     "status 1",
@@ -30,5 +33,7 @@ Deno.test("trigger: each requested message is sent once per target where it is p
     "heartbeat",
     "boot",
     'FirmwareStatusNotification {"status":"Idle"}',
+    // The current state, whatever it is.
+    'DiagnosticsStatusNotification {"status":"Uploading"}',
   ]);
 });

@@ -33,7 +33,7 @@ Deno.test("GetConfiguration and ChangeConfiguration over the real store, with ef
       readonly: true,
       value: "2",
     });
-    assert.deepEqual(keys.get("SupportedFeatureProfiles")?.value, "Core,RemoteTrigger");
+    assert.deepEqual(keys.get("SupportedFeatureProfiles")?.value, "Core,FirmwareManagement,RemoteTrigger");
     for (
       const k of [
         "HeartbeatInterval",
