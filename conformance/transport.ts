@@ -118,11 +118,13 @@ export function listenForStations(hostname: string, port: number, protocol: stri
     if (!offered.includes(protocol)) {
       return new Response(`subprotocol ${protocol} required\n`, { status: 400 });
     }
-    const { socket, response } = Deno.upgradeWebSocket(req, { protocol });
+    // Read before the upgrade: the request is gone after it.
     const segments = new URL(req.url).pathname.split("/").filter((s) => s !== "");
+    const authorization = req.headers.get("authorization");
+    const { socket, response } = Deno.upgradeWebSocket(req, { protocol });
     const station: AcceptedStation = {
       identity: decodeURIComponent(segments.at(-1) ?? ""),
-      authorization: req.headers.get("authorization"),
+      authorization,
       transport: wrap(socket),
     };
     socket.addEventListener("open", () => {
