@@ -9,6 +9,7 @@
  * CSMS as bus requests (shared/admin.ts), which apply them to storage and to the live connections.
  */
 import type {
+  ChargingProfileRecord,
   ChargingState,
   ConnectorStatus,
   DeviceVariable,
@@ -20,6 +21,8 @@ import type {
 } from "./domain.ts";
 import type { RefusalReason } from "./events.ts";
 import type { EnergyDay, SessionHour, StatsRange } from "./stats.ts";
+import type { LocalListSummary } from "./local_list.ts";
+import type { ReservationRecord } from "./reservation.ts";
 
 export type { StaleCause, TransactionRecord } from "./domain.ts";
 export { CSMS_STOP_REASONS, MAX_CLOSE_REASON_LENGTH } from "./domain.ts";
@@ -155,6 +158,8 @@ export interface CsmsReads {
   ): Promise<LocatedSample[]>;
   /** A charger's device model (2.0.1), ordered by component, instance, EVSE, connector, variable. */
   deviceModel(chargerId: string): Promise<DeviceVariable[]>;
+  /** The charging profiles a charger accepted and still holds, by connector, purpose, stackLevel, id. */
+  chargingProfiles(chargerId: string): Promise<ChargingProfileRecord[]>;
   /**
    * Energy per UTC day of the range, every day included (zero when nothing): each transaction counts on
    * the day it stopped, or, still running, on the day it started, with its energyWh (shared/stats.ts).
@@ -170,6 +175,10 @@ export interface CsmsReads {
   listRefusals(options?: { limit?: number }): Promise<ChargerRefusal[]>;
   /** The newest `limit` entries of the persisted event log (one charger's, or all), oldest first. */
   eventLog(options?: { chargerId?: string; limit?: number }): Promise<EventLogEntry[]>;
+  /** A charger's reservations, the newest first (`limit`, default 50), each in its state as of now. */
+  listReservations(chargerId: string, options?: { limit?: number }): Promise<ReservationRecord[]>;
+  /** The local list a 1.6 charger last accepted: version, update type, size; undefined when none. */
+  localList(chargerId: string): Promise<LocalListSummary | undefined>;
   /** Resolves when the database answers (readiness); rejects with why not. */
   ping(): Promise<void>;
   /** Closes what this reader holds open (a portal's own connection); a no-op for a shared one. */

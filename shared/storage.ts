@@ -11,6 +11,7 @@
  */
 import type {
   ChargerIdentity,
+  ChargingProfileRecord,
   DeviceVariable,
   IdTokenRecord,
   IdTokenStatus,
@@ -20,6 +21,8 @@ import type {
   TransactionRecord,
 } from "./domain.ts";
 import type { RefusalReason } from "./events.ts";
+import type { SentLocalList } from "./local_list.ts";
+import type { NewReservation, ReservationRecord } from "./reservation.ts";
 import type { BootStatus, ChargerRegistration, CsmsReads, RegisterChargerOptions } from "./queries.ts";
 
 export interface Written<T> {
@@ -139,6 +142,8 @@ export interface TransactionWrites {
    * EVConnected, the driver authorizes later). False when it is not open or already has a token.
    */
   identify(id: number, idTag: string, authStatus: IdTokenStatus): Promise<Written<boolean>>;
+  /** The open transactions presented with this idTag (case-insensitive): Authorize's ConcurrentTx. */
+  openWithIdTag(idTag: string): Promise<ActiveTransaction[]>;
   /** Closes an open transaction on the CSMS's authority; undefined when it is not open. */
   close(id: number, close: CloseTransaction): Promise<Written<StoppedTransaction> | undefined>;
 }
@@ -171,6 +176,16 @@ export interface DeviceModelWrites {
   clear(chargerId: string): Promise<Written<void>>;
 }
 
+/**
+ * The charging profiles chargers accepted. A new one replaces the stored one with the same id, and the one on
+ * the same connector with the same purpose and stackLevel (OCPP 1.6 §3.13.2: the charger replaces them so).
+ * Which to remove on a ClearChargingProfile or a transaction's end is decided by csms/charging_profiles.ts.
+ */
+export interface ChargingProfileWrites {
+  put(chargerId: string, record: ChargingProfileRecord): Promise<Written<void>>;
+  remove(chargerId: string, profileIds: readonly number[]): Promise<Written<void>>;
+}
+
 export interface IdTokenStore {
   find(idTag: string): Promise<IdTokenRecord | undefined>;
   /** Records a tag first seen from a charger (AUTH_POLICY=open) as Accepted. */
@@ -178,6 +193,29 @@ export interface IdTokenStore {
   /** Rejects with a RangeError naming a value it cannot take. */
   put(tag: Omit<IdTokenRecord, "createdAt">): Promise<Written<IdTokenRecord>>;
   delete(idTag: string): Promise<Written<boolean>>;
+}
+
+/** Reservations (1.6 ReserveNow) a charger accepted; each is committed before the command is answered. */
+export interface ReservationWrites {
+  /** A fresh reservationId: one above every one kept (chargers know a reservation by this number). */
+  nextId(): Promise<number>;
+  /** Keeps an accepted reservation, Active; the same charger's reservationId again replaces it. */
+  put(r: NewReservation): Promise<Written<void>>;
+  /** Ends an Active reservation (Cancelled, or Used by a transaction); false when there is none by that id. */
+  end(
+    chargerId: string,
+    reservationId: number,
+    end: { state: "Cancelled" | "Used"; at: string; transactionId?: number },
+  ): Promise<Written<boolean>>;
+  /** A charger's reservations still Active and unexpired at `nowMs`. */
+  active(chargerId: string, nowMs: number): Promise<ReservationRecord[]>;
+}
+
+/** The local authorization list each 1.6 charger last accepted (SendLocalList), with its version. */
+export interface LocalListWrites {
+  lastSent(chargerId: string): Promise<SentLocalList | undefined>;
+  /** Replaces what the charger holds; committed before the command is answered. */
+  sent(chargerId: string, list: SentLocalList): Promise<Written<void>>;
 }
 
 export interface StoredRegistration extends ChargerRegistration {
@@ -220,8 +258,11 @@ export interface CsmsStorage {
   transactions: TransactionWrites;
   meter: MeterWrites;
   deviceModel: DeviceModelWrites;
+  chargingProfiles: ChargingProfileWrites;
   idTokens: IdTokenStore;
   registrations: RegistrationStore;
+  reservations: ReservationWrites;
+  localLists: LocalListWrites;
   /** Counted in memory and written with the next batch: a flood of refusals costs no write each. */
   recordRefusal(refusal: RefusalRecord): void;
   /** Events worth keeping (boots, status changes, commands): written with the next batch, not awaited. */

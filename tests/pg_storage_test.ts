@@ -11,9 +11,15 @@ import type { MeterSample } from "../shared/domain.ts";
 import type { CsmsStorage } from "../shared/storage.ts";
 import { verifyKey } from "../csms/charger_keys.ts";
 import { openPostgresReads, openPostgresStorage } from "../csms/store/postgres/storage.ts";
+import { checkChargingProfilesContract } from "../csms/store/charging_profiles_test_support.ts";
 import { checkDeviceModelContract } from "../csms/store/device_model_test_support.ts";
 import { checkBootStatusContract } from "../csms/store/registration_test_support.ts";
 import { checkStatsContract } from "../csms/store/stats_test_support.ts";
+import {
+  checkLocalListContract,
+  checkOpenWithIdTagContract,
+  checkReservationContract,
+} from "../csms/store/reservation_test_support.ts";
 import { MIGRATIONS } from "../csms/store/postgres/migrations.ts";
 
 sayPgSkipped();
@@ -758,6 +764,11 @@ pgTest(
 );
 
 pgTest(
+  "pg storage: charging profiles replace by id or by connector, purpose and stackLevel, and go by id",
+  (url) => withStorage(url, (storage) => checkChargingProfilesContract(storage)),
+);
+
+pgTest(
   "pg storage: a registration's boot status is set, kept, and changed alone",
   (url) => withStorage(url, (storage) => checkBootStatusContract(storage)),
 );
@@ -765,4 +776,14 @@ pgTest(
 pgTest(
   "pg storage: energy per UTC day and sessions per UTC hour, aggregated over transactions",
   (url) => withStorage(url, (storage) => checkStatsContract(storage)),
+);
+
+pgTest(
+  "pg storage: reservations, sent local lists and the open transactions of an idTag",
+  (url) =>
+    withStorage(url, async (storage) => {
+      await checkReservationContract(storage);
+      await checkLocalListContract(storage);
+      await checkOpenWithIdTagContract(storage);
+    }),
 );

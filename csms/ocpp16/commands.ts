@@ -2,7 +2,9 @@
  * The operator commands a 1.6 charger takes, and what the CSMS checks before sending one: the payload
  * against the 1.6 schema, and a new AuthorizationKey (ChangeConfiguration) against the key rules. When
  * the charger takes a new key, its registration gets the key's hash before the command is answered, so
- * that its next handshake is checked against the new key.
+ * that its next handshake is checked against the new key. A charging profile set or cleared is stored or
+ * removed once the charger accepts (./charging_profiles.ts); reservations and local lists are completed
+ * and followed up by ./reserve_list_commands.ts.
  */
 import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
 import { spellErrorCode } from "../../shared/ocpp/errors.ts";
@@ -10,16 +12,27 @@ import { validatePayload } from "../../shared/ocpp/validate.ts";
 import type { RegistrationStore } from "../../shared/storage.ts";
 import { hashKey, keyProblem, storeKeyHash } from "../charger_keys.ts";
 import type { CommandCheck } from "../protocol.ts";
+import { profileFollowUp16, type ProfileStorage } from "./charging_profiles.ts";
 import { keyTaken, newAuthorizationKey } from "./key_rotation.ts";
+import { prepareReserveList, type ReserveListServices } from "./reserve_list_commands.ts";
 
 export { OPERATOR_COMMANDS_16 };
 
+export interface CommandStorage16 {
+  registrations: Pick<RegistrationStore, "replaceKeyHash">;
+  profiles: ProfileStorage;
+  reserveList: ReserveListServices;
+}
+
 export async function prepareCommand16(
-  registrations: Pick<RegistrationStore, "replaceKeyHash">,
+  storage: CommandStorage16,
   chargerId: string,
   action: string,
-  payload: Record<string, unknown>,
+  operatorPayload: Record<string, unknown>,
 ): Promise<CommandCheck> {
+  // Reservations and local lists: what the CSMS fills in is checked with the rest.
+  const completed = await prepareReserveList(storage.reserveList, chargerId, action, operatorPayload);
+  const payload = completed?.payload ?? operatorPayload;
   const bad = validatePayload("ocpp1.6", action, "request", payload);
   if (bad) {
     return {
@@ -32,6 +45,9 @@ export async function prepareCommand16(
       },
     };
   }
+  if (completed) return { ok: true, command: completed };
+  const profileFollowUp = profileFollowUp16(storage.profiles, chargerId, action, payload);
+  if (profileFollowUp) return { ok: true, command: { afterAnswer: profileFollowUp } };
   const rotation = newAuthorizationKey(action, payload);
   if (!rotation) return { ok: true, command: {} };
   // A key outside the rules would be refused by a conforming charger, or taken by a lax one and then
@@ -49,7 +65,9 @@ export async function prepareCommand16(
     ok: true,
     command: {
       afterAnswer: async (response) => {
-        if (keyTaken(response)) await storeKeyHash(registrations, chargerId, keyHash, "AuthorizationKey");
+        if (keyTaken(response)) {
+          await storeKeyHash(storage.registrations, chargerId, keyHash, "AuthorizationKey");
+        }
       },
     },
   };

@@ -28,13 +28,27 @@ import {
   type SessionHour,
   type StatsRange,
 } from "../../../shared/stats.ts";
-import type { DeviceVariable } from "../../../shared/domain.ts";
+import type { ChargingProfileRecord, DeviceVariable } from "../../../shared/domain.ts";
+import {
+  CHARGING_PROFILE_ORDER,
+  chargingProfileFromRow,
+  type ChargingProfileRow,
+} from "../charging_profile_row.ts";
 import {
   DEVICE_VARIABLE_ORDER,
   deviceVariableFromRow,
   type DeviceVariableRow,
 } from "../device_variable_row.ts";
 import type { Fragment, Sql } from "./pool.ts";
+import type { LocalListSummary } from "../../../shared/local_list.ts";
+import type { ReservationRecord } from "../../../shared/reservation.ts";
+import {
+  localListFromRow,
+  type LocalListRow,
+  localListSummary,
+  reservationFromRow,
+  type ReservationRow,
+} from "../reservation_row.ts";
 import {
   connectorFromRow,
   idTagFromRow,
@@ -228,6 +242,21 @@ export class PostgresReads implements CsmsReads {
     return rows.reverse().map(sampleFromRow);
   }
 
+  async listReservations(chargerId: string, options: { limit?: number } = {}): Promise<ReservationRecord[]> {
+    if (this.#sync) await this.#sync();
+    const rows = await this.#sql`
+      SELECT * FROM reservations WHERE charger_id = ${chargerId}
+      ORDER BY created_at DESC, reservation_id DESC LIMIT ${options.limit ?? 50}`;
+    const nowMs = Date.now();
+    return rows.map((r) => reservationFromRow(r as unknown as ReservationRow, nowMs));
+  }
+
+  async localList(chargerId: string): Promise<LocalListSummary | undefined> {
+    if (this.#sync) await this.#sync();
+    const [row] = await this.#sql`SELECT * FROM local_lists WHERE charger_id = ${chargerId}`;
+    return row ? localListSummary(localListFromRow(row as unknown as LocalListRow)) : undefined;
+  }
+
   async deviceModel(chargerId: string): Promise<DeviceVariable[]> {
     if (this.#sync) await this.#sync();
     const rows = await this.#sql`
@@ -235,6 +264,15 @@ export class PostgresReads implements CsmsReads {
       this.#sql.unsafe(DEVICE_VARIABLE_ORDER)
     }`;
     return rows.map((r) => deviceVariableFromRow(r as unknown as DeviceVariableRow));
+  }
+
+  async chargingProfiles(chargerId: string): Promise<ChargingProfileRecord[]> {
+    if (this.#sync) await this.#sync();
+    const rows = await this.#sql`
+      SELECT * FROM charging_profiles WHERE charger_id = ${chargerId} ${
+      this.#sql.unsafe(CHARGING_PROFILE_ORDER)
+    }`;
+    return rows.map((r) => chargingProfileFromRow(r as unknown as ChargingProfileRow));
   }
 
   // Timestamps are kept as the charger sent them, with any offset: read as timestamptz and grouped in UTC.

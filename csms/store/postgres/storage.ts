@@ -10,6 +10,7 @@ import type { CsmsReads } from "../../../shared/queries.ts";
 import type { CsmsStorage, RefusalRecord } from "../../../shared/storage.ts";
 import { Background } from "./background.ts";
 import { PostgresChargers, PostgresNodes } from "./chargers.ts";
+import { PostgresChargingProfiles } from "./charging_profiles.ts";
 import { PostgresDeviceModel } from "./device_model.ts";
 import { PostgresEvents } from "./events.ts";
 import { PostgresIdTokens } from "./id_tokens.ts";
@@ -20,6 +21,7 @@ import { prune } from "./prune.ts";
 import { PostgresReads } from "./reads.ts";
 import { PostgresRefusals } from "./refusals.ts";
 import { PostgresRegistrations } from "./registrations.ts";
+import { PostgresLocalLists, PostgresReservations } from "./reservations.ts";
 import { PostgresTransactions } from "./transactions.ts";
 
 export interface PostgresStorageOptions {
@@ -67,8 +69,11 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     transactions: new PostgresTransactions(sql, meter),
     meter,
     deviceModel: new PostgresDeviceModel(sql),
+    chargingProfiles: new PostgresChargingProfiles(sql),
     idTokens: new PostgresIdTokens(sql),
     registrations: new PostgresRegistrations(sql),
+    reservations: new PostgresReservations(sql),
+    localLists: new PostgresLocalLists(sql),
     recordRefusal: (refusal: RefusalRecord) => refusals.record(refusal),
     appendEvent: (chargerId: string, type: string, at: string, data: unknown) =>
       events.append(chargerId, type, at, data),

@@ -33,12 +33,15 @@ Deno.test("migrations: a fresh database reaches the newest version; running agai
     "charger_refusals",
     "charger_registrations",
     "chargers",
+    "charging_profiles",
     "connectors",
     "device_variables",
     "events",
     "id_tags",
+    "local_lists",
     "meter_values",
     "nodes",
+    "reservations",
     "transactions",
   ]);
   db.close();

@@ -32,13 +32,27 @@ import {
   type SessionHour,
   type StatsRange,
 } from "../../../shared/stats.ts";
-import type { DeviceVariable } from "../../../shared/domain.ts";
+import type { ChargingProfileRecord, DeviceVariable } from "../../../shared/domain.ts";
+import {
+  CHARGING_PROFILE_ORDER,
+  chargingProfileFromRow,
+  type ChargingProfileRow,
+} from "../charging_profile_row.ts";
 import {
   DEVICE_VARIABLE_ORDER,
   deviceVariableFromRow,
   type DeviceVariableRow,
 } from "../device_variable_row.ts";
 import { MeterHistory } from "./meter_history.ts";
+import type { LocalListSummary } from "../../../shared/local_list.ts";
+import type { ReservationRecord } from "../../../shared/reservation.ts";
+import {
+  localListFromRow,
+  type LocalListRow,
+  localListSummary,
+  reservationFromRow,
+  type ReservationRow,
+} from "../reservation_row.ts";
 import { LIST_REFUSALS_SQL, refusalFromRow, type RefusalRow } from "./refusals.ts";
 import { publicRegistration, registrationFromRow, type RegistrationRow } from "./registrations.ts";
 import { connectorFromRow, idTagFromRow, type IdTagRow, type Row, transactionFromRow } from "./rows.ts";
@@ -263,10 +277,35 @@ export class SqliteReads implements CsmsReads {
     );
   }
 
+  listReservations(chargerId: string, options: { limit?: number } = {}): Promise<ReservationRecord[]> {
+    return this.#read(() => {
+      const nowMs = this.#now();
+      return this.#all(
+        "SELECT * FROM reservations WHERE charger_id = ? ORDER BY created_at DESC, reservation_id DESC LIMIT ?",
+        chargerId,
+        options.limit ?? 50,
+      ).map((r) => reservationFromRow(r as unknown as ReservationRow, nowMs));
+    });
+  }
+
+  localList(chargerId: string): Promise<LocalListSummary | undefined> {
+    return this.#read(() => {
+      const [row] = this.#all("SELECT * FROM local_lists WHERE charger_id = ?", chargerId);
+      return row ? localListSummary(localListFromRow(row as unknown as LocalListRow)) : undefined;
+    });
+  }
+
   deviceModel(chargerId: string): Promise<DeviceVariable[]> {
     return this.#read(() =>
       this.#all(`SELECT * FROM device_variables WHERE charger_id = ? ${DEVICE_VARIABLE_ORDER}`, chargerId)
         .map((r) => deviceVariableFromRow(r as unknown as DeviceVariableRow))
+    );
+  }
+
+  chargingProfiles(chargerId: string): Promise<ChargingProfileRecord[]> {
+    return this.#read(() =>
+      this.#all(`SELECT * FROM charging_profiles WHERE charger_id = ? ${CHARGING_PROFILE_ORDER}`, chargerId)
+        .map((r) => chargingProfileFromRow(r as unknown as ChargingProfileRow))
     );
   }
 

@@ -14,12 +14,14 @@ import type { CsmsStorage, RefusalRecord } from "../../../shared/storage.ts";
 import { SqliteChargers, SqliteNodes } from "./chargers.ts";
 import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "./checkpointer.ts";
 import { databasePath, openDatabase } from "./db.ts";
+import { SqliteChargingProfiles } from "./charging_profiles.ts";
 import { SqliteDeviceModel } from "./device_model.ts";
 import { SqliteIdTokens } from "./id_tokens.ts";
 import { SqliteMeter } from "./meter.ts";
 import { SqliteReads } from "./reads.ts";
 import { Refusals } from "./refusals.ts";
 import { Registrations } from "./registrations.ts";
+import { SqliteLocalLists, SqliteReservations } from "./reservations.ts";
 import { SqliteTransactions } from "./transactions.ts";
 import { BatchWriter, type WriterOptions, type WriteStatement } from "./writer.ts";
 
@@ -44,8 +46,11 @@ export class SqliteStorage implements CsmsStorage {
   readonly transactions: SqliteTransactions;
   readonly meter: SqliteMeter;
   readonly deviceModel: SqliteDeviceModel;
+  readonly chargingProfiles: SqliteChargingProfiles;
   readonly idTokens: SqliteIdTokens;
   readonly registrations: Registrations;
+  readonly reservations: SqliteReservations;
+  readonly localLists: SqliteLocalLists;
   readonly refusals: Refusals;
   readonly reads: SqliteReads;
   #s: Record<"event" | "pruneMeterValues" | "pruneEvents", WriteStatement>;
@@ -65,8 +70,11 @@ export class SqliteStorage implements CsmsStorage {
     this.transactions = new SqliteTransactions(db, writer);
     this.meter = new SqliteMeter(writer, this.transactions);
     this.deviceModel = new SqliteDeviceModel(writer);
+    this.chargingProfiles = new SqliteChargingProfiles(writer);
     this.idTokens = new SqliteIdTokens(db, writer);
     this.registrations = new Registrations(db, writer);
+    this.reservations = new SqliteReservations(db, writer);
+    this.localLists = new SqliteLocalLists(db, writer);
     this.refusals = new Refusals(writer);
     this.reads = new SqliteReads(db, {
       staleTxMinutes: options.staleTxMinutes,

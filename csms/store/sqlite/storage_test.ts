@@ -7,9 +7,15 @@ import { MAX_RECENT_REFUSALS } from "../../../shared/queries.ts";
 import type { CloseTransaction, StopTransaction } from "../../../shared/storage.ts";
 import type { RefusalRecord } from "./refusals.ts";
 import { BatchWriter, type WriterOptions } from "./writer.ts";
+import { checkChargingProfilesContract } from "../charging_profiles_test_support.ts";
 import { checkDeviceModelContract } from "../device_model_test_support.ts";
 import { checkBootStatusContract } from "../registration_test_support.ts";
 import { checkStatsContract } from "../stats_test_support.ts";
+import {
+  checkLocalListContract,
+  checkOpenWithIdTagContract,
+  checkReservationContract,
+} from "../reservation_test_support.ts";
 
 async function withStore(fn: (dir: string) => Promise<void> | void) {
   const dir = await Deno.makeTempDir({ prefix: "csms_store_" });
@@ -470,6 +476,17 @@ Deno.test("store: a charger's device model is upserted by its key, keeps no pass
   });
 });
 
+Deno.test("store: charging profiles replace by id or by connector, purpose and stackLevel, and go by id", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    try {
+      await checkChargingProfilesContract(s.storage);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 Deno.test("store: a registration's boot status is set, kept, and changed alone", async () => {
   await withStore(async (dir) => {
     const s = await open(dir);
@@ -486,6 +503,19 @@ Deno.test("store: energy per UTC day and sessions per UTC hour, aggregated over 
     const s = await open(dir);
     try {
       await checkStatsContract(s.storage);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+Deno.test("store: reservations, sent local lists and the open transactions of an idTag", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    try {
+      await checkReservationContract(s.storage);
+      await checkLocalListContract(s.storage);
+      await checkOpenWithIdTagContract(s.storage);
     } finally {
       await s.close();
     }
