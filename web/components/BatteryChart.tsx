@@ -1,27 +1,35 @@
 /**
  * The battery's progression: state of charge (%) and power (kW) over time, as a
- * live uPlot chart. The numbers above the chart are the latest sample, so the
+ * live uPlot chart, with the charging limit the stored profiles set as a dashed step line. The numbers above the chart are the latest sample, so the
  * chart is readable at a glance and testable without reading pixels.
  */
 import type { ReadonlySignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import { formatKw, formatPercent } from "../lib/format.ts";
+import { limitAt, type LimitStep } from "../lib/charging_limit.ts";
 import type { MeterPoint } from "../lib/protocol.ts";
 
-export function chartData(points: readonly MeterPoint[]): [number[], (number | null)[], (number | null)[]] {
+/** Time, SoC, power (kW) and the charging limit (kW, by `limits`; null where there is none). */
+export function chartData(
+  points: readonly MeterPoint[],
+  limits: readonly LimitStep[] = [],
+): [number[], (number | null)[], (number | null)[], (number | null)[]] {
   const xs: number[] = [];
   const soc: (number | null)[] = [];
   const kw: (number | null)[] = [];
+  const limit: (number | null)[] = [];
   for (const p of points) {
     if (p.socPercent === undefined && p.powerW === undefined) continue;
-    const t = Date.parse(p.timestamp) / 1000;
-    if (!Number.isFinite(t)) continue;
-    xs.push(t);
+    const ms = Date.parse(p.timestamp);
+    if (!Number.isFinite(ms)) continue;
+    xs.push(ms / 1000);
     soc.push(p.socPercent ?? null);
     kw.push(p.powerW === undefined ? null : p.powerW / 1000);
+    const w = limitAt(limits, ms);
+    limit.push(w === null ? null : w / 1000);
   }
-  return [xs, soc, kw];
+  return [xs, soc, kw, limit];
 }
 
 function options(width: number): uPlot.Options {
@@ -56,15 +64,27 @@ function options(width: number): uPlot.Options {
         width: 2,
         value: (_u, v) => v == null ? "—" : `${v.toFixed(2)} kW`,
       },
+      {
+        label: "Limit",
+        scale: "kw",
+        stroke: "#dc2626",
+        width: 2,
+        dash: [6, 4],
+        paths: uPlot.paths.stepped!({ align: 1 }),
+        points: { show: false },
+        value: (_u, v) => v == null ? "—" : `${v.toFixed(2)} kW`,
+      },
     ],
   };
 }
 
 export function BatteryChart(
-  { points, live }: {
+  { points, live, limits }: {
     points: ReadonlySignal<MeterPoint[]>;
     /** A session is in progress: the numbers are the present; otherwise they are where the last one ended. */
     live: boolean;
+    /** The charging limit over time (web/client/charging_limit.ts), drawn as a dashed step line. */
+    limits?: ReadonlySignal<LimitStep[]>;
   },
 ) {
   const holder = useRef<HTMLDivElement>(null);
@@ -72,7 +92,11 @@ export function BatteryChart(
 
   useEffect(() => {
     const el = holder.current!;
-    const u = new uPlot(options(Math.max(280, el.clientWidth)), chartData(points.peek()), el);
+    const u = new uPlot(
+      options(Math.max(280, el.clientWidth)),
+      chartData(points.peek(), limits?.peek()),
+      el,
+    );
     plot.current = u;
     const resize = new ResizeObserver(() => u.setSize({ width: Math.max(280, el.clientWidth), height: 240 }));
     resize.observe(el);
@@ -83,10 +107,11 @@ export function BatteryChart(
     };
   }, []);
 
-  const data = chartData(points.value);
+  const data = chartData(points.value, limits?.value);
   useEffect(() => {
     plot.current?.setData(data);
-  }, [points.value]);
+  }, [points.value, limits?.value]);
+  const limitW = limits?.value.at(-1)?.w ?? null;
 
   const latest = points.value.findLast((p) => p.socPercent !== undefined || p.powerW !== undefined);
   return (
@@ -103,6 +128,12 @@ export function BatteryChart(
           <span>
             <span class="muted small">Power</span>{" "}
             <strong data-testid="chart-power">{formatKw(latest?.powerW)}</strong>
+          </span>
+        )}
+        {limitW !== null && (
+          <span>
+            <span class="muted small">Limit</span>{" "}
+            <strong data-testid="chart-limit" data-value={limitW}>{formatKw(limitW)}</strong>
           </span>
         )}
         <span class="muted small">{data[0].length} samples</span>
