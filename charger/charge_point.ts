@@ -18,6 +18,8 @@ import type { CarOptions, ChargePointHandle } from "./handle.ts";
 import { FileTransfers } from "./file_transfers.ts";
 import { CentralSystemLink, INITIAL_FIRMWARE_VERSION } from "./link.ts";
 import { Metering } from "./metering.ts";
+import { SmartCharging } from "./smart_charging.ts";
+import { TxSeries } from "./tx_series.ts";
 import { type ChargePointOptions, OptionError } from "./options.ts";
 import { type ConnectorView, SimulatedCharger } from "./simulated_charger.ts";
 import { StatusReport } from "./status_report.ts";
@@ -40,6 +42,7 @@ export class ChargePoint extends SimulatedCharger {
   readonly #transactions: Transactions;
   readonly #reservations: Reservations;
   readonly #metering: Metering;
+  readonly #smart: SmartCharging;
   readonly files: FileTransfers;
   /** Survives reboots; an installed update replaces it. */
   #firmwareVersion = INITIAL_FIRMWARE_VERSION;
@@ -87,6 +90,8 @@ export class ChargePoint extends SimulatedCharger {
       stopAnswered: (m, res) => this.#transactions.stopAnswered(m, res),
       warn: this.warn,
     });
+    this.#smart = new SmartCharging(this.station, this.energy, this.config, this.warn);
+    const series = new TxSeries();
     this.#reservations = new Reservations(this.station, this.config, this.timers, emit);
     this.#transactions = new Transactions(options, {
       station: this.station,
@@ -99,12 +104,15 @@ export class ChargePoint extends SimulatedCharger {
       emit,
       warn: this.warn,
       halted: () => this.stopped || this.resetting,
+      series,
+      ended: (id) => this.#smart.transactionEnded(id),
     });
     this.#metering = new Metering(this.station, this.energy, this.config, {
       canSend: () => link.canSend(),
       fire: link.fire,
       push: (m) => this.delivery.push(m),
       emit,
+      series,
     });
     this.config.onChange((key, value) => this.#onConfigChange(key, value));
     this.status.sync();
@@ -138,9 +146,44 @@ export class ChargePoint extends SimulatedCharger {
     return this.station.count;
   }
 
-  remoteStart(idTag: string, connectorId?: number): "Accepted" | "Rejected" {
+  remoteStart(
+    idTag: string,
+    connectorId?: number,
+    profile?: Ocpp16.RemoteStartTransactionRequest["chargingProfile"],
+  ): "Accepted" | "Rejected" {
     if (this.resetting) return "Rejected";
-    return this.#transactions.remoteStart(idTag, connectorId);
+    const problem = profile && this.#smart.remoteStartProblem(profile);
+    if (problem) {
+      this.warn(`RemoteStartTransaction refused: ${problem}`);
+      return "Rejected";
+    }
+    const started = profile && ((id: number) => this.#smart.transactionStarted(id, profile, Date.now()));
+    return this.#transactions.remoteStart(idTag, connectorId, started);
+  }
+
+  setChargingProfile(req: Ocpp16.SetChargingProfileRequest): "Accepted" | "Rejected" {
+    const status = this.#smart.set(req, Date.now());
+    if (status === "Accepted") this.#limitsChanged();
+    return status;
+  }
+
+  clearChargingProfile(req: Ocpp16.ClearChargingProfileRequest): "Accepted" | "Unknown" {
+    const status = this.#smart.clear(req);
+    if (status === "Accepted") this.#limitsChanged();
+    return status;
+  }
+
+  getCompositeSchedule(req: Ocpp16.GetCompositeScheduleRequest): Ocpp16.GetCompositeScheduleResponse {
+    return this.#smart.composite(req, Date.now());
+  }
+
+  /** New limits apply right after the answer, not at the next beat. */
+  #limitsChanged(): void {
+    this.timers.later(0, () => this.#applyLimits(Date.now()));
+  }
+
+  #applyLimits(now: number): void {
+    this.#smart.apply(now, (id) => this.#metering.sample(id, "Other", now));
   }
 
   remoteStop(transactionId: number): "Accepted" | "Rejected" {
@@ -228,6 +271,7 @@ export class ChargePoint extends SimulatedCharger {
   }
 
   protected sample(now: number, slackMs: number): void {
+    this.#applyLimits(now);
     this.#metering.tick(now, slackMs);
   }
 

@@ -1,7 +1,7 @@
 /**
  * The charge point's answers to the central system's commands: the whole
- * Core profile plus TriggerMessage (RemoteTrigger), Reservation and
- * LocalAuthListManagement. Each handler only translates between the OCPP
+ * Core profile plus TriggerMessage (RemoteTrigger), Reservation,
+ * LocalAuthListManagement and SmartCharging. Each handler only translates between the OCPP
  * payloads and the charge point's operations. Actions without a handler here
  * get CALLERROR NotSupported from the RPC session.
  */
@@ -23,12 +23,21 @@ export interface CommandTarget {
   readonly vendor: string;
   /** FirmwareManagement and GetLog (charger/file_commands.ts). */
   readonly files: FileCommandTarget;
-  remoteStart(idTag: string, connectorId?: number): Ocpp16.RemoteStartTransactionResponse["status"];
+  remoteStart(
+    idTag: string,
+    connectorId?: number,
+    profile?: Ocpp16.RemoteStartTransactionRequest["chargingProfile"],
+  ): Ocpp16.RemoteStartTransactionResponse["status"];
   remoteStop(transactionId: number): Ocpp16.RemoteStopTransactionResponse["status"];
   reset(kind: Ocpp16.ResetRequest["type"]): Ocpp16.ResetResponse["status"];
   changeAvailability(connectorId: number, operative: boolean): Ocpp16.ChangeAvailabilityResponse["status"];
   clearCache(): Ocpp16.ClearCacheResponse["status"];
   unlockConnector(connectorId: number): Ocpp16.UnlockConnectorResponse["status"];
+  setChargingProfile(req: Ocpp16.SetChargingProfileRequest): Ocpp16.SetChargingProfileResponse["status"];
+  clearChargingProfile(
+    req: Ocpp16.ClearChargingProfileRequest,
+  ): Ocpp16.ClearChargingProfileResponse["status"];
+  getCompositeSchedule(req: Ocpp16.GetCompositeScheduleRequest): Ocpp16.GetCompositeScheduleResponse;
   trigger(
     requested: Ocpp16.TriggerMessageRequest["requestedMessage"],
     connectorId?: number,
@@ -80,7 +89,9 @@ export function installCommandHandlers(
   const on = observedHandlers(session, observe);
   on("RemoteStartTransaction", (req) => ({
     // connectorId 0 is the charge point itself, never a place to charge.
-    status: req.connectorId === 0 ? "Rejected" : cp.remoteStart(req.idTag, req.connectorId),
+    status: req.connectorId === 0
+      ? "Rejected"
+      : cp.remoteStart(req.idTag, req.connectorId, req.chargingProfile),
   }));
   on("RemoteStopTransaction", (req) => ({ status: cp.remoteStop(req.transactionId) }));
   on("Reset", (req) => ({ status: cp.reset(req.type) }));
@@ -108,5 +119,8 @@ export function installCommandHandlers(
   on("CancelReservation", (req) => ({ status: cp.cancelReservation(req.reservationId) }));
   on("SendLocalList", (req) => ({ status: cp.sendLocalList(req) }));
   on("GetLocalListVersion", () => ({ listVersion: cp.localListVersion() }));
+  on("SetChargingProfile", (req) => ({ status: cp.setChargingProfile(req) }));
+  on("ClearChargingProfile", (req) => ({ status: cp.clearChargingProfile(req) }));
+  on("GetCompositeSchedule", (req) => cp.getCompositeSchedule(req));
   installFileCommands(on, cp.files);
 }

@@ -133,7 +133,7 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
       key: "SupportedFeatureProfiles",
       kind: "csl",
       readonly: true,
-      value: "Core,FirmwareManagement,LocalAuthListManagement,RemoteTrigger,Reservation",
+      value: "Core,FirmwareManagement,LocalAuthListManagement,RemoteTrigger,Reservation,SmartCharging",
     },
     { key: "TransactionMessageAttempts", kind: "int", readonly: false, value: "3", min: 1, max: 100 },
     {
@@ -145,6 +145,7 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
       max: 86_400,
     },
     { key: "UnlockConnectorOnEVSideDisconnect", kind: "bool", readonly: false, value: "true" },
+    ...smartChargingKeyDefs(),
     // Security whitepaper (profile 1/2): the Basic auth password, used from the next connection on. Empty:
     // the one the charge point was started with (--password). Write-only, as the whitepaper has it.
     {
@@ -155,6 +156,25 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
       writeOnly: true,
       problem: keyProblem,
     },
+  ];
+}
+
+/**
+ * The Smart Charging profile's keys (§9.4): the bounds SetChargingProfile is checked against
+ * (charging_profiles.ts). Readonly, as the spec has them; a simulator's command line may set them.
+ */
+export function smartChargingKeyDefs(): ConfigKeyDef[] {
+  return [
+    { key: "ChargeProfileMaxStackLevel", kind: "int", readonly: true, value: "8", min: 0, max: 1_000 },
+    {
+      key: "ChargingScheduleAllowedChargingRateUnit",
+      kind: "csl",
+      readonly: true,
+      value: "Current,Power",
+      items: ["Current", "Power"],
+    },
+    { key: "ChargingScheduleMaxPeriods", kind: "int", readonly: true, value: "48", min: 1, max: 1_000 },
+    { key: "MaxChargingProfilesInstalled", kind: "int", readonly: true, value: "20", min: 1, max: 1_000 },
   ];
 }
 

@@ -41,8 +41,10 @@ export interface ConnectorState {
   readonly tx?: ConnectorTx;
   /** The car has stopped drawing power (full, or at its target). */
   readonly evFull: boolean;
-  /** The charger offers no power (e.g. a zero limit): SuspendedEVSE. */
+  /** The charger offers no power (the central system's refusal of the id tag): SuspendedEVSE. */
   readonly evseSuspended: boolean;
+  /** A charging profile's limit is zero (smart_charging.ts): SuspendedEVSE until it rises. */
+  readonly limitSuspended?: boolean;
   /** Held for one idTag until it starts, the reservation is cancelled or it expires. */
   readonly reservation?: ConnectorReservation;
 }
@@ -58,7 +60,7 @@ export function statusOf(c: ConnectorState, chargerOperative = true): ChargePoin
   if (c.errorCode !== "NoError") return "Faulted";
   switch (c.phase) {
     case "charging":
-      return c.evseSuspended ? "SuspendedEVSE" : c.evFull ? "SuspendedEV" : "Charging";
+      return c.evseSuspended || c.limitSuspended ? "SuspendedEVSE" : c.evFull ? "SuspendedEV" : "Charging";
     case "preparing":
       return "Preparing";
     case "finishing":
@@ -114,7 +116,13 @@ export function stopTransaction(
   opts: { unplugged: boolean },
 ): { ok: true; state: ConnectorState; tx: ConnectorTx } | { ok: false; reason: string } {
   if (c.phase !== "charging" || !c.tx) return { ok: false, reason: `connector ${c.id} has no transaction` };
-  const ended: ConnectorState = { ...c, phase: "finishing", tx: undefined, evFull: false };
+  const ended: ConnectorState = {
+    ...c,
+    phase: "finishing",
+    tx: undefined,
+    evFull: false,
+    limitSuspended: false,
+  };
   return { ok: true, state: opts.unplugged ? release(ended) : ended, tx: c.tx };
 }
 
@@ -147,6 +155,10 @@ export function setEvFull(c: ConnectorState, evFull: boolean): ConnectorState {
 
 export function setEvseSuspended(c: ConnectorState, evseSuspended: boolean): ConnectorState {
   return c.evseSuspended === evseSuspended ? c : { ...c, evseSuspended };
+}
+
+export function setLimitSuspended(c: ConnectorState, limitSuspended: boolean): ConnectorState {
+  return !!c.limitSuspended === limitSuspended ? c : { ...c, limitSuspended };
 }
 
 /** A fault appears (any code but NoError) or clears (NoError). */

@@ -27,6 +27,7 @@ import type { Reservations } from "./reservations.ts";
 import type { Station } from "./station.ts";
 import type { Timer, Timers } from "./timers.ts";
 import type { StartMessage, StopMessage, TransactionDelivery } from "./tx_delivery.ts";
+import type { TxSeries } from "./tx_series.ts";
 
 /** What the transaction lifecycle needs in either protocol; `T` is the protocol's id token. */
 export interface LifecycleParts<T> {
@@ -182,6 +183,10 @@ export interface TransactionParts extends LifecycleParts<string> {
   config: ConfigStore;
   delivery: TransactionDelivery;
   auth: Authorizer;
+  /** The meter values each transaction collects for its StopTransaction. */
+  series: TxSeries;
+  /** A transaction ended on a connector (its TxProfiles go with it). */
+  ended(connectorId: number): void;
   reservations: Reservations;
   warn: Warn;
 }
@@ -196,7 +201,7 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
    * names the reservation it uses up.
    */
   begin(connectorId: number, idTag: string, via: AuthVia, car?: CarOptions): Promise<boolean> {
-    const { energy, config, delivery, reservations, auth } = this.parts;
+    const { energy, config, delivery, reservations, auth, series } = this.parts;
     let reservationId: number | undefined;
     return this.authorizeAndStart(
       connectorId,
@@ -208,6 +213,12 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
         this.#cancelPlugTimeout(id);
         if (reservationId !== undefined) reservations.used(reservationId);
         energy.started(id - 1, Date.now(), config.getInt("MeterValueSampleInterval"));
+        const c = this.parts.station.get(id)!;
+        const measurands = config.getList("StopTxnSampledData");
+        series.begin(
+          localId,
+          meterValue(energy.reading(id - 1, c, 0), measurands, "Transaction.Begin", startedAt),
+        );
         // StartTransaction goes out before the Charging status it causes.
         delivery.push({
           action: "StartTransaction",
@@ -232,9 +243,14 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
 
   /**
    * RemoteStartTransaction: Accepted only for a free, available connector (one reserved for another
-   * idTag is not); charging follows the answer.
+   * idTag is not); charging follows the answer, and `started` hears the connector once the transaction
+   * has begun.
    */
-  remoteStart(idTag: string, connectorId?: number): "Accepted" | "Rejected" {
+  remoteStart(
+    idTag: string,
+    connectorId?: number,
+    started?: (connectorId: number) => void,
+  ): "Accepted" | "Rejected" {
     const { reservations, auth } = this.parts;
     const admits = (id: number) => reservations.check(id, idTag, auth.parentOf(idTag)).ok;
     if (connectorId !== undefined && !admits(connectorId)) return "Rejected";
@@ -242,7 +258,13 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
       this.parts.station.all.find((c) => this.parts.station.canStart(c) && admits(c.id))
         ?.id;
     if (pick === undefined) return "Rejected";
-    const target = this.claimForRemoteStart(pick, (id) => void this.begin(id, idTag, "remote"));
+    const target = this.claimForRemoteStart(
+      pick,
+      (id) =>
+        void this.begin(id, idTag, "remote").then((ok) => {
+          if (ok) started?.(id);
+        }),
+    );
     return target === undefined ? "Rejected" : "Accepted";
   }
 
@@ -292,6 +314,7 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
     const meterStop = registerWh(energy.energyWh(i));
     const stopData = this.parts.config.getList("StopTxnSampledData");
     const mv = meterValue(energy.reading(i, c, 0), stopData, "Transaction.End", now.toISOString());
+    const transactionData = this.parts.series.take(r.tx.localId, mv);
     // The Stop goes out before the status it causes, as in the spec's sequence diagrams.
     delivery.push({
       action: "StopTransaction",
@@ -301,10 +324,11 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
         meterStop,
         timestamp: now.toISOString(),
         reason,
-        ...(mv ? { transactionData: [mv] } : {}),
+        ...(transactionData.length > 0 ? { transactionData } : {}),
       },
     });
     energy.ended(i, unplugged);
+    this.parts.ended(c.id);
     station.set(r.state);
     this.parts.emit({
       type: "transactionStopped",

@@ -35,7 +35,7 @@ Deno.test("GetConfiguration and ChangeConfiguration over the real store, with ef
     });
     assert.deepEqual(
       keys.get("SupportedFeatureProfiles")?.value,
-      "Core,FirmwareManagement,LocalAuthListManagement,RemoteTrigger,Reservation",
+      "Core,FirmwareManagement,LocalAuthListManagement,RemoteTrigger,Reservation,SmartCharging",
     );
     for (
       const k of [
