@@ -7,7 +7,7 @@
 import { type ReadonlySignal, useComputed, useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { ChargingProfileRecord } from "../../shared/domain.ts";
-import { activeLimitW, type LimitStep, pushLimit } from "../lib/charging_limit.ts";
+import { activeLimitW, type LimitStep, type ProfileChange, pushLimit } from "../lib/charging_limit.ts";
 import type { MeterPoint } from "../lib/protocol.ts";
 import type { TransactionRecord } from "../../shared/queries.ts";
 import { api } from "./api.ts";
@@ -17,7 +17,7 @@ const REREAD_DELAY_MS = 200;
 
 export function useChargingLimit(
   chargerId: string,
-  changes: ReadonlySignal<number>,
+  changes: ReadonlySignal<ProfileChange>,
   points: ReadonlySignal<MeterPoint[]>,
   active: TransactionRecord | undefined,
 ): { history: ReadonlySignal<LimitStep[]>; profiles: ReadonlySignal<ChargingProfileRecord[] | null> } {
@@ -29,12 +29,12 @@ export function useChargingLimit(
     const timer = setTimeout(async () => {
       const res = await api(`/api/v1/chargers/${encodeURIComponent(chargerId)}/charging-profiles`);
       if (res.ok && !stale) profiles.value = (await res.json()).items;
-    }, changes.value === 0 ? 0 : REREAD_DELAY_MS);
+    }, changes.value.count === 0 ? 0 : REREAD_DELAY_MS);
     return () => {
       stale = true;
       clearTimeout(timer);
     };
-  }, [changes.value]);
+  }, [changes.value.count]);
 
   const latest = useComputed(() => points.value.at(-1));
   const evseId = active?.evseId ?? 1;
@@ -55,8 +55,10 @@ export function useChargingLimit(
     const at = Date.parse(latest.value?.timestamp ?? "");
     note(Number.isFinite(at) ? at : Date.now());
   }, [latest.value]);
-  // New profiles (or another transaction): the limit from now.
-  useEffect(() => note(Date.now()), [profiles.value, evseId, txStartMs]);
+  // New profiles: the limit from the event that changed them (when the charger answered); another
+  // transaction: from now.
+  useEffect(() => note(changes.peek().count === 0 ? Date.now() : changes.peek().at), [profiles.value]);
+  useEffect(() => note(Date.now()), [evseId, txStartMs]);
 
   return { history, profiles };
 }

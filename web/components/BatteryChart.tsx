@@ -7,30 +7,9 @@ import type { ReadonlySignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import { formatKw, formatPercent } from "../lib/format.ts";
-import { limitAt, type LimitStep } from "../lib/charging_limit.ts";
+import { batterySampleCount, chartData } from "../lib/battery_series.ts";
+import type { LimitStep } from "../lib/charging_limit.ts";
 import type { MeterPoint } from "../lib/protocol.ts";
-
-/** Time, SoC, power (kW) and the charging limit (kW, by `limits`; null where there is none). */
-export function chartData(
-  points: readonly MeterPoint[],
-  limits: readonly LimitStep[] = [],
-): [number[], (number | null)[], (number | null)[], (number | null)[]] {
-  const xs: number[] = [];
-  const soc: (number | null)[] = [];
-  const kw: (number | null)[] = [];
-  const limit: (number | null)[] = [];
-  for (const p of points) {
-    if (p.socPercent === undefined && p.powerW === undefined) continue;
-    const ms = Date.parse(p.timestamp);
-    if (!Number.isFinite(ms)) continue;
-    xs.push(ms / 1000);
-    soc.push(p.socPercent ?? null);
-    kw.push(p.powerW === undefined ? null : p.powerW / 1000);
-    const w = limitAt(limits, ms);
-    limit.push(w === null ? null : w / 1000);
-  }
-  return [xs, soc, kw, limit];
-}
 
 function options(width: number): uPlot.Options {
   return {
@@ -52,6 +31,7 @@ function options(width: number): uPlot.Options {
       {
         label: "SoC",
         scale: "soc",
+        spanGaps: true,
         stroke: "#16a34a",
         width: 2,
         fill: "rgba(22,163,74,0.08)",
@@ -60,6 +40,7 @@ function options(width: number): uPlot.Options {
       {
         label: "Power",
         scale: "kw",
+        spanGaps: true,
         stroke: "#2563eb",
         width: 2,
         value: (_u, v) => v == null ? "—" : `${v.toFixed(2)} kW`,
@@ -111,13 +92,14 @@ export function BatteryChart(
   useEffect(() => {
     plot.current?.setData(data);
   }, [points.value, limits?.value]);
+  const samples = batterySampleCount(data);
   const limitW = limits?.value.at(-1)?.w ?? null;
 
   const latest = points.value.findLast((p) => p.socPercent !== undefined || p.powerW !== undefined);
   return (
-    <div class="chart" data-testid="battery-chart" data-points={data[0].length}>
+    <div class="chart" data-testid="battery-chart" data-points={samples}>
       <div class="chart-now">
-        {!live && data[0].length > 0 && <span class="muted small">Last session</span>}
+        {!live && samples > 0 && <span class="muted small">Last session</span>}
         <span>
           <span class="muted small">SoC</span>{" "}
           <strong data-testid="chart-soc" data-value={latest?.socPercent ?? ""}>
@@ -136,10 +118,10 @@ export function BatteryChart(
             <strong data-testid="chart-limit" data-value={limitW}>{formatKw(limitW)}</strong>
           </span>
         )}
-        <span class="muted small">{data[0].length} samples</span>
+        <span class="muted small">{samples} samples</span>
       </div>
       <div class="chart-canvas" ref={holder} />
-      {data[0].length === 0 && (
+      {samples === 0 && (
         <div class="chart-empty muted small">
           No meter values yet. They appear here while the charger charges.
         </div>

@@ -19,7 +19,7 @@ import { EventLog } from "../components/EventLog.tsx";
 import { StatusBadge, statusTitle } from "../components/StatusBadge.tsx";
 import { applyDetailEvent, type DetailState, fromSnapshot } from "../lib/detail_state.ts";
 import { modelMayHaveChanged } from "../lib/device_model.ts";
-import { profilesMayHaveChanged } from "../lib/charging_limit.ts";
+import { nextProfileChange, type ProfileChange, profilesMayHaveChanged } from "../lib/charging_limit.ts";
 import { useChargingLimit } from "../client/charging_limit.ts";
 import { evseChoices, hasMultiConnectorEvse, locationLabel } from "../lib/evses.ts";
 import { connectorStatus, headlineStatus } from "../lib/fleet.ts";
@@ -51,8 +51,8 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
   const busy = useSignal(false);
   /** Events after which the stored device model may have changed (the device-model view re-reads). */
   const modelChanges = useSignal(0);
-  /** Events after which the stored charging profiles may have changed (the limit re-reads them). */
-  const profileChanges = useSignal(0);
+  /** The last event after which the stored charging profiles may have changed (the limit re-reads them). */
+  const profileChange = useSignal<ProfileChange>({ count: 0, at: renderedAt });
   const chargerId = snapshot.chargerId;
 
   useEffect(() => {
@@ -62,7 +62,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
     const onEvent = (event: BusEvent) => {
       state.value = applyDetailEvent(state.value, event);
       if (modelMayHaveChanged(event)) modelChanges.value++;
-      if (profilesMayHaveChanged(event)) profileChanges.value++;
+      if (profilesMayHaveChanged(event)) profileChange.value = nextProfileChange(profileChange.value, event);
     };
     const socket = watch({ chargerId });
     socket.on("charger:snapshot", onSnapshot);
@@ -93,7 +93,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
   // summary's were folded from events, which cannot tell.
   const staleOf = (id: number) => s.transactions.find((t) => t.id === id && t.stale);
   const sample = charger?.lastSample;
-  const limit = useChargingLimit(chargerId, profileChanges, meter, active.at(-1));
+  const limit = useChargingLimit(chargerId, profileChange, meter, active.at(-1));
 
   async function run({ action, payload }: { action: string; payload: Record<string, unknown> }) {
     busy.value = true;

@@ -124,6 +124,18 @@ export function profilesMayHaveChanged(event: BusEvent): boolean {
   }
 }
 
+/** The latest event after which the profiles may have changed: how many so far, and when it happened (ms). */
+export interface ProfileChange {
+  count: number;
+  at: number;
+}
+
+/** The change `event` makes; its time is the CSMS's (when the charger's answer came), not the page's. */
+export function nextProfileChange(last: ProfileChange, event: BusEvent): ProfileChange {
+  const at = Date.parse(event.at);
+  return { count: last.count + 1, at: Number.isFinite(at) ? at : last.at };
+}
+
 /** The limit over time as the page has seen it: a step each time it changed. */
 export interface LimitStep {
   /** ms since the epoch. */
