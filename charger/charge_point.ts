@@ -15,8 +15,10 @@ import { installCommandHandlers } from "./commands.ts";
 import { ConfigStore, coreConfiguration } from "./config_store.ts";
 import { type ConnectorState, statusOf } from "./connector.ts";
 import type { CarOptions, ChargePointHandle } from "./handle.ts";
+import { errorText } from "./events.ts";
+import { AUTHORIZATION_KEY } from "../shared/ocpp/authorization_key.ts";
 import { FileTransfers } from "./file_transfers.ts";
-import { CentralSystemLink, INITIAL_FIRMWARE_VERSION } from "./link.ts";
+import { CentralSystemLink, INITIAL_FIRMWARE_VERSION, type Session } from "./link.ts";
 import { Metering } from "./metering.ts";
 import { SmartCharging } from "./smart_charging.ts";
 import { TxSeries } from "./tx_series.ts";
@@ -27,6 +29,9 @@ import { Reservations } from "./reservations.ts";
 import { Transactions } from "./transactions.ts";
 import { sendTriggered, type TriggerRequest, triggerTargets } from "./trigger.ts";
 import { TransactionDelivery } from "./tx_delivery.ts";
+import { CertificateStore } from "./certificates.ts";
+import { ChargePointCertificate } from "./cp_certificate.ts";
+import { installSecurityHandlers, SecurityEvents, type SecurityHost } from "./security.ts";
 import { ChargingStation201 } from "./ocpp201/station201.ts";
 
 // The handle's types were first declared here; importers of this module still find them.
@@ -42,6 +47,7 @@ export class ChargePoint extends SimulatedCharger {
   readonly #transactions: Transactions;
   readonly #reservations: Reservations;
   readonly #metering: Metering;
+  readonly #security: SecurityHost;
   readonly #smart: SmartCharging;
   readonly files: FileTransfers;
   /** Survives reboots; an installed update replaces it. */
@@ -55,12 +61,20 @@ export class ChargePoint extends SimulatedCharger {
       if (err) throw new OptionError(err);
     }
     const emit = this.emit;
-    const link = this.link = new CentralSystemLink(
-      options,
-      this.config,
-      this.linkHooks((session, observe) => installCommandHandlers(session, this, observe)),
-      () => this.#firmwareVersion,
-    );
+    const hooks = this.linkHooks<Session>((session, observe) => {
+      installCommandHandlers(session, this, observe);
+      installSecurityHandlers(session, this.#security, observe);
+    });
+    const link = this.link = new CentralSystemLink(options, this.config, {
+      ...hooks,
+      // Security events wait for an accepted registration, then go out in order.
+      online: () => {
+        hooks.online();
+        void this.#security.events.flush();
+      },
+    }, () => this.#firmwareVersion);
+    this.#security = this.#securityHost(link);
+    this.#security.events.raise("StartupOfTheDevice");
     this.files = new FileTransfers({
       chargerId: this.id,
       timers: this.timers,
@@ -183,7 +197,11 @@ export class ChargePoint extends SimulatedCharger {
   }
 
   #applyLimits(now: number): void {
-    this.#smart.apply(now, (id) => this.#metering.sample(id, "Other", now));
+    this.#smart.apply(now, (connectorId, offeredW, began) => {
+      // 1.6 has no context for a new limit: "Other" tells it from the periodic samples.
+      if (!began) this.#metering.sample(connectorId, "Other", now);
+      this.emit({ type: "limit", connectorId, offeredW, maxW: this.energy.maxW });
+    });
   }
 
   remoteStop(transactionId: number): "Accepted" | "Rejected" {
@@ -198,7 +216,11 @@ export class ChargePoint extends SimulatedCharger {
         endAll: () => this.#transactions.endAll(kind === "Hard" ? "HardReset" : "SoftReset"),
         // A soft reset lets the Stops reach the central system first.
         drain: kind === "Soft",
-        forget: () => this.link.forgetRegistration(),
+        forget: () => {
+          this.link.forgetRegistration();
+          // Queued until the boot after it is accepted: the event belongs to the rebooted charge point.
+          this.#security.events.raise("ResetOrReboot", `${kind} reset by the central system`);
+        },
       }));
     return "Accepted";
   }
@@ -275,8 +297,37 @@ export class ChargePoint extends SimulatedCharger {
     this.#metering.tick(now, slackMs);
   }
 
+  #securityHost(link: CentralSystemLink): SecurityHost {
+    const ownCertificate = new ChargePointCertificate();
+    return {
+      certificates: new CertificateStore(() => this.config.getInt("CertificateStoreMaxLength")),
+      ownCertificate,
+      events: new SecurityEvents(() => {
+        const session = link.sendable();
+        return session && ((event) => session.call("SecurityEventNotification", event));
+      }, this.warn),
+      trigger: (requested, connectorId) => this.trigger(requested, connectorId),
+      logStatus: () => this.timers.later(0, () => link.fire("LogStatusNotification", this.files.logStatus())),
+      signCertificate: () =>
+        this.timers.later(0, async () => {
+          try {
+            const csr = await ownCertificate.request(this.id, this.config.get("CpoName") ?? "");
+            const res = await link.sendable()?.call("SignCertificate", { csr });
+            if (res?.status !== "Accepted") {
+              this.warn(`SignCertificate: ${res?.status ?? "not sent, offline"}`);
+            }
+          } catch (err) {
+            this.warn(`SignCertificate failed: ${errorText(err)}`);
+          }
+        }),
+    };
+  }
+
   #onConfigChange(key: string, value: string): void {
     const now = Date.now();
+    if (key === AUTHORIZATION_KEY) {
+      this.#security.events.raise("ReconfigurationOfSecurityParameters", "AuthorizationKey changed");
+    }
     if (key === "HeartbeatInterval") this.link.heartbeatIntervalChanged(now);
     if (key === "MeterValueSampleInterval") this.#metering.sampleIntervalChanged(Number(value), now);
     // Off means off: what was cached before is not trusted later either.

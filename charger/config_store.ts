@@ -156,6 +156,10 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
       writeOnly: true,
       problem: keyProblem,
     },
+    // Security whitepaper: how many root certificates the store keeps (charger/certificates.ts), and the
+    // organisation named in the charge point certificate's CSR.
+    { key: "CertificateStoreMaxLength", kind: "int", readonly: true, value: "10" },
+    { key: "CpoName", kind: "string", readonly: false, value: "Chargewire" },
   ];
 }
 

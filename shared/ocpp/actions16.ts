@@ -79,9 +79,19 @@ export const OPERATOR_COMMANDS_16 = [
   "UnlockConnector",
   "DataTransfer",
   "TriggerMessage",
+  // The security extension's.
+  "ExtendedTriggerMessage",
+  "InstallCertificate",
+  "GetInstalledCertificateIds",
+  "DeleteCertificate",
+  "CertificateSigned",
   "SetChargingProfile",
   "ClearChargingProfile",
   "GetCompositeSchedule",
+  "ReserveNow",
+  "CancelReservation",
+  "SendLocalList",
+  "GetLocalListVersion",
 ] as const satisfies readonly CentralSystemAction16[];
 export type OperatorCommand16 = (typeof OPERATOR_COMMANDS_16)[number];
 
