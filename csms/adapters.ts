@@ -15,7 +15,11 @@ export function createAdapters(svc: HandlerServices): ProtocolAdapter[] {
     createOcpp201Adapter({ handlers: createHandlers201(svc), storage: svc.storage }),
     createOcpp16Adapter({
       handlers: createHandlers16(svc),
-      storage: { registrations: svc.storage.registrations, profiles: svc.storage },
+      storage: {
+        registrations: svc.storage.registrations,
+        profiles: svc.storage,
+        configuration: svc.storage.configuration,
+      },
     }),
   ];
 }
