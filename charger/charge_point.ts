@@ -197,7 +197,11 @@ export class ChargePoint extends SimulatedCharger {
   }
 
   #applyLimits(now: number): void {
-    this.#smart.apply(now, (id) => this.#metering.sample(id, "Other", now));
+    this.#smart.apply(now, (connectorId, offeredW, began) => {
+      // 1.6 has no context for a new limit: "Other" tells it from the periodic samples.
+      if (!began) this.#metering.sample(connectorId, "Other", now);
+      this.emit({ type: "limit", connectorId, offeredW, maxW: this.energy.maxW });
+    });
   }
 
   remoteStop(transactionId: number): "Accepted" | "Rejected" {

@@ -4,6 +4,7 @@
  */
 import { createOcpp16Adapter } from "./ocpp16/adapter.ts";
 import { createHandlers16 } from "./ocpp16/handlers.ts";
+import { reserveListServices } from "./ocpp16/reserve_list_commands.ts";
 import { createOcpp201Adapter } from "./ocpp201/adapter.ts";
 import { createHandlers201 } from "./ocpp201/handlers.ts";
 import type { ProtocolAdapter } from "./protocol.ts";
@@ -19,6 +20,7 @@ export function createAdapters(svc: HandlerServices): ProtocolAdapter[] {
         registrations: svc.storage.registrations,
         profiles: svc.storage,
         configuration: svc.storage.configuration,
+        reserveList: reserveListServices(svc.storage),
       },
     }),
   ];

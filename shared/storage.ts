@@ -22,6 +22,8 @@ import type {
   TransactionRecord,
 } from "./domain.ts";
 import type { RefusalReason } from "./events.ts";
+import type { SentLocalList } from "./local_list.ts";
+import type { NewReservation, ReservationRecord } from "./reservation.ts";
 import type { BootStatus, ChargerRegistration, CsmsReads, RegisterChargerOptions } from "./queries.ts";
 
 export interface Written<T> {
@@ -141,6 +143,8 @@ export interface TransactionWrites {
    * EVConnected, the driver authorizes later). False when it is not open or already has a token.
    */
   identify(id: number, idTag: string, authStatus: IdTokenStatus): Promise<Written<boolean>>;
+  /** The open transactions presented with this idTag (case-insensitive): Authorize's ConcurrentTx. */
+  openWithIdTag(idTag: string): Promise<ActiveTransaction[]>;
   /** Closes an open transaction on the CSMS's authority; undefined when it is not open. */
   close(id: number, close: CloseTransaction): Promise<Written<StoppedTransaction> | undefined>;
 }
@@ -201,6 +205,29 @@ export interface IdTokenStore {
   delete(idTag: string): Promise<Written<boolean>>;
 }
 
+/** Reservations (1.6 ReserveNow) a charger accepted; each is committed before the command is answered. */
+export interface ReservationWrites {
+  /** A fresh reservationId: one above every one kept (chargers know a reservation by this number). */
+  nextId(): Promise<number>;
+  /** Keeps an accepted reservation, Active; the same charger's reservationId again replaces it. */
+  put(r: NewReservation): Promise<Written<void>>;
+  /** Ends an Active reservation (Cancelled, or Used by a transaction); false when there is none by that id. */
+  end(
+    chargerId: string,
+    reservationId: number,
+    end: { state: "Cancelled" | "Used"; at: string; transactionId?: number },
+  ): Promise<Written<boolean>>;
+  /** A charger's reservations still Active and unexpired at `nowMs`. */
+  active(chargerId: string, nowMs: number): Promise<ReservationRecord[]>;
+}
+
+/** The local authorization list each 1.6 charger last accepted (SendLocalList), with its version. */
+export interface LocalListWrites {
+  lastSent(chargerId: string): Promise<SentLocalList | undefined>;
+  /** Replaces what the charger holds; committed before the command is answered. */
+  sent(chargerId: string, list: SentLocalList): Promise<Written<void>>;
+}
+
 export interface StoredRegistration extends ChargerRegistration {
   /** PBKDF2 hash of the AuthorizationKey; never leaves the CSMS. */
   keyHash?: string;
@@ -245,6 +272,8 @@ export interface CsmsStorage {
   chargingProfiles: ChargingProfileWrites;
   idTokens: IdTokenStore;
   registrations: RegistrationStore;
+  reservations: ReservationWrites;
+  localLists: LocalListWrites;
   /** Counted in memory and written with the next batch: a flood of refusals costs no write each. */
   recordRefusal(refusal: RefusalRecord): void;
   /** Events worth keeping (boots, status changes, commands): written with the next batch, not awaited. */

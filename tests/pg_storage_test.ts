@@ -19,6 +19,11 @@ import {
 } from "../csms/store/charger_data_test_support.ts";
 import { checkBootStatusContract } from "../csms/store/registration_test_support.ts";
 import { checkStatsContract } from "../csms/store/stats_test_support.ts";
+import {
+  checkLocalListContract,
+  checkOpenWithIdTagContract,
+  checkReservationContract,
+} from "../csms/store/reservation_test_support.ts";
 import { MIGRATIONS } from "../csms/store/postgres/migrations.ts";
 
 sayPgSkipped();
@@ -785,4 +790,11 @@ pgTest(
 pgTest(
   "pg storage: a charger's configuration keys, a complete report replacing them",
   (url) => withStorage(url, (storage) => checkConfigurationContract(storage)),
+  "pg storage: reservations, sent local lists and the open transactions of an idTag",
+  (url) =>
+    withStorage(url, async (storage) => {
+      await checkReservationContract(storage);
+      await checkLocalListContract(storage);
+      await checkOpenWithIdTagContract(storage);
+    }),
 );

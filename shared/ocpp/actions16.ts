@@ -88,6 +88,10 @@ export const OPERATOR_COMMANDS_16 = [
   "SetChargingProfile",
   "ClearChargingProfile",
   "GetCompositeSchedule",
+  "ReserveNow",
+  "CancelReservation",
+  "SendLocalList",
+  "GetLocalListVersion",
 ] as const satisfies readonly CentralSystemAction16[];
 export type OperatorCommand16 = (typeof OPERATOR_COMMANDS_16)[number];
 

@@ -22,6 +22,7 @@ import { prune } from "./prune.ts";
 import { PostgresReads } from "./reads.ts";
 import { PostgresRefusals } from "./refusals.ts";
 import { PostgresRegistrations } from "./registrations.ts";
+import { PostgresLocalLists, PostgresReservations } from "./reservations.ts";
 import { PostgresTransactions } from "./transactions.ts";
 
 export interface PostgresStorageOptions {
@@ -73,6 +74,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     chargingProfiles: new PostgresChargingProfiles(sql),
     idTokens: new PostgresIdTokens(sql),
     registrations: new PostgresRegistrations(sql),
+    reservations: new PostgresReservations(sql),
+    localLists: new PostgresLocalLists(sql),
     recordRefusal: (refusal: RefusalRecord) => refusals.record(refusal),
     appendEvent: (chargerId: string, type: string, at: string, data: unknown) =>
       events.append(chargerId, type, at, data),
