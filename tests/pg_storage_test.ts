@@ -790,6 +790,9 @@ pgTest(
 pgTest(
   "pg storage: a charger's configuration keys, a complete report replacing them",
   (url) => withStorage(url, (storage) => checkConfigurationContract(storage)),
+);
+
+pgTest(
   "pg storage: reservations, sent local lists and the open transactions of an idTag",
   (url) =>
     withStorage(url, async (storage) => {

@@ -526,6 +526,12 @@ Deno.test("store: a charger's configuration keys, a complete report replacing th
     const s = await open(dir);
     try {
       await checkConfigurationContract(s.storage);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 Deno.test("store: reservations, sent local lists and the open transactions of an idTag", async () => {
   await withStore(async (dir) => {
     const s = await open(dir);
