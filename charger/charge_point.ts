@@ -120,6 +120,7 @@ export class ChargePoint extends SimulatedCharger {
       halted: () => this.stopped || this.resetting,
       series,
       ended: (id) => this.#smart.transactionEnded(id),
+      began: (id, now) => this.#metering.sample(id, "Transaction.Begin", now),
     });
     this.#metering = new Metering(this.station, this.energy, this.config, {
       canSend: () => link.canSend(),
