@@ -23,8 +23,8 @@ Deno.test("each way a case ends is its verdict, with the reason; every case is c
   const seen: string[] = [];
   const results = await runCases(
     [
-      kase("P", async (ctx) => ctx.check(true, "holds")),
-      kase("F", async (ctx) => ctx.check(false, "does not hold")),
+      kase("P", (ctx) => Promise.resolve(ctx.check(true, "holds"))),
+      kase("F", (ctx) => Promise.resolve(ctx.check(false, "does not hold"))),
       kase("N", () => Promise.reject(new NotApplicable("no such feature"))),
       kase("I", () => Promise.reject(new Inconclusive("nobody acted"))),
       kase("X", () => Promise.reject(new TypeError("boom"))),
@@ -54,13 +54,19 @@ Deno.test("a schema-breaking frame from the peer fails a case that would have pa
   const clock = new ManualClock();
   const [ok, bad, ours] = await runCases(
     [
-      kase("OK", async (ctx) => ctx.record({ at: 0, direction: "in", text: '[3,"1",{}]' })),
+      kase("OK", (ctx) => Promise.resolve(ctx.record({ at: 0, direction: "in", text: '[3,"1",{}]' }))),
       kase(
         "BAD",
-        async (ctx) => ctx.record({ at: 0, direction: "in", text: "x", problem: "Heartbeat response: bad" }),
+        (ctx) =>
+          Promise.resolve(
+            ctx.record({ at: 0, direction: "in", text: "x", problem: "Heartbeat response: bad" }),
+          ),
       ),
       // Our own deliberately wrong frame does not count against the peer.
-      kase("OURS", async (ctx) => ctx.record({ at: 0, direction: "out", text: "x", problem: "ours" })),
+      kase(
+        "OURS",
+        (ctx) => Promise.resolve(ctx.record({ at: 0, direction: "out", text: "x", problem: "ours" })),
+      ),
     ],
     mode,
     { clock },
