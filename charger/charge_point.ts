@@ -120,6 +120,7 @@ export class ChargePoint extends SimulatedCharger {
       halted: () => this.stopped || this.resetting,
       series,
       ended: (id) => this.#smart.transactionEnded(id),
+      began: (id, now) => this.#metering.sample(id, "Transaction.Begin", now),
     });
     this.#metering = new Metering(this.station, this.energy, this.config, {
       canSend: () => link.canSend(),
@@ -286,6 +287,15 @@ export class ChargePoint extends SimulatedCharger {
       idTag: c.tx?.idTag,
       sessionWh: c.tx ? this.energy.energyWh(c.id - 1) - c.tx.meterStartWh : undefined,
     };
+  }
+
+  protected resetRetries(): number {
+    return this.config.getInt("ResetRetries");
+  }
+
+  /** Connector 0 shows Faulted (InternalError) and nothing starts until a reset gets through. */
+  protected override resetGaveUp(): void {
+    this.station.setChargerFault("InternalError");
   }
 
   protected cancelUnplugs(): void {
