@@ -19,6 +19,7 @@ import type {
   TransactionRecord,
 } from "./domain.ts";
 import type { RefusalReason } from "./events.ts";
+import type { FileWithContent, StoredFile } from "./files.ts";
 import type { EnergyDay, SessionHour, StatsRange } from "./stats.ts";
 
 export type { StaleCause, TransactionRecord } from "./domain.ts";
@@ -170,6 +171,12 @@ export interface CsmsReads {
   listRefusals(options?: { limit?: number }): Promise<ChargerRefusal[]>;
   /** The newest `limit` entries of the persisted event log (one charger's, or all), oldest first. */
   eventLog(options?: { chargerId?: string; limit?: number }): Promise<EventLogEntry[]>;
+  /** Kept firmware images, the newest first. */
+  listFirmware(): Promise<StoredFile[]>;
+  /** The diagnostics files and logs a charger uploaded, the newest first. */
+  listUploads(chargerId: string): Promise<StoredFile[]>;
+  /** A kept file with its content (an upload slot still empty is none). */
+  fileContent(id: number): Promise<FileWithContent | undefined>;
   /** Resolves when the database answers (readiness); rejects with why not. */
   ping(): Promise<void>;
   /** Closes what this reader holds open (a portal's own connection); a no-op for a shared one. */

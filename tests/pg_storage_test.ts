@@ -12,6 +12,7 @@ import type { CsmsStorage } from "../shared/storage.ts";
 import { verifyKey } from "../csms/charger_keys.ts";
 import { openPostgresReads, openPostgresStorage } from "../csms/store/postgres/storage.ts";
 import { checkDeviceModelContract } from "../csms/store/device_model_test_support.ts";
+import { checkFilesContract } from "../csms/store/files_test_support.ts";
 import { checkBootStatusContract } from "../csms/store/registration_test_support.ts";
 import { checkStatsContract } from "../csms/store/stats_test_support.ts";
 import { MIGRATIONS } from "../csms/store/postgres/migrations.ts";
@@ -755,6 +756,11 @@ pgTest("meter throughput sanity: 5,000 samples in concurrent batches are all sto
 pgTest(
   "pg storage: a charger's device model is upserted by its key, keeps no password, and clears on its own",
   (url) => withStorage(url, (storage) => checkDeviceModelContract(storage)),
+);
+
+pgTest(
+  "pg storage: firmware images and chargers' uploads are kept whole, by token and by charger",
+  (url) => withStorage(url, (storage) => checkFilesContract(storage)),
 );
 
 pgTest(

@@ -190,6 +190,25 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK (boot_status IN ('Accepted', 'Pending', 'Rejected'));
     `,
   },
+  {
+    version: 4,
+    description: "kept files: firmware images, chargers' diagnostics and log uploads",
+    // An upload slot is a row without content until the charger's upload fills it.
+    sql: `
+      CREATE TABLE files (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('firmware', 'diagnostics', 'log')),
+        charger_id text COLLATE "C",
+        token text COLLATE "C" NOT NULL UNIQUE,
+        name text NOT NULL,
+        size bigint NOT NULL,
+        sha256 text NOT NULL,
+        content bytea,
+        stored_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX files_by_charger ON files (charger_id, stored_at);
+    `,
+  },
 ];
 
 /**

@@ -20,6 +20,7 @@ import { prune } from "./prune.ts";
 import { PostgresReads } from "./reads.ts";
 import { PostgresRefusals } from "./refusals.ts";
 import { PostgresRegistrations } from "./registrations.ts";
+import { PostgresFiles } from "./files.ts";
 import { PostgresTransactions } from "./transactions.ts";
 
 export interface PostgresStorageOptions {
@@ -69,6 +70,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     deviceModel: new PostgresDeviceModel(sql),
     idTokens: new PostgresIdTokens(sql),
     registrations: new PostgresRegistrations(sql),
+    files: new PostgresFiles(sql),
     recordRefusal: (refusal: RefusalRecord) => refusals.record(refusal),
     appendEvent: (chargerId: string, type: string, at: string, data: unknown) =>
       events.append(chargerId, type, at, data),

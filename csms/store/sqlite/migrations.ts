@@ -286,6 +286,25 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK (boot_status IN ('Accepted', 'Pending', 'Rejected'));
     `,
   },
+  {
+    version: 10,
+    description: "kept files: firmware images, chargers' diagnostics and log uploads",
+    // An upload slot is a row without content until the charger's upload fills it.
+    sql: `
+      CREATE TABLE files (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind TEXT NOT NULL CHECK (kind IN ('firmware', 'diagnostics', 'log')),
+        charger_id TEXT,
+        token TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        content BLOB,
+        stored_at TEXT NOT NULL
+      );
+      CREATE INDEX files_by_charger ON files (charger_id, stored_at);
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

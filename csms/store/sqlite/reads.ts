@@ -39,6 +39,8 @@ import {
   type DeviceVariableRow,
 } from "../device_variable_row.ts";
 import { MeterHistory } from "./meter_history.ts";
+import { SqliteFileReads } from "./files.ts";
+import type { FileWithContent, StoredFile } from "../../../shared/files.ts";
 import { LIST_REFUSALS_SQL, refusalFromRow, type RefusalRow } from "./refusals.ts";
 import { publicRegistration, registrationFromRow, type RegistrationRow } from "./registrations.ts";
 import { connectorFromRow, idTagFromRow, type IdTagRow, type Row, transactionFromRow } from "./rows.ts";
@@ -68,6 +70,7 @@ interface Presence {
 export class SqliteReads implements CsmsReads {
   #db: DatabaseSync;
   #history: MeterHistory;
+  #files: SqliteFileReads;
   #statements = new Map<string, StatementSync>();
   #staleAfterMs: number;
   #sync?: () => Promise<void>;
@@ -77,6 +80,7 @@ export class SqliteReads implements CsmsReads {
   constructor(db: DatabaseSync, options: ReadOptions = {}) {
     this.#db = db;
     this.#history = new MeterHistory(db);
+    this.#files = new SqliteFileReads(db);
     this.#staleAfterMs = (options.staleTxMinutes ?? DEFAULT_STALE_TX_MINUTES) * 60_000;
     this.#sync = options.sync;
     this.#close = options.close;
@@ -368,6 +372,19 @@ export class SqliteReads implements CsmsReads {
         data: JSON.parse(r.data as string),
       }));
     });
+  }
+
+  // Kept files (csms/store/sqlite/files.ts).
+  listFirmware(): Promise<StoredFile[]> {
+    return this.#read(() => this.#files.listFirmware());
+  }
+
+  listUploads(chargerId: string): Promise<StoredFile[]> {
+    return this.#read(() => this.#files.listUploads(chargerId));
+  }
+
+  fileContent(id: number): Promise<FileWithContent | undefined> {
+    return this.#read(() => this.#files.fileContent(id));
   }
 
   ping(): Promise<void> {

@@ -15,6 +15,7 @@ import { SqliteChargers, SqliteNodes } from "./chargers.ts";
 import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "./checkpointer.ts";
 import { databasePath, openDatabase } from "./db.ts";
 import { SqliteDeviceModel } from "./device_model.ts";
+import { SqliteFiles } from "./files.ts";
 import { SqliteIdTokens } from "./id_tokens.ts";
 import { SqliteMeter } from "./meter.ts";
 import { SqliteReads } from "./reads.ts";
@@ -46,6 +47,7 @@ export class SqliteStorage implements CsmsStorage {
   readonly deviceModel: SqliteDeviceModel;
   readonly idTokens: SqliteIdTokens;
   readonly registrations: Registrations;
+  readonly files: SqliteFiles;
   readonly refusals: Refusals;
   readonly reads: SqliteReads;
   #s: Record<"event" | "pruneMeterValues" | "pruneEvents", WriteStatement>;
@@ -67,6 +69,7 @@ export class SqliteStorage implements CsmsStorage {
     this.deviceModel = new SqliteDeviceModel(writer);
     this.idTokens = new SqliteIdTokens(db, writer);
     this.registrations = new Registrations(db, writer);
+    this.files = new SqliteFiles(db, writer);
     this.refusals = new Refusals(writer);
     this.reads = new SqliteReads(db, {
       staleTxMinutes: options.staleTxMinutes,

@@ -8,6 +8,7 @@ import type { CloseTransaction, StopTransaction } from "../../../shared/storage.
 import type { RefusalRecord } from "./refusals.ts";
 import { BatchWriter, type WriterOptions } from "./writer.ts";
 import { checkDeviceModelContract } from "../device_model_test_support.ts";
+import { checkFilesContract } from "../files_test_support.ts";
 import { checkBootStatusContract } from "../registration_test_support.ts";
 import { checkStatsContract } from "../stats_test_support.ts";
 
@@ -486,6 +487,17 @@ Deno.test("store: energy per UTC day and sessions per UTC hour, aggregated over 
     const s = await open(dir);
     try {
       await checkStatsContract(s.storage);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+Deno.test("store: firmware images and chargers' uploads are kept whole, by token and by charger", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    try {
+      await checkFilesContract(s.storage);
     } finally {
       await s.close();
     }
