@@ -292,7 +292,7 @@ export const MIGRATIONS: readonly Migration[] = [
     // An upload slot is a row without content until the charger's upload fills it.
     sql: `
       CREATE TABLE files (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        id INTEGER PRIMARY KEY,
         kind TEXT NOT NULL CHECK (kind IN ('firmware', 'diagnostics', 'log')),
         charger_id TEXT,
         token TEXT NOT NULL UNIQUE,

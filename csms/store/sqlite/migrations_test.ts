@@ -36,6 +36,7 @@ Deno.test("migrations: a fresh database reaches the newest version; running agai
     "connectors",
     "device_variables",
     "events",
+    "files",
     "id_tags",
     "meter_values",
     "nodes",
