@@ -23,6 +23,18 @@ export interface FileWithContent {
   content: Uint8Array;
 }
 
+/**
+ * A charger's latest word on one kind of transfer (FirmwareStatusNotification or its signed variant,
+ * DiagnosticsStatusNotification, LogStatusNotification), in its protocol's words.
+ */
+export interface TransferStatus {
+  kind: FileKind;
+  status: string;
+  /** The security extension's requestId, when it sent one. */
+  requestId?: number;
+  updatedAt: string;
+}
+
 /** The largest file kept: an upload beyond it is refused (HTTP 413) and nothing is stored. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 

@@ -19,7 +19,7 @@ import type {
   TransactionRecord,
 } from "./domain.ts";
 import type { RefusalReason } from "./events.ts";
-import type { FileWithContent, StoredFile } from "./files.ts";
+import type { FileWithContent, StoredFile, TransferStatus } from "./files.ts";
 import type { EnergyDay, SessionHour, StatsRange } from "./stats.ts";
 
 export type { StaleCause, TransactionRecord } from "./domain.ts";
@@ -175,6 +175,8 @@ export interface CsmsReads {
   listFirmware(): Promise<StoredFile[]>;
   /** The diagnostics files and logs a charger uploaded, the newest first. */
   listUploads(chargerId: string): Promise<StoredFile[]>;
+  /** A charger's latest status of each kind of transfer it reported. */
+  transferStatuses(chargerId: string): Promise<TransferStatus[]>;
   /** A kept file with its content (an upload slot still empty is none). */
   fileContent(id: number): Promise<FileWithContent | undefined>;
   /** Resolves when the database answers (readiness); rejects with why not. */

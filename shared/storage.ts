@@ -20,7 +20,7 @@ import type {
   TransactionRecord,
 } from "./domain.ts";
 import type { RefusalReason } from "./events.ts";
-import type { FileWithContent, StoredFile } from "./files.ts";
+import type { FileWithContent, StoredFile, TransferStatus } from "./files.ts";
 import type { BootStatus, ChargerRegistration, CsmsReads, RegisterChargerOptions } from "./queries.ts";
 
 export interface Written<T> {
@@ -228,6 +228,8 @@ export interface FileStore {
     content: Uint8Array,
     at: string,
   ): Promise<StoredFile | undefined>;
+  /** Replaces the charger's latest status of that kind of transfer. */
+  transferStatus(chargerId: string, status: TransferStatus): Promise<void>;
 }
 
 export interface RefusalRecord {

@@ -1,6 +1,6 @@
 /** The `files` table's rows as StoredFile, alike for both engines. */
 import { createHash } from "node:crypto";
-import type { FileKind, StoredFile } from "../../shared/files.ts";
+import type { FileKind, StoredFile, TransferStatus } from "../../shared/files.ts";
 
 export interface FileRow {
   id: number | string;
@@ -30,4 +30,20 @@ export function fileFromRow(r: FileRow): StoredFile {
 /** Hex SHA-256 of a file's content. */
 export function sha256Hex(content: Uint8Array): string {
   return createHash("sha256").update(content).digest("hex");
+}
+
+export interface TransferStatusRow {
+  kind: FileKind;
+  status: string;
+  request_id: number | null;
+  updated_at: string;
+}
+
+export function transferStatusFromRow(r: TransferStatusRow): TransferStatus {
+  return {
+    kind: r.kind,
+    status: r.status,
+    ...(r.request_id !== null && { requestId: Number(r.request_id) }),
+    updatedAt: r.updated_at,
+  };
 }

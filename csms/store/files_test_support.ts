@@ -61,4 +61,15 @@ export async function checkFilesContract(storage: CsmsStorage): Promise<void> {
   assert.equal(new TextDecoder().decode(read?.content), "log");
   assert.deepEqual(read?.file, log);
   assert.equal(await storage.reads.fileContent(999_999), undefined);
+
+  // The latest status of each kind of transfer, per charger.
+  assert.deepEqual(await storage.reads.transferStatuses("CP-F"), []);
+  await files.transferStatus("CP-F", { kind: "firmware", status: "Downloading", updatedAt: T1 });
+  await files.transferStatus("CP-F", { kind: "firmware", status: "Installed", updatedAt: T2 });
+  await files.transferStatus("CP-F", { kind: "log", status: "Uploaded", requestId: 4, updatedAt: T3 });
+  await files.transferStatus("CP-OTHER", { kind: "diagnostics", status: "Uploading", updatedAt: T3 });
+  assert.deepEqual(await storage.reads.transferStatuses("CP-F"), [
+    { kind: "firmware", status: "Installed", updatedAt: T2 },
+    { kind: "log", status: "Uploaded", requestId: 4, updatedAt: T3 },
+  ]);
 }

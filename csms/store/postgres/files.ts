@@ -1,7 +1,14 @@
 /** Kept files in PostgreSQL (the `files` table), content as bytea; each write is committed when it resolves. */
-import type { FileWithContent, StoredFile } from "../../../shared/files.ts";
+import type { FileWithContent, StoredFile, TransferStatus } from "../../../shared/files.ts";
 import type { FileStore } from "../../../shared/storage.ts";
-import { FILE_COLUMNS, fileFromRow, type FileRow, sha256Hex } from "../file_row.ts";
+import {
+  FILE_COLUMNS,
+  fileFromRow,
+  type FileRow,
+  sha256Hex,
+  transferStatusFromRow,
+  type TransferStatusRow,
+} from "../file_row.ts";
 import type { Sql } from "./pool.ts";
 
 type ContentRow = FileRow & { content: Uint8Array | null };
@@ -26,6 +33,13 @@ export class PostgresFileReads {
       [chargerId],
     ) as unknown as FileRow[];
     return rows.map(fileFromRow);
+  }
+
+  async transferStatuses(chargerId: string): Promise<TransferStatus[]> {
+    const rows = await this.sql<TransferStatusRow[]>`
+      SELECT kind, status, request_id, updated_at FROM transfer_status WHERE charger_id = ${chargerId}
+      ORDER BY kind`;
+    return rows.map(transferStatusFromRow);
   }
 
   async fileContent(id: number): Promise<FileWithContent | undefined> {
@@ -69,6 +83,14 @@ export class PostgresFiles implements FileStore {
     await this.sql`
       INSERT INTO files (kind, charger_id, token, name, size, sha256, stored_at)
       VALUES (${slot.kind}, ${slot.chargerId}, ${slot.token}, '', 0, '', ${slot.at})`;
+  }
+
+  async transferStatus(chargerId: string, s: TransferStatus): Promise<void> {
+    await this.sql`
+      INSERT INTO transfer_status (charger_id, kind, status, request_id, updated_at)
+      VALUES (${chargerId}, ${s.kind}, ${s.status}, ${s.requestId ?? null}, ${s.updatedAt})
+      ON CONFLICT (charger_id, kind) DO UPDATE SET status = excluded.status, request_id = excluded.request_id,
+        updated_at = excluded.updated_at`;
   }
 
   async receiveUpload(token: string, name: string, content: Uint8Array, at: string) {

@@ -192,7 +192,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    description: "kept files: firmware images, chargers' diagnostics and log uploads",
+    description: "kept files (firmware images, chargers' uploads) and the latest transfer statuses",
     // An upload slot is a row without content until the charger's upload fills it.
     sql: `
       CREATE TABLE files (
@@ -207,6 +207,14 @@ export const MIGRATIONS: readonly Migration[] = [
         stored_at text COLLATE "C" NOT NULL
       );
       CREATE INDEX files_by_charger ON files (charger_id, stored_at);
+      CREATE TABLE transfer_status (
+        charger_id text COLLATE "C" NOT NULL,
+        kind text NOT NULL,
+        status text NOT NULL,
+        request_id integer,
+        updated_at text NOT NULL,
+        PRIMARY KEY (charger_id, kind)
+      );
     `,
   },
 ];

@@ -6,7 +6,7 @@
  * data alone (presence, last-seen time, its connector's last status) by csms/orphans.ts.
  */
 import { PostgresFileReads } from "./files.ts";
-import type { FileWithContent, StoredFile } from "../../../shared/files.ts";
+import type { FileWithContent, StoredFile, TransferStatus } from "../../../shared/files.ts";
 import {
   type ChargerRefusal,
   type ChargerRegistration,
@@ -354,6 +354,11 @@ export class PostgresReads implements CsmsReads {
   async fileContent(id: number): Promise<FileWithContent | undefined> {
     await this.#sync?.();
     return this.#files.fileContent(id);
+  }
+
+  async transferStatuses(chargerId: string): Promise<TransferStatus[]> {
+    await this.#sync?.();
+    return this.#files.transferStatuses(chargerId);
   }
 
   async ping(): Promise<void> {

@@ -4,9 +4,16 @@
  * the connection given (the CSMS's own, or a portal's).
  */
 import type { DatabaseSync } from "node:sqlite";
-import type { FileWithContent, StoredFile } from "../../../shared/files.ts";
+import type { FileWithContent, StoredFile, TransferStatus } from "../../../shared/files.ts";
 import type { FileStore } from "../../../shared/storage.ts";
-import { FILE_COLUMNS, fileFromRow, type FileRow, sha256Hex } from "../file_row.ts";
+import {
+  FILE_COLUMNS,
+  fileFromRow,
+  type FileRow,
+  sha256Hex,
+  transferStatusFromRow,
+  type TransferStatusRow,
+} from "../file_row.ts";
 import type { BatchWriter, WriteStatement } from "./writer.ts";
 
 type ContentRow = FileRow & { content: Uint8Array | null };
@@ -26,6 +33,12 @@ export class SqliteFileReads {
       `SELECT ${FILE_COLUMNS} FROM files WHERE charger_id = ? AND kind <> 'firmware' AND content IS NOT NULL
        ORDER BY stored_at DESC, id DESC`,
     ).all(chargerId) as unknown as FileRow[]).map(fileFromRow);
+  }
+
+  transferStatuses(chargerId: string): TransferStatus[] {
+    return (this.db.prepare(
+      "SELECT kind, status, request_id, updated_at FROM transfer_status WHERE charger_id = ? ORDER BY kind",
+    ).all(chargerId) as unknown as TransferStatusRow[]).map(transferStatusFromRow);
   }
 
   fileContent(id: number): FileWithContent | undefined {
@@ -53,7 +66,7 @@ export class SqliteFileReads {
 export class SqliteFiles implements FileStore {
   #writer: BatchWriter;
   #reads: SqliteFileReads;
-  #s: Record<"insert" | "receive", WriteStatement>;
+  #s: Record<"insert" | "receive" | "status", WriteStatement>;
 
   constructor(db: DatabaseSync, writer: BatchWriter) {
     this.#writer = writer;
@@ -62,6 +75,11 @@ export class SqliteFiles implements FileStore {
       insert: writer.prepare(
         `INSERT INTO files (kind, charger_id, token, name, size, sha256, content, stored_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      status: writer.prepare(
+        `INSERT INTO transfer_status (charger_id, kind, status, request_id, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (charger_id, kind) DO UPDATE SET status = excluded.status, request_id = excluded.request_id,
+           updated_at = excluded.updated_at`,
       ),
       receive: writer.prepare(
         `UPDATE files SET name = ?, size = ?, sha256 = ?, content = ?, stored_at = ? WHERE token = ?
@@ -99,6 +117,10 @@ export class SqliteFiles implements FileStore {
   async openUpload(slot: { token: string; chargerId: string; kind: "diagnostics" | "log"; at: string }) {
     // An empty slot: no content yet, an empty name and digest until the upload fills them.
     await this.#writer.run(this.#s.insert, [slot.kind, slot.chargerId, slot.token, "", 0, "", null, slot.at]);
+  }
+
+  async transferStatus(chargerId: string, s: TransferStatus): Promise<void> {
+    await this.#writer.run(this.#s.status, [chargerId, s.kind, s.status, s.requestId ?? null, s.updatedAt]);
   }
 
   async receiveUpload(token: string, name: string, content: Uint8Array, at: string) {

@@ -288,7 +288,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 10,
-    description: "kept files: firmware images, chargers' diagnostics and log uploads",
+    description: "kept files (firmware images, chargers' uploads) and the latest transfer statuses",
     // An upload slot is a row without content until the charger's upload fills it.
     sql: `
       CREATE TABLE files (
@@ -303,6 +303,14 @@ export const MIGRATIONS: readonly Migration[] = [
         stored_at TEXT NOT NULL
       );
       CREATE INDEX files_by_charger ON files (charger_id, stored_at);
+      CREATE TABLE transfer_status (
+        charger_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        request_id INTEGER,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (charger_id, kind)
+      ) WITHOUT ROWID;
     `,
   },
 ];

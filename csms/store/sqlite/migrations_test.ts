@@ -41,6 +41,7 @@ Deno.test("migrations: a fresh database reaches the newest version; running agai
     "meter_values",
     "nodes",
     "transactions",
+    "transfer_status",
   ]);
   db.close();
 });

@@ -40,7 +40,7 @@ import {
 } from "../device_variable_row.ts";
 import { MeterHistory } from "./meter_history.ts";
 import { SqliteFileReads } from "./files.ts";
-import type { FileWithContent, StoredFile } from "../../../shared/files.ts";
+import type { FileWithContent, StoredFile, TransferStatus } from "../../../shared/files.ts";
 import { LIST_REFUSALS_SQL, refusalFromRow, type RefusalRow } from "./refusals.ts";
 import { publicRegistration, registrationFromRow, type RegistrationRow } from "./registrations.ts";
 import { connectorFromRow, idTagFromRow, type IdTagRow, type Row, transactionFromRow } from "./rows.ts";
@@ -385,6 +385,10 @@ export class SqliteReads implements CsmsReads {
 
   fileContent(id: number): Promise<FileWithContent | undefined> {
     return this.#read(() => this.#files.fileContent(id));
+  }
+
+  transferStatuses(chargerId: string): Promise<TransferStatus[]> {
+    return this.#read(() => this.#files.transferStatuses(chargerId));
   }
 
   ping(): Promise<void> {
