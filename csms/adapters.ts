@@ -7,12 +7,18 @@ import { createHandlers16 } from "./ocpp16/handlers.ts";
 import { createOcpp201Adapter } from "./ocpp201/adapter.ts";
 import { createHandlers201 } from "./ocpp201/handlers.ts";
 import type { ProtocolAdapter } from "./protocol.ts";
+import { isoNow } from "./clock.ts";
 import type { HandlerServices } from "./recording.ts";
 
 /** In order of preference (shared/ocpp/version.ts SUPPORTED_PROTOCOLS). */
-export function createAdapters(svc: HandlerServices): ProtocolAdapter[] {
+/** `filesUrl`: where chargers reach the CSMS's file routes (csms/file_server.ts). */
+export function createAdapters(svc: HandlerServices, filesUrl: () => string): ProtocolAdapter[] {
   return [
     createOcpp201Adapter({ handlers: createHandlers201(svc), storage: svc.storage }),
-    createOcpp16Adapter({ handlers: createHandlers16(svc), registrations: svc.storage.registrations }),
+    createOcpp16Adapter({
+      handlers: createHandlers16(svc),
+      registrations: svc.storage.registrations,
+      files: { files: svc.storage.files, baseUrl: filesUrl, now: isoNow },
+    }),
   ];
 }

@@ -79,6 +79,11 @@ export const OPERATOR_COMMANDS_16 = [
   "UnlockConnector",
   "DataTransfer",
   "TriggerMessage",
+  // FirmwareManagement and the security extension's log and signed firmware (csms/file_commands.ts).
+  "UpdateFirmware",
+  "GetDiagnostics",
+  "GetLog",
+  "SignedUpdateFirmware",
 ] as const satisfies readonly CentralSystemAction16[];
 export type OperatorCommand16 = (typeof OPERATOR_COMMANDS_16)[number];
 
