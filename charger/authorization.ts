@@ -11,6 +11,7 @@ import { type IdTagInfo16, RpcClosedError } from "../shared/ocpp/mod.ts";
 import type { ConfigStore } from "./config_store.ts";
 import { errorText, type Warn } from "./events.ts";
 import type { Session } from "./link.ts";
+import { LocalList } from "./local_list.ts";
 
 export type AuthVia = "local" | "remote";
 
@@ -65,15 +66,26 @@ export abstract class TokenAuthorizer<T, I extends { status: string }> {
   /** Sends Authorize while connected and registered; undefined when there is no session to ask on. */
   protected abstract ask(token: T): Promise<I> | undefined;
 
-  /** Authorization by the protocol's settings, online or off. */
+  /** The local authorization list's entry for a token, when the protocol has a list and it is enabled. */
+  protected listed(_token: T): I | undefined {
+    return undefined;
+  }
+
+  /**
+   * Authorization by the protocol's settings, online or off. The local list comes before the cache (1.6
+   * §3.5.3): its entry is the one trusted before asking (LocalPreAuthorize) and offline
+   * (LocalAuthorizeOffline), and a tag it lists but not as Accepted is refused offline, not taken for an
+   * unknown one. With the cache disabled, nothing cached counts.
+   */
   async authorize(token: T, via: AuthVia): Promise<boolean> {
     const k = this.#keys;
     const on = (key: string) => this.settings.getBool(key);
     if (k.enabled && !on(k.enabled)) return true;
     if (via === "remote" && !on(k.authorizeRemoteStart)) return true;
-    const hit = this.#cache.get(this.keyOf(token));
-    const cached = acceptedUnexpired(hit?.status, hit && this.expiryOf(hit), Date.now());
-    if (via === "local" && cached && on(k.localPreAuthorize)) return true;
+    const listed = this.listed(token);
+    const known = listed ?? (on(k.cacheEnabled) ? this.#cache.get(this.keyOf(token)) : undefined);
+    const trusted = acceptedUnexpired(known?.status, known && this.expiryOf(known), Date.now());
+    if (via === "local" && trusted && on(k.localPreAuthorize)) return true;
     const asked = this.ask(token);
     if (asked) {
       try {
@@ -84,7 +96,8 @@ export abstract class TokenAuthorizer<T, I extends { status: string }> {
         if (!(err instanceof RpcClosedError)) this.#warn(`Authorize failed: ${errorText(err)}`);
       }
     }
-    if (cached && on(k.localAuthorizeOffline)) return true;
+    if (trusted && on(k.localAuthorizeOffline)) return true;
+    if (listed) return false;
     return on(k.offlineTxForUnknownId);
   }
 
@@ -98,9 +111,12 @@ export abstract class TokenAuthorizer<T, I extends { status: string }> {
   }
 }
 
-/** OCPP 1.6: idTags, and the Core configuration keys. */
+/** OCPP 1.6: idTags, the Core configuration keys and the local authorization list. */
 export class Authorizer extends TokenAuthorizer<string, IdTagInfo16> {
   readonly #sendable: () => Session | undefined;
+  readonly list = new LocalList();
+  /** The parentIdTag last heard for each idTag, cache or not: a reservation may be held by a parent. */
+  readonly #parents = new Map<string, string | undefined>();
 
   /** `sendable`: the session to ask on, while connected and registered. */
   constructor(config: ConfigStore, sendable: () => Session | undefined, warn: Warn) {
@@ -118,6 +134,20 @@ export class Authorizer extends TokenAuthorizer<string, IdTagInfo16> {
     return idTag;
   }
 
+  protected override listed(idTag: string): IdTagInfo16 | undefined {
+    return this.settings.getBool("LocalAuthListEnabled") ? this.list.get(idTag) : undefined;
+  }
+
+  override remember(idTag: string, info: IdTagInfo16): void {
+    this.#parents.set(idTag.toLowerCase(), info.parentIdTag);
+    super.remember(idTag, info);
+  }
+
+  /** The parentIdTag the local list or the last answer about `idTag` gave, if any. */
+  parentOf(idTag: string): string | undefined {
+    return this.listed(idTag)?.parentIdTag ?? this.#parents.get(idTag.toLowerCase());
+  }
+
   protected expiryOf(info: IdTagInfo16): string | undefined {
     return info.expiryDate;
   }
@@ -126,7 +156,7 @@ export class Authorizer extends TokenAuthorizer<string, IdTagInfo16> {
     return this.#sendable()?.call("Authorize", { idTag }).then((res) => res.idTagInfo);
   }
 
-  /** ClearCache. */
+  /** ClearCache (the local list stays: §5.4). */
   clear(): void {
     this.clearCache();
   }

@@ -15,15 +15,23 @@ import { installCommandHandlers } from "./commands.ts";
 import { ConfigStore, coreConfiguration } from "./config_store.ts";
 import { type ConnectorState, statusOf } from "./connector.ts";
 import type { CarOptions, ChargePointHandle } from "./handle.ts";
+import { errorText } from "./events.ts";
+import { AUTHORIZATION_KEY } from "../shared/ocpp/authorization_key.ts";
 import { FileTransfers } from "./file_transfers.ts";
-import { CentralSystemLink, INITIAL_FIRMWARE_VERSION } from "./link.ts";
+import { CentralSystemLink, INITIAL_FIRMWARE_VERSION, type Session } from "./link.ts";
 import { Metering } from "./metering.ts";
+import { SmartCharging } from "./smart_charging.ts";
+import { TxSeries } from "./tx_series.ts";
 import { type ChargePointOptions, OptionError } from "./options.ts";
 import { type ConnectorView, SimulatedCharger } from "./simulated_charger.ts";
 import { StatusReport } from "./status_report.ts";
+import { Reservations } from "./reservations.ts";
 import { Transactions } from "./transactions.ts";
 import { sendTriggered, type TriggerRequest, triggerTargets } from "./trigger.ts";
 import { TransactionDelivery } from "./tx_delivery.ts";
+import { CertificateStore } from "./certificates.ts";
+import { ChargePointCertificate } from "./cp_certificate.ts";
+import { installSecurityHandlers, SecurityEvents, type SecurityHost } from "./security.ts";
 import { ChargingStation201 } from "./ocpp201/station201.ts";
 
 // The handle's types were first declared here; importers of this module still find them.
@@ -37,7 +45,10 @@ export class ChargePoint extends SimulatedCharger {
   protected readonly delivery: TransactionDelivery;
   readonly #auth: Authorizer;
   readonly #transactions: Transactions;
+  readonly #reservations: Reservations;
   readonly #metering: Metering;
+  readonly #security: SecurityHost;
+  readonly #smart: SmartCharging;
   readonly files: FileTransfers;
   /** Survives reboots; an installed update replaces it. */
   #firmwareVersion = INITIAL_FIRMWARE_VERSION;
@@ -50,12 +61,20 @@ export class ChargePoint extends SimulatedCharger {
       if (err) throw new OptionError(err);
     }
     const emit = this.emit;
-    const link = this.link = new CentralSystemLink(
-      options,
-      this.config,
-      this.linkHooks((session, observe) => installCommandHandlers(session, this, observe)),
-      () => this.#firmwareVersion,
-    );
+    const hooks = this.linkHooks<Session>((session, observe) => {
+      installCommandHandlers(session, this, observe);
+      installSecurityHandlers(session, this.#security, observe);
+    });
+    const link = this.link = new CentralSystemLink(options, this.config, {
+      ...hooks,
+      // Security events wait for an accepted registration, then go out in order.
+      online: () => {
+        hooks.online();
+        void this.#security.events.flush();
+      },
+    }, () => this.#firmwareVersion);
+    this.#security = this.#securityHost(link);
+    this.#security.events.raise("StartupOfTheDevice");
     this.files = new FileTransfers({
       chargerId: this.id,
       timers: this.timers,
@@ -85,21 +104,29 @@ export class ChargePoint extends SimulatedCharger {
       stopAnswered: (m, res) => this.#transactions.stopAnswered(m, res),
       warn: this.warn,
     });
+    this.#smart = new SmartCharging(this.station, this.energy, this.config, this.warn);
+    const series = new TxSeries();
+    this.#reservations = new Reservations(this.station, this.config, this.timers, emit);
     this.#transactions = new Transactions(options, {
       station: this.station,
       energy: this.energy,
       config: this.config,
       delivery: this.delivery,
       auth: this.#auth,
+      reservations: this.#reservations,
       timers: this.timers,
       emit,
+      warn: this.warn,
       halted: () => this.stopped || this.resetting,
+      series,
+      ended: (id) => this.#smart.transactionEnded(id),
     });
     this.#metering = new Metering(this.station, this.energy, this.config, {
       canSend: () => link.canSend(),
       fire: link.fire,
       push: (m) => this.delivery.push(m),
       emit,
+      series,
     });
     this.config.onChange((key, value) => this.#onConfigChange(key, value));
     this.status.sync();
@@ -133,9 +160,44 @@ export class ChargePoint extends SimulatedCharger {
     return this.station.count;
   }
 
-  remoteStart(idTag: string, connectorId?: number): "Accepted" | "Rejected" {
+  remoteStart(
+    idTag: string,
+    connectorId?: number,
+    profile?: Ocpp16.RemoteStartTransactionRequest["chargingProfile"],
+  ): "Accepted" | "Rejected" {
     if (this.resetting) return "Rejected";
-    return this.#transactions.remoteStart(idTag, connectorId);
+    const problem = profile && this.#smart.remoteStartProblem(profile);
+    if (problem) {
+      this.warn(`RemoteStartTransaction refused: ${problem}`);
+      return "Rejected";
+    }
+    const started = profile && ((id: number) => this.#smart.transactionStarted(id, profile, Date.now()));
+    return this.#transactions.remoteStart(idTag, connectorId, started);
+  }
+
+  setChargingProfile(req: Ocpp16.SetChargingProfileRequest): "Accepted" | "Rejected" {
+    const status = this.#smart.set(req, Date.now());
+    if (status === "Accepted") this.#limitsChanged();
+    return status;
+  }
+
+  clearChargingProfile(req: Ocpp16.ClearChargingProfileRequest): "Accepted" | "Unknown" {
+    const status = this.#smart.clear(req);
+    if (status === "Accepted") this.#limitsChanged();
+    return status;
+  }
+
+  getCompositeSchedule(req: Ocpp16.GetCompositeScheduleRequest): Ocpp16.GetCompositeScheduleResponse {
+    return this.#smart.composite(req, Date.now());
+  }
+
+  /** New limits apply right after the answer, not at the next beat. */
+  #limitsChanged(): void {
+    this.timers.later(0, () => this.#applyLimits(Date.now()));
+  }
+
+  #applyLimits(now: number): void {
+    this.#smart.apply(now, (id) => this.#metering.sample(id, "Other", now));
   }
 
   remoteStop(transactionId: number): "Accepted" | "Rejected" {
@@ -150,7 +212,11 @@ export class ChargePoint extends SimulatedCharger {
         endAll: () => this.#transactions.endAll(kind === "Hard" ? "HardReset" : "SoftReset"),
         // A soft reset lets the Stops reach the central system first.
         drain: kind === "Soft",
-        forget: () => this.link.forgetRegistration(),
+        forget: () => {
+          this.link.forgetRegistration();
+          // Queued until the boot after it is accepted: the event belongs to the rebooted charge point.
+          this.#security.events.raise("ResetOrReboot", `${kind} reset by the central system`);
+        },
       }));
     return "Accepted";
   }
@@ -185,6 +251,28 @@ export class ChargePoint extends SimulatedCharger {
     return "Accepted";
   }
 
+  reserveNow(req: Ocpp16.ReserveNowRequest): Ocpp16.ReserveNowResponse["status"] {
+    if (this.resetting) return "Rejected";
+    return this.#reservations.reserve(req);
+  }
+
+  cancelReservation(reservationId: number): "Accepted" | "Rejected" {
+    return this.#reservations.cancel(reservationId);
+  }
+
+  /** SendLocalList: NotSupported while LocalAuthListEnabled is false. */
+  sendLocalList(req: Ocpp16.SendLocalListRequest): Ocpp16.SendLocalListResponse["status"] {
+    if (!this.config.getBool("LocalAuthListEnabled")) return "NotSupported";
+    return this.#auth.list.apply(req, {
+      maxEntries: this.config.getInt("LocalAuthListMaxLength"),
+      maxPerMessage: this.config.getInt("SendLocalListMaxLength"),
+    });
+  }
+
+  localListVersion(): number {
+    return this.#auth.list.version;
+  }
+
   // ---- the protocol's part of the lifetime ---------------------------------------------------
 
   protected connectorView(c: ConnectorState): ConnectorView {
@@ -201,13 +289,45 @@ export class ChargePoint extends SimulatedCharger {
   }
 
   protected sample(now: number, slackMs: number): void {
+    this.#applyLimits(now);
     this.#metering.tick(now, slackMs);
+  }
+
+  #securityHost(link: CentralSystemLink): SecurityHost {
+    const ownCertificate = new ChargePointCertificate();
+    return {
+      certificates: new CertificateStore(() => this.config.getInt("CertificateStoreMaxLength")),
+      ownCertificate,
+      events: new SecurityEvents(() => {
+        const session = link.sendable();
+        return session && ((event) => session.call("SecurityEventNotification", event));
+      }, this.warn),
+      trigger: (requested, connectorId) => this.trigger(requested, connectorId),
+      logStatus: () => this.timers.later(0, () => link.fire("LogStatusNotification", this.files.logStatus())),
+      signCertificate: () =>
+        this.timers.later(0, async () => {
+          try {
+            const csr = await ownCertificate.request(this.id, this.config.get("CpoName") ?? "");
+            const res = await link.sendable()?.call("SignCertificate", { csr });
+            if (res?.status !== "Accepted") {
+              this.warn(`SignCertificate: ${res?.status ?? "not sent, offline"}`);
+            }
+          } catch (err) {
+            this.warn(`SignCertificate failed: ${errorText(err)}`);
+          }
+        }),
+    };
   }
 
   #onConfigChange(key: string, value: string): void {
     const now = Date.now();
+    if (key === AUTHORIZATION_KEY) {
+      this.#security.events.raise("ReconfigurationOfSecurityParameters", "AuthorizationKey changed");
+    }
     if (key === "HeartbeatInterval") this.link.heartbeatIntervalChanged(now);
     if (key === "MeterValueSampleInterval") this.#metering.sampleIntervalChanged(Number(value), now);
+    // Off means off: what was cached before is not trusted later either.
+    if (key === "AuthorizationCacheEnabled" && value === "false") this.#auth.clear();
   }
 }
 

@@ -79,6 +79,9 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
     },
     { key: "GetConfigurationMaxKeys", kind: "int", readonly: true, value: "64" },
     { key: "HeartbeatInterval", kind: "int", readonly: false, value: "300", min: 1, max: INT32_MAX },
+    // LocalAuthListManagement profile (§9.2): the local list's switch and sizes.
+    { key: "LocalAuthListEnabled", kind: "bool", readonly: false, value: "true" },
+    { key: "LocalAuthListMaxLength", kind: "int", readonly: true, value: "1000" },
     { key: "LocalAuthorizeOffline", kind: "bool", readonly: false, value: "true" },
     { key: "LocalPreAuthorize", kind: "bool", readonly: false, value: "false" },
     {
@@ -102,7 +105,10 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
     // 10 s rather than the common 60 s: a simulator is mostly watched live.
     { key: "MeterValueSampleInterval", kind: "int", readonly: false, value: "10", min: 0, max: INT32_MAX },
     { key: "NumberOfConnectors", kind: "int", readonly: true, value: String(opts.connectors) },
+    // Reservation profile (§9.3): connector 0 may be reserved (any connector will do).
+    { key: "ReserveConnectorZeroSupported", kind: "bool", readonly: true, value: "true" },
     { key: "ResetRetries", kind: "int", readonly: false, value: "3", min: 0, max: 100 },
+    { key: "SendLocalListMaxLength", kind: "int", readonly: true, value: "100" },
     { key: "StopTransactionOnEVSideDisconnect", kind: "bool", readonly: false, value: "true" },
     { key: "StopTransactionOnInvalidId", kind: "bool", readonly: false, value: "true" },
     {
@@ -127,7 +133,7 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
       key: "SupportedFeatureProfiles",
       kind: "csl",
       readonly: true,
-      value: "Core,FirmwareManagement,RemoteTrigger",
+      value: "Core,FirmwareManagement,LocalAuthListManagement,RemoteTrigger,Reservation,SmartCharging",
     },
     { key: "TransactionMessageAttempts", kind: "int", readonly: false, value: "3", min: 1, max: 100 },
     {
@@ -139,6 +145,7 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
       max: 86_400,
     },
     { key: "UnlockConnectorOnEVSideDisconnect", kind: "bool", readonly: false, value: "true" },
+    ...smartChargingKeyDefs(),
     // Security whitepaper (profile 1/2): the Basic auth password, used from the next connection on. Empty:
     // the one the charge point was started with (--password). Write-only, as the whitepaper has it.
     {
@@ -149,6 +156,29 @@ export function coreKeyDefs(opts: CoreConfigOptions): ConfigKeyDef[] {
       writeOnly: true,
       problem: keyProblem,
     },
+    // Security whitepaper: how many root certificates the store keeps (charger/certificates.ts), and the
+    // organisation named in the charge point certificate's CSR.
+    { key: "CertificateStoreMaxLength", kind: "int", readonly: true, value: "10" },
+    { key: "CpoName", kind: "string", readonly: false, value: "Chargewire" },
+  ];
+}
+
+/**
+ * The Smart Charging profile's keys (§9.4): the bounds SetChargingProfile is checked against
+ * (charging_profiles.ts). Readonly, as the spec has them; a simulator's command line may set them.
+ */
+export function smartChargingKeyDefs(): ConfigKeyDef[] {
+  return [
+    { key: "ChargeProfileMaxStackLevel", kind: "int", readonly: true, value: "8", min: 0, max: 1_000 },
+    {
+      key: "ChargingScheduleAllowedChargingRateUnit",
+      kind: "csl",
+      readonly: true,
+      value: "Current,Power",
+      items: ["Current", "Power"],
+    },
+    { key: "ChargingScheduleMaxPeriods", kind: "int", readonly: true, value: "48", min: 1, max: 1_000 },
+    { key: "MaxChargingProfilesInstalled", kind: "int", readonly: true, value: "20", min: 1, max: 1_000 },
   ];
 }
 

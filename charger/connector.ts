@@ -21,6 +21,15 @@ export interface ConnectorTx {
   transactionId?: number;
 }
 
+/** A reservation held on one connector (OCPP 1.6 ReserveNow; charger/reservations.ts keeps the rules). */
+export interface ConnectorReservation {
+  reservationId: number;
+  idTag: string;
+  parentIdTag?: string;
+  /** ms since the epoch. */
+  expiresAt: number;
+}
+
 export interface ConnectorState {
   readonly id: number;
   readonly phase: ConnectorPhase;
@@ -32,8 +41,12 @@ export interface ConnectorState {
   readonly tx?: ConnectorTx;
   /** The car has stopped drawing power (full, or at its target). */
   readonly evFull: boolean;
-  /** The charger offers no power (e.g. a zero limit): SuspendedEVSE. */
+  /** The charger offers no power (the central system's refusal of the id tag): SuspendedEVSE. */
   readonly evseSuspended: boolean;
+  /** A charging profile's limit is zero (smart_charging.ts): SuspendedEVSE until it rises. */
+  readonly limitSuspended?: boolean;
+  /** Held for one idTag until it starts, the reservation is cancelled or it expires. */
+  readonly reservation?: ConnectorReservation;
 }
 
 export type Transition = { ok: true; state: ConnectorState } | { ok: false; reason: string };
@@ -47,13 +60,14 @@ export function statusOf(c: ConnectorState, chargerOperative = true): ChargePoin
   if (c.errorCode !== "NoError") return "Faulted";
   switch (c.phase) {
     case "charging":
-      return c.evseSuspended ? "SuspendedEVSE" : c.evFull ? "SuspendedEV" : "Charging";
+      return c.evseSuspended || c.limitSuspended ? "SuspendedEVSE" : c.evFull ? "SuspendedEV" : "Charging";
     case "preparing":
       return "Preparing";
     case "finishing":
       return "Finishing";
     case "idle":
-      return c.operative && chargerOperative ? "Available" : "Unavailable";
+      if (!c.operative || !chargerOperative) return "Unavailable";
+      return c.reservation ? "Reserved" : "Available";
   }
 }
 
@@ -73,12 +87,13 @@ export function plugIn(c: ConnectorState, chargerOperative = true): Transition {
   return ok({ ...c, phase: "preparing", evFull: false });
 }
 
-/** The transaction begins (the car is plugged in if it was not yet). */
+/** The transaction begins (the car is plugged in if it was not yet); a reservation here is used up. */
 export function startTransaction(c: ConnectorState, tx: ConnectorTx, chargerOperative = true): Transition {
   if (!canStart(c, chargerOperative)) {
     return no(`connector ${c.id} cannot start a transaction (${statusOf(c, chargerOperative)})`);
   }
-  return ok({ ...c, phase: "charging", tx, evFull: false });
+  // A start uses up the connector's reservation (charger/reservations.ts checked its idTag).
+  return ok({ ...setReservation(c, undefined), phase: "charging", tx, evFull: false });
 }
 
 /** The central system's answer names the transaction. */
@@ -101,7 +116,13 @@ export function stopTransaction(
   opts: { unplugged: boolean },
 ): { ok: true; state: ConnectorState; tx: ConnectorTx } | { ok: false; reason: string } {
   if (c.phase !== "charging" || !c.tx) return { ok: false, reason: `connector ${c.id} has no transaction` };
-  const ended: ConnectorState = { ...c, phase: "finishing", tx: undefined, evFull: false };
+  const ended: ConnectorState = {
+    ...c,
+    phase: "finishing",
+    tx: undefined,
+    evFull: false,
+    limitSuspended: false,
+  };
   return { ok: true, state: opts.unplugged ? release(ended) : ended, tx: c.tx };
 }
 
@@ -136,12 +157,29 @@ export function setEvseSuspended(c: ConnectorState, evseSuspended: boolean): Con
   return c.evseSuspended === evseSuspended ? c : { ...c, evseSuspended };
 }
 
+export function setLimitSuspended(c: ConnectorState, limitSuspended: boolean): ConnectorState {
+  return !!c.limitSuspended === limitSuspended ? c : { ...c, limitSuspended };
+}
+
 /** A fault appears (any code but NoError) or clears (NoError). */
 export function setFault(c: ConnectorState, errorCode: ChargePointErrorCode16): ConnectorState {
   return c.errorCode === errorCode ? c : { ...c, errorCode };
 }
 
-/** After a reboot: no car, no transaction, no fault; availability survives as OCPP requires. */
+/** Reserves the connector, or (undefined) ends its reservation. */
+export function setReservation(
+  c: ConnectorState,
+  reservation: ConnectorReservation | undefined,
+): ConnectorState {
+  const { reservation: _, ...rest } = c;
+  return reservation ? { ...rest, reservation } : rest;
+}
+
+/**
+ * After a reboot: no car, no transaction, no fault; availability survives as OCPP requires, and so does a
+ * reservation (its expiry still holds).
+ */
 export function rebooted(c: ConnectorState): ConnectorState {
-  return { ...initialConnector(c.id, c.pendingOperative ?? c.operative) };
+  const next = initialConnector(c.id, c.pendingOperative ?? c.operative);
+  return c.reservation ? { ...next, reservation: c.reservation } : next;
 }

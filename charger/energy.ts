@@ -4,7 +4,7 @@
  * next periodic or clock-aligned meter sample is due. Indexes are connector
  * ids less one.
  */
-import { chargeStep } from "./battery.ts";
+import { acceptedPowerW, chargeStep } from "./battery.ts";
 import type { ConnectorState } from "./connector.ts";
 import type { CarOptions } from "./handle.ts";
 import { type MeterReading, type Supply, supplyFor } from "./meter.ts";
@@ -47,6 +47,8 @@ export class Energy {
   #cars: (Car | undefined)[];
   #energyWh: number[];
   #powerW: number[];
+  /** What each connector offers its car, in W: the charging profiles' limit (smart_charging.ts), else maxW. */
+  #offeredW: number[];
   #lastStepAt: number[];
   #nextSampleAt: number[];
   #lastAlignedSlot = -1;
@@ -57,6 +59,7 @@ export class Energy {
     this.#cars = Array(connectors).fill(undefined);
     this.#energyWh = Array(connectors).fill(0);
     this.#powerW = Array(connectors).fill(0);
+    this.#offeredW = Array(connectors).fill(maxW);
     this.#lastStepAt = Array(connectors).fill(0);
     this.#nextSampleAt = Array(connectors).fill(Infinity);
   }
@@ -75,6 +78,24 @@ export class Energy {
 
   powerW(i: number): number {
     return this.#powerW[i];
+  }
+
+  offeredW(i: number): number {
+    return this.#offeredW[i];
+  }
+
+  /**
+   * A new offer to the car. When it is `drawing` (charging, not suspended) the power it draws follows at
+   * once, so a sample taken now already shows it; the battery's next step integrates at the new offer.
+   */
+  setOffered(i: number, watts: number, drawing: boolean): void {
+    const w = Math.max(0, Math.min(this.maxW, watts));
+    if (w === this.#offeredW[i]) return;
+    this.#offeredW[i] = w;
+    const car = this.#cars[i];
+    if (car && drawing) {
+      this.#powerW[i] = acceptedPowerW(car.socPct, car.targetPct, w, { capacityWh: car.capacityWh });
+    }
   }
 
   /** A transaction starts at `at`: the battery steps and the periodic samples count from then. */
@@ -108,7 +129,7 @@ export class Energy {
       this.#powerW[i] = 0;
       return undefined;
     }
-    const offered = evseSuspended ? 0 : this.maxW;
+    const offered = evseSuspended ? 0 : this.#offeredW[i];
     const step = chargeStep(car.socPct, car.targetPct, offered, dt, { capacityWh: car.capacityWh });
     car.socPct = step.socPct;
     this.#energyWh[i] += step.energyWh;
@@ -143,7 +164,7 @@ export class Energy {
     return {
       energyWh: this.#energyWh[i],
       powerW,
-      offeredW: c.phase === "charging" && !c.evseSuspended ? this.maxW : 0,
+      offeredW: c.phase === "charging" && !c.evseSuspended ? this.#offeredW[i] : 0,
       socPct: this.#cars[i]?.socPct,
       supply: this.supply,
     };
@@ -154,7 +175,7 @@ export class Energy {
     return {
       energyWh: this.#energyWh.reduce((a, b) => a + b, 0),
       powerW: this.#powerW.reduce((a, b) => a + b, 0),
-      offeredW: this.maxW * this.#energyWh.length,
+      offeredW: this.#offeredW.reduce((a, b) => a + b, 0),
       supply: this.supply,
     };
   }

@@ -204,6 +204,15 @@ export class FileTransfers {
     ];
   }
 
+  /** ExtendedTriggerMessage LogStatusNotification: the running log upload's status, else Idle. */
+  logStatus(): Ocpp16.LogStatusNotificationRequest {
+    const run = this.#uploads.get("log");
+    const status = currentUploadStatus(run?.state) as Ocpp16.LogStatusNotificationRequest["status"];
+    return status !== "Idle" && run?.requestId !== undefined
+      ? { status, requestId: run.requestId }
+      : { status };
+  }
+
   /** The charger stops for good: nothing more is attempted. */
   stop(): void {
     this.#host.timers.cancel(this.#firmware?.timer);

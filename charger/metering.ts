@@ -13,6 +13,7 @@ import type { Fire } from "./link.ts";
 import { meterValue, type SampleContext } from "./meter.ts";
 import type { Station } from "./station.ts";
 import type { TxMessage } from "./tx_queue.ts";
+import type { TxSeries } from "./tx_series.ts";
 
 export interface MeteringHost {
   /** Registered and connected. */
@@ -21,6 +22,8 @@ export interface MeteringHost {
   /** Queues a transaction message. */
   push(m: TxMessage): void;
   emit: Emit;
+  /** Where a transaction's StopTxnSampledData and StopTxnAlignedData values are collected. */
+  series?: TxSeries;
 }
 
 export class Metering {
@@ -70,6 +73,11 @@ export class Metering {
     }
     const i = connectorId - 1;
     const c = this.#station.all[i];
+    if (c.tx && (context === "Sample.Periodic" || context === "Sample.Clock")) {
+      const key = context === "Sample.Clock" ? "StopTxnAlignedData" : "StopTxnSampledData";
+      const kept = meterValue(this.#energy.reading(i, c), this.#config.getList(key), context, ts);
+      this.#host.series?.add(c.tx.localId, kept);
+    }
     const measurands = this.#config.getList(
       context === "Sample.Clock" ? "MeterValuesAlignedData" : "MeterValuesSampledData",
     );

@@ -19,13 +19,15 @@ import {
   unplug,
 } from "./connector.ts";
 import { type Energy, newCar } from "./energy.ts";
-import type { Emit } from "./events.ts";
+import type { Emit, Warn } from "./events.ts";
 import type { CarOptions } from "./handle.ts";
 import { meterValue, registerWh } from "./meter.ts";
 import { type ChargePointOptions, DEFAULTS } from "./options.ts";
+import type { Reservations } from "./reservations.ts";
 import type { Station } from "./station.ts";
 import type { Timer, Timers } from "./timers.ts";
 import type { StartMessage, StopMessage, TransactionDelivery } from "./tx_delivery.ts";
+import type { TxSeries } from "./tx_series.ts";
 
 /** What the transaction lifecycle needs in either protocol; `T` is the protocol's id token. */
 export interface LifecycleParts<T> {
@@ -85,6 +87,7 @@ export abstract class TransactionLifecycle<T, P extends LifecycleParts<T>> {
     via: AuthVia,
     car: CarOptions | undefined,
     open: (connectorId: number, localId: number, meterStart: number, startedAt: string) => void,
+    admit?: (connectorId: number) => boolean,
   ): Promise<boolean> {
     const { station, energy } = this.parts;
     const c = station.get(connectorId);
@@ -95,7 +98,8 @@ export abstract class TransactionLifecycle<T, P extends LifecycleParts<T>> {
       else if (!energy.car(c.id - 1)) energy.setCar(c.id - 1, newCar(car, this.options));
       const authorized = await this.parts.auth.authorize(token, via);
       const now = station.get(connectorId)!;
-      if (!authorized || this.parts.halted()) {
+      // `admit`: what else may refuse an authorized driver (a reservation for someone else).
+      if (!authorized || this.parts.halted() || (admit && !admit(c.id))) {
         // Refused: the driver gives up and takes the cable back.
         if (now.phase === "preparing") this.scheduleUnplug(now.id);
         return false;
@@ -147,6 +151,12 @@ export abstract class TransactionLifecycle<T, P extends LifecycleParts<T>> {
     this.#unplugTimers.clear();
   }
 
+  /** The driver will not come back for the cable of this connector (it stays locked in). */
+  protected cancelUnplug(connectorId: number): void {
+    this.parts.timers.cancel(this.#unplugTimers.get(connectorId));
+    this.#unplugTimers.delete(connectorId);
+  }
+
   protected scheduleUnplug(connectorId: number): void {
     this.parts.timers.cancel(this.#unplugTimers.get(connectorId));
     const t = this.parts.timers.later(this.options.unplugDelayMs ?? DEFAULTS.unplugDelayMs, () => {
@@ -173,13 +183,26 @@ export interface TransactionParts extends LifecycleParts<string> {
   config: ConfigStore;
   delivery: TransactionDelivery;
   auth: Authorizer;
+  /** The meter values each transaction collects for its StopTransaction. */
+  series: TxSeries;
+  /** A transaction ended on a connector (its TxProfiles go with it). */
+  ended(connectorId: number): void;
+  reservations: Reservations;
+  warn: Warn;
 }
 
 /** OCPP 1.6: StartTransaction and StopTransaction through the transaction-message queue. */
 export class Transactions extends TransactionLifecycle<string, TransactionParts> {
-  /** A driver (or the central system) starts charging: authorizes, then queues the StartTransaction. */
+  #plugTimers = new Map<number, Timer>();
+
+  /**
+   * A driver (or the central system) starts charging: authorizes, checks the reservations (a reserved
+   * connector admits only its idTag or one with its parentIdTag), then queues the StartTransaction, which
+   * names the reservation it uses up.
+   */
   begin(connectorId: number, idTag: string, via: AuthVia, car?: CarOptions): Promise<boolean> {
-    const { energy, config, delivery } = this.parts;
+    const { energy, config, delivery, reservations, auth, series } = this.parts;
+    let reservationId: number | undefined;
     return this.authorizeAndStart(
       connectorId,
       idTag,
@@ -187,21 +210,84 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
       via,
       car,
       (id, localId, meterStart, startedAt) => {
+        this.#cancelPlugTimeout(id);
+        if (reservationId !== undefined) reservations.used(reservationId);
         energy.started(id - 1, Date.now(), config.getInt("MeterValueSampleInterval"));
+        const c = this.parts.station.get(id)!;
+        const measurands = config.getList("StopTxnSampledData");
+        series.begin(
+          localId,
+          meterValue(energy.reading(id - 1, c, 0), measurands, "Transaction.Begin", startedAt),
+        );
         // StartTransaction goes out before the Charging status it causes.
         delivery.push({
           action: "StartTransaction",
           localId,
-          payload: { connectorId: id, idTag, meterStart, timestamp: startedAt },
+          payload: {
+            connectorId: id,
+            idTag,
+            meterStart,
+            timestamp: startedAt,
+            ...(reservationId !== undefined && { reservationId }),
+          },
         });
+      },
+      (id) => {
+        const verdict = reservations.check(id, idTag, auth.parentOf(idTag));
+        if (!verdict.ok) this.parts.warn(`${idTag} may not start: ${verdict.why}`);
+        else reservationId = verdict.reservationId;
+        return verdict.ok;
       },
     );
   }
 
-  /** RemoteStartTransaction: Accepted only for a free, available connector; charging follows the answer. */
-  remoteStart(idTag: string, connectorId?: number): "Accepted" | "Rejected" {
-    const target = this.claimForRemoteStart(connectorId, (id) => void this.begin(id, idTag, "remote"));
+  /**
+   * RemoteStartTransaction: Accepted only for a free, available connector (one reserved for another
+   * idTag is not); charging follows the answer, and `started` hears the connector once the transaction
+   * has begun.
+   */
+  remoteStart(
+    idTag: string,
+    connectorId?: number,
+    started?: (connectorId: number) => void,
+  ): "Accepted" | "Rejected" {
+    const { reservations, auth } = this.parts;
+    const admits = (id: number) => reservations.check(id, idTag, auth.parentOf(idTag)).ok;
+    if (connectorId !== undefined && !admits(connectorId)) return "Rejected";
+    const pick = connectorId ??
+      this.parts.station.all.find((c) => this.parts.station.canStart(c) && admits(c.id))
+        ?.id;
+    if (pick === undefined) return "Rejected";
+    const target = this.claimForRemoteStart(
+      pick,
+      (id) =>
+        void this.begin(id, idTag, "remote").then((ok) => {
+          if (ok) started?.(id);
+        }),
+    );
     return target === undefined ? "Rejected" : "Accepted";
+  }
+
+  /** ConnectionTimeOut (§9.1): a car plugged in that no one starts within it goes, and the connector is free. */
+  protected override plugged(connectorId: number): void {
+    const s = this.parts.config.getInt("ConnectionTimeOut");
+    this.#cancelPlugTimeout(connectorId);
+    if (s <= 0) return;
+    this.#plugTimers.set(
+      connectorId,
+      this.parts.timers.later(s * 1000, () => {
+        this.#plugTimers.delete(connectorId);
+        const c = this.parts.station.get(connectorId);
+        if (c?.phase !== "preparing" || this.starting.has(connectorId)) return;
+        this.parts.warn(`connector ${connectorId}: no transaction within ConnectionTimeOut (${s} s)`);
+        this.release(connectorId);
+      }),
+    );
+  }
+
+  #cancelPlugTimeout(connectorId: number): void {
+    this.parts.timers.cancel(this.#plugTimers.get(connectorId));
+    this.#plugTimers.delete(connectorId);
   }
 
   /** RemoteStopTransaction: Rejected for a transaction this charger does not run. */
@@ -228,6 +314,7 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
     const meterStop = registerWh(energy.energyWh(i));
     const stopData = this.parts.config.getList("StopTxnSampledData");
     const mv = meterValue(energy.reading(i, c, 0), stopData, "Transaction.End", now.toISOString());
+    const transactionData = this.parts.series.take(r.tx.localId, mv);
     // The Stop goes out before the status it causes, as in the spec's sequence diagrams.
     delivery.push({
       action: "StopTransaction",
@@ -237,10 +324,11 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
         meterStop,
         timestamp: now.toISOString(),
         reason,
-        ...(mv ? { transactionData: [mv] } : {}),
+        ...(transactionData.length > 0 ? { transactionData } : {}),
       },
     });
     energy.ended(i, unplugged);
+    this.parts.ended(c.id);
     station.set(r.state);
     this.parts.emit({
       type: "transactionStopped",
@@ -267,7 +355,13 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
     if (!c) return false;
     if (c.phase === "charging") {
       if (this.parts.config.getBool("StopTransactionOnEVSideDisconnect")) {
-        return this.end(c.id, "EVDisconnected", true);
+        if (this.parts.config.getBool("UnlockConnectorOnEVSideDisconnect")) {
+          return this.end(c.id, "EVDisconnected", true);
+        }
+        // The cable stays locked in the charge point's socket: Finishing until UnlockConnector frees it.
+        const ended = this.end(c.id, "EVDisconnected", false);
+        this.cancelUnplug(c.id);
+        return ended;
       }
       // The transaction stays open without a car: it draws nothing (SuspendedEV) until stopped.
       energy.setCar(c.id - 1, undefined);

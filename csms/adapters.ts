@@ -17,7 +17,7 @@ export function createAdapters(svc: HandlerServices, filesUrl: () => string): Pr
     createOcpp201Adapter({ handlers: createHandlers201(svc), storage: svc.storage }),
     createOcpp16Adapter({
       handlers: createHandlers16(svc),
-      registrations: svc.storage.registrations,
+      storage: { registrations: svc.storage.registrations, profiles: svc.storage },
       files: { files: svc.storage.files, baseUrl: filesUrl, now: isoNow },
     }),
   ];

@@ -61,6 +61,24 @@ export interface MeterSample {
   socPercent?: number;
 }
 
+/**
+ * A charging profile a charger accepted (SetChargingProfile), kept per charger and connector so that the
+ * portal shows it and the CSMS can send it again after a reboot that lost it. `profile` is the profile as
+ * the charger took it, in its protocol's shape (1.6 csChargingProfiles): it is resent as it is.
+ */
+export interface ChargingProfileRecord {
+  /** 0: the whole charger. */
+  connectorId: number;
+  profileId: number;
+  /** The protocol's word (1.6: ChargePointMaxProfile, TxDefaultProfile, TxProfile). */
+  purpose: string;
+  stackLevel: number;
+  /** A TxProfile's transaction, when the profile named one. */
+  transactionId?: number;
+  profile: Record<string, unknown>;
+  storedAt: string;
+}
+
 /** How an id token was judged: the statuses both protocols share (2.0.1 has more, which map into these). */
 export type IdTokenStatus = "Accepted" | "Blocked" | "Expired" | "Invalid";
 

@@ -9,6 +9,7 @@
  * CSMS as bus requests (shared/admin.ts), which apply them to storage and to the live connections.
  */
 import type {
+  ChargingProfileRecord,
   ChargingState,
   ConnectorStatus,
   DeviceVariable,
@@ -156,6 +157,8 @@ export interface CsmsReads {
   ): Promise<LocatedSample[]>;
   /** A charger's device model (2.0.1), ordered by component, instance, EVSE, connector, variable. */
   deviceModel(chargerId: string): Promise<DeviceVariable[]>;
+  /** The charging profiles a charger accepted and still holds, by connector, purpose, stackLevel, id. */
+  chargingProfiles(chargerId: string): Promise<ChargingProfileRecord[]>;
   /**
    * Energy per UTC day of the range, every day included (zero when nothing): each transaction counts on
    * the day it stopped, or, still running, on the day it started, with its energyWh (shared/stats.ts).

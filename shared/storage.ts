@@ -11,6 +11,7 @@
  */
 import type {
   ChargerIdentity,
+  ChargingProfileRecord,
   DeviceVariable,
   IdTokenRecord,
   IdTokenStatus,
@@ -172,6 +173,16 @@ export interface DeviceModelWrites {
   clear(chargerId: string): Promise<Written<void>>;
 }
 
+/**
+ * The charging profiles chargers accepted. A new one replaces the stored one with the same id, and the one on
+ * the same connector with the same purpose and stackLevel (OCPP 1.6 §3.13.2: the charger replaces them so).
+ * Which to remove on a ClearChargingProfile or a transaction's end is decided by csms/charging_profiles.ts.
+ */
+export interface ChargingProfileWrites {
+  put(chargerId: string, record: ChargingProfileRecord): Promise<Written<void>>;
+  remove(chargerId: string, profileIds: readonly number[]): Promise<Written<void>>;
+}
+
 export interface IdTokenStore {
   find(idTag: string): Promise<IdTokenRecord | undefined>;
   /** Records a tag first seen from a charger (AUTH_POLICY=open) as Accepted. */
@@ -247,6 +258,7 @@ export interface CsmsStorage {
   transactions: TransactionWrites;
   meter: MeterWrites;
   deviceModel: DeviceModelWrites;
+  chargingProfiles: ChargingProfileWrites;
   idTokens: IdTokenStore;
   registrations: RegistrationStore;
   files: FileStore;

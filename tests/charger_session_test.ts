@@ -114,7 +114,21 @@ Deno.test("remote start charges with rising SoC in MeterValues; remote stop ends
     );
     assert.ok(stop.payload.meterStop >= lastSampled, "meterStop is the register at the end");
     assert.ok(stop.payload.meterStop > start.payload.meterStart, "energy was delivered");
-    assert.equal(measurand(stop.payload, "Energy.Active.Import.Register"), stop.payload.meterStop);
+    // StopTxnSampledData: the transaction's series, from its beginning through its periodic samples to its end.
+    // deno-lint-ignore no-explicit-any
+    const data: any[] = stop.payload.transactionData;
+    const contexts = data.map((mv) => mv.sampledValue[0].context);
+    assert.equal(contexts[0], "Transaction.Begin");
+    assert.equal(contexts.at(-1), "Transaction.End");
+    assert.ok(contexts.filter((c) => c === "Sample.Periodic").length >= 3, contexts.join(", "));
+    assert.equal(
+      measurand({ meterValue: [data.at(-1)] }, "Energy.Active.Import.Register"),
+      stop.payload.meterStop,
+    );
+    assert.equal(
+      measurand({ meterValue: [data[0]] }, "Energy.Active.Import.Register"),
+      start.payload.meterStart,
+    );
 
     await csms.next(
       "CP-RS",

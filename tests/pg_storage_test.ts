@@ -11,6 +11,7 @@ import type { MeterSample } from "../shared/domain.ts";
 import type { CsmsStorage } from "../shared/storage.ts";
 import { verifyKey } from "../csms/charger_keys.ts";
 import { openPostgresReads, openPostgresStorage } from "../csms/store/postgres/storage.ts";
+import { checkChargingProfilesContract } from "../csms/store/charging_profiles_test_support.ts";
 import { checkDeviceModelContract } from "../csms/store/device_model_test_support.ts";
 import { checkFilesContract } from "../csms/store/files_test_support.ts";
 import { checkBootStatusContract } from "../csms/store/registration_test_support.ts";
@@ -756,6 +757,11 @@ pgTest("meter throughput sanity: 5,000 samples in concurrent batches are all sto
 pgTest(
   "pg storage: a charger's device model is upserted by its key, keeps no password, and clears on its own",
   (url) => withStorage(url, (storage) => checkDeviceModelContract(storage)),
+);
+
+pgTest(
+  "pg storage: charging profiles replace by id or by connector, purpose and stackLevel, and go by id",
+  (url) => withStorage(url, (storage) => checkChargingProfilesContract(storage)),
 );
 
 pgTest(

@@ -1,15 +1,14 @@
 /** The OCPP 1.6 adapter: 1.6 sessions with their handlers, and the 1.6 operator commands. */
 import type { HandlerTable } from "../../shared/ocpp/rpc.ts";
 import type { ChargePointActions16 } from "../../shared/ocpp/actions16.ts";
-import type { RegistrationStore } from "../../shared/storage.ts";
 import { completeFileCommand, type FileCommandDeps } from "../file_commands.ts";
 import type { ProtocolAdapter } from "../protocol.ts";
-import { OPERATOR_COMMANDS_16, prepareCommand16 } from "./commands.ts";
+import { type CommandStorage16, OPERATOR_COMMANDS_16, prepareCommand16 } from "./commands.ts";
 import { CsmsSession16 } from "./session.ts";
 
 export function createOcpp16Adapter(deps: {
   handlers: HandlerTable<ChargePointActions16>;
-  registrations: Pick<RegistrationStore, "replaceKeyHash">;
+  storage: CommandStorage16;
   files: FileCommandDeps;
 }): ProtocolAdapter {
   return {
@@ -26,7 +25,7 @@ export function createOcpp16Adapter(deps: {
         return { ok: false, result: { ok: false, error: "invalid", message: completed.message } };
       }
       const check = await prepareCommand16(
-        deps.registrations,
+        deps.storage,
         chargerId,
         action,
         completed.payload ?? payload,

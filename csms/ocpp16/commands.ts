@@ -2,7 +2,8 @@
  * The operator commands a 1.6 charger takes, and what the CSMS checks before sending one: the payload
  * against the 1.6 schema, and a new AuthorizationKey (ChangeConfiguration) against the key rules. When
  * the charger takes a new key, its registration gets the key's hash before the command is answered, so
- * that its next handshake is checked against the new key.
+ * that its next handshake is checked against the new key. A charging profile set or cleared is stored or
+ * removed once the charger accepts (./charging_profiles.ts).
  */
 import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
 import { spellErrorCode } from "../../shared/ocpp/errors.ts";
@@ -10,12 +11,18 @@ import { validatePayload } from "../../shared/ocpp/validate.ts";
 import type { RegistrationStore } from "../../shared/storage.ts";
 import { hashKey, keyProblem, storeKeyHash } from "../charger_keys.ts";
 import type { CommandCheck } from "../protocol.ts";
+import { profileFollowUp16, type ProfileStorage } from "./charging_profiles.ts";
 import { keyTaken, newAuthorizationKey } from "./key_rotation.ts";
 
 export { OPERATOR_COMMANDS_16 };
 
+export interface CommandStorage16 {
+  registrations: Pick<RegistrationStore, "replaceKeyHash">;
+  profiles: ProfileStorage;
+}
+
 export async function prepareCommand16(
-  registrations: Pick<RegistrationStore, "replaceKeyHash">,
+  storage: CommandStorage16,
   chargerId: string,
   action: string,
   payload: Record<string, unknown>,
@@ -32,6 +39,8 @@ export async function prepareCommand16(
       },
     };
   }
+  const profileFollowUp = profileFollowUp16(storage.profiles, chargerId, action, payload);
+  if (profileFollowUp) return { ok: true, command: { afterAnswer: profileFollowUp } };
   const rotation = newAuthorizationKey(action, payload);
   if (!rotation) return { ok: true, command: {} };
   // A key outside the rules would be refused by a conforming charger, or taken by a lax one and then
@@ -49,7 +58,9 @@ export async function prepareCommand16(
     ok: true,
     command: {
       afterAnswer: async (response) => {
-        if (keyTaken(response)) await storeKeyHash(registrations, chargerId, keyHash, "AuthorizationKey");
+        if (keyTaken(response)) {
+          await storeKeyHash(storage.registrations, chargerId, keyHash, "AuthorizationKey");
+        }
       },
     },
   };

@@ -10,6 +10,7 @@ import type { IdTokenVerdict } from "../../shared/domain.ts";
 import { HandlerTable } from "../../shared/ocpp/rpc.ts";
 import { isoNow } from "../clock.ts";
 import { createRecorder, type HandlerServices } from "../recording.ts";
+import { dropEndedTxProfiles, resendAfterBoot16 } from "./charging_profiles.ts";
 import { transferRecorder } from "../transfer_status.ts";
 import { chargerIdentity16 } from "./identity.ts";
 import { toMeterSamples } from "./meter.ts";
@@ -48,7 +49,12 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       // While Pending or Rejected, OCPP 1.6 (§4.2) has the charge point send nothing unasked; what one sends
       // all the same is answered as always (1.6 gives the Central System no error for it).
       const answer = await record.boot(chargerId, identity, at, {});
-      (ctx.session as unknown as CsmsSession16).bootStatus = answer.status;
+      const session = ctx.session as unknown as CsmsSession16;
+      session.bootStatus = answer.status;
+      // After the answer: the charger must know it is Accepted before the CSMS's first CALL.
+      if (answer.status === "Accepted") {
+        ctx.afterAnswer(() => void resendAfterBoot16(storage, sink, session, chargerId));
+      }
       return { status: answer.status, currentTime: at, interval: answer.interval };
     })
     .handle("Heartbeat", (_req, ctx) => {
@@ -119,6 +125,9 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       // A replayed Stop (its answer was lost) changes nothing, its transactionData included.
       if (req.transactionData && outcome.kind !== "already-stopped") {
         await meterValues(chargerId, evseId, req.transactionId, req.transactionData);
+      }
+      if (outcome.kind === "stopped" || outcome.kind === "reported-after-close") {
+        await dropEndedTxProfiles(storage, chargerId, evseId, req.transactionId);
       }
       if (outcome.kind === "stopped") {
         await outcome.durable;

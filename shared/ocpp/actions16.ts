@@ -67,7 +67,7 @@ export type ResponseOf<M extends ActionMap, A extends keyof M> = M[A][1];
 export type ChargePointAction16 = keyof ChargePointActions16;
 export type CentralSystemAction16 = keyof CentralSystemActions16;
 
-/** The commands the CSMS offers operators (portal, REST): the Core and remote-trigger profiles. */
+/** The commands the CSMS offers operators (portal, REST). */
 export const OPERATOR_COMMANDS_16 = [
   "RemoteStartTransaction",
   "RemoteStopTransaction",
@@ -79,6 +79,15 @@ export const OPERATOR_COMMANDS_16 = [
   "UnlockConnector",
   "DataTransfer",
   "TriggerMessage",
+  // The security extension's.
+  "ExtendedTriggerMessage",
+  "InstallCertificate",
+  "GetInstalledCertificateIds",
+  "DeleteCertificate",
+  "CertificateSigned",
+  "SetChargingProfile",
+  "ClearChargingProfile",
+  "GetCompositeSchedule",
   // FirmwareManagement and the security extension's log and signed firmware (csms/file_commands.ts).
   "UpdateFirmware",
   "GetDiagnostics",

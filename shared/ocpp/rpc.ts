@@ -74,6 +74,12 @@ export interface HandlerContext {
   action: string;
   /** The session the CALL arrived on, so that one shared handler can serve many sessions. */
   session: RpcSession<ActionMap, ActionMap>;
+  /**
+   * Runs `fn` once this CALL's CALLRESULT is written: for a CALL of ours that must follow the answer (the
+   * CSMS's first commands after a boot, which the charger must know is Accepted first). Not run when no
+   * CALLRESULT goes out (a CALLERROR, a closed session).
+   */
+  afterAnswer(fn: () => void): void;
 }
 
 type Handler = (payload: never, ctx: HandlerContext) => unknown;
@@ -332,11 +338,13 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
       if (bad) return this.#sendError(id, bad.code, bad.description, {}, action);
     }
     let result: unknown;
+    const after: Array<() => void> = [];
     try {
       result = await handler(payload as never, {
         messageId: id,
         action,
         session: this as unknown as RpcSession<ActionMap, ActionMap>,
+        afterAnswer: (fn) => after.push(fn),
       });
     } catch (err) {
       if (err instanceof OcppError) {
@@ -369,7 +377,9 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
     } catch (err) {
       // The transport is gone; the peer will time out. Never an unhandled rejection.
       this.#log(`could not send CALLRESULT ${id}: ${errorText(err)}`);
+      return;
     }
+    for (const fn of after) fn();
   }
 
   #sendError(

@@ -745,3 +745,25 @@ Deno.test("rpc: a handler that fails after close() sends nothing", async () => {
   await settleDown();
   assert.equal(csms.sent.length, 0);
 });
+
+Deno.test("rpc: a handler's afterAnswer runs once its CALLRESULT is written, and not after a CALLERROR", async () => {
+  using csms = csmsAlone();
+  const seenAt: number[] = [];
+  csms.session.handle("Heartbeat", (_p, ctx) => {
+    ctx.afterAnswer(() => seenAt.push(csms.sent.length));
+    return { currentTime: NOW };
+  });
+  csms.session.handle("Authorize", (_p, ctx) => {
+    ctx.afterAnswer(() => seenAt.push(-1));
+    throw new OcppError("NotSupported", "no");
+  });
+  csms.session.receive('[2,"h1","Heartbeat",{}]');
+  for (let i = 0; i < 100 && csms.sent.length < 1; i++) await Promise.resolve();
+  // It ran with the answer already sent (one frame out).
+  assert.deepEqual(csms.last().slice(0, 2), [3, "h1"]);
+  assert.deepEqual(seenAt, [1]);
+  csms.session.receive('[2,"a1","Authorize",{"idTag":"TAG-1"}]');
+  for (let i = 0; i < 100 && csms.sent.length < 2; i++) await Promise.resolve();
+  assert.deepEqual(csms.last().slice(0, 2), [4, "a1"]);
+  assert.deepEqual(seenAt, [1]);
+});

@@ -14,7 +14,8 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
   ajv: Ajv,
 ) => Ajv;
 
-const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false });
+// multipleOfPrecision: a limit of 6.3 A is a multiple of 0.1, though 6.3 / 0.1 is not an integer in floats.
+const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, multipleOfPrecision: 9 });
 ajv.addMetaSchema(draft6);
 addFormats(ajv);
 

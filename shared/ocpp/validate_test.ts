@@ -356,3 +356,17 @@ Deno.test("validate: the same payload gets the same verdict every time (validato
     assert.equal(check("Authorize", "request", {})?.code, "OccurrenceConstraintViolation");
   }
 });
+
+Deno.test("validate: decimal limits are multiples of 0.1 despite float division, others are not", () => {
+  const schedule = (limit: number) => ({
+    status: "Accepted",
+    chargingSchedule: { chargingRateUnit: "A", chargingSchedulePeriod: [{ startPeriod: 0, limit }] },
+  });
+  for (const limit of [6.3, 0.3, 3.7, 16, 12.9]) {
+    assert.equal(validatePayload("ocpp1.6", "GetCompositeSchedule", "response", schedule(limit)), undefined);
+  }
+  assert.equal(
+    validatePayload("ocpp1.6", "GetCompositeSchedule", "response", schedule(6.35))?.code,
+    "PropertyConstraintViolation",
+  );
+});

@@ -131,7 +131,7 @@ export function CommandPanel(
                 : (
                   <input
                     name={f.name}
-                    inputMode={f.kind === "int" ? "numeric" : undefined}
+                    inputMode={f.kind === "int" ? "numeric" : f.kind === "number" ? "decimal" : undefined}
                     placeholder={f.placeholder}
                     value={values.value[f.name]}
                     onInput={(e) => set((e.target as HTMLInputElement).value)}

@@ -17,6 +17,38 @@ export const COMMAND_EXAMPLES: Record<Protocol, Readonly<Record<string, Record<s
     UnlockConnector: { connectorId: 1 },
     DataTransfer: { vendorId: "com.example", messageId: "Ping", data: "hello" },
     TriggerMessage: { requestedMessage: "StatusNotification", connectorId: 1 },
+    ExtendedTriggerMessage: { requestedMessage: "SignChargePointCertificate" },
+    InstallCertificate: {
+      certificateType: "CentralSystemRootCertificate",
+      certificate: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----",
+    },
+    GetInstalledCertificateIds: { certificateType: "CentralSystemRootCertificate" },
+    DeleteCertificate: {
+      certificateHashData: {
+        hashAlgorithm: "SHA256",
+        issuerNameHash: "0161d2e8c29461fe6939d427de46bb6a4df1af725113724528c58181d4d64020",
+        issuerKeyHash: "f47f212f4ff4f8e4ee5e7e9b87e43a044c86b98c68b6fb895e563fa6baac6f3e",
+        serialNumber: "3753db30d6bdc7dc13c45cb2e6fb3bb323b2a2ee",
+      },
+    },
+    CertificateSigned: {
+      certificateChain: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----",
+    },
+    SetChargingProfile: {
+      connectorId: 1,
+      csChargingProfiles: {
+        chargingProfileId: 1,
+        stackLevel: 0,
+        chargingProfilePurpose: "TxDefaultProfile",
+        chargingProfileKind: "Relative",
+        chargingSchedule: {
+          chargingRateUnit: "W",
+          chargingSchedulePeriod: [{ startPeriod: 0, limit: 3700 }],
+        },
+      },
+    },
+    ClearChargingProfile: { id: 1 },
+    GetCompositeSchedule: { connectorId: 1, duration: 3600, chargingRateUnit: "W" },
   },
   "ocpp2.0.1": {
     // remoteStartId left out: the CSMS assigns one.

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { Protocol } from "../../shared/domain.ts";
 import { allOperatorActions, OPERATOR_ACTIONS } from "../../shared/ocpp/catalog.ts";
+import { CENTRAL_SYSTEM_ACTIONS_16 } from "../../shared/ocpp/actions16.ts";
 import { validatePayload } from "../../shared/ocpp/validate.ts";
 import { COMMAND_EXAMPLES } from "./command_examples.ts";
 
@@ -29,6 +30,17 @@ Deno.test("command examples: docs/api.md's table says which protocol takes which
     const cells = (["ocpp1.6", "ocpp2.0.1"] as const).map((p) =>
       OPERATOR_ACTIONS[p].includes(action) ? "yes" : "—"
     );
-    assert.match(docs, new RegExp(`\\| \`${action}\`\\s+\\| ${cells[0]}\\s+\\| ${cells[1]}\\s+\\|`), action);
+    assert.match(
+      docs,
+      new RegExp(`\\| \`${action}\`\\s+\\|[^|]*\\| ${cells[0]}\\s+\\| ${cells[1]}\\s+\\|`),
+      action,
+    );
+  }
+});
+
+Deno.test("command examples: docs/api.md's table lists every central-system action of OCPP 1.6", () => {
+  assert.equal(CENTRAL_SYSTEM_ACTIONS_16.length, 26);
+  for (const action of CENTRAL_SYSTEM_ACTIONS_16) {
+    assert.match(docs, new RegExp(`\\| \`${action}\`\\s+\\| [A-Za-z]+\\s+\\| (yes|—)\\s+\\|`), action);
   }
 });

@@ -12,12 +12,15 @@
  */
 import type { Protocol } from "../../shared/domain.ts";
 import { OPERATOR_ACTIONS } from "../../shared/ocpp/catalog.ts";
+import { SECURITY_FORMS_16 } from "./command_forms_security16.ts";
+import { SMART_CHARGING_FORMS_16 } from "./smart_charging_forms.ts";
 
 /**
- * text: as typed; int: a whole number; select: one of `options`; list: comma-separated (each one of
- * `options` when given); bool: "true" or "false"; json: JSON text, the value put in as parsed.
+ * text: as typed; int: a whole number; number: a decimal number (a limit); select: one of `options`; list:
+ * comma-separated (each one of `options` when given); bool: "true" or "false"; json: JSON text, the value
+ * put in as parsed.
  */
-export type FieldKind = "text" | "int" | "select" | "list" | "bool" | "json";
+export type FieldKind = "text" | "int" | "number" | "select" | "list" | "bool" | "json";
 
 export interface FieldSpec {
   /** The field's path in the payload (dot-separated; a number indexes an array). */
@@ -75,6 +78,8 @@ const FORMS_16: Readonly<Record<string, readonly FieldSpec[]>> = {
     { name: "messageId", label: "Message id", kind: "text" },
     { name: "data", label: "Data", kind: "text" },
   ],
+  ...SECURITY_FORMS_16,
+  ...SMART_CHARGING_FORMS_16,
 };
 
 // OCPP 2.0.1's enumerations the forms offer, as its schemas spell them (command_forms_test.ts checks them).
@@ -490,6 +495,9 @@ function parseField(
   switch (field.kind) {
     case "int":
       if (!/^\d+$/.test(raw)) return { ok: false, message: `${field.label} must be a whole number` };
+      return { ok: true, value: Number(raw) };
+    case "number":
+      if (!/^\d+(\.\d+)?$/.test(raw)) return { ok: false, message: `${field.label} must be a number` };
       return { ok: true, value: Number(raw) };
     case "select":
       if (!field.options!.includes(raw)) {

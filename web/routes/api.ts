@@ -36,6 +36,7 @@ import {
   ChargerIdParam,
   ChargerIdValue,
   ChargerSchema,
+  ChargingProfileSchema,
   CloseTransactionSchema,
   CommandActionSchema,
   CommandResultSchema,
@@ -278,6 +279,32 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
       const { id } = c.req.valid("param");
       if (!(await reads.getCharger(id))) return c.json(errorBody("not_found", `no charger ${id}`), 404);
       return c.json({ items: await reads.deviceModel(id) }, 200);
+    },
+  );
+
+  api.openapi(
+    guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/chargers/{id}/charging-profiles",
+        tags: ["Chargers"],
+        summary: "The charging profiles a charger accepted and still holds",
+        description:
+          "Stored when the charger answers a SetChargingProfile Accepted; removed by a ClearChargingProfile " +
+          "it accepts, and (TxProfiles) when their transaction ends; sent again after each Accepted boot. " +
+          "Ordered by connector, purpose, stackLevel and id.",
+        request: { params: z.object({ id: ChargerId }) },
+        responses: {
+          200: json(z.object({ items: z.array(ChargingProfileSchema) }), "The stored profiles"),
+          404: notFound,
+        },
+      }),
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      if (!(await reads.getCharger(id))) return c.json(errorBody("not_found", `no charger ${id}`), 404);
+      return c.json({ items: await reads.chargingProfiles(id) }, 200);
     },
   );
 

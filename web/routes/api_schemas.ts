@@ -221,6 +221,23 @@ export const DeviceVariableSchema = z.object({
   updatedAt: z.string().openapi({ description: "When the CSMS last heard of this value" }),
 }).openapi("DeviceVariable");
 
+export const ChargingProfileSchema = z.object({
+  connectorId: z.number().int().openapi({ description: "0: the whole charger" }),
+  profileId: z.number().int().openapi({ description: "The profile's chargingProfileId" }),
+  purpose: z.string().openapi({
+    description: "ChargePointMaxProfile, TxDefaultProfile or TxProfile",
+    example: "TxProfile",
+  }),
+  stackLevel: z.number().int(),
+  transactionId: z.number().int().optional().openapi({
+    description: "A TxProfile's transaction, if it named one",
+  }),
+  profile: z.record(z.string(), z.unknown()).openapi({
+    description: "The profile as the charger accepted it (OCPP 1.6 csChargingProfiles)",
+  }),
+  storedAt: z.string().openapi({ description: "When the charger accepted it" }),
+}).openapi("ChargingProfile");
+
 /**
  * A number written in a path or query string, checked by `schema`. Not z.coerce.number(): that also takes
  * null (as 0), which the OpenAPI generator reads as nullable, and for a path parameter as not required, an

@@ -192,6 +192,23 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
+    description: "charging profiles chargers accepted (SetChargingProfile)",
+    sql: `
+      CREATE TABLE charging_profiles (
+        charger_id text COLLATE "C" NOT NULL,
+        profile_id integer NOT NULL,
+        connector_id integer NOT NULL,
+        purpose text COLLATE "C" NOT NULL,
+        stack_level integer NOT NULL,
+        transaction_id integer,
+        profile text NOT NULL,
+        stored_at text NOT NULL,
+        PRIMARY KEY (charger_id, profile_id)
+      );
+    `,
+  },
+  {
+    version: 5,
     description: "kept files (firmware images, chargers' uploads) and the latest transfer statuses",
     // An upload slot is a row without content until the charger's upload fills it.
     sql: `

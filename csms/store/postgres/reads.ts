@@ -30,7 +30,12 @@ import {
   type SessionHour,
   type StatsRange,
 } from "../../../shared/stats.ts";
-import type { DeviceVariable } from "../../../shared/domain.ts";
+import type { ChargingProfileRecord, DeviceVariable } from "../../../shared/domain.ts";
+import {
+  CHARGING_PROFILE_ORDER,
+  chargingProfileFromRow,
+  type ChargingProfileRow,
+} from "../charging_profile_row.ts";
 import {
   DEVICE_VARIABLE_ORDER,
   deviceVariableFromRow,
@@ -239,6 +244,15 @@ export class PostgresReads implements CsmsReads {
       this.#sql.unsafe(DEVICE_VARIABLE_ORDER)
     }`;
     return rows.map((r) => deviceVariableFromRow(r as unknown as DeviceVariableRow));
+  }
+
+  async chargingProfiles(chargerId: string): Promise<ChargingProfileRecord[]> {
+    if (this.#sync) await this.#sync();
+    const rows = await this.#sql`
+      SELECT * FROM charging_profiles WHERE charger_id = ${chargerId} ${
+      this.#sql.unsafe(CHARGING_PROFILE_ORDER)
+    }`;
+    return rows.map((r) => chargingProfileFromRow(r as unknown as ChargingProfileRow));
   }
 
   // Timestamps are kept as the charger sent them, with any offset: read as timestamptz and grouped in UTC.

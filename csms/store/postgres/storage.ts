@@ -10,6 +10,7 @@ import type { CsmsReads } from "../../../shared/queries.ts";
 import type { CsmsStorage, RefusalRecord } from "../../../shared/storage.ts";
 import { Background } from "./background.ts";
 import { PostgresChargers, PostgresNodes } from "./chargers.ts";
+import { PostgresChargingProfiles } from "./charging_profiles.ts";
 import { PostgresDeviceModel } from "./device_model.ts";
 import { PostgresEvents } from "./events.ts";
 import { PostgresIdTokens } from "./id_tokens.ts";
@@ -68,6 +69,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     transactions: new PostgresTransactions(sql, meter),
     meter,
     deviceModel: new PostgresDeviceModel(sql),
+    chargingProfiles: new PostgresChargingProfiles(sql),
     idTokens: new PostgresIdTokens(sql),
     registrations: new PostgresRegistrations(sql),
     files: new PostgresFiles(sql),

@@ -288,6 +288,23 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 10,
+    description: "charging profiles chargers accepted (SetChargingProfile)",
+    sql: `
+      CREATE TABLE charging_profiles (
+        charger_id TEXT NOT NULL,
+        profile_id INTEGER NOT NULL,
+        connector_id INTEGER NOT NULL,
+        purpose TEXT NOT NULL,
+        stack_level INTEGER NOT NULL,
+        transaction_id INTEGER,
+        profile TEXT NOT NULL,
+        stored_at TEXT NOT NULL,
+        PRIMARY KEY (charger_id, profile_id)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 11,
     description: "kept files (firmware images, chargers' uploads) and the latest transfer statuses",
     // An upload slot is a row without content until the charger's upload fills it.
     sql: `

@@ -33,6 +33,7 @@ Deno.test("migrations: a fresh database reaches the newest version; running agai
     "charger_refusals",
     "charger_registrations",
     "chargers",
+    "charging_profiles",
     "connectors",
     "device_variables",
     "events",

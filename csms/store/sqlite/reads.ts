@@ -32,7 +32,12 @@ import {
   type SessionHour,
   type StatsRange,
 } from "../../../shared/stats.ts";
-import type { DeviceVariable } from "../../../shared/domain.ts";
+import type { ChargingProfileRecord, DeviceVariable } from "../../../shared/domain.ts";
+import {
+  CHARGING_PROFILE_ORDER,
+  chargingProfileFromRow,
+  type ChargingProfileRow,
+} from "../charging_profile_row.ts";
 import {
   DEVICE_VARIABLE_ORDER,
   deviceVariableFromRow,
@@ -271,6 +276,13 @@ export class SqliteReads implements CsmsReads {
     return this.#read(() =>
       this.#all(`SELECT * FROM device_variables WHERE charger_id = ? ${DEVICE_VARIABLE_ORDER}`, chargerId)
         .map((r) => deviceVariableFromRow(r as unknown as DeviceVariableRow))
+    );
+  }
+
+  chargingProfiles(chargerId: string): Promise<ChargingProfileRecord[]> {
+    return this.#read(() =>
+      this.#all(`SELECT * FROM charging_profiles WHERE charger_id = ? ${CHARGING_PROFILE_ORDER}`, chargerId)
+        .map((r) => chargingProfileFromRow(r as unknown as ChargingProfileRow))
     );
   }
 

@@ -14,6 +14,7 @@ import type { CsmsStorage, RefusalRecord } from "../../../shared/storage.ts";
 import { SqliteChargers, SqliteNodes } from "./chargers.ts";
 import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "./checkpointer.ts";
 import { databasePath, openDatabase } from "./db.ts";
+import { SqliteChargingProfiles } from "./charging_profiles.ts";
 import { SqliteDeviceModel } from "./device_model.ts";
 import { SqliteFiles } from "./files.ts";
 import { SqliteIdTokens } from "./id_tokens.ts";
@@ -45,6 +46,7 @@ export class SqliteStorage implements CsmsStorage {
   readonly transactions: SqliteTransactions;
   readonly meter: SqliteMeter;
   readonly deviceModel: SqliteDeviceModel;
+  readonly chargingProfiles: SqliteChargingProfiles;
   readonly idTokens: SqliteIdTokens;
   readonly registrations: Registrations;
   readonly files: SqliteFiles;
@@ -67,6 +69,7 @@ export class SqliteStorage implements CsmsStorage {
     this.transactions = new SqliteTransactions(db, writer);
     this.meter = new SqliteMeter(writer, this.transactions);
     this.deviceModel = new SqliteDeviceModel(writer);
+    this.chargingProfiles = new SqliteChargingProfiles(writer);
     this.idTokens = new SqliteIdTokens(db, writer);
     this.registrations = new Registrations(db, writer);
     this.files = new SqliteFiles(db, writer);

@@ -7,6 +7,7 @@ import { MAX_RECENT_REFUSALS } from "../../../shared/queries.ts";
 import type { CloseTransaction, StopTransaction } from "../../../shared/storage.ts";
 import type { RefusalRecord } from "./refusals.ts";
 import { BatchWriter, type WriterOptions } from "./writer.ts";
+import { checkChargingProfilesContract } from "../charging_profiles_test_support.ts";
 import { checkDeviceModelContract } from "../device_model_test_support.ts";
 import { checkFilesContract } from "../files_test_support.ts";
 import { checkBootStatusContract } from "../registration_test_support.ts";
@@ -465,6 +466,17 @@ Deno.test("store: a charger's device model is upserted by its key, keeps no pass
     const s = await open(dir);
     try {
       await checkDeviceModelContract(s.storage);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+Deno.test("store: charging profiles replace by id or by connector, purpose and stackLevel, and go by id", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    try {
+      await checkChargingProfilesContract(s.storage);
     } finally {
       await s.close();
     }
