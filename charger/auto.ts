@@ -8,6 +8,7 @@
  */
 import type { ConnectorPhase } from "./connector.ts";
 import { deriveSeed, type Rng, seededRng } from "./random.ts";
+import { REAL_TIME, type SimClock } from "./sim_clock.ts";
 
 export interface AutoTiming {
   /** Seconds a connector stays free between sessions: [min, max]. */
@@ -96,10 +97,21 @@ export class AutoPilot {
 /** The drivers of all of a charge point's connectors, on one clock. */
 export class AutoDrivers {
   readonly #pilots: AutoPilot[];
+  readonly #clock: SimClock;
   #lastAt = 0;
 
-  /** One driver per connector, each with its own random stream derived from the seed. */
-  constructor(timing: Partial<AutoTiming>, seed: number, index: number, connectors: number) {
+  /**
+   * One driver per connector, each with its own random stream derived from the seed. The timings are
+   * simulated seconds: at the clock's speed N, drivers come and go N times as often.
+   */
+  constructor(
+    timing: Partial<AutoTiming>,
+    seed: number,
+    index: number,
+    connectors: number,
+    clock: SimClock = REAL_TIME,
+  ) {
+    this.#clock = clock;
     const t = { ...DEFAULT_AUTO_TIMING, ...timing };
     this.#pilots = Array.from(
       { length: connectors },
@@ -113,7 +125,7 @@ export class AutoDrivers {
     phaseOf: (connectorId: number) => ConnectorPhase,
     act: (connectorId: number, action: AutoAction) => void,
   ): void {
-    const dtS = this.#lastAt === 0 ? 0 : (now - this.#lastAt) / 1000;
+    const dtS = this.#lastAt === 0 ? 0 : this.#clock.simMs(now - this.#lastAt) / 1000;
     this.#lastAt = now;
     this.#pilots.forEach((pilot, i) => {
       const action = pilot.step(phaseOf(i + 1), dtS);

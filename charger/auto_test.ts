@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { type AutoAction, AutoPilot, type AutoTiming } from "./auto.ts";
+import { type AutoAction, AutoDrivers, AutoPilot, type AutoTiming } from "./auto.ts";
 import type { ConnectorPhase } from "./connector.ts";
 import { deriveSeed, seededRng } from "./random.ts";
+import { SimClock } from "./sim_clock.ts";
 
 const timing: AutoTiming = { idleS: [2, 5], chargeS: [3, 8], arrivalSocPct: [10, 70], idTags: 5 };
 
@@ -52,4 +53,26 @@ Deno.test("auto: derived seeds differ per stream and are stable", () => {
   const seen = new Set<number>();
   for (let i = 0; i < 1000; i++) seen.add(deriveSeed(1, i, 1));
   assert.equal(seen.size, 1000);
+});
+
+Deno.test("auto: at speed N the drivers live N times as fast: the same sessions in 1/N of the wall time", () => {
+  /** Steps a one-connector driver set for `wallS` wall seconds in ticks of `tickS`; logs what it does. */
+  const drive = (clock: SimClock, wallS: number, tickS: number) => {
+    const drivers = new AutoDrivers(timing, 9, 0, 1, clock);
+    let phase: ConnectorPhase = "idle";
+    const log: string[] = [];
+    for (let t = tickS; t <= wallS; t += tickS) {
+      drivers.step(t * 1000, () => phase, (_, a) => {
+        log.push(`${t * clock.speed} ${a.type === "arrive" ? `arrive ${a.idTag}` : `leave ${a.how}`}`);
+        phase = a.type === "arrive" ? "charging" : "idle";
+      });
+    }
+    return log;
+  };
+  // Ten times as fast with one-second ticks is real time with ten-second ticks: the same sessions at
+  // the same simulated moments, in a tenth of the wall time.
+  const real = drive(new SimClock(1), 400, 10);
+  assert.ok(real.length >= 8, `expected sessions, got ${real.length}`);
+  assert.deepEqual(drive(new SimClock(10), 40, 1), real);
+  assert.ok(drive(new SimClock(1), 40, 1).length < real.length / 2, "in real time, far fewer");
 });

@@ -120,6 +120,7 @@ export class ChargePoint extends SimulatedCharger {
       halted: () => this.stopped || this.resetting,
       series,
       ended: (id) => this.#smart.transactionEnded(id),
+      began: (id, now) => this.#metering.sample(id, "Transaction.Begin", now),
     });
     this.#metering = new Metering(this.station, this.energy, this.config, {
       canSend: () => link.canSend(),
@@ -197,7 +198,11 @@ export class ChargePoint extends SimulatedCharger {
   }
 
   #applyLimits(now: number): void {
-    this.#smart.apply(now, (id) => this.#metering.sample(id, "Other", now));
+    this.#smart.apply(now, (connectorId, offeredW, began) => {
+      // 1.6 has no context for a new limit: "Other" tells it from the periodic samples.
+      if (!began) this.#metering.sample(connectorId, "Other", now);
+      this.emit({ type: "limit", connectorId, offeredW, maxW: this.energy.maxW });
+    });
   }
 
   remoteStop(transactionId: number): "Accepted" | "Rejected" {

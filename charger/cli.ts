@@ -4,6 +4,7 @@
  * bad one comes back as a single line for stderr.
  */
 import { parseArgs } from "node:util";
+import { DEFAULT_TAPER_START_PCT } from "./battery.ts";
 import { coreConfiguration } from "./config_store.ts";
 import { fleetIds, type FleetOptions, MAX_FLEET } from "./fleet.ts";
 import { stationModel } from "./ocpp201/device_model.ts";
@@ -15,10 +16,17 @@ import {
   checkId,
   DEFAULTS,
   OptionError,
+  SINGLE_CHARGER_DEFAULTS,
 } from "./options.ts";
+import { MAX_SPEED, MIN_SPEED } from "./sim_clock.ts";
 
 export const DEFAULT_URL = "ws://127.0.0.1:9000/ocpp";
 export const DEFAULT_ID = "CP-001";
+
+/** What one charger on the defaults adds to the car's state of charge per wall-clock second, in %. */
+const SINGLE_SOC_PCT_PER_S =
+  ((DEFAULTS.powerKw * SINGLE_CHARGER_DEFAULTS.speed / 3600) / DEFAULTS.batteryKwh * 100)
+    .toFixed(1);
 
 export const HELP = `Chargewire charger simulator: an OCPP 1.6J charge point or OCPP 2.0.1 charging
 station (or a fleet of them).
@@ -44,6 +52,18 @@ Charger
                        with 2.0.1 a device-model variable as Component.Variable[:Instance],
                        e.g. SampledDataCtrlr.TxUpdatedInterval=5 (repeatable; unknown keys and
                        invalid values are refused; not with --ocpp-mix)
+
+Time
+  --speed N            time factor, ${MIN_SPEED}-${MAX_SPEED}: the battery, the meter's sample intervals and
+                       the --auto timings run N times as fast; OCPP timestamps, heartbeats and
+                       retries stay real (default ${SINGLE_CHARGER_DEFAULTS.speed} for one charger, ${DEFAULTS.speed} for a fleet)
+
+  One charger (no --count) starts lively: --speed ${SINGLE_CHARGER_DEFAULTS.speed} and a periodic sample every
+  ${SINGLE_CHARGER_DEFAULTS.sampleIntervalS} simulated seconds (MeterValueSampleInterval=${SINGLE_CHARGER_DEFAULTS.sampleIntervalS}; 2.0.1:
+  SampledDataCtrlr.TxUpdatedInterval=${SINGLE_CHARGER_DEFAULTS.sampleIntervalS}), each unless given: a transaction's meter is
+  read as it starts and then every second, and at ${DEFAULTS.powerKw} kW into ${DEFAULTS.batteryKwh} kWh the state of charge
+  rises ${SINGLE_SOC_PCT_PER_S} % a second up to the taper at ${DEFAULT_TAPER_START_PCT} %. A fleet runs in real time with the
+  keys' own defaults (MeterValueSampleInterval=10).
 
 Car
   --battery-kwh KWH    battery capacity of the car that plugs in (default ${DEFAULTS.batteryKwh})
@@ -101,6 +121,7 @@ const FLAGS = {
   "id-prefix": { type: "string" },
   auto: { type: "boolean" },
   seed: { type: "string" },
+  speed: { type: "string" },
   log: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -183,6 +204,14 @@ export function parseCli(args: readonly string[]): CliResult {
       if (eq <= 0) throw new FlagError(`--config takes KEY=VALUE (got ${JSON.stringify(kv)})`);
       config[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
     }
+    let speed = number("speed", s("speed"));
+    if (count === 1) {
+      speed ??= SINGLE_CHARGER_DEFAULTS.speed;
+      const key = ocpp === "2.0.1" ? "SampledDataCtrlr.TxUpdatedInterval" : "MeterValueSampleInterval";
+      if (!Object.keys(config).some((k) => k.toLowerCase() === key.toLowerCase())) {
+        config[key] = String(SINGLE_CHARGER_DEFAULTS.sampleIntervalS);
+      }
+    }
     const charger: ChargePointOptions = {
       id: s("id") ?? DEFAULT_ID,
       ocpp,
@@ -197,6 +226,7 @@ export function parseCli(args: readonly string[]): CliResult {
       targetSoc: number("target-soc", s("target-soc")),
       auto: values.auto === true,
       seed: number("seed", s("seed"), true),
+      speed,
       config: Object.keys(config).length > 0 ? config : undefined,
     };
     for (const k of Object.keys(charger) as (keyof ChargePointOptions)[]) {

@@ -1,15 +1,58 @@
 import assert from "node:assert/strict";
 import { DEFAULT_ID, DEFAULT_URL, parseCli } from "./cli.ts";
+import { SINGLE_CHARGER_DEFAULTS } from "./options.ts";
+import { MAX_SPEED, MIN_SPEED } from "./sim_clock.ts";
 
 Deno.test("cli: no flags run one charger on the defaults", () => {
   const r = parseCli([]);
   assert.equal(r.kind, "run");
   if (r.kind !== "run") return;
   assert.deepEqual(r.options, {
-    charger: { id: DEFAULT_ID, url: DEFAULT_URL, auto: false },
+    charger: {
+      id: DEFAULT_ID,
+      url: DEFAULT_URL,
+      auto: false,
+      speed: SINGLE_CHARGER_DEFAULTS.speed,
+      config: { MeterValueSampleInterval: String(SINGLE_CHARGER_DEFAULTS.sampleIntervalS) },
+    },
     log: "pretty",
     fleet: undefined,
   });
+});
+
+Deno.test("cli: one charger is lively unless told otherwise; a fleet keeps real time and the keys' defaults", () => {
+  const run = (args: string[]) => {
+    const r = parseCli(args);
+    assert.equal(r.kind, "run", JSON.stringify(r));
+    return r.kind === "run" ? r.options.charger : undefined!;
+  };
+  assert.equal(run(["--speed", "2.5"]).speed, 2.5);
+  assert.deepEqual(run(["--config", "metervaluesampleinterval=7"]).config, { metervaluesampleinterval: "7" });
+  assert.deepEqual(run(["--ocpp", "2.0.1"]).config, {
+    "SampledDataCtrlr.TxUpdatedInterval": String(SINGLE_CHARGER_DEFAULTS.sampleIntervalS),
+  });
+  const fleet = run(["--count", "3"]);
+  assert.equal(fleet.speed, undefined);
+  assert.equal(fleet.config, undefined);
+  assert.equal(run(["--count", "3", "--speed", "10"]).speed, 10);
+});
+
+Deno.test("cli: a bad --speed is one line naming the flag and the range", () => {
+  for (
+    const [args, message] of [
+      [["--speed", "0"], `--speed must be a number from ${MIN_SPEED} to ${MAX_SPEED} (got 0)`],
+      [["--speed", "1001"], `--speed must be a number from ${MIN_SPEED} to ${MAX_SPEED} (got 1001)`],
+      [["--speed", "fast"], '--speed must be a number (got "fast")'],
+      [["--speed=-2"], "--speed must be a number from 0.1 to 1000 (got -2)"],
+      [["--speed"], "--speed needs a value"],
+      [
+        ["--count", "2", "--speed", "0.01"],
+        `--speed must be a number from ${MIN_SPEED} to ${MAX_SPEED} (got 0.01)`,
+      ],
+    ] as const
+  ) {
+    assert.deepEqual(parseCli(args), { kind: "error", message }, args.join(" "));
+  }
 });
 
 Deno.test("cli: every flag lands in its option", () => {
@@ -36,6 +79,8 @@ Deno.test("cli: every flag lands in its option", () => {
     "--auto",
     // parseArgs reads "-3" as a flag; a negative value goes after "=".
     "--seed=-3",
+    "--speed",
+    "12.5",
     "--log",
     "json",
     "--config",
@@ -59,6 +104,7 @@ Deno.test("cli: every flag lands in its option", () => {
       targetSoc: 80,
       auto: true,
       seed: -3,
+      speed: 12.5,
       config: { MeterValueSampleInterval: "5", AuthorizeRemoteTxRequests: "true" },
     },
     log: "json",

@@ -9,6 +9,7 @@ import type { ConnectorState } from "./connector.ts";
 import type { CarOptions } from "./handle.ts";
 import { type MeterReading, type Supply, supplyFor } from "./meter.ts";
 import { type ChargePointOptions, DEFAULTS } from "./options.ts";
+import { REAL_TIME, type SimClock } from "./sim_clock.ts";
 
 export interface Car {
   socPct: number;
@@ -29,21 +30,22 @@ export function newCar(
 }
 
 /** The first periodic sample of a transaction started at `at`: none when the interval is 0. */
-export function firstSampleAt(at: number, intervalS: number): number {
-  return intervalS > 0 ? at + intervalS * 1000 : Infinity;
+export function firstSampleAt(at: number, intervalMs: number): number {
+  return intervalMs > 0 ? at + intervalMs : Infinity;
 }
 
 /**
  * The periodic sample after one due at `dueAt` and taken at `now`: one interval
  * on, but never in the past, so a stalled clock does not bring a burst of samples.
  */
-export function nextSampleAt(dueAt: number, intervalS: number, now: number, slackMs: number): number {
-  return Math.max(dueAt + intervalS * 1000, now + slackMs);
+export function nextSampleAt(dueAt: number, intervalMs: number, now: number, slackMs: number): number {
+  return Math.max(dueAt + intervalMs, now + slackMs);
 }
 
 export class Energy {
   readonly maxW: number;
   readonly supply: Supply;
+  readonly clock: SimClock;
   #cars: (Car | undefined)[];
   #energyWh: number[];
   #powerW: number[];
@@ -53,8 +55,9 @@ export class Energy {
   #nextSampleAt: number[];
   #lastAlignedSlot = -1;
 
-  constructor(connectors: number, maxW: number) {
+  constructor(connectors: number, maxW: number, clock: SimClock = REAL_TIME) {
     this.maxW = maxW;
+    this.clock = clock;
     this.supply = supplyFor(maxW);
     this.#cars = Array(connectors).fill(undefined);
     this.#energyWh = Array(connectors).fill(0);
@@ -101,7 +104,7 @@ export class Energy {
   /** A transaction starts at `at`: the battery steps and the periodic samples count from then. */
   started(i: number, at: number, sampleIntervalS: number): void {
     this.#lastStepAt[i] = at;
-    this.#nextSampleAt[i] = firstSampleAt(at, sampleIntervalS);
+    this.#nextSampleAt[i] = firstSampleAt(at, this.#intervalMs(sampleIntervalS));
   }
 
   /** A transaction ends: no more power nor samples; an unplugged car is gone. */
@@ -122,7 +125,7 @@ export class Energy {
    * Returns whether the car is now full, or undefined when there is no car.
    */
   charge(i: number, evseSuspended: boolean, now: number): boolean | undefined {
-    const dt = (now - this.#lastStepAt[i]) / 1000;
+    const dt = this.clock.simMs(now - this.#lastStepAt[i]) / 1000;
     this.#lastStepAt[i] = now;
     const car = this.#cars[i];
     if (!car) {
@@ -140,19 +143,27 @@ export class Energy {
   /** Whether a periodic sample is due within `slackMs` of `now`; if so, the next one is scheduled. */
   sampleDue(i: number, now: number, slackMs: number, intervalS: number): boolean {
     if (now + slackMs < this.#nextSampleAt[i]) return false;
-    this.#nextSampleAt[i] = nextSampleAt(this.#nextSampleAt[i], intervalS, now, slackMs);
+    this.#nextSampleAt[i] = nextSampleAt(this.#nextSampleAt[i], this.#intervalMs(intervalS), now, slackMs);
     return true;
   }
 
   /** A new MeterValueSampleInterval counts from now for charging connectors. */
   rescheduleSamples(i: number, charging: boolean, intervalS: number, now: number): void {
-    this.#nextSampleAt[i] = charging && intervalS > 0 ? now + intervalS * 1000 : Infinity;
+    this.#nextSampleAt[i] = charging && intervalS > 0 ? now + this.#intervalMs(intervalS) : Infinity;
   }
 
-  /** Whether `now` has crossed into a new clock-aligned interval since the last call (never on the first). */
+  /** A sample interval of simulated seconds, as wall-clock milliseconds. */
+  #intervalMs(intervalS: number): number {
+    return this.clock.wallMs(intervalS * 1000);
+  }
+
+  /**
+   * Whether `now` has crossed into a new clock-aligned interval since the last call (never on the first).
+   * The intervals are the simulated clock's, so they too come `speed` times as often.
+   */
   alignedDue(now: number, intervalS: number): boolean {
     if (intervalS <= 0) return false;
-    const slot = Math.floor(now / (intervalS * 1000));
+    const slot = Math.floor(this.clock.simAt(now) / (intervalS * 1000));
     if (this.#lastAlignedSlot === -1) this.#lastAlignedSlot = slot;
     if (slot === this.#lastAlignedSlot) return false;
     this.#lastAlignedSlot = slot;

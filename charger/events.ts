@@ -40,6 +40,8 @@ export type ChargerEvent =
     powerW: number;
     energyWh: number;
   }
+  /** What a charging car is offered changed (charging profiles): `maxW` is the connector's own maximum. */
+  | { type: "limit"; connectorId: number; offeredW: number; maxW: number }
   | { type: "command"; action: string; request: unknown; response: unknown }
   /** 1.6 Soft/Hard; 2.0.1 Immediate/OnIdle. */
   | { type: "reset"; kind: "Soft" | "Hard" | "Immediate" | "OnIdle" }

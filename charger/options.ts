@@ -7,6 +7,7 @@ import { MAX_CHARGER_ID_LENGTH } from "../shared/identifiers.ts";
 import type { AutoTiming } from "./auto.ts";
 import type { ChargerEventRecord } from "./events.ts";
 import type { OcppProtocol } from "./handle.ts";
+import { MAX_SPEED, MIN_SPEED } from "./sim_clock.ts";
 import type { Ticker } from "./ticker.ts";
 import type { BackoffOptions, ConnectGate } from "./transport.ts";
 
@@ -32,6 +33,11 @@ export interface ChargePointOptions {
   targetSoc?: number;
   /** Generate random sessions; an object tunes the timing. */
   auto?: boolean | Partial<AutoTiming>;
+  /**
+   * Time factor: the battery, the sample intervals and the automatic drivers run this many times as
+   * fast as the wall clock (sim_clock.ts); OCPP timestamps and heartbeats stay real. Default 1.
+   */
+  speed?: number;
   /** Seed of the automatic sessions; the same seed replays the same sessions. */
   seed?: number;
   /** Initial configuration values (key to value), as if set by ChangeConfiguration. */
@@ -65,11 +71,24 @@ export const DEFAULTS = {
   soc: 20,
   targetSoc: 100,
   seed: 1,
+  speed: 1,
   callTimeoutMs: 30_000,
   rebootDelayMs: 2_000,
   unplugDelayMs: 3_000,
   bootRetryMs: 10_000,
   tickMs: 1_000,
+} as const;
+
+/**
+ * One charger on its own (the CLI without --count) is mostly watched live in the portal: a wall-clock
+ * second is a simulated minute and the meter is read once a simulated minute, so a sample arrives every
+ * second and, at 11 kW into 60 kWh (0.3 % a minute), the state of charge the portal shows to 0.1 %
+ * moves with each one until the taper above 80 %. A fleet keeps real time and the keys' own defaults.
+ */
+export const SINGLE_CHARGER_DEFAULTS = {
+  speed: 60,
+  /** Simulated seconds between periodic samples (1.6 MeterValueSampleInterval, 2.0.1 TxUpdatedInterval). */
+  sampleIntervalS: 60,
 } as const;
 
 export const MAX_CONNECTORS = 64;
@@ -139,4 +158,5 @@ export function checkChargePointOptions(o: ChargePointOptions): void {
   if (o.soc !== undefined) checkRange("soc", o.soc, 0, 100);
   if (o.targetSoc !== undefined) checkRange("target-soc", o.targetSoc, 1, 100);
   if (o.seed !== undefined) checkRange("seed", o.seed, -(2 ** 31), 2 ** 31 - 1, true);
+  if (o.speed !== undefined) checkRange("speed", o.speed, MIN_SPEED, MAX_SPEED);
 }

@@ -44,6 +44,10 @@ export function formatEvent(e: ChargerEventRecord): string | undefined {
       } stopped: ${e.reason}, ${kwh(e.energyWh)} delivered`;
     case "meterValues":
       return undefined;
+    case "limit":
+      return `${head} connector ${e.connectorId} offered ${kw(e.offeredW)}${
+        e.offeredW < e.maxW ? " (charging profile limit)" : " (no limit)"
+      }`;
     case "command":
       return `${head} ${e.action} ${JSON.stringify(e.request)} -> ${JSON.stringify(e.response)}`;
     case "reset":

@@ -40,6 +40,14 @@ Deno.test("output: events read as sentences; json mode writes one object per lin
     formatEvent({ type: "boot", status: "Accepted", interval: 60, chargerId: "CP-1", at }),
     "12:00:00 CP-1 boot Accepted (heartbeat every 60 s)",
   );
+  assert.equal(
+    formatEvent({ type: "limit", connectorId: 1, offeredW: 3_700, maxW: 11_000, chargerId: "CP-1", at }),
+    "12:00:00 CP-1 connector 1 offered 3.7 kW (charging profile limit)",
+  );
+  assert.equal(
+    formatEvent({ type: "limit", connectorId: 1, offeredW: 11_000, maxW: 11_000, chargerId: "CP-1", at }),
+    "12:00:00 CP-1 connector 1 offered 11.0 kW (no limit)",
+  );
   const lines: string[] = [];
   const out = createOutput({ mode: "json", fleet: false, tty: false, write: (t) => lines.push(t) });
   out.event({

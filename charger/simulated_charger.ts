@@ -30,6 +30,7 @@ import type {
 } from "./handle.ts";
 import type { LinkHooks } from "./link.ts";
 import { type ChargePointOptions, checkChargePointOptions, DEFAULTS } from "./options.ts";
+import { SimClock } from "./sim_clock.ts";
 import { Station } from "./station.ts";
 import type { StatusHost } from "./status_report.ts";
 import { Ticker } from "./ticker.ts";
@@ -98,7 +99,8 @@ export abstract class SimulatedCharger implements ChargePointHandle {
     this.options = options;
     this.id = options.id;
     const n = options.connectors ?? DEFAULTS.connectors;
-    this.energy = new Energy(n, (options.powerKw ?? DEFAULTS.powerKw) * 1000);
+    const clock = new SimClock(options.speed ?? DEFAULTS.speed, Date.now());
+    this.energy = new Energy(n, (options.powerKw ?? DEFAULTS.powerKw) * 1000, clock);
     this.station = new Station(n, () => this.status.sync());
     const deliver = eventEmitter(options.id, options);
     // Kept for the diagnostics file (GetDiagnostics, GetLog) as well as delivered.
@@ -113,6 +115,7 @@ export abstract class SimulatedCharger implements ChargePointHandle {
         options.seed ?? DEFAULTS.seed,
         options.index ?? 0,
         n,
+        clock,
       );
     }
     this.ticker = options.ticker ?? new Ticker(options.tickMs ?? DEFAULTS.tickMs, (e) => this.warn(e));

@@ -2,8 +2,9 @@
  * Smart charging on a 1.6 charge point: the Smart Charging profile's three commands and
  * RemoteStartTransaction's profile, answered from the profile store (charging_profiles.ts), and the
  * limit (charging_limit.ts) applied to what each car is offered on every beat. A changed offer to a
- * charging car is reported at once with a meter sample, so the central system sees the new power
- * without waiting for the next periodic one; an offer of nothing suspends the connector (SuspendedEVSE).
+ * charging car is reported at once with a meter sample (charge_point.ts), so the central system sees the
+ * new power without waiting for the next periodic one; an offer of nothing suspends the connector
+ * (SuspendedEVSE).
  */
 import type { Ocpp16 } from "../shared/ocpp/mod.ts";
 import {
@@ -131,10 +132,10 @@ export class SmartCharging {
   }
 
   /**
-   * Offers each connector its limit at `now`; `report` hears the charging connectors whose offer
-   * changed (not those that just began: their transaction's first sample tells).
+   * Offers each connector its limit at `now`. `changed` hears the charging connectors whose offer
+   * changed, and those whose transaction `began` under a limit (their first sample tells the power).
    */
-  apply(now: number, report: (connectorId: number) => void): void {
+  apply(now: number, changed: (connectorId: number, offeredW: number, began: boolean) => void): void {
     // Most chargers of a fleet have no profile: every beat of each should not build the limit's inputs.
     const inputs = this.store.all.length > 0 ? this.#inputs() : undefined;
     for (const c of this.#station.all) {
@@ -149,7 +150,7 @@ export class SmartCharging {
       this.#energy.setOffered(c.id - 1, w, !next.evseSuspended && !next.evFull);
       const before = this.#offered.get(c.id);
       this.#offered.set(c.id, w);
-      if (before !== undefined && before !== w) report(c.id);
+      if (before === undefined ? w < this.#energy.maxW : before !== w) changed(c.id, w, before === undefined);
     }
   }
 }

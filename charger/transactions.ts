@@ -159,7 +159,9 @@ export abstract class TransactionLifecycle<T, P extends LifecycleParts<T>> {
 
   protected scheduleUnplug(connectorId: number): void {
     this.parts.timers.cancel(this.#unplugTimers.get(connectorId));
-    const t = this.parts.timers.later(this.options.unplugDelayMs ?? DEFAULTS.unplugDelayMs, () => {
+    // The driver lives in simulated time: at --speed N the walk to the cable is N times shorter.
+    const delayMs = this.parts.energy.clock.wallMs(this.options.unplugDelayMs ?? DEFAULTS.unplugDelayMs);
+    const t = this.parts.timers.later(delayMs, () => {
       this.#unplugTimers.delete(connectorId);
       this.driverLeaves(connectorId);
     });
@@ -189,6 +191,11 @@ export interface TransactionParts extends LifecycleParts<string> {
   ended(connectorId: number): void;
   reservations: Reservations;
   warn: Warn;
+  /**
+   * The transaction is open and its StartTransaction queued: the meter is read at once
+   * (Transaction.Begin), so the central system sees the car's state now, not one sample interval later.
+   */
+  began(connectorId: number, now: number): void;
 }
 
 /** OCPP 1.6: StartTransaction and StopTransaction through the transaction-message queue. */
@@ -200,10 +207,10 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
    * connector admits only its idTag or one with its parentIdTag), then queues the StartTransaction, which
    * names the reservation it uses up.
    */
-  begin(connectorId: number, idTag: string, via: AuthVia, car?: CarOptions): Promise<boolean> {
+  async begin(connectorId: number, idTag: string, via: AuthVia, car?: CarOptions): Promise<boolean> {
     const { energy, config, delivery, reservations, auth, series } = this.parts;
     let reservationId: number | undefined;
-    return this.authorizeAndStart(
+    const started = await this.authorizeAndStart(
       connectorId,
       idTag,
       idTag,
@@ -239,6 +246,8 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
         return verdict.ok;
       },
     );
+    if (started) this.parts.began(connectorId, Date.now());
+    return started;
   }
 
   /**

@@ -4,6 +4,7 @@
  */
 import { createOcpp16Adapter } from "./ocpp16/adapter.ts";
 import { createHandlers16 } from "./ocpp16/handlers.ts";
+import { reserveListServices } from "./ocpp16/reserve_list_commands.ts";
 import { createOcpp201Adapter } from "./ocpp201/adapter.ts";
 import { createHandlers201 } from "./ocpp201/handlers.ts";
 import type { ProtocolAdapter } from "./protocol.ts";
@@ -17,7 +18,11 @@ export function createAdapters(svc: HandlerServices, filesUrl: () => string): Pr
     createOcpp201Adapter({ handlers: createHandlers201(svc), storage: svc.storage }),
     createOcpp16Adapter({
       handlers: createHandlers16(svc),
-      storage: { registrations: svc.storage.registrations, profiles: svc.storage },
+      storage: {
+        registrations: svc.storage.registrations,
+        profiles: svc.storage,
+        reserveList: reserveListServices(svc.storage),
+      },
       files: { files: svc.storage.files, baseUrl: filesUrl, now: isoNow },
     }),
   ];

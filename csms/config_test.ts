@@ -56,7 +56,10 @@ Deno.test("config: reads every variable", () => {
   assert.equal(loadCsmsConfig({ HOST: "csms.example.org" }).host, "csms.example.org");
   assert.equal(loadCsmsConfig({ CSMS_PORT: "  " }).port, 9000, "blank means unset");
   assert.equal(loadCsmsConfig({ CHARGER_POLICY: "approve" }).chargerPolicy, "approve");
-  assert.equal(loadCsmsConfig({ FILES_URL: "https://csms.example.com/" }).filesUrl, "https://csms.example.com");
+  assert.equal(
+    loadCsmsConfig({ FILES_URL: "https://csms.example.com/" }).filesUrl,
+    "https://csms.example.com",
+  );
   assert.equal(loadCsmsConfig({}).filesUrl, undefined);
 });
 

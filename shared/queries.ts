@@ -22,6 +22,8 @@ import type {
 import type { RefusalReason } from "./events.ts";
 import type { FileWithContent, StoredFile, TransferStatus } from "./files.ts";
 import type { EnergyDay, SessionHour, StatsRange } from "./stats.ts";
+import type { LocalListSummary } from "./local_list.ts";
+import type { ReservationRecord } from "./reservation.ts";
 
 export type { StaleCause, TransactionRecord } from "./domain.ts";
 export { CSMS_STOP_REASONS, MAX_CLOSE_REASON_LENGTH } from "./domain.ts";
@@ -174,6 +176,10 @@ export interface CsmsReads {
   listRefusals(options?: { limit?: number }): Promise<ChargerRefusal[]>;
   /** The newest `limit` entries of the persisted event log (one charger's, or all), oldest first. */
   eventLog(options?: { chargerId?: string; limit?: number }): Promise<EventLogEntry[]>;
+  /** A charger's reservations, the newest first (`limit`, default 50), each in its state as of now. */
+  listReservations(chargerId: string, options?: { limit?: number }): Promise<ReservationRecord[]>;
+  /** The local list a 1.6 charger last accepted: version, update type, size; undefined when none. */
+  localList(chargerId: string): Promise<LocalListSummary | undefined>;
   /** Kept firmware images, the newest first. */
   listFirmware(): Promise<StoredFile[]>;
   /** The diagnostics files and logs a charger uploaded, the newest first. */

@@ -21,6 +21,8 @@ import type {
   TransactionRecord,
 } from "./domain.ts";
 import type { RefusalReason } from "./events.ts";
+import type { SentLocalList } from "./local_list.ts";
+import type { NewReservation, ReservationRecord } from "./reservation.ts";
 import type { FileWithContent, StoredFile, TransferStatus } from "./files.ts";
 import type { BootStatus, ChargerRegistration, CsmsReads, RegisterChargerOptions } from "./queries.ts";
 
@@ -141,6 +143,8 @@ export interface TransactionWrites {
    * EVConnected, the driver authorizes later). False when it is not open or already has a token.
    */
   identify(id: number, idTag: string, authStatus: IdTokenStatus): Promise<Written<boolean>>;
+  /** The open transactions presented with this idTag (case-insensitive): Authorize's ConcurrentTx. */
+  openWithIdTag(idTag: string): Promise<ActiveTransaction[]>;
   /** Closes an open transaction on the CSMS's authority; undefined when it is not open. */
   close(id: number, close: CloseTransaction): Promise<Written<StoppedTransaction> | undefined>;
 }
@@ -190,6 +194,29 @@ export interface IdTokenStore {
   /** Rejects with a RangeError naming a value it cannot take. */
   put(tag: Omit<IdTokenRecord, "createdAt">): Promise<Written<IdTokenRecord>>;
   delete(idTag: string): Promise<Written<boolean>>;
+}
+
+/** Reservations (1.6 ReserveNow) a charger accepted; each is committed before the command is answered. */
+export interface ReservationWrites {
+  /** A fresh reservationId: one above every one kept (chargers know a reservation by this number). */
+  nextId(): Promise<number>;
+  /** Keeps an accepted reservation, Active; the same charger's reservationId again replaces it. */
+  put(r: NewReservation): Promise<Written<void>>;
+  /** Ends an Active reservation (Cancelled, or Used by a transaction); false when there is none by that id. */
+  end(
+    chargerId: string,
+    reservationId: number,
+    end: { state: "Cancelled" | "Used"; at: string; transactionId?: number },
+  ): Promise<Written<boolean>>;
+  /** A charger's reservations still Active and unexpired at `nowMs`. */
+  active(chargerId: string, nowMs: number): Promise<ReservationRecord[]>;
+}
+
+/** The local authorization list each 1.6 charger last accepted (SendLocalList), with its version. */
+export interface LocalListWrites {
+  lastSent(chargerId: string): Promise<SentLocalList | undefined>;
+  /** Replaces what the charger holds; committed before the command is answered. */
+  sent(chargerId: string, list: SentLocalList): Promise<Written<void>>;
 }
 
 export interface StoredRegistration extends ChargerRegistration {
@@ -261,6 +288,8 @@ export interface CsmsStorage {
   chargingProfiles: ChargingProfileWrites;
   idTokens: IdTokenStore;
   registrations: RegistrationStore;
+  reservations: ReservationWrites;
+  localLists: LocalListWrites;
   files: FileStore;
   /** Counted in memory and written with the next batch: a flood of refusals costs no write each. */
   recordRefusal(refusal: RefusalRecord): void;

@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import { TestCsms } from "./charger_csms.ts";
 import { startPeerServer } from "./ocpp_rpc_peer.ts";
+import { DEFAULTS, SINGLE_CHARGER_DEFAULTS } from "../charger/options.ts";
+import { formatPercent } from "../web/lib/format.ts";
 
 const MAIN = new URL("../charger/main.ts", import.meta.url).pathname;
 
@@ -73,6 +75,10 @@ const BAD_FLAGS: [string[], RegExp][] = [
   [["--id", "bad/id"], /--id may hold only/],
   [["--vendor", "V".repeat(21)], /--vendor must be 1 to 20 characters/],
   [["--seed"], /--seed needs a value/],
+  [["--speed", "0"], /^charger: --speed must be a number from 0.1 to 1000 \(got 0\)\n$/],
+  [["--speed", "fast"], /--speed must be a number \(got "fast"\)/],
+  [["--count", "3", "--speed", "1e9"], /--speed must be a number/],
+  [["--speed"], /--speed needs a value/],
   [["stray"], /unexpected argument stray/],
   [["--ocpp", "2.1"], /--ocpp must be 1.6 or 2.0.1 \(got "2.1"\)/],
   [["--ocpp"], /--ocpp needs a value/],
@@ -125,6 +131,7 @@ Deno.test("CLI: --help describes every flag and exits 0", async () => {
       "--id-prefix",
       "--auto",
       "--seed",
+      "--speed",
       "--log",
       "--config",
       "--ocpp",
@@ -234,4 +241,79 @@ Deno.test("CLI: pretty mode shows a live line for a charger, and a summary for a
   // A fleet prints no per-charger chatter, only summaries (a last one on the way out).
   assert.match(fleet.stdout(), /fleet 3: 3 online, 3 accepted \| Available 3/);
   assert.doesNotMatch(fleet.stdout(), /CLI-001 boot/);
+});
+
+Deno.test("CLI: on the defaults a transaction's meter is read at once, then each second with the shown SoC moving", async () => {
+  // A strict ocpp-rpc central system: every frame the simulator sends is schema-checked by someone else.
+  type Frame = { action: string; params: Record<string, unknown> & { meterValue?: Sampled[] } };
+  type Sampled = {
+    timestamp: string;
+    sampledValue: { value: string; measurand?: string; context?: string }[];
+  };
+  const frames: Frame[] = [];
+  const peer = await startPeerServer(["ocpp1.6"], (c) => {
+    const answer = (action: string, res: unknown) =>
+      c.handle(action, ({ params }) => {
+        frames.push({ action, params });
+        return res;
+      });
+    answer("BootNotification", { currentTime: new Date().toISOString(), interval: 300, status: "Accepted" });
+    answer("StatusNotification", {});
+    answer("Heartbeat", { currentTime: new Date().toISOString() });
+    answer("StartTransaction", { transactionId: 77, idTagInfo: { status: "Accepted" } });
+    answer("MeterValues", {});
+    answer("StopTransaction", { idTagInfo: { status: "Accepted" } });
+  });
+  const t0 = Date.now();
+  const cli = spawnCli(["--url", peer.url, "--log", "json"]);
+  const read = (mv: Sampled, name: string) => {
+    const v = mv.sampledValue.find((s) => (s.measurand ?? "Energy.Active.Import.Register") === name)?.value;
+    return v === undefined ? undefined : Number(v);
+  };
+  const samples = () =>
+    frames.filter((f) => f.action === "MeterValues" && f.params.transactionId === 77).map((f) =>
+      f.params.meterValue![0]
+    );
+  try {
+    const station = await peer.nextClient();
+    await cli.waitFor("connector 1 Available", /"connectorId":1,"status":"Available"/);
+    assert.deepEqual(await station.call("RemoteStartTransaction", { idTag: "LIVELY" }), {
+      status: "Accepted",
+    });
+    const deadline = Date.now() + 30_000;
+    while (samples().length < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(samples().length >= 6, `six samples of the transaction, got ${samples().length}`);
+    assert.deepEqual(
+      await station.call("GetConfiguration", { key: ["MeterValueSampleInterval"] }),
+      { configurationKey: [{ key: "MeterValueSampleInterval", readonly: false, value: "60" }] },
+    );
+  } finally {
+    assert.equal(await cli.stop(), 0);
+    await peer.close();
+  }
+  const start = frames.find((f) => f.action === "StartTransaction")!;
+  const [begin, ...periodic] = samples();
+  // At once: the first MeterValues follows StartTransaction with the meter as the transaction opened.
+  const afterStart = frames.slice(frames.indexOf(start) + 1).find((f) => f.action === "MeterValues")!;
+  assert.equal(afterStart.params.meterValue![0], begin);
+  assert.equal(begin.sampledValue[0].context, "Transaction.Begin");
+  assert.equal(read(begin, "Energy.Active.Import.Register"), start.params.meterStart);
+  assert.equal(read(begin, "SoC"), DEFAULTS.soc);
+  // Each periodic sample is a simulated minute (60 s at 11 kW is 183 Wh), and the state of charge the
+  // portal shows moves with every one.
+  const wh = periodic.map((mv) => read(mv, "Energy.Active.Import.Register")!);
+  const shown = periodic.map((mv) => formatPercent(read(mv, "SoC")));
+  for (let i = 1; i < periodic.length; i++) {
+    assert.ok(wh[i] - wh[i - 1] >= 182, `a simulated minute between samples: ${wh.join(", ")}`);
+    assert.notEqual(shown[i], shown[i - 1], `the shown SoC moves each sample: ${shown.join(", ")}`);
+  }
+  // A simulated minute each wall-clock second: the energy over the samples' real timestamps runs at 60 times
+  // its real-time pace (11 kW is 3.06 Wh a second).
+  const at = periodic.map((mv) => Date.parse(mv.timestamp));
+  assert.ok(at.every((t) => t >= t0 && t <= Date.now()), "OCPP timestamps stay on the wall clock");
+  const speed = ((wh.at(-1)! - wh[0]) / ((at.at(-1)! - at[0]) / 1000)) / (DEFAULTS.powerKw * 1000 / 3600);
+  assert.ok(
+    Math.abs(speed - SINGLE_CHARGER_DEFAULTS.speed) < SINGLE_CHARGER_DEFAULTS.speed * 0.05,
+    `charging ran ${speed.toFixed(1)} times real time`,
+  );
 });

@@ -47,8 +47,11 @@ Deno.test(`a fleet of ${FLEET} chargers in one process registers, heartbeats and
     );
     assert.ok(answers.every((a) => a.status === "Accepted"));
     await csms.until("every charging charger meters", () => {
+      // A periodic sample, taken while charging (the Begin one is read before any power flows).
       const metering = new Set(
-        csms.received.filter((r) => r.action === "MeterValues").map((r) => r.chargerId),
+        csms.received.filter((r) =>
+          r.action === "MeterValues" && r.payload.meterValue[0].sampledValue[0].context === "Sample.Periodic"
+        ).map((r) => r.chargerId),
       );
       return charging.every((id) => metering.has(id));
     }, 60_000);

@@ -64,12 +64,15 @@ Deno.test("remote start charges with rising SoC in MeterValues; remote stop ends
     const transactionId = 1001; // the test central system numbers transactions from 1001
     await csms.next("CP-RS", "StatusNotification", (p) => p.connectorId === 1 && p.status === "Charging");
 
-    await csms.until(
-      "three MeterValues of the transaction",
-      () =>
-        csms.of("CP-RS", "MeterValues").filter((m) => m.payload.transactionId === transactionId).length >= 3,
-    );
-    const samples = csms.of("CP-RS", "MeterValues").filter((m) => m.payload.transactionId === transactionId);
+    const ofTx = () =>
+      csms.of("CP-RS", "MeterValues").filter((m) => m.payload.transactionId === transactionId);
+    await csms.until("the Begin sample and three periodic MeterValues", () => ofTx().length >= 4);
+    // The meter is read as the transaction opens: the car's state at once, before any charging.
+    const [begin, ...samples] = ofTx();
+    assert.equal(begin.payload.meterValue[0].sampledValue[0].context, "Transaction.Begin");
+    assert.equal(measurand(begin.payload, "Energy.Active.Import.Register"), start.payload.meterStart);
+    assert.equal(measurand(begin.payload, "SoC"), 20);
+    assert.ok(samples.every((m) => m.payload.meterValue[0].sampledValue[0].context === "Sample.Periodic"));
     for (
       const name of [
         "Energy.Active.Import.Register",

@@ -16,6 +16,11 @@ import { checkDeviceModelContract } from "../csms/store/device_model_test_suppor
 import { checkFilesContract } from "../csms/store/files_test_support.ts";
 import { checkBootStatusContract } from "../csms/store/registration_test_support.ts";
 import { checkStatsContract } from "../csms/store/stats_test_support.ts";
+import {
+  checkLocalListContract,
+  checkOpenWithIdTagContract,
+  checkReservationContract,
+} from "../csms/store/reservation_test_support.ts";
 import { MIGRATIONS } from "../csms/store/postgres/migrations.ts";
 
 sayPgSkipped();
@@ -777,4 +782,14 @@ pgTest(
 pgTest(
   "pg storage: energy per UTC day and sessions per UTC hour, aggregated over transactions",
   (url) => withStorage(url, (storage) => checkStatsContract(storage)),
+);
+
+pgTest(
+  "pg storage: reservations, sent local lists and the open transactions of an idTag",
+  (url) =>
+    withStorage(url, async (storage) => {
+      await checkReservationContract(storage);
+      await checkLocalListContract(storage);
+      await checkOpenWithIdTagContract(storage);
+    }),
 );

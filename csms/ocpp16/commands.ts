@@ -3,7 +3,8 @@
  * against the 1.6 schema, and a new AuthorizationKey (ChangeConfiguration) against the key rules. When
  * the charger takes a new key, its registration gets the key's hash before the command is answered, so
  * that its next handshake is checked against the new key. A charging profile set or cleared is stored or
- * removed once the charger accepts (./charging_profiles.ts).
+ * removed once the charger accepts (./charging_profiles.ts); reservations and local lists are completed
+ * and followed up by ./reserve_list_commands.ts.
  */
 import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
 import { spellErrorCode } from "../../shared/ocpp/errors.ts";
@@ -13,20 +14,25 @@ import { hashKey, keyProblem, storeKeyHash } from "../charger_keys.ts";
 import type { CommandCheck } from "../protocol.ts";
 import { profileFollowUp16, type ProfileStorage } from "./charging_profiles.ts";
 import { keyTaken, newAuthorizationKey } from "./key_rotation.ts";
+import { prepareReserveList, type ReserveListServices } from "./reserve_list_commands.ts";
 
 export { OPERATOR_COMMANDS_16 };
 
 export interface CommandStorage16 {
   registrations: Pick<RegistrationStore, "replaceKeyHash">;
   profiles: ProfileStorage;
+  reserveList: ReserveListServices;
 }
 
 export async function prepareCommand16(
   storage: CommandStorage16,
   chargerId: string,
   action: string,
-  payload: Record<string, unknown>,
+  operatorPayload: Record<string, unknown>,
 ): Promise<CommandCheck> {
+  // Reservations and local lists: what the CSMS fills in is checked with the rest.
+  const completed = await prepareReserveList(storage.reserveList, chargerId, action, operatorPayload);
+  const payload = completed?.payload ?? operatorPayload;
   const bad = validatePayload("ocpp1.6", action, "request", payload);
   if (bad) {
     return {
@@ -39,6 +45,7 @@ export async function prepareCommand16(
       },
     };
   }
+  if (completed) return { ok: true, command: completed };
   const profileFollowUp = profileFollowUp16(storage.profiles, chargerId, action, payload);
   if (profileFollowUp) return { ok: true, command: { afterAnswer: profileFollowUp } };
   const rotation = newAuthorizationKey(action, payload);

@@ -9,6 +9,7 @@ import type { ChargePointActions16, IdTagInfo16, MeterValue16, Ocpp16 } from "..
 import type { IdTokenVerdict } from "../../shared/domain.ts";
 import { HandlerTable } from "../../shared/ocpp/rpc.ts";
 import { isoNow } from "../clock.ts";
+import { startOnReservations } from "../reservation_check.ts";
 import { createRecorder, type HandlerServices } from "../recording.ts";
 import { dropEndedTxProfiles, resendAfterBoot16 } from "./charging_profiles.ts";
 import { transferRecorder } from "../transfer_status.ts";
@@ -39,6 +40,12 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
     transactionId: number | undefined,
     values: MeterValue16[],
   ) => record.meterValues(chargerId, evseId, transactionId, toMeterSamples(values));
+
+  // Authorize: an Accepted tag already in an open transaction is ConcurrentTx (1.6 §7.13).
+  const concurrentTx = async (verdict: IdTokenVerdict, idTag: string): Promise<IdTagInfo16> =>
+    verdict.status === "Accepted" && (await storage.transactions.openWithIdTag(idTag)).length > 0
+      ? { ...idTagInfo(verdict), status: "ConcurrentTx" }
+      : idTagInfo(verdict);
 
   return new HandlerTable<ChargePointActions16>()
     .handle("BootNotification", async (req, ctx) => {
@@ -71,9 +78,9 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
     })
     .handle("Authorize", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
-      const verdict = await auth.authorize(req.idTag);
-      sink.log(chargerId, "id.authorize", now(), { idTag: req.idTag, status: verdict.status });
-      return { idTagInfo: idTagInfo(verdict) };
+      const info = await concurrentTx(await auth.authorize(req.idTag), req.idTag);
+      sink.log(chargerId, "id.authorize", now(), { idTag: req.idTag, status: info.status });
+      return { idTagInfo: info };
     })
     .handle("StartTransaction", async (req, ctx) => {
       const chargerId = chargerOf(ctx);
@@ -92,12 +99,37 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       if (resent) return { transactionId: resent.id, idTagInfo: idTagInfo(verdict) };
       // The start is answered as always (a Central System cannot refuse one, only its idTag), after the
       // orphans on its connector are closed as Superseded (csms/recording.ts).
-      const tx = await record.startTransaction({
-        ...start,
-        authStatus: verdict.status,
+      const reserved = startOnReservations(await storage.reservations.active(chargerId, Date.now()), {
+        connectorId: evseId,
+        idTag: req.idTag,
+        ...(verdict.parentIdTag !== undefined && { parentIdTag: verdict.parentIdTag }),
         ...(req.reservationId !== undefined && { reservationId: req.reservationId }),
       });
-      return { transactionId: tx.id, idTagInfo: idTagInfo(verdict) };
+      // A start on a connector reserved for someone else is refused its idTag (1.6 §5.13, csms/reservation_check.ts).
+      const answered: IdTokenVerdict = reserved.breaks ? { ...verdict, status: "Invalid" } : verdict;
+      const tx = await record.startTransaction({
+        ...start,
+        authStatus: answered.status,
+        ...(req.reservationId !== undefined && { reservationId: req.reservationId }),
+      });
+      if (reserved.uses) {
+        await storage.reservations.end(chargerId, reserved.uses.reservationId, {
+          state: "Used",
+          at: now(),
+          transactionId: tx.id,
+        });
+        sink.log(chargerId, "reservation.used", now(), {
+          reservationId: reserved.uses.reservationId,
+          transactionId: tx.id,
+        });
+      } else if (reserved.breaks) {
+        sink.log(chargerId, "reservation.refused-start", now(), {
+          reservationId: reserved.breaks.reservationId,
+          idTag: req.idTag,
+          transactionId: tx.id,
+        });
+      }
+      return { transactionId: tx.id, idTagInfo: idTagInfo(answered) };
     })
     .handle("MeterValues", async (req, ctx) => {
       const chargerId = chargerOf(ctx);

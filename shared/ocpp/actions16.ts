@@ -88,6 +88,10 @@ export const OPERATOR_COMMANDS_16 = [
   "SetChargingProfile",
   "ClearChargingProfile",
   "GetCompositeSchedule",
+  "ReserveNow",
+  "CancelReservation",
+  "SendLocalList",
+  "GetLocalListVersion",
   // FirmwareManagement and the security extension's log and signed firmware (csms/file_commands.ts).
   "UpdateFirmware",
   "GetDiagnostics",

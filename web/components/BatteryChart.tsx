@@ -1,28 +1,15 @@
 /**
  * The battery's progression: state of charge (%) and power (kW) over time, as a
- * live uPlot chart. The numbers above the chart are the latest sample, so the
+ * live uPlot chart, with the charging limit the stored profiles set as a dashed step line. The numbers above the chart are the latest sample, so the
  * chart is readable at a glance and testable without reading pixels.
  */
 import type { ReadonlySignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import { formatKw, formatPercent } from "../lib/format.ts";
+import { batterySampleCount, chartData } from "../lib/battery_series.ts";
+import type { LimitStep } from "../lib/charging_limit.ts";
 import type { MeterPoint } from "../lib/protocol.ts";
-
-export function chartData(points: readonly MeterPoint[]): [number[], (number | null)[], (number | null)[]] {
-  const xs: number[] = [];
-  const soc: (number | null)[] = [];
-  const kw: (number | null)[] = [];
-  for (const p of points) {
-    if (p.socPercent === undefined && p.powerW === undefined) continue;
-    const t = Date.parse(p.timestamp) / 1000;
-    if (!Number.isFinite(t)) continue;
-    xs.push(t);
-    soc.push(p.socPercent ?? null);
-    kw.push(p.powerW === undefined ? null : p.powerW / 1000);
-  }
-  return [xs, soc, kw];
-}
 
 function options(width: number): uPlot.Options {
   return {
@@ -44,6 +31,7 @@ function options(width: number): uPlot.Options {
       {
         label: "SoC",
         scale: "soc",
+        spanGaps: true,
         stroke: "#16a34a",
         width: 2,
         fill: "rgba(22,163,74,0.08)",
@@ -52,8 +40,19 @@ function options(width: number): uPlot.Options {
       {
         label: "Power",
         scale: "kw",
+        spanGaps: true,
         stroke: "#2563eb",
         width: 2,
+        value: (_u, v) => v == null ? "—" : `${v.toFixed(2)} kW`,
+      },
+      {
+        label: "Limit",
+        scale: "kw",
+        stroke: "#dc2626",
+        width: 2,
+        dash: [6, 4],
+        paths: uPlot.paths.stepped!({ align: 1 }),
+        points: { show: false },
         value: (_u, v) => v == null ? "—" : `${v.toFixed(2)} kW`,
       },
     ],
@@ -61,10 +60,12 @@ function options(width: number): uPlot.Options {
 }
 
 export function BatteryChart(
-  { points, live }: {
+  { points, live, limits }: {
     points: ReadonlySignal<MeterPoint[]>;
     /** A session is in progress: the numbers are the present; otherwise they are where the last one ended. */
     live: boolean;
+    /** The charging limit over time (web/client/charging_limit.ts), drawn as a dashed step line. */
+    limits?: ReadonlySignal<LimitStep[]>;
   },
 ) {
   const holder = useRef<HTMLDivElement>(null);
@@ -72,7 +73,11 @@ export function BatteryChart(
 
   useEffect(() => {
     const el = holder.current!;
-    const u = new uPlot(options(Math.max(280, el.clientWidth)), chartData(points.peek()), el);
+    const u = new uPlot(
+      options(Math.max(280, el.clientWidth)),
+      chartData(points.peek(), limits?.peek()),
+      el,
+    );
     plot.current = u;
     const resize = new ResizeObserver(() => u.setSize({ width: Math.max(280, el.clientWidth), height: 240 }));
     resize.observe(el);
@@ -83,16 +88,18 @@ export function BatteryChart(
     };
   }, []);
 
-  const data = chartData(points.value);
+  const data = chartData(points.value, limits?.value);
   useEffect(() => {
     plot.current?.setData(data);
-  }, [points.value]);
+  }, [points.value, limits?.value]);
+  const samples = batterySampleCount(data);
+  const limitW = limits?.value.at(-1)?.w ?? null;
 
   const latest = points.value.findLast((p) => p.socPercent !== undefined || p.powerW !== undefined);
   return (
-    <div class="chart" data-testid="battery-chart" data-points={data[0].length}>
+    <div class="chart" data-testid="battery-chart" data-points={samples}>
       <div class="chart-now">
-        {!live && data[0].length > 0 && <span class="muted small">Last session</span>}
+        {!live && samples > 0 && <span class="muted small">Last session</span>}
         <span>
           <span class="muted small">SoC</span>{" "}
           <strong data-testid="chart-soc" data-value={latest?.socPercent ?? ""}>
@@ -105,10 +112,16 @@ export function BatteryChart(
             <strong data-testid="chart-power">{formatKw(latest?.powerW)}</strong>
           </span>
         )}
-        <span class="muted small">{data[0].length} samples</span>
+        {limitW !== null && (
+          <span>
+            <span class="muted small">Limit</span>{" "}
+            <strong data-testid="chart-limit" data-value={limitW}>{formatKw(limitW)}</strong>
+          </span>
+        )}
+        <span class="muted small">{samples} samples</span>
       </div>
       <div class="chart-canvas" ref={holder} />
-      {data[0].length === 0 && (
+      {samples === 0 && (
         <div class="chart-empty muted small">
           No meter values yet. They appear here while the charger charges.
         </div>

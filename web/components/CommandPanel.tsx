@@ -1,13 +1,14 @@
 /**
  * The CSMS's other commands in one compact form: pick a command, fill in its
  * few fields, send, and read the charger's answer (a configuration table for
- * GetConfiguration, the response otherwise).
+ * GetConfiguration, a step chart for GetCompositeSchedule, the response otherwise).
  */
 import { useSignal } from "@preact/signals";
 import { describe, type Outcome, pending, sendCommand } from "../client/commands.ts";
 import type { Protocol } from "../../shared/domain.ts";
 import { buildPayload, formActions, formFields, initialValues } from "../lib/command_forms.ts";
 import { CommandOutcome } from "./CommandOutcome.tsx";
+import { CompositeScheduleChart } from "./CompositeScheduleChart.tsx";
 
 interface ConfigurationKey {
   key: string;
@@ -49,7 +50,14 @@ function Response({ outcome }: { outcome: Outcome }) {
       </div>
     );
   }
-  return <pre class="response mono small">{JSON.stringify(response, null, 2)}</pre>;
+  return (
+    <>
+      {outcome.action === "GetCompositeSchedule" && (
+        <CompositeScheduleChart response={response} answeredAt={outcome.at} />
+      )}
+      <pre class="response mono small">{JSON.stringify(response, null, 2)}</pre>
+    </>
+  );
 }
 
 /** The charger's protocol's commands; a charger that never said which it speaks is taken for OCPP 1.6. */

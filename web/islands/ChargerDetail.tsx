@@ -19,6 +19,8 @@ import { EventLog } from "../components/EventLog.tsx";
 import { StatusBadge, statusTitle } from "../components/StatusBadge.tsx";
 import { applyDetailEvent, type DetailState, fromSnapshot } from "../lib/detail_state.ts";
 import { modelMayHaveChanged } from "../lib/device_model.ts";
+import { nextProfileChange, type ProfileChange, profilesMayHaveChanged } from "../lib/charging_limit.ts";
+import { useChargingLimit } from "../client/charging_limit.ts";
 import { evseChoices, hasMultiConnectorEvse, locationLabel } from "../lib/evses.ts";
 import { connectorStatus, headlineStatus } from "../lib/fleet.ts";
 import {
@@ -49,6 +51,8 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
   const busy = useSignal(false);
   /** Events after which the stored device model may have changed (the device-model view re-reads). */
   const modelChanges = useSignal(0);
+  /** The last event after which the stored charging profiles may have changed (the limit re-reads them). */
+  const profileChange = useSignal<ProfileChange>({ count: 0, at: renderedAt });
   const chargerId = snapshot.chargerId;
 
   useEffect(() => {
@@ -58,6 +62,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
     const onEvent = (event: BusEvent) => {
       state.value = applyDetailEvent(state.value, event);
       if (modelMayHaveChanged(event)) modelChanges.value++;
+      if (profilesMayHaveChanged(event)) profileChange.value = nextProfileChange(profileChange.value, event);
     };
     const socket = watch({ chargerId });
     socket.on("charger:snapshot", onSnapshot);
@@ -88,6 +93,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
   // summary's were folded from events, which cannot tell.
   const staleOf = (id: number) => s.transactions.find((t) => t.id === id && t.stale);
   const sample = charger?.lastSample;
+  const limit = useChargingLimit(chargerId, profileChange, meter, active.at(-1));
 
   async function run({ action, payload }: { action: string; payload: Record<string, unknown> }) {
     busy.value = true;
@@ -255,7 +261,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
 
         <section class="card">
           <h2>Battery</h2>
-          <BatteryChart points={meter} live={active.length > 0} />
+          <BatteryChart points={meter} live={active.length > 0} limits={limit.history} />
         </section>
         <section class="card">
           <h2>EVSEs</h2>

@@ -74,6 +74,36 @@ const FORMS_16: Readonly<Record<string, readonly FieldSpec[]>> = {
     { name: "connectorId", label: "Connector (optional)", kind: "int" },
   ],
   ClearCache: [],
+  // Reservation and LocalAuthListManagement: the CSMS fills in what is left empty (reserve_list_commands.ts).
+  ReserveNow: [
+    { name: "connectorId", label: "Connector (0 = any)", kind: "int", required: true, initial: "1" },
+    { name: "idTag", label: "Id tag", kind: "text", required: true },
+    {
+      name: "expiryDate",
+      label: "Expires",
+      kind: "text",
+      placeholder: "ISO date-time; empty: in 15 minutes",
+    },
+    { name: "parentIdTag", label: "Parent id tag (optional)", kind: "text" },
+    { name: "reservationId", label: "Reservation id", kind: "int", placeholder: "empty: the next free one" },
+  ],
+  CancelReservation: [{ name: "reservationId", label: "Reservation id", kind: "int", required: true }],
+  SendLocalList: [
+    {
+      name: "updateType",
+      label: "Update",
+      kind: "select",
+      options: ["Full", "Differential"],
+      required: true,
+    },
+    {
+      name: "listVersion",
+      label: "List version",
+      kind: "int",
+      placeholder: "empty: one above the last sent",
+    },
+  ],
+  GetLocalListVersion: [],
   DataTransfer: [
     { name: "vendorId", label: "Vendor id", kind: "text", required: true },
     { name: "messageId", label: "Message id", kind: "text" },

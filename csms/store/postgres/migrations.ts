@@ -209,6 +209,32 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
+    description: "reservations (1.6 ReserveNow) and the local list each charger accepted (SendLocalList)",
+    sql: `
+      CREATE TABLE reservations (
+        charger_id text COLLATE "C" NOT NULL,
+        reservation_id integer NOT NULL,
+        connector_id integer NOT NULL,
+        id_tag text NOT NULL,
+        parent_id_tag text,
+        expires_at text NOT NULL,
+        created_at text NOT NULL,
+        state text NOT NULL CHECK (state IN ('Active', 'Used', 'Cancelled')),
+        ended_at text,
+        transaction_id bigint,
+        PRIMARY KEY (charger_id, reservation_id)
+      );
+      CREATE TABLE local_lists (
+        charger_id text COLLATE "C" PRIMARY KEY,
+        version integer NOT NULL,
+        update_type text NOT NULL CHECK (update_type IN ('Full', 'Differential')),
+        entries text NOT NULL,
+        sent_at text NOT NULL
+      );
+    `,
+  },
+  {
+    version: 6,
     description: "kept files (firmware images, chargers' uploads) and the latest transfer statuses",
     // An upload slot is a row without content until the charger's upload fills it.
     sql: `

@@ -42,6 +42,15 @@ import {
   type DeviceVariableRow,
 } from "../device_variable_row.ts";
 import type { Fragment, Sql } from "./pool.ts";
+import type { LocalListSummary } from "../../../shared/local_list.ts";
+import type { ReservationRecord } from "../../../shared/reservation.ts";
+import {
+  localListFromRow,
+  type LocalListRow,
+  localListSummary,
+  reservationFromRow,
+  type ReservationRow,
+} from "../reservation_row.ts";
 import {
   connectorFromRow,
   idTagFromRow,
@@ -235,6 +244,21 @@ export class PostgresReads implements CsmsReads {
       WHERE charger_id = ${chargerId} ${byTx} AND ts >= ${options.since ?? ""}
       ORDER BY id DESC LIMIT ${limit}`;
     return rows.reverse().map(sampleFromRow);
+  }
+
+  async listReservations(chargerId: string, options: { limit?: number } = {}): Promise<ReservationRecord[]> {
+    if (this.#sync) await this.#sync();
+    const rows = await this.#sql`
+      SELECT * FROM reservations WHERE charger_id = ${chargerId}
+      ORDER BY created_at DESC, reservation_id DESC LIMIT ${options.limit ?? 50}`;
+    const nowMs = Date.now();
+    return rows.map((r) => reservationFromRow(r as unknown as ReservationRow, nowMs));
+  }
+
+  async localList(chargerId: string): Promise<LocalListSummary | undefined> {
+    if (this.#sync) await this.#sync();
+    const [row] = await this.#sql`SELECT * FROM local_lists WHERE charger_id = ${chargerId}`;
+    return row ? localListSummary(localListFromRow(row as unknown as LocalListRow)) : undefined;
   }
 
   async deviceModel(chargerId: string): Promise<DeviceVariable[]> {

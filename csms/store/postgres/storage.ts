@@ -21,6 +21,7 @@ import { prune } from "./prune.ts";
 import { PostgresReads } from "./reads.ts";
 import { PostgresRefusals } from "./refusals.ts";
 import { PostgresRegistrations } from "./registrations.ts";
+import { PostgresLocalLists, PostgresReservations } from "./reservations.ts";
 import { PostgresFiles } from "./files.ts";
 import { PostgresTransactions } from "./transactions.ts";
 
@@ -72,6 +73,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     chargingProfiles: new PostgresChargingProfiles(sql),
     idTokens: new PostgresIdTokens(sql),
     registrations: new PostgresRegistrations(sql),
+    reservations: new PostgresReservations(sql),
+    localLists: new PostgresLocalLists(sql),
     files: new PostgresFiles(sql),
     recordRefusal: (refusal: RefusalRecord) => refusals.record(refusal),
     appendEvent: (chargerId: string, type: string, at: string, data: unknown) =>

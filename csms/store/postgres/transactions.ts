@@ -60,6 +60,14 @@ export class PostgresTransactions implements TransactionWrites {
     return this.#active(rows);
   }
 
+  async openWithIdTag(idTag: string): Promise<ActiveTransaction[]> {
+    const rows = await this.#sql`
+      SELECT ${this.#sql(ACTIVE_COLUMNS)} FROM transactions
+      WHERE lower(id_tag) = lower(${idTag}) AND stopped_at IS NULL
+      ORDER BY id`;
+    return this.#active(rows);
+  }
+
   async findByChargerTransactionId(
     chargerId: string,
     chargerTransactionId: string,

@@ -305,6 +305,32 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 11,
+    description: "reservations (1.6 ReserveNow) and the local list each charger accepted (SendLocalList)",
+    sql: `
+      CREATE TABLE reservations (
+        charger_id TEXT NOT NULL,
+        reservation_id INTEGER NOT NULL,
+        connector_id INTEGER NOT NULL,
+        id_tag TEXT NOT NULL,
+        parent_id_tag TEXT,
+        expires_at TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('Active', 'Used', 'Cancelled')),
+        ended_at TEXT,
+        transaction_id INTEGER,
+        PRIMARY KEY (charger_id, reservation_id)
+      );
+      CREATE TABLE local_lists (
+        charger_id TEXT PRIMARY KEY,
+        version INTEGER NOT NULL,
+        update_type TEXT NOT NULL CHECK (update_type IN ('Full', 'Differential')),
+        entries TEXT NOT NULL,
+        sent_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 12,
     description: "kept files (firmware images, chargers' uploads) and the latest transfer statuses",
     // An upload slot is a row without content until the charger's upload fills it.
     sql: `

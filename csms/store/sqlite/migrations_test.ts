@@ -39,8 +39,10 @@ Deno.test("migrations: a fresh database reaches the newest version; running agai
     "events",
     "files",
     "id_tags",
+    "local_lists",
     "meter_values",
     "nodes",
+    "reservations",
     "transactions",
     "transfer_status",
   ]);

@@ -44,6 +44,15 @@ import {
   type DeviceVariableRow,
 } from "../device_variable_row.ts";
 import { MeterHistory } from "./meter_history.ts";
+import type { LocalListSummary } from "../../../shared/local_list.ts";
+import type { ReservationRecord } from "../../../shared/reservation.ts";
+import {
+  localListFromRow,
+  type LocalListRow,
+  localListSummary,
+  reservationFromRow,
+  type ReservationRow,
+} from "../reservation_row.ts";
 import { SqliteFileReads } from "./files.ts";
 import type { FileWithContent, StoredFile, TransferStatus } from "../../../shared/files.ts";
 import { LIST_REFUSALS_SQL, refusalFromRow, type RefusalRow } from "./refusals.ts";
@@ -270,6 +279,24 @@ export class SqliteReads implements CsmsReads {
         limit: clampLimit(options.limit, 1000, 100_000),
       })
     );
+  }
+
+  listReservations(chargerId: string, options: { limit?: number } = {}): Promise<ReservationRecord[]> {
+    return this.#read(() => {
+      const nowMs = this.#now();
+      return this.#all(
+        "SELECT * FROM reservations WHERE charger_id = ? ORDER BY created_at DESC, reservation_id DESC LIMIT ?",
+        chargerId,
+        options.limit ?? 50,
+      ).map((r) => reservationFromRow(r as unknown as ReservationRow, nowMs));
+    });
+  }
+
+  localList(chargerId: string): Promise<LocalListSummary | undefined> {
+    return this.#read(() => {
+      const [row] = this.#all("SELECT * FROM local_lists WHERE charger_id = ?", chargerId);
+      return row ? localListSummary(localListFromRow(row as unknown as LocalListRow)) : undefined;
+    });
   }
 
   deviceModel(chargerId: string): Promise<DeviceVariable[]> {

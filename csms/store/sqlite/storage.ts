@@ -22,6 +22,7 @@ import { SqliteMeter } from "./meter.ts";
 import { SqliteReads } from "./reads.ts";
 import { Refusals } from "./refusals.ts";
 import { Registrations } from "./registrations.ts";
+import { SqliteLocalLists, SqliteReservations } from "./reservations.ts";
 import { SqliteTransactions } from "./transactions.ts";
 import { BatchWriter, type WriterOptions, type WriteStatement } from "./writer.ts";
 
@@ -49,6 +50,8 @@ export class SqliteStorage implements CsmsStorage {
   readonly chargingProfiles: SqliteChargingProfiles;
   readonly idTokens: SqliteIdTokens;
   readonly registrations: Registrations;
+  readonly reservations: SqliteReservations;
+  readonly localLists: SqliteLocalLists;
   readonly files: SqliteFiles;
   readonly refusals: Refusals;
   readonly reads: SqliteReads;
@@ -72,6 +75,8 @@ export class SqliteStorage implements CsmsStorage {
     this.chargingProfiles = new SqliteChargingProfiles(writer);
     this.idTokens = new SqliteIdTokens(db, writer);
     this.registrations = new Registrations(db, writer);
+    this.reservations = new SqliteReservations(db, writer);
+    this.localLists = new SqliteLocalLists(db, writer);
     this.files = new SqliteFiles(db, writer);
     this.refusals = new Refusals(writer);
     this.reads = new SqliteReads(db, {

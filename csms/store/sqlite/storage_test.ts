@@ -12,6 +12,11 @@ import { checkDeviceModelContract } from "../device_model_test_support.ts";
 import { checkFilesContract } from "../files_test_support.ts";
 import { checkBootStatusContract } from "../registration_test_support.ts";
 import { checkStatsContract } from "../stats_test_support.ts";
+import {
+  checkLocalListContract,
+  checkOpenWithIdTagContract,
+  checkReservationContract,
+} from "../reservation_test_support.ts";
 
 async function withStore(fn: (dir: string) => Promise<void> | void) {
   const dir = await Deno.makeTempDir({ prefix: "csms_store_" });
@@ -499,6 +504,19 @@ Deno.test("store: energy per UTC day and sessions per UTC hour, aggregated over 
     const s = await open(dir);
     try {
       await checkStatsContract(s.storage);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+Deno.test("store: reservations, sent local lists and the open transactions of an idTag", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    try {
+      await checkReservationContract(s.storage);
+      await checkLocalListContract(s.storage);
+      await checkOpenWithIdTagContract(s.storage);
     } finally {
       await s.close();
     }

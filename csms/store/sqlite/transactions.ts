@@ -136,6 +136,11 @@ export class SqliteTransactions implements TransactionWrites {
     return [...this.#onEvse.get(evseKey(chargerId, evseId)) ?? []];
   }
 
+  openWithIdTag(idTag: string): Promise<ActiveTransaction[]> {
+    const tag = idTag.toLowerCase();
+    return Promise.resolve([...this.#active.values()].filter((tx) => tx.idTag.toLowerCase() === tag));
+  }
+
   // One node holds every open transaction of its engine's database (SQLite is one node's), so the lookups
   // answer from memory; the contract makes them async for engines that share a database.
   findByChargerTransactionId(

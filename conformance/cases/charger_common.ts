@@ -1,0 +1,93 @@
+/** Steps both charger-side catalogues share: the peer's CALLERROR handling and the heartbeat's timing. */
+import type { ConformanceCase } from "../case.ts";
+import type { CentralCtx } from "../central_mode.ts";
+import type { IncomingCall, Link } from "../link.ts";
+
+type Case = ConformanceCase<CentralCtx>;
+
+/** A call of `action` the charger sent at or after `since` (already taken or not), or the next one. */
+export async function seenSince(ctx: CentralCtx, link: Link, action: string, since: number, what: string) {
+  const found = link.inbox.find((c) => c.action === action && c.at >= since);
+  return found ?? await ctx.expect(action, what);
+}
+
+/**
+ * The heartbeat interval the charger was given at boot, measured between two Heartbeats: one earlier
+ * than half of it is a failure, and none within twice of it (plus the answer time) is one too.
+ */
+export function heartbeatCase(id: string): Case {
+  return {
+    id,
+    purpose: "Heartbeats come at the interval the CSMS gave in its BootNotification answer",
+    steps: ["Boot (interval I from --heartbeat)", "Wait for two Heartbeats in a row, answering each"],
+    expects: [
+      "the gap between them at least I/2",
+      "each within 2·I (plus the answer time) of the one before",
+    ],
+    async run(ctx) {
+      const interval = ctx.options.heartbeatS * 1000;
+      const limit = 2 * interval + ctx.options.answerMs;
+      await ctx.boot();
+      const first = await ctx.expect("Heartbeat", "Heartbeat", limit);
+      const second = await ctx.expect("Heartbeat", "second Heartbeat", limit);
+      const gap = second.at - first.at;
+      ctx.note(`heartbeat gap ${Math.round(gap)} ms for an interval of ${interval} ms`);
+      ctx.check(
+        gap >= interval / 2,
+        `the gap between Heartbeats (${Math.round(gap)} ms) is at least half of ${interval} ms`,
+      );
+    },
+  };
+}
+
+export function malformedCase(id: string, call: { action: string; payload: Record<string, unknown> }, probe: {
+  action: string;
+  payload: Record<string, unknown>;
+}): Case {
+  return {
+    id,
+    purpose: "A CALL that breaks its schema gets the right CALLERROR and the connection lives on",
+    steps: [`${call.action} ${JSON.stringify(call.payload)} (a wrong type)`, `${probe.action}, a good CALL`],
+    expects: [
+      "CALLERROR TypeConstraintViolation (or FormationViolation / FormatViolation / PropertyConstraintViolation)",
+      "the good CALL answered",
+    ],
+    async run(ctx) {
+      await ctx.boot();
+      const answer = await ctx.call(call.action, call.payload);
+      ctx.check(answer.kind === "error", "the broken CALL is answered with a CALLERROR");
+      if (answer.kind === "error") {
+        ctx.check(
+          ["TypeConstraintViolation", "FormationViolation", "FormatViolation", "PropertyConstraintViolation"]
+            .includes(answer.code),
+          `the code names the broken field (got ${answer.code})`,
+        );
+      }
+      await ctx.result(probe.action, probe.payload);
+    },
+  };
+}
+
+export function unknownActionCase(
+  id: string,
+  probe: { action: string; payload: Record<string, unknown> },
+): Case {
+  return {
+    id,
+    purpose:
+      "A CALL of an action the protocol does not have gets CALLERROR NotImplemented; the connection lives on",
+    steps: ["CALL FlyToTheMoon {}", `${probe.action}, a good CALL`],
+    expects: ["CALLERROR NotImplemented", "the good CALL answered"],
+    async run(ctx) {
+      await ctx.boot();
+      const answer = await ctx.call("FlyToTheMoon", {});
+      ctx.check(
+        answer.kind === "error" && answer.code === "NotImplemented",
+        `CALLERROR NotImplemented (got ${answer.kind === "error" ? answer.code : answer.kind})`,
+      );
+      await ctx.result(probe.action, probe.payload);
+    },
+  };
+}
+
+export type { IncomingCall };
