@@ -21,6 +21,7 @@ export function createAdapters(svc: HandlerServices, filesUrl: () => string): Pr
       storage: {
         registrations: svc.storage.registrations,
         profiles: svc.storage,
+        configuration: svc.storage.configuration,
         reserveList: reserveListServices(svc.storage),
       },
       files: { files: svc.storage.files, baseUrl: filesUrl, now: isoNow },
