@@ -68,6 +68,10 @@ export class SmartCharging {
     if (p.stackLevel < 0 || p.stackLevel > limits.maxStackLevel) {
       return `stackLevel ${p.stackLevel} is outside 0..${limits.maxStackLevel} (ChargeProfileMaxStackLevel)`;
     }
+    const replaces = this.store.all.some((e) => e.profile.chargingProfileId === p.chargingProfileId);
+    if (!replaces && this.store.all.length >= limits.maxInstalled) {
+      return `MaxChargingProfilesInstalled (${limits.maxInstalled}) reached`;
+    }
     return scheduleProblem(p, limits);
   }
 
