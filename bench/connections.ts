@@ -18,7 +18,8 @@ import {
 import type { DriverProc } from "./procs.ts";
 import { peakRssKiB, rssKiB } from "./procs.ts";
 import { type LatencySummary, mergeEncoded, summarize } from "./stats.ts";
-import { ocppEndpoints, type RunningSystem, serverProcs, startSystem, type SystemKind } from "./system.ts";
+import { ocppEndpoints, type RunningSystem, serverProcs, startSystem } from "./system.ts";
+import type { ComparedServer } from "./compare.ts";
 
 export interface ConnectionsOptions {
   count: number;
@@ -35,7 +36,7 @@ export interface ConnectionsOptions {
 }
 
 export interface ConnectionsResult {
-  server: "chargewire" | "bare" | "cluster";
+  server: ComparedServer | "cluster";
   requested: number;
   booted: number;
   /** Sockets still open after holding the fleet idle for `holdMs`. */
@@ -64,11 +65,15 @@ export interface ConnectionsResult {
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-export function runConnections(kind: Extract<SystemKind, "csms" | "bare">, opts: ConnectionsOptions) {
+/** The scenario against one server: Chargewire's CSMS alone, or one of the references. */
+export function runConnections(server: ComparedServer, opts: ConnectionsOptions) {
+  const kind = server === "chargewire" ? "csms" : server;
+  const onDeno = kind === "csms" || kind === "bare";
   return runConnectionsOn(
-    kind === "bare" ? "bare" : "chargewire",
+    server,
     opts,
-    () => startSystem(kind, { profile: opts.heap, v8Flags: opts.v8Flags }),
+    // The inspector and V8 flags are Deno's: the Node references run as a user would run them.
+    () => startSystem(kind, onDeno ? { profile: opts.heap, v8Flags: opts.v8Flags } : {}),
   );
 }
 
