@@ -16,6 +16,7 @@ import {
   clusterTables,
   comparisonTable,
   connectionsTable,
+  heapTable,
   judgeTargets,
   latencyTable,
   memoryTable,
@@ -149,6 +150,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
     settleMs: quick ? 1000 : 3000,
     holdMs: quick ? 1000 : 5000,
     heap: profileDir !== undefined,
+    snapshotDir: profileDir,
     v8Flags,
   };
   const throughput: ThroughputOptions = {
@@ -285,6 +287,9 @@ async function main(): Promise<number> {
     );
     console.log(connectionsTable(Object.values(held)));
     console.log("\n" + memoryTable(held));
+    for (const c of Object.values(held)) {
+      if (c.heapPerConnection) console.log("\n" + heapTable(`${c.server}: JS heap per connection`, c));
+    }
   });
   await run("throughput", "full", async () => {
     const t = await runThroughput(opts.throughput);

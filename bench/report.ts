@@ -302,6 +302,17 @@ export function targetsTable(targets: TargetResult[]): string {
   );
 }
 
+/** The kinds of JS heap object each held connection added (from two heap snapshots). */
+export function heapTable(title: string, c: ConnectionsResult): string {
+  const rows = c.heapPerConnection ?? [];
+  const total = rows.reduce((sum, r) => sum + r.bytesPerConnection, 0);
+  return `${title} (${c.held} held; top ${rows.length} kinds, ${total} B of them per connection)\n` +
+    table(
+      ["kind (constructor, closure(), V8 kind)", "objects/conn", "bytes/conn"],
+      rows.map((r) => [r.name, r.perConnection, r.bytesPerConnection]),
+    );
+}
+
 export function profileText(title: string, p: ProfileSummary): string {
   return `${title}: ${p.samples} samples, ${p.file}\n` +
     `(shares leave out the ${p.inspectorOverheadPercent} % the attached inspector itself cost)\n` +

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { comparisonTable, judgeTargets, memoryTable, table } from "./report.ts";
+import { comparisonTable, heapTable, judgeTargets, memoryTable, table } from "./report.ts";
 import { medians, ratios } from "./compare.ts";
 import type { ConnectionsResult } from "./connections.ts";
 import type { ThroughputResult, ThroughputRun } from "./throughput.ts";
@@ -140,3 +140,19 @@ const baseRun: ThroughputRun = {
   serverRssKiB: 0,
   errors: {},
 };
+
+Deno.test("heapTable: the kinds each connection added, with their total", () => {
+  const text = heapTable("chargewire: JS heap per connection", {
+    ...connections(1000, 25),
+    heapPerConnection: [
+      { name: "WebSocket", perConnection: 1, bytesPerConnection: 120 },
+      { name: "onmessage()", perConnection: 2, bytesPerConnection: 64 },
+    ],
+  });
+  assert.match(
+    text,
+    /^chargewire: JS heap per connection \(1000 held; top 2 kinds, 184 B of them per connection\)/,
+  );
+  assert.match(text, /^WebSocket\s+1\s+120$/m);
+  assert.match(text, /^onmessage\(\)\s+2\s+64$/m);
+});
