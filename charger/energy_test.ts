@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { initialConnector } from "./connector.ts";
+import { initialConnector, startTransaction } from "./connector.ts";
 import { Energy, firstSampleAt, newCar, nextSampleAt } from "./energy.ts";
 import { DEFAULTS } from "./options.ts";
 import { SimClock } from "./sim_clock.ts";
@@ -66,6 +66,30 @@ Deno.test("energy: charging fills the register; no car draws nothing; the main m
   assert.equal(e.car(1), undefined);
   assert.equal(e.powerW(1), 0);
   assert.equal(e.mainReading().energyWh, main.energyWh);
+});
+
+Deno.test("energy: the car is offered the limit, draws no more, and the meter reports the offer", () => {
+  const e = new Energy(2, 11_000);
+  e.setCar(0, newCar({ socPct: 20, batteryKwh: 60 }, {}));
+  e.started(0, 0, 0);
+  e.charge(0, false, 1_000);
+  assert.equal(Math.round(e.powerW(0)), 11_000);
+  e.setOffered(0, 3_700, true);
+  assert.equal(e.powerW(0), 3_700, "a drawing car follows the new offer at once");
+  e.charge(0, false, 2_000);
+  assert.ok(Math.abs(e.powerW(0) - 3_700) < 1e-6);
+  e.setOffered(0, 50_000, true);
+  assert.equal(e.offeredW(0), 11_000, "never more than the connector can give");
+  e.setOffered(0, 0, false);
+  assert.equal(Math.round(e.powerW(0)), 11_000, "a suspended car's power is left to the next step");
+  e.charge(0, false, 3_000);
+  assert.equal(e.powerW(0), 0);
+  const t = startTransaction(initialConnector(1), { localId: 1, idTag: "T", meterStartWh: 0, startedAt: "" });
+  assert.ok(t.ok);
+  e.setOffered(0, 3_700, true);
+  assert.equal(e.reading(0, t.state).offeredW, 3_700);
+  assert.equal(e.reading(0, initialConnector(1)).offeredW, 0, "nothing is offered without a transaction");
+  assert.equal(e.mainReading().offeredW, 3_700 + 11_000);
 });
 
 Deno.test("energy: at speed N the battery charges N times as much and samples come N times as often", () => {

@@ -64,6 +64,10 @@ export function centralDefaults(
     ["StatusNotification", empty],
     ["FirmwareStatusNotification", empty],
     ["DataTransfer", () => ({ status: "UnknownVendorId" })],
+    // The security extension (1.6) and its 2.0.1 counterparts.
+    ["SecurityEventNotification", empty],
+    ["SignedFirmwareStatusNotification", empty],
+    ["LogStatusNotification", empty],
   ]);
   if (version === "ocpp1.6") {
     m.set("Authorize", () => ({ idTagInfo: { status: "Accepted" } }));
@@ -77,8 +81,6 @@ export function centralDefaults(
     m.set("MeterValues", empty);
     m.set("NotifyReport", empty);
     m.set("NotifyEvent", empty);
-    m.set("SecurityEventNotification", empty);
-    m.set("LogStatusNotification", empty);
     m.set("NotifyMonitoringReport", empty);
     m.set("NotifyChargingLimit", empty);
     m.set("ReportChargingProfiles", empty);
@@ -113,6 +115,11 @@ export function centralMode(o: CentralOptions): CentralMode {
     for (const action of new Set([...defaults.keys()])) {
       link.handlers.set(action, (p, c) => (caseHandlers.get(action) ?? defaults.get(action))!(p, c));
     }
+    // A plain CSMS without the feature: a call it has no answer for must not stall the charger's queue.
+    link.fallback = (_p, c) => ({
+      callError: "NotSupported",
+      description: `${c.action} is not supported here`,
+    });
     current = { station, link };
     identity = station.identity;
     return link;

@@ -70,6 +70,8 @@ export class Link {
   readonly version: OcppVersion;
   readonly inbox: IncomingCall[] = [];
   readonly handlers = new Map<string, CallHandler>();
+  /** Answers a call no handler takes; unset, such a call waits for the case to answer it. */
+  fallback?: CallHandler;
   #o: LinkOptions;
   /** Our calls by message id, to name the action of their answers and to hand the answer to the caller. */
   #calls = new Map<string, { action: string; answer?: Answer }>();
@@ -223,7 +225,7 @@ export class Link {
           : { code: "NotImplemented", description: `unknown action ${f.action}` };
         this.replyError(call, bad?.code ?? "FormatViolation", bad?.description ?? "invalid payload");
       } else {
-        const handler = this.handlers.get(f.action);
+        const handler = this.handlers.get(f.action) ?? this.fallback;
         const answer = handler?.(f.payload, call);
         if (answer && "callError" in answer) {
           this.replyError(call, String(answer.callError), String(answer.description ?? ""));

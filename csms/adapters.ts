@@ -19,6 +19,7 @@ export function createAdapters(svc: HandlerServices): ProtocolAdapter[] {
       storage: {
         registrations: svc.storage.registrations,
         profiles: svc.storage,
+        configuration: svc.storage.configuration,
         reserveList: reserveListServices(svc.storage),
       },
     }),

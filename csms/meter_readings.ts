@@ -4,7 +4,7 @@
  * adapter (csms/ocpp16/meter.ts, csms/ocpp201/meter.ts) reads its own wire shape and unit spelling into
  * readings in base units (Wh, W, A, V, %) and hands them here. Pure.
  */
-import type { MeterSample } from "../shared/domain.ts";
+import type { MeterReading, MeterSample } from "../shared/domain.ts";
 
 export type MeterField = "energyWh" | "powerW" | "currentA" | "voltageV" | "socPercent";
 
@@ -47,11 +47,19 @@ function combinePhases(field: MeterField, byPhase: Map<string, number>): number 
   return undefined;
 }
 
-/** One meter value's readings as a sample; undefined when none of them is one the domain keeps. */
-export function foldReadings(timestamp: string, readings: readonly Reading[]): MeterSample | undefined {
+/**
+ * One meter value's readings as a sample, `all` its every reading (csms/measurand_readings.ts); undefined
+ * when it has none at all.
+ */
+export function foldReadings(
+  timestamp: string,
+  readings: readonly Reading[],
+  all: readonly MeterReading[] = [],
+): MeterSample | undefined {
   const sample: MeterSample = { timestamp };
   let phased: Map<MeterField, Map<string, number>> | undefined;
-  let any = false;
+  let any = all.length > 0;
+  if (any) sample.readings = [...all];
   for (const r of readings) {
     if (r.phase === undefined) {
       sample[r.field] = r.value;

@@ -59,6 +59,23 @@ export interface MeterSample {
   currentA?: number;
   voltageV?: number;
   socPercent?: number;
+  /**
+   * Every numeric reading of the meter value as the charger sent it (the five above folded from them
+   * included): its measurand, phase, location and context, the value in the unit named (kilo-units and
+   * 2.0.1 multipliers resolved: Wh, W, var, varh, A, V, Hz, Percent, Celsius, ...). Absent in samples stored
+   * before they were kept.
+   */
+  readings?: MeterReading[];
+}
+
+/** One sampled value of a meter value, kept whatever its measurand. */
+export interface MeterReading {
+  measurand: string;
+  value: number;
+  unit?: string;
+  phase?: string;
+  location?: string;
+  context?: string;
 }
 
 /**
@@ -161,6 +178,18 @@ export interface DeviceVariable {
   unit?: string;
   valuesList?: string;
   /** When the CSMS last heard of this value (a report, or an accepted SetVariables). */
+  updatedAt: string;
+}
+
+/**
+ * One configuration key of a 1.6 charge point as its last GetConfiguration answer (or an accepted
+ * ChangeConfiguration) left it. A key the charger lists without a value (write-only, say) has none.
+ */
+export interface ConfigurationKey {
+  key: string;
+  value?: string;
+  readonly: boolean;
+  /** When the CSMS last heard of this value. */
   updatedAt: string;
 }
 

@@ -11,6 +11,7 @@
 import type {
   ChargingProfileRecord,
   ChargingState,
+  ConfigurationKey,
   ConnectorStatus,
   DeviceVariable,
   IdTokenRecord,
@@ -158,6 +159,8 @@ export interface CsmsReads {
   ): Promise<LocatedSample[]>;
   /** A charger's device model (2.0.1), ordered by component, instance, EVSE, connector, variable. */
   deviceModel(chargerId: string): Promise<DeviceVariable[]>;
+  /** A 1.6 charger's last known configuration keys, by key. */
+  configuration(chargerId: string): Promise<ConfigurationKey[]>;
   /** The charging profiles a charger accepted and still holds, by connector, purpose, stackLevel, id. */
   chargingProfiles(chargerId: string): Promise<ChargingProfileRecord[]>;
   /**

@@ -12,6 +12,7 @@
 import type {
   ChargerIdentity,
   ChargingProfileRecord,
+  ConfigurationKey,
   DeviceVariable,
   IdTokenRecord,
   IdTokenStatus,
@@ -186,6 +187,15 @@ export interface ChargingProfileWrites {
   remove(chargerId: string, profileIds: readonly number[]): Promise<Written<void>>;
 }
 
+/** A 1.6 charger's configuration keys, as its GetConfiguration answers and accepted changes left them. */
+export interface ConfigurationWrites {
+  /**
+   * Upserts the keys by name; `complete` (the answer to a GetConfiguration naming no key: every key the
+   * charger has) forgets the keys it no longer lists.
+   */
+  report(chargerId: string, keys: readonly ConfigurationKey[], complete: boolean): Promise<Written<void>>;
+}
+
 export interface IdTokenStore {
   find(idTag: string): Promise<IdTokenRecord | undefined>;
   /** Records a tag first seen from a charger (AUTH_POLICY=open) as Accepted. */
@@ -258,6 +268,7 @@ export interface CsmsStorage {
   transactions: TransactionWrites;
   meter: MeterWrites;
   deviceModel: DeviceModelWrites;
+  configuration: ConfigurationWrites;
   chargingProfiles: ChargingProfileWrites;
   idTokens: IdTokenStore;
   registrations: RegistrationStore;

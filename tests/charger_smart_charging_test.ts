@@ -265,3 +265,100 @@ Deno.test("smart charging against a strict 1.6 central system: limit, clear, ref
     await peer.close();
   }
 });
+
+Deno.test("smart charging: the ChargePointMaxProfile is shared among charging connectors; a default on connector 0 applies to each", async () => {
+  const { peer, received } = await centralSystem();
+  const cp = startChargePoint({
+    id: "SMART-2",
+    url: peer.url,
+    connectors: 2,
+    powerKw: 11,
+    batteryKwh: 100,
+    tickMs: 200,
+    config: {
+      MeterValueSampleInterval: "2",
+      MeterValuesSampledData: "Power.Active.Import,Power.Offered",
+    },
+  });
+  try {
+    const cs = await peer.nextClient();
+    const after = (from: number, what: string, match: (r: Received) => boolean) =>
+      waitFor(() => received.slice(from).find(match), what);
+    const sampleOf = (connectorId: number, context: string) => (r: Received) =>
+      r.action === "MeterValues" && r.params.connectorId === connectorId && contextOf(r.params) === context;
+    await after(
+      0,
+      "connector 2 Available",
+      (r) => r.action === "StatusNotification" && r.params.connectorId === 2,
+    );
+    // 16 A on three phases of 230 V: 11040 W for the whole charger.
+    assert.deepEqual(
+      await cs.call("SetChargingProfile", {
+        connectorId: 0,
+        csChargingProfiles: {
+          chargingProfileId: 1,
+          stackLevel: 0,
+          chargingProfilePurpose: "ChargePointMaxProfile",
+          chargingProfileKind: "Absolute",
+          chargingSchedule: {
+            startSchedule: new Date(Date.now() - 60_000).toISOString(),
+            chargingRateUnit: "A",
+            chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }],
+          },
+        },
+      }),
+      { status: "Accepted" },
+    );
+    assert.ok(await cp.startLocal(1, "ONE"));
+    const alone = await after(0, "connector 1 charging alone", sampleOf(1, "Sample.Periodic"));
+    assert.equal(measurand(alone.params, "Power.Offered"), 11_000, "one car: the connector's own maximum");
+    const beforeSecond = received.length;
+    assert.ok(await cp.startLocal(2, "TWO"));
+    const shared = await after(beforeSecond, "connector 1's new share", sampleOf(1, "Other"));
+    assert.equal(measurand(shared.params, "Power.Offered"), 5_520);
+    assert.ok(measurand(shared.params, "Power.Active.Import")! <= 5_520);
+    const second = await after(beforeSecond, "connector 2's sample", sampleOf(2, "Sample.Periodic"));
+    assert.equal(measurand(second.params, "Power.Offered"), 5_520);
+    const whole = await cs.call<Payload>("GetCompositeSchedule", {
+      connectorId: 0,
+      duration: 60,
+      chargingRateUnit: "A",
+    });
+    assert.deepEqual(whole.chargingSchedule.chargingSchedulePeriod, [{ startPeriod: 0, limit: 16 }]);
+
+    // A TxDefaultProfile on connector 0 limits each connector; its second period shows in the composite.
+    const beforeDefault = received.length;
+    assert.deepEqual(
+      await cs.call("SetChargingProfile", {
+        connectorId: 0,
+        csChargingProfiles: {
+          chargingProfileId: 2,
+          stackLevel: 0,
+          chargingProfilePurpose: "TxDefaultProfile",
+          chargingProfileKind: "Relative",
+          chargingSchedule: {
+            chargingRateUnit: "W",
+            chargingSchedulePeriod: [{ startPeriod: 0, limit: 4_000 }, { startPeriod: 7_200, limit: 2_000 }],
+          },
+        },
+      }),
+      { status: "Accepted" },
+    );
+    for (const id of [1, 2]) {
+      const limited = await after(beforeDefault, `connector ${id} under the default`, sampleOf(id, "Other"));
+      assert.equal(measurand(limited.params, "Power.Offered"), 4_000);
+    }
+    const c1 = await cs.call<Payload>("GetCompositeSchedule", { connectorId: 1, duration: 86_400 });
+    const periods = c1.chargingSchedule.chargingSchedulePeriod;
+    assert.equal(periods.length, 2);
+    assert.deepEqual(periods[0], { startPeriod: 0, limit: 4_000 });
+    assert.equal(periods[1].limit, 2_000);
+    // The second period begins 2 h after connector 1's transaction started, counted from the schedule's start.
+    const started = received.find((r) => r.action === "StartTransaction" && r.params.connectorId === 1)!;
+    const twoHoursOn = Date.parse(started.params.timestamp) + 7_200_000;
+    assert.equal(periods[1].startPeriod, Math.ceil((twoHoursOn - Date.parse(c1.scheduleStart)) / 1000));
+  } finally {
+    await cp.stop();
+    await peer.close();
+  }
+});

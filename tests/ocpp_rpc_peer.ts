@@ -62,6 +62,8 @@ export interface PeerServer {
 export interface PeerServerOptions {
   /** Asked at each handshake; false refuses the connection (HTTP 503), as a CSMS that is down would. */
   accept?: (identity: string) => boolean;
+  /** false: no schema checks, for a test's deliberately wrong CSMS (default true). */
+  strict?: boolean;
 }
 
 /** A strict ocpp-rpc CSMS on a free port of 127.0.0.1; `onClient` installs handlers as each station connects. */
@@ -70,7 +72,7 @@ export async function startPeerServer(
   onClient: (client: PeerSession) => void,
   options: PeerServerOptions = {},
 ): Promise<PeerServer> {
-  const server = new RPCServer({ protocols, strictMode: true } as never);
+  const server = new RPCServer({ protocols, strictMode: options.strict ?? true } as never);
   if (options.accept) {
     const accept = options.accept;
     (server as unknown as {

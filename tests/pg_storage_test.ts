@@ -13,6 +13,10 @@ import { verifyKey } from "../csms/charger_keys.ts";
 import { openPostgresReads, openPostgresStorage } from "../csms/store/postgres/storage.ts";
 import { checkChargingProfilesContract } from "../csms/store/charging_profiles_test_support.ts";
 import { checkDeviceModelContract } from "../csms/store/device_model_test_support.ts";
+import {
+  checkConfigurationContract,
+  checkMeterReadingsContract,
+} from "../csms/store/charger_data_test_support.ts";
 import { checkBootStatusContract } from "../csms/store/registration_test_support.ts";
 import { checkStatsContract } from "../csms/store/stats_test_support.ts";
 import {
@@ -776,6 +780,16 @@ pgTest(
 pgTest(
   "pg storage: energy per UTC day and sessions per UTC hour, aggregated over transactions",
   (url) => withStorage(url, (storage) => checkStatsContract(storage)),
+);
+
+pgTest(
+  "pg storage: every reading of a meter value is kept with its sample",
+  (url) => withStorage(url, (storage) => checkMeterReadingsContract(storage)),
+);
+
+pgTest(
+  "pg storage: a charger's configuration keys, a complete report replacing them",
+  (url) => withStorage(url, (storage) => checkConfigurationContract(storage)),
 );
 
 pgTest(

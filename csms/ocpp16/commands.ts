@@ -9,11 +9,13 @@
 import { OPERATOR_COMMANDS_16 } from "../../shared/ocpp/actions16.ts";
 import { spellErrorCode } from "../../shared/ocpp/errors.ts";
 import { validatePayload } from "../../shared/ocpp/validate.ts";
-import type { RegistrationStore } from "../../shared/storage.ts";
+import type { ConfigurationWrites, RegistrationStore } from "../../shared/storage.ts";
 import { hashKey, keyProblem, storeKeyHash } from "../charger_keys.ts";
 import type { CommandCheck } from "../protocol.ts";
 import { profileFollowUp16, type ProfileStorage } from "./charging_profiles.ts";
 import { keyTaken, newAuthorizationKey } from "./key_rotation.ts";
+import { isoNow } from "../clock.ts";
+import { recordConfiguration } from "./configuration.ts";
 import { prepareReserveList, type ReserveListServices } from "./reserve_list_commands.ts";
 
 export { OPERATOR_COMMANDS_16 };
@@ -21,6 +23,8 @@ export { OPERATOR_COMMANDS_16 };
 export interface CommandStorage16 {
   registrations: Pick<RegistrationStore, "replaceKeyHash">;
   profiles: ProfileStorage;
+  /** GetConfiguration answers and accepted changes (./configuration.ts). */
+  configuration: ConfigurationWrites;
   reserveList: ReserveListServices;
 }
 
@@ -48,8 +52,13 @@ export async function prepareCommand16(
   if (completed) return { ok: true, command: completed };
   const profileFollowUp = profileFollowUp16(storage.profiles, chargerId, action, payload);
   if (profileFollowUp) return { ok: true, command: { afterAnswer: profileFollowUp } };
+  const remember = (response: unknown) =>
+    recordConfiguration(storage.configuration, chargerId, action, payload, response, isoNow());
   const rotation = newAuthorizationKey(action, payload);
-  if (!rotation) return { ok: true, command: {} };
+  if (!rotation) {
+    const configures = action === "GetConfiguration" || action === "ChangeConfiguration";
+    return { ok: true, command: configures ? { afterAnswer: remember } : {} };
+  }
   // A key outside the rules would be refused by a conforming charger, or taken by a lax one and then
   // never accepted by the registration: either way, it is not sent.
   const problem = keyProblem(rotation.key);
@@ -68,6 +77,7 @@ export async function prepareCommand16(
         if (keyTaken(response)) {
           await storeKeyHash(storage.registrations, chargerId, keyHash, "AuthorizationKey");
         }
+        await remember(response);
       },
     },
   };

@@ -11,6 +11,7 @@ import {
   type MeterField,
   type Reading,
 } from "../meter_readings.ts";
+import { toMeterReadings } from "../measurand_readings.ts";
 
 /** Multiplier from the unit a charger reported to our base unit; undefined when it does not fit the measurand. */
 function scale(field: MeterField, unit: string | undefined): number | undefined {
@@ -47,11 +48,26 @@ function readings(values: readonly SampledValue16[]): Reading[] {
   return out;
 }
 
-/** One MeterSample per meterValue that carries at least one reading we understand. */
+/** Every numeric sampled value, whatever its measurand, in its unit as sent (kilo-units resolved). */
+function allReadings(values: readonly SampledValue16[]) {
+  return toMeterReadings(values.flatMap((sv) => {
+    const value = numeric(sv);
+    return value === undefined ? [] : [{
+      value,
+      ...(sv.measurand !== undefined && { measurand: sv.measurand }),
+      ...(sv.unit !== undefined && { unit: sv.unit }),
+      ...(sv.phase !== undefined && { phase: sv.phase }),
+      ...(sv.location !== undefined && { location: sv.location }),
+      ...(sv.context !== undefined && { context: sv.context }),
+    }];
+  }));
+}
+
+/** One MeterSample per meterValue that carries at least one numeric reading. */
 export function toMeterSamples(meterValues: readonly MeterValue16[]): MeterSample[] {
   const out: MeterSample[] = [];
   for (const mv of meterValues) {
-    const sample = foldReadings(mv.timestamp, readings(mv.sampledValue));
+    const sample = foldReadings(mv.timestamp, readings(mv.sampledValue), allReadings(mv.sampledValue));
     if (sample) out.push(sample);
   }
   return out;

@@ -12,6 +12,7 @@ import {
   type MeterField,
   type Reading,
 } from "../meter_readings.ts";
+import { toMeterReadings } from "../measurand_readings.ts";
 
 type MeterValue201 = T.MeterValuesRequest["meterValue"][number];
 type SampledValue201 = MeterValue201["sampledValue"][number];
@@ -46,11 +47,24 @@ function readings(values: readonly SampledValue201[]): Reading[] {
   return out;
 }
 
-/** One MeterSample per meterValue that carries at least one reading we understand. */
+/** Every sampled value, whatever its measurand (its unit and multiplier resolved). */
+function allReadings(values: readonly SampledValue201[]) {
+  return toMeterReadings(values.map((sv) => ({
+    value: sv.value,
+    ...(sv.measurand !== undefined && { measurand: sv.measurand }),
+    ...(sv.unitOfMeasure?.unit !== undefined && { unit: sv.unitOfMeasure.unit }),
+    ...(sv.unitOfMeasure?.multiplier !== undefined && { multiplier: sv.unitOfMeasure.multiplier }),
+    ...(sv.phase !== undefined && { phase: sv.phase }),
+    ...(sv.location !== undefined && { location: sv.location }),
+    ...(sv.context !== undefined && { context: sv.context }),
+  })));
+}
+
+/** One MeterSample per meterValue that carries at least one reading. */
 export function toMeterSamples201(meterValues: readonly MeterValue201[] | undefined): MeterSample[] {
   const out: MeterSample[] = [];
   for (const mv of meterValues ?? []) {
-    const sample = foldReadings(mv.timestamp, readings(mv.sampledValue));
+    const sample = foldReadings(mv.timestamp, readings(mv.sampledValue), allReadings(mv.sampledValue));
     if (sample) out.push(sample);
   }
   return out;

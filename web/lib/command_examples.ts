@@ -49,6 +49,11 @@ export const COMMAND_EXAMPLES: Record<Protocol, Readonly<Record<string, Record<s
     },
     ClearChargingProfile: { id: 1 },
     GetCompositeSchedule: { connectorId: 1, duration: 3600, chargingRateUnit: "W" },
+    // reservationId, expiryDate and SendLocalList's list and version left out: the CSMS fills them in.
+    ReserveNow: { connectorId: 1, idTag: "TAG-1" },
+    CancelReservation: { reservationId: 1 },
+    SendLocalList: { updateType: "Full" },
+    GetLocalListVersion: {},
   },
   "ocpp2.0.1": {
     // remoteStartId left out: the CSMS assigns one.

@@ -11,8 +11,14 @@ Deno.test("command examples: one per operator command of each protocol, each val
   for (const protocol of Object.keys(OPERATOR_ACTIONS) as Protocol[]) {
     assert.deepEqual(Object.keys(COMMAND_EXAMPLES[protocol]).sort(), [...OPERATOR_ACTIONS[protocol]].sort());
     for (const [action, payload] of Object.entries(COMMAND_EXAMPLES[protocol])) {
-      // The CSMS assigns a 2.0.1 remoteStartId the operator left out.
-      const sent = action === "RequestStartTransaction" ? { remoteStartId: 1, ...payload } : payload;
+      // The CSMS assigns a 2.0.1 remoteStartId the operator left out, and a 1.6 reservation's id and expiry
+      // and a local list's version (csms/ocpp16/reserve_list_commands.ts).
+      const filled: Record<string, Record<string, unknown>> = {
+        RequestStartTransaction: { remoteStartId: 1 },
+        ReserveNow: { reservationId: 1, expiryDate: "2030-01-01T00:00:00.000Z" },
+        SendLocalList: { listVersion: 1 },
+      };
+      const sent = { ...filled[action], ...payload };
       assert.equal(validatePayload(protocol, action, "request", sent), undefined, `${protocol} ${action}`);
     }
   }

@@ -50,10 +50,12 @@ import {
   IdTagSchema,
   IdTagValue,
   json,
+  LocalListSummarySchema,
   MeterSampleSchema,
   numberParam,
   Paging,
   RefusalStatsSchema,
+  ReservationSchema,
   SocketStatsSchema,
   TransactionSchema,
   unavailable,
@@ -305,6 +307,37 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
       const { id } = c.req.valid("param");
       if (!(await reads.getCharger(id))) return c.json(errorBody("not_found", `no charger ${id}`), 404);
       return c.json({ items: await reads.chargingProfiles(id) }, 200);
+    },
+  );
+
+  api.openapi(
+    guarded(
+      "viewer",
+      createRoute({
+        method: "get",
+        path: "/chargers/{id}/reservations",
+        tags: ["Chargers"],
+        summary: "A charger's reservations (OCPP 1.6), the newest first, and its local list",
+        description:
+          "A reservation is stored when the charger answers a ReserveNow Accepted; a StartTransaction naming it " +
+          "(or its holder's start on its connector) makes it Used, a CancelReservation the charger accepts " +
+          "Cancelled, and past its expiry it reads Expired. `localList`: the local authorization list the " +
+          "charger last accepted (SendLocalList), absent when none.",
+        request: { params: z.object({ id: ChargerId }) },
+        responses: {
+          200: json(
+            z.object({ items: z.array(ReservationSchema), localList: LocalListSummarySchema.optional() }),
+            "The reservations",
+          ),
+          404: notFound,
+        },
+      }),
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      if (!(await reads.getCharger(id))) return c.json(errorBody("not_found", `no charger ${id}`), 404);
+      const [items, localList] = await Promise.all([reads.listReservations(id), reads.localList(id)]);
+      return c.json({ items, ...(localList && { localList }) }, 200);
     },
   );
 

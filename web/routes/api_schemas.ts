@@ -238,6 +238,28 @@ export const ChargingProfileSchema = z.object({
   storedAt: z.string().openapi({ description: "When the charger accepted it" }),
 }).openapi("ChargingProfile");
 
+export const ReservationSchema = z.object({
+  chargerId: z.string(),
+  reservationId: z.number().int(),
+  connectorId: z.number().int().openapi({ description: "0: any connector of the charger" }),
+  idTag: z.string(),
+  parentIdTag: z.string().optional().openapi({ description: "Tags of this parent may use it too" }),
+  expiresAt: z.string().openapi({ description: "The ReserveNow's expiryDate" }),
+  createdAt: z.string().openapi({ description: "When the charger accepted it" }),
+  state: z.enum(["Active", "Used", "Cancelled", "Expired"]).openapi({
+    description: "Expired: still Active past expiresAt",
+  }),
+  endedAt: z.string().optional().openapi({ description: "When it was used or cancelled" }),
+  transactionId: z.number().int().optional().openapi({ description: "The transaction that used it" }),
+}).openapi("Reservation");
+
+export const LocalListSummarySchema = z.object({
+  version: z.number().int().openapi({ description: "The listVersion the charger accepted last" }),
+  updateType: z.enum(["Full", "Differential"]),
+  size: z.number().int().openapi({ description: "Entries the charger holds since" }),
+  sentAt: z.string(),
+}).openapi("LocalListSummary");
+
 /**
  * A number written in a path or query string, checked by `schema`. Not z.coerce.number(): that also takes
  * null (as 0), which the OpenAPI generator reads as nullable, and for a path parameter as not required, an

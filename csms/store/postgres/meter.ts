@@ -11,7 +11,7 @@
  * waits for no timer, and under load the batches grow by themselves. One batch in flight at a time also
  * keeps the latest readings in the order they arrived.
  */
-import type { MeterSample } from "../../../shared/domain.ts";
+import type { MeterReading, MeterSample } from "../../../shared/domain.ts";
 import type { LocatedSample } from "../../../shared/queries.ts";
 import type { MeterWrites, Written } from "../../../shared/storage.ts";
 import type { Sql } from "./pool.ts";
@@ -39,6 +39,7 @@ interface SampleRow {
   soc_percent: number | null;
   received_at: number;
   dedupe_key: string | null;
+  readings: MeterReading[] | null;
 }
 
 interface Batch {
@@ -117,6 +118,7 @@ export class PostgresMeter implements MeterWrites {
         soc_percent: s.socPercent ?? null,
         received_at: receivedAtMs,
         dedupe_key: transactionId === undefined ? null : sampleKey(evseId, s),
+        readings: s.readings ?? null,
       });
     }
     const newest = fresh[fresh.length - 1];
@@ -240,12 +242,12 @@ export class PostgresMeter implements MeterWrites {
     await sql`
       WITH inserted AS (
         INSERT INTO meter_values (charger_id, evse_id, transaction_id, ts, energy_wh, power_w, current_a,
-          voltage_v, soc_percent, received_at, dedupe_key)
+          voltage_v, soc_percent, received_at, dedupe_key, readings)
         SELECT charger_id, evse_id, transaction_id, ts, energy_wh, power_w, current_a, voltage_v,
-          soc_percent, received_at, dedupe_key
+          soc_percent, received_at, dedupe_key, readings
         FROM jsonb_to_recordset(${sql.json(batch.rows as never)}) AS r(charger_id text, evse_id integer,
           transaction_id bigint, ts text, energy_wh float8, power_w float8, current_a float8,
-          voltage_v float8, soc_percent float8, received_at bigint, dedupe_key text)
+          voltage_v float8, soc_percent float8, received_at bigint, dedupe_key text, readings jsonb)
         ON CONFLICT DO NOTHING
         RETURNING 1
       ), latest AS (

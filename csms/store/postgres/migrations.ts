@@ -233,6 +233,21 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: "every reading of a meter value (JSON), whatever its measurand; chargers' configuration",
+    sql: `
+      ALTER TABLE meter_values ADD COLUMN readings jsonb;
+      CREATE TABLE charger_configuration (
+        charger_id text COLLATE "C" NOT NULL,
+        key text COLLATE "C" NOT NULL,
+        value text,
+        readonly boolean NOT NULL,
+        updated_at text NOT NULL,
+        PRIMARY KEY (charger_id, key)
+      );
+    `,
+  },
 ];
 
 /**

@@ -28,7 +28,8 @@ import {
   type SessionHour,
   type StatsRange,
 } from "../../../shared/stats.ts";
-import type { ChargingProfileRecord, DeviceVariable } from "../../../shared/domain.ts";
+import type { ChargingProfileRecord, ConfigurationKey, DeviceVariable } from "../../../shared/domain.ts";
+import { configurationKeyFromRow } from "../configuration_row.ts";
 import {
   CHARGING_PROFILE_ORDER,
   chargingProfileFromRow,
@@ -264,6 +265,13 @@ export class PostgresReads implements CsmsReads {
       this.#sql.unsafe(DEVICE_VARIABLE_ORDER)
     }`;
     return rows.map((r) => deviceVariableFromRow(r as unknown as DeviceVariableRow));
+  }
+
+  async configuration(chargerId: string): Promise<ConfigurationKey[]> {
+    if (this.#sync) await this.#sync();
+    const rows = await this.#sql`
+      SELECT * FROM charger_configuration WHERE charger_id = ${chargerId} ORDER BY key`;
+    return rows.map((r) => configurationKeyFromRow(r));
   }
 
   async chargingProfiles(chargerId: string): Promise<ChargingProfileRecord[]> {

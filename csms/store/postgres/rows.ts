@@ -1,5 +1,11 @@
 /** PostgreSQL rows as domain records: one place for each table's mapping, shared by writes and reads. */
-import type { ChargingState, ConnectorStatus, IdTokenRecord, IdTokenStatus } from "../../../shared/domain.ts";
+import type {
+  ChargingState,
+  ConnectorStatus,
+  IdTokenRecord,
+  IdTokenStatus,
+  MeterReading,
+} from "../../../shared/domain.ts";
 import type {
   BootStatus,
   ChargerRegistration,
@@ -100,6 +106,7 @@ export function sampleFromRow(r: Row): LocatedSample {
   if (r.current_a !== null) s.currentA = r.current_a;
   if (r.voltage_v !== null) s.voltageV = r.voltage_v;
   if (r.soc_percent !== null) s.socPercent = r.soc_percent;
+  if (r.readings) s.readings = r.readings as MeterReading[];
   return s;
 }
 

@@ -12,6 +12,7 @@ import { Background } from "./background.ts";
 import { PostgresChargers, PostgresNodes } from "./chargers.ts";
 import { PostgresChargingProfiles } from "./charging_profiles.ts";
 import { PostgresDeviceModel } from "./device_model.ts";
+import { PostgresConfiguration } from "./configuration.ts";
 import { PostgresEvents } from "./events.ts";
 import { PostgresIdTokens } from "./id_tokens.ts";
 import { PostgresMeter } from "./meter.ts";
@@ -69,6 +70,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     transactions: new PostgresTransactions(sql, meter),
     meter,
     deviceModel: new PostgresDeviceModel(sql),
+    configuration: new PostgresConfiguration(sql),
     chargingProfiles: new PostgresChargingProfiles(sql),
     idTokens: new PostgresIdTokens(sql),
     registrations: new PostgresRegistrations(sql),

@@ -30,7 +30,7 @@ export class SqliteMeter implements MeterWrites {
       // A replayed transaction sample hits meter_values_dedupe and is skipped.
       sample: writer.prepare(
         `INSERT INTO meter_values (charger_id, evse_id, transaction_id, ts, energy_wh, power_w, current_a,
-           voltage_v, soc_percent, received_at, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           voltage_v, soc_percent, received_at, dedupe_key, readings) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT DO NOTHING`,
       ),
       latest: writer.prepare("UPDATE chargers SET last_sample = ? WHERE id = ?"),
@@ -90,6 +90,7 @@ export class SqliteMeter implements MeterWrites {
         nullable(s.socPercent),
         receivedAtMs,
         key,
+        s.readings ? JSON.stringify(s.readings) : null,
       ]);
     }
     if (fresh.length === 0) return fresh;

@@ -22,6 +22,7 @@ export function sampleFromRow(r: Row): StoredSample {
   if (r.current_a !== null) s.currentA = r.current_a as number;
   if (r.voltage_v !== null) s.voltageV = r.voltage_v as number;
   if (r.soc_percent !== null) s.socPercent = r.soc_percent as number;
+  if (typeof r.readings === "string") s.readings = JSON.parse(r.readings);
   return s;
 }
 

@@ -329,6 +329,22 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 12,
+    description: "every reading of a meter value (JSON), whatever its measurand; chargers' configuration",
+    // The readings ride in the sample's row (no row per reading): one insert per sample as before.
+    sql: `
+      ALTER TABLE meter_values ADD COLUMN readings TEXT;
+      CREATE TABLE charger_configuration (
+        charger_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value TEXT,
+        readonly INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (charger_id, key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

@@ -30,6 +30,7 @@ Deno.test("migrations: a fresh database reaches the newest version; running agai
     r,
   ) => r.name);
   assert.deepEqual(tables, [
+    "charger_configuration",
     "charger_refusals",
     "charger_registrations",
     "chargers",

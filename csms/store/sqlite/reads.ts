@@ -32,7 +32,8 @@ import {
   type SessionHour,
   type StatsRange,
 } from "../../../shared/stats.ts";
-import type { ChargingProfileRecord, DeviceVariable } from "../../../shared/domain.ts";
+import type { ChargingProfileRecord, ConfigurationKey, DeviceVariable } from "../../../shared/domain.ts";
+import { configurationKeyFromRow } from "../configuration_row.ts";
 import {
   CHARGING_PROFILE_ORDER,
   chargingProfileFromRow,
@@ -299,6 +300,13 @@ export class SqliteReads implements CsmsReads {
     return this.#read(() =>
       this.#all(`SELECT * FROM device_variables WHERE charger_id = ? ${DEVICE_VARIABLE_ORDER}`, chargerId)
         .map((r) => deviceVariableFromRow(r as unknown as DeviceVariableRow))
+    );
+  }
+
+  configuration(chargerId: string): Promise<ConfigurationKey[]> {
+    return this.#read(() =>
+      this.#all("SELECT * FROM charger_configuration WHERE charger_id = ? ORDER BY key", chargerId)
+        .map((r) => configurationKeyFromRow(r))
     );
   }
 

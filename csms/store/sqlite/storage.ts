@@ -16,6 +16,7 @@ import { FALLBACK_CHECKPOINT_PAGES, startCheckpointer } from "./checkpointer.ts"
 import { databasePath, openDatabase } from "./db.ts";
 import { SqliteChargingProfiles } from "./charging_profiles.ts";
 import { SqliteDeviceModel } from "./device_model.ts";
+import { SqliteConfiguration } from "./configuration.ts";
 import { SqliteIdTokens } from "./id_tokens.ts";
 import { SqliteMeter } from "./meter.ts";
 import { SqliteReads } from "./reads.ts";
@@ -46,6 +47,7 @@ export class SqliteStorage implements CsmsStorage {
   readonly transactions: SqliteTransactions;
   readonly meter: SqliteMeter;
   readonly deviceModel: SqliteDeviceModel;
+  readonly configuration: SqliteConfiguration;
   readonly chargingProfiles: SqliteChargingProfiles;
   readonly idTokens: SqliteIdTokens;
   readonly registrations: Registrations;
@@ -70,6 +72,7 @@ export class SqliteStorage implements CsmsStorage {
     this.transactions = new SqliteTransactions(db, writer);
     this.meter = new SqliteMeter(writer, this.transactions);
     this.deviceModel = new SqliteDeviceModel(writer);
+    this.configuration = new SqliteConfiguration(writer);
     this.chargingProfiles = new SqliteChargingProfiles(writer);
     this.idTokens = new SqliteIdTokens(db, writer);
     this.registrations = new Registrations(db, writer);

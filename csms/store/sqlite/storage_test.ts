@@ -9,6 +9,7 @@ import type { RefusalRecord } from "./refusals.ts";
 import { BatchWriter, type WriterOptions } from "./writer.ts";
 import { checkChargingProfilesContract } from "../charging_profiles_test_support.ts";
 import { checkDeviceModelContract } from "../device_model_test_support.ts";
+import { checkConfigurationContract, checkMeterReadingsContract } from "../charger_data_test_support.ts";
 import { checkBootStatusContract } from "../registration_test_support.ts";
 import { checkStatsContract } from "../stats_test_support.ts";
 import {
@@ -503,6 +504,28 @@ Deno.test("store: energy per UTC day and sessions per UTC hour, aggregated over 
     const s = await open(dir);
     try {
       await checkStatsContract(s.storage);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+Deno.test("store: every reading of a meter value is kept with its sample", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    try {
+      await checkMeterReadingsContract(s.storage);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+Deno.test("store: a charger's configuration keys, a complete report replacing them", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    try {
+      await checkConfigurationContract(s.storage);
     } finally {
       await s.close();
     }
