@@ -267,7 +267,10 @@ export function memoryTable(c: ConnectionsByServer): string {
       r.marginalKiB,
       r.aboveBareKiB ?? "-",
     ]),
-  ) + "\n(RSS of the whole server process: (held - idle) / held; marginal: the last slice alone)";
+  ) + "\n(RSS of the whole server process: (held - idle) / held; marginal: the last slice alone)" +
+    (Object.values(c).some((r) => r.jsHeap)
+      ? "\n(with --profile the Deno servers' RSS includes what their heap snapshots cost: compare RSS without it)"
+      : "");
 }
 
 /** A latency table row: the readings sent on a path, those seen at its end, and how long they took. */
