@@ -63,6 +63,7 @@ import {
 import { registerAuditRoutes } from "./api_audit.ts";
 import { registerAuthRoutes } from "./api_auth.ts";
 import { registerRegistrationRoutes } from "./api_registrations.ts";
+import { registerFileRoutes } from "./api_files.ts";
 import { registerStatsRoutes } from "./api_stats.ts";
 import { guarded, registerSecuritySchemes } from "./guard.ts";
 
@@ -735,6 +736,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
 
   registerAuthRoutes(api, { auth: deps.auth, audit });
   registerRegistrationRoutes(api, bus, reads, audit);
+  registerFileRoutes(api, bus, reads, audit);
   registerAuditRoutes(api, audit);
   registerStatsRoutes(api, reads, deps.fleetHistory);
   registerSecuritySchemes(api);
