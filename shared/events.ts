@@ -154,8 +154,22 @@ export interface ChargerRefused extends EventBase {
   detail?: string;
 }
 
+/**
+ * A charger's SecurityEventNotification (OCPP 1.6 security extension, 2.0.1 A04): kept in the event log
+ * and pushed to every portal client, so the security event log updates live.
+ */
+export interface SecurityEventReceived extends EventBase {
+  type: "security.event";
+  /** The charger's type of security event (StartupOfTheDevice, ResetOrReboot, ...). */
+  eventType: string;
+  /** When the charger says it happened. */
+  timestamp: string;
+  techInfo?: string;
+}
+
 export type BusEvent =
   | ChargerConnected
+  | SecurityEventReceived
   | ChargerRefused
   | ChargerDisconnected
   | ChargerBooted

@@ -64,6 +64,7 @@ import { registerAuditRoutes } from "./api_audit.ts";
 import { registerAuthRoutes } from "./api_auth.ts";
 import { registerRegistrationRoutes } from "./api_registrations.ts";
 import { registerStatsRoutes } from "./api_stats.ts";
+import { registerChargerDataRoutes } from "./api_charger_data.ts";
 import { guarded, registerSecuritySchemes } from "./guard.ts";
 
 export interface ApiDeps {
@@ -737,6 +738,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
   registerRegistrationRoutes(api, bus, reads, audit);
   registerAuditRoutes(api, audit);
   registerStatsRoutes(api, reads, deps.fleetHistory);
+  registerChargerDataRoutes(api, reads);
   registerSecuritySchemes(api);
 
   api.doc("/openapi.json", {
