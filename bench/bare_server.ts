@@ -1,7 +1,7 @@
 /**
  * The bare baseline: a `Deno.serve` WebSocket server that does the least any OCPP-J server must do
  * (accept the `ocpp1.6` subprotocol, parse each frame, answer each CALL with a constant CALLRESULT for
- * its action). Nothing is validated, stored or published, so the same driver against it measures what
+ * its action, bench/bare_answers.mjs). Nothing is validated, stored or published, so the same driver against it measures what
  * this machine's WebSocket stack and the driver itself allow: the limit Chargewire is compared with.
  *
  *   deno run -A bench/bare_server.ts [--port 0] [--max-seconds S] [--exit-on-stdin-eof]
@@ -11,33 +11,9 @@
  */
 import { parseArgs } from "node:util";
 import type { ListeningReport } from "./protocol.ts";
+import { answerFrame } from "./bare_answers.mjs";
 
 const SUBPROTOCOL = "ocpp1.6";
-
-/** The constant answer per action; the message id is the only thing spliced in. */
-const ANSWERS: Record<string, string> = {
-  BootNotification: JSON.stringify({
-    status: "Accepted",
-    currentTime: "2025-01-01T00:00:00.000Z",
-    interval: 300,
-  }),
-  StartTransaction: JSON.stringify({ transactionId: 1, idTagInfo: { status: "Accepted" } }),
-  Authorize: JSON.stringify({ idTagInfo: { status: "Accepted" } }),
-  Heartbeat: JSON.stringify({ currentTime: "2025-01-01T00:00:00.000Z" }),
-};
-const EMPTY = "{}";
-
-function answer(text: string): string | undefined {
-  let frame: unknown;
-  try {
-    frame = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(frame) || frame[0] !== 2 || typeof frame[1] !== "string") return undefined;
-  const payload = ANSWERS[frame[2] as string] ?? EMPTY;
-  return `[3,${JSON.stringify(frame[1])},${payload}]`;
-}
 
 export interface BareServer {
   port: number;
@@ -59,7 +35,7 @@ export function startBareServer(port = 0, hostname = "127.0.0.1"): Promise<BareS
       const { socket, response } = Deno.upgradeWebSocket(req, { protocol: SUBPROTOCOL });
       socket.onmessage = (e) => {
         if (typeof e.data !== "string") return;
-        const reply = answer(e.data);
+        const reply = answerFrame(e.data);
         if (reply !== undefined && socket.readyState === WebSocket.OPEN) socket.send(reply);
       };
       return response;

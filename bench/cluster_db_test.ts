@@ -92,7 +92,15 @@ Deno.test("clusterTables: the cluster beside the single process, and the databas
   });
   const single = run("chargewire", 10_000);
   const text = clusterTables({
-    throughput: { bare: run("bare", 40_000), chargewire: single, runs: [single], ratio: 0.25 },
+    throughput: {
+      bare: run("bare", 40_000),
+      chargewire: single,
+      runs: [single],
+      servers: {},
+      ratio: 0.25,
+      ratios: {},
+      skipped: {},
+    },
     cluster: {
       nodes: 2,
       throughput: { run: run("cluster", 5000), db, postgresCpuCores: 0.6, redisCpuCores: 0.1 },

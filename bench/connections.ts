@@ -18,7 +18,9 @@ import {
 import type { DriverProc } from "./procs.ts";
 import { peakRssKiB, rssKiB } from "./procs.ts";
 import { type LatencySummary, mergeEncoded, summarize } from "./stats.ts";
-import { ocppEndpoints, type RunningSystem, serverProcs, startSystem, type SystemKind } from "./system.ts";
+import { ocppEndpoints, type RunningSystem, serverProcs, startSystem } from "./system.ts";
+import type { ComparedServer } from "./compare.ts";
+import { heapKinds, perConnection, type PerConnectionKind } from "./heap_snapshot.ts";
 
 export interface ConnectionsOptions {
   count: number;
@@ -29,13 +31,18 @@ export interface ConnectionsOptions {
   settleMs: number;
   /** How long the full fleet is held idle before it is counted. */
   holdMs: number;
-  /** Run the server under the inspector and read its live JS heap (after a full GC) at each step. */
+  /**
+   * Run the server under the inspector and read its live JS heap (after a full GC) idle and held, with
+   * a heap snapshot at each to name the objects every connection keeps.
+   */
   heap?: boolean;
+  /** With `heap`: save the two heap snapshots here (Chrome DevTools opens them). */
+  snapshotDir?: string;
   v8Flags?: string;
 }
 
 export interface ConnectionsResult {
-  server: "chargewire" | "bare" | "cluster";
+  server: ComparedServer | "cluster";
   requested: number;
   booted: number;
   /** Sockets still open after holding the fleet idle for `holdMs`. */
@@ -59,16 +66,34 @@ export interface ConnectionsResult {
   marginalKiB: number;
   /** With `heap`: live JS heap after a full GC, idle and with the fleet held, and per connection. */
   jsHeap?: { idleKiB: number; heldKiB: number; perConnectionKiB: number };
+  /** With `heap`: the kinds of heap object that grew with the fleet, per connection, most bytes first. */
+  heapPerConnection?: PerConnectionKind[];
   errors: Record<string, number>;
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
-export function runConnections(kind: Extract<SystemKind, "csms" | "bare">, opts: ConnectionsOptions) {
+/** Takes a heap snapshot, saves it when asked, and sums it by kind of object. */
+async function snapshotKinds(sys: RunningSystem, opts: ConnectionsOptions, label: string, when: string) {
+  const text = await sys.inspector!.heapSnapshot();
+  if (opts.snapshotDir) {
+    await Deno.mkdir(opts.snapshotDir, { recursive: true });
+    const file = `${opts.snapshotDir}/connections-${label}-${when}.heapsnapshot`;
+    await Deno.writeTextFile(file, text);
+    progress(`heap snapshot saved to ${file}`);
+  }
+  return heapKinds(text);
+}
+
+/** The scenario against one server: Chargewire's CSMS alone, or one of the references. */
+export function runConnections(server: ComparedServer, opts: ConnectionsOptions) {
+  const kind = server === "chargewire" ? "csms" : server;
+  const onDeno = kind === "csms" || kind === "bare";
   return runConnectionsOn(
-    kind === "bare" ? "bare" : "chargewire",
+    server,
     opts,
-    () => startSystem(kind, { profile: opts.heap, v8Flags: opts.v8Flags }),
+    // The inspector and V8 flags are Deno's: the Node references run as a user would run them.
+    () => startSystem(kind, onDeno ? { profile: opts.heap, v8Flags: opts.v8Flags } : {}),
   );
 }
 
@@ -96,6 +121,7 @@ export async function runConnectionsOn(
     const rssIdle = systemRss(sys);
     // Read after the RSS: a forced GC would make the idle server look smaller than it runs.
     const heapIdle = await sys.inspector?.liveHeapKiB();
+    const kindsIdle = sys.inspector ? await snapshotKinds(sys, opts, label, "idle") : undefined;
     const prefix = runPrefix("C");
     for (let i = 0; i < opts.drivers; i++) drivers.push(await startDriver(`driver ${i + 1}`, 1800));
 
@@ -137,6 +163,7 @@ export async function runConnectionsOn(
     alive();
     const rssHeld = systemRss(sys);
     const heapHeld = await sys.inspector?.liveHeapKiB();
+    const kindsHeld = sys.inspector ? await snapshotKinds(sys, opts, label, "held") : undefined;
     const before = steps.length > 1 ? steps[steps.length - 2] : rssIdle;
     const lastSlice = opts.count - (steps.length - 1) * sliceSize;
     const result: ConnectionsResult = {
@@ -162,6 +189,7 @@ export async function runConnectionsOn(
           perConnectionKiB: held > 0 ? round1((heapHeld - heapIdle) / held) : 0,
         }
         : undefined,
+      heapPerConnection: kindsIdle && kindsHeld ? perConnection(kindsIdle, kindsHeld, held) : undefined,
       errors,
     };
     return result;

@@ -8,14 +8,18 @@ import { parseArgs } from "node:util";
 import { progress } from "./common.ts";
 import { type ClusterOptions, runClusterConnections, runClusterThroughput } from "./cluster.ts";
 import { clusterUnavailable, DEFAULT_PG_URL, DEFAULT_REDIS_URL } from "./cluster_db.ts";
+import type { ConnectionsByServer } from "./compare.ts";
 import { type ConnectionsOptions, runConnections } from "./connections.ts";
 import { type LatencyOptions, runLatency } from "./latency.ts";
 import { stopAllChildren } from "./procs.ts";
 import {
   clusterTables,
+  comparisonTable,
   connectionsTable,
+  heapTable,
   judgeTargets,
   latencyTable,
+  memoryTable,
   profileText,
   type Results,
   targetsTable,
@@ -32,10 +36,12 @@ type Scenario = (typeof SCENARIOS)[number];
 const HELP = `deno task bench [options]
 
 Scenarios (all by default):
-  connections   N booted chargers held by one CSMS process (and by the bare server): connect time,
-                resident memory in all and per connection
-  throughput    closed-loop MeterValues from a fleet: answered msg/s and CALL round trips, bare server
-                vs the whole system (persistence + portal bridge); ratio = chargewire / bare
+  connections   N booted chargers held by one CSMS process, and by each reference server (bare Deno,
+                the ocpp-rpc strict peer on Node, bare npm ws on Node): connect time, resident memory
+                in all and per idle booted charger, and Chargewire's above bare Deno's
+  throughput    closed-loop MeterValues from a fleet: answered msg/s, CALL round trips and server CPU
+                per answered message, in alternating rounds of bare Deno, the ocpp-rpc peer, the whole
+                system (persistence + portal bridge) and bare Node; medians of the rounds compared
   latency       steady MeterValues rate: charger send -> socket.io-client receive, fleet and detail views
   cluster       connections and throughput again against --nodes CSMS nodes (deno task csms) on PostgreSQL
                 + Redis, the chargers split over the nodes, a portal node for the fleet-view client; with
@@ -45,9 +51,9 @@ Scenarios (all by default):
                 an empty database number is used and emptied); skipped when either does not answer
 
 Options:
-  --quick               every scenario small and short (under a minute), for development
+  --quick               every scenario small and short (under two minutes), for development
   --only LIST           comma-separated scenarios to run, e.g. --only throughput,latency
-  --connections N       chargers for 'connections' (default 10000; quick 1000)
+  --connections N       chargers for 'connections' (default 10000; quick 500)
   --drivers N           driver processes for 'connections' (default 2)
   --chargers N          fleet for 'throughput' and 'latency' (default 1000; quick 200)
   --rate N              MeterValues/s for 'latency' (default 1000; quick 200)
@@ -55,9 +61,11 @@ Options:
   --duration S          measured seconds per load (default 15; quick 3)
   --warmup S            unmeasured seconds before each load (default 3; quick 1)
   --nodes N             CSMS nodes for 'cluster' (default 2)
-  --rounds N            throughput rounds of (bare, chargewire), best of each counts (default 2; quick 1)
+  --rounds N            throughput rounds of (bare, peer, chargewire, node); the median of each
+                        server's rounds counts (default 3; quick 1)
   --profile DIR         take CPU profiles of the system under load (throughput, latency) into DIR, and
-                        read the servers' live JS heap per connection (connections)
+                        read the Deno servers' live JS heap per connection, with heap snapshots of
+                        what each connection keeps (connections)
   --v8-flags FLAGS      V8 flags for the servers under test (bare and chargewire), e.g.
                         --v8-flags=--max-semi-space-size=1
   --help                this text
@@ -127,7 +135,8 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
       );
     }
   }
-  const count = positiveInt("connections", values.connections, quick ? 1000 : 10_000);
+  // Quick: four servers each hold the fleet and carry the load, so each part stays small.
+  const count = positiveInt("connections", values.connections, quick ? 500 : 10_000);
   const drivers = positiveInt("drivers", values.drivers, 2);
   const chargers = positiveInt("chargers", values.chargers, quick ? 200 : 1000);
   const durationMs = positiveSeconds("duration", values.duration, quick ? 3 : 15) * 1000;
@@ -141,6 +150,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
     settleMs: quick ? 1000 : 3000,
     holdMs: quick ? 1000 : 5000,
     heap: profileDir !== undefined,
+    snapshotDir: profileDir,
     v8Flags,
   };
   const throughput: ThroughputOptions = {
@@ -148,7 +158,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
     concurrency: 100,
     warmupMs,
     durationMs,
-    rounds: positiveInt("rounds", values.rounds, quick ? 1 : 2),
+    rounds: positiveInt("rounds", values.rounds, quick ? 1 : 3),
     profileDir,
     v8Flags,
   };
@@ -263,18 +273,28 @@ async function main(): Promise<number> {
   };
 
   await run("connections", "csms", async () => {
-    const chargewire = await runConnections("csms", opts.connections);
-    results.connections = { chargewire };
-    const bare = await runConnections("bare", opts.connections);
-    results.connections.bare = bare;
+    const held: ConnectionsByServer = results.connections = {};
+    for (const server of ["chargewire", "bare", "peer", "node"] as const) {
+      const missing = missingParts(server === "chargewire" ? "csms" : server);
+      if (missing.length > 0) {
+        skipped[`connections/${server}`] = missing.join(", ");
+        continue;
+      }
+      held[server] = await runConnections(server, opts.connections);
+    }
     console.log(
       `\n== connections: ${opts.connections.count} chargers, ${opts.connections.drivers} driver processes\n`,
     );
-    console.log(connectionsTable([chargewire, bare]));
+    console.log(connectionsTable(Object.values(held)));
+    console.log("\n" + memoryTable(held));
+    for (const c of Object.values(held)) {
+      if (c.heapPerConnection) console.log("\n" + heapTable(`${c.server}: JS heap per connection`, c));
+    }
   });
   await run("throughput", "full", async () => {
     const t = await runThroughput(opts.throughput);
     results.throughput = t;
+    for (const [server, why] of Object.entries(t.skipped)) skipped[`throughput/${server}`] = why;
     console.log(
       `\n== throughput: closed-loop MeterValues from ${opts.throughput.chargers} chargers, ` +
         `${opts.throughput.durationMs / 1000} s measured after ${
@@ -282,9 +302,9 @@ async function main(): Promise<number> {
         } s warm-up\n`,
     );
     console.log(throughputTable(t));
-    if (t.chargewire.profile) {
-      console.log("\n" + profileText("CPU profile, chargewire under throughput load", t.chargewire.profile));
-    }
+    console.log("\n" + comparisonTable(t));
+    const profile = t.runs.find((r) => r.profile)?.profile;
+    if (profile) console.log("\n" + profileText("CPU profile, chargewire under throughput load", profile));
   });
   await run("latency", "full", async () => {
     const l = await runLatency(opts.latency);

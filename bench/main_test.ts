@@ -14,12 +14,14 @@ Deno.test("bench options: full-size and --quick defaults", () => {
   assert.equal(full.connections.count, 10_000);
   assert.equal(full.connections.drivers, 2);
   assert.equal(full.throughput.chargers, 1000);
+  assert.equal(full.throughput.rounds, 3, "medians of three alternating rounds");
   assert.equal(full.latency.rate, 1000);
 
   const quick = parseBenchArgs(["--quick", "--only", "latency", "--rate", "50"]);
   if (quick === "help") throw new Error("unexpected help");
   assert.deepEqual(quick.scenarios, ["latency"]);
-  assert.equal(quick.connections.count, 1000);
+  assert.equal(quick.connections.count, 500);
+  assert.equal(quick.throughput.rounds, 1);
   assert.equal(quick.latency.rate, 50);
   assert.equal(quick.latency.durationMs, 3000);
   assert.equal(parseBenchArgs(["--help"]), "help");
@@ -28,7 +30,7 @@ Deno.test("bench options: full-size and --quick defaults", () => {
   if (cluster === "help") throw new Error("unexpected help");
   assert.deepEqual(cluster.scenarios, ["throughput", "cluster"]);
   assert.equal(cluster.cluster.nodes, 3);
-  assert.equal(cluster.cluster.connections.count, 1000);
+  assert.equal(cluster.cluster.connections.count, 500);
   assert.equal(cluster.cluster.throughput.chargers, 200);
   assert.equal(cluster.cluster.throughput.durationMs, 3000);
   assert.throws(() => parseBenchArgs(["--nodes", "0"]), /--nodes must be a positive integer/);

@@ -25,6 +25,8 @@ export interface SpawnOptions {
   denoFlags?: string[];
   /** Raise the soft open-files limit to the hard one first (needed for thousands of sockets). */
   raiseFileLimit?: boolean;
+  /** Another program than Deno (e.g. `node`): `args` are passed to it as they are, `denoFlags` ignored. */
+  executable?: string;
 }
 
 /** A child whose stdout lines are queued for whoever waits on them, and whose stderr is kept for errors. */
@@ -43,12 +45,12 @@ export class ChildProc {
 
   constructor(name: string, opts: SpawnOptions) {
     this.name = name;
-    const deno = Deno.execPath();
-    const denoArgs = ["run", "-A", ...(opts.denoFlags ?? []), ...opts.args];
-    // `exec` keeps the pid: the shell only raises the limit, then becomes Deno.
+    const program = opts.executable ?? Deno.execPath();
+    const programArgs = opts.executable ? opts.args : ["run", "-A", ...(opts.denoFlags ?? []), ...opts.args];
+    // `exec` keeps the pid: the shell only raises the limit, then becomes the program.
     const [cmd, args] = opts.raiseFileLimit && Deno.build.os === "linux"
-      ? ["/bin/sh", ["-c", 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', deno, ...denoArgs]]
-      : [deno, denoArgs];
+      ? ["/bin/sh", ["-c", 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" "$@"', program, ...programArgs]]
+      : [program, programArgs];
     this.child = new Deno.Command(cmd, {
       args,
       cwd: ROOT,
@@ -208,22 +210,34 @@ export class DriverProc extends ChildProc {
   }
 }
 
+/** Starts a server that prints `{"type":"listening","port":N}` on stdout, and waits for that line. */
+export async function startListeningProc(
+  name: string,
+  opts: SpawnOptions,
+): Promise<{ proc: ChildProc; port: number }> {
+  const proc = new ChildProc(name, { raiseFileLimit: true, ...opts });
+  try {
+    const port = await proc.nextLine(
+      (line) => {
+        const r = parseJsonLine(line);
+        return r?.type === "listening" ? Number(r.port) : undefined;
+      },
+      30_000,
+      "listening line",
+    );
+    return { proc, port };
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+}
+
 /** Starts bench/bare_server.ts and waits for its port. */
-export async function startBareProc(denoFlags: string[] = []): Promise<{ proc: ChildProc; port: number }> {
-  const proc = new ChildProc("bare server", {
+export function startBareProc(denoFlags: string[] = []): Promise<{ proc: ChildProc; port: number }> {
+  return startListeningProc("bare server", {
     args: ["bench/bare_server.ts", "--exit-on-stdin-eof"],
-    raiseFileLimit: true,
     denoFlags,
   });
-  const port = await proc.nextLine(
-    (line) => {
-      const r = parseJsonLine(line);
-      return r?.type === "listening" ? Number(r.port) : undefined;
-    },
-    30_000,
-    "listening line",
-  );
-  return { proc, port };
 }
 
 /** A free TCP port on 127.0.0.1 (the tiny race with another binder is acceptable for a bench). */

@@ -64,11 +64,14 @@ export class Inspector {
   #ws: WebSocket;
   #seq = 0;
   #waiting = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  /** Heap snapshot chunks while one is being taken. */
+  #chunks?: string[];
 
   private constructor(ws: WebSocket) {
     this.#ws = ws;
     ws.onmessage = (e) => {
       const msg = JSON.parse(String(e.data));
+      if (msg.method === "HeapProfiler.addHeapSnapshotChunk") this.#chunks?.push(msg.params.chunk);
       const w = msg.id !== undefined ? this.#waiting.get(msg.id) : undefined;
       if (!w) return;
       this.#waiting.delete(msg.id);
@@ -127,6 +130,18 @@ export class Inspector {
     await this.send("HeapProfiler.collectGarbage");
     const { usedSize } = await this.send<{ usedSize: number }>("Runtime.getHeapUsage");
     return Math.round(usedSize / 1024);
+  }
+
+  /** A full heap snapshot (V8 collects garbage first), as the `.heapsnapshot` text DevTools opens. */
+  async heapSnapshot(): Promise<string> {
+    this.#chunks = [];
+    try {
+      await this.send("HeapProfiler.enable");
+      await this.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false }, 300_000);
+      return this.#chunks.join("");
+    } finally {
+      this.#chunks = undefined;
+    }
   }
 
   close(): void {

@@ -1,5 +1,12 @@
 /** The bench's readable output (tables) and its judgement of the targets. Pure: strings in, strings out. */
 import type { ClusterResult } from "./cluster.ts";
+import {
+  type ConnectionsByServer,
+  cpuUsPerMessage,
+  memoryRows,
+  SERVER_LABELS,
+  type ServerMedians,
+} from "./compare.ts";
 import type { ConnectionsResult } from "./connections.ts";
 import type { DbFigures } from "./cluster_db.ts";
 import type { LatencyResult } from "./latency.ts";
@@ -8,7 +15,7 @@ import type { LatencySummary } from "./stats.ts";
 import type { ThroughputResult, ThroughputRun } from "./throughput.ts";
 
 export interface Results {
-  connections?: { chargewire?: ConnectionsResult; bare?: ConnectionsResult };
+  connections?: ConnectionsByServer;
   throughput?: ThroughputResult;
   latency?: LatencyResult;
   cluster?: ClusterResult;
@@ -29,6 +36,12 @@ export const TARGETS = {
   heldChargers: 10_000,
   maxKiBPerConnection: 16,
   minThroughputRatio: 0.5,
+  /** Issue 15: chargewire's answered rate / the ocpp-rpc peer's, at least. */
+  minRateVsPeer: 1,
+  /** Issue 15: chargewire's CPU per answered message / the peer's, at most. */
+  maxCpuVsPeer: 0.8,
+  /** Issue 15: chargewire's memory per idle booted charger above bare Deno's, at most (KiB). */
+  maxKiBAboveBare: 1,
   latencyRate: 1000,
   maxP99Ms: 50,
 } as const;
@@ -57,19 +70,47 @@ export function judgeTargets(r: Results, quick = false): TargetResult[] {
         : "missed",
       note: full ? undefined : "small fleet: start-up costs weigh more per connection",
     });
+    const bare = r.connections?.bare;
+    if (bare && bare.held > 0 && c.held > 0) {
+      const above = Math.round((c.perConnectionKiB - bare.perConnectionKiB) * 10) / 10;
+      out.push({
+        target: "memory per idle charger above bare Deno's",
+        required: `<= ${TARGETS.maxKiBAboveBare} KiB`,
+        measured: `${above} KiB (${c.perConnectionKiB} - ${bare.perConnectionKiB})`,
+        status: !full ? "not judged" : above <= TARGETS.maxKiBAboveBare ? "met" : "missed",
+        note: full ? undefined : `only ${c.requested} requested (the issue counts at 10,000)`,
+      });
+    }
   }
   const t = r.throughput;
   if (t) {
     out.push({
-      target: "throughput, chargewire / bare",
+      target: "throughput, chargewire / bare Deno (medians)",
       required: `>= ${TARGETS.minThroughputRatio}`,
-      measured: `${t.ratio} (${t.chargewire.answeredPerSecond} / ${t.bare.answeredPerSecond} msg/s)`,
-      status: t.bare.answeredPerSecond === 0
+      measured:
+        `${t.ratio} (${t.servers.chargewire?.answeredPerSecond} / ${t.servers.bare?.answeredPerSecond} msg/s)`,
+      status: t.ratios.rateVsBare === undefined
         ? "not judged"
         : t.ratio >= TARGETS.minThroughputRatio
         ? "met"
         : "missed",
     });
+    const cw = t.servers.chargewire, peer = t.servers.peer;
+    if (cw && peer) {
+      const rate = t.ratios.rateVsPeer, cpu = t.ratios.cpuVsPeer;
+      out.push({
+        target: "throughput, chargewire / ocpp-rpc peer (medians)",
+        required: `>= ${TARGETS.minRateVsPeer}`,
+        measured: `${rate ?? "-"} (${cw.answeredPerSecond} / ${peer.answeredPerSecond} msg/s)`,
+        status: rate === undefined ? "not judged" : rate >= TARGETS.minRateVsPeer ? "met" : "missed",
+      });
+      out.push({
+        target: "CPU per answered message, chargewire / ocpp-rpc peer",
+        required: `<= ${TARGETS.maxCpuVsPeer}`,
+        measured: `${cpu ?? "-"} (${cw.cpuUsPerMessage} / ${peer.cpuUsPerMessage} µs)`,
+        status: cpu === undefined ? "not judged" : cpu <= TARGETS.maxCpuVsPeer ? "met" : "missed",
+      });
+    }
   }
   const l = r.latency;
   if (l) {
@@ -138,8 +179,11 @@ export function connectionsTable(runs: ConnectionsResult[]): string {
 }
 
 export function throughputTable(t: ThroughputResult): string {
+  const counted = new Set(Object.values(t.servers).map((m) => m.run));
   const row = (r: ThroughputRun) => [
-    r === t.bare || r === t.chargewire ? `${r.server} *` : r.server,
+    `${r.server === "cluster" ? r.server : SERVER_LABELS[r.server]}${
+      counted.has(r) && t.runs.length > 4 ? " *" : ""
+    }`,
     r.chargers,
     r.answeredPerSecond,
     r.rtt.p50,
@@ -149,7 +193,7 @@ export function throughputTable(t: ThroughputResult): string {
     r.callErrors,
     r.timeouts + r.closed,
     r.serverCpuCores,
-    r.answeredPerSecond > 0 ? Math.round((r.serverCpuCores * 1e6) / r.answeredPerSecond) : 0,
+    cpuUsPerMessage(r),
     r.driverCpuCores,
     r.otherCpuCores,
     mib(r.serverRssKiB),
@@ -172,9 +216,61 @@ export function throughputTable(t: ThroughputResult): string {
       "server RSS MiB",
     ],
     t.runs.map(row),
-  ) + (t.runs.length > 2 ? "\n* the best run of each server, which the ratio compares" : "") +
-    `\nratio = chargewire / bare = ${t.ratio}` +
-    "\n(CPU in cores: 1 = one core busy; others = every other process on the machine meanwhile)";
+  ) + (t.runs.length > 4 ? "\n* the median round of each server (its RTT is the one compared)" : "") +
+    "\n(CPU in cores: 1 = one core busy, every thread of the server process; others = every other" +
+    " process on the machine meanwhile)";
+}
+
+const times = (x: number | undefined) => x === undefined ? "-" : `${x}×`;
+
+/**
+ * Chargewire beside its references: median answered rate and median server CPU per answered message,
+ * and chargewire's figure divided by each (rate: higher is better; CPU: lower is better).
+ */
+export function comparisonTable(t: ThroughputResult): string {
+  const order = ["chargewire", "peer", "bare", "node"] as const;
+  const rows = order.flatMap((s) => t.servers[s] ? [t.servers[s] as ServerMedians] : []);
+  const cw = t.servers.chargewire;
+  const vs = (m: ServerMedians, f: (x: ServerMedians) => number) =>
+    m === cw || !cw || f(m) === 0 ? "-" : times(Math.round((f(cw) / f(m)) * 1000) / 1000);
+  return table(
+    [
+      "server (medians)",
+      "rounds",
+      "answered msg/s",
+      "chargewire rate ÷ this",
+      "µs CPU/msg",
+      "chargewire CPU/msg ÷ this",
+      "server CPU",
+    ],
+    rows.map((m) => [
+      SERVER_LABELS[m.server],
+      m.rounds,
+      m.answeredPerSecond,
+      vs(m, (x) => x.answeredPerSecond),
+      m.cpuUsPerMessage,
+      vs(m, (x) => x.cpuUsPerMessage),
+      m.serverCpuCores,
+    ]),
+  ) + Object.entries(t.skipped).map(([s, why]) => `\n(${s} not run: ${why})`).join("");
+}
+
+/** Resident memory per idle booted charger of every server, and chargewire's above bare Deno's. */
+export function memoryTable(c: ConnectionsByServer): string {
+  const rows = memoryRows(c);
+  return table(
+    ["server", "held", "KiB per idle charger", "marginal KiB", "above bare Deno KiB"],
+    rows.map((r) => [
+      SERVER_LABELS[r.server],
+      r.held,
+      r.perConnectionKiB,
+      r.marginalKiB,
+      r.aboveBareKiB ?? "-",
+    ]),
+  ) + "\n(RSS of the whole server process: (held - idle) / held; marginal: the last slice alone)" +
+    (Object.values(c).some((r) => r.jsHeap)
+      ? "\n(with --profile the Deno servers' RSS includes what their heap snapshots cost: compare RSS without it)"
+      : "");
 }
 
 /** A latency table row: the readings sent on a path, those seen at its end, and how long they took. */
@@ -207,6 +303,17 @@ export function targetsTable(targets: TargetResult[]): string {
     ["target", "required", "measured", "result"],
     targets.map((t) => [t.target, t.required, t.measured, t.note ? `${t.status} (${t.note})` : t.status]),
   );
+}
+
+/** The kinds of JS heap object each held connection added (from two heap snapshots). */
+export function heapTable(title: string, c: ConnectionsResult): string {
+  const rows = c.heapPerConnection ?? [];
+  const total = rows.reduce((sum, r) => sum + r.bytesPerConnection, 0);
+  return `${title} (${c.held} held; top ${rows.length} kinds, ${total} B of them per connection)\n` +
+    table(
+      ["kind (constructor, closure(), V8 kind)", "objects/conn", "bytes/conn"],
+      rows.map((r) => [r.name, r.perConnection, r.bytesPerConnection]),
+    );
 }
 
 export function profileText(title: string, p: ProfileSummary): string {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
-import { judgeTargets, table } from "./report.ts";
+import { comparisonTable, heapTable, judgeTargets, memoryTable, table } from "./report.ts";
+import { medians, ratios } from "./compare.ts";
 import type { ConnectionsResult } from "./connections.ts";
+import type { ThroughputResult, ThroughputRun } from "./throughput.ts";
 
 const summary = { count: 1, p50: 1, p90: 1, p99: 1, max: 1, mean: 1 };
 const connections = (held: number, perConnectionKiB: number): ConnectionsResult => ({
@@ -36,4 +38,121 @@ Deno.test("judgeTargets: held chargers and memory per connection against the iss
 Deno.test("table aligns columns and right-aligns numbers", () => {
   const t = table(["name", "n"], [["a", 5], ["bbb", 1234]]);
   assert.equal(t, "name      n\n----  -----\na         5\nbbb   1,234");
+});
+
+Deno.test("judgeTargets: issue 15's comparisons with the ocpp-rpc peer and bare Deno, from the medians", () => {
+  const run = (server: ThroughputRun["server"], answeredPerSecond: number, serverCpuCores: number) => ({
+    server,
+    chargers: 10,
+    sent: answeredPerSecond,
+    answered: answeredPerSecond,
+    answeredPerSecond,
+    callErrors: 0,
+    timeouts: 0,
+    closed: 0,
+    rtt: summary,
+    serverCpuCores,
+    driverCpuCores: 0,
+    otherCpuCores: 0,
+    serverRssKiB: 0,
+    errors: {},
+  });
+  const throughput = (cw: ThroughputRun): ThroughputResult => {
+    const runs = [run("bare", 10_000, 1), run("peer", 4000, 1), cw, run("node", 12_000, 1)];
+    const servers = medians(runs);
+    const r = ratios(servers);
+    return { runs, servers, bare: runs[0], chargewire: cw, ratio: r.rateVsBare!, ratios: r, skipped: {} };
+  };
+  const status = (t: ThroughputResult) => judgeTargets({ throughput: t }).map((x) => [x.target, x.status]);
+  // 5000 msg/s at 0.5 core = 100 µs/msg; the peer 250 µs/msg: rate 1.25×, CPU 0.4×.
+  assert.deepEqual(status(throughput(run("chargewire", 5000, 0.5))), [
+    ["throughput, chargewire / bare Deno (medians)", "met"],
+    ["throughput, chargewire / ocpp-rpc peer (medians)", "met"],
+    ["CPU per answered message, chargewire / ocpp-rpc peer", "met"],
+  ]);
+  // 3000 msg/s at 0.75 core = 250 µs/msg: 0.75× the peer's rate, 1× its CPU.
+  assert.deepEqual(status(throughput(run("chargewire", 3000, 0.75))).map((x) => x[1]), [
+    "missed",
+    "missed",
+    "missed",
+  ]);
+
+  const mem = judgeTargets({
+    connections: {
+      chargewire: connections(10_000, 21.5),
+      bare: { ...connections(10_000, 20.6), server: "bare" },
+    },
+  });
+  assert.deepEqual(mem.map((x) => x.status), ["met", "missed", "met"]);
+  assert.match(mem[2].measured, /^0\.9 KiB/);
+  const over = judgeTargets({
+    connections: {
+      chargewire: connections(10_000, 21.7),
+      bare: { ...connections(10_000, 20.6), server: "bare" },
+    },
+  });
+  assert.equal(over[2].status, "missed");
+});
+
+Deno.test("comparisonTable and memoryTable: one row per server with chargewire's ratio to each", () => {
+  const runs: ThroughputRun[] = [
+    { ...baseRun, server: "bare", answeredPerSecond: 10_000, serverCpuCores: 1 },
+    { ...baseRun, server: "peer", answeredPerSecond: 4000, serverCpuCores: 1 },
+    { ...baseRun, server: "chargewire", answeredPerSecond: 2000, serverCpuCores: 1 },
+  ];
+  const servers = medians(runs);
+  const text = comparisonTable({
+    runs,
+    servers,
+    bare: runs[0],
+    chargewire: runs[2],
+    ratio: 0.2,
+    ratios: ratios(servers),
+    skipped: { node: "node (not on PATH; set NODE)" },
+  });
+  assert.match(text, /^chargewire\s+1\s+2,000\s+-\s+500\s+-/m);
+  assert.match(text, /^ocpp-rpc peer \(Node\)\s+1\s+4,000\s+0\.5×\s+250\s+2×/m);
+  assert.match(text, /^bare Deno\s+1\s+10,000\s+0\.2×\s+100\s+5×/m);
+  assert.match(text, /\(node not run: node \(not on PATH; set NODE\)\)/);
+
+  const mem = memoryTable({
+    chargewire: connections(1000, 25),
+    bare: { ...connections(1000, 20), server: "bare" },
+    peer: { ...connections(1000, 18), server: "peer" },
+  });
+  assert.match(mem, /^chargewire\s+1,000\s+25\s+25\s+5$/m);
+  assert.match(mem, /^ocpp-rpc peer \(Node\)\s+1,000\s+18\s+18\s+-2$/m);
+});
+
+const baseRun: ThroughputRun = {
+  server: "chargewire",
+  chargers: 10,
+  sent: 1,
+  answered: 1,
+  answeredPerSecond: 1,
+  callErrors: 0,
+  timeouts: 0,
+  closed: 0,
+  rtt: summary,
+  serverCpuCores: 1,
+  driverCpuCores: 0,
+  otherCpuCores: 0,
+  serverRssKiB: 0,
+  errors: {},
+};
+
+Deno.test("heapTable: the kinds each connection added, with their total", () => {
+  const text = heapTable("chargewire: JS heap per connection", {
+    ...connections(1000, 25),
+    heapPerConnection: [
+      { name: "WebSocket", perConnection: 1, bytesPerConnection: 120 },
+      { name: "onmessage()", perConnection: 2, bytesPerConnection: 64 },
+    ],
+  });
+  assert.match(
+    text,
+    /^chargewire: JS heap per connection \(1000 held; top 2 kinds, 184 B of them per connection\)/,
+  );
+  assert.match(text, /^WebSocket\s+1\s+120$/m);
+  assert.match(text, /^onmessage\(\)\s+2\s+64$/m);
 });

@@ -3,10 +3,15 @@
  * data directory: the bare baseline, the CSMS alone (csms/main.ts) or the whole system, CSMS plus portal
  * in one process (main.ts, what `deno task dev` runs).
  */
+import { nodeExecutable, startNodeServer } from "./node_servers.ts";
 import { ChildProc, freePort, startBareProc, waitForPort } from "./procs.ts";
 import { Inspector, inspectorUrl } from "./profile.ts";
 
-export type SystemKind = "bare" | "csms" | "full" | "cluster";
+/**
+ * bare: bench/bare_server.ts on Deno; peer: npm `ocpp-rpc` strict on Node; node: bare npm `ws` on Node;
+ * csms: the CSMS alone; full: CSMS + portal; cluster: CSMS nodes on PostgreSQL + Redis.
+ */
+export type SystemKind = "bare" | "peer" | "node" | "csms" | "full" | "cluster";
 
 export interface RunningSystem {
   kind: SystemKind;
@@ -45,6 +50,7 @@ export interface StartOptions {
 
 /** Whether the parts a kind needs exist yet (other engineers may still be writing them). */
 export function missingParts(kind: SystemKind): string[] {
+  if (kind === "peer" || kind === "node") return nodeExecutable() ? [] : ["node (not on PATH; set NODE)"];
   const need = kind === "bare"
     ? []
     : kind === "csms"
@@ -92,6 +98,10 @@ export async function startSystem(
         await proc.stop();
       },
     };
+  }
+  if (kind === "peer" || kind === "node") {
+    const { proc, port } = await startNodeServer(kind);
+    return { kind, proc, ocppUrl: `ws://127.0.0.1:${port}/ocpp`, stop: async () => void await proc.stop() };
   }
   const missing = missingParts(kind);
   if (missing.length > 0) throw new Error(`not built yet: ${missing.join(", ")}`);

@@ -1,26 +1,25 @@
 /**
  * Scenario `throughput`: every charger of the fleet sends MeterValues in a closed loop (the next as soon
- * as the last is answered) for a fixed time; answered messages a second and CALL round trips, first
- * against the bare server (this machine's limit with this driver), then against the whole system with
- * persistence and the portal bridge on (and a portal client watching the fleet).
+ * as the last is answered) for a fixed time; answered messages a second, CALL round trips and server CPU
+ * per message, in alternating rounds against the bare Deno server (this machine's limit with this
+ * driver), the `ocpp-rpc` strict peer on Node, the whole system with persistence and the portal bridge on
+ * (and a portal client watching the fleet), and bare npm `ws` on Node (see bench/compare.ts).
  */
+import { COMPARED, type ComparedServer, type Medians, medians, type Ratios, ratios } from "./compare.ts";
 import { closeDriver, connectSlice, progress, runPrefix, sleep, startDriver } from "./common.ts";
 import { closeHelper, watchFleet } from "./fleet_watch.ts";
 import { measureLoad } from "./load_window.ts";
 import { type ChildProc, type DriverProc, rssKiB } from "./procs.ts";
 import type { ProfileSummary } from "./profile.ts";
 import type { LatencySummary } from "./stats.ts";
-import { ocppEndpoints, type RunningSystem, serverProcs, startSystem } from "./system.ts";
+import { missingParts, ocppEndpoints, type RunningSystem, serverProcs, startSystem } from "./system.ts";
 
 export interface ThroughputOptions {
   chargers: number;
   concurrency: number;
   warmupMs: number;
   durationMs: number;
-  /**
-   * Rounds of (bare, chargewire); the best round of each counts. Other people's processes on a shared
-   * machine only ever slow a run down, so the best of a few is the least disturbed.
-   */
+  /** Rounds of (bare, peer, chargewire, node); the median of each server's rounds counts. */
   rounds: number;
   /** Save a CPU profile of the system under test to this folder. */
   profileDir?: string;
@@ -28,7 +27,7 @@ export interface ThroughputOptions {
 }
 
 export interface ThroughputRun {
-  server: "chargewire" | "bare" | "cluster";
+  server: ComparedServer | "cluster";
   chargers: number;
   sent: number;
   answered: number;
@@ -56,26 +55,34 @@ export interface LoadHooks<T> {
 }
 
 export interface ThroughputResult {
-  /** The best round of each. */
+  /** The median round of each (the one whose answered rate is the median). */
   bare: ThroughputRun;
   chargewire: ThroughputRun;
   /** Every run, in the order they ran. */
   runs: ThroughputRun[];
-  /** chargewire / bare answered messages a second. */
+  /** Per server: the medians over its rounds. */
+  servers: Medians;
+  /** chargewire / bare median answered messages a second. */
   ratio: number;
+  /** Chargewire's medians against each reference's. */
+  ratios: Ratios;
+  /** References that could not run here, and why (e.g. no `node`). */
+  skipped: Partial<Record<ComparedServer, string>>;
 }
 
 export async function runThroughputOn(
-  kind: "bare" | "full",
+  server: ComparedServer,
   opts: ThroughputOptions,
 ): Promise<ThroughputRun> {
+  const kind = server === "chargewire" ? "full" : server;
   const { run } = await runThroughputOnSystem(
-    kind === "bare" ? "bare" : "chargewire",
+    server,
     opts,
     () =>
       startSystem(kind, {
         profile: kind === "full" && opts.profileDir !== undefined,
-        v8Flags: opts.v8Flags,
+        // V8 flags are Deno's: the Node references run as a user would run them.
+        v8Flags: kind === "full" || kind === "bare" ? opts.v8Flags : undefined,
       }),
   );
   return run;
@@ -154,24 +161,32 @@ export async function runThroughputOnSystem<T = undefined>(
 }
 
 export async function runThroughput(opts: ThroughputOptions): Promise<ThroughputResult> {
+  const skipped: Partial<Record<ComparedServer, string>> = {};
+  for (const server of ["peer", "node"] as const) {
+    const missing = missingParts(server);
+    if (missing.length > 0) {
+      skipped[server] = missing.join(", ");
+      progress(`throughput/${server}: skipped (${skipped[server]})`);
+    }
+  }
   const runs: ThroughputRun[] = [];
   for (let round = 1; round <= opts.rounds; round++) {
     if (opts.rounds > 1) progress(`throughput: round ${round} of ${opts.rounds}`);
-    runs.push(await runThroughputOn("bare", opts));
-    // One profile is enough: of the first round.
-    runs.push(await runThroughputOn("full", round === 1 ? opts : { ...opts, profileDir: undefined }));
+    for (const server of COMPARED) {
+      if (skipped[server]) continue;
+      // One profile is enough: of the first round.
+      runs.push(await runThroughputOn(server, round === 1 ? opts : { ...opts, profileDir: undefined }));
+    }
   }
-  const best = (server: string) =>
-    runs.filter((r) => r.server === server).reduce((a, b) =>
-      b.answeredPerSecond > a.answeredPerSecond ? b : a
-    );
-  const bare = best("bare"), chargewire = best("chargewire");
+  const servers = medians(runs);
+  const r = ratios(servers);
   return {
-    bare,
-    chargewire,
+    bare: servers.bare!.run,
+    chargewire: servers.chargewire!.run,
     runs,
-    ratio: bare.answeredPerSecond > 0
-      ? Math.round((chargewire.answeredPerSecond / bare.answeredPerSecond) * 1000) / 1000
-      : 0,
+    servers,
+    ratio: r.rateVsBare ?? 0,
+    ratios: r,
+    skipped,
   };
 }

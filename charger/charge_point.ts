@@ -289,6 +289,15 @@ export class ChargePoint extends SimulatedCharger {
     };
   }
 
+  protected resetRetries(): number {
+    return this.config.getInt("ResetRetries");
+  }
+
+  /** Connector 0 shows Faulted (InternalError) and nothing starts until a reset gets through. */
+  protected override resetGaveUp(): void {
+    this.station.setChargerFault("InternalError");
+  }
+
   protected cancelUnplugs(): void {
     this.#transactions.cancelUnplugs();
   }

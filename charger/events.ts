@@ -45,6 +45,8 @@ export type ChargerEvent =
   | { type: "command"; action: string; request: unknown; response: unknown }
   /** 1.6 Soft/Hard; 2.0.1 Immediate/OnIdle. */
   | { type: "reset"; kind: "Soft" | "Hard" | "Immediate" | "OnIdle" }
+  /** A reboot attempt failed (a simulated fault, failResets); `retriesLeft` 0 with `gaveUp`: no more tries. */
+  | { type: "resetFailed"; attempt: number; retriesLeft: number; gaveUp: boolean }
   | { type: "warning"; message: string };
 
 /** An event as delivered: which charger, and when (ms since the epoch). */

@@ -71,6 +71,11 @@ export interface ChargePointHandle {
   unplug(connectorId: number): boolean;
   /** A fault appears on the connector, or clears with "NoError". */
   setFault(connectorId: number, errorCode: Ocpp16.StatusNotificationRequest["errorCode"]): boolean;
+  /**
+   * A simulated fault: the next `count` reboot attempts fail, and ResetRetries decides how often the
+   * charger tries again before it gives up (1.6: connector 0 Faulted, InternalError). 0 clears it.
+   */
+  failResets(count: number): void;
   /** Resolves once every queued transaction message has been delivered, or after `timeoutMs`. */
   whenDrained(timeoutMs?: number): Promise<boolean>;
   /** Disconnects for good. */

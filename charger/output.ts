@@ -52,6 +52,10 @@ export function formatEvent(e: ChargerEventRecord): string | undefined {
       return `${head} ${e.action} ${JSON.stringify(e.request)} -> ${JSON.stringify(e.response)}`;
     case "reset":
       return `${head} ${e.kind} reset: rebooting`;
+    case "resetFailed":
+      return `${head} reset attempt ${e.attempt} failed: ${
+        e.gaveUp ? "giving up (ResetRetries exhausted)" : `${e.retriesLeft} retries left`
+      }`;
     case "warning":
       return `${head} warning: ${e.message}`;
   }

@@ -30,6 +30,7 @@ import type {
 } from "./handle.ts";
 import type { LinkHooks } from "./link.ts";
 import { type ChargePointOptions, checkChargePointOptions, DEFAULTS } from "./options.ts";
+import { afterFailedAttempt, RebootFaults } from "./reset_retries.ts";
 import { SimClock } from "./sim_clock.ts";
 import { Station } from "./station.ts";
 import type { StatusHost } from "./status_report.ts";
@@ -88,6 +89,7 @@ export abstract class SimulatedCharger implements ChargePointHandle {
   protected abstract readonly delivery: DeliveryPart;
   protected abstract readonly status: StatusPart;
   readonly #auto?: AutoDrivers;
+  readonly #rebootFaults = new RebootFaults();
 
   #untick?: () => void;
   #started = false;
@@ -120,6 +122,14 @@ export abstract class SimulatedCharger implements ChargePointHandle {
     }
     this.ticker = options.ticker ?? new Ticker(options.tickMs ?? DEFAULTS.tickMs, (e) => this.warn(e));
   }
+
+  /** ResetRetries: how many more reboot attempts follow a failed one. */
+  protected abstract resetRetries(): number;
+  /**
+   * Every attempt of a reset failed: the charger carries on un-rebooted, its transactions already ended.
+   * The protocol may report it.
+   */
+  protected resetGaveUp(): void {}
 
   /** The protocol's part of the beat: charging and samples. */
   protected abstract sample(now: number, slackMs: number): void;
@@ -155,6 +165,14 @@ export abstract class SimulatedCharger implements ChargePointHandle {
     this.cancelUnplugs();
     this.delivery.stop();
     await this.link.stop();
+  }
+
+  /**
+   * A simulated fault: the next `count` reboot attempts fail (a stuck contactor, a watchdog that trips),
+   * and ResetRetries decides how often the charger tries again. 0 clears it.
+   */
+  failResets(count: number): void {
+    this.#rebootFaults.failNext(count);
   }
 
   whenDrained(timeoutMs = 10_000): Promise<boolean> {
@@ -230,7 +248,8 @@ export abstract class SimulatedCharger implements ChargePointHandle {
   /**
    * A reset: the transactions end (`endAll`), their messages reach the central system first when
    * `drain` says so, and whatever is left survives the reboot; `forget` clears what does not survive it
-   * (the registration above all), then the charger reconnects.
+   * (the registration above all), then the charger reconnects. A reboot attempt that fails (failResets)
+   * is tried again a reboot delay later, ResetRetries times at most; then the charger gives up.
    */
   protected async reboot(
     kind: ResetKind,
@@ -239,12 +258,25 @@ export abstract class SimulatedCharger implements ChargePointHandle {
     this.emit({ type: "reset", kind });
     o.endAll();
     if (o.drain) await this.whenDrained(5_000);
+    const delayMs = this.options.rebootDelayMs ?? DEFAULTS.rebootDelayMs;
+    for (let attempt = 1; this.#rebootFaults.attemptFails(); attempt++) {
+      if (this.stopped) return;
+      const after = afterFailedAttempt(attempt, this.resetRetries());
+      this.emit({ type: "resetFailed", attempt, ...after });
+      if (after.gaveUp) {
+        this.resetting = false;
+        this.resetGaveUp();
+        return;
+      }
+      // Timers die with the charger: stopped meanwhile, this never resumes.
+      await new Promise<void>((resolve) => this.timers.later(delayMs, resolve));
+    }
     if (this.stopped) return;
     this.cancelUnplugs();
     o.forget();
     this.station.reboot();
     this.energy.reboot();
-    await this.link.reconnect(this.options.rebootDelayMs ?? DEFAULTS.rebootDelayMs, "reboot");
+    await this.link.reconnect(delayMs, "reboot");
     this.resetting = false;
     this.status.sync();
   }

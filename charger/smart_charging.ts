@@ -4,7 +4,8 @@
  * limit (charging_limit.ts) applied to what each car is offered on every beat. A changed offer to a
  * charging car is reported at once with a meter sample (charge_point.ts), so the central system sees the
  * new power without waiting for the next periodic one; an offer of nothing suspends the connector
- * (SuspendedEVSE).
+ * (SuspendedEVSE). Schedules run on the wall clock whatever `--speed` says: their instants and periods
+ * are the central system's, which lives in real time (sim_clock.ts).
  */
 import type { Ocpp16 } from "../shared/ocpp/mod.ts";
 import {
@@ -67,6 +68,10 @@ export class SmartCharging {
     const limits = this.limits();
     if (p.stackLevel < 0 || p.stackLevel > limits.maxStackLevel) {
       return `stackLevel ${p.stackLevel} is outside 0..${limits.maxStackLevel} (ChargeProfileMaxStackLevel)`;
+    }
+    const replaces = this.store.all.some((e) => e.profile.chargingProfileId === p.chargingProfileId);
+    if (!replaces && this.store.all.length >= limits.maxInstalled) {
+      return `MaxChargingProfilesInstalled (${limits.maxInstalled}) reached`;
     }
     return scheduleProblem(p, limits);
   }

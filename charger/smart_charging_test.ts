@@ -125,6 +125,12 @@ Deno.test("smart charging: MaxChargingProfilesInstalled refuses one more profile
   assert.equal(smart.set(def(2, 1), T0), "Rejected");
   assert.match(warnings.at(-1)!, /MaxChargingProfilesInstalled/);
   assert.equal(smart.set(def(1, 1), T0), "Accepted", "a replacement is not one more");
+  // A remote start's profile would be one more too: the start is refused rather than run unlimited.
+  assert.match(
+    smart.remoteStartProblem(txProfile(3_700, { chargingProfileId: 5 }))!,
+    /MaxChargingProfilesInstalled/,
+  );
+  assert.equal(smart.remoteStartProblem(txProfile(3_700, { chargingProfileId: 1 })), undefined);
 });
 
 Deno.test("smart charging: a remote start's profile must be a valid TxProfile", () => {

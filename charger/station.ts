@@ -16,6 +16,7 @@ import {
 export class Station {
   #connectors: ConnectorState[];
   #chargerOperative = true;
+  #chargerError: ChargePointErrorCode16 = "NoError";
   readonly #changed: () => void;
 
   constructor(connectors: number, changed: () => void) {
@@ -53,18 +54,31 @@ export class Station {
     this.#connectors[c.id - 1] = c;
   }
 
+  /** A connector may start a transaction: free, available, and the charge point itself not faulted. */
   canStart(c: ConnectorState): boolean {
-    return canStart(c, this.#chargerOperative);
+    return this.#chargerError === "NoError" && canStart(c, this.#chargerOperative);
+  }
+
+  /**
+   * A fault of the charge point itself (a reset that failed for good): connector 0 shows Faulted with
+   * `errorCode` and no transaction starts until a reboot clears it; "NoError" clears it.
+   */
+  setChargerFault(errorCode: ChargePointErrorCode16): void {
+    this.#chargerError = errorCode;
+    this.#changed();
   }
 
   /** The status of a connector, or of the charge point itself for 0. */
   statusOf(connectorId: number): ChargePointStatus16 {
-    if (connectorId === 0) return this.#chargerOperative ? "Available" : "Unavailable";
+    if (connectorId === 0) {
+      if (this.#chargerError !== "NoError") return "Faulted";
+      return this.#chargerOperative ? "Available" : "Unavailable";
+    }
     return statusOf(this.#connectors[connectorId - 1], this.#chargerOperative);
   }
 
   errorCodeOf(connectorId: number): ChargePointErrorCode16 {
-    return connectorId === 0 ? "NoError" : this.#connectors[connectorId - 1].errorCode;
+    return connectorId === 0 ? this.#chargerError : this.#connectors[connectorId - 1].errorCode;
   }
 
   /** ChangeAvailability: connector 0 sets the whole charge point; a busy connector's change waits for its end. */
@@ -84,6 +98,7 @@ export class Station {
 
   /** Every connector as after a reboot; the caller reports the statuses once it is back. */
   reboot(): void {
+    this.#chargerError = "NoError";
     this.#connectors = this.#connectors.map(rebooted);
   }
 }

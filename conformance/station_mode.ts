@@ -57,6 +57,13 @@ export function stationDefaults(version: OcppVersion): Map<string, CallHandler> 
     m.set("ChangeConfiguration", accepted);
     m.set("GetConfiguration", (p) => ({ configurationKey: [], unknownKey: p.key ?? [] }));
     m.set("UnlockConnector", () => ({ status: "Unlocked" }));
+    m.set("SetChargingProfile", accepted);
+    m.set("ClearChargingProfile", accepted);
+    m.set("GetCompositeSchedule", () => ({ status: "Rejected" }));
+    m.set("ReserveNow", accepted);
+    m.set("CancelReservation", accepted);
+    m.set("SendLocalList", accepted);
+    m.set("GetLocalListVersion", () => ({ listVersion: 0 }));
   } else {
     m.set("RequestStartTransaction", accepted);
     m.set("RequestStopTransaction", accepted);

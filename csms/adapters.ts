@@ -8,10 +8,12 @@ import { reserveListServices } from "./ocpp16/reserve_list_commands.ts";
 import { createOcpp201Adapter } from "./ocpp201/adapter.ts";
 import { createHandlers201 } from "./ocpp201/handlers.ts";
 import type { ProtocolAdapter } from "./protocol.ts";
+import { isoNow } from "./clock.ts";
 import type { HandlerServices } from "./recording.ts";
 
 /** In order of preference (shared/ocpp/version.ts SUPPORTED_PROTOCOLS). */
-export function createAdapters(svc: HandlerServices): ProtocolAdapter[] {
+/** `filesUrl`: where chargers reach the CSMS's file routes (csms/file_server.ts). */
+export function createAdapters(svc: HandlerServices, filesUrl: () => string): ProtocolAdapter[] {
   return [
     createOcpp201Adapter({ handlers: createHandlers201(svc), storage: svc.storage }),
     createOcpp16Adapter({
@@ -22,6 +24,7 @@ export function createAdapters(svc: HandlerServices): ProtocolAdapter[] {
         configuration: svc.storage.configuration,
         reserveList: reserveListServices(svc.storage),
       },
+      files: { files: svc.storage.files, baseUrl: filesUrl, now: isoNow },
     }),
   ];
 }

@@ -4,6 +4,7 @@
  * is announced like any stop. A rule the request breaks (a RangeError from the store, a bad reason)
  * answers `invalid` with its message.
  */
+import { keepFirmware } from "./firmware_upload.ts";
 import type { Bus } from "../shared/events.ts";
 import type { AdminHandler, AdminRequest, AdminResponses, AdminResult } from "../shared/admin.ts";
 import { CSMS_STOP_REASONS, MAX_CLOSE_REASON_LENGTH } from "../shared/domain.ts";
@@ -15,7 +16,7 @@ import type { Connections } from "./connections.ts";
 import type { EventSink } from "./event_sink.ts";
 
 export interface AdminServices {
-  storage: Pick<CsmsStorage, "idTokens" | "registrations" | "transactions" | "reads">;
+  storage: Pick<CsmsStorage, "idTokens" | "registrations" | "transactions" | "reads" | "files">;
   connections: Pick<Connections, "get">;
   sink: Pick<EventSink, "transactionStopped">;
   /**
@@ -131,6 +132,7 @@ export const ADMIN_HANDLERS: Handlers = {
     return removed;
   },
   "transaction.close": closeTransaction,
+  "firmware.put": (req, svc) => keepFirmware(svc.storage.files, req.name, req.contentBase64),
   "charger.disconnect": (req, svc) => Promise.resolve(disconnect(svc, req.chargerId, req.reason)),
 };
 

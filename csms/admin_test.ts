@@ -20,6 +20,7 @@ Deno.test("admin: a RangeError answers invalid with its message; other failures 
     "registration.delete": () => Promise.resolve(true),
     "transaction.close": fails(new Error("unused")),
     "charger.disconnect": () => Promise.resolve(false),
+    "firmware.put": fails(new Error("unused")),
   });
   assert.deepEqual(
     await handle({ kind: "idtag.put", tag: { idTag: "T", status: "Nope" } } as unknown as AdminRequest),

@@ -71,6 +71,11 @@ export interface CsmsConfig extends Deployment, OperationsSettings {
    * start (generateNodeId), which is right for one node and for nodes that never restart in place.
    */
   nodeId?: string;
+  /**
+   * Where chargers reach this CSMS's file routes (FILES_URL, e.g. https://csms.example.com): the base of
+   * the firmware and upload URLs it sends. Absent: http(s)://HOST:CSMS_PORT.
+   */
+  filesUrl?: string;
 }
 
 /** A node id: 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'. */
@@ -156,6 +161,19 @@ const TLS_MESSAGES: TlsMessages = {
   notPem: (name, path) => `invalid ${name}=${JSON.stringify(path)}: expected a PEM file (-----BEGIN ...)`,
 };
 
+function filesUrl(env: Env): string | undefined {
+  const v = raw(env, "FILES_URL");
+  if (v === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(v);
+  } catch { /* reported below */ }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash) {
+    throw bad("FILES_URL", v, "an http:// or https:// URL such as https://csms.example.com");
+  }
+  return v.replace(/\/+$/, "");
+}
+
 function nodeId(env: Env): string | undefined {
   const v = raw(env, "NODE_ID");
   if (v === undefined) return undefined;
@@ -173,6 +191,7 @@ export function loadCsmsConfig(env: Env): CsmsConfig {
   const d = DEFAULT_CSMS_CONFIG;
   const tlsConfig = tls(env);
   const node = nodeId(env);
+  const files = filesUrl(env);
   return {
     host: host(env),
     port: integer(env, "CSMS_PORT", d.port, 0, 65535),
@@ -191,5 +210,6 @@ export function loadCsmsConfig(env: Env): CsmsConfig {
     ...readOperationsEnv(env, (message) => new ConfigError(message)),
     ...(tlsConfig && { tls: tlsConfig }),
     ...(node !== undefined && { nodeId: node }),
+    ...(files !== undefined && { filesUrl: files }),
   };
 }

@@ -56,6 +56,11 @@ Deno.test("config: reads every variable", () => {
   assert.equal(loadCsmsConfig({ HOST: "csms.example.org" }).host, "csms.example.org");
   assert.equal(loadCsmsConfig({ CSMS_PORT: "  " }).port, 9000, "blank means unset");
   assert.equal(loadCsmsConfig({ CHARGER_POLICY: "approve" }).chargerPolicy, "approve");
+  assert.equal(
+    loadCsmsConfig({ FILES_URL: "https://csms.example.com/" }).filesUrl,
+    "https://csms.example.com",
+  );
+  assert.equal(loadCsmsConfig({}).filesUrl, undefined);
 });
 
 Deno.test("config: invalid values throw ConfigError naming the variable and what is expected", () => {
@@ -81,6 +86,8 @@ Deno.test("config: invalid values throw ConfigError naming the variable and what
     [{ NODE_ID: "node one" }, /NODE_ID="node one": expected 1 to 64 of A-Z/],
     [{ NODE_ID: "n".repeat(65) }, /NODE_ID/],
     [{ NODE_ID: "nœud" }, /NODE_ID/],
+    [{ FILES_URL: "ftp://files.example.com" }, /FILES_URL="ftp:\/\/files.example.com": expected an http/],
+    [{ FILES_URL: "csms.example.com" }, /FILES_URL/],
     [{ HOST: "localhost:9000" }, /HOST/],
     [
       { CHARGER_POLICY: "anyone" },

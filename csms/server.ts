@@ -23,6 +23,8 @@ import { IdTagAuthorizer } from "./id_tag_auth.ts";
 import { NodeLease } from "./node_lease.ts";
 import type { VendorHandler } from "./protocol.ts";
 import { createAdapters } from "./adapters.ts";
+import { isoNow } from "./clock.ts";
+import { fileRoute } from "./file_server.ts";
 import { RefusalRecorder } from "./refusals.ts";
 import { silenceLimitMs, SilenceSweeper } from "./liveness.ts";
 import { Retention } from "./retention.ts";
@@ -59,6 +61,11 @@ function text(status: number, message: string, headers: Record<string, string> =
   });
 }
 
+/** The OCPP port's own address for file URLs; a wildcard host needs FILES_URL to be reachable. */
+function fileBaseUrl(host: string, port: number, secure: boolean): string {
+  return `${secure ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+}
+
 function wsUrl(host: string, port: number, secure: boolean): string {
   return `${secure ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${port}/ocpp`;
 }
@@ -72,7 +79,9 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
   // One adapter per protocol; a charger's negotiated subprotocol picks its adapter.
   const auth = new IdTagAuthorizer(config.authPolicy, storage.idTokens);
   const vendors = new Map(Object.entries(deps.vendors ?? {}));
-  const adapters = createAdapters({ config, storage, sink, auth, vendors });
+  // Known once the port is bound (CSMS_PORT=0 in tests); FILES_URL when chargers reach the CSMS elsewhere.
+  let filesUrl = config.filesUrl ?? "";
+  const adapters = createAdapters({ config, storage, sink, auth, vendors }, () => filesUrl);
   const adapterFor = new Map(adapters.map((a) => [a.protocol as string, a]));
   const services = {
     config,
@@ -109,6 +118,21 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
       const access = token === undefined || bearerMatches(req.headers.get("authorization"), token);
       return metricsResponse(req.method, { enabled: config.metrics, access: access ? "granted" : "refused" });
     }
+    const file = await fileRoute(req, pathname, {
+      files: storage.files,
+      now: isoNow,
+      uploaded: (chargerId, stored) => {
+        if (chargerId === undefined) return;
+        const at = isoNow();
+        sink.emit({ type: "charger.transfer", chargerId, at, kind: stored.kind, file: stored });
+        sink.log(chargerId, `${stored.kind}.uploaded`, at, {
+          id: stored.id,
+          name: stored.name,
+          size: stored.size,
+        });
+      },
+    });
+    if (file) return file;
     const decision = decideHandshake({
       method: req.method,
       pathname,
@@ -240,5 +264,6 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     })();
 
   const port = server.addr.port;
+  filesUrl ||= fileBaseUrl(config.host, port, secure);
   return { port, url: wsUrl(config.host, port, secure), node, storage, close };
 }

@@ -6,6 +6,7 @@
  * is published as an event for every portal.
  */
 import type { IdTokenRecord } from "./domain.ts";
+import type { StoredFile } from "./files.ts";
 import type { ChargerRegistration, CloseTransactionResult, RegisterChargerOptions } from "./queries.ts";
 
 export type AdminRequest =
@@ -14,6 +15,8 @@ export type AdminRequest =
   | { kind: "registration.put"; chargerId: string; options: RegisterChargerOptions }
   | { kind: "registration.delete"; chargerId: string }
   | { kind: "transaction.close"; transactionId: number; by: string; reason: string }
+  /** Keeps a firmware image for chargers to download (at most MAX_FILE_BYTES, shared/files.ts). */
+  | { kind: "firmware.put"; name: string; contentBase64: string }
   /** Closes the charger's live connection, wherever it is (a withdrawn access, an operator's kick). */
   | { kind: "charger.disconnect"; chargerId: string; reason: string };
 
@@ -28,6 +31,7 @@ export interface AdminResponses {
   "registration.put": { registration: ChargerRegistration; created: boolean; authorizationKey?: string };
   "registration.delete": boolean;
   "transaction.close": CloseTransactionResult;
+  "firmware.put": StoredFile;
   /** Whether a live connection was closed. */
   "charger.disconnect": boolean;
 }

@@ -9,6 +9,7 @@
  */
 import type { AdminHandler, AdminKind, AdminRequest, AdminResult } from "./admin.ts";
 import type { ChargingState, CommandResult, ConnectorStatus, MeterSample, Protocol } from "./domain.ts";
+import type { FileKind, StoredFile } from "./files.ts";
 
 export type { CommandFailure, CommandResult, MeterSample } from "./domain.ts";
 
@@ -167,7 +168,20 @@ export interface SecurityEventReceived extends EventBase {
   techInfo?: string;
 }
 
+/**
+ * A file transfer's progress (the charger's status notification, in its protocol's words) or a file a
+ * charger uploaded, for the charger page's live transfer panel.
+ */
+export interface ChargerTransfer extends EventBase {
+  type: "charger.transfer";
+  kind: FileKind;
+  status?: string;
+  requestId?: number;
+  file?: StoredFile;
+}
+
 export type BusEvent =
+  | ChargerTransfer
   | ChargerConnected
   | SecurityEventReceived
   | ChargerRefused

@@ -21,6 +21,7 @@ import type {
   TransactionRecord,
 } from "./domain.ts";
 import type { RefusalReason } from "./events.ts";
+import type { FileWithContent, StoredFile, TransferStatus } from "./files.ts";
 import type { EnergyDay, SessionHour, StatsRange } from "./stats.ts";
 import type { LocalListSummary } from "./local_list.ts";
 import type { ReservationRecord } from "./reservation.ts";
@@ -193,6 +194,14 @@ export interface CsmsReads {
   listReservations(chargerId: string, options?: { limit?: number }): Promise<ReservationRecord[]>;
   /** The local list a 1.6 charger last accepted: version, update type, size; undefined when none. */
   localList(chargerId: string): Promise<LocalListSummary | undefined>;
+  /** Kept firmware images, the newest first. */
+  listFirmware(): Promise<StoredFile[]>;
+  /** The diagnostics files and logs a charger uploaded, the newest first. */
+  listUploads(chargerId: string): Promise<StoredFile[]>;
+  /** A charger's latest status of each kind of transfer it reported. */
+  transferStatuses(chargerId: string): Promise<TransferStatus[]>;
+  /** A kept file with its content (an upload slot still empty is none). */
+  fileContent(id: number): Promise<FileWithContent | undefined>;
   /** Resolves when the database answers (readiness); rejects with why not. */
   ping(): Promise<void>;
   /** Closes what this reader holds open (a portal's own connection); a no-op for a shared one. */

@@ -24,6 +24,7 @@ import type {
 import type { RefusalReason } from "./events.ts";
 import type { SentLocalList } from "./local_list.ts";
 import type { NewReservation, ReservationRecord } from "./reservation.ts";
+import type { FileWithContent, StoredFile, TransferStatus } from "./files.ts";
 import type { BootStatus, ChargerRegistration, CsmsReads, RegisterChargerOptions } from "./queries.ts";
 
 export interface Written<T> {
@@ -253,6 +254,32 @@ export interface RegistrationStore {
   unregister(id: string): Promise<boolean>;
 }
 
+/**
+ * Files kept in the database (shared/files.ts): firmware images the operator uploaded, served to chargers
+ * by an unguessable token, and the uploads chargers make into slots the CSMS opened for them. Each write is
+ * committed before it resolves (a file is rare and large; nothing batches it).
+ */
+export interface FileStore {
+  /** Keeps a firmware image under `token`. */
+  putFirmware(file: { name: string; content: Uint8Array; token: string; at: string }): Promise<StoredFile>;
+  firmwareByToken(token: string): Promise<FileWithContent | undefined>;
+  /** The token of a kept firmware image, to build its URL. */
+  firmwareToken(id: number): Promise<{ token: string; name: string } | undefined>;
+  /** A slot a charger may upload one file into (GetDiagnostics, GetLog), empty until it does. */
+  openUpload(
+    slot: { token: string; chargerId: string; kind: "diagnostics" | "log"; at: string },
+  ): Promise<void>;
+  /** The charger's upload into its slot (a retry replaces what came before); undefined: no such slot. */
+  receiveUpload(
+    token: string,
+    name: string,
+    content: Uint8Array,
+    at: string,
+  ): Promise<StoredFile | undefined>;
+  /** Replaces the charger's latest status of that kind of transfer. */
+  transferStatus(chargerId: string, status: TransferStatus): Promise<void>;
+}
+
 export interface RefusalRecord {
   chargerId: string;
   at: string;
@@ -274,6 +301,7 @@ export interface CsmsStorage {
   registrations: RegistrationStore;
   reservations: ReservationWrites;
   localLists: LocalListWrites;
+  files: FileStore;
   /** Counted in memory and written with the next batch: a flood of refusals costs no write each. */
   recordRefusal(refusal: RefusalRecord): void;
   /** Events worth keeping (boots, status changes, commands): written with the next batch, not awaited. */

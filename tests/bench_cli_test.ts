@@ -31,3 +31,32 @@ Deno.test("bench CLI: --help prints the scenarios and exits 0", async () => {
     assert.ok(r.stdout.includes(word), word);
   }
 });
+
+Deno.test("bench CLI: a tiny run compares chargewire with the peer, bare Deno and bare Node, and its JSON line parses", async () => {
+  const r = await runBench(
+    ...["--only", "connections,throughput", "--quick", "--connections", "40", "--drivers", "1"],
+    ...["--chargers", "20", "--warmup", "0.5", "--duration", "1", "--rounds", "1"],
+  );
+  assert.equal(r.code, 0, r.stderr.slice(-2000));
+  const last = r.stdout.trim().split("\n").pop()!;
+  const report = JSON.parse(last);
+  assert.equal(report.bench, "chargewire");
+  const servers = ["chargewire", "bare", "peer", "node"];
+  // Where there is no node (set NODE to point at it), the two Node references are reported as skipped.
+  const expected = servers.filter((s) => !report.skipped[`throughput/${s}`]);
+  assert.ok(expected.includes("chargewire") && expected.includes("bare"));
+  assert.deepEqual(Object.keys(report.results.throughput.servers).sort(), [...expected].sort());
+  assert.deepEqual(Object.keys(report.results.connections).sort(), [...expected].sort());
+  for (const s of expected) {
+    const m = report.results.throughput.servers[s];
+    assert.equal(m.rounds, 1, s);
+    assert.ok(m.run.answered > 0 && m.run.callErrors === 0, `${s}: ${JSON.stringify(m.run)}`);
+    assert.equal(report.results.connections[s].held, 40, s);
+  }
+  if (expected.includes("peer")) {
+    assert.equal(typeof report.results.throughput.ratios.rateVsPeer, "number");
+    assert.match(r.stdout, /^ocpp-rpc peer \(Node\)\s+1\s+[\d,]+\s+[\d.]+×/m);
+  }
+  assert.match(r.stdout, /^server \(medians\)/m);
+  assert.match(r.stdout, /^chargewire\s+40\s+[\d.-]+\s+[\d.-]+\s+[\d.-]+$/m, "memory table row");
+});

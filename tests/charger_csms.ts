@@ -286,10 +286,13 @@ export function fastCharger(
   };
 }
 
-/** Reads one measurand out of a MeterValues payload. */
+/**
+ * Reads one measurand out of a MeterValues payload, or out of a StopTransaction's transactionData: its
+ * latest value (the series runs from the transaction's beginning to its end).
+ */
 // deno-lint-ignore no-explicit-any
 export function measurand(payload: any, name: string): number | undefined {
-  for (const mv of payload.meterValue ?? payload.transactionData ?? []) {
+  for (const mv of payload.meterValue ?? [...(payload.transactionData ?? [])].reverse()) {
     for (const sv of mv.sampledValue) if (sv.measurand === name) return Number(sv.value);
   }
   return undefined;

@@ -80,6 +80,10 @@ async function wrongCsms(broken: Break) {
       if (broken === "CW_CHANGE_AVAILABILITY_CS") p.type = "Operative";
       if (broken === "TC_021_CS") p.key = "";
       if (broken === "TC_017_CS") p.connectorId = 2;
+      if (broken === "TC_046_CS" && c.action === "CancelReservation") {
+        p.reservationId = (p.reservationId as number) + 1;
+      }
+      if (broken === "TC_043_CS") p.listVersion = 0;
       client?.call(c.action, p).catch(() => {});
     },
   };
@@ -133,6 +137,8 @@ const BREAKS: Record<string, string> = {
   CW_MALFORMED_CS: "a schema-breaking CALL answered with a CALLRESULT",
   CW_UNKNOWN_ACTION_CS: "an unknown action answered with a CALLRESULT",
   CW_DATA_TRANSFER_CS: "DataTransfer answered with CALLERROR",
+  TC_046_CS: "CancelReservation of another reservation",
+  TC_043_CS: "SendLocalList with list version 0",
 };
 
 Deno.test("csms mode, 1.6: an ocpp-rpc CSMS that breaks one rule fails that rule's case", async (t) => {

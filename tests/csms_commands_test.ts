@@ -145,7 +145,7 @@ Deno.test("csms commands: offline, timeout, CALLERROR, invalid and disconnect ar
     );
 
     // deno-lint-ignore no-explicit-any
-    const notOperator = await t.bus.sendCommand(cp.id, "UpdateFirmware" as any, {} as any);
+    const notOperator = await t.bus.sendCommand(cp.id, "StartTransaction" as any, {} as any);
     assert.equal(!notOperator.ok && notOperator.error, "invalid");
 
     // A charger that drops the connection while a command is outstanding.

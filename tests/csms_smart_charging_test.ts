@@ -51,6 +51,7 @@ async function charger(t: TestCsms, id: string, refuse = new Set<number>()): Pro
     c.sets.push({ payload: params });
     return { status: c.refuse.has(params.csChargingProfiles.chargingProfileId) ? "Rejected" : "Accepted" };
   });
+  client.handle("RemoteStartTransaction", () => ({ status: "Accepted" }));
   client.handle("ClearChargingProfile", ({ params }) => {
     c.clears.push(params);
     return { status: params.id === 404 ? "Unknown" : "Accepted" };
@@ -158,6 +159,27 @@ Deno.test("smart charging 1.6: accepted profiles are stored, cleared by criteria
     assert.deepEqual(await stored(t, id), ["0:ChargePointMaxProfile:3"]);
     // By id.
     assert.equal((await t.bus.sendCommand(id, "ClearChargingProfile", { id: 3 })).ok, true);
+    assert.deepEqual(await stored(t, id), []);
+
+    // A remote start's profile is the TxProfile of the transaction it starts: kept until that one stops.
+    const remote = await t.bus.sendCommand(id, "RemoteStartTransaction", {
+      connectorId: 1,
+      idTag: "TAG-2",
+      chargingProfile: profile(5, "TxProfile", 7400),
+    });
+    assert.deepEqual(remote, { ok: true, response: { status: "Accepted" } });
+    assert.deepEqual(await stored(t, id), ["1:TxProfile:5"]);
+    const second = await c.client.call<{ transactionId: number }>("StartTransaction", {
+      connectorId: 1,
+      idTag: "TAG-2",
+      meterStart: 1000,
+      timestamp: NOW(),
+    });
+    await c.client.call("StopTransaction", {
+      transactionId: second.transactionId,
+      meterStop: 2000,
+      timestamp: NOW(),
+    });
     assert.deepEqual(await stored(t, id), []);
   } finally {
     await c.client.close({ force: true });

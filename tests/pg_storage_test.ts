@@ -18,6 +18,7 @@ import {
   checkEventLogQueryContract,
   checkMeterReadingsContract,
 } from "../csms/store/charger_data_test_support.ts";
+import { checkFilesContract } from "../csms/store/files_test_support.ts";
 import { checkBootStatusContract } from "../csms/store/registration_test_support.ts";
 import { checkStatsContract } from "../csms/store/stats_test_support.ts";
 import {
@@ -771,6 +772,11 @@ pgTest(
 pgTest(
   "pg storage: charging profiles replace by id or by connector, purpose and stackLevel, and go by id",
   (url) => withStorage(url, (storage) => checkChargingProfilesContract(storage)),
+);
+
+pgTest(
+  "pg storage: firmware images and chargers' uploads are kept whole, by token and by charger",
+  (url) => withStorage(url, (storage) => checkFilesContract(storage)),
 );
 
 pgTest(

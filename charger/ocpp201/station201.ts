@@ -236,6 +236,10 @@ export class ChargingStation201 extends SimulatedCharger {
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
+  protected resetRetries(): number {
+    return this.model.getInt("OCPPCommCtrlr.ResetRetries");
+  }
+
   #reboot(type: Ocpp201.ResetRequest["type"]): Promise<void> {
     this.resetting = true;
     this.#resetOnIdle = false;

@@ -49,10 +49,11 @@ async function remoteStart(ctx: CentralCtx, idTag: string) {
 
 /** Remote stop of our transaction; returns the StopTransaction, then waits for connector 1 to be free. */
 async function remoteStop(ctx: CentralCtx) {
+  // From before the request: a charger may report the free connector before its StopTransaction.
+  const since = ctx.clock.now();
   const res = await ctx.result("RemoteStopTransaction", { transactionId: TX_ID });
   ctx.check(res.status === "Accepted", `RemoteStopTransaction is Accepted (got ${res.status})`);
   const stop = await ctx.expect("StopTransaction", "StopTransaction", ctx.options.actionMs);
-  const since = stop.at;
   await statusOf(ctx, "Available", since);
   return stop;
 }

@@ -61,6 +61,8 @@ async function remoteStart(ctx: CentralCtx, idToken: string): Promise<string> {
 
 /** Remote stop; returns the Ended event, once EVSE 1 is Available again. */
 async function remoteStop(ctx: CentralCtx, transactionId: string): Promise<IncomingCall> {
+  // From before the request: a station may report the free connector before its Ended event.
+  const since = ctx.clock.now();
   const res = await ctx.result("RequestStopTransaction", { transactionId });
   ctx.check(res.status === "Accepted", `RequestStopTransaction Accepted (got ${res.status})`);
   const ended = await ctx.expect(
@@ -70,7 +72,7 @@ async function remoteStop(ctx: CentralCtx, transactionId: string): Promise<Incom
     "TransactionEvent Ended",
     ctx.options.actionMs,
   );
-  await statusOf(ctx, "Available", ended.at);
+  await statusOf(ctx, "Available", since);
   return ended;
 }
 

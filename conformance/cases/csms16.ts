@@ -496,6 +496,95 @@ export const CSMS_16: Case[] = [
     },
   },
   {
+    id: "TC_056_CS",
+    purpose: "Smart charging: the CSMS sends SetChargingProfile with a TxDefaultProfile",
+    profile: "SmartCharging",
+    steps: ["Boot", "The CSMS sends SetChargingProfile TxDefaultProfile for connector 0; we answer Accepted"],
+    expects: ["a profile with a schedule of at least one period"],
+    async run(ctx) {
+      const link = await bootedStation(ctx);
+      const call = await ctx.command(link, {
+        action: "SetChargingProfile",
+        payload: {
+          connectorId: 0,
+          csChargingProfiles: {
+            chargingProfileId: 56,
+            stackLevel: 0,
+            chargingProfilePurpose: "TxDefaultProfile",
+            chargingProfileKind: "Absolute",
+            chargingSchedule: {
+              chargingRateUnit: "A",
+              chargingSchedulePeriod: [{ startPeriod: 0, limit: 16 }],
+            },
+          },
+        },
+      });
+      const periods = call.payload.csChargingProfiles.chargingSchedule.chargingSchedulePeriod;
+      ctx.check(periods.length > 0, "the schedule has a period");
+    },
+  },
+  {
+    id: "TC_046_CS",
+    purpose: "Reservation: the CSMS sends ReserveNow and takes the Reserved status, then CancelReservation",
+    profile: "Reservation",
+    steps: [
+      "Boot",
+      "The CSMS sends ReserveNow for connector 1; we answer Accepted; StatusNotification Reserved",
+      "The CSMS sends CancelReservation of it; we answer Accepted; StatusNotification Available",
+    ],
+    expects: [
+      "ReserveNow with a reservationId and an expiry",
+      "CancelReservation names the same reservationId",
+    ],
+    async run(ctx) {
+      const idTag = ctx.tag("RESERVE");
+      await ctx.arrange({ kind: "id-tag", idTag, status: "Accepted" });
+      const link = await bootedStation(ctx);
+      const expiryDate = new Date(Date.parse(ctx.clock.isoNow()) + 3600_000).toISOString();
+      const reserve = await ctx.command(link, {
+        action: "ReserveNow",
+        payload: { connectorId: 1, expiryDate, idTag, reservationId: 46 },
+      });
+      await ctx.result(link, "StatusNotification", {
+        connectorId: 1,
+        errorCode: "NoError",
+        status: "Reserved",
+      });
+      const cancel = await ctx.command(link, {
+        action: "CancelReservation",
+        payload: { reservationId: reserve.payload.reservationId },
+      });
+      ctx.check(
+        cancel.payload.reservationId === reserve.payload.reservationId,
+        `CancelReservation names ${reserve.payload.reservationId} (got ${cancel.payload.reservationId})`,
+      );
+      await ctx.result(link, "StatusNotification", {
+        connectorId: 1,
+        errorCode: "NoError",
+        status: "Available",
+      });
+    },
+  },
+  {
+    id: "TC_043_CS",
+    purpose: "Local list: the CSMS sends SendLocalList with a version and entries",
+    profile: "LocalAuthListManagement",
+    steps: ["Boot", "The CSMS sends SendLocalList Full; we answer Accepted"],
+    expects: ["a listVersion of at least 1 and an update type"],
+    async run(ctx) {
+      const link = await bootedStation(ctx);
+      const call = await ctx.command(link, {
+        action: "SendLocalList",
+        payload: {
+          listVersion: 1,
+          updateType: "Full",
+          localAuthorizationList: [{ idTag: ctx.tag("LOCAL"), idTagInfo: { status: "Accepted" } }],
+        },
+      });
+      ctx.check(call.payload.listVersion >= 1, `listVersion at least 1 (got ${call.payload.listVersion})`);
+    },
+  },
+  {
     id: "CW_SECURITY_PROFILE_1_CS",
     purpose: "Security profile 1: HTTP Basic auth with the station's password; a wrong one is refused",
     steps: ["Connect with the password and boot", "Connect with a wrong password"],

@@ -48,7 +48,10 @@ export function clearCriteria16(req: Ocpp16.ClearChargingProfileRequest): ClearC
 
 const accepted = (response: unknown) => (response as { status?: string } | undefined)?.status === "Accepted";
 
-/** What follows a SetChargingProfile or ClearChargingProfile's answer; undefined for other actions. */
+/**
+ * What follows a SetChargingProfile, a ClearChargingProfile or a RemoteStartTransaction with a profile;
+ * undefined for other actions.
+ */
 export function profileFollowUp16(
   storage: ProfileStorage,
   chargerId: string,
@@ -57,6 +60,21 @@ export function profileFollowUp16(
 ): PreparedCommand["afterAnswer"] | undefined {
   if (action === "SetChargingProfile") {
     const record = profileRecord16(payload as unknown as Ocpp16.SetChargingProfileRequest, isoNow());
+    return async (response) => {
+      if (!accepted(response)) return;
+      await (await storage.chargingProfiles.put(chargerId, record)).durable;
+    };
+  }
+  if (action === "RemoteStartTransaction") {
+    // Its chargingProfile becomes the TxProfile of the transaction the charger starts (OCPP 1.6 §5.11). Kept
+    // on the named connector, it goes with that connector's next StopTransaction, or the next boot, like
+    // any TxProfile; without a connector the CSMS cannot tell where it applies, and keeps nothing.
+    const req = payload as unknown as Ocpp16.RemoteStartTransactionRequest;
+    if (!req.chargingProfile || req.connectorId === undefined) return undefined;
+    const record = profileRecord16(
+      { connectorId: req.connectorId, csChargingProfiles: req.chargingProfile },
+      isoNow(),
+    );
     return async (response) => {
       if (!accepted(response)) return;
       await (await storage.chargingProfiles.put(chargerId, record)).durable;

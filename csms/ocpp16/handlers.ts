@@ -12,6 +12,7 @@ import { isoNow } from "../clock.ts";
 import { startOnReservations } from "../reservation_check.ts";
 import { createRecorder, type HandlerServices } from "../recording.ts";
 import { dropEndedTxProfiles, resendAfterBoot16 } from "./charging_profiles.ts";
+import { transferRecorder } from "../transfer_status.ts";
 import { chargerIdentity16 } from "./identity.ts";
 import { toMeterSamples } from "./meter.ts";
 import { chargerOf, type CsmsSession16 } from "./session.ts";
@@ -32,6 +33,7 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
   const { storage, auth, sink } = svc;
   const now = isoNow;
   const record = createRecorder(svc);
+  const transfers = transferRecorder(storage.files, sink);
   const meterValues = (
     chargerId: string,
     evseId: number,
@@ -194,23 +196,17 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       // The session checks the answer against 1.6's schema before it is sent (text `data` only).
       return await vendor(req, chargerId, "ocpp1.6") as Ocpp16.DataTransferResponse;
     })
+    // Transfer statuses: kept as the charger's latest, logged and shown live (csms/transfer_status.ts).
     .handle("DiagnosticsStatusNotification", async (req, ctx) => {
-      const chargerId = chargerOf(ctx);
-      await storage.chargers.diagnosticsStatus(chargerId, req.status);
-      sink.log(chargerId, "diagnostics.status", now(), { status: req.status });
+      await transfers.status(chargerOf(ctx), "diagnostics", req);
       return {};
     })
     .handle("FirmwareStatusNotification", async (req, ctx) => {
-      const chargerId = chargerOf(ctx);
-      await storage.chargers.firmwareStatus(chargerId, req.status);
-      sink.log(chargerId, "firmware.status", now(), { status: req.status });
+      await transfers.status(chargerOf(ctx), "firmware", req);
       return {};
     })
-    // The 1.6 security extension's notifications: recorded, so that a charger using it is not refused.
     .handle("SignedFirmwareStatusNotification", async (req, ctx) => {
-      const chargerId = chargerOf(ctx);
-      await storage.chargers.firmwareStatus(chargerId, req.status);
-      sink.log(chargerId, "firmware.status", now(), { status: req.status, requestId: req.requestId });
+      await transfers.status(chargerOf(ctx), "firmware", req);
       return {};
     })
     .handle("SecurityEventNotification", (req, ctx) => {
@@ -224,9 +220,8 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       });
       return {};
     })
-    .handle("LogStatusNotification", (req, ctx) => {
-      const chargerId = chargerOf(ctx);
-      sink.log(chargerId, "log.status", now(), req);
+    .handle("LogStatusNotification", async (req, ctx) => {
+      await transfers.status(chargerOf(ctx), "log", req);
       return {};
     })
     // No certificate authority is configured, so a signing request is refused rather than left unanswered.

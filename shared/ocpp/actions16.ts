@@ -92,6 +92,11 @@ export const OPERATOR_COMMANDS_16 = [
   "CancelReservation",
   "SendLocalList",
   "GetLocalListVersion",
+  // FirmwareManagement and the security extension's log and signed firmware (csms/file_commands.ts).
+  "UpdateFirmware",
+  "GetDiagnostics",
+  "GetLog",
+  "SignedUpdateFirmware",
 ] as const satisfies readonly CentralSystemAction16[];
 export type OperatorCommand16 = (typeof OPERATOR_COMMANDS_16)[number];
 

@@ -17,6 +17,8 @@ import { CommandPanel } from "../components/CommandPanel.tsx";
 import { DeviceModel } from "../components/DeviceModel.tsx";
 import { Measurands } from "../components/Measurands.tsx";
 import { ChargerConfiguration } from "../components/ChargerConfiguration.tsx";
+import { Reservations } from "../components/Reservations.tsx";
+import { reservationsMayHaveChanged } from "../lib/reservations.ts";
 import { EventLog } from "../components/EventLog.tsx";
 import { StatusBadge, statusTitle } from "../components/StatusBadge.tsx";
 import { applyDetailEvent, type DetailState, fromSnapshot } from "../lib/detail_state.ts";
@@ -55,6 +57,8 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
   const modelChanges = useSignal(0);
   /** The last event after which the stored charging profiles may have changed (the limit re-reads them). */
   const profileChange = useSignal<ProfileChange>({ count: 0, at: renderedAt });
+  /** Events after which the stored reservations or local list may have changed (OCPP 1.6). */
+  const reservationChanges = useSignal(0);
   const chargerId = snapshot.chargerId;
 
   useEffect(() => {
@@ -64,6 +68,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
     const onEvent = (event: BusEvent) => {
       state.value = applyDetailEvent(state.value, event);
       if (modelMayHaveChanged(event)) modelChanges.value++;
+      if (reservationsMayHaveChanged(event)) reservationChanges.value++;
       if (profilesMayHaveChanged(event)) profileChange.value = nextProfileChange(profileChange.value, event);
     };
     const socket = watch({ chargerId });
@@ -367,6 +372,12 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
           <h2>Live OCPP log</h2>
           <EventLog frames={frames} />
         </section>
+        {protocol === "ocpp1.6" && (
+          <section class="card span-2">
+            <h2>Reservations</h2>
+            <Reservations chargerId={chargerId} changes={reservationChanges.value} />
+          </section>
+        )}
         {protocol === "ocpp2.0.1" && (
           <section class="card span-2">
             <h2>Device model</h2>

@@ -145,6 +145,7 @@ export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSum
     case "command.answered":
     case "charger.refused":
     case "security.event":
+    case "charger.transfer":
       return summary;
   }
 }

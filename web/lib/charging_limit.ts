@@ -2,8 +2,8 @@
  * The limit a charger's stored charging profiles (GET /chargers/{id}/charging-profiles) put on one
  * connector at a moment, as the portal draws it on the battery chart: the CSMS's view of what the charger
  * should offer, following OCPP 1.6 §3.13: per purpose, the valid profile with the highest stackLevel whose
- * schedule has a period at that moment (Absolute from startSchedule, Recurring daily or weekly from it,
- * Relative from the transaction's start); a TxProfile over a TxDefaultProfile (the connector's over the
+ * schedule has a period at that moment (Absolute from startSchedule or when the charger took it, Recurring
+ * daily or weekly from startSchedule, Relative from the transaction's start); a TxProfile over a TxDefaultProfile (the connector's over the
  * charger's), capped by the ChargePointMaxProfile. Amps become watts with the supply's voltage and the
  * period's phases (3 when unsaid). Pure: time and voltage come in as arguments.
  */
@@ -34,14 +34,23 @@ interface Profile {
 export const DEFAULT_VOLTAGE_V = 230;
 const DAY_S = 86_400;
 
-/** When the schedule's current cycle started, ms; undefined when it has no start yet. */
-function scheduleStart(p: Profile, atMs: number, txStartMs: number | undefined): number | undefined {
+/**
+ * When the schedule's current cycle started, ms; undefined when it is not in force. As the simulator reads
+ * it (charger/charging_limit.ts): a Relative schedule counts from the transaction's start and is not in
+ * force without one; an Absolute one without a startSchedule counts from when the charger took it.
+ */
+function scheduleStart(
+  p: Profile,
+  atMs: number,
+  txStartMs: number | undefined,
+  installedAtMs: number | undefined,
+): number | undefined {
   const start = p.chargingSchedule.startSchedule ? Date.parse(p.chargingSchedule.startSchedule) : undefined;
   switch (p.chargingProfileKind) {
     case "Relative":
-      return txStartMs ?? atMs;
+      return txStartMs;
     case "Absolute":
-      return start ?? txStartMs ?? atMs;
+      return start ?? installedAtMs ?? atMs;
     case "Recurring": {
       if (start === undefined || Number.isNaN(start)) return undefined;
       const cycle = (p.recurrencyKind === "Weekly" ? 7 : 1) * DAY_S * 1000;
@@ -55,12 +64,12 @@ function scheduleStart(p: Profile, atMs: number, txStartMs: number | undefined):
 export function profileLimitW(
   profile: Record<string, unknown>,
   atMs: number,
-  options: { txStartMs?: number; voltageV?: number } = {},
+  options: { txStartMs?: number; voltageV?: number; installedAtMs?: number } = {},
 ): number | undefined {
   const p = profile as unknown as Profile;
   if (p.validFrom && atMs < Date.parse(p.validFrom)) return undefined;
   if (p.validTo && atMs >= Date.parse(p.validTo)) return undefined;
-  const start = scheduleStart(p, atMs, options.txStartMs);
+  const start = scheduleStart(p, atMs, options.txStartMs, options.installedAtMs);
   if (start === undefined || atMs < start) return undefined;
   const elapsedS = (atMs - start) / 1000;
   const s = p.chargingSchedule;
@@ -79,7 +88,7 @@ function topLimit(
 ): number | undefined {
   const sorted = [...profiles].sort((a, b) => b.stackLevel - a.stackLevel);
   for (const p of sorted) {
-    const w = profileLimitW(p.profile, atMs, options);
+    const w = profileLimitW(p.profile, atMs, { ...options, installedAtMs: Date.parse(p.storedAt) });
     if (w !== undefined) return w;
   }
   return undefined;
@@ -87,8 +96,7 @@ function topLimit(
 
 /**
  * The limit on `connectorId` at `atMs`, watts; undefined when no profile limits it. `txStartMs` is the
- * running transaction's start (TxProfiles and TxDefaultProfiles apply to a transaction; without one the
- * defaults are shown from now).
+ * running transaction's start (TxProfiles apply to it; Relative schedules count from it).
  */
 export function activeLimitW(
   profiles: readonly ChargingProfileRecord[],

@@ -11,7 +11,14 @@ function record(
   stackLevel: number,
   profile: Record<string, unknown>,
 ): ChargingProfileRecord {
-  return { profileId, connectorId, purpose, stackLevel, profile, storedAt: "2026-03-01T00:00:00Z" };
+  return {
+    profileId,
+    connectorId,
+    purpose,
+    stackLevel,
+    profile,
+    storedAt: new Date(T0 - 60_000).toISOString(),
+  };
 }
 
 const relative = (limit: number, unit = "W", extra: Record<string, unknown> = {}) => ({
@@ -33,8 +40,23 @@ Deno.test("limit: a relative schedule's periods from the transaction's start, un
   assert.equal(profileLimitW(p, T0 + 3600_000, { txStartMs: T0 }), undefined);
 });
 
+Deno.test("limit: a relative schedule is not in force without a transaction; an absolute one from its start", () => {
+  assert.equal(profileLimitW(relative(3700), T0), undefined);
+  const absolute = {
+    chargingProfileKind: "Absolute",
+    chargingSchedule: {
+      chargingRateUnit: "W",
+      duration: 60,
+      chargingSchedulePeriod: [{ startPeriod: 0, limit: 7400 }],
+    },
+  };
+  // Without a startSchedule, from when the charger took it.
+  assert.equal(profileLimitW(absolute, T0 + 59_000, { installedAtMs: T0 }), 7400);
+  assert.equal(profileLimitW(absolute, T0 + 60_000, { installedAtMs: T0 }), undefined);
+});
+
 Deno.test("limit: amps become watts with the voltage and the phases (3 unless said)", () => {
-  assert.equal(profileLimitW(relative(16, "A"), T0), 16 * 230 * 3);
+  assert.equal(profileLimitW(relative(16, "A"), T0, { txStartMs: T0 }), 16 * 230 * 3);
   const onePhase = {
     chargingProfileKind: "Relative",
     chargingSchedule: {
@@ -42,7 +64,7 @@ Deno.test("limit: amps become watts with the voltage and the phases (3 unless sa
       chargingSchedulePeriod: [{ startPeriod: 0, limit: 16, numberPhases: 1 }],
     },
   };
-  assert.equal(profileLimitW(onePhase, T0, { voltageV: 240 }), 16 * 240);
+  assert.equal(profileLimitW(onePhase, T0, { txStartMs: T0, voltageV: 240 }), 16 * 240);
 });
 
 Deno.test("limit: a daily recurring schedule across midnight; validity bounds", () => {
@@ -66,7 +88,7 @@ Deno.test("limit: a daily recurring schedule across midnight; validity bounds", 
 
 Deno.test("limit: TxProfile over TxDefault, the connector's default over the charger's, capped by the max", () => {
   const profiles = [
-    record(1, 0, "ChargePointMaxProfile", 0, relative(7000)),
+    record(1, 0, "ChargePointMaxProfile", 0, { ...relative(7000), chargingProfileKind: "Absolute" }),
     record(2, 0, "TxDefaultProfile", 0, relative(22000)),
     record(3, 1, "TxDefaultProfile", 0, relative(5000)),
     record(4, 1, "TxProfile", 0, relative(3700)),
@@ -75,13 +97,13 @@ Deno.test("limit: TxProfile over TxDefault, the connector's default over the cha
   // The higher stack level while its schedule runs, then the lower one.
   assert.equal(activeLimitW(profiles, 1, T0 + 1000, { txStartMs: T0 }), 3000);
   assert.equal(activeLimitW(profiles, 1, T0 + 61_000, { txStartMs: T0 }), 3700);
-  // Without a transaction, no TxProfile: the connector's default.
-  assert.equal(activeLimitW(profiles, 1, T0), 5000);
+  // Without a transaction, no TxProfile, and these relative defaults are not in force: the cap alone.
+  assert.equal(activeLimitW(profiles, 1, T0), 7000);
   // Connector 2 has the charger's default, capped.
   assert.equal(activeLimitW(profiles, 2, T0, { txStartMs: T0 }), 7000);
   assert.equal(activeLimitW(profiles.slice(1), 2, T0, { txStartMs: T0 }), 22000);
   assert.equal(activeLimitW([], 1, T0), undefined);
-  assert.equal(activeLimitW(profiles.slice(0, 1), 1, T0), 7000);
+  assert.equal(activeLimitW(profiles.slice(1), 1, T0), undefined);
 });
 
 Deno.test("limit history: a step per change, read at any time", () => {

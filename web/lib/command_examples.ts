@@ -54,6 +54,28 @@ export const COMMAND_EXAMPLES: Record<Protocol, Readonly<Record<string, Record<s
     CancelReservation: { reservationId: 1 },
     SendLocalList: { updateType: "Full" },
     GetLocalListVersion: {},
+    // The CSMS fills in the location of a kept image (`firmwareFileId`) or of its own upload route.
+    UpdateFirmware: {
+      location: "https://fw.example.com/image.bin",
+      retrieveDate: "2025-01-01T02:00:00Z",
+      retries: 2,
+      retryInterval: 60,
+    },
+    GetDiagnostics: { location: "https://diag.example.com/upload", startTime: "2025-01-01T00:00:00Z" },
+    GetLog: {
+      logType: "SecurityLog",
+      requestId: 7,
+      log: { remoteLocation: "https://logs.example.com/upload" },
+    },
+    SignedUpdateFirmware: {
+      requestId: 8,
+      firmware: {
+        location: "https://fw.example.com/image.bin",
+        retrieveDateTime: "2025-01-01T02:00:00Z",
+        signingCertificate: "-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----",
+        signature: "MEUCIQ...",
+      },
+    },
   },
   "ocpp2.0.1": {
     // remoteStartId left out: the CSMS assigns one.

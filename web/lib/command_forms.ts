@@ -14,6 +14,7 @@ import type { Protocol } from "../../shared/domain.ts";
 import { OPERATOR_ACTIONS } from "../../shared/ocpp/catalog.ts";
 import { SECURITY_FORMS_16 } from "./command_forms_security16.ts";
 import { SMART_CHARGING_FORMS_16 } from "./smart_charging_forms.ts";
+import { FILE_FORMS_16 } from "./file_forms.ts";
 
 /**
  * text: as typed; int: a whole number; number: a decimal number (a limit); select: one of `options`; list:
@@ -110,6 +111,7 @@ const FORMS_16: Readonly<Record<string, readonly FieldSpec[]>> = {
   ],
   ...SECURITY_FORMS_16,
   ...SMART_CHARGING_FORMS_16,
+  ...FILE_FORMS_16,
 };
 
 // OCPP 2.0.1's enumerations the forms offer, as its schemas spell them (command_forms_test.ts checks them).

@@ -63,6 +63,7 @@ import {
 import { registerAuditRoutes } from "./api_audit.ts";
 import { registerAuthRoutes } from "./api_auth.ts";
 import { registerRegistrationRoutes } from "./api_registrations.ts";
+import { registerFileRoutes } from "./api_files.ts";
 import { registerStatsRoutes } from "./api_stats.ts";
 import { registerChargerDataRoutes } from "./api_charger_data.ts";
 import { guarded, registerSecuritySchemes } from "./guard.ts";
@@ -736,6 +737,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
 
   registerAuthRoutes(api, { auth: deps.auth, audit });
   registerRegistrationRoutes(api, bus, reads, audit);
+  registerFileRoutes(api, bus, reads, audit);
   registerAuditRoutes(api, audit);
   registerStatsRoutes(api, reads, deps.fleetHistory);
   registerChargerDataRoutes(api, reads);

@@ -116,7 +116,11 @@ export async function startApp(options: HarnessOptions = {}): Promise<AppHarness
     const connections = new Connections(sink, storage.chargers, NODE);
     const idTags = new IdTagAuthorizer(csmsConfig.authPolicy, storage.idTokens);
     // Both protocols, as csms/server.ts has them: which one takes an action decides `invalid` or `offline`.
-    const adapters = createAdapters({ config: csmsConfig, storage, sink, auth: idTags, vendors: new Map() });
+    // No file routes are served here: a file command's URLs name an address nothing listens on.
+    const adapters = createAdapters(
+      { config: csmsConfig, storage, sink, auth: idTags, vendors: new Map() },
+      () => "http://127.0.0.1:9",
+    );
     const unserve = bus.serveCommands(
       createCommandHandler({ connections, sink, adapters, callTimeoutMs: csmsConfig.callTimeout * 1000 }),
     );

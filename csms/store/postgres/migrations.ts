@@ -248,6 +248,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 7,
+    description: "kept files (firmware images, chargers' uploads) and the latest transfer statuses",
+    // An upload slot is a row without content until the charger's upload fills it.
+    sql: `
+      CREATE TABLE files (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('firmware', 'diagnostics', 'log')),
+        charger_id text COLLATE "C",
+        token text COLLATE "C" NOT NULL UNIQUE,
+        name text NOT NULL,
+        size bigint NOT NULL,
+        sha256 text NOT NULL,
+        content bytea,
+        stored_at text COLLATE "C" NOT NULL
+      );
+      CREATE INDEX files_by_charger ON files (charger_id, stored_at);
+      CREATE TABLE transfer_status (
+        charger_id text COLLATE "C" NOT NULL,
+        kind text NOT NULL,
+        status text NOT NULL,
+        request_id integer,
+        updated_at text NOT NULL,
+        PRIMARY KEY (charger_id, kind)
+      );
+    `,
+  },
 ];
 
 /**

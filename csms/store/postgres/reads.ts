@@ -5,6 +5,8 @@
  * died leaves no charger online past its lease. An active transaction's staleness is decided from stored
  * data alone (presence, last-seen time, its connector's last status) by csms/orphans.ts.
  */
+import { PostgresFileReads } from "./files.ts";
+import type { FileWithContent, StoredFile, TransferStatus } from "../../../shared/files.ts";
 import {
   type ChargerRefusal,
   type ChargerRegistration,
@@ -84,12 +86,14 @@ export class PostgresReads implements CsmsReads {
   #sync: (() => Promise<void>) | undefined;
   /** Ends the pool on close: set for a reader that opened its own (a portal's), not for a CSMS's. */
   #end: (() => Promise<void>) | undefined;
+  #files: PostgresFileReads;
 
   constructor(sql: Sql, options: ReadOptions, end?: () => Promise<void>) {
     this.#sql = sql;
     this.#options = options;
     this.#sync = options.sync;
     this.#end = end;
+    this.#files = new PostgresFileReads(sql);
   }
 
   /**
@@ -384,6 +388,27 @@ export class PostgresReads implements CsmsReads {
       type: r.type,
       data: r.data,
     }));
+  }
+
+  // Kept files (csms/store/postgres/files.ts).
+  async listFirmware(): Promise<StoredFile[]> {
+    await this.#sync?.();
+    return this.#files.listFirmware();
+  }
+
+  async listUploads(chargerId: string): Promise<StoredFile[]> {
+    await this.#sync?.();
+    return this.#files.listUploads(chargerId);
+  }
+
+  async fileContent(id: number): Promise<FileWithContent | undefined> {
+    await this.#sync?.();
+    return this.#files.fileContent(id);
+  }
+
+  async transferStatuses(chargerId: string): Promise<TransferStatus[]> {
+    await this.#sync?.();
+    return this.#files.transferStatuses(chargerId);
   }
 
   async ping(): Promise<void> {

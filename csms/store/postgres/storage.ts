@@ -23,6 +23,7 @@ import { PostgresReads } from "./reads.ts";
 import { PostgresRefusals } from "./refusals.ts";
 import { PostgresRegistrations } from "./registrations.ts";
 import { PostgresLocalLists, PostgresReservations } from "./reservations.ts";
+import { PostgresFiles } from "./files.ts";
 import { PostgresTransactions } from "./transactions.ts";
 
 export interface PostgresStorageOptions {
@@ -76,6 +77,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     registrations: new PostgresRegistrations(sql),
     reservations: new PostgresReservations(sql),
     localLists: new PostgresLocalLists(sql),
+    files: new PostgresFiles(sql),
     recordRefusal: (refusal: RefusalRecord) => refusals.record(refusal),
     appendEvent: (chargerId: string, type: string, at: string, data: unknown) =>
       events.append(chargerId, type, at, data),

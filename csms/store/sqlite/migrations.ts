@@ -345,6 +345,33 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 13,
+    description: "kept files (firmware images, chargers' uploads) and the latest transfer statuses",
+    // An upload slot is a row without content until the charger's upload fills it.
+    sql: `
+      CREATE TABLE files (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('firmware', 'diagnostics', 'log')),
+        charger_id TEXT,
+        token TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        content BLOB,
+        stored_at TEXT NOT NULL
+      );
+      CREATE INDEX files_by_charger ON files (charger_id, stored_at);
+      CREATE TABLE transfer_status (
+        charger_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        status TEXT NOT NULL,
+        request_id INTEGER,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (charger_id, kind)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export function schemaVersion(db: DatabaseSync): number {

@@ -38,12 +38,14 @@ Deno.test("migrations: a fresh database reaches the newest version; running agai
     "connectors",
     "device_variables",
     "events",
+    "files",
     "id_tags",
     "local_lists",
     "meter_values",
     "nodes",
     "reservations",
     "transactions",
+    "transfer_status",
   ]);
   db.close();
 });

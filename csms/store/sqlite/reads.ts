@@ -55,6 +55,8 @@ import {
   reservationFromRow,
   type ReservationRow,
 } from "../reservation_row.ts";
+import { SqliteFileReads } from "./files.ts";
+import type { FileWithContent, StoredFile, TransferStatus } from "../../../shared/files.ts";
 import { LIST_REFUSALS_SQL, refusalFromRow, type RefusalRow } from "./refusals.ts";
 import { publicRegistration, registrationFromRow, type RegistrationRow } from "./registrations.ts";
 import { connectorFromRow, idTagFromRow, type IdTagRow, type Row, transactionFromRow } from "./rows.ts";
@@ -84,6 +86,7 @@ interface Presence {
 export class SqliteReads implements CsmsReads {
   #db: DatabaseSync;
   #history: MeterHistory;
+  #files: SqliteFileReads;
   #statements = new Map<string, StatementSync>();
   #staleAfterMs: number;
   #sync?: () => Promise<void>;
@@ -93,6 +96,7 @@ export class SqliteReads implements CsmsReads {
   constructor(db: DatabaseSync, options: ReadOptions = {}) {
     this.#db = db;
     this.#history = new MeterHistory(db);
+    this.#files = new SqliteFileReads(db);
     this.#staleAfterMs = (options.staleTxMinutes ?? DEFAULT_STALE_TX_MINUTES) * 60_000;
     this.#sync = options.sync;
     this.#close = options.close;
@@ -422,6 +426,23 @@ export class SqliteReads implements CsmsReads {
         data: JSON.parse(r.data as string),
       }));
     });
+  }
+
+  // Kept files (csms/store/sqlite/files.ts).
+  listFirmware(): Promise<StoredFile[]> {
+    return this.#read(() => this.#files.listFirmware());
+  }
+
+  listUploads(chargerId: string): Promise<StoredFile[]> {
+    return this.#read(() => this.#files.listUploads(chargerId));
+  }
+
+  fileContent(id: number): Promise<FileWithContent | undefined> {
+    return this.#read(() => this.#files.fileContent(id));
+  }
+
+  transferStatuses(chargerId: string): Promise<TransferStatus[]> {
+    return this.#read(() => this.#files.transferStatuses(chargerId));
   }
 
   ping(): Promise<void> {

@@ -17,6 +17,7 @@ import { databasePath, openDatabase } from "./db.ts";
 import { SqliteChargingProfiles } from "./charging_profiles.ts";
 import { SqliteDeviceModel } from "./device_model.ts";
 import { SqliteConfiguration } from "./configuration.ts";
+import { SqliteFiles } from "./files.ts";
 import { SqliteIdTokens } from "./id_tokens.ts";
 import { SqliteMeter } from "./meter.ts";
 import { SqliteReads } from "./reads.ts";
@@ -53,6 +54,7 @@ export class SqliteStorage implements CsmsStorage {
   readonly registrations: Registrations;
   readonly reservations: SqliteReservations;
   readonly localLists: SqliteLocalLists;
+  readonly files: SqliteFiles;
   readonly refusals: Refusals;
   readonly reads: SqliteReads;
   #s: Record<"event" | "pruneMeterValues" | "pruneEvents", WriteStatement>;
@@ -78,6 +80,7 @@ export class SqliteStorage implements CsmsStorage {
     this.registrations = new Registrations(db, writer);
     this.reservations = new SqliteReservations(db, writer);
     this.localLists = new SqliteLocalLists(db, writer);
+    this.files = new SqliteFiles(db, writer);
     this.refusals = new Refusals(writer);
     this.reads = new SqliteReads(db, {
       staleTxMinutes: options.staleTxMinutes,

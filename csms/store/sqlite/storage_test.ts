@@ -14,6 +14,8 @@ import {
   checkEventLogQueryContract,
   checkMeterReadingsContract,
 } from "../charger_data_test_support.ts";
+import { checkConfigurationContract, checkMeterReadingsContract } from "../charger_data_test_support.ts";
+import { checkFilesContract } from "../files_test_support.ts";
 import { checkBootStatusContract } from "../registration_test_support.ts";
 import { checkStatsContract } from "../stats_test_support.ts";
 import {
@@ -554,6 +556,17 @@ Deno.test("store: the event log by charger, type prefix and page", async () => {
     const s = await open(dir);
     try {
       await checkEventLogQueryContract(s.storage);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+Deno.test("store: firmware images and chargers' uploads are kept whole, by token and by charger", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    try {
+      await checkFilesContract(s.storage);
     } finally {
       await s.close();
     }
