@@ -14,7 +14,6 @@ import {
   checkEventLogQueryContract,
   checkMeterReadingsContract,
 } from "../charger_data_test_support.ts";
-import { checkConfigurationContract, checkMeterReadingsContract } from "../charger_data_test_support.ts";
 import { checkFilesContract } from "../files_test_support.ts";
 import { checkBootStatusContract } from "../registration_test_support.ts";
 import { checkStatsContract } from "../stats_test_support.ts";
