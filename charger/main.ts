@@ -38,6 +38,10 @@ export async function main(args: string[], io: MainIo): Promise<number> {
     tty: io.isTty && log === "pretty",
   });
   const onEvent = (e: ChargerEventRecord) => out.event(e);
+  // Fast time is the single charger's default: say so where a person reads, not in json lines.
+  if (log === "pretty" && (charger.speed ?? 1) !== 1) {
+    io.stdout(`simulated time runs ${charger.speed}x the wall clock (--speed 1 for real time)\n`);
+  }
   let running: { single?: ChargePointHandle; fleet?: FleetHandle };
   try {
     running = fleet

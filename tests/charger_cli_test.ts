@@ -231,6 +231,7 @@ Deno.test("CLI: pretty mode shows a live line for a charger, and a summary for a
   try {
     await single.waitFor("boot line", /CP-PRETTY boot Accepted/);
     await single.waitFor("live line", /CP-PRETTY online \| #1 Available/);
+    assert.match(single.stdout(), /simulated time runs 60x the wall clock/);
     await csms.until("the fleet registers", () => csms.of("CLI-003", "StatusNotification").length >= 2);
     assert.equal(csms.connections("CLI-001"), 1);
   } finally {

@@ -81,3 +81,31 @@ Deno.test(`a charger at speed ${N} samples ${N} times as often and charges ${N} 
     await csms.close();
   }
 });
+
+Deno.test("at speed 10 the driver's walk to the cable is ten times shorter: the fast charger is free first", async () => {
+  const csms = new TestCsms();
+  const o = { unplugDelayMs: 4_000, config: { MeterValueSampleInterval: "0" } };
+  const real = startChargePoint(fastCharger(csms, { id: "CP-WALK-1", ...o }));
+  const fast = startChargePoint(fastCharger(csms, { id: "CP-WALK-10", ...o, speed: 10 }));
+  try {
+    for (const cp of [real, fast]) {
+      await csms.next(cp.id, "StatusNotification", (p) => p.connectorId === 1 && p.status === "Available");
+      assert.equal(await cp.startLocal(1, "WALK"), true);
+      await csms.next(cp.id, "StatusNotification", (p) => p.status === "Charging");
+    }
+    const from = csms.lastSeq;
+    // The real-time driver leaves first, so only the speed can make the other one's cable come out first.
+    assert.equal(real.stopLocal(1), true);
+    assert.equal(fast.stopLocal(1), true);
+    const freed = (id: string) => csms.next(id, "StatusNotification", (p) => p.status === "Available", from);
+    const [slowFree, fastFree] = [await freed("CP-WALK-1"), await freed("CP-WALK-10")];
+    assert.ok(
+      fastFree.seq < slowFree.seq,
+      "the fast charger's connector is Available before the real-time one's",
+    );
+  } finally {
+    await real.stop();
+    await fast.stop();
+    await csms.close();
+  }
+});
