@@ -81,7 +81,9 @@ class WrongStation {
     // Held Pending: boot again after the interval, and send nothing else meanwhile.
     while (true) {
       boot = await client.call<{ status: string; interval: number }>("BootNotification", {
-        reason: this.#is("CW_B11_RESET_IMMEDIATE_CS") || this.#is("CW_B11_RESET_ONIDLE_CS") ? "PowerUp" : this.#reason,
+        reason: this.#is("CW_B11_RESET_IMMEDIATE_CS") || this.#is("CW_B11_RESET_ONIDLE_CS")
+          ? "PowerUp"
+          : this.#reason,
         chargingStation: { model: "ocpp-rpc", vendorName: "WrongPeer" },
       });
       if (boot.status === "Accepted") break;
