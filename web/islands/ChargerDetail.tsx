@@ -16,6 +16,8 @@ import { CommandOutcome } from "../components/CommandOutcome.tsx";
 import { CommandPanel } from "../components/CommandPanel.tsx";
 import { DeviceModel } from "../components/DeviceModel.tsx";
 import { Reservations } from "../components/Reservations.tsx";
+import { ChargerFiles } from "../components/ChargerFiles.tsx";
+import { transfersMayHaveChanged } from "../lib/transfers.ts";
 import { reservationsMayHaveChanged } from "../lib/reservations.ts";
 import { EventLog } from "../components/EventLog.tsx";
 import { StatusBadge, statusTitle } from "../components/StatusBadge.tsx";
@@ -57,6 +59,8 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
   const profileChange = useSignal<ProfileChange>({ count: 0, at: renderedAt });
   /** Events after which the stored reservations or local list may have changed (OCPP 1.6). */
   const reservationChanges = useSignal(0);
+  /** Transfer statuses and uploads that arrived (OCPP 1.6 firmware, diagnostics, logs). */
+  const transferChanges = useSignal(0);
   const chargerId = snapshot.chargerId;
 
   useEffect(() => {
@@ -67,6 +71,7 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
       state.value = applyDetailEvent(state.value, event);
       if (modelMayHaveChanged(event)) modelChanges.value++;
       if (reservationsMayHaveChanged(event)) reservationChanges.value++;
+      if (transfersMayHaveChanged(event)) transferChanges.value++;
       if (profilesMayHaveChanged(event)) profileChange.value = nextProfileChange(profileChange.value, event);
     };
     const socket = watch({ chargerId });
@@ -364,6 +369,12 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
           <section class="card span-2">
             <h2>Reservations</h2>
             <Reservations chargerId={chargerId} changes={reservationChanges.value} />
+          </section>
+        )}
+        {protocol === "ocpp1.6" && (
+          <section class="card span-2">
+            <h2>Files</h2>
+            <ChargerFiles chargerId={chargerId} canCommand={canCommand} changes={transferChanges.value} />
           </section>
         )}
         {protocol === "ocpp2.0.1" && (
