@@ -69,6 +69,11 @@ Options:
   --v8-flags FLAGS      V8 flags for the servers under test (bare and chargewire), e.g.
                         --v8-flags=--max-semi-space-size=1
   --help                this text
+
+Environment:
+  NODE                  the node program for the ocpp-rpc peer and bare Node ws (default: node on PATH;
+                        without one, those two are skipped with one line). They load ocpp-rpc and ws from
+                        node_modules/, which deno install fills from deno.lock.
 `;
 
 interface BenchOptions {
@@ -147,8 +152,8 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
     count,
     drivers: Math.min(drivers, count),
     concurrency: 100,
-    settleMs: quick ? 1000 : 3000,
-    holdMs: quick ? 1000 : 5000,
+    settleMs: quick ? 500 : 3000,
+    holdMs: quick ? 500 : 5000,
     heap: profileDir !== undefined,
     snapshotDir: profileDir,
     v8Flags,

@@ -173,7 +173,12 @@ export class ChargePoint extends SimulatedCharger {
       this.warn(`RemoteStartTransaction refused: ${problem}`);
       return "Rejected";
     }
-    const started = profile && ((id: number) => this.#smart.transactionStarted(id, profile, Date.now()));
+    // The profile governs from the transaction's first reading on: Transaction.Begin already shows the offer.
+    const started = profile && ((id: number) => {
+      const now = Date.now();
+      this.#smart.transactionStarted(id, profile, now);
+      this.#applyLimits(now);
+    });
     return this.#transactions.remoteStart(idTag, connectorId, started);
   }
 

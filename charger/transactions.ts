@@ -205,9 +205,15 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
   /**
    * A driver (or the central system) starts charging: authorizes, checks the reservations (a reserved
    * connector admits only its idTag or one with its parentIdTag), then queues the StartTransaction, which
-   * names the reservation it uses up.
+   * names the reservation it uses up. `opened` hears the transaction open before its first meter reading.
    */
-  async begin(connectorId: number, idTag: string, via: AuthVia, car?: CarOptions): Promise<boolean> {
+  async begin(
+    connectorId: number,
+    idTag: string,
+    via: AuthVia,
+    car?: CarOptions,
+    opened?: (connectorId: number) => void,
+  ): Promise<boolean> {
     const { energy, config, delivery, reservations, auth, series } = this.parts;
     let reservationId: number | undefined;
     const started = await this.authorizeAndStart(
@@ -246,14 +252,17 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
         return verdict.ok;
       },
     );
-    if (started) this.parts.began(connectorId, Date.now());
+    if (started) {
+      opened?.(connectorId);
+      this.parts.began(connectorId, Date.now());
+    }
     return started;
   }
 
   /**
    * RemoteStartTransaction: Accepted only for a free, available connector (one reserved for another
    * idTag is not); charging follows the answer, and `started` hears the connector once the transaction
-   * has begun.
+   * has begun, before its first meter reading.
    */
   remoteStart(
     idTag: string,
@@ -269,10 +278,7 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
     if (pick === undefined) return "Rejected";
     const target = this.claimForRemoteStart(
       pick,
-      (id) =>
-        void this.begin(id, idTag, "remote").then((ok) => {
-          if (ok) started?.(id);
-        }),
+      (id) => void this.begin(id, idTag, "remote", undefined, started),
     );
     return target === undefined ? "Rejected" : "Accepted";
   }

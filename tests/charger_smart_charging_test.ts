@@ -245,6 +245,16 @@ Deno.test("smart charging against a strict 1.6 central system: limit, clear, ref
       await cs.call("RemoteStartTransaction", { connectorId: 1, idTag: "SMART", chargingProfile: tx(2_000) }),
       { status: "Accepted" },
     );
+    const begin = await meterAfter(
+      beforeSecond,
+      "the second transaction's first reading",
+      (p) => p.transactionId === 502 && contextOf(p) === "Transaction.Begin",
+    );
+    assert.equal(
+      measurand(begin.params, "Power.Offered"),
+      2_000,
+      "the profile governs from the first reading",
+    );
     const second = await meterAfter(
       beforeSecond,
       "the second transaction's periodic sample",

@@ -20,10 +20,11 @@ export class ConformanceProcess {
   #listening?: () => void;
   readonly listening: Promise<void>;
 
-  constructor(args: string[], readonly reportDir: string) {
+  constructor(args: string[], readonly reportDir: string, env: Record<string, string> = {}) {
     this.#child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", `${ROOT}conformance/main.ts`, ...args, "--report", reportDir],
       cwd: ROOT,
+      env,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { freePort } from "./ports.ts";
 import { ConformanceProcess, notGreen } from "./conformance_support.ts";
-import { ChargerProcess, startSystem } from "./web_support.ts";
+import { HAS_OPENSSL, makeTestCertificates } from "./csms_support.ts";
+import { ADMIN_PASSWORD, ChargerProcess, startSystem } from "./web_support.ts";
 
 for (const ocpp of ["1.6", "2.0.1"] as const) {
   Deno.test(`conformance csms --ocpp ${ocpp} against Chargewire's CSMS, unattended over REST: all green`, async () => {
@@ -89,3 +90,73 @@ for (const ocpp of ["1.6", "2.0.1"] as const) {
     }
   });
 }
+
+Deno.test("conformance csms: security profile 2 (TLS and Basic auth) against Chargewire's CSMS over wss://", async () => {
+  if (!HAS_OPENSSL) {
+    console.log("skipped: no openssl to make test certificates");
+    return;
+  }
+  const dir = await Deno.makeTempDir({ prefix: "conformance_tls_" });
+  const certs = await makeTestCertificates(dir);
+  const sys = await startSystem({ TLS_CERT: certs.certFile, TLS_KEY: certs.keyFile });
+  try {
+    assert.match(sys.csms.url, /^wss:/);
+    // The test's own requests trust the test CA through a client of their own.
+    const client = Deno.createHttpClient({ caCerts: [await Deno.readTextFile(certs.caFile)] });
+    const base = sys.web.url;
+    const signIn = await fetch(`${base}/api/v1/session`, {
+      client,
+      method: "POST",
+      headers: { "content-type": "application/json", origin: base },
+      body: JSON.stringify({ username: "admin", password: ADMIN_PASSWORD }),
+    });
+    const { csrfToken } = await signIn.json();
+    const cookie = signIn.headers.get("set-cookie")!.split(";")[0];
+    const write = async (method: string, path: string, body: unknown) => {
+      const res = await fetch(`${base}${path}`, {
+        client,
+        method,
+        headers: { "content-type": "application/json", origin: base, cookie, "x-csrf-token": csrfToken },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    const token = (await write("POST", "/api/v1/tokens", { name: "conformance", role: "admin" })).body.token;
+    const reg = await write("PUT", "/api/v1/registrations/CONF-TLS", { securityProfile: 2 });
+    assert.equal(reg.status, 201);
+    client.close();
+    const run = await new ConformanceProcess(
+      [
+        "csms",
+        "--url",
+        sys.csms.url,
+        "--ocpp",
+        "2.0.1",
+        "--id",
+        "CONF-TLS",
+        "--password",
+        reg.body.authorizationKey,
+        "--chargewire-api",
+        sys.web.url,
+        "--token",
+        token,
+        "--only",
+        "SECURITY,TC_B_01",
+      ],
+      `${dir}/report`,
+      { DENO_CERT: certs.caFile },
+    ).finished();
+    assert.ok(run.report, `no report.json; stderr:\n${run.stderr}`);
+    const verdicts = Object.fromEntries(
+      run.report.results.map((r: { id: string; verdict: string }) => [r.id, r.verdict]),
+    );
+    assert.deepEqual(verdicts, {
+      TC_B_01_CSMS: "pass",
+      CW_A_SECURITY_PROFILE_1_CSMS: "not-applicable",
+      CW_A_SECURITY_PROFILE_2_CSMS: "pass",
+    }, run.stderr);
+  } finally {
+    await sys.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -213,7 +213,7 @@ Deno.test("smart charging 1.6: after a reboot the cap and the defaults are sent 
     await c.client.close({ force: true });
     c = await charger(t, id, new Set([11]));
     assert.equal(await c.boot(), "Accepted");
-    await waitFor(() => c.sets.length === 3, "three profiles sent again");
+    await waitFor(() => c.sets.length === 3, "three profiles sent again", 30_000);
     assert.deepEqual(
       c.sets.map((s) => [s.payload.connectorId, s.payload.csChargingProfiles.chargingProfileId]),
       [[0, 13], [0, 10], [1, 11]],
@@ -232,7 +232,7 @@ Deno.test("smart charging 1.6: after a reboot the cap and the defaults are sent 
     ]);
     assert.deepEqual(c.sets[0].payload.csChargingProfiles, profile(13, "ChargePointMaxProfile", 22000));
     // The TxProfile is forgotten, and so is the default the charger refused this time.
-    await waitFor(async () => (await stored(t, id)).length === 2, "the refused profile forgotten");
+    await waitFor(async () => (await stored(t, id)).length === 2, "the refused profile forgotten", 30_000);
     assert.deepEqual(await stored(t, id), ["0:ChargePointMaxProfile:13", "0:TxDefaultProfile:10"]);
     const log = (await t.reads.eventLog({ chargerId: id })).filter((e) =>
       e.type === "charging-profile.resent"

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { chromium, type Page } from "playwright-core";
 import type { BusEvent, MeterValuesReceived } from "../shared/events.ts";
-import { CHROMIUM, CHROMIUM_ARGS, haveChromium, signIn } from "./browser_support.ts";
+import { axeViolations, CHROMIUM, CHROMIUM_ARGS, haveChromium, signIn } from "./browser_support.ts";
 import { ChargerProcess, ROOT, startSystem, type TestSystem, waitFor } from "./web_support.ts";
 
 const SHOTS = `${ROOT}test-output/web`;
@@ -74,7 +74,10 @@ Deno.test({
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     const errors: string[] = [];
     try {
-      const page = await (await browser.newContext({ viewport: { width: 1366, height: 1000 } })).newPage();
+      // bypassCSP: for axe-core, injected as an inline script (tests/browser_support.ts).
+      const page =
+        await (await browser.newContext({ viewport: { width: 1366, height: 1000 }, bypassCSP: true }))
+          .newPage();
       page.setDefaultTimeout(30_000);
       page.on("pageerror", (err) => errors.push(String(err)));
       page.on("console", (msg) => msg.type() === "error" && errors.push(msg.text()));
@@ -142,6 +145,9 @@ Deno.test({
         await composite.locator('[data-testid="composite-periods"] li').first().getAttribute("data-limit"),
         String(LIMIT_W),
       );
+
+      // The limit, the composite schedule and the smart-charging forms pass axe-core's serious checks.
+      assert.deepEqual(await axeViolations(page), []);
 
       // Cleared: the power goes back up, the limit off the chart, and off the stored list.
       await sendFromPanel(page, "ClearChargingProfile", { chargingProfilePurpose: "TxProfile" });

@@ -98,11 +98,15 @@ Deno.test("smart charging over REST and Socket.IO: stored, listed, cleared, and 
       ok: true,
       response: { status: "Accepted" },
     });
-    const resent = await waitFor(async () => {
-      const log = (await sys.reads.eventLog({ chargerId: id, limit: 1000 }))
-        .filter((e) => e.type === "charging-profile.resent");
-      return log.length >= resentBefore + 2 ? log.slice(resentBefore) : undefined;
-    }, () => `the profiles sent again after the Reset; the charger said:\n${charger.tail()}`);
+    const resent = await waitFor(
+      async () => {
+        const log = (await sys.reads.eventLog({ chargerId: id, limit: 1000 }))
+          .filter((e) => e.type === "charging-profile.resent");
+        return log.length >= resentBefore + 2 ? log.slice(resentBefore) : undefined;
+      },
+      () => `the profiles sent again after the Reset; the charger said:\n${charger.tail()}`,
+      90_000,
+    );
     assert.deepEqual(resent.map((e) => e.data), [
       { profileId: 100, status: "Accepted" },
       { profileId: 200, status: "Accepted" },

@@ -477,7 +477,7 @@ export const CSMS_201: Case[] = [
     id: "CW_B05_SET_VARIABLES_CSMS",
     purpose: "Set variables: the CSMS sends SetVariables with a value and takes Accepted",
     steps: ["Boot", "The CSMS sends SetVariables OCPPCommCtrlr.HeartbeatInterval=120; we answer Accepted"],
-    expects: ["a SetVariables request with an attributeValue"],
+    expects: ["a SetVariables request giving each variable a non-empty value"],
     async run(ctx) {
       const link = await bootedStation201(ctx);
       const call = await ctx.command(link, {
@@ -490,7 +490,10 @@ export const CSMS_201: Case[] = [
           }],
         },
       });
-      ctx.check(call.payload.setVariableData.length > 0, "at least one variable is set");
+      ctx.check(
+        call.payload.setVariableData.every((d: { attributeValue: string }) => d.attributeValue !== ""),
+        "every variable is given a value",
+      );
     },
   },
   {

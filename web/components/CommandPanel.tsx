@@ -55,7 +55,11 @@ function Response({ outcome }: { outcome: Outcome }) {
       {outcome.action === "GetCompositeSchedule" && (
         <CompositeScheduleChart response={response} answeredAt={outcome.at} />
       )}
-      <pre class="response mono small">{JSON.stringify(response, null, 2)}</pre>
+      <pre
+        class="response mono small"
+        tabIndex={0}
+        aria-label="The charger's answer"
+      >{JSON.stringify(response, null, 2)}</pre>
     </>
   );
 }
