@@ -4,7 +4,7 @@
  * server's CPU profile when it runs under the inspector.
  */
 import { assertAlive, LIMITS, progress } from "./common.ts";
-import { cpuSeconds, type DriverProc, machineCpuSeconds } from "./procs.ts";
+import { cpuSeconds, type DriverProc, machineCpuSeconds, threadCpuSeconds } from "./procs.ts";
 import { type ProfileSummary, summarizeProfile } from "./profile.ts";
 import type { LoadCommand, LoadReport } from "./protocol.ts";
 import { type LatencySummary, mergeEncoded, summarize } from "./stats.ts";
@@ -17,6 +17,28 @@ export interface LoadCpu {
   driverCpuCores: number;
   /** CPU every other process of the machine used meanwhile (other people's tests on a shared box). */
   otherCpuCores: number;
+  /** A one-process server's CPU by thread (main thread = the event loop), most first; omitted for a cluster. */
+  serverThreads?: ThreadCpu[];
+}
+
+export interface ThreadCpu {
+  thread: string;
+  cores: number;
+}
+
+/** Per-thread CPU between two readings, in cores, most first; threads under 0.01 core left out. */
+export function threadCores(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  elapsedS: number,
+): ThreadCpu[] {
+  return [...after.entries()]
+    .map(([thread, s]) => ({
+      thread,
+      cores: Math.round(((s - (before.get(thread) ?? 0)) / elapsedS) * 100) / 100,
+    }))
+    .filter((t) => t.cores >= 0.01)
+    .sort((a, b) => b.cores - a.cores);
 }
 
 export interface LoadWindow {
@@ -38,6 +60,8 @@ export async function measureLoad(
   profileName: string,
 ): Promise<LoadWindow> {
   const serverCpu = () => serverProcs(sys).reduce((sum, p) => sum + (cpuSeconds(p.pid) ?? 0), 0);
+  const single = serverProcs(sys).length === 1 ? sys.proc.pid : undefined;
+  const th0 = single ? threadCpuSeconds(single) : undefined;
   const s0 = serverCpu(), d0 = cpuSeconds(driver.pid) ?? 0, m0 = machineCpuSeconds() ?? 0;
   const t0 = performance.now();
   if (sys.inspector) await sys.inspector.startProfiling();
@@ -47,6 +71,7 @@ export async function measureLoad(
   serverProcs(sys).forEach(assertAlive);
   const profile = sys.inspector ? await saveProfile(sys, profileDir!, profileName) : undefined;
   const s1 = serverCpu(), d1 = cpuSeconds(driver.pid) ?? 0, m1 = machineCpuSeconds() ?? 0;
+  const th1 = single ? threadCpuSeconds(single) : undefined;
   const cores = (seconds: number) => Math.round((seconds / elapsed) * 100) / 100;
   return {
     report,
@@ -56,6 +81,7 @@ export async function measureLoad(
       serverCpuCores: cores(s1 - s0),
       driverCpuCores: cores(d1 - d0),
       otherCpuCores: Math.max(0, cores(m1 - m0 - (s1 - s0) - (d1 - d0))),
+      serverThreads: th0 && th1 ? threadCores(th0, th1, elapsed) : undefined,
     },
     profile,
   };

@@ -308,3 +308,30 @@ export function machineCpuSeconds(): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * CPU seconds of each thread of a process, from /proc/PID/task/TID/stat: the thread with the process's
+ * own id (the main thread: JavaScript's event loop in Deno and Node) under "main thread", every other
+ * under its name (comm), same names summed. Undefined where /proc is not available.
+ */
+export function threadCpuSeconds(pid: number): Map<string, number> | undefined {
+  try {
+    const out = new Map<string, number>();
+    for (const entry of Deno.readDirSync(`/proc/${pid}/task`)) {
+      let stat: string;
+      try {
+        stat = Deno.readTextFileSync(`/proc/${pid}/task/${entry.name}/stat`);
+      } catch {
+        continue; // the thread ended meanwhile
+      }
+      const name = Number(entry.name) === pid
+        ? "main thread"
+        : stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(name, (out.get(name) ?? 0) + (Number(rest[11]) + Number(rest[12])) / 100);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}

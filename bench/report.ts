@@ -252,7 +252,17 @@ export function comparisonTable(t: ThroughputResult): string {
       vs(m, (x) => x.cpuUsPerMessage),
       m.serverCpuCores,
     ]),
-  ) + Object.entries(t.skipped).map(([s, why]) => `\n(${s} not run: ${why})`).join("");
+  ) + threadLines(rows) + Object.entries(t.skipped).map(([s, why]) => `\n(${s} not run: ${why})`).join("");
+}
+
+/** Where each server's CPU went by thread, in its median round (main thread = the JavaScript event loop). */
+function threadLines(rows: ServerMedians[]): string {
+  const lines = rows.flatMap((m) =>
+    m.run.serverThreads && m.run.serverThreads.length > 0
+      ? [`${SERVER_LABELS[m.server]}: ${m.run.serverThreads.map((t) => `${t.thread} ${t.cores}`).join(", ")}`]
+      : []
+  );
+  return lines.length > 0 ? `\nCPU by thread in cores, median round:\n  ${lines.join("\n  ")}` : "";
 }
 
 /** Resident memory per idle booted charger of every server, and chargewire's above bare Deno's. */

@@ -98,7 +98,13 @@ Deno.test("comparisonTable and memoryTable: one row per server with chargewire's
   const runs: ThroughputRun[] = [
     { ...baseRun, server: "bare", answeredPerSecond: 10_000, serverCpuCores: 1 },
     { ...baseRun, server: "peer", answeredPerSecond: 4000, serverCpuCores: 1 },
-    { ...baseRun, server: "chargewire", answeredPerSecond: 2000, serverCpuCores: 1 },
+    {
+      ...baseRun,
+      server: "chargewire",
+      answeredPerSecond: 2000,
+      serverCpuCores: 1,
+      serverThreads: [{ thread: "main thread", cores: 0.8 }, { thread: "sqlite", cores: 0.2 }],
+    },
   ];
   const servers = medians(runs);
   const text = comparisonTable({
@@ -114,6 +120,7 @@ Deno.test("comparisonTable and memoryTable: one row per server with chargewire's
   assert.match(text, /^ocpp-rpc peer \(Node\)\s+1\s+4,000\s+0\.5×\s+250\s+2×/m);
   assert.match(text, /^bare Deno\s+1\s+10,000\s+0\.2×\s+100\s+5×/m);
   assert.match(text, /\(node not run: node \(not on PATH; set NODE\)\)/);
+  assert.match(text, /^ {2}chargewire: main thread 0\.8, sqlite 0\.2$/m);
 
   const mem = memoryTable({
     chargewire: connections(1000, 25),

@@ -8,7 +8,7 @@
 import { COMPARED, type ComparedServer, type Medians, medians, type Ratios, ratios } from "./compare.ts";
 import { closeDriver, connectSlice, progress, runPrefix, sleep, startDriver } from "./common.ts";
 import { closeHelper, watchFleet } from "./fleet_watch.ts";
-import { measureLoad } from "./load_window.ts";
+import { measureLoad, type ThreadCpu } from "./load_window.ts";
 import { type ChildProc, type DriverProc, rssKiB } from "./procs.ts";
 import type { ProfileSummary } from "./profile.ts";
 import type { LatencySummary } from "./stats.ts";
@@ -41,6 +41,8 @@ export interface ThroughputRun {
   driverCpuCores: number;
   /** CPU every other process of the machine used meanwhile (other people's tests on a shared box). */
   otherCpuCores: number;
+  /** The server's CPU by thread (main thread = the event loop), in cores; one-process servers only. */
+  serverThreads?: ThreadCpu[];
   serverRssKiB: number;
   errors: Record<string, number>;
   profile?: ProfileSummary;
