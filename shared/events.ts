@@ -156,6 +156,19 @@ export interface ChargerRefused extends EventBase {
 }
 
 /**
+ * A charger's SecurityEventNotification (OCPP 1.6 security extension, 2.0.1 A04): kept in the event log
+ * and pushed to every portal client, so the security event log updates live.
+ */
+export interface SecurityEventReceived extends EventBase {
+  type: "security.event";
+  /** The charger's type of security event (StartupOfTheDevice, ResetOrReboot, ...). */
+  eventType: string;
+  /** When the charger says it happened. */
+  timestamp: string;
+  techInfo?: string;
+}
+
+/**
  * A file transfer's progress (the charger's status notification, in its protocol's words) or a file a
  * charger uploaded, for the charger page's live transfer panel.
  */
@@ -170,6 +183,7 @@ export interface ChargerTransfer extends EventBase {
 export type BusEvent =
   | ChargerTransfer
   | ChargerConnected
+  | SecurityEventReceived
   | ChargerRefused
   | ChargerDisconnected
   | ChargerBooted

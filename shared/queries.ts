@@ -149,6 +149,13 @@ export interface EventLogEntry {
   data: unknown;
 }
 
+export interface EventLogQuery {
+  chargerId?: string;
+  typePrefix?: string;
+  beforeId?: number;
+  limit?: number;
+}
+
 export interface CsmsReads {
   listChargers(): Promise<ChargerSummary[]>;
   getCharger(id: string): Promise<ChargerSummary | undefined>;
@@ -177,8 +184,12 @@ export interface CsmsReads {
   getRegistration(id: string): Promise<ChargerRegistration | undefined>;
   /** Recent refusals at the handshake, one per charge point id, the latest first. */
   listRefusals(options?: { limit?: number }): Promise<ChargerRefusal[]>;
-  /** The newest `limit` entries of the persisted event log (one charger's, or all), oldest first. */
-  eventLog(options?: { chargerId?: string; limit?: number }): Promise<EventLogEntry[]>;
+  /**
+   * The newest `limit` entries of the persisted event log, oldest first: one charger's or all, of types
+   * starting with `typePrefix` ("security." for security events), older than entry `beforeId` (the next
+   * page back).
+   */
+  eventLog(options?: EventLogQuery): Promise<EventLogEntry[]>;
   /** A charger's reservations, the newest first (`limit`, default 50), each in its state as of now. */
   listReservations(chargerId: string, options?: { limit?: number }): Promise<ReservationRecord[]>;
   /** The local list a 1.6 charger last accepted: version, update type, size; undefined when none. */

@@ -73,10 +73,17 @@ class WrongChargePoint {
     await client.connect();
     this.#client = client;
     if (this.#is("TC_001_CP")) await this.#status("Available");
-    const boot = await client.call<{ interval: number }>("BootNotification", {
-      chargePointVendor: "WrongPeer",
-      chargePointModel: "ocpp-rpc",
-    });
+    let boot: { status: string; interval: number };
+    // Held Pending: boot again after the interval, and send nothing else meanwhile.
+    while (true) {
+      boot = await client.call<{ status: string; interval: number }>("BootNotification", {
+        chargePointVendor: "WrongPeer",
+        chargePointModel: "ocpp-rpc",
+      });
+      if (boot.status === "Accepted") break;
+      if (this.#is("CW_BOOT_PENDING_RETRY_CP")) await this.#status("Available");
+      await new Promise((r) => setTimeout(r, boot.interval * 1000));
+    }
     this.config.set("HeartbeatInterval", String(boot.interval));
     const every = boot.interval * 1000 / (this.#is("CW_HEARTBEAT_INTERVAL_CP") ? 4 : 1);
     this.#timer = setInterval(() => void this.#send("Heartbeat", {}), every);
@@ -229,6 +236,7 @@ Deno.test("charger mode, 1.6: an ocpp-rpc charge point that keeps the rules pass
 });
 
 const BREAKS: Record<string, string> = {
+  CW_BOOT_PENDING_RETRY_CP: "a StatusNotification while held Pending",
   TC_001_CP: "a StatusNotification before the BootNotification",
   CW_HEARTBEAT_INTERVAL_CP: "heartbeats four times too often",
   TC_019_CP: "HeartbeatInterval not the boot answer's interval",

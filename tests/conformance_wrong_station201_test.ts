@@ -77,12 +77,19 @@ class WrongStation {
     await client.connect();
     this.#client = client;
     if (this.#is("TC_B_01_CS")) await this.#status("Available");
-    const boot = await client.call<{ interval: number }>("BootNotification", {
-      reason: this.#is("CW_B11_RESET_IMMEDIATE_CS") || this.#is("CW_B11_RESET_ONIDLE_CS")
-        ? "PowerUp"
-        : this.#reason,
-      chargingStation: { model: "ocpp-rpc", vendorName: "WrongPeer" },
-    });
+    let boot: { status: string; interval: number };
+    // Held Pending: boot again after the interval, and send nothing else meanwhile.
+    while (true) {
+      boot = await client.call<{ status: string; interval: number }>("BootNotification", {
+        reason: this.#is("CW_B11_RESET_IMMEDIATE_CS") || this.#is("CW_B11_RESET_ONIDLE_CS")
+          ? "PowerUp"
+          : this.#reason,
+        chargingStation: { model: "ocpp-rpc", vendorName: "WrongPeer" },
+      });
+      if (boot.status === "Accepted") break;
+      if (this.#is("CW_B02_BOOT_PENDING_RETRY_CS")) await this.#status("Available");
+      await new Promise((r) => setTimeout(r, boot.interval * 1000));
+    }
     this.variables.set("OCPPCommCtrlr.HeartbeatInterval", String(boot.interval));
     const every = boot.interval * 1000 / (this.#is("CW_G02_HEARTBEAT_INTERVAL_CS") ? 4 : 1);
     this.#timer = setInterval(() => void this.#send("Heartbeat", {}), every);
@@ -241,6 +248,7 @@ Deno.test("charger mode, 2.0.1: an ocpp-rpc station that keeps the rules passes 
 });
 
 const BREAKS: Record<string, string> = {
+  CW_B02_BOOT_PENDING_RETRY_CS: "a StatusNotification while held Pending",
   TC_B_01_CS: "a StatusNotification before the BootNotification",
   CW_G02_HEARTBEAT_INTERVAL_CS: "heartbeats four times too often",
   CW_B06_GET_VARIABLES_CS: "HeartbeatInterval not the boot answer's interval",

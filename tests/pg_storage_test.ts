@@ -15,6 +15,7 @@ import { checkChargingProfilesContract } from "../csms/store/charging_profiles_t
 import { checkDeviceModelContract } from "../csms/store/device_model_test_support.ts";
 import {
   checkConfigurationContract,
+  checkEventLogQueryContract,
   checkMeterReadingsContract,
 } from "../csms/store/charger_data_test_support.ts";
 import { checkFilesContract } from "../csms/store/files_test_support.ts";
@@ -806,4 +807,9 @@ pgTest(
       await checkLocalListContract(storage);
       await checkOpenWithIdTagContract(storage);
     }),
+);
+
+pgTest(
+  "pg storage: the event log by charger, type prefix and page",
+  (url) => withStorage(url, (storage) => checkEventLogQueryContract(storage)),
 );

@@ -165,6 +165,10 @@ export async function attachBridge(
         (to) => to.emit("transaction", event),
       );
     }
+    // Rare, and for every client (the event-log page): a slow one misses it and reads the log on reload.
+    if (event.type === "security.event") {
+      delivery.pushToRoom(undefined, "transactions", () => {}, (to) => to.emit("security", event));
+    }
   };
 
   // Subscribe before listing, so nothing published while the list is read is missed; replaying an event the

@@ -7,7 +7,13 @@
 import type { ConformanceCase } from "../case.ts";
 import type { CentralCtx } from "../central_mode.ts";
 import type { Payload } from "../link.ts";
-import { heartbeatCase, malformedCase, seenSince, unknownActionCase } from "./charger_common.ts";
+import {
+  bootRetryCase,
+  heartbeatCase,
+  malformedCase,
+  seenSince,
+  unknownActionCase,
+} from "./charger_common.ts";
 
 type Case = ConformanceCase<CentralCtx>;
 
@@ -268,6 +274,7 @@ export const CHARGER_16: Case[] = [
   },
   resetCase("TC_013_CP", "Hard"),
   resetCase("TC_014_CP", "Soft"),
+  bootRetryCase("CW_BOOT_PENDING_RETRY_CP", { type: "Soft" }),
   malformedCase("CW_MALFORMED_CP", {
     action: "ChangeAvailability",
     payload: { connectorId: "one", type: "Inoperative" },

@@ -5,7 +5,13 @@
 import type { ConformanceCase } from "../case.ts";
 import type { CentralCtx } from "../central_mode.ts";
 import type { IncomingCall, Payload } from "../link.ts";
-import { heartbeatCase, malformedCase, seenSince, unknownActionCase } from "./charger_common.ts";
+import {
+  bootRetryCase,
+  heartbeatCase,
+  malformedCase,
+  seenSince,
+  unknownActionCase,
+} from "./charger_common.ts";
 
 type Case = ConformanceCase<CentralCtx>;
 
@@ -313,6 +319,7 @@ export const CHARGER_201: Case[] = [
   },
   resetCase("CW_B11_RESET_IMMEDIATE_CS", "Immediate"),
   resetCase("CW_B11_RESET_ONIDLE_CS", "OnIdle"),
+  bootRetryCase("CW_B02_BOOT_PENDING_RETRY_CS", { type: "Immediate" }),
   malformedCase(
     "CW_MALFORMED_CS",
     { action: "ChangeAvailability", payload: { operationalStatus: "Inoperative", evse: { id: "one" } } },

@@ -91,3 +91,53 @@ export function unknownActionCase(
 }
 
 export type { IncomingCall };
+
+/**
+ * Boot retry while Pending: after a reset we answer the new BootNotification Pending with interval I; the
+ * charger must boot again no sooner than I/2 and within 2·I (plus the answer time), and send nothing else
+ * meanwhile (1.6 §4.2, 2.0.1 B02.FR.02); the second boot is Accepted.
+ */
+export function bootRetryCase(id: string, reset: Record<string, unknown>): Case {
+  return {
+    id,
+    purpose:
+      "Boot retry: a charger held Pending boots again after the interval and sends nothing else meanwhile",
+    steps: [
+      `Reset ${JSON.stringify(reset)}; the new BootNotification is answered Pending with interval I`,
+      "Wait for the next BootNotification; answer Accepted",
+    ],
+    expects: [
+      "the retry at least I/2 and at most 2·I after the Pending answer",
+      "no other request in between",
+    ],
+    async run(ctx) {
+      await ctx.boot();
+      const interval = ctx.options.heartbeatS * 1000;
+      let pending = true;
+      ctx.answer("BootNotification", () => {
+        const status = pending ? "Pending" : "Accepted";
+        pending = false;
+        return { status, currentTime: ctx.clock.isoNow(), interval: ctx.options.heartbeatS };
+      });
+      const res = await ctx.result("Reset", reset);
+      ctx.check(res.status === "Accepted", `Reset Accepted (got ${res.status})`);
+      const link = await ctx.reconnect();
+      const first = await ctx.boot();
+      const second = await ctx.expect(
+        (c) => c.action === "BootNotification" && c !== first,
+        "BootNotification retry",
+        2 * interval + ctx.options.answerMs,
+      );
+      const gap = second.at - first.at;
+      ctx.note(`boot retry after ${Math.round(gap)} ms for an interval of ${interval} ms`);
+      ctx.check(gap >= interval / 2, `the retry (${Math.round(gap)} ms) is at least half of ${interval} ms`);
+      const between = link.inbox.filter((c) =>
+        c.at > first.at && c.at < second.at && c.action !== "BootNotification"
+      );
+      ctx.check(
+        between.length === 0,
+        `nothing else sent while Pending (got ${between.map((c) => c.action).join(", ")})`,
+      );
+    },
+  };
+}

@@ -210,8 +210,14 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
       return {};
     })
     .handle("SecurityEventNotification", (req, ctx) => {
-      const chargerId = chargerOf(ctx);
-      sink.log(chargerId, "security.event", now(), req);
+      sink.emit({
+        type: "security.event",
+        chargerId: chargerOf(ctx),
+        at: now(),
+        eventType: req.type,
+        timestamp: req.timestamp,
+        ...(req.techInfo !== undefined && { techInfo: req.techInfo }),
+      });
       return {};
     })
     .handle("LogStatusNotification", async (req, ctx) => {

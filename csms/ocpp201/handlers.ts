@@ -300,7 +300,14 @@ export function createHandlers201(svc: HandlerServices): HandlerTable<ChargingSt
       return {};
     })
     .handle("SecurityEventNotification", (req, ctx) => {
-      sink.log(chargerOf(ctx), "security.event", now(), req);
+      sink.emit({
+        type: "security.event",
+        chargerId: chargerOf(ctx),
+        at: now(),
+        eventType: req.type,
+        timestamp: req.timestamp,
+        ...(req.techInfo !== undefined && { techInfo: req.techInfo }),
+      });
       return {};
     })
     .handle("FirmwareStatusNotification", async (req, ctx) => {

@@ -74,3 +74,21 @@ export async function checkConfigurationContract(storage: CsmsStorage): Promise<
   ]);
   assert.equal((await storage.reads.configuration("CP-OTHER"))[0].value, "60");
 }
+
+export async function checkEventLogQueryContract(storage: CsmsStorage): Promise<void> {
+  const at = (i: number) => `2026-01-01T00:00:${String(i).padStart(2, "0")}.000Z`;
+  const types = ["security.event", "charger.booted", "security.event", "data.transfer", "security_x"];
+  types.forEach((type, i) => storage.appendEvent(i % 2 === 0 ? "CP-EV-A" : "CP-EV-B", type, at(i), { i }));
+  const all = await storage.reads.eventLog({ limit: 100 });
+  const mine = all.filter((e) => e.chargerId.startsWith("CP-EV-"));
+  assert.deepEqual(mine.map((e) => e.type), types);
+  const security = await storage.reads.eventLog({ typePrefix: "security." });
+  assert.deepEqual(security.map((e) => (e.data as { i: number }).i), [0, 2]);
+  const ofA = await storage.reads.eventLog({ chargerId: "CP-EV-A", typePrefix: "security." });
+  assert.deepEqual(ofA.map((e) => e.at), [at(0), at(2)]);
+  // Paging back: the newest page, then the one before its oldest entry.
+  const page1 = await storage.reads.eventLog({ chargerId: "CP-EV-A", limit: 2 });
+  assert.deepEqual(page1.map((e) => (e.data as { i: number }).i), [2, 4]);
+  const page2 = await storage.reads.eventLog({ chargerId: "CP-EV-A", limit: 2, beforeId: page1[0].id });
+  assert.deepEqual(page2.map((e) => (e.data as { i: number }).i), [0]);
+}

@@ -18,6 +18,7 @@ export type NavSection =
   | "fleet"
   | "transactions"
   | "history"
+  | "events"
   | "tags"
   | "users"
   | "registrations"
@@ -82,6 +83,7 @@ export function Layout(
                 {link("/transactions", "Transactions", "transactions")}
                 {link("/history", "History", "history")}
                 {link("/id-tags", "Id tags", "tags")}
+                {link("/events", "Events", "events")}
                 {user?.role === "admin" && link("/registrations", "Registrations", "registrations")}
                 {user?.role === "admin" && link("/users", "Users", "users")}
                 {user?.role === "admin" && link("/audit", "Audit", "audit")}

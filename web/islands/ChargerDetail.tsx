@@ -15,6 +15,8 @@ import { BatteryChart } from "../components/BatteryChart.tsx";
 import { CommandOutcome } from "../components/CommandOutcome.tsx";
 import { CommandPanel } from "../components/CommandPanel.tsx";
 import { DeviceModel } from "../components/DeviceModel.tsx";
+import { Measurands } from "../components/Measurands.tsx";
+import { ChargerConfiguration } from "../components/ChargerConfiguration.tsx";
 import { Reservations } from "../components/Reservations.tsx";
 import { ChargerFiles } from "../components/ChargerFiles.tsx";
 import { transfersMayHaveChanged } from "../lib/transfers.ts";
@@ -361,6 +363,16 @@ export default function ChargerDetail({ snapshot, renderedAt, canCommand }: Char
           </table>
           {s.transactions.length === 0 && <p class="muted small">No transactions yet.</p>}
         </section>
+        <section class="card span-2">
+          <h2>Measurands</h2>
+          <Measurands samples={s.meter} />
+        </section>
+        {protocol === "ocpp1.6" && (
+          <section class="card span-2">
+            <h2>Configuration</h2>
+            <ChargerConfiguration chargerId={chargerId} canCommand={canCommand} />
+          </section>
+        )}
         <section class="card span-2">
           <h2>Live OCPP log</h2>
           <EventLog frames={frames} />

@@ -7,6 +7,7 @@
 import Account from "./Account.tsx";
 import ChargerDetail from "./ChargerDetail.tsx";
 import ConnectionStatus from "./ConnectionStatus.tsx";
+import Events from "./Events.tsx";
 import FleetTable from "./FleetTable.tsx";
 import History from "./History.tsx";
 import IdTags from "./IdTags.tsx";
@@ -18,6 +19,7 @@ export const ISLANDS = {
   Account,
   ChargerDetail,
   ConnectionStatus,
+  Events,
   FleetTable,
   History,
   IdTags,

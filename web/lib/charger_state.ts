@@ -144,6 +144,7 @@ export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSum
     case "command.requested":
     case "command.answered":
     case "charger.refused":
+    case "security.event":
     case "charger.transfer":
       return summary;
   }

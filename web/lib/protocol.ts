@@ -7,6 +7,7 @@ import type {
   BusEvent,
   CommandResult,
   OcppFrameEvent,
+  SecurityEventReceived,
   TransactionStarted,
   TransactionStopped,
 } from "../../shared/events.ts";
@@ -91,6 +92,8 @@ export interface ServerToClientEvents {
   "charger:event": (event: BusEvent) => void;
   /** To every client: transactions start and stop (the history page refreshes on these). */
   "transaction": (event: TransactionStarted | TransactionStopped) => void;
+  /** To every client: a charger's SecurityEventNotification (the event-log page shows it live). */
+  "security": (event: SecurityEventReceived) => void;
 }
 
 export interface ClientToServerEvents {

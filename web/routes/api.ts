@@ -65,6 +65,7 @@ import { registerAuthRoutes } from "./api_auth.ts";
 import { registerRegistrationRoutes } from "./api_registrations.ts";
 import { registerFileRoutes } from "./api_files.ts";
 import { registerStatsRoutes } from "./api_stats.ts";
+import { registerChargerDataRoutes } from "./api_charger_data.ts";
 import { guarded, registerSecuritySchemes } from "./guard.ts";
 
 export interface ApiDeps {
@@ -739,6 +740,7 @@ export function apiRoutes(deps: ApiDeps): OpenAPIHono<AppEnv> {
   registerFileRoutes(api, bus, reads, audit);
   registerAuditRoutes(api, audit);
   registerStatsRoutes(api, reads, deps.fleetHistory);
+  registerChargerDataRoutes(api, reads);
   registerSecuritySchemes(api);
 
   api.doc("/openapi.json", {

@@ -49,6 +49,15 @@ export const ConnectorStateSchema = z.object({
   updatedAt: z.string(),
 }).openapi("ConnectorState");
 
+export const MeterReadingSchema = z.object({
+  measurand: z.string().openapi({ example: "Power.Offered" }),
+  value: z.number(),
+  unit: z.string().optional().openapi({ description: "Base unit: Wh, W, var, varh, A, V, Hz, Percent, ..." }),
+  phase: z.string().optional(),
+  location: z.string().optional(),
+  context: z.string().optional(),
+}).openapi("MeterReading");
+
 export const MeterSampleSchema = z.object({
   timestamp: z.string(),
   energyWh: z.number().optional(),
@@ -58,6 +67,9 @@ export const MeterSampleSchema = z.object({
   socPercent: z.number().optional(),
   evseId: z.number().int(),
   transactionId: z.number().int().optional(),
+  readings: z.array(MeterReadingSchema).optional().openapi({
+    description: "Every numeric sampled value as the charger sent it, whatever its measurand",
+  }),
 }).openapi("MeterSample");
 
 export const TransactionSchema = z.object({

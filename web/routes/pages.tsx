@@ -45,6 +45,7 @@ export function renderPage(page: VNode): string {
 const FLEET_PAGE_SIZE = 50;
 const TX_PAGE_SIZE = 50;
 const AUDIT_PAGE_SIZE = 50;
+const EVENTS_PAGE_SIZE = 100;
 /** The history page's first view: the last week. */
 const HISTORY_DAYS = 7;
 
@@ -227,6 +228,28 @@ export function pageRoutes(deps: PageDeps): Hono<AppEnv> {
           </p>
         </div>
         <Island name="IdTags" props={{ tags, canEdit: allows(pageUser(c)!.role, "operator") }} />
+      </Layout>,
+    ));
+  });
+
+  app.get("/events", async (c) => {
+    const text = (k: string, max: number) => (c.req.query(k) ?? "").trim().slice(0, max);
+    const filter = { chargerId: text("chargerId", 64) || undefined, type: text("type", 64) || undefined };
+    const items = await deps.reads.eventLog({
+      limit: EVENTS_PAGE_SIZE,
+      ...(filter.chargerId && { chargerId: filter.chargerId }),
+      ...(filter.type && { typePrefix: filter.type }),
+    });
+    return c.html(renderPage(
+      <Layout title="Events" section="events" assets={assets} user={pageUser(c)}>
+        <div class="page-head">
+          <h1>Event log</h1>
+          <p class="muted small">
+            What the CSMS kept of its chargers: connections, boots, statuses, transactions, commands,
+            notifications and security events (these live). Newest first.
+          </p>
+        </div>
+        <Island name="Events" props={{ items, filter, pageSize: EVENTS_PAGE_SIZE }} />
       </Layout>,
     ));
   });

@@ -14,6 +14,7 @@ import {
   type ConnectorState,
   type CsmsReads,
   type EventLogEntry,
+  type EventLogQuery,
   type IdTagRecord,
   type LocatedSample,
   MAX_RECENT_REFUSALS,
@@ -371,12 +372,15 @@ export class PostgresReads implements CsmsReads {
    * The newest `limit` entries (default 200) of the event log, one charger's or all, in the order they
    * happened: the same as the SQLite engine's (see the report on shared/queries.ts's "newest first").
    */
-  async eventLog(options: { chargerId?: string; limit?: number } = {}): Promise<EventLogEntry[]> {
+  async eventLog(options: EventLogQuery = {}): Promise<EventLogEntry[]> {
     if (this.#sync) await this.#sync();
     const sql = this.#sql;
     const limit = clampLimit(options.limit, 200, 10_000);
-    const byCharger = options.chargerId === undefined ? sql`` : sql`WHERE charger_id = ${options.chargerId}`;
-    const rows = await sql`SELECT * FROM events ${byCharger} ORDER BY id DESC LIMIT ${limit}`;
+    const byCharger = options.chargerId === undefined ? sql`TRUE` : sql`charger_id = ${options.chargerId}`;
+    const byType = options.typePrefix ? sql`starts_with(type, ${options.typePrefix})` : sql`TRUE`;
+    const before = options.beforeId === undefined ? sql`TRUE` : sql`id < ${options.beforeId}`;
+    const rows = await sql`
+      SELECT * FROM events WHERE ${byCharger} AND ${byType} AND ${before} ORDER BY id DESC LIMIT ${limit}`;
     return rows.reverse().map((r) => ({
       id: r.id,
       at: r.at,

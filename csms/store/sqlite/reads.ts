@@ -17,6 +17,7 @@ import {
   type ConnectorState,
   type CsmsReads,
   type EventLogEntry,
+  type EventLogQuery,
   type IdTagRecord,
   type LocatedSample,
   MAX_RECENT_REFUSALS,
@@ -401,16 +402,22 @@ export class SqliteReads implements CsmsReads {
   }
 
   /** The newest `limit` entries of the persisted event log (one charger's, or all), oldest first. */
-  eventLog(options: { chargerId?: string; limit?: number } = {}): Promise<EventLogEntry[]> {
+  eventLog(options: EventLogQuery = {}): Promise<EventLogEntry[]> {
     return this.#read(() => {
       const limit = clampLimit(options.limit, 200, 10_000);
-      const rows = options.chargerId === undefined
-        ? this.#all("SELECT * FROM events ORDER BY id DESC LIMIT ?", limit)
-        : this.#all(
-          "SELECT * FROM events WHERE charger_id = ? ORDER BY id DESC LIMIT ?",
-          options.chargerId,
-          limit,
-        );
+      const where: string[] = [];
+      const params: (string | number)[] = [];
+      if (options.chargerId !== undefined) where.push("charger_id = ?"), params.push(options.chargerId);
+      if (options.typePrefix) {
+        // Not LIKE: a prefix with "_" or "%" means those characters.
+        where.push("substr(type, 1, ?) = ?"), params.push(options.typePrefix.length, options.typePrefix);
+      }
+      if (options.beforeId !== undefined) where.push("id < ?"), params.push(options.beforeId);
+      const rows = this.#all(
+        `SELECT * FROM events ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`,
+        ...params,
+        limit,
+      );
       return rows.reverse().map((r) => ({
         id: r.id as number,
         at: r.at as string,

@@ -9,7 +9,11 @@ import type { RefusalRecord } from "./refusals.ts";
 import { BatchWriter, type WriterOptions } from "./writer.ts";
 import { checkChargingProfilesContract } from "../charging_profiles_test_support.ts";
 import { checkDeviceModelContract } from "../device_model_test_support.ts";
-import { checkConfigurationContract, checkMeterReadingsContract } from "../charger_data_test_support.ts";
+import {
+  checkConfigurationContract,
+  checkEventLogQueryContract,
+  checkMeterReadingsContract,
+} from "../charger_data_test_support.ts";
 import { checkFilesContract } from "../files_test_support.ts";
 import { checkBootStatusContract } from "../registration_test_support.ts";
 import { checkStatsContract } from "../stats_test_support.ts";
@@ -540,6 +544,17 @@ Deno.test("store: reservations, sent local lists and the open transactions of an
       await checkReservationContract(s.storage);
       await checkLocalListContract(s.storage);
       await checkOpenWithIdTagContract(s.storage);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+Deno.test("store: the event log by charger, type prefix and page", async () => {
+  await withStore(async (dir) => {
+    const s = await open(dir);
+    try {
+      await checkEventLogQueryContract(s.storage);
     } finally {
       await s.close();
     }
