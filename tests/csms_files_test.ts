@@ -56,6 +56,14 @@ Deno.test("files: firmware uploaded over REST reaches the charger; its diagnosti
       assert.equal(big.status, 413);
       assert.match((await big.json()).message, /at most 8388608 bytes/);
       assert.equal((await get("/firmware")).body.items.length, 1);
+      // A multipart form (a browser's or curl -F's) is taken as well; `?name=` is optional then.
+      const form = new FormData();
+      form.append("file", new File(["version: 0.0.1\n"], "other-0.0.1.bin"));
+      const multipart = await session.fetch("/api/v1/firmware", { method: "POST", body: form });
+      assert.equal(multipart.status, 201);
+      const other = await multipart.json();
+      assert.deepEqual([other.name, other.size], ["other-0.0.1.bin", 15]);
+      assert.deepEqual((await get("/firmware")).body.items.map((f: Json) => f.id), [other.id, fileId]);
       // An id nothing has is refused before anything is sent.
       const unknown = await send("POST", `/chargers/${id}/commands/UpdateFirmware`, { firmwareFileId: 999 });
       assert.equal(unknown.status, 400);
@@ -68,6 +76,17 @@ Deno.test("files: firmware uploaded over REST reaches the charger; its diagnosti
       await waitFor(
         async () => (await get(`/chargers/${id}`)).body.firmwareVersion === "5.4.3",
         () => `the new version; charger said:\n${charger.tail()}`,
+      );
+      // The bytes the charger installed are the file uploaded: its own digest of what it downloaded.
+      const installed = charger.output.filter((l) =>
+        l.includes('"firmwareInstalled"')
+      ).map((l) => JSON.parse(l))[0];
+      assert.deepEqual(
+        { bytes: installed?.bytes, sha256: installed?.sha256 },
+        {
+          bytes: image.length,
+          sha256: (await get("/firmware")).body.items.find((f: Json) => f.id === fileId).sha256,
+        },
       );
       const statuses = transfers().filter((e) => e.kind === "firmware").map((e) => e.status);
       assert.deepEqual(statuses, ["Downloading", "Downloaded", "Installing", "Installed"]);
