@@ -151,6 +151,31 @@ Deno.test("files: firmware uploaded over REST reaches the charger; its diagnosti
       const r2 = await fetch(`${base}/files/upload/${"y".repeat(43)}`, { method: "PUT", body: "data" });
       assert.equal(r2.status, 404);
       await r2.body?.cancel();
+      // A charger that PUTs the raw body (its file name in the path) into a slot the CSMS opened.
+      const token = "z".repeat(43);
+      await sys.csms.storage.files.openUpload({
+        token,
+        chargerId: id,
+        kind: "diagnostics",
+        at: new Date().toISOString(),
+      });
+      const big = await fetch(`${base}/files/upload/${token}/big.txt`, {
+        method: "PUT",
+        body: new Uint8Array(MAX_FILE_BYTES + 1),
+      });
+      assert.equal(big.status, 413);
+      await big.body?.cancel();
+      const put = await fetch(`${base}/files/upload/${token}/raw%20diag.txt`, {
+        method: "PUT",
+        body: "raw body",
+      });
+      assert.equal(put.status, 201);
+      await put.body?.cancel();
+      const listed = (await get(`/chargers/${id}/files`)).body.uploads.find((f: Json) =>
+        f.name === "raw diag.txt"
+      );
+      assert.equal(listed?.size, 8);
+      assert.equal(await (await session.fetch(`/api/v1/files/${listed.id}`)).text(), "raw body");
     });
   } finally {
     await charger.stop();
