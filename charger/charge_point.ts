@@ -93,6 +93,7 @@ export class ChargePoint extends SimulatedCharger {
       events: () => this.journal.all(),
       reboot: () => void this.reset("Soft"),
       warn: this.warn,
+      installed: (version, bytes, sha256) => this.emit({ type: "firmwareInstalled", version, bytes, sha256 }),
     });
     this.status = new StatusReport(this.station, this.statusHost(link.fire));
     this.#auth = new Authorizer(this.config, () => link.sendable(), this.warn);

@@ -47,6 +47,8 @@ export type ChargerEvent =
   | { type: "reset"; kind: "Soft" | "Hard" | "Immediate" | "OnIdle" }
   /** A reboot attempt failed (a simulated fault, failResets); `retriesLeft` 0 with `gaveUp`: no more tries. */
   | { type: "resetFailed"; attempt: number; retriesLeft: number; gaveUp: boolean }
+  /** A firmware image installed (firmware_image.ts): what was downloaded, and the version it gives. */
+  | { type: "firmwareInstalled"; version: string; bytes: number; sha256: string }
   | { type: "warning"; message: string };
 
 /** An event as delivered: which charger, and when (ms since the epoch). */

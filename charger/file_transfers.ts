@@ -54,6 +54,8 @@ export interface FileTransferHost {
   /** Reboots to run the new image. */
   reboot(): void;
   warn(message: string): void;
+  /** An image was installed: its version, size and digest. */
+  installed(version: string, bytes: number, sha256: string): void;
   fetch?: typeof fetch;
 }
 
@@ -267,7 +269,9 @@ export class FileTransfers {
       case "install": {
         const bytes = run.bytes ?? new Uint8Array();
         const hex = createHash("sha256").update(bytes).digest("hex");
-        this.#host.setFirmwareVersion(firmwareVersionOf(fileNameOf(run.location), bytes, hex));
+        const version = firmwareVersionOf(fileNameOf(run.location), bytes, hex);
+        this.#host.setFirmwareVersion(version);
+        this.#host.installed(version, bytes.length, hex);
         return this.#firmwareEvent(run, { type: "installed" });
       }
       case "reboot":

@@ -56,6 +56,8 @@ export function formatEvent(e: ChargerEventRecord): string | undefined {
       return `${head} reset attempt ${e.attempt} failed: ${
         e.gaveUp ? "giving up (ResetRetries exhausted)" : `${e.retriesLeft} retries left`
       }`;
+    case "firmwareInstalled":
+      return `${head} firmware ${e.version} installed (${e.bytes} bytes, sha256 ${e.sha256.slice(0, 12)}…)`;
     case "warning":
       return `${head} warning: ${e.message}`;
   }

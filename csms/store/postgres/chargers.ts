@@ -108,17 +108,6 @@ export class PostgresChargers implements ChargerWrites {
     );
   }
 
-  firmwareStatus(id: string, status: string): Promise<Written<void>> {
-    return this.#write(id, () => this.#sql`UPDATE chargers SET firmware_status = ${status} WHERE id = ${id}`);
-  }
-
-  diagnosticsStatus(id: string, status: string): Promise<Written<void>> {
-    return this.#write(
-      id,
-      () => this.#sql`UPDATE chargers SET diagnostics_status = ${status} WHERE id = ${id}`,
-    );
-  }
-
   /** Settles once the writes asked for so far have returned (later ones not waited for). */
   settled(): Promise<void> {
     return this.#chain.settled();

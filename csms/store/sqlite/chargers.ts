@@ -15,7 +15,7 @@ export class SqliteChargers implements ChargerWrites {
   /** The last frame time of each charger not written yet (the latest state, see storage.ts). */
   #seen = new Map<string, number>();
   #s: Record<
-    "connected" | "seen" | "gone" | "booted" | "status" | "firmware" | "diagnostics",
+    "connected" | "seen" | "gone" | "booted" | "status",
     WriteStatement
   >;
 
@@ -44,8 +44,6 @@ export class SqliteChargers implements ChargerWrites {
            charging_state = excluded.charging_state, error_code = excluded.error_code, info = excluded.info,
            original = excluded.original, updated_at = excluded.updated_at`,
       ),
-      firmware: p("UPDATE chargers SET firmware_status = ? WHERE id = ?"),
-      diagnostics: p("UPDATE chargers SET diagnostics_status = ? WHERE id = ?"),
     };
     writer.addFlushHook(() => {
       for (const [id, ms] of this.#seen) writer.coalesce(this.#s.seen, id, [isoAt(ms), id]);
@@ -98,16 +96,6 @@ export class SqliteChargers implements ChargerWrites {
       r.original,
       at,
     ]);
-    return Promise.resolve(queued(undefined, this.#writer));
-  }
-
-  firmwareStatus(id: string, status: string): Promise<Written<void>> {
-    this.#writer.coalesce(this.#s.firmware, id, [status, id]);
-    return Promise.resolve(queued(undefined, this.#writer));
-  }
-
-  diagnosticsStatus(id: string, status: string): Promise<Written<void>> {
-    this.#writer.coalesce(this.#s.diagnostics, id, [status, id]);
     return Promise.resolve(queued(undefined, this.#writer));
   }
 }
