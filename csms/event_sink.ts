@@ -2,7 +2,9 @@
  * Where the CSMS's events go: every BusEvent to the bus (live portal), and the
  * ones worth keeping to the persisted event log. Frames, meter values and
  * heartbeats are not logged as events: frames live in a bounded ring, meter
- * values in their own table, heartbeats only move the last-seen time.
+ * values in their own table, heartbeats only move the last-seen time, and a
+ * transfer's live event is already logged under its own name (firmware.status,
+ * diagnostics.uploaded …) by whoever emits it, so it is not logged twice.
  */
 import type { Bus, BusEvent, BusEventType, TransactionStopped } from "../shared/events.ts";
 import type { CsmsStorage, StoppedTransaction } from "../shared/storage.ts";
@@ -11,7 +13,12 @@ import { energyDelivered } from "../shared/metrics.ts";
 
 const log = logger("csms");
 
-const NOT_LOGGED: ReadonlySet<BusEventType> = new Set(["ocpp.frame", "meter.values", "charger.heartbeat"]);
+const NOT_LOGGED: ReadonlySet<BusEventType> = new Set([
+  "ocpp.frame",
+  "meter.values",
+  "charger.heartbeat",
+  "charger.transfer",
+]);
 
 export class EventSink {
   constructor(private readonly bus: Bus, private readonly store: Pick<CsmsStorage, "appendEvent">) {}
