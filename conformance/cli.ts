@@ -8,6 +8,8 @@ export interface CliOptions {
   id: string;
   password?: string;
   port: number;
+  /** charger mode: the address to listen on. */
+  host: string;
   only?: string;
   report?: string;
   chargewireApi?: string;
@@ -39,6 +41,7 @@ Flags
                           act, so no case waits for a person
   --token T               an admin API token for --chargewire-api (POST /api/v1/tokens)
   --port P                charger mode: the port to listen on (0: a free one, printed)
+  --host ADDRESS          charger mode: the address to listen on (default 0.0.0.0, every interface)
   --only PATTERN          run only cases whose id contains PATTERN (* wildcards, commas for several)
   --report DIR            write report.html, junit.xml and report.json into DIR (default ./conformance-report)
   --answer-timeout S      seconds the peer has to answer a call (default 10)
@@ -71,6 +74,7 @@ export function parseCli(args: string[]): CliOptions | undefined {
         id: { type: "string" },
         password: { type: "string" },
         port: { type: "string" },
+        host: { type: "string" },
         only: { type: "string" },
         report: { type: "string" },
         "chargewire-api": { type: "string" },
@@ -104,6 +108,7 @@ export function parseCli(args: string[]): CliOptions | undefined {
       }
     }
     if (v.port !== undefined) throw new CliError("--port is for charger mode");
+    if (v.host !== undefined) throw new CliError("--host is for charger mode");
     if ((v["chargewire-api"] === undefined) !== (v.token === undefined)) {
       throw new CliError("--chargewire-api and --token go together");
     }
@@ -127,6 +132,7 @@ export function parseCli(args: string[]): CliOptions | undefined {
     id,
     password: v.password,
     port,
+    host: v.host ?? "0.0.0.0",
     only: v.only,
     report: v.report ?? "conformance-report",
     chargewireApi: v["chargewire-api"],

@@ -17,6 +17,11 @@ Deno.test("charger mode: the port", () => {
   assert.equal(o.port, 9300);
   assert.equal(o.heartbeat, 2);
   assert.equal(o.only, "TC_0");
+  assert.equal(o.host, "0.0.0.0");
+  assert.equal(
+    parseCli(["charger", "--port", "1", "--ocpp", "1.6", "--host", "127.0.0.1"])!.host,
+    "127.0.0.1",
+  );
 });
 
 Deno.test("--help asks for the usage", () => {
@@ -35,6 +40,7 @@ Deno.test("each wrong command line is one clear error", () => {
     [["csms", "--ocpp", "1.6", "--url", "ws://h", "--chargewire-api", "h", "--token", "t"], /http:\/\//],
     [["csms", "--ocpp", "1.6", "--url", "ws://h", "--port", "1"], /--port is for charger mode/],
     [["charger", "--ocpp", "1.6"], /needs --port/],
+    [["csms", "--ocpp", "1.6", "--url", "ws://h", "--host", "127.0.0.1"], /--host is for charger mode/],
     [["charger", "--ocpp", "1.6", "--port", "70000"], /0-65535/],
     [["charger", "--ocpp", "1.6", "--port", "1", "--url", "ws://h"], /--url is for csms mode/],
     [

@@ -71,7 +71,19 @@ for (const ocpp of ["1.6", "2.0.1"] as const) {
     const dir = await Deno.makeTempDir({ prefix: "conformance_charger_" });
     const port = freePort();
     const conformance = new ConformanceProcess(
-      ["charger", "--port", String(port), "--ocpp", ocpp, "--heartbeat", "1", "--action-timeout", "30"],
+      [
+        "charger",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--ocpp",
+        ocpp,
+        "--heartbeat",
+        "1",
+        "--action-timeout",
+        "30",
+      ],
       dir,
     );
     await conformance.listening;
