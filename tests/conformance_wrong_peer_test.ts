@@ -56,6 +56,14 @@ async function wrongCsms(broken: Break) {
       return { transactionId: nextTx++, idTagInfo: { status: wrong ? "Blocked" : tagStatus(params.idTag) } };
     });
     c.handle("StopTransaction", () => ({}));
+    c.handle("FirmwareStatusNotification", () => {
+      if (broken === "TC_044_CS") throw new Error("broken on purpose");
+      return {};
+    });
+    c.handle("DiagnosticsStatusNotification", () => {
+      if (broken === "TC_045_CS") throw new Error("broken on purpose");
+      return {};
+    });
     c.handle("MeterValues", () => ({}));
     c.handle("DataTransfer", () => {
       if (broken === "CW_DATA_TRANSFER_CS") throw new Error("broken on purpose");
@@ -139,6 +147,8 @@ const BREAKS: Record<string, string> = {
   CW_DATA_TRANSFER_CS: "DataTransfer answered with CALLERROR",
   TC_046_CS: "CancelReservation of another reservation",
   TC_043_CS: "SendLocalList with list version 0",
+  TC_044_CS: "FirmwareStatusNotification answered with CALLERROR",
+  TC_045_CS: "DiagnosticsStatusNotification answered with CALLERROR",
 };
 
 Deno.test("csms mode, 1.6: an ocpp-rpc CSMS that breaks one rule fails that rule's case", async (t) => {

@@ -585,6 +585,53 @@ export const CSMS_16: Case[] = [
     },
   },
   {
+    id: "TC_044_CS",
+    purpose: "Firmware: the CSMS sends UpdateFirmware and takes the station's FirmwareStatusNotifications",
+    profile: "FirmwareManagement",
+    steps: [
+      "Boot",
+      "The CSMS sends UpdateFirmware; we answer",
+      "FirmwareStatusNotification Downloading, Downloaded, Installing, Installed",
+    ],
+    expects: ["a location and a retrieve date", "every status notification answered"],
+    async run(ctx) {
+      const link = await bootedStation(ctx);
+      link.handlers.set("UpdateFirmware", () => ({}));
+      const call = await ctx.command(link, {
+        action: "UpdateFirmware",
+        payload: { location: "http://127.0.0.1:9/firmware.bin", retrieveDate: ctx.clock.isoNow() },
+      });
+      ctx.check(call.payload.location.length > 0, "a location is given");
+      for (const status of ["Downloading", "Downloaded", "Installing", "Installed"]) {
+        await ctx.result(link, "FirmwareStatusNotification", { status });
+      }
+    },
+  },
+  {
+    id: "TC_045_CS",
+    purpose:
+      "Diagnostics: the CSMS sends GetDiagnostics and takes the station's DiagnosticsStatusNotifications",
+    profile: "FirmwareManagement",
+    steps: [
+      "Boot",
+      "The CSMS sends GetDiagnostics; we answer with a file name",
+      "DiagnosticsStatusNotification Uploading, UploadFailed",
+    ],
+    expects: ["a location to upload to", "every status notification answered"],
+    async run(ctx) {
+      const link = await bootedStation(ctx);
+      link.handlers.set("GetDiagnostics", () => ({ fileName: "conformance-diagnostics.txt" }));
+      const call = await ctx.command(link, {
+        action: "GetDiagnostics",
+        payload: { location: "http://127.0.0.1:9/diagnostics" },
+      });
+      ctx.check(call.payload.location.length > 0, "a location is given");
+      for (const status of ["Uploading", "UploadFailed"]) {
+        await ctx.result(link, "DiagnosticsStatusNotification", { status });
+      }
+    },
+  },
+  {
     id: "CW_SECURITY_PROFILE_1_CS",
     purpose: "Security profile 1: HTTP Basic auth with the station's password; a wrong one is refused",
     steps: ["Connect with the password and boot", "Connect with a wrong password"],
