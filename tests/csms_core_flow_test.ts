@@ -80,10 +80,14 @@ Deno.test("csms: boot, status, authorize, start, meter values, stop — stored a
       meterStop: 4000,
       timestamp: "2026-01-01T10:30:00.000Z",
       reason: "EVDisconnected",
-      transactionData: [{
-        timestamp: "2026-01-01T10:30:00.000Z",
-        sampledValue: [{ value: "4000", context: "Transaction.End" }],
-      }],
+      transactionData: [
+        // The 10:05 sample again (StopTxnSampledData: the register alone): already held, not stored twice.
+        { timestamp: "2026-01-01T10:05:00Z", sampledValue: [{ value: "1500", context: "Sample.Periodic" }] },
+        {
+          timestamp: "2026-01-01T10:30:00.000Z",
+          sampledValue: [{ value: "4000", context: "Transaction.End" }],
+        },
+      ],
     });
     assert.equal(stop.idTagInfo?.status, "Accepted");
     await cp.session.call("StatusNotification", {

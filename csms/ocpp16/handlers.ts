@@ -15,6 +15,7 @@ import { dropEndedTxProfiles, resendAfterBoot16 } from "./charging_profiles.ts";
 import { transferRecorder } from "../transfer_status.ts";
 import { chargerIdentity16 } from "./identity.ts";
 import { toMeterSamples } from "./meter.ts";
+import { unseenTransactionData } from "./transaction_data.ts";
 import { chargerOf, type CsmsSession16 } from "./session.ts";
 import { statusReport16 } from "./status.ts";
 
@@ -156,7 +157,12 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
         : 0;
       // A replayed Stop (its answer was lost) changes nothing, its transactionData included.
       if (req.transactionData && outcome.kind !== "already-stopped") {
-        await meterValues(chargerId, evseId, req.transactionId, req.transactionData);
+        const stored = await storage.reads.meterHistory(chargerId, {
+          transactionId: req.transactionId,
+          limit: 100_000,
+        });
+        const unseen = unseenTransactionData(req.transactionData, stored.map((s) => s.timestamp));
+        if (unseen.length > 0) await meterValues(chargerId, evseId, req.transactionId, unseen);
       }
       if (outcome.kind === "stopped" || outcome.kind === "reported-after-close") {
         await dropEndedTxProfiles(storage, chargerId, evseId, req.transactionId);
