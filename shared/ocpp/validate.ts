@@ -51,9 +51,13 @@ const tables: Record<OcppVersion, SchemaTable> = {
   "ocpp2.0.1": { ...(Ocpp20Schemas as unknown as SchemaTable) },
 };
 
-const cache = new Map<string, ValidateFunction>();
-
 export type Direction = "request" | "response";
+
+/** Compiled validators by version, direction and action: looked up per frame, so no key string is built. */
+const cache: Record<OcppVersion, Record<Direction, Map<string, ValidateFunction>>> = {
+  "ocpp1.6": { request: new Map(), response: new Map() },
+  "ocpp2.0.1": { request: new Map(), response: new Map() },
+};
 
 /** True when the version defines this action at all (in either direction). */
 export function isKnownAction(version: OcppVersion, action: string): boolean {
@@ -61,14 +65,14 @@ export function isKnownAction(version: OcppVersion, action: string): boolean {
 }
 
 function validatorFor(version: OcppVersion, action: string, dir: Direction): ValidateFunction | undefined {
-  const key = `${version}/${action}/${dir}`;
-  let fn = cache.get(key);
+  const compiled = cache[version][dir];
+  let fn = compiled.get(action);
   if (!fn) {
     const name = `${action}${dir === "request" ? "Request" : "Response"}`;
     if (!Object.hasOwn(tables[version], name)) return undefined;
     const schema = tables[version][name];
     fn = ajv.compile(schema);
-    cache.set(key, fn);
+    compiled.set(action, fn);
   }
   return fn;
 }
