@@ -95,7 +95,10 @@ export class ChargePoint extends SimulatedCharger {
       warn: this.warn,
       installed: (version, bytes, sha256) => this.emit({ type: "firmwareInstalled", version, bytes, sha256 }),
     });
-    this.status = new StatusReport(this.station, this.statusHost(link.fire));
+    this.status = new StatusReport(this.station, {
+      ...this.statusHost(link.fire),
+      afterQueued: (send) => this.delivery.afterDrained(send),
+    });
     this.#auth = new Authorizer(this.config, () => link.sendable(), this.warn);
     this.delivery = new TransactionDelivery({
       sendable: () => link.sendable(),

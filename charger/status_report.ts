@@ -17,6 +17,11 @@ export interface StatusHost<F = Fire> {
   hasSession(): boolean;
   fire: F;
   emit: Emit;
+  /**
+   * Runs `send` once the transaction messages queued so far are delivered (1.6: a status must not
+   * overtake the Start or Stop that caused it); without it, statuses go at once.
+   */
+  afterQueued?(send: () => void): void;
 }
 
 /** The protocol-neutral bookkeeping; `R` is what one StatusNotification says of a connector. */
@@ -60,7 +65,8 @@ export abstract class StatusBook<R, F> {
     if (!force && this.same(this.#sent.get(id), r)) return;
     if (!this.host.hasSession()) return;
     this.#sent.set(id, r);
-    this.notify(id, r);
+    if (this.host.afterQueued) this.host.afterQueued(() => this.notify(id, r));
+    else this.notify(id, r);
   }
 
   /** The central system may have missed changes while we were away: tell it every status again. */

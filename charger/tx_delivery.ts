@@ -122,6 +122,17 @@ export abstract class OrderedDelivery<M, S, Q extends DeliveryQueue<M>> {
     });
   }
 
+  /**
+   * Runs `fn` once every transaction message queued now has been delivered (at once when none is
+   * waiting), in the order asked. What a transaction message causes is then said after it: the
+   * StatusNotification Available after the StopTransaction that freed the connector, even when an
+   * earlier message (the Begin meter values) still held the way when the transaction ended.
+   */
+  afterDrained(fn: () => void): void {
+    if (this.queue.size === 0 && this.#drainWaiters.length === 0) fn();
+    else this.#drainWaiters.push(fn);
+  }
+
   stop(): void {
     this.#stopped = true;
     this.connectionLost();

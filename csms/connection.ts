@@ -7,7 +7,13 @@
 import type { Protocol } from "../shared/domain.ts";
 import type { OcppFrameEvent } from "../shared/events.ts";
 import { spellErrorCode } from "../shared/ocpp/errors.ts";
-import { CALL, CALLERROR, serializeFrame, UNKNOWN_MESSAGE_ID } from "../shared/ocpp/frames.ts";
+import {
+  CALL,
+  CALLERROR,
+  type FrameError,
+  serializeFrame,
+  UNKNOWN_MESSAGE_ID,
+} from "../shared/ocpp/frames.ts";
 import { type FrameMeter, frameMeter } from "../shared/metrics.ts";
 import { type Logger, logger } from "../shared/log.ts";
 import { redactFrameText } from "../shared/ocpp/redact.ts";
@@ -17,6 +23,7 @@ import type { CsmsConfig } from "./config.ts";
 import type { EventSink } from "./event_sink.ts";
 import { cutText } from "./frame_text.ts";
 import type { ChargerSession, ProtocolAdapter } from "./protocol.ts";
+import type { SessionHost } from "./session_wiring.ts";
 import { isoAt } from "./clock.ts";
 import { SlidingWindowLimit } from "./rate_limit.ts";
 
@@ -39,6 +46,8 @@ export interface ConnectionServices {
   config: Pick<CsmsConfig, "callTimeout" | "maxFrameBytes" | "badFramesPerMinute">;
   chargers: Pick<ChargerWrites, "seen">;
   sink: EventSink;
+  /** Told when the socket has opened: the connection becomes the charger's. */
+  onOpened(conn: ChargerConnection): void;
   /** Told once when the connection has ended, whatever ended it. */
   onEnded(conn: ChargerConnection, reason: DisconnectReason, code: number | undefined): void;
 }
@@ -49,9 +58,7 @@ const log = logger("csms");
 /** Deno reports a missed pong with this close reason (idleTimeout). */
 const PING_TIMEOUT_REASON = "No response from ping frame.";
 
-function ignore(): void {}
-
-export class ChargerConnection {
+export class ChargerConnection implements SessionHost, EventListenerObject {
   readonly id: string;
   readonly adapter: ProtocolAdapter;
   readonly socket: WebSocket;
@@ -93,25 +100,49 @@ export class ChargerConnection {
     this.remoteAddress = remoteAddress;
     this.#svc = svc;
     this.#meter = frameMeter(adapter.protocol);
-    this.session = adapter.openSession(id, {
-      send: (text) => {
-        if (socket.readyState !== WebSocket.OPEN) throw new Error("connection is not open");
-        socket.send(text);
-      },
-      callTimeoutMs: svc.config.callTimeout * 1000,
-      maxFrameBytes: svc.config.maxFrameBytes,
-      onFrame: (r) => this.#onFrame(r),
-      onBadFrame: (e) => {
-        if (e.tooLarge) this.close(CLOSE.tooBig, `frame exceeds ${svc.config.maxFrameBytes} bytes`, "kicked");
-        // Answerable bad frames were counted when their CALLERROR went out.
-        else if (!e.answerable) this.#badFrame();
-      },
-      log: (line) => this.#log(line),
-    });
-    socket.onmessage = (e) => this.#onMessage(e);
-    socket.onclose = (e) => this.#onClose(e.code, e.reason);
-    // Errors are always followed by a close event, where the connection ends.
-    socket.onerror = ignore;
+    this.session = adapter.openSession(id, this);
+    // The connection is the listener (handleEvent), not closures: per socket, no closure or scope, and no
+    // `wrappedHandler` that each `on…` property adds. No error listener: errors are always followed by a
+    // close event, where the connection ends.
+    socket.addEventListener("open", this, { once: true });
+    socket.addEventListener("message", this);
+    socket.addEventListener("close", this);
+  }
+
+  /** The socket's events (EventListenerObject). */
+  handleEvent(e: Event): void {
+    if (e.type === "message") this.#onMessage(e as MessageEvent);
+    else if (e.type === "open") this.#svc.onOpened(this);
+    else if (e.type === "close") this.#onClose((e as CloseEvent).code, (e as CloseEvent).reason);
+  }
+
+  // SessionHost: what the session is wired to (session_wiring.ts).
+  get callTimeoutMs(): number {
+    return this.#svc.config.callTimeout * 1000;
+  }
+
+  get maxFrameBytes(): number {
+    return this.#svc.config.maxFrameBytes;
+  }
+
+  sendText(text: string): void {
+    if (this.socket.readyState !== WebSocket.OPEN) throw new Error("connection is not open");
+    this.socket.send(text);
+  }
+
+  frameSeen(r: FrameRecord): void {
+    this.#onFrame(r);
+  }
+
+  badFrame(e: FrameError): void {
+    if (e.tooLarge) {
+      this.close(CLOSE.tooBig, `frame exceeds ${this.#svc.config.maxFrameBytes} bytes`, "kicked");
+    } // Answerable bad frames were counted when their CALLERROR went out.
+    else if (!e.answerable) this.#badFrame();
+  }
+
+  logLine(line: string): void {
+    this.#log(line);
   }
 
   get protocol(): Protocol {
@@ -258,7 +289,7 @@ export class ChargerConnection {
     if (this.#ended) return;
     this.#ended = true;
     this.session.close("connection closed");
-    this.socket.onmessage = null;
+    this.socket.removeEventListener("message", this);
     this.#svc.onEnded(this, this.#endReason ?? "closed", code);
     this.#closed?.resolve();
   }

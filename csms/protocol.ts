@@ -7,7 +7,7 @@
  */
 import type { CommandResult, Protocol } from "../shared/domain.ts";
 import type { BootStatus } from "../shared/queries.ts";
-import type { RpcSessionOptions } from "../shared/ocpp/rpc.ts";
+import type { SessionHost } from "./session_wiring.ts";
 
 /** A DataTransfer from a charger, in the fields both protocols share (1.6's `data` is text, 2.0.1's any JSON). */
 export interface VendorRequest {
@@ -42,8 +42,8 @@ export interface ChargerSession {
   call(action: string, payload: unknown, options: { timeoutMs: number }): Promise<unknown>;
 }
 
-/** The session's wiring the connection provides (the adapter adds its version and handlers). */
-export type SessionOptions = Omit<RpcSessionOptions, "version" | "handlers">;
+/** The connection's side of a session (the adapter wires it with its version and handlers: SessionWiring). */
+export type { SessionHost };
 
 /** An operator command the adapter has checked, ready to be sent. */
 export interface PreparedCommand {
@@ -64,7 +64,7 @@ export interface ProtocolAdapter {
   /** The OCPP-J subprotocol it speaks, as negotiated on the WebSocket. */
   readonly protocol: Protocol;
   /** A session for a charger that connected with this protocol. */
-  openSession(chargerId: string, options: SessionOptions): ChargerSession;
+  openSession(chargerId: string, host: SessionHost): ChargerSession;
   /** The actions an operator may send to a charger of this protocol. */
   readonly operatorCommands: readonly string[];
   /** Of those, the ones the protocol forbids while the charger's boot is Pending or Rejected. */

@@ -87,6 +87,7 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     config,
     chargers: storage.chargers,
     sink,
+    onOpened: connections.attach.bind(connections),
     onEnded: connections.ended.bind(connections),
   };
   // Presence left by an earlier run under the same NODE_ID is stale: none of its sockets survived.
@@ -193,7 +194,6 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
       remoteAddress,
     );
     connections.track(conn);
-    socket.onopen = () => connections.attach(conn);
     return response;
   };
 

@@ -1,5 +1,7 @@
 /** The OCPP 1.6 adapter: 1.6 sessions with their handlers, and the 1.6 operator commands. */
+import type { ActionMap } from "../../shared/ocpp/actions16.ts";
 import type { HandlerTable } from "../../shared/ocpp/rpc.ts";
+import { SessionWiring } from "../session_wiring.ts";
 import type { ChargePointActions16 } from "../../shared/ocpp/actions16.ts";
 import { completeFileCommand, type FileCommandDeps } from "../file_commands.ts";
 import type { ProtocolAdapter } from "../protocol.ts";
@@ -13,8 +15,11 @@ export function createOcpp16Adapter(deps: {
 }): ProtocolAdapter {
   return {
     protocol: "ocpp1.6",
-    openSession: (chargerId, options) =>
-      new CsmsSession16({ ...options, version: "ocpp1.6", handlers: deps.handlers }, chargerId),
+    openSession: (chargerId, host) =>
+      new CsmsSession16(
+        new SessionWiring(host, "ocpp1.6", deps.handlers as HandlerTable<ActionMap>),
+        chargerId,
+      ),
     operatorCommands: OPERATOR_COMMANDS_16,
     // OCPP 1.6 §4.2 (BootNotification): while Pending, the Central System does not send these.
     onlyWhenAccepted: ["RemoteStartTransaction", "RemoteStopTransaction"],

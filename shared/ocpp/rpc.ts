@@ -131,7 +131,8 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
   /** #handlers is a shared table: copy it before adding to it. */
   #sharedHandlers: boolean;
   #outstanding?: PendingCall;
-  #queue: PendingCall[] = [];
+  /** Made on the first call queued behind another: most sessions of a server never have one. */
+  #queue?: PendingCall[];
   #closed = false;
   #closeReason = "";
 
@@ -148,7 +149,7 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
 
   /** Calls waiting behind the outstanding one. */
   get queued(): number {
-    return this.#queue.length;
+    return this.#queue?.length ?? 0;
   }
 
   /** Registers the handler for an incoming action. Its return value is the CALLRESULT payload. */
@@ -193,7 +194,7 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
         pending.onAbort = () => this.#settle(pending, options.signal!.reason ?? new Error("aborted"));
         options.signal.addEventListener("abort", pending.onAbort, { once: true });
       }
-      this.#queue.push(pending);
+      (this.#queue ??= []).push(pending);
       this.#pump();
     });
   }
@@ -246,14 +247,17 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
     if (this.#closed) return;
     this.#closed = true;
     this.#closeReason = reason;
-    const all = this.#outstanding ? [this.#outstanding, ...this.#queue] : [...this.#queue];
+    const queued = this.#queue ?? [];
+    const all = this.#outstanding ? [this.#outstanding, ...queued] : queued;
     this.#outstanding = undefined;
-    this.#queue = [];
+    this.#queue = undefined;
     for (const p of all) this.#settle(p, new RpcClosedError(p.action, reason), false);
   }
 
   #log(line: string): void {
-    (this.#opts.log ?? console.warn)(line);
+    // Called as a method: the options may be an object whose methods live on its prototype.
+    if (this.#opts.log) this.#opts.log(line);
+    else console.warn(line);
   }
 
   /** Runs an observer callback; its failure is logged, never allowed to break the session. */
@@ -272,7 +276,7 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
 
   #pump(): void {
     if (this.#outstanding || this.#closed) return;
-    const next = this.#queue.shift();
+    const next = this.#queue?.shift();
     if (!next) return;
     this.#outstanding = next;
     next.timer = setTimeout(
@@ -292,8 +296,8 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
     if (p.onAbort) p.signal?.removeEventListener("abort", p.onAbort);
     if (this.#outstanding === p) this.#outstanding = undefined;
     else {
-      const i = this.#queue.indexOf(p);
-      if (i >= 0) this.#queue.splice(i, 1);
+      const i = this.#queue?.indexOf(p) ?? -1;
+      if (i >= 0) this.#queue!.splice(i, 1);
     }
     if (err) p.reject(err);
     else p.resolve(payload);
