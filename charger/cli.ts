@@ -58,12 +58,12 @@ Time
                        the --auto timings run N times as fast; OCPP timestamps, heartbeats and
                        retries stay real (default ${SINGLE_CHARGER_DEFAULTS.speed} for one charger, ${DEFAULTS.speed} for a fleet)
 
-  One charger (no --count) starts lively: --speed ${SINGLE_CHARGER_DEFAULTS.speed} and a periodic sample every
+  One charger (no --count) without --speed starts lively: --speed ${SINGLE_CHARGER_DEFAULTS.speed} and a periodic sample every
   ${SINGLE_CHARGER_DEFAULTS.sampleIntervalS} simulated seconds (MeterValueSampleInterval=${SINGLE_CHARGER_DEFAULTS.sampleIntervalS}; 2.0.1:
   SampledDataCtrlr.TxUpdatedInterval=${SINGLE_CHARGER_DEFAULTS.sampleIntervalS}), each unless given: a transaction's meter is
   read as it starts and then every second, and at ${DEFAULTS.powerKw} kW into ${DEFAULTS.batteryKwh} kWh the state of charge
-  rises ${SINGLE_SOC_PCT_PER_S} % a second up to the taper at ${DEFAULT_TAPER_START_PCT} %. A fleet runs in real time with the
-  keys' own defaults (MeterValueSampleInterval=10).
+  rises ${SINGLE_SOC_PCT_PER_S} % a second up to the taper at ${DEFAULT_TAPER_START_PCT} %. A fleet, or any --speed given,
+  keeps the keys' own defaults (MeterValueSampleInterval=10); a fleet runs in real time.
 
 Car
   --battery-kwh KWH    battery capacity of the car that plugs in (default ${DEFAULTS.batteryKwh})
@@ -205,8 +205,9 @@ export function parseCli(args: readonly string[]): CliResult {
       config[kv.slice(0, eq).trim()] = kv.slice(eq + 1).trim();
     }
     let speed = number("speed", s("speed"));
-    if (count === 1) {
-      speed ??= SINGLE_CHARGER_DEFAULTS.speed;
+    // Lively only when the user chose no speed: `--speed 1` asks for real time, the keys' own defaults too.
+    if (count === 1 && speed === undefined) {
+      speed = SINGLE_CHARGER_DEFAULTS.speed;
       const key = ocpp === "2.0.1" ? "SampledDataCtrlr.TxUpdatedInterval" : "MeterValueSampleInterval";
       if (!Object.keys(config).some((k) => k.toLowerCase() === key.toLowerCase())) {
         config[key] = String(SINGLE_CHARGER_DEFAULTS.sampleIntervalS);

@@ -35,7 +35,10 @@ export type ChargerEvent =
   | {
     type: "meterValues";
     connectorId: number;
+    /** Undefined for a Transaction.Begin sample taken before the central system named the transaction. */
     transactionId?: number | string;
+    /** Why it was read (1.6 ReadingContext: Transaction.Begin, Sample.Periodic, Sample.Clock, Other). */
+    context?: string;
     socPct?: number;
     powerW: number;
     energyWh: number;

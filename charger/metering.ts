@@ -96,6 +96,7 @@ export class Metering {
       type: "meterValues",
       connectorId,
       transactionId: c.tx?.transactionId,
+      context,
       socPct: this.#energy.car(i)?.socPct,
       powerW: this.#energy.powerW(i),
       energyWh: this.#energy.energyWh(i),

@@ -216,6 +216,7 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
   ): Promise<boolean> {
     const { energy, config, delivery, reservations, auth, series } = this.parts;
     let reservationId: number | undefined;
+    let startedAtMs = 0;
     const started = await this.authorizeAndStart(
       connectorId,
       idTag,
@@ -224,6 +225,7 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
       car,
       (id, localId, meterStart, startedAt) => {
         this.#cancelPlugTimeout(id);
+        startedAtMs = Date.parse(startedAt);
         if (reservationId !== undefined) reservations.used(reservationId);
         energy.started(id - 1, Date.now(), config.getInt("MeterValueSampleInterval"));
         const c = this.parts.station.get(id)!;
@@ -254,7 +256,8 @@ export class Transactions extends TransactionLifecycle<string, TransactionParts>
     );
     if (started) {
       opened?.(connectorId);
-      this.parts.began(connectorId, Date.now());
+      // The Begin sample is the transaction's start instant, the one its Stop's series names too.
+      this.parts.began(connectorId, startedAtMs);
     }
     return started;
   }

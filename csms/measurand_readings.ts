@@ -58,14 +58,3 @@ export function toMeterReading(raw: RawReading): MeterReading | undefined {
   if (raw.context !== undefined) r.context = raw.context;
   return r;
 }
-
-/** The readings of one meter value, bounded. */
-export function toMeterReadings(raws: readonly RawReading[]): MeterReading[] {
-  const out: MeterReading[] = [];
-  for (const raw of raws) {
-    if (out.length >= MAX_READINGS_PER_SAMPLE) break;
-    const r = toMeterReading(raw);
-    if (r) out.push(r);
-  }
-  return out;
-}

@@ -48,18 +48,19 @@ function combinePhases(field: MeterField, byPhase: Map<string, number>): number 
 }
 
 /**
- * One meter value's readings as a sample, `all` its every reading (csms/measurand_readings.ts); undefined
- * when it has none at all.
+ * One meter value's readings as a sample, `all` its every reading (csms/measurand_readings.ts), which
+ * becomes the sample's own list (not copied: the adapters build it fresh per meter value); undefined when
+ * it has none at all.
  */
 export function foldReadings(
   timestamp: string,
   readings: readonly Reading[],
-  all: readonly MeterReading[] = [],
+  all: MeterReading[] = [],
 ): MeterSample | undefined {
   const sample: MeterSample = { timestamp };
   let phased: Map<MeterField, Map<string, number>> | undefined;
   let any = all.length > 0;
-  if (any) sample.readings = [...all];
+  if (any) sample.readings = all;
   for (const r of readings) {
     if (r.phase === undefined) {
       sample[r.field] = r.value;

@@ -180,9 +180,10 @@ Deno.test({
         const tx = eventsOf(events, "transactionAccepted", id)[0].transactionId;
         // Every sample the charger metered, then its stop's Transaction.End sample (a meter.values event too).
         const sent = [
-          ...eventsOf(events, "meterValues", id).filter((e) => e.transactionId === tx).map((e) =>
-            Math.floor(e.energyWh)
-          ),
+          // Its Begin sample was read before the CSMS named the transaction (the only one of this charger).
+          ...eventsOf(events, "meterValues", id).filter((e) =>
+            e.transactionId === tx || e.context === "Transaction.Begin"
+          ).map((e) => Math.floor(e.energyWh)),
           eventsOf(events, "transactionStopped", id)[0].meterStop,
         ];
         // The charger was idle (Available, sent at boot) when the clients subscribed: every status of

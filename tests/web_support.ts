@@ -174,8 +174,20 @@ export class PortalSession extends TestSession {
   }
 }
 
-/** A charger with a car that fills in seconds (1 kWh at 22 kW from 20 %): a test sees the battery move. */
-export const QUICK_CAR_ARGS: readonly string[] = ["--battery-kwh", "1", "--power-kw", "22", "--soc", "20"];
+/**
+ * A charger with a car that fills in about two minutes (1 kWh at 22 kW from 20 %): a test sees the battery
+ * move. Real time: a lone charger's lively default (60×) would fill it before a page is open.
+ */
+export const QUICK_CAR_ARGS: readonly string[] = [
+  "--battery-kwh",
+  "1",
+  "--power-kw",
+  "22",
+  "--soc",
+  "20",
+  "--speed",
+  "1",
+];
 
 /** A simulated charger: `deno run -A charger/main.ts --id ... --url ...` in its own process. */
 export class ChargerProcess {

@@ -3,7 +3,7 @@
  * and text values here, the measurand and phase rules in csms/meter_readings.ts. Pure.
  */
 import type { MeterValue16, SampledValue16 } from "../../shared/ocpp/actions16.ts";
-import type { MeterSample } from "../../shared/domain.ts";
+import type { MeterReading, MeterSample } from "../../shared/domain.ts";
 import {
   DEFAULT_MEASURAND,
   foldReadings,
@@ -11,7 +11,7 @@ import {
   type MeterField,
   type Reading,
 } from "../meter_readings.ts";
-import { toMeterReadings } from "../measurand_readings.ts";
+import { MAX_READINGS_PER_SAMPLE, toMeterReading } from "../measurand_readings.ts";
 
 /** Multiplier from the unit a charger reported to our base unit; undefined when it does not fit the measurand. */
 function scale(field: MeterField, unit: string | undefined): number | undefined {
@@ -35,39 +35,39 @@ function numeric(v: SampledValue16): number | undefined {
   return v.value.trim() !== "" && Number.isFinite(n) ? n : undefined;
 }
 
-function readings(values: readonly SampledValue16[]): Reading[] {
-  const out: Reading[] = [];
-  for (const sv of values) {
-    const field = MEASURAND_FIELD[sv.measurand ?? DEFAULT_MEASURAND];
-    if (!field) continue;
-    const k = scale(field, sv.unit);
-    const n = numeric(sv);
-    if (k === undefined || n === undefined) continue;
-    out.push(sv.phase === undefined ? { field, value: n * k } : { field, value: n * k, phase: sv.phase });
-  }
-  return out;
-}
-
-/** Every numeric sampled value, whatever its measurand, in its unit as sent (kilo-units resolved). */
-function allReadings(values: readonly SampledValue16[]) {
-  return toMeterReadings(values.flatMap((sv) => {
-    const value = numeric(sv);
-    return value === undefined ? [] : [{
-      value,
-      ...(sv.measurand !== undefined && { measurand: sv.measurand }),
-      ...(sv.unit !== undefined && { unit: sv.unit }),
-      ...(sv.phase !== undefined && { phase: sv.phase }),
-      ...(sv.location !== undefined && { location: sv.location }),
-      ...(sv.context !== undefined && { context: sv.context }),
-    }];
-  }));
-}
-
-/** One MeterSample per meterValue that carries at least one numeric reading. */
+/**
+ * One MeterSample per meterValue that carries at least one numeric reading. Each sampled value is read
+ * once, into both the folded fields and the full reading list: this runs for every MeterValues a fleet
+ * sends, so no intermediate arrays or spread objects.
+ */
 export function toMeterSamples(meterValues: readonly MeterValue16[]): MeterSample[] {
   const out: MeterSample[] = [];
   for (const mv of meterValues) {
-    const sample = foldReadings(mv.timestamp, readings(mv.sampledValue), allReadings(mv.sampledValue));
+    const folded: Reading[] = [];
+    const all: MeterReading[] = [];
+    for (const sv of mv.sampledValue) {
+      const n = numeric(sv);
+      if (n === undefined) continue;
+      if (all.length < MAX_READINGS_PER_SAMPLE) {
+        const r = toMeterReading({
+          measurand: sv.measurand,
+          value: n,
+          unit: sv.unit,
+          phase: sv.phase,
+          location: sv.location,
+          context: sv.context,
+        });
+        if (r) all.push(r);
+      }
+      const field = MEASURAND_FIELD[sv.measurand ?? DEFAULT_MEASURAND];
+      if (!field) continue;
+      const k = scale(field, sv.unit);
+      if (k === undefined) continue;
+      folded.push(
+        sv.phase === undefined ? { field, value: n * k } : { field, value: n * k, phase: sv.phase },
+      );
+    }
+    const sample = foldReadings(mv.timestamp, folded, all);
     if (sample) out.push(sample);
   }
   return out;

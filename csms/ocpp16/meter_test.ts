@@ -90,3 +90,17 @@ Deno.test("meter: every numeric sampled value is kept as a reading, with phase, 
   ]);
   assert.equal(sample.energyWh, 1500);
 });
+
+Deno.test("meter: a meter value keeps at most 64 readings; a non-numeric value takes no place", () => {
+  const sampledValue = [
+    { value: "n/a", measurand: "Frequency" as const },
+    ...Array.from({ length: 70 }, (_, i) => ({ value: String(i), measurand: "Frequency" as const })),
+    { value: "5000" },
+  ];
+  const [sample] = toMeterSamples([{ timestamp: ts, sampledValue }]);
+  assert.equal(sample.readings?.length, 64);
+  assert.deepEqual(sample.readings?.[0], { measurand: "Frequency", value: 0, unit: "Hz" });
+  assert.equal(sample.readings?.[63].value, 63);
+  // The folded fields are read past the bound: the energy register after 70 others still counts.
+  assert.equal(sample.energyWh, 5000);
+});

