@@ -37,8 +37,12 @@ Deno.test("security extension, measurands, configuration and the event log throu
         () => `StartupOfTheDevice over Socket.IO; charger said:\n${charger.tail()}`,
       );
       assert.ok(Date.parse(startup.timestamp) > 0);
-      const { body } = await get(`/events?chargerId=${id}&type=security.`);
-      assert.deepEqual(body.items.map((e: Json) => e.data.eventType), ["StartupOfTheDevice"]);
+      // The event log is written in the background (PostgreSQL: in batches): live first, stored soon after.
+      const stored = await waitFor(async () => {
+        const { body } = await get(`/events?chargerId=${id}&type=security.`);
+        return body.items.length > 0 ? body.items : undefined;
+      }, "the startup event in the event log");
+      assert.deepEqual(stored.map((e: Json) => e.data.eventType), ["StartupOfTheDevice"]);
     });
 
     await t.step(
@@ -86,8 +90,11 @@ Deno.test("security extension, measurands, configuration and the event log throu
           () => live.find((e) => e.chargerId === id && e.eventType === "InvalidChargePointCertificate"),
           "InvalidChargePointCertificate live",
         );
-        const { body } = await get(`/events?chargerId=${id}&type=security.`);
-        assert.deepEqual(body.items.map((e: Json) => e.data.eventType), [
+        const items = await waitFor(async () => {
+          const { body } = await get(`/events?chargerId=${id}&type=security.`);
+          return body.items.length >= 4 ? body.items : undefined;
+        }, "four security events in the event log");
+        assert.deepEqual(items.map((e: Json) => e.data.eventType), [
           "StartupOfTheDevice",
           "ReconfigurationOfSecurityParameters",
           "ReconfigurationOfSecurityParameters",
