@@ -15,7 +15,7 @@ import { dropEndedTxProfiles, resendAfterBoot16 } from "./charging_profiles.ts";
 import { transferRecorder } from "../transfer_status.ts";
 import { chargerIdentity16 } from "./identity.ts";
 import { toMeterSamples } from "./meter.ts";
-import { unseenTransactionData } from "./transaction_data.ts";
+import { earliestInstant, unseenTransactionData } from "./transaction_data.ts";
 import { chargerOf, type CsmsSession16 } from "./session.ts";
 import { statusReport16 } from "./status.ts";
 
@@ -156,9 +156,12 @@ export function createHandlers16(svc: HandlerServices): HandlerTable<ChargePoint
         ? outcome.tx.evseId
         : 0;
       // A replayed Stop (its answer was lost) changes nothing, its transactionData included.
-      if (req.transactionData && outcome.kind !== "already-stopped") {
+      const since = req.transactionData && earliestInstant(req.transactionData);
+      if (req.transactionData && since !== undefined && outcome.kind !== "already-stopped") {
+        // Only the summary's own span is read, not the whole transaction's history.
         const stored = await storage.reads.meterHistory(chargerId, {
           transactionId: req.transactionId,
+          since,
           limit: 100_000,
         });
         const unseen = unseenTransactionData(req.transactionData, stored.map((s) => s.timestamp));

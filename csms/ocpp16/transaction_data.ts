@@ -16,3 +16,13 @@ export function unseenTransactionData(
   for (const t of storedTimestamps) seen.add(Date.parse(t));
   return transactionData.filter((mv) => !seen.has(Date.parse(mv.timestamp)));
 }
+
+/**
+ * The earliest instant of a summary, spelled as the stores spell timestamps (toISOString), so that a
+ * history read can start there: stored text compares as text, and "10:05:00Z" sorts after "10:05:00.000Z".
+ */
+export function earliestInstant(transactionData: readonly MeterValue16[]): string | undefined {
+  let min = Infinity;
+  for (const mv of transactionData) min = Math.min(min, Date.parse(mv.timestamp));
+  return Number.isFinite(min) ? new Date(min).toISOString() : undefined;
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { unseenTransactionData } from "./transaction_data.ts";
+import { earliestInstant, unseenTransactionData } from "./transaction_data.ts";
 
 const energy = (timestamp: string, value: string) => ({
   timestamp,
@@ -16,4 +16,12 @@ Deno.test("transactionData: instants already stored are left out, whatever their
   assert.deepEqual(unseenTransactionData(data, stored), [data[2]]);
   assert.deepEqual(unseenTransactionData(data, []), data);
   assert.deepEqual(unseenTransactionData([], stored), []);
+});
+
+Deno.test("transactionData: the earliest instant, spelled as stored; none for an empty summary", () => {
+  assert.equal(
+    earliestInstant([energy("2026-12-02T10:00:10Z", "130"), energy("2026-12-02T10:00:00Z", "100")]),
+    "2026-12-02T10:00:00.000Z",
+  );
+  assert.equal(earliestInstant([]), undefined);
 });
