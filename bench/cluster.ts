@@ -54,6 +54,8 @@ export interface ClusterResult {
 export async function startCluster(
   opts: Pick<ClusterOptions, "nodes" | "pgUrl" | "redisUrl" | "v8Flags">,
   portal: boolean,
+  /** More environment for every node (e.g. HEARTBEAT_INTERVAL). */
+  env: Record<string, string> = {},
 ): Promise<RunningSystem> {
   const db = await createBenchDatabase(opts.pgUrl);
   const redis = await claimRedisDb(opts.redisUrl).catch(async (err) => {
@@ -61,7 +63,7 @@ export async function startCluster(
     throw err;
   });
   const dataDir = await Deno.makeTempDir({ prefix: "chargewire-bench-cluster-" });
-  const shared = { HOST: "127.0.0.1", DATABASE_URL: db.url, REDIS_URL: redis.url, DATA_DIR: dataDir };
+  const shared = { HOST: "127.0.0.1", DATABASE_URL: db.url, REDIS_URL: redis.url, DATA_DIR: dataDir, ...env };
   const denoFlags = opts.v8Flags ? [`--v8-flags=${opts.v8Flags}`] : [];
   const procs: ChildProc[] = [];
   const ports: number[] = [];
@@ -122,6 +124,7 @@ export async function startCluster(
       webUrl: webPort ? `http://127.0.0.1:${webPort}` : undefined,
       adminPassword,
       dbUrl: db.url,
+      redisUrl: redis.url,
       stop,
     };
   } catch (err) {
