@@ -10,6 +10,7 @@
  * the database figures are bench/cluster_db.ts's DbWatch.
  */
 import { Redis } from "ioredis";
+import { MAX_AUTO_TAGS } from "../charger/auto.ts";
 import { channelPrefix } from "../shared/bus_redis.ts";
 import { progress, sleep } from "./common.ts";
 import { startCluster } from "./cluster.ts";
@@ -37,7 +38,9 @@ export const SAMPLE_INTERVAL_S = 60;
 export const HEARTBEAT_S = 60;
 /**
  * Share of the chargers that run `--auto`, in %. Its drivers idle 15-180 s and charge 60-900 s
- * (charger/auto.ts), so about four in five of them are charging at any time: a fifth of the fleet.
+ * (charger/auto.ts), so about four in five of them are charging at any time: a fifth of the fleet. They
+ * draw from a million badges (--auto-tags): with the default 50, a badge in use elsewhere is refused
+ * ConcurrentTx and the whole fleet could not keep more than about 50 sessions.
  */
 export const DEFAULT_AUTO_PCT = 25;
 
@@ -261,7 +264,7 @@ export async function runScale(opts: ScaleOptions): Promise<ScaleResult> {
           ...["--count", String(slice.count), "--url", urls[slice.node], "--speed", "1"],
           ...["--id-prefix", `S${tag}-${i + 1}${slice.auto ? "a" : "i"}-`],
           ...["--config", `MeterValueSampleInterval=${SAMPLE_INTERVAL_S}`, "--log", "pretty"],
-          ...(slice.auto ? ["--auto", "--seed", String(i + 1)] : []),
+          ...(slice.auto ? ["--auto", "--seed", String(i + 1), "--auto-tags", String(MAX_AUTO_TAGS)] : []),
         ]),
       );
     });
