@@ -15,7 +15,7 @@ import {
   DbWatch,
   processCpuSeconds,
 } from "./cluster_db.ts";
-import { ChildProc, freePort, waitForPort } from "./procs.ts";
+import { ChildProc, freePort, onInterrupt, waitForPort } from "./procs.ts";
 import type { RunningSystem } from "./system.ts";
 import { runThroughputOnSystem, type ThroughputOptions, type ThroughputRun } from "./throughput.ts";
 
@@ -67,10 +67,16 @@ export async function startCluster(
   const denoFlags = opts.v8Flags ? [`--v8-flags=${opts.v8Flags}`] : [];
   const procs: ChildProc[] = [];
   const ports: number[] = [];
-  const stop = async () => {
-    await Promise.allSettled(procs.map((p) => p.stop(10_000)));
+  const release = async () => {
     await Promise.allSettled([db.drop(), redis.release()]);
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  };
+  // Interrupted (Ctrl-C), the bench exits without reaching `stop`: the database and keys go anyway.
+  const forget = onInterrupt(release);
+  const stop = async () => {
+    await Promise.allSettled(procs.map((p) => p.stop(10_000)));
+    await release();
+    forget();
   };
   try {
     for (let i = 1; i <= opts.nodes; i++) {

@@ -461,13 +461,14 @@ export function scaleTables(r: ScaleResult): string {
         "simulator processes (chargers with --auto)",
         `${r.simProcesses} (${r.autoChargers.toLocaleString("en")})`,
       ],
-      ["booted (BootNotification accepted)", r.booted],
+      ["held when the window began (accepted and online)", r.booted],
       ["failed to boot", r.failed],
       ["booting stalled", r.stalled ? "yes (no boot for the stall time)" : "no"],
       ["boot time s / boots per s", `${r.bootS} / ${r.bootsPerSecond}`],
       [
         "held at the end: simulators online / presence keys / nodes' sockets",
-        `${r.heldAtEnd.simulatorsOnline} / ${r.heldAtEnd.presenceKeys} / ${r.heldAtEnd.nodesConnected}`,
+        [r.heldAtEnd.simulatorsOnline, r.heldAtEnd.presenceKeys, r.heldAtEnd.nodesConnected]
+          .map((n) => n.toLocaleString("en")).join(" / "),
       ],
       ["charging at the end (share of booted)", `${r.charging.toLocaleString("en")} (${r.chargingPct} %)`],
       [
@@ -526,5 +527,16 @@ export function scaleTables(r: ScaleResult): string {
       r.simulators.kibPerCharger ?? "-"
     } KiB per online charger ` +
     "(whole RSS, runtime included)";
-  return [fleet, nodes, cpu, dbTable(r.db)].join("\n\n");
+  const ramp = table(
+    ["ramp step", "requested", "held", "s since start", "nodes' RSS MiB", "load average"],
+    r.ramp.map((x) => [
+      `${x.simulators}${x.stalled ? " (stalled)" : ""}`,
+      x.requested,
+      x.held,
+      x.seconds,
+      mib(x.nodesRssKiB),
+      x.loadAverage,
+    ]),
+  );
+  return [fleet, ramp, nodes, cpu, dbTable(r.db)].join("\n\n");
 }

@@ -20,11 +20,13 @@ import {
   actionRates,
   busEventType,
   type FleetLine,
+  heldOf,
   kibPerCharger,
   type NodeMetrics,
   parseFleetLine,
   parseNodeMetrics,
   planScale,
+  rampOrder,
   rate,
   type SimSlice,
 } from "./scale_figures.ts";
@@ -73,11 +75,13 @@ export interface ScaleResult {
   nodes: number;
   simProcesses: number;
   autoChargers: number;
-  /** BootNotification accepted, by the simulators' own count, when the window began. */
+  /** Accepted and online, by the simulators' own count, when the window began. */
   booted: number;
   failed: number;
   /** Booting stopped making progress before every charger was accepted. */
   stalled: boolean;
+  /** Each simulator process started, in order, and what was held once its chargers had booted. */
+  ramp: RampStep[];
   /** From starting the simulators to the last `charger.boot` event before the window. */
   bootS: number;
   bootsPerSecond: number;
@@ -211,35 +215,82 @@ function assertRunning(sys: RunningSystem, sims: Sim[]): void {
   }
 }
 
-/** Waits until every charger is accepted, or none more has been for `stallMs`; returns the count. */
-async function waitForBoots(
+/** Waits until `target` chargers are held, or none more has been for `stallMs`; returns the count. */
+async function waitForHeld(
   sys: RunningSystem,
   sims: Sim[],
+  target: number,
   opts: ScaleOptions,
   bus: BusCounter,
-): Promise<{ booted: number; stalled: boolean }> {
+): Promise<{ held: number; stalled: boolean }> {
   let best = 0, bestAt = performance.now(), lastLog = 0;
   while (true) {
     assertRunning(sys, sims);
-    const booted = sims.reduce((n, s) => n + (s.latest?.accepted ?? 0), 0);
+    const held = sims.reduce((n, s) => n + heldOf(s.latest), 0);
     const now = performance.now();
-    if (booted > best) [best, bestAt] = [booted, now];
+    // A new best only: a count that churns up and down below the target is not progress.
+    if (held > best) [best, bestAt] = [held, now];
     if (now - lastLog >= 10_000) {
       lastLog = now;
-      const online = sims.reduce((n, s) => n + (s.latest?.online ?? 0), 0);
       const c = bus.counts;
       progress(
-        `scale: ${booted} of ${opts.chargers} accepted, ${online} online by the simulators; bus: ${
-          c.get("charger.connected") ?? 0
-        } connected, ${c.get("charger.disconnected") ?? 0} disconnected, ${
-          c.get("charger.boot") ?? 0
-        } boots; load ${loadAverage()}`,
+        `scale: ${held} of ${target} held (accepted and online); bus: ${c.get("charger.connected") ?? 0} ` +
+          `connected, ${c.get("charger.disconnected") ?? 0} disconnected, ${c.get("charger.boot") ?? 0} ` +
+          `boots; load ${loadAverage()}`,
       );
     }
-    if (booted >= opts.chargers) return { booted, stalled: false };
-    if (now - bestAt > opts.stallMs) return { booted, stalled: true };
+    if (held >= target) return { held, stalled: false };
+    if (now - bestAt > opts.stallMs) return { held, stalled: true };
     await sleep(1000);
   }
+}
+
+/** One step of the ramp: a simulator process more, and what the fleet held once it had booted. */
+export interface RampStep {
+  simulators: number;
+  requested: number;
+  held: number;
+  /** Since the first simulator started. */
+  seconds: number;
+  stalled: boolean;
+  nodesRssKiB: number;
+  loadAverage: string;
+}
+
+/**
+ * Starts the simulators one after another, each once the fleet before it is held: one process's
+ * handshakes (at most 64 in flight, charger/fleet.ts) in flight at a time rather than every process's,
+ * so that on a busy machine the boots do not starve the pongs of chargers already up. Stops at a stall.
+ */
+async function rampUp(
+  sys: RunningSystem,
+  sims: Sim[],
+  order: SimSlice[],
+  start: (slice: SimSlice, i: number) => Sim,
+  opts: ScaleOptions,
+  bus: BusCounter,
+): Promise<{ steps: RampStep[]; held: number; stalled: boolean }> {
+  const t0 = performance.now();
+  const steps: RampStep[] = [];
+  let requested = 0, held = 0;
+  for (const [i, slice] of order.entries()) {
+    sims.push(start(slice, i));
+    requested += slice.count;
+    const r = await waitForHeld(sys, sims, requested, opts, bus);
+    held = r.held;
+    steps.push({
+      simulators: sims.length,
+      requested,
+      held,
+      seconds: Math.round((performance.now() - t0) / 100) / 10,
+      stalled: r.stalled,
+      nodesRssKiB: serverProcs(sys).reduce((n, p) => n + (rssKiB(p.pid) ?? 0), 0),
+      loadAverage: loadAverage(),
+    });
+    progress(`scale: step ${sims.length}/${order.length}: ${held} of ${requested} held`);
+    if (r.stalled) return { steps, held, stalled: true };
+  }
+  return { steps, held, stalled: false };
 }
 
 export async function runScale(opts: ScaleOptions): Promise<ScaleResult> {
@@ -256,24 +307,22 @@ export async function runScale(opts: ScaleOptions): Promise<ScaleResult> {
     // A run's own ids: two runs on one Redis or database never share a charger.
     const tag = Date.now().toString(36).slice(-6);
     const t0 = performance.now();
-    plan.forEach((slice, i) => {
+    const start = (slice: SimSlice, i: number) => {
       const kind = slice.auto ? "auto" : "idle";
-      sims.push(
-        new Sim(slice, `simulator ${i + 1} (${slice.count} ${kind}, node ${slice.node + 1})`, [
-          "charger/main.ts",
-          ...["--count", String(slice.count), "--url", urls[slice.node], "--speed", "1"],
-          ...["--id-prefix", `S${tag}-${i + 1}${slice.auto ? "a" : "i"}-`],
-          ...["--config", `MeterValueSampleInterval=${SAMPLE_INTERVAL_S}`, "--log", "pretty"],
-          ...(slice.auto ? ["--auto", "--seed", String(i + 1), "--auto-tags", String(MAX_AUTO_TAGS)] : []),
-        ]),
-      );
-    });
+      return new Sim(slice, `simulator ${i + 1} (${slice.count} ${kind}, node ${slice.node + 1})`, [
+        "charger/main.ts",
+        ...["--count", String(slice.count), "--url", urls[slice.node], "--speed", "1"],
+        ...["--id-prefix", `S${tag}-${i + 1}${slice.auto ? "a" : "i"}-`],
+        ...["--config", `MeterValueSampleInterval=${SAMPLE_INTERVAL_S}`, "--log", "pretty"],
+        ...(slice.auto ? ["--auto", "--seed", String(i + 1), "--auto-tags", String(MAX_AUTO_TAGS)] : []),
+      ]);
+    };
     const autoChargers = plan.filter((s) => s.auto).reduce((n, s) => n + s.count, 0);
     progress(
-      `scale: ${opts.chargers} chargers (${autoChargers} with --auto) in ${sims.length} simulator processes ` +
-        `over ${opts.nodes} CSMS nodes`,
+      `scale: ${opts.chargers} chargers (${autoChargers} with --auto) in ${plan.length} simulator processes ` +
+        `over ${opts.nodes} CSMS nodes, started one after another`,
     );
-    const { booted, stalled } = await waitForBoots(sys, sims, opts, bus);
+    const { steps, held: booted, stalled } = await rampUp(sys, sims, rampOrder(plan), start, opts, bus);
     const bootS = ((bus.lastBootAt || performance.now()) - t0) / 1000;
     if (stalled) {
       progress(`scale: booting stalled at ${booted} of ${opts.chargers}; holding what booted`);
@@ -341,6 +390,7 @@ export async function runScale(opts: ScaleOptions): Promise<ScaleResult> {
       booted,
       failed: opts.chargers - booted,
       stalled,
+      ramp: steps,
       bootS: Math.round(bootS * 10) / 10,
       bootsPerSecond: bootS > 0 ? Math.round(booted / bootS) : 0,
       holdS: Math.round(s * 10) / 10,

@@ -43,6 +43,26 @@ export function planScale(
   return out;
 }
 
+/**
+ * The order the processes start in: round-robin over the nodes (each node's first, then each node's
+ * second, ...), so that a ramp loads every node in turn instead of filling one node first.
+ */
+export function rampOrder(plan: readonly SimSlice[]): SimSlice[] {
+  const rank = new Map<SimSlice, number>();
+  const seen = new Map<number, number>();
+  for (const s of plan) {
+    const k = seen.get(s.node) ?? 0;
+    seen.set(s.node, k + 1);
+    rank.set(s, k);
+  }
+  return [...plan].sort((a, b) => rank.get(a)! - rank.get(b)! || a.node - b.node);
+}
+
+/** A simulator's chargers that count as held: accepted and online (a dropped one may still say Accepted). */
+export function heldOf(line: FleetLine | undefined): number {
+  return line ? Math.min(line.accepted, line.online) : 0;
+}
+
 /** What the bench reads from the simulator's fleet summary line (charger/output.ts formatSummary). */
 export interface FleetLine {
   chargers: number;

@@ -5,10 +5,12 @@ import { frameMeter, renderMetrics, trackChargers } from "../shared/metrics.ts";
 import {
   actionRates,
   busEventType,
+  heldOf,
   kibPerCharger,
   parseFleetLine,
   parseNodeMetrics,
   planScale,
+  rampOrder,
   rate,
 } from "./scale_figures.ts";
 
@@ -101,4 +103,17 @@ Deno.test("rates, KiB per charger and per-action rates", () => {
     MeterValues: 2,
   });
   assert.deepEqual(Object.keys(actionRates({}, { A: 1, B: 3 }, 1)), ["B", "A"]);
+});
+
+Deno.test("rampOrder takes the nodes in turn; heldOf counts accepted chargers still online", () => {
+  const plan = planScale(50_000, 3, 25, 12_000);
+  const order = rampOrder(plan);
+  assert.equal(order.length, plan.length);
+  assert.deepEqual(order.slice(0, 3).map((s) => s.node), [0, 1, 2]);
+  assert.deepEqual(order.slice(0, 3).map((s) => s.auto), [true, true, true]);
+  assert.deepEqual(new Set(order), new Set(plan));
+  const line = { chargers: 10, online: 7, accepted: 9, transactions: 0, framesOut: 0, framesIn: 0 };
+  assert.equal(heldOf(line), 7);
+  assert.equal(heldOf({ ...line, online: 10, accepted: 4 }), 4);
+  assert.equal(heldOf(undefined), 0);
 });
