@@ -73,7 +73,9 @@ export interface ScaleNode {
 export interface ScaleResult {
   requested: number;
   nodes: number;
+  /** Simulator processes started (a stalled ramp starts fewer than planned) and planned. */
   simProcesses: number;
+  plannedProcesses: number;
   autoChargers: number;
   /** Accepted and online, by the simulators' own count, when the window began. */
   booted: number;
@@ -386,6 +388,7 @@ export async function runScale(opts: ScaleOptions): Promise<ScaleResult> {
       requested: opts.chargers,
       nodes: opts.nodes,
       simProcesses: sims.length,
+      plannedProcesses: plan.length,
       autoChargers,
       booted,
       failed: opts.chargers - booted,
