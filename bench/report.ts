@@ -458,8 +458,8 @@ export function scaleTables(r: ScaleResult): string {
     [
       ["chargers requested", r.requested],
       [
-        "simulator processes (chargers with --auto)",
-        `${r.simProcesses} (${r.autoChargers.toLocaleString("en")})`,
+        "simulator processes started of planned (chargers with --auto planned)",
+        `${r.simProcesses} of ${r.plannedProcesses} (${r.autoChargers.toLocaleString("en")})`,
       ],
       ["held when the window began (accepted and online)", r.booted],
       ["failed to boot", r.failed],

@@ -177,7 +177,8 @@ Deno.test("scaleTables: the fleet, each node and the machine's parts, and a stal
   const r: ScaleResult = {
     requested: 50_000,
     nodes: 2,
-    simProcesses: 6,
+    simProcesses: 2,
+    plannedProcesses: 6,
     autoChargers: 12_500,
     booted: 49_000,
     failed: 1_000,
@@ -235,6 +236,7 @@ Deno.test("scaleTables: the fleet, each node and the machine's parts, and a stal
   };
   const text = scaleTables(r);
   assert.match(text, /^booting stalled\s+yes/m);
+  assert.match(text, /^simulator processes started of planned .*\s2 of 6 \(12,500\)$/m);
   assert.match(text, /^2 \(stalled\)\s+16,667\s+15,000\s+200/m);
   assert.match(text, /^failed to boot\s+1,000$/m);
   assert.match(text, /^node 1\s+25,000\s+87\.9\s+1,552\.7\s+60\s+0\.4$/m);
