@@ -36,13 +36,14 @@ import {
 } from "./scale.ts";
 import { missingParts } from "./system.ts";
 import { runThroughput, type ThroughputOptions } from "./throughput.ts";
+import { runWorkers, type WorkersOptions, workersTable } from "./workers.ts";
 import { errorText } from "../shared/ocpp/errors.ts";
 import { withoutPassword } from "../shared/deployment.ts";
 
-const SCENARIOS = ["connections", "throughput", "latency", "cluster", "scale"] as const;
+const SCENARIOS = ["connections", "throughput", "workers", "latency", "cluster", "scale"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 /** Run without --only. Not `scale`: a fleet of 50,000 is asked for by name. */
-const DEFAULT_SCENARIOS: readonly Scenario[] = ["connections", "throughput", "latency", "cluster"];
+const DEFAULT_SCENARIOS: readonly Scenario[] = ["connections", "throughput", "workers", "latency", "cluster"];
 
 const HELP = `deno task bench [options]
 
@@ -53,6 +54,8 @@ Scenarios (all but scale by default):
   throughput    closed-loop MeterValues from a fleet: answered msg/s, CALL round trips and server CPU
                 per answered message, in alternating rounds of bare Deno, the ocpp-rpc peer, the whole
                 system (persistence + portal bridge) and bare Node; medians of the rounds compared
+  workers       the throughput load on the whole system once per CSMS_WORKERS count (--workers), in
+                alternating rounds: answered msg/s and CPU per message against one event loop's
   latency       steady MeterValues rate: charger send -> socket.io-client receive, fleet and detail views
   cluster       connections and throughput again against --nodes CSMS nodes (deno task csms) on PostgreSQL
                 + Redis, the chargers split over the nodes, a portal node for the fleet-view client; with
@@ -84,6 +87,7 @@ Options:
   --auto-share PCT      % of each node's chargers that run --auto in 'scale' (default ${DEFAULT_AUTO_PCT})
   --hold S              measured seconds once the 'scale' fleet is booted (default 180; quick 25; at
                         least ${STATS_SETTLE_MS / 1000}, PostgreSQL's statistics settle time)
+  --workers LIST        CSMS_WORKERS counts for 'workers', e.g. 1,2,4 (default 1 to the number of cores)
   --rounds N            throughput rounds of (bare, peer, chargewire, node); the median of each
                         server's rounds counts (default 3; quick 1)
   --profile DIR         take CPU profiles of the system under load (throughput, latency) into DIR, and
@@ -107,6 +111,7 @@ interface BenchOptions {
   latency: LatencyOptions;
   cluster: ClusterOptions;
   scale: ScaleOptions;
+  workers: WorkersOptions;
 }
 
 class UsageError extends Error {}
@@ -149,6 +154,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
         "scale-chargers": { type: "string" },
         "auto-share": { type: "string" },
         hold: { type: "string" },
+        workers: { type: "string" },
         profile: { type: "string" },
         "v8-flags": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -213,6 +219,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
     scenarios: scenarios as Scenario[],
     connections,
     throughput,
+    workers: { loops: loopCounts(values.workers), throughput },
     cluster: {
       nodes: positiveInt("nodes", values.nodes, 2),
       pgUrl,
@@ -244,6 +251,20 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
       v8Flags,
     },
   };
+}
+
+/** --workers: loop counts, each 1 to 256 (CSMS_WORKERS's range); default 1 to the number of cores. */
+function loopCounts(v: string | undefined): number[] {
+  if (v === undefined) {
+    return Array.from({ length: Math.max(1, navigator.hardwareConcurrency) }, (_, i) => i + 1);
+  }
+  const counts = v.split(",").map((s) => s.trim());
+  if (counts.some((c) => !/^\d+$/.test(c) || Number(c) < 1 || Number(c) > 256)) {
+    throw new UsageError(
+      `--workers must be a comma-separated list of integers from 1 to 256, got ${JSON.stringify(v)}`,
+    );
+  }
+  return [...new Set(counts.map(Number))].sort((a, b) => a - b);
 }
 
 function env(name: string): string | undefined {
@@ -363,6 +384,15 @@ async function main(): Promise<number> {
     const profile = t.runs.find((r) => r.profile)?.profile;
     if (profile) console.log("\n" + profileText("CPU profile, chargewire under throughput load", profile));
   });
+  await run("workers", "full", async () => {
+    const w = await runWorkers(opts.workers);
+    results.workers = w;
+    console.log(
+      `\n== workers: the throughput load once per CSMS_WORKERS count (${opts.workers.loops.join(", ")}), ` +
+        `${opts.workers.throughput.rounds} alternating rounds\n`,
+    );
+    console.log(workersTable(w));
+  });
   await run("latency", "full", async () => {
     const l = await runLatency(opts.latency);
     results.latency = l;
@@ -416,6 +446,7 @@ async function main(): Promise<number> {
       connections: opts.connections,
       throughput: opts.throughput,
       latency: opts.latency,
+      workers: { loops: opts.workers.loops },
       cluster: {
         ...opts.cluster,
         pgUrl: withoutPassword(opts.cluster.pgUrl),

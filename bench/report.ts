@@ -14,6 +14,7 @@ import type { ProfileSummary } from "./profile.ts";
 import type { ScaleResult } from "./scale.ts";
 import type { LatencySummary } from "./stats.ts";
 import type { ThroughputResult, ThroughputRun } from "./throughput.ts";
+import type { WorkersResult } from "./workers.ts";
 
 export interface Results {
   connections?: ConnectionsByServer;
@@ -21,6 +22,7 @@ export interface Results {
   latency?: LatencyResult;
   cluster?: ClusterResult;
   scale?: ScaleResult;
+  workers?: WorkersResult;
 }
 
 export type TargetStatus = "met" | "missed" | "not judged";

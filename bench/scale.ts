@@ -296,7 +296,9 @@ async function rampUp(
 }
 
 export async function runScale(opts: ScaleOptions): Promise<ScaleResult> {
-  const sys = await startCluster(opts, false, { HEARTBEAT_INTERVAL: String(HEARTBEAT_S) });
+  // One event loop a node (CSMS_WORKERS=1): the nodes stand for machines of their own, and on this box
+  // five of them already share two cores; extra loops a node would only add threads competing for them.
+  const sys = await startCluster(opts, false, { HEARTBEAT_INTERVAL: String(HEARTBEAT_S), CSMS_WORKERS: "1" });
   const sims: Sim[] = [];
   let bus: BusCounter | undefined;
   let watch: DbWatch | undefined;
