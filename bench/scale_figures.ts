@@ -44,18 +44,36 @@ export function planScale(
 }
 
 /**
- * The order the processes start in: round-robin over the nodes (each node's first, then each node's
- * second, ...), so that a ramp loads every node in turn instead of filling one node first.
+ * The order the processes start in: each kind (--auto, idle) round-robin over the nodes, and at each step
+ * the kind that keeps the started fleet's --auto share nearest the plan's, so that a ramp that stops early
+ * held a fleet of the planned mix, every node loaded in turn.
  */
 export function rampOrder(plan: readonly SimSlice[]): SimSlice[] {
-  const rank = new Map<SimSlice, number>();
-  const seen = new Map<number, number>();
-  for (const s of plan) {
-    const k = seen.get(s.node) ?? 0;
-    seen.set(s.node, k + 1);
-    rank.set(s, k);
+  const roundRobin = (slices: SimSlice[]) => {
+    const rank = new Map<SimSlice, number>();
+    const seen = new Map<number, number>();
+    for (const s of slices) {
+      const k = seen.get(s.node) ?? 0;
+      seen.set(s.node, k + 1);
+      rank.set(s, k);
+    }
+    return slices.sort((a, b) => rank.get(a)! - rank.get(b)! || a.node - b.node);
+  };
+  const auto = roundRobin(plan.filter((s) => s.auto));
+  const idle = roundRobin(plan.filter((s) => !s.auto));
+  const total = plan.reduce((n, s) => n + s.count, 0);
+  const target = total > 0 ? auto.reduce((n, s) => n + s.count, 0) / total : 0;
+  const out: SimSlice[] = [];
+  let started = 0, autoStarted = 0;
+  while (auto.length > 0 || idle.length > 0) {
+    const off = (s: SimSlice | undefined, isAuto: boolean) =>
+      s ? Math.abs((autoStarted + (isAuto ? s.count : 0)) / (started + s.count) - target) : Infinity;
+    const next = off(auto[0], true) < off(idle[0], false) ? auto.shift()! : idle.shift()!;
+    out.push(next);
+    started += next.count;
+    if (next.auto) autoStarted += next.count;
   }
-  return [...plan].sort((a, b) => rank.get(a)! - rank.get(b)! || a.node - b.node);
+  return out;
 }
 
 /** A simulator's chargers that count as held: accepted and online (a dropped one may still say Accepted). */

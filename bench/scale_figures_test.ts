@@ -105,13 +105,24 @@ Deno.test("rates, KiB per charger and per-action rates", () => {
   assert.deepEqual(Object.keys(actionRates({}, { A: 1, B: 3 }, 1)), ["B", "A"]);
 });
 
-Deno.test("rampOrder takes the nodes in turn; heldOf counts accepted chargers still online", () => {
-  const plan = planScale(50_000, 3, 25, 12_000);
+Deno.test("rampOrder keeps the planned --auto share as it goes, nodes in turn; heldOf counts held", () => {
+  const plan = planScale(50_000, 5, 25, 12_000);
   const order = rampOrder(plan);
   assert.equal(order.length, plan.length);
-  assert.deepEqual(order.slice(0, 3).map((s) => s.node), [0, 1, 2]);
-  assert.deepEqual(order.slice(0, 3).map((s) => s.auto), [true, true, true]);
   assert.deepEqual(new Set(order), new Set(plan));
+  // Idle 7,500 first (0 % is nearer 25 % than 100 %), then 2,500 auto: 25 % at 10,000, and so on.
+  assert.deepEqual(order.map((s) => [s.node, s.auto]).slice(0, 4), [[0, false], [0, true], [1, false], [
+    1,
+    true,
+  ]]);
+  let started = 0, auto = 0;
+  for (const [i, s] of order.entries()) {
+    started += s.count;
+    if (s.auto) auto += s.count;
+    if (i % 2 === 1) assert.equal(auto / started, 0.25, `after ${i + 1} processes`);
+  }
+  const byNode = rampOrder(planScale(30_000, 3, 0, 12_000));
+  assert.deepEqual(byNode.slice(0, 3).map((s) => s.node), [0, 1, 2], "one kind: round-robin over the nodes");
   const line = { chargers: 10, online: 7, accepted: 9, transactions: 0, framesOut: 0, framesIn: 0 };
   assert.equal(heldOf(line), 7);
   assert.equal(heldOf({ ...line, online: 10, accepted: 4 }), 4);
