@@ -162,3 +162,75 @@ Deno.test("fleet state: a late disconnect from a node the charger has left does 
   assert.equal(fleet.row("A")!.online, false);
   assert.equal(fleet.summary("A")!.node, undefined);
 });
+
+Deno.test("fleet state: a row read late is the row read at once, last-seen time and counts included", () => {
+  const times = Array.from({ length: 8 }, (_, i) => `2024-05-01T10:00:0${i}.000Z`);
+  const frame = (chargerId: string, t: string): BusEvent => ({
+    type: "ocpp.frame",
+    chargerId,
+    at: t,
+    direction: "in",
+    messageType: 2,
+    messageId: t,
+    action: "MeterValues",
+    text: "[]",
+  });
+  const meter = (chargerId: string, t: string, energyWh: number): BusEvent => ({
+    type: "meter.values",
+    chargerId,
+    at: t,
+    evseId: 1,
+    transactionId: 9,
+    samples: [{ timestamp: t, energyWh, powerW: 7000 + energyWh, socPercent: energyWh / 100 }],
+  });
+  const events: BusEvent[] = [
+    ...session("A").map((e) => ({ ...e, at: times[0] })),
+    ...session("B").map((e) => ({ ...e, at: times[0] })),
+    {
+      type: "transaction.started",
+      chargerId: "A",
+      at: times[1],
+      transactionId: 9,
+      chargerTransactionId: "9",
+      evseId: 1,
+      connectorId: 1,
+      idTag: "TAG",
+      meterStartWh: 1000,
+      startedAt: times[1],
+    },
+    {
+      type: "connector.status",
+      chargerId: "A",
+      at: times[1],
+      evseId: 1,
+      connectorId: 1,
+      status: "Occupied",
+      chargingState: "Charging",
+      original: "Charging",
+    },
+    frame("A", times[2]),
+    meter("A", times[2], 1500),
+    frame("A", times[3]),
+    meter("A", times[3], 1800),
+    frame("B", times[4]),
+    { type: "charger.disconnected", chargerId: "B", at: times[5], node: "n1", reason: "closed" },
+    frame("A", times[6]),
+  ];
+  const eager = new FleetState();
+  const lazy = new FleetState();
+  eager.load([]);
+  lazy.load([]);
+  for (const e of events) {
+    assert.equal(lazy.apply(e), eager.apply(e));
+    for (const id of ["A", "B"]) eager.row(id);
+    eager.counts();
+  }
+  assert.deepEqual(lazy.rows(), eager.rows());
+  assert.equal(
+    lazy.row("A")!.lastSeenAt,
+    times[3],
+    "the time of the row's last change, not of a frame since",
+  );
+  assert.equal(lazy.row("A")!.transactions[0].energyWh, 800);
+  assert.deepEqual(lazy.counts(), { total: 2, online: 1, Charging: 1, Offline: 1 });
+});
