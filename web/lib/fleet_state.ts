@@ -5,7 +5,7 @@
  */
 import type { BusEvent } from "../../shared/events.ts";
 import type { ChargerSummary } from "../../shared/queries.ts";
-import { applyEvent, changesSummary, emptySummary } from "./charger_state.ts";
+import { applyEvent, changesSummary, emptySummary, foldMeterValues } from "./charger_state.ts";
 import {
   compareIds,
   countByStatus,
@@ -35,13 +35,15 @@ export class FleetState {
     return this.#summaries.size;
   }
 
-  /** Replaces everything with the CSMS's list. */
+  /** Replaces everything with the CSMS's list (copied: what this class keeps, it changes in place). */
   load(summaries: readonly ChargerSummary[]): void {
     this.#summaries.clear();
     this.#rows.clear();
     this.#stale.clear();
     this.#status.clear();
-    for (const s of summaries) this.#put(s);
+    for (const s of summaries) {
+      this.#put({ ...s, activeTransactions: s.activeTransactions.map((t) => ({ ...t })) });
+    }
     this.#sorted = undefined;
   }
 
@@ -51,9 +53,16 @@ export class FleetState {
     if (event.type === "ocpp.frame") {
       // Two frames an OCPP message, thousands a second under load, and each only moves lastSeenAt: set in
       // place instead of copying the summary (applyEvent's result), which was a measurable share of the
-      // process's CPU. The summaries are this class's own; a snapshot sent from one is encoded at once.
+      // process's CPU. The summaries are this class's own; a snapshot takes a copy().
       if (before && event.direction === "in") before.lastSeenAt = event.at;
       return false;
+    }
+    if (event.type === "meter.values" && before) {
+      // The other event a charging charger sends many times a second: folded in place too. It moves
+      // neither presence nor connectors, so the headline status stays.
+      if (!foldMeterValues(before, event, true)) return false;
+      this.#stale.set(event.chargerId, before.lastSeenAt);
+      return true;
     }
     if (!before) {
       // A charger the CSMS has not listed yet (it connects for the first time): it joins the fleet now.
@@ -72,8 +81,15 @@ export class FleetState {
     return true;
   }
 
+  /** A charger's live summary: read it now, events change it in place (copy() keeps one as it is). */
   summary(id: string): ChargerSummary | undefined {
     return this.#summaries.get(id);
+  }
+
+  /** A charger's summary as it is now, for a reader that holds it while events go on (a snapshot). */
+  copy(id: string): ChargerSummary | undefined {
+    const s = this.#summaries.get(id);
+    return s && { ...s, activeTransactions: s.activeTransactions.map((t) => ({ ...t })) };
   }
 
   row(id: string): FleetRow | undefined {

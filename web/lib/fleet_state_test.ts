@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import type { BusEvent } from "../../shared/events.ts";
+import type { BusEvent, MeterValuesReceived } from "../../shared/events.ts";
+import { applyEvent, emptySummary } from "./charger_state.ts";
 import { FleetState } from "./fleet_state.ts";
 
 const at = "2024-05-01T10:00:00.000Z";
@@ -233,4 +234,40 @@ Deno.test("fleet state: a row read late is the row read at once, last-seen time 
   );
   assert.equal(lazy.row("A")!.transactions[0].energyWh, 800);
   assert.deepEqual(lazy.counts(), { total: 2, online: 1, Charging: 1, Offline: 1 });
+});
+
+Deno.test("fleet state: meter values folded in place give applyEvent's summary, and change nothing handed in or out", () => {
+  const started: BusEvent = {
+    type: "transaction.started",
+    chargerId: "A",
+    at,
+    transactionId: 9,
+    chargerTransactionId: "9",
+    evseId: 1,
+    connectorId: 1,
+    idTag: "TAG",
+    meterStartWh: 1000,
+    startedAt: at,
+  };
+  const loaded = [...session("A"), started].reduce(applyEvent, emptySummary("A"));
+  const listed = structuredClone(loaded);
+  const fleet = new FleetState();
+  fleet.load([loaded]);
+  const held = fleet.copy("A")!;
+  const heldBefore = structuredClone(held);
+  const meters: MeterValuesReceived[] = [1200, 1500].map((energyWh, i) => ({
+    type: "meter.values" as const,
+    chargerId: "A",
+    at: `2024-05-01T10:00:0${i + 1}.000Z`,
+    evseId: 1,
+    transactionId: 9,
+    samples: [{ timestamp: at, energyWh, powerW: 11000 }],
+  }));
+  const noSample: BusEvent = { ...meters[0], samples: [] };
+  assert.equal(fleet.apply(noSample), false);
+  for (const e of meters) assert.equal(fleet.apply(e), true);
+  assert.deepEqual(fleet.summary("A"), meters.reduce(applyEvent, loaded));
+  assert.equal(fleet.row("A")!.transactions[0].energyWh, 500);
+  assert.deepEqual(loaded, listed, "the loaded list is not changed");
+  assert.deepEqual(held, heldBefore, "a copy handed out is not changed");
 });
