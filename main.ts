@@ -47,12 +47,14 @@ try {
 }
 
 configureLog({ node: csms.node });
+// A loop that dies leaves the node without its chargers: stop, so that a supervisor starts it whole.
+csms.failed?.catch((err) => fail(`${err.message}: stopping`));
 log.banner(`Chargewire is running.
   Portal:        ${web.url}
   Sign in:       ${signInHelp(web, webConfig)}
   Assets:        ${assetsLine(web)}
   OCPP endpoint: ${csms.url}/{chargePointId}   (subprotocols ${SUPPORTED_PROTOCOLS.join(", ")})
-  CSMS node:     ${csms.node}
+  CSMS node:     ${csms.node}${csms.loops ? ` (${csms.loops.length} event loops: CSMS_WORKERS)` : ""}
   Data:          ${csmsConfig.dataDir}
 Start a simulated charger: deno task charger --id CP-001 --url ${csms.url}   (add --ocpp 2.0.1 for OCPP 2.0.1)
 Press Ctrl+C to stop.`);

@@ -27,10 +27,11 @@ import {
 } from "./report.ts";
 import { missingParts } from "./system.ts";
 import { runThroughput, type ThroughputOptions } from "./throughput.ts";
+import { runWorkers, type WorkersOptions, workersTable } from "./workers.ts";
 import { errorText } from "../shared/ocpp/errors.ts";
 import { withoutPassword } from "../shared/deployment.ts";
 
-const SCENARIOS = ["connections", "throughput", "latency", "cluster"] as const;
+const SCENARIOS = ["connections", "throughput", "workers", "latency", "cluster"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 const HELP = `deno task bench [options]
@@ -42,6 +43,8 @@ Scenarios (all by default):
   throughput    closed-loop MeterValues from a fleet: answered msg/s, CALL round trips and server CPU
                 per answered message, in alternating rounds of bare Deno, the ocpp-rpc peer, the whole
                 system (persistence + portal bridge) and bare Node; medians of the rounds compared
+  workers       the throughput load on the whole system once per CSMS_WORKERS count (--workers), in
+                alternating rounds: answered msg/s and CPU per message against one event loop's
   latency       steady MeterValues rate: charger send -> socket.io-client receive, fleet and detail views
   cluster       connections and throughput again against --nodes CSMS nodes (deno task csms) on PostgreSQL
                 + Redis, the chargers split over the nodes, a portal node for the fleet-view client; with
@@ -61,6 +64,7 @@ Options:
   --duration S          measured seconds per load (default 15; quick 3)
   --warmup S            unmeasured seconds before each load (default 3; quick 1)
   --nodes N             CSMS nodes for 'cluster' (default 2)
+  --workers LIST        CSMS_WORKERS counts for 'workers', e.g. 1,2,4 (default 1 to the number of cores)
   --rounds N            throughput rounds of (bare, peer, chargewire, node); the median of each
                         server's rounds counts (default 3; quick 1)
   --profile DIR         take CPU profiles of the system under load (throughput, latency) into DIR, and
@@ -83,6 +87,7 @@ interface BenchOptions {
   throughput: ThroughputOptions;
   latency: LatencyOptions;
   cluster: ClusterOptions;
+  workers: WorkersOptions;
 }
 
 class UsageError extends Error {}
@@ -122,6 +127,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
         warmup: { type: "string" },
         rounds: { type: "string" },
         nodes: { type: "string" },
+        workers: { type: "string" },
         profile: { type: "string" },
         "v8-flags": { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -172,6 +178,7 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
     scenarios: scenarios as Scenario[],
     connections,
     throughput,
+    workers: { loops: loopCounts(values.workers), throughput },
     cluster: {
       nodes: positiveInt("nodes", values.nodes, 2),
       pgUrl: env("BENCH_DATABASE_URL") ?? DEFAULT_PG_URL,
@@ -192,6 +199,20 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
       v8Flags,
     },
   };
+}
+
+/** --workers: loop counts, each 1 to 256 (CSMS_WORKERS's range); default 1 to the number of cores. */
+function loopCounts(v: string | undefined): number[] {
+  if (v === undefined) {
+    return Array.from({ length: Math.max(1, navigator.hardwareConcurrency) }, (_, i) => i + 1);
+  }
+  const counts = v.split(",").map((s) => s.trim());
+  if (counts.some((c) => !/^\d+$/.test(c) || Number(c) < 1 || Number(c) > 256)) {
+    throw new UsageError(
+      `--workers must be a comma-separated list of integers from 1 to 256, got ${JSON.stringify(v)}`,
+    );
+  }
+  return [...new Set(counts.map(Number))].sort((a, b) => a - b);
 }
 
 function env(name: string): string | undefined {
@@ -311,6 +332,15 @@ async function main(): Promise<number> {
     const profile = t.runs.find((r) => r.profile)?.profile;
     if (profile) console.log("\n" + profileText("CPU profile, chargewire under throughput load", profile));
   });
+  await run("workers", "full", async () => {
+    const w = await runWorkers(opts.workers);
+    results.workers = w;
+    console.log(
+      `\n== workers: the throughput load once per CSMS_WORKERS count (${opts.workers.loops.join(", ")}), ` +
+        `${opts.workers.throughput.rounds} alternating rounds\n`,
+    );
+    console.log(workersTable(w));
+  });
   await run("latency", "full", async () => {
     const l = await runLatency(opts.latency);
     results.latency = l;
@@ -353,6 +383,7 @@ async function main(): Promise<number> {
       connections: opts.connections,
       throughput: opts.throughput,
       latency: opts.latency,
+      workers: { loops: opts.workers.loops },
       cluster: {
         ...opts.cluster,
         pgUrl: withoutPassword(opts.cluster.pgUrl),

@@ -6,7 +6,12 @@ Deno.test("bench options: full-size and --quick defaults", () => {
   const full = parseBenchArgs([]);
   assert.notEqual(full, "help");
   if (full === "help") return;
-  assert.deepEqual(full.scenarios, ["connections", "throughput", "latency", "cluster"]);
+  assert.deepEqual(full.scenarios, ["connections", "throughput", "workers", "latency", "cluster"]);
+  assert.deepEqual(
+    full.workers.loops,
+    Array.from({ length: navigator.hardwareConcurrency }, (_, i) => i + 1),
+    "1 loop to one per core",
+  );
   assert.equal(full.cluster.nodes, 2);
   assert.equal(full.cluster.connections.count, 10_000);
   assert.equal(full.cluster.throughput.chargers, 1000);
@@ -34,4 +39,8 @@ Deno.test("bench options: full-size and --quick defaults", () => {
   assert.equal(cluster.cluster.throughput.chargers, 200);
   assert.equal(cluster.cluster.throughput.durationMs, 3000);
   assert.throws(() => parseBenchArgs(["--nodes", "0"]), /--nodes must be a positive integer/);
+  const workers = parseBenchArgs(["--only", "workers", "--workers", "4, 1,2,2"]);
+  if (workers === "help") throw new Error("unexpected help");
+  assert.deepEqual(workers.workers.loops, [1, 2, 4]);
+  assert.throws(() => parseBenchArgs(["--workers", "0,2"]), /--workers must be a comma-separated list/);
 });

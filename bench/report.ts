@@ -13,12 +13,14 @@ import type { LatencyResult } from "./latency.ts";
 import type { ProfileSummary } from "./profile.ts";
 import type { LatencySummary } from "./stats.ts";
 import type { ThroughputResult, ThroughputRun } from "./throughput.ts";
+import type { WorkersResult } from "./workers.ts";
 
 export interface Results {
   connections?: ConnectionsByServer;
   throughput?: ThroughputResult;
   latency?: LatencyResult;
   cluster?: ClusterResult;
+  workers?: WorkersResult;
 }
 
 export type TargetStatus = "met" | "missed" | "not judged";

@@ -76,7 +76,15 @@ export interface CsmsConfig extends Deployment, OperationsSettings {
    * the firmware and upload URLs it sends. Absent: http(s)://HOST:CSMS_PORT.
    */
   filesUrl?: string;
+  /**
+   * Event loops sharing the OCPP port (CSMS_WORKERS), each on its own thread with its share of chargers
+   * (csms/loops.ts); 1 runs the CSMS on the main thread alone. Default: the number of cores.
+   */
+  workers: number;
 }
+
+/** More loops than this is a typo, not a machine: each is a thread with its own V8 heap. */
+const MAX_WORKERS = 256;
 
 /** A node id: 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'. */
 const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
@@ -101,6 +109,7 @@ export const DEFAULT_CSMS_CONFIG: Readonly<CsmsConfig> = {
   meterRetentionDays: 90,
   eventRetentionDays: 90,
   callTimeout: 30,
+  workers: Math.max(1, navigator.hardwareConcurrency || 1),
   staleTransactionMinutes: DEFAULT_STALE_TX_MINUTES,
   metrics: true,
   logFormat: "text",
@@ -206,6 +215,7 @@ export function loadCsmsConfig(env: Env): CsmsConfig {
     meterRetentionDays: decimal(env, "METER_RETENTION_DAYS", d.meterRetentionDays, 0, 36500, "days"),
     eventRetentionDays: decimal(env, "EVENT_RETENTION_DAYS", d.eventRetentionDays, 0, 36500, "days"),
     callTimeout: decimal(env, "CALL_TIMEOUT", d.callTimeout, 0.01, 3600, "seconds"),
+    workers: integer(env, "CSMS_WORKERS", d.workers, 1, MAX_WORKERS),
     ...loadDeployment(env, (message) => new ConfigError(message)),
     ...readOperationsEnv(env, (message) => new ConfigError(message)),
     ...(tlsConfig && { tls: tlsConfig }),

@@ -24,6 +24,7 @@ Deno.test("config: reads every variable", () => {
     METER_RETENTION_DAYS: "7",
     EVENT_RETENTION_DAYS: "0",
     CALL_TIMEOUT: "12.5",
+    CSMS_WORKERS: "3",
     STALE_TX_MINUTES: "0.5",
     NODE_ID: "csms-eu.west_1",
     METRICS: "off",
@@ -45,6 +46,7 @@ Deno.test("config: reads every variable", () => {
     meterRetentionDays: 7,
     eventRetentionDays: 0,
     callTimeout: 12.5,
+    workers: 3,
     staleTransactionMinutes: 0.5,
     nodeId: "csms-eu.west_1",
     metrics: false,
@@ -53,6 +55,7 @@ Deno.test("config: reads every variable", () => {
     logLevel: "warn",
   });
   assert.equal(loadCsmsConfig({ HOST: "[::1]" }).host, "::1");
+  assert.equal(loadCsmsConfig({}).workers, navigator.hardwareConcurrency, "default: one loop per core");
   assert.equal(loadCsmsConfig({ HOST: "csms.example.org" }).host, "csms.example.org");
   assert.equal(loadCsmsConfig({ CSMS_PORT: "  " }).port, 9000, "blank means unset");
   assert.equal(loadCsmsConfig({ CHARGER_POLICY: "approve" }).chargerPolicy, "approve");
@@ -98,6 +101,8 @@ Deno.test("config: invalid values throw ConfigError naming the variable and what
     [{ TLS_KEY: "/x/key.pem" }, /TLS_KEY is set without TLS_CERT: set both/],
     [{ TLS_CERT: "/nonexistent/cert.pem", TLS_KEY: "/nonexistent/key.pem" }, /cannot read TLS_CERT=.*ENOENT/],
     [{ METRICS: "false" }, /METRICS="false": expected on or off/],
+    [{ CSMS_WORKERS: "0" }, /CSMS_WORKERS="0": expected an integer from 1 to 256/],
+    [{ CSMS_WORKERS: "two" }, /CSMS_WORKERS="two": expected an integer from 1 to 256/],
     [{ LOG_FORMAT: "pretty" }, /LOG_FORMAT="pretty": expected text or json/],
     [{ LOG_LEVEL: "WARN" }, /LOG_LEVEL="WARN": expected one of debug, info, warn, error/],
   ];

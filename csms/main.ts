@@ -10,6 +10,7 @@ import { configureLogFromEnv } from "../shared/env.ts";
 import { configureLog, logger } from "../shared/log.ts";
 import type { Bus } from "../shared/events.ts";
 import { ConfigError, generateNodeId, loadCsmsConfig } from "./config.ts";
+import { startCsmsLoops } from "./loops.ts";
 import { type CsmsHandle, startCsms } from "./server.ts";
 import { VENDORS } from "./vendors/mod.ts";
 
@@ -17,7 +18,12 @@ export type { CsmsHandle } from "./server.ts";
 export { ConfigError } from "./config.ts";
 
 /** A running node and the bus it is on (its own, closed with it, unless it was given one). */
-export type CsmsNode = CsmsHandle & { bus: Bus };
+export type CsmsNode = CsmsHandle & {
+  bus: Bus;
+  /** With CSMS_WORKERS > 1: the loops' node ids, and a promise that rejects when one dies. */
+  loops?: string[];
+  failed?: Promise<never>;
+};
 
 /**
  * Starts a CSMS node configured from `env`; throws ConfigError (a one-line message) on a bad setting, and
@@ -41,9 +47,11 @@ export async function startCsmsNode(
     }
   }
   const owned = deps.bus ? undefined : bus;
-  let csms: CsmsHandle;
+  let csms: CsmsHandle & Pick<CsmsNode, "loops" | "failed">;
   try {
-    csms = await startCsms(config, { bus, vendors: { ...VENDORS } });
+    csms = config.workers > 1
+      ? await startCsmsLoops(config, { bus, count: config.workers })
+      : await startCsms(config, { bus, vendors: { ...VENDORS } });
   } catch (err) {
     await owned?.close();
     throw err;
@@ -87,8 +95,11 @@ async function runAsMain(): Promise<void> {
   const bus = config.redisUrl
     ? `Redis at ${withoutPassword(config.redisUrl)}`
     : "in-process (this node alone)";
+  // A loop that dies leaves the node without its chargers: stop, so that a supervisor starts it whole.
+  csms.failed?.catch((err) => fail(`${err.message}: stopping`));
+  const loops = csms.loops ? `${csms.loops.length} event loops` : "one event loop";
   log.banner(
-    `CSMS: OCPP endpoint ${csms.url}/{chargePointId} (node ${csms.node}, CHARGER_POLICY=${config.chargerPolicy})\n` +
+    `CSMS: OCPP endpoint ${csms.url}/{chargePointId} (node ${csms.node}, ${loops}, CHARGER_POLICY=${config.chargerPolicy})\n` +
       `  Data: ${data}\n  Bus:  ${bus}`,
   );
 

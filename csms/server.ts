@@ -37,6 +37,13 @@ export interface CsmsDeps {
    * any JSON, not only text); any other vendorId is answered UnknownVendorId.
    */
   vendors?: Record<string, VendorHandler>;
+  /**
+   * The process's one store, when this is one of several event loops (csms/loops.ts): used, never opened,
+   * pruned or closed here; its owner does those once for all loops.
+   */
+  storage?: CsmsStorage;
+  /** Bind with SO_REUSEPORT, so that the process's other loops listen on the same port (Linux). */
+  reusePort?: boolean;
 }
 
 export interface CsmsHandle {
@@ -66,14 +73,22 @@ function fileBaseUrl(host: string, port: number, secure: boolean): string {
   return `${secure ? "https" : "http"}://${host.includes(":") ? `[${host}]` : host}:${port}`;
 }
 
-function wsUrl(host: string, port: number, secure: boolean): string {
+/** The active-transactions gauge, read from `storage`'s read model; returns the undo. */
+export function trackActiveTransactionsIn(storage: CsmsStorage): () => void {
+  return trackActiveTransactions(async () =>
+    (await storage.reads.listTransactions({ active: true, limit: 1 })).total
+  );
+}
+
+export function wsUrl(host: string, port: number, secure: boolean): string {
   return `${secure ? "wss" : "ws"}://${host.includes(":") ? `[${host}]` : host}:${port}/ocpp`;
 }
 
 /** Starts the CSMS; rejects (with a one-line message) when the database cannot be opened or the port bound. */
 export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<CsmsHandle> {
   const node = config.nodeId ?? generateNodeId();
-  const storage = await openStorage(config, node);
+  const storage = deps.storage ?? await openStorage(config, node);
+  const ownsStorage = deps.storage === undefined;
   const sink = new EventSink(deps.bus, storage);
   const connections = new Connections(sink, storage.chargers, node);
   // One adapter per protocol; a charger's negotiated subprotocol picks its adapter.
@@ -95,7 +110,7 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
   try {
     await lease.start();
   } catch (err) {
-    await storage.close();
+    if (ownsStorage) await storage.close();
     throw new Error(`cannot record node ${node} in the database: ${(err as Error).message}`);
   }
   const secure = config.tls !== undefined;
@@ -202,6 +217,7 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     server = Deno.serve({
       hostname: config.host,
       port: config.port,
+      ...(deps.reusePort && { reusePort: true }),
       ...(config.tls && { cert: config.tls.cert, key: config.tls.key }),
       onListen() {},
       onError(err) {
@@ -211,7 +227,7 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     }, handler);
   } catch (err) {
     await lease.stop();
-    await storage.close();
+    if (ownsStorage) await storage.close();
     const what = config.tls ? ` with TLS_CERT=${config.tls.certFile} TLS_KEY=${config.tls.keyFile}` : "";
     throw new Error(`cannot listen on ${config.host}:${config.port}${what}: ${(err as Error).message}`);
   }
@@ -229,13 +245,14 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
     log.charger(e.chargerId).warn(`connected to CSMS node ${e.node}: closing its connection on ${node}`);
     conn.close(CLOSE.movedAway, `connected to CSMS node ${e.node}`, "replaced");
   });
-  if (config.metrics) enableProcessMetrics();
+  // Process-wide figures are counted once, by the thread that owns the store (csms/loops.ts for loops).
+  if (config.metrics && ownsStorage) enableProcessMetrics();
   const untrackChargers = trackChargers(() => connections.connections());
-  const untrackTransactions = trackActiveTransactions(async () =>
-    (await storage.reads.listTransactions({ active: true, limit: 1 })).total
-  );
-  const retention = new Retention(storage, config.meterRetentionDays, config.eventRetentionDays);
-  retention.start();
+  const untrackTransactions = ownsStorage ? trackActiveTransactionsIn(storage) : () => {};
+  const retention = ownsStorage
+    ? new Retention(storage, config.meterRetentionDays, config.eventRetentionDays)
+    : undefined;
+  retention?.start();
   const sweeper = config.pingInterval > 0
     ? undefined
     : new SilenceSweeper(() => connections.connections(), silenceLimitMs(config.heartbeatInterval));
@@ -253,14 +270,14 @@ export async function startCsms(config: CsmsConfig, deps: CsmsDeps): Promise<Csm
       unserve();
       unserveAdmin();
       unwatchMoves();
-      retention.stop();
+      retention?.stop();
       sweeper?.stop();
       for (const s of refused) s.close(CLOSE.goingAway, "CSMS shutting down");
       await connections.closeAll(CLOSE_WAIT_MS);
       await server.shutdown();
       // After the sockets: an orderly stop leaves no charger present on this node.
       await lease.stop();
-      await storage.close();
+      if (ownsStorage) await storage.close();
     })();
 
   const port = server.addr.port;

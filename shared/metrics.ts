@@ -221,7 +221,44 @@ export function enableProcessMetrics(): void {
   }
 }
 
+/** One thread's figures, as prom-client hands them between registries. */
+export type ThreadMetrics = Awaited<ReturnType<client.Registry["getMetricsAsJSON"]>>;
+export interface RenderedMetrics {
+  body: string;
+  contentType: string;
+}
+
+// A CSMS with several event loops (CSMS_WORKERS, csms/loops.ts) counts in every loop's thread; the thread
+// that owns the loops renders the process's figures: its own plus theirs, summed (each loop counts only
+// its own chargers and frames; process-wide figures are counted in the owner alone).
+let otherThreads: (() => Promise<ThreadMetrics[]>) | undefined;
+let renderedBy: (() => Promise<RenderedMetrics>) | undefined;
+
+/** This thread's own figures, for the thread that renders the process's. */
+export function threadMetrics(): Promise<ThreadMetrics> {
+  return registry.getMetricsAsJSON();
+}
+
+/** In the thread that owns CSMS loops: /metrics includes what `gather` brings; returns the undo. */
+export function includeOtherThreads(gather: () => Promise<ThreadMetrics[]>): () => void {
+  otherThreads = gather;
+  return () => {
+    if (otherThreads === gather) otherThreads = undefined;
+  };
+}
+
+/** In a CSMS loop's thread: /metrics is the process's, which `render` asks of the owning thread. */
+export function renderInOwner(render: () => Promise<RenderedMetrics>): void {
+  renderedBy = render;
+}
+
 /** Every metric in the Prometheus text format (0.0.4). */
-export async function renderMetrics(): Promise<{ body: string; contentType: string }> {
-  return { body: await registry.metrics(), contentType: registry.contentType };
+export async function renderMetrics(): Promise<RenderedMetrics> {
+  if (renderedBy) return await renderedBy();
+  if (!otherThreads) return { body: await registry.metrics(), contentType: registry.contentType };
+  const all = [await registry.getMetricsAsJSON(), ...await otherThreads()];
+  return {
+    body: await client.AggregatorRegistry.aggregate(all).metrics(),
+    contentType: registry.contentType,
+  };
 }

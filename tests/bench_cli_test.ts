@@ -27,14 +27,15 @@ Deno.test("bench CLI: an unknown flag or bad value is one line on stderr and exi
 Deno.test("bench CLI: --help prints the scenarios and exits 0", async () => {
   const r = await runBench("--help");
   assert.equal(r.code, 0);
-  for (const word of ["connections", "throughput", "latency", "--quick"]) {
+  for (const word of ["connections", "throughput", "workers", "latency", "--quick"]) {
     assert.ok(r.stdout.includes(word), word);
   }
 });
 
 Deno.test("bench CLI: a tiny run compares chargewire with the peer, bare Deno and bare Node, and its JSON line parses", async () => {
   const r = await runBench(
-    ...["--only", "connections,throughput", "--quick", "--connections", "40", "--drivers", "1"],
+    ...["--only", "connections,throughput,workers", "--quick", "--connections", "40", "--drivers", "1"],
+    ...["--workers", "1,2"],
     ...["--chargers", "20", "--warmup", "0.5", "--duration", "1", "--rounds", "1"],
   );
   assert.equal(r.code, 0, r.stderr.slice(-2000));
@@ -58,5 +59,12 @@ Deno.test("bench CLI: a tiny run compares chargewire with the peer, bare Deno an
     assert.match(r.stdout, /^ocpp-rpc peer \(Node\)\s+1\s+[\d,]+\s+[\d.]+×/m);
   }
   assert.match(r.stdout, /^server \(medians\)/m);
+  // The scaling table: one row per CSMS_WORKERS count, each loaded and answered.
+  assert.deepEqual(report.results.workers.rows.map((w: { loops: number }) => w.loops), [1, 2]);
+  for (const w of report.results.workers.rows) {
+    assert.ok(w.answeredPerSecond > 0 && w.run.callErrors === 0, JSON.stringify(w.run));
+  }
+  assert.equal(report.results.workers.rows[0].speedup, 1);
+  assert.match(r.stdout, /^\s+2\s+1\s+[\d,]+\s+[\d.]+\s+/m, "the 2-loop row");
   assert.match(r.stdout, /^chargewire\s+40\s+[\d.-]+\s+[\d.-]+\s+[\d.-]+$/m, "memory table row");
 });

@@ -301,6 +301,14 @@ export class NodeProcess {
     return `ws://127.0.0.1:${this.port}/ocpp`;
   }
 
+  /**
+   * Whether presence naming `node` is this CSMS process's: its NODE_ID, or one of its event loops'
+   * (`NODE_ID.1`, `NODE_ID.2`, … with CSMS_WORKERS > 1, the default on a machine of several cores).
+   */
+  holds(node: string | undefined): boolean {
+    return node === this.name || (node?.startsWith(`${this.name}.`) ?? false);
+  }
+
   /** Waits until GET /readyz answers 200 (or the process exits: then it throws with its output). */
   async ready(timeoutMs = 60_000): Promise<void> {
     await waitFor(

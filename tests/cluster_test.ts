@@ -8,7 +8,13 @@ import { type ChargerEventRecord, type FleetHandle, startChargePoint, startFleet
 import type { BusEvent } from "../shared/events.ts";
 import type { FleetRow } from "../web/lib/fleet.ts";
 import type { FleetSnapshot, FleetUpdate } from "../web/lib/protocol.ts";
-import { Cluster, CLUSTER_ADMIN_PASSWORD, ENGINES_MISSING, FailoverProxy } from "./cluster_support.ts";
+import {
+  Cluster,
+  CLUSTER_ADMIN_PASSWORD,
+  ENGINES_MISSING,
+  FailoverProxy,
+  type NodeProcess,
+} from "./cluster_support.ts";
 import { TestCharger } from "./csms_support.ts";
 import { type PortalSession, PortalSession as Session, type PortalSocket } from "./web_support.ts";
 import { waitFor } from "./wait.ts";
@@ -258,7 +264,7 @@ Deno.test({
       });
       const charger = async () => (await session.json("GET", `/api/v1/chargers/${id}`)).body;
       await waitFor(
-        async () => (await charger())?.node === csmsA.name,
+        async () => csmsA.holds((await charger())?.node),
         `${id} online on ${csmsA.name}`,
         WAIT_MS,
       );
@@ -277,7 +283,7 @@ Deno.test({
       await waitFor(
         async () => {
           const c = await charger();
-          return c?.online === true && c.node === csmsB.name && c.model === "Simulator";
+          return c?.online === true && csmsB.holds(c.node) && c.model === "Simulator";
         },
         `${id} online on ${csmsB.name}`,
         WAIT_MS,
@@ -293,7 +299,7 @@ Deno.test({
       // Node A's word that its socket closed has reached the portal (after B's connection: A closed it
       // because of it), and the fleet view never said offline through the move.
       await waitFor(
-        () => watcher!.of("charger.disconnected", id).some((e) => e.node === csmsA.name),
+        () => watcher!.of("charger.disconnected", id).some((e) => csmsA.holds(e.node)),
         "node A's disconnection event at the portal",
         WAIT_MS,
       );
@@ -307,7 +313,7 @@ Deno.test({
       assert.deepEqual(seen.filter(([, online]) => !online), [], "never offline during the move");
       assert.equal(watcher.rows.get(id)?.online, true);
       const after = await charger();
-      assert.deepEqual([after.online, after.node], [true, csmsB.name]);
+      assert.deepEqual([after.online, csmsB.holds(after.node)], [true, true], `held by ${after.node}`);
       // One connection in the whole cluster: node A holds nothing any more.
       assert.equal(first.isOpen, false);
     } catch (err) {
@@ -356,12 +362,12 @@ Deno.test({
         (await session.json("GET", "/api/v1/chargers?limit=1000")).body.items as Array<
           { id: string; online: boolean; node?: string }
         >;
-      const allOn = async (node: string) => {
+      const allOn = async (csms: NodeProcess) => {
         const items = (await list()).filter((c) => c.id.startsWith("KX-"));
-        return items.length === COUNT && items.every((c) => c.online && c.node === node);
+        return items.length === COUNT && items.every((c) => c.online && csms.holds(c.node));
       };
       await waitFor(() => fleet.summary().accepted === COUNT, "the fleet to boot", WAIT_MS);
-      await waitFor(() => allOn(csmsA.name), `all ${COUNT} on ${csmsA.name}`, WAIT_MS);
+      await waitFor(() => allOn(csmsA), `all ${COUNT} on ${csmsA.name}`, WAIT_MS);
       watcher = await Watcher.open(session, "web-1");
       const started = await Promise.all(chargers.map((cp, i) => cp.startLocal(1, `TAG-${i}`)));
       assert.ok(started.every(Boolean), "every charger started a transaction");
@@ -402,7 +408,7 @@ Deno.test({
         "every charger to reconnect",
         WAIT_MS,
       );
-      await waitFor(() => allOn(csmsB.name), `all ${COUNT} online on ${csmsB.name}`, WAIT_MS);
+      await waitFor(() => allOn(csmsB), `all ${COUNT} online on ${csmsB.name}`, WAIT_MS);
       await waitFor(
         () => watcher!.online(chargers.map((c) => c.id)),
         "the portal's fleet view to show every charger online again",

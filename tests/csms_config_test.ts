@@ -25,6 +25,7 @@ Deno.test("csms config: invalid env values exit 1 with a one-line message", asyn
       { STALE_TX_MINUTES: "an hour" },
       /^csms: invalid STALE_TX_MINUTES="an hour": expected a number of minutes from 0 to 525600\n$/,
     ],
+    [{ CSMS_WORKERS: "0" }, /^csms: invalid CSMS_WORKERS="0": expected an integer from 1 to 256\n$/],
     [{ HOST: "http://x" }, /^csms: invalid HOST="http:\/\/x": expected a host name or IP address/],
     [
       { CHARGER_POLICY: "nobody" },

@@ -13,7 +13,6 @@ import { RedisBus } from "../shared/bus_redis.ts";
 import type { Bus, BusEvent } from "../shared/events.ts";
 import type { CsmsReads } from "../shared/queries.ts";
 import { type CsmsNode, startCsmsNode } from "../csms/main.ts";
-import type { CsmsHandle } from "../csms/server.ts";
 import type { AuthOptions } from "../web/auth/service.ts";
 import type { BridgeOptions } from "../web/bridge.ts";
 import type { ClientToServerEvents, ServerToClientEvents } from "../web/lib/protocol.ts";
@@ -30,7 +29,7 @@ import { releaseEngines, teeEvents, testEnginesFor } from "./cluster_support.ts"
 export const ADMIN_PASSWORD = "test-admin-password";
 
 export interface TestSystem {
-  csms: CsmsHandle;
+  csms: CsmsNode;
   /** The portal now (restartWeb replaces it). */
   web: WebServer;
   /** Stops the portal and starts a new one on the same port, with the CSMS running on throughout. */
@@ -73,11 +72,18 @@ export async function startSystem(
         ...engines.env,
         ...env,
       });
-      teeEvents(csms.bus, events);
+      // A lone loop's events are taken as it publishes them; several loops publish on buses of their own,
+      // and their events are read back from Redis.
+      if (csms.loops) csms.bus.subscribe((e) => events.push(e));
+      else teeEvents(csms.bus, events);
       // Serving on the bus (its subscriptions and lease) comes a moment after start.
-      const node = csms.node;
+      // With CSMS_WORKERS > 1 each loop is a node of its own on Redis.
+      const nodes = csms.loops ?? [csms.node];
       const redis = bus as RedisBus;
-      await waitFor(async () => (await redis.liveNodes()).includes(node), "the CSMS node to serve");
+      await waitFor(async () => {
+        const live = await redis.liveNodes();
+        return nodes.every((n) => live.includes(n));
+      }, "the CSMS node to serve");
     } else {
       bus = new MemoryBus();
       bus.subscribe((e) => events.push(e));

@@ -1,0 +1,216 @@
+/**
+ * One store for several event loops (CSMS_WORKERS): the loop threads reach the process's one CsmsStorage
+ * through a message port, and the thread that owns it (csms/loops.ts) answers. The storage contract is
+ * async end to end, durability included (`durable` in a `Written` or a `StopOutcome`), so a loop sees the same promises it would see
+ * in-thread: a value when the store has taken the write, and `durable` when the owner's `durable` settles.
+ * Nothing is decided here: every read, write and id comes from the one store, so ids stay unique, the
+ * in-memory latest state stays whole, and SQLite keeps its single writer.
+ *
+ * Written by hand because a call has to carry the contract's two-stage answer (value, then durability),
+ * which no RPC-over-postMessage library models; the rest is a map of pending calls.
+ */
+import type { CsmsStorage } from "../../shared/storage.ts";
+
+/** The part of a MessagePort, Worker or worker global that carries the messages. */
+export interface PortLike {
+  postMessage(message: unknown): void;
+}
+
+/** The repositories a loop calls; every method of each returns a promise. */
+const REPOS = [
+  "chargers",
+  "nodes",
+  "transactions",
+  "meter",
+  "deviceModel",
+  "configuration",
+  "chargingProfiles",
+  "idTokens",
+  "registrations",
+  "reservations",
+  "localLists",
+  "files",
+  "reads",
+] as const;
+type Repo = typeof REPOS[number];
+
+/** Best-effort writes of the contract (they return nothing): sent without waiting for any answer. */
+const FIRE_AND_FORGET = new Set(["chargers.seen", ".recordRefusal", ".appendEvent"]);
+
+/** A loop's request; `id` absent for fire-and-forget calls. `repo` "" is the storage itself. */
+export interface StoreCall {
+  ch: "store";
+  id?: number;
+  repo: Repo | "";
+  method: string;
+  args: unknown[];
+}
+
+/**
+ * The owner's answers: the value (for a result with `durable` in it, the rest of it, and `written`: its
+ * durability follows), the durability, or a failure.
+ */
+export type StoreReply =
+  | { ch: "store"; id: number; t: "value"; value: unknown; written: boolean }
+  | { ch: "store"; id: number; t: "durable"; error?: ErrorShape }
+  | { ch: "store"; id: number; t: "error"; error: ErrorShape };
+
+interface ErrorShape {
+  name: string;
+  message: string;
+}
+
+/** Errors a caller tells apart by class (a RangeError is a refused input: csms/admin.ts). */
+const ERROR_CLASSES: Record<string, ErrorConstructor> = {
+  RangeError,
+  TypeError,
+  SyntaxError,
+  Error,
+};
+
+function shape(err: unknown): ErrorShape {
+  const e = err as Error;
+  return { name: e?.name ?? "Error", message: String(e?.message ?? err) };
+}
+
+function revive(s: ErrorShape): Error {
+  const err = new (ERROR_CLASSES[s.name] ?? Error)(s.message);
+  if (!(s.name in ERROR_CLASSES)) err.name = s.name;
+  return err;
+}
+
+/** A result carrying its durability: a `Written`, or a shape such as `StopOutcome` with `durable` in it. */
+function withDurable(v: unknown): v is { durable: Promise<void> } {
+  return typeof v === "object" && v !== null && (v as { durable?: unknown }).durable instanceof Promise;
+}
+
+/**
+ * Answers a loop's calls on `port` with `storage`. Returns the handler for the port's messages (it ignores
+ * what is not a store call). The owner never closes or prunes on a loop's behalf: those stay its own.
+ */
+export function serveStorage(storage: CsmsStorage, port: PortLike): (message: StoreCall) => void {
+  const reply = (r: StoreReply) => port.postMessage(r);
+  return (call) => {
+    if (call.method === "close" || call.method === "prune") {
+      if (call.id !== undefined) {
+        reply({
+          ch: "store",
+          id: call.id,
+          t: "value",
+          value: call.method === "prune" ? 0 : undefined,
+          written: false,
+        });
+      }
+      return;
+    }
+    const target = (call.repo === "" ? storage : storage[call.repo]) as unknown as Record<
+      string,
+      (...a: unknown[]) => unknown
+    >;
+    const id = call.id;
+    let result: unknown;
+    try {
+      result = target[call.method](...call.args);
+    } catch (err) {
+      if (id !== undefined) reply({ ch: "store", id, t: "error", error: shape(err) });
+      return;
+    }
+    if (id === undefined) return;
+    Promise.resolve(result).then(
+      (value) => {
+        if (!withDurable(value)) return reply({ ch: "store", id, t: "value", value, written: false });
+        const { durable, ...rest } = value;
+        reply({ ch: "store", id, t: "value", value: rest, written: true });
+        durable.then(
+          () => reply({ ch: "store", id, t: "durable" }),
+          (err) => reply({ ch: "store", id, t: "durable", error: shape(err) }),
+        );
+      },
+      (err) => reply({ ch: "store", id, t: "error", error: shape(err) }),
+    );
+  };
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: Error): void;
+  durable?: { resolve(): void; reject(e: Error): void };
+}
+
+/** A loop's view of the owner's storage over `port`; feed the port's store replies to `receive`. */
+export class RemoteStorage {
+  readonly storage: CsmsStorage;
+  #next = 1;
+  #pending = new Map<number, Pending>();
+  #closed = false;
+
+  constructor(private readonly port: PortLike) {
+    const repo = (name: Repo | "") =>
+      new Proxy({}, {
+        get: (_, method) => typeof method === "string" ? this.#method(name, method) : undefined,
+      });
+    const top = repo("") as Record<string, unknown>;
+    const storage: Record<string, unknown> = {
+      recordRefusal: top.recordRefusal,
+      appendEvent: top.appendEvent,
+      prune: top.prune,
+      // The loop gives the store back; the owner closes it once every loop has stopped.
+      close: () => Promise.resolve(),
+    };
+    for (const name of REPOS) storage[name] = repo(name);
+    this.storage = storage as unknown as CsmsStorage;
+  }
+
+  #method(repo: Repo | "", method: string): (...args: unknown[]) => unknown {
+    if (FIRE_AND_FORGET.has(`${repo}.${method}`)) {
+      return (...args) => {
+        if (!this.#closed) this.port.postMessage({ ch: "store", repo, method, args } satisfies StoreCall);
+      };
+    }
+    return (...args) =>
+      new Promise((resolve, reject) => {
+        if (this.#closed) return reject(new Error("the store's owner is gone"));
+        const id = this.#next++;
+        this.#pending.set(id, { resolve, reject });
+        this.port.postMessage({ ch: "store", id, repo, method, args } satisfies StoreCall);
+      });
+  }
+
+  receive(reply: StoreReply): void {
+    const p = this.#pending.get(reply.id);
+    if (!p) return;
+    if (reply.t === "error") {
+      this.#pending.delete(reply.id);
+      return p.reject(revive(reply.error));
+    }
+    if (reply.t === "value") {
+      if (!reply.written) {
+        this.#pending.delete(reply.id);
+        return p.resolve(reply.value);
+      }
+      const durable = new Promise<void>((resolve, reject) => (p.durable = { resolve, reject }));
+      // A write whose caller never awaits `durable` must not report an unhandled rejection.
+      durable.catch(() => {});
+      return p.resolve({ ...reply.value as object, durable });
+    }
+    this.#pending.delete(reply.id);
+    if (reply.error) p.durable?.reject(revive(reply.error));
+    else p.durable?.resolve();
+  }
+
+  /** Resolves once no call waits for an answer (durability included), or after `maxMs`. */
+  async drain(maxMs: number): Promise<void> {
+    const until = Date.now() + maxMs;
+    while (this.#pending.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Fails every call still waiting: the owner has gone. */
+  close(): void {
+    this.#closed = true;
+    for (const p of this.#pending.values()) {
+      const err = new Error("the store's owner is gone");
+      p.durable ? p.durable.reject(err) : p.reject(err);
+    }
+    this.#pending.clear();
+  }
+}
