@@ -71,7 +71,7 @@ const NO_SECRETS: readonly string[] = Object.freeze([]);
 export function mayHoldSecret(text: string, alsoHide?: readonly string[]): boolean {
   if (MAY_HOLD_SECRET.test(text)) return true;
   // A loop, not alsoHide.some(): no closure, nor a default array, made per frame.
-  if (alsoHide) for (const s of alsoHide) if (text.includes(s)) return true;
+  if (alsoHide) { for (const s of alsoHide) if (text.includes(s)) return true; }
   return false;
 }
 
