@@ -25,7 +25,13 @@ Deno.test("csms crash recovery: 50 chargers in transactions through a SIGKILL of
   ),
 }, async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "csms_crash_" });
-  const env = { CSMS_PORT: String(freePort()), DATA_DIR: dataDir, HEARTBEAT_INTERVAL: "60" };
+  // Two event loops (the default on two cores): the SIGKILL takes every loop's thread at once.
+  const env = {
+    CSMS_PORT: String(freePort()),
+    DATA_DIR: dataDir,
+    HEARTBEAT_INTERVAL: "60",
+    CSMS_WORKERS: "2",
+  };
   let csms = await CsmsProcess.start(env);
   const events: ChargerEventRecord[] = [];
   const fleet = startFleet({

@@ -481,7 +481,9 @@ export class CsmsProcess {
     const key = env.DATA_DIR ?? `csms-process-${crypto.randomUUID()}`;
     const engines = env.DATABASE_URL === undefined ? await testEnginesFor(key) : undefined;
     try {
-      const started = await CsmsProcess.#start({ ...engines?.env, ...env });
+      // One event loop unless the test asks for more: each loop is a thread loading the whole CSMS, and
+      // the suite starts many processes at once (tests/csms_workers_test.ts and a few others run several).
+      const started = await CsmsProcess.#start({ CSMS_WORKERS: "1", ...engines?.env, ...env });
       if (engines) started.#release = () => releaseEngines(key);
       return started;
     } catch (err) {
@@ -515,7 +517,7 @@ export class CsmsProcess {
       const url = await Promise.race([
         found.promise,
         new Promise<never>((_, reject) =>
-          timer = setTimeout(() => reject(new Error("no CSMS endpoint")), 30_000)
+          timer = setTimeout(() => reject(new Error("no CSMS endpoint")), 60_000)
         ),
       ]);
       return new CsmsProcess(child, url, stdout);

@@ -193,6 +193,8 @@ Deno.test({
       LOG_LEVEL: "debug",
       // Chargers then send a frame every second: the message counter rises between any two scrapes.
       HEARTBEAT_INTERVAL: "1",
+      // Two event loops: whichever thread takes a scrape, it answers for the whole process.
+      CSMS_WORKERS: "2",
     });
     let fleet: ChargerProcess | undefined;
     let prometheus: Prometheus | undefined;

@@ -49,6 +49,10 @@ export interface TestSystem {
   close(): Promise<void>;
 }
 
+/**
+ * The CSMS runs one event loop unless `env` asks for more (CSMS_WORKERS): each loop is a thread that loads
+ * the whole CSMS, and the suite starts many systems at once. tests/csms_workers_test.ts runs several.
+ */
 export async function startSystem(
   env: Record<string, string> = {},
   options: { bridge?: BridgeOptions; auth?: AuthOptions } = {},
@@ -66,6 +70,7 @@ export async function startSystem(
         node: `test-${crypto.randomUUID().slice(0, 8)}`,
       });
       csms = await startCsmsNode({
+        CSMS_WORKERS: "1",
         CSMS_PORT: "0",
         DATA_DIR: dataDir,
         HOST: "127.0.0.1",
@@ -87,7 +92,15 @@ export async function startSystem(
     } else {
       bus = new MemoryBus();
       bus.subscribe((e) => events.push(e));
-      csms = await startCsmsNode({ CSMS_PORT: "0", DATA_DIR: dataDir, HOST: "127.0.0.1", ...env }, { bus });
+      csms = await startCsmsNode({
+        CSMS_WORKERS: "1",
+        CSMS_PORT: "0",
+        DATA_DIR: dataDir,
+        HOST: "127.0.0.1",
+        ...env,
+      }, {
+        bus,
+      });
     }
   } catch (err) {
     await bus?.close();
