@@ -75,7 +75,7 @@ export class ChargerConnection implements SessionHost, EventListenerObject {
   #ended = false;
   #closed?: PromiseWithResolvers<void>;
   /** Secrets of the last CALL sent, until the next: a charger's answer may echo them (an error text). */
-  #sentSecrets?: string[];
+  #sentSecrets?: readonly string[];
   #meter: FrameMeter;
   /** When the frame being read arrived (performance.now()), for the handling time of a CALL. */
   #arrivedAt = 0;

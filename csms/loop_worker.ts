@@ -9,6 +9,7 @@ import type { Bus } from "../shared/events.ts";
 import { configureLog } from "../shared/log.ts";
 import { type RenderedMetrics, renderInOwner, threadMetrics } from "../shared/metrics.ts";
 import { PendingAnswers } from "./pending_answers.ts";
+import { type Batch, BatchedPort, unbatch } from "./batched_port.ts";
 import type { CsmsConfig } from "./config.ts";
 import { LoopBus, type LoopBusMessage } from "./loop_bus.ts";
 import { type CsmsHandle, startCsms } from "./server.ts";
@@ -35,11 +36,12 @@ const STORE_DRAIN_MS = 5_000;
 
 const self = globalThis as unknown as {
   onmessage:
-    | ((e: MessageEvent<LoopControl | LoopBusMessage | StoreReply | LoopMetricsMessage>) => void)
+    | ((e: MessageEvent<Batch | LoopControl | LoopBusMessage | StoreReply | LoopMetricsMessage>) => void)
     | null;
   postMessage(m: unknown): void;
 };
-const port = { postMessage: (m: unknown) => self.postMessage(m) };
+/** Everything this loop sends the owning thread, in order, a batch per turn (csms/batched_port.ts). */
+const port = new BatchedPort({ postMessage: (m: unknown) => self.postMessage(m) });
 const store = new RemoteStorage(port);
 const loopBus = new LoopBus(port);
 let bus: Bus = loopBus;
@@ -81,10 +83,14 @@ async function close(): Promise<LoopReport> {
   return { ch: "ctl", t: "closed" };
 }
 
-self.onmessage = (e) => {
-  const m = e.data;
+function receive(m: LoopControl | LoopBusMessage | StoreReply | LoopMetricsMessage): void {
   if (m.ch === "store") return store.receive(m);
   if (m.ch === "bus") return loopBus.receive(m);
   if (m.ch === "metrics") return onMetrics(m);
-  (m.t === "start" ? start(m.config) : close()).then((report) => self.postMessage(report));
-};
+  (m.t === "start" ? start(m.config) : close()).then((report) => {
+    port.postMessage(report);
+    port.flush();
+  });
+}
+
+self.onmessage = (e) => unbatch(e.data, receive);

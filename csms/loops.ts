@@ -27,6 +27,7 @@ import { Retention } from "./retention.ts";
 import { type CsmsHandle, wsUrl } from "./server.ts";
 import { openStorage } from "./store/open.ts";
 import { serveStorage, type StoreCall } from "./store/remote.ts";
+import { type Batch, BatchedPort, unbatch } from "./batched_port.ts";
 
 const log = logger("csms");
 
@@ -35,8 +36,12 @@ export function loopNodeId(node: string, index: number): string {
   return `${node}.${index + 1}`;
 }
 
+type LoopMessage = StoreCall | LoopBusMessage | LoopReport | LoopMetricsMessage;
+
 class Loop {
   readonly worker: Worker;
+  /** Everything this thread sends the loop, in order, a batch per turn. */
+  readonly port: BatchedPort;
   #reports: Array<(r: LoopReport) => void> = [];
   readonly #gathered = new PendingAnswers<ThreadMetrics>();
 
@@ -47,15 +52,14 @@ class Loop {
     onFailure: (loop: Loop, message: string) => void,
   ) {
     this.worker = new Worker(new URL("./loop_worker.ts", import.meta.url).href, { type: "module" });
-    this.worker.onmessage = (
-      e: MessageEvent<StoreCall | LoopBusMessage | LoopReport | LoopMetricsMessage>,
-    ) => {
-      const m = e.data;
-      if (m.ch === "store") onStore(this, m);
-      else if (m.ch === "bus") onBus(this, m);
-      else if (m.ch === "metrics") this.#onMetrics(m);
-      else this.#reports.shift()?.(m);
-    };
+    this.port = new BatchedPort(this.worker);
+    this.worker.onmessage = (e: MessageEvent<Batch | LoopMessage>) =>
+      unbatch<LoopMessage>(e.data, (m) => {
+        if (m.ch === "store") onStore(this, m);
+        else if (m.ch === "bus") onBus(this, m);
+        else if (m.ch === "metrics") this.#onMetrics(m);
+        else this.#reports.shift()?.(m);
+      });
     this.worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
       onFailure(this, e.message);
@@ -68,14 +72,14 @@ class Loop {
     if (m.t !== "render") return;
     const id = m.id;
     renderMetrics().then((rendered) =>
-      this.worker.postMessage({ ch: "metrics", t: "rendered", id, rendered } satisfies LoopMetricsMessage)
+      this.port.postMessage({ ch: "metrics", t: "rendered", id, rendered } satisfies LoopMetricsMessage)
     );
   }
 
   /** The loop's own figures (none once it has stopped). */
   metrics(): Promise<ThreadMetrics> {
     return this.#gathered.ask((id) =>
-      this.worker.postMessage({ ch: "metrics", t: "gather", id } satisfies LoopMetricsMessage)
+      this.port.postMessage({ ch: "metrics", t: "gather", id } satisfies LoopMetricsMessage)
     );
   }
 
@@ -87,7 +91,7 @@ class Loop {
   control(m: LoopControl): Promise<LoopReport> {
     return new Promise((resolve) => {
       this.#reports.push(resolve);
-      this.worker.postMessage(m);
+      this.port.postMessage(m);
     });
   }
 }
@@ -125,10 +129,10 @@ export async function startCsmsLoops(
         fail(new Error(`CSMS loop ${loopNodeId(node, l.index)} failed: ${message}`));
       },
     );
-    servers.set(loop, serveStorage(storage, loop.worker));
+    servers.set(loop, serveStorage(storage, loop.port));
     loops.push(loop);
   }
-  const ports = loops.map((l) => l.worker);
+  const ports = loops.map((l) => l.port);
   // With Redis the loops are nodes on Redis themselves; the process's bus only serves its portal.
   if (config.redisUrl === undefined) hub = new LoopHub(deps.bus, ports);
 

@@ -35,7 +35,13 @@ const REPOS = [
 type Repo = typeof REPOS[number];
 
 /** Best-effort writes of the contract (they return nothing): sent without waiting for any answer. */
-const FIRE_AND_FORGET = new Set(["chargers.seen", ".recordRefusal", ".appendEvent"]);
+const FIRE_AND_FORGET = new Set([".recordRefusal", ".appendEvent"]);
+
+/**
+ * A frame's arrival time crosses at most this often per charger: every frame would cross otherwise, and the
+ * store keeps only the latest, written within seconds anyway (ChargerWrites.seen).
+ */
+export const SEEN_EVERY_MS = 1000;
 
 /** A loop's request; `id` absent for fire-and-forget calls. `repo` "" is the storage itself. */
 export interface StoreCall {
@@ -143,12 +149,22 @@ export class RemoteStorage {
   #next = 1;
   #pending = new Map<number, Pending>();
   #closed = false;
+  /** Each charger's latest frame time since the last crossing. */
+  #seen = new Map<string, number>();
+  #seenTimer?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly port: PortLike) {
-    const repo = (name: Repo | "") =>
-      new Proxy({}, {
-        get: (_, method) => typeof method === "string" ? this.#method(name, method) : undefined,
+    const repo = (name: Repo | "") => {
+      const methods = new Map<string, (...args: unknown[]) => unknown>();
+      return new Proxy({}, {
+        get: (_, method) => {
+          if (typeof method !== "string") return undefined;
+          let fn = methods.get(method);
+          if (!fn) methods.set(method, fn = this.#method(name, method));
+          return fn;
+        },
       });
+    };
     const top = repo("") as Record<string, unknown>;
     const storage: Record<string, unknown> = {
       recordRefusal: top.recordRefusal,
@@ -162,6 +178,13 @@ export class RemoteStorage {
   }
 
   #method(repo: Repo | "", method: string): (...args: unknown[]) => unknown {
+    if (repo === "chargers" && method === "seen") {
+      return (id, atMs) => {
+        if (this.#closed) return;
+        this.#seen.set(id as string, atMs as number);
+        this.#seenTimer ??= setTimeout(() => this.#sendSeen(), SEEN_EVERY_MS);
+      };
+    }
     if (FIRE_AND_FORGET.has(`${repo}.${method}`)) {
       return (...args) => {
         if (!this.#closed) this.port.postMessage({ ch: "store", repo, method, args } satisfies StoreCall);
@@ -174,6 +197,17 @@ export class RemoteStorage {
         this.#pending.set(id, { resolve, reject });
         this.port.postMessage({ ch: "store", id, repo, method, args } satisfies StoreCall);
       });
+  }
+
+  #sendSeen(): void {
+    clearTimeout(this.#seenTimer);
+    this.#seenTimer = undefined;
+    for (const [id, atMs] of this.#seen) {
+      this.port.postMessage(
+        { ch: "store", repo: "chargers", method: "seen", args: [id, atMs] } satisfies StoreCall,
+      );
+    }
+    this.#seen.clear();
   }
 
   receive(reply: StoreReply): void {
@@ -200,6 +234,7 @@ export class RemoteStorage {
 
   /** Resolves once no call waits for an answer (durability included), or after `maxMs`. */
   async drain(maxMs: number): Promise<void> {
+    if (!this.#closed) this.#sendSeen();
     const until = Date.now() + maxMs;
     while (this.#pending.size > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
   }
@@ -207,6 +242,7 @@ export class RemoteStorage {
   /** Fails every call still waiting: the owner has gone. */
   close(): void {
     this.#closed = true;
+    clearTimeout(this.#seenTimer);
     for (const p of this.#pending.values()) {
       const err = new Error("the store's owner is gone");
       p.durable ? p.durable.reject(err) : p.reject(err);

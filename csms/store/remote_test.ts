@@ -15,7 +15,7 @@ import {
   checkReservationContract,
 } from "./reservation_test_support.ts";
 import { checkStatsContract } from "./stats_test_support.ts";
-import { RemoteStorage, serveStorage, type StoreCall, type StoreReply } from "./remote.ts";
+import { RemoteStorage, SEEN_EVERY_MS, serveStorage, type StoreCall, type StoreReply } from "./remote.ts";
 import { openSqliteStorage } from "./sqlite/storage.ts";
 
 /** A real SQLite store served over a real MessageChannel, as a loop thread sees it. */
@@ -99,4 +99,24 @@ Deno.test("remote store: calls waiting when the owner goes are failed, not left 
   await assert.rejects(remote.storage.reads.listChargers(), /owner is gone/);
   channel.port1.close();
   channel.port2.close();
+});
+
+Deno.test("remote store: frame times cross once per charger per interval, the latest of each", async () => {
+  const posted: StoreCall[] = [];
+  const remote = new RemoteStorage({ postMessage: (m) => posted.push(m as StoreCall) });
+  for (let i = 1; i <= 50; i++) {
+    remote.storage.chargers.seen("CP-A", 1000 + i);
+    remote.storage.chargers.seen("CP-B", 2000 + i);
+  }
+  assert.equal(posted.length, 0, "nothing crosses per frame");
+  await new Promise((r) => setTimeout(r, SEEN_EVERY_MS + 100));
+  assert.deepEqual(posted.map((c) => [c.repo, c.method, c.args]), [
+    ["chargers", "seen", ["CP-A", 1050]],
+    ["chargers", "seen", ["CP-B", 2050]],
+  ]);
+  // A stopping loop sends what it holds at once.
+  remote.storage.chargers.seen("CP-A", 9999);
+  await remote.drain(100);
+  assert.deepEqual(posted.at(-1)?.args, ["CP-A", 9999]);
+  remote.close();
 });

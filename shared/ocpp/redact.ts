@@ -58,12 +58,21 @@ const MAY_HOLD_SECRET = /authorization|password|simpin|"vpn"|private key|basic |
 export interface Redacted<T> {
   value: T;
   /** The secrets removed, for finding them echoed elsewhere (only those of MIN_ECHO_LENGTH or more). */
-  secrets: string[];
+  secrets: readonly string[];
 }
 
+/**
+ * What a text without secrets gives: shared, because nearly every frame is one (two frames per message,
+ * and an array each was garbage of issue 15's hot path).
+ */
+const NO_SECRETS: readonly string[] = Object.freeze([]);
+
 /** Whether a text may hold a secret; false means redactFrameText would return it unchanged. */
-export function mayHoldSecret(text: string, alsoHide: readonly string[] = []): boolean {
-  return MAY_HOLD_SECRET.test(text) || alsoHide.some((s) => text.includes(s));
+export function mayHoldSecret(text: string, alsoHide?: readonly string[]): boolean {
+  if (MAY_HOLD_SECRET.test(text)) return true;
+  // A loop, not alsoHide.some(): no closure, nor a default array, made per frame.
+  if (alsoHide) { for (const s of alsoHide) if (text.includes(s)) return true; }
+  return false;
 }
 
 class Walk {
@@ -161,8 +170,8 @@ export interface FrameTextOptions {
  * returned as it is; redacted by pattern when it is not JSON.
  */
 export function redactFrameText(text: string, options: FrameTextOptions = {}): Redacted<string> {
-  const alsoHide = options.alsoHide ?? [];
-  if (options.json && !mayHoldSecret(text, alsoHide)) return { value: text, secrets: [] };
+  if (options.json && !mayHoldSecret(text, options.alsoHide)) return { value: text, secrets: NO_SECRETS };
+  const alsoHide = options.alsoHide ?? NO_SECRETS;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -171,7 +180,7 @@ export function redactFrameText(text: string, options: FrameTextOptions = {}): R
   }
   const r = redactValue(parsed, alsoHide);
   return r.value === parsed
-    ? { value: text, secrets: [] }
+    ? { value: text, secrets: NO_SECRETS }
     : { value: JSON.stringify(r.value), secrets: r.secrets };
 }
 

@@ -141,7 +141,7 @@ Deno.test("redact: 2.0.1 SetNetworkProfile's VPN and APN secrets; a configuratio
     apnAuthentication: "CHAP",
   });
   assert.equal(c.ocppCsmsUrl, "wss://csms.example/ocpp");
-  assert.deepEqual(r.secrets.sort(), ["apn-password-1", "vpn-password-1", "vpn-psk-123456"]);
+  assert.deepEqual([...r.secrets].sort(), ["apn-password-1", "vpn-password-1", "vpn-psk-123456"]);
   assert.deepEqual(redactValue({ key: "MeterValueSampleInterval", value: "10" }).value, {
     key: "MeterValueSampleInterval",
     value: "10",
@@ -265,4 +265,17 @@ Deno.test("redact: no AuthorizationKey survives a ChangeConfiguration frame cut 
       },
     ),
   );
+});
+
+Deno.test("redact: a known frame's text is kept as it is unless it holds a word of a secret or one sent", () => {
+  const answer = frame(3, "m9", { status: "Rejected", info: "bad key 0123456789abcdef" });
+  assert.equal(mayHoldSecret(answer), false);
+  assert.equal(mayHoldSecret(answer, []), false);
+  assert.equal(mayHoldSecret(answer, ["fedcba9876543210"]), false);
+  assert.equal(mayHoldSecret(answer, ["fedcba9876543210", "0123456789abcdef"]), true);
+  const kept = redactFrameText(answer, { json: true, alsoHide: ["fedcba9876543210"] });
+  assert.equal(kept.value, answer);
+  assert.deepEqual(kept.secrets, []);
+  const hidden = redactFrameText(answer, { json: true, alsoHide: ["0123456789abcdef"] });
+  assert.equal(hidden.value.includes("0123456789abcdef"), false);
 });

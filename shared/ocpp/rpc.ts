@@ -84,6 +84,24 @@ export interface HandlerContext {
 
 type Handler = (payload: never, ctx: HandlerContext) => unknown;
 
+/**
+ * A CALL's context as a class: a literal with an `afterAnswer` closure, and the array it pushes to, were
+ * three objects per CALL; this is one, and the array is made only for a CALL that has something to run.
+ */
+class CallContext implements HandlerContext {
+  after?: Array<() => void>;
+
+  constructor(
+    readonly messageId: string,
+    readonly action: string,
+    readonly session: RpcSession<ActionMap, ActionMap>,
+  ) {}
+
+  afterAnswer(fn: () => void): void {
+    (this.after ??= []).push(fn);
+  }
+}
+
 /** The typed handler of one incoming action: its return value is the CALLRESULT payload. */
 export type ActionHandler<In extends ActionMap, A extends keyof In> = (
   payload: RequestOf<In, A>,
@@ -218,7 +236,7 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
       return;
     }
     const frame = parsed.frame;
-    this.#notify(() => {
+    if (this.#opts.onFrame) {
       const record: FrameRecord = {
         direction: "in",
         text,
@@ -231,8 +249,8 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
           : undefined,
       };
       if (frame.type === CALLERROR) record.errorCode = normalizeErrorCode(frame.code);
-      this.#opts.onFrame?.(record);
-    });
+      this.#frameSeen(record);
+    }
     if (frame.type === CALL) {
       this.#dispatch(frame).catch((err) =>
         this.#log(`dispatch of ${frame.action} ${frame.id} failed: ${errorText(err)}`)
@@ -269,9 +287,22 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
     }
   }
 
-  #write(text: string, record: Omit<FrameRecord, "direction" | "text">): void {
-    this.#notify(() => this.#opts.onFrame?.({ direction: "out", text, ...record }));
-    this.#opts.send(text);
+  /**
+   * Tells the frame observer, never letting its failure break the session. Not through #notify: the
+   * closure (and its scope) it takes would be made for every frame, two per message (issue 15).
+   */
+  #frameSeen(record: FrameRecord): void {
+    try {
+      this.#opts.onFrame?.(record);
+    } catch (err) {
+      this.#log(`frame observer failed: ${errorText(err)}`);
+    }
+  }
+
+  /** Sends a frame of ours; `record` is what the frame observer is told of it. */
+  #write(record: FrameRecord): void {
+    this.#frameSeen(record);
+    this.#opts.send(record.text);
   }
 
   #pump(): void {
@@ -284,7 +315,13 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
       next.timeoutMs,
     );
     try {
-      this.#write(next.text, { messageType: CALL, messageId: next.id, action: next.action });
+      this.#write({
+        direction: "out",
+        text: next.text,
+        messageType: CALL,
+        messageId: next.id,
+        action: next.action,
+      });
     } catch (err) {
       this.#settle(next, err instanceof Error ? err : new Error(String(err)));
     }
@@ -342,14 +379,9 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
       if (bad) return this.#sendError(id, bad.code, bad.description, {}, action);
     }
     let result: unknown;
-    const after: Array<() => void> = [];
+    const ctx = new CallContext(id, action, this as unknown as RpcSession<ActionMap, ActionMap>);
     try {
-      result = await handler(payload as never, {
-        messageId: id,
-        action,
-        session: this as unknown as RpcSession<ActionMap, ActionMap>,
-        afterAnswer: (fn) => after.push(fn),
-      });
+      result = await handler(payload as never, ctx);
     } catch (err) {
       if (err instanceof OcppError) {
         // Normalized so that a code thrown in any spelling goes out spelt right for this version.
@@ -377,13 +409,13 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
       return this.#sendError(id, "InternalError", `${action} could not be processed`, {}, action);
     }
     try {
-      this.#write(text, { messageType: CALLRESULT, messageId: id, action });
+      this.#write({ direction: "out", text, messageType: CALLRESULT, messageId: id, action });
     } catch (err) {
       // The transport is gone; the peer will time out. Never an unhandled rejection.
       this.#log(`could not send CALLRESULT ${id}: ${errorText(err)}`);
       return;
     }
-    for (const fn of after) fn();
+    if (ctx.after) { for (const fn of ctx.after) fn(); }
   }
 
   #sendError(
@@ -402,7 +434,7 @@ export class RpcSession<In extends ActionMap, Out extends ActionMap> {
       details,
     });
     try {
-      this.#write(text, { messageType: CALLERROR, messageId: id, action, errorCode: code });
+      this.#write({ direction: "out", text, messageType: CALLERROR, messageId: id, action, errorCode: code });
     } catch (err) {
       this.#log(`could not send CALLERROR ${id}: ${errorText(err)}`);
     }

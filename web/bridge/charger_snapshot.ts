@@ -25,7 +25,7 @@ export function chargerSnapshots(
   limits: SnapshotLimits,
 ): (chargerId: string) => Promise<ChargerSnapshot> {
   return async (chargerId) => {
-    const charger = fleet.summary(chargerId) ?? await reads.getCharger(chargerId) ?? null;
+    const charger = fleet.copy(chargerId) ?? await reads.getCharger(chargerId) ?? null;
     const active = charger?.activeTransactions.at(-1);
     const [meter, transactions, events] = await Promise.all([
       reads.meterHistory(chargerId, { transactionId: active?.id, limit: limits.samples }),

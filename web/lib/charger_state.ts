@@ -3,7 +3,12 @@
  * the server) and the charger detail island (in the browser) keep the same view
  * of a charger from the same events.
  */
-import type { BusEvent, ConnectorStatusChanged, TransactionStarted } from "../../shared/events.ts";
+import type {
+  BusEvent,
+  ConnectorStatusChanged,
+  MeterValuesReceived,
+  TransactionStarted,
+} from "../../shared/events.ts";
 import type { ChargerSummary, ConnectorState, TransactionRecord } from "../../shared/queries.ts";
 
 export function emptySummary(id: string): ChargerSummary {
@@ -68,6 +73,42 @@ export function withoutStale(transactions: TransactionRecord[], evseId?: number)
   });
 }
 
+/**
+ * What a meter.values event changes: the latest sample, the metered transaction's energy, the last-seen
+ * time; undefined when it carries no sample (nothing changes). `inPlace` folds it into `summary` and its
+ * transactions themselves, for an owner that keeps them to itself (the bridge's fleet state: a copy per
+ * MeterValues was a measurable share of the CSMS's CPU, issue 15); otherwise into a copy, the input not
+ * modified.
+ */
+export function foldMeterValues(
+  summary: ChargerSummary,
+  event: MeterValuesReceived,
+  inPlace: boolean,
+): ChargerSummary | undefined {
+  const last = event.samples.at(-1);
+  if (!last) return undefined;
+  const energy = event.samples.findLast((s) => s.energyWh !== undefined)?.energyWh;
+  const next = inPlace ? summary : { ...summary };
+  if (energy !== undefined) {
+    const metered = (t: TransactionRecord) =>
+      t.id === event.transactionId || (event.transactionId === undefined && t.evseId === event.evseId);
+    if (inPlace) {
+      for (const t of summary.activeTransactions) {
+        if (!metered(t)) continue;
+        t.lastMeterWh = energy;
+        t.energyWh = Math.max(0, energy - t.meterStartWh);
+      }
+    } else {
+      next.activeTransactions = summary.activeTransactions.map((t) =>
+        metered(t) ? { ...t, lastMeterWh: energy, energyWh: Math.max(0, energy - t.meterStartWh) } : t
+      );
+    }
+  }
+  next.lastSeenAt = event.at;
+  next.lastSample = { ...last, evseId: event.evseId, transactionId: event.transactionId };
+  return next;
+}
+
 /** Returns the summary after `event`; the input is not modified. */
 export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSummary {
   switch (event.type) {
@@ -121,24 +162,8 @@ export function applyEvent(summary: ChargerSummary, event: BusEvent): ChargerSum
         lastSeenAt: event.at,
         activeTransactions: summary.activeTransactions.filter((t) => t.id !== event.transactionId),
       };
-    case "meter.values": {
-      const last = event.samples.at(-1);
-      if (!last) return summary;
-      const energy = event.samples.findLast((s) => s.energyWh !== undefined)?.energyWh;
-      const activeTransactions = energy === undefined ? summary.activeTransactions : summary
-        .activeTransactions.map((t) =>
-          t.id === event.transactionId || (event.transactionId === undefined &&
-              t.evseId === event.evseId)
-            ? { ...t, lastMeterWh: energy, energyWh: Math.max(0, energy - t.meterStartWh) }
-            : t
-        );
-      return {
-        ...summary,
-        lastSeenAt: event.at,
-        activeTransactions,
-        lastSample: { ...last, evseId: event.evseId, transactionId: event.transactionId },
-      };
-    }
+    case "meter.values":
+      return foldMeterValues(summary, event, false) ?? summary;
     case "ocpp.frame":
       return event.direction === "in" ? { ...summary, lastSeenAt: event.at } : summary;
     case "command.requested":

@@ -145,7 +145,7 @@ export function toFleetRow(summary: ChargerSummary): FleetRow {
   };
 }
 
-export function countByStatus(rows: Iterable<FleetRow>): StatusCounts {
+export function countByStatus(rows: Iterable<Pick<FleetRow, "online" | "status">>): StatusCounts {
   const counts: StatusCounts = { total: 0, online: 0 };
   for (const row of rows) {
     counts.total++;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import type { BusEvent } from "../../shared/events.ts";
+import type { BusEvent, MeterValuesReceived } from "../../shared/events.ts";
+import { applyEvent, emptySummary } from "./charger_state.ts";
 import { FleetState } from "./fleet_state.ts";
 
 const at = "2024-05-01T10:00:00.000Z";
@@ -161,4 +162,112 @@ Deno.test("fleet state: a late disconnect from a node the charger has left does 
   fleet.apply({ type: "charger.disconnected", chargerId: "A", at, node: "n2", reason: "closed" });
   assert.equal(fleet.row("A")!.online, false);
   assert.equal(fleet.summary("A")!.node, undefined);
+});
+
+Deno.test("fleet state: a row read late is the row read at once, last-seen time and counts included", () => {
+  const times = Array.from({ length: 8 }, (_, i) => `2024-05-01T10:00:0${i}.000Z`);
+  const frame = (chargerId: string, t: string): BusEvent => ({
+    type: "ocpp.frame",
+    chargerId,
+    at: t,
+    direction: "in",
+    messageType: 2,
+    messageId: t,
+    action: "MeterValues",
+    text: "[]",
+  });
+  const meter = (chargerId: string, t: string, energyWh: number): BusEvent => ({
+    type: "meter.values",
+    chargerId,
+    at: t,
+    evseId: 1,
+    transactionId: 9,
+    samples: [{ timestamp: t, energyWh, powerW: 7000 + energyWh, socPercent: energyWh / 100 }],
+  });
+  const events: BusEvent[] = [
+    ...session("A").map((e) => ({ ...e, at: times[0] })),
+    ...session("B").map((e) => ({ ...e, at: times[0] })),
+    {
+      type: "transaction.started",
+      chargerId: "A",
+      at: times[1],
+      transactionId: 9,
+      chargerTransactionId: "9",
+      evseId: 1,
+      connectorId: 1,
+      idTag: "TAG",
+      meterStartWh: 1000,
+      startedAt: times[1],
+    },
+    {
+      type: "connector.status",
+      chargerId: "A",
+      at: times[1],
+      evseId: 1,
+      connectorId: 1,
+      status: "Occupied",
+      chargingState: "Charging",
+      original: "Charging",
+    },
+    frame("A", times[2]),
+    meter("A", times[2], 1500),
+    frame("A", times[3]),
+    meter("A", times[3], 1800),
+    frame("B", times[4]),
+    { type: "charger.disconnected", chargerId: "B", at: times[5], node: "n1", reason: "closed" },
+    frame("A", times[6]),
+  ];
+  const eager = new FleetState();
+  const lazy = new FleetState();
+  eager.load([]);
+  lazy.load([]);
+  for (const e of events) {
+    assert.equal(lazy.apply(e), eager.apply(e));
+    for (const id of ["A", "B"]) eager.row(id);
+    eager.counts();
+  }
+  assert.deepEqual(lazy.rows(), eager.rows());
+  assert.equal(
+    lazy.row("A")!.lastSeenAt,
+    times[3],
+    "the time of the row's last change, not of a frame since",
+  );
+  assert.equal(lazy.row("A")!.transactions[0].energyWh, 800);
+  assert.deepEqual(lazy.counts(), { total: 2, online: 1, Charging: 1, Offline: 1 });
+});
+
+Deno.test("fleet state: meter values folded in place give applyEvent's summary, and change nothing handed in or out", () => {
+  const started: BusEvent = {
+    type: "transaction.started",
+    chargerId: "A",
+    at,
+    transactionId: 9,
+    chargerTransactionId: "9",
+    evseId: 1,
+    connectorId: 1,
+    idTag: "TAG",
+    meterStartWh: 1000,
+    startedAt: at,
+  };
+  const loaded = [...session("A"), started].reduce(applyEvent, emptySummary("A"));
+  const listed = structuredClone(loaded);
+  const fleet = new FleetState();
+  fleet.load([loaded]);
+  const held = fleet.copy("A")!;
+  const heldBefore = structuredClone(held);
+  const meters: MeterValuesReceived[] = [1200, 1500].map((energyWh, i) => ({
+    type: "meter.values" as const,
+    chargerId: "A",
+    at: `2024-05-01T10:00:0${i + 1}.000Z`,
+    evseId: 1,
+    transactionId: 9,
+    samples: [{ timestamp: at, energyWh, powerW: 11000 }],
+  }));
+  const noSample: BusEvent = { ...meters[0], samples: [] };
+  assert.equal(fleet.apply(noSample), false);
+  for (const e of meters) assert.equal(fleet.apply(e), true);
+  assert.deepEqual(fleet.summary("A"), meters.reduce(applyEvent, loaded));
+  assert.equal(fleet.row("A")!.transactions[0].energyWh, 500);
+  assert.deepEqual(loaded, listed, "the loaded list is not changed");
+  assert.deepEqual(held, heldBefore, "a copy handed out is not changed");
 });
