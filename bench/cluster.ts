@@ -15,7 +15,7 @@ import {
   DbWatch,
   processCpuSeconds,
 } from "./cluster_db.ts";
-import { ChildProc, freePort, waitForPort } from "./procs.ts";
+import { ChildProc, freePort, onInterrupt, waitForPort } from "./procs.ts";
 import type { RunningSystem } from "./system.ts";
 import { runThroughputOnSystem, type ThroughputOptions, type ThroughputRun } from "./throughput.ts";
 
@@ -54,6 +54,8 @@ export interface ClusterResult {
 export async function startCluster(
   opts: Pick<ClusterOptions, "nodes" | "pgUrl" | "redisUrl" | "v8Flags">,
   portal: boolean,
+  /** More environment for every node (e.g. HEARTBEAT_INTERVAL). */
+  env: Record<string, string> = {},
 ): Promise<RunningSystem> {
   const db = await createBenchDatabase(opts.pgUrl);
   const redis = await claimRedisDb(opts.redisUrl).catch(async (err) => {
@@ -61,14 +63,20 @@ export async function startCluster(
     throw err;
   });
   const dataDir = await Deno.makeTempDir({ prefix: "chargewire-bench-cluster-" });
-  const shared = { HOST: "127.0.0.1", DATABASE_URL: db.url, REDIS_URL: redis.url, DATA_DIR: dataDir };
+  const shared = { HOST: "127.0.0.1", DATABASE_URL: db.url, REDIS_URL: redis.url, DATA_DIR: dataDir, ...env };
   const denoFlags = opts.v8Flags ? [`--v8-flags=${opts.v8Flags}`] : [];
   const procs: ChildProc[] = [];
   const ports: number[] = [];
-  const stop = async () => {
-    await Promise.allSettled(procs.map((p) => p.stop(10_000)));
+  const release = async () => {
     await Promise.allSettled([db.drop(), redis.release()]);
     await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  };
+  // Interrupted (Ctrl-C), the bench exits without reaching `stop`: the database and keys go anyway.
+  const forget = onInterrupt(release);
+  const stop = async () => {
+    await Promise.allSettled(procs.map((p) => p.stop(10_000)));
+    await release();
+    forget();
   };
   try {
     for (let i = 1; i <= opts.nodes; i++) {
@@ -122,6 +130,7 @@ export async function startCluster(
       webUrl: webPort ? `http://127.0.0.1:${webPort}` : undefined,
       adminPassword,
       dbUrl: db.url,
+      redisUrl: redis.url,
       stop,
     };
   } catch (err) {

@@ -24,7 +24,7 @@ export const STATS_SETTLE_MS = 11_000;
 const PROBE_INTERVAL_MS = 100;
 const PROBE_TABLE = "bench_commit_probe";
 /** The Redis bus's key prefix (shared/bus_redis.ts): what a cluster leaves in its database number. */
-const BUS_PREFIX = "chargewire:";
+export const BUS_PREFIX = "chargewire:";
 
 /** The counters the bench reads before and after a load. */
 export interface PgCounters {

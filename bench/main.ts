@@ -7,7 +7,7 @@
 import { parseArgs } from "node:util";
 import { progress } from "./common.ts";
 import { type ClusterOptions, runClusterConnections, runClusterThroughput } from "./cluster.ts";
-import { clusterUnavailable, DEFAULT_PG_URL, DEFAULT_REDIS_URL } from "./cluster_db.ts";
+import { clusterUnavailable, DEFAULT_PG_URL, DEFAULT_REDIS_URL, STATS_SETTLE_MS } from "./cluster_db.ts";
 import type { ConnectionsByServer } from "./compare.ts";
 import { type ConnectionsOptions, runConnections } from "./connections.ts";
 import { type LatencyOptions, runLatency } from "./latency.ts";
@@ -22,21 +22,32 @@ import {
   memoryTable,
   profileText,
   type Results,
+  scaleTables,
   targetsTable,
   throughputTable,
 } from "./report.ts";
+import {
+  DEFAULT_AUTO_PCT,
+  HEARTBEAT_S,
+  MAX_CHARGERS_PER_SIM,
+  runScale,
+  SAMPLE_INTERVAL_S,
+  type ScaleOptions,
+} from "./scale.ts";
 import { missingParts } from "./system.ts";
 import { runThroughput, type ThroughputOptions } from "./throughput.ts";
 import { runWorkers, type WorkersOptions, workersTable } from "./workers.ts";
 import { errorText } from "../shared/ocpp/errors.ts";
 import { withoutPassword } from "../shared/deployment.ts";
 
-const SCENARIOS = ["connections", "throughput", "workers", "latency", "cluster"] as const;
+const SCENARIOS = ["connections", "throughput", "workers", "latency", "cluster", "scale"] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/** Run without --only. Not `scale`: a fleet of 50,000 is asked for by name. */
+const DEFAULT_SCENARIOS: readonly Scenario[] = ["connections", "throughput", "workers", "latency", "cluster"];
 
 const HELP = `deno task bench [options]
 
-Scenarios (all by default):
+Scenarios (all but scale by default):
   connections   N booted chargers held by one CSMS process, and by each reference server (bare Deno,
                 the ocpp-rpc strict peer on Node, bare npm ws on Node): connect time, resident memory
                 in all and per idle booted charger, and Chargewire's above bare Deno's
@@ -52,6 +63,14 @@ Scenarios (all by default):
                 BENCH_DATABASE_URL (default ${DEFAULT_PG_URL}; a fresh database is made
                 through it and dropped) and Redis at BENCH_REDIS_URL (default ${DEFAULT_REDIS_URL};
                 an empty database number is used and emptied); skipped when either does not answer
+  scale         only with --only scale: --scale-chargers simulated chargers (charger/main.ts --count, at
+                most ${
+  MAX_CHARGERS_PER_SIM.toLocaleString("en")
+} a process) over --nodes CSMS nodes on PostgreSQL + Redis as for
+                'cluster', at realistic rates (${HEARTBEAT_S} s heartbeats, ${SAMPLE_INTERVAL_S} s MeterValueSampleInterval, --auto-share
+                of the chargers running --auto); once all are booted, a --hold window: memory per
+                charger (nodes, simulators), CPU of every part, presence churn from the bus, OCPP
+                frames/s from the nodes' /metrics, PostgreSQL rows/s and commits/s
 
 Options:
   --quick               every scenario small and short (under two minutes), for development
@@ -63,7 +82,11 @@ Options:
   --watch N             chargers watched in detail for 'latency' (default 100; quick 20)
   --duration S          measured seconds per load (default 15; quick 3)
   --warmup S            unmeasured seconds before each load (default 3; quick 1)
-  --nodes N             CSMS nodes for 'cluster' (default 2)
+  --nodes N             CSMS nodes for 'cluster' (default 2) and 'scale' (default 5; quick 2)
+  --scale-chargers N    chargers for 'scale' (default 50000; quick 1000)
+  --auto-share PCT      % of each node's chargers that run --auto in 'scale' (default ${DEFAULT_AUTO_PCT})
+  --hold S              measured seconds once the 'scale' fleet is booted (default 180; quick 25; at
+                        least ${STATS_SETTLE_MS / 1000}, PostgreSQL's statistics settle time)
   --workers LIST        CSMS_WORKERS counts for 'workers', e.g. 1,2,4 (default 1 to the number of cores)
   --rounds N            throughput rounds of (bare, peer, chargewire, node); the median of each
                         server's rounds counts (default 3; quick 1)
@@ -87,6 +110,7 @@ interface BenchOptions {
   throughput: ThroughputOptions;
   latency: LatencyOptions;
   cluster: ClusterOptions;
+  scale: ScaleOptions;
   workers: WorkersOptions;
 }
 
@@ -127,6 +151,9 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
         warmup: { type: "string" },
         rounds: { type: "string" },
         nodes: { type: "string" },
+        "scale-chargers": { type: "string" },
+        "auto-share": { type: "string" },
+        hold: { type: "string" },
         workers: { type: "string" },
         profile: { type: "string" },
         "v8-flags": { type: "string" },
@@ -138,7 +165,9 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
   }
   if (values.help) return "help";
   const quick = values.quick ?? false;
-  const scenarios = values.only === undefined ? [...SCENARIOS] : values.only.split(",").map((s) => s.trim());
+  const scenarios = values.only === undefined
+    ? [...DEFAULT_SCENARIOS]
+    : values.only.split(",").map((s) => s.trim());
   for (const s of scenarios) {
     if (!(SCENARIOS as readonly string[]).includes(s)) {
       throw new UsageError(
@@ -173,6 +202,18 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
     profileDir,
     v8Flags,
   };
+  const autoPct = values["auto-share"] === undefined ? DEFAULT_AUTO_PCT : Number(values["auto-share"]);
+  if (!/^\d+$/.test(values["auto-share"] ?? "0") || autoPct > 100) {
+    throw new UsageError(
+      `--auto-share must be a whole percentage 0-100, got ${JSON.stringify(values["auto-share"])}`,
+    );
+  }
+  const holdMs = positiveSeconds("hold", values.hold, quick ? 25 : 180) * 1000;
+  if (holdMs < STATS_SETTLE_MS) {
+    throw new UsageError(`--hold must be at least ${STATS_SETTLE_MS / 1000} seconds, got ${values.hold}`);
+  }
+  const pgUrl = env("BENCH_DATABASE_URL") ?? DEFAULT_PG_URL;
+  const redisUrl = env("BENCH_REDIS_URL") ?? DEFAULT_REDIS_URL;
   return {
     quick,
     scenarios: scenarios as Scenario[],
@@ -181,11 +222,22 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
     workers: { loops: loopCounts(values.workers), throughput },
     cluster: {
       nodes: positiveInt("nodes", values.nodes, 2),
-      pgUrl: env("BENCH_DATABASE_URL") ?? DEFAULT_PG_URL,
-      redisUrl: env("BENCH_REDIS_URL") ?? DEFAULT_REDIS_URL,
+      pgUrl,
+      redisUrl,
       // One round: each cluster run waits for PostgreSQL's statistics twice (about 22 s).
       connections: { ...connections, heap: false },
       throughput: { ...throughput, rounds: 1, profileDir: undefined },
+      v8Flags,
+    },
+    scale: {
+      chargers: positiveInt("scale-chargers", values["scale-chargers"], quick ? 1000 : 50_000),
+      nodes: positiveInt("nodes", values.nodes, quick ? 2 : 5),
+      autoPct,
+      holdMs,
+      // A boot on a busy cluster waits behind thousands: a minute without one more is a stall.
+      stallMs: 60_000,
+      pgUrl,
+      redisUrl,
       v8Flags,
     },
     latency: {
@@ -365,6 +417,17 @@ async function main(): Promise<number> {
     console.log(clusterTables(results));
   });
 
+  await run("scale", "cluster", async () => {
+    const s = opts.scale;
+    results.scale = await runScale(s);
+    console.log(
+      `\n== scale: ${s.chargers} simulated chargers over ${s.nodes} CSMS nodes on PostgreSQL + Redis, ` +
+        `${HEARTBEAT_S} s heartbeats, ${SAMPLE_INTERVAL_S} s meter samples, ${s.autoPct} % with --auto; ` +
+        `${s.holdMs / 1000} s held\n`,
+    );
+    console.log(scaleTables(results.scale));
+  });
+
   const targets = judgeTargets(results, opts.quick);
   console.log(`\n== targets${opts.quick ? " (quick run: not judged)" : ""}\n`);
   console.log(targets.length > 0 ? targetsTable(targets) : "(no scenario ran)");
@@ -388,6 +451,11 @@ async function main(): Promise<number> {
         ...opts.cluster,
         pgUrl: withoutPassword(opts.cluster.pgUrl),
         redisUrl: withoutPassword(opts.cluster.redisUrl),
+      },
+      scale: {
+        ...opts.scale,
+        pgUrl: withoutPassword(opts.scale.pgUrl),
+        redisUrl: withoutPassword(opts.scale.redisUrl),
       },
     },
     results,

@@ -44,3 +44,33 @@ Deno.test("bench options: full-size and --quick defaults", () => {
   assert.deepEqual(workers.workers.loops, [1, 2, 4]);
   assert.throws(() => parseBenchArgs(["--workers", "0,2"]), /--workers must be a comma-separated list/);
 });
+
+Deno.test("bench options: scale only by name, 50,000 over 5 nodes, quick small, its bounds checked", () => {
+  const full = parseBenchArgs(["--only", "scale"]);
+  if (full === "help") throw new Error("unexpected help");
+  assert.deepEqual(full.scenarios, ["scale"]);
+  assert.equal(full.scale.chargers, 50_000);
+  assert.equal(full.scale.nodes, 5);
+  assert.equal(full.scale.autoPct, 25);
+  assert.equal(full.scale.holdMs, 180_000);
+  const quick = parseBenchArgs(["--quick", "--only", "scale", "--auto-share", "0"]);
+  if (quick === "help") throw new Error("unexpected help");
+  assert.equal(quick.scale.chargers, 1000);
+  assert.equal(quick.scale.nodes, 2);
+  assert.equal(quick.scale.autoPct, 0);
+  const sized = parseBenchArgs([
+    "--only",
+    "scale",
+    "--scale-chargers",
+    "20000",
+    "--nodes",
+    "4",
+    "--hold",
+    "60",
+  ]);
+  if (sized === "help") throw new Error("unexpected help");
+  assert.deepEqual([sized.scale.chargers, sized.scale.nodes, sized.scale.holdMs], [20_000, 4, 60_000]);
+  assert.throws(() => parseBenchArgs(["--auto-share", "101"]), /--auto-share must be a whole percentage/);
+  assert.throws(() => parseBenchArgs(["--auto-share", "2.5"]), /--auto-share must be a whole percentage/);
+  assert.throws(() => parseBenchArgs(["--hold", "5"]), /--hold must be at least 11 seconds/);
+});

@@ -11,9 +11,20 @@ const MAX_KEPT_LINES = 200;
 /** Every child still running, so that an interrupted bench can stop them all. */
 const live = new Set<ChildProc>();
 
-/** Stops every child this process started and has not reaped yet. */
+/** Clean-ups of what outlives a process (a cluster's database and Redis keys), run on interruption too. */
+const cleanups = new Set<() => Promise<void>>();
+
+/** Runs `fn` when the bench is interrupted, unless the returned function has been called first. */
+export function onInterrupt(fn: () => Promise<void>): () => void {
+  cleanups.add(fn);
+  return () => void cleanups.delete(fn);
+}
+
+/** Stops every child this process started and has not reaped yet, then runs the pending clean-ups. */
 export async function stopAllChildren(): Promise<void> {
   await Promise.allSettled([...live].map((c) => c.stop(3000)));
+  await Promise.allSettled([...cleanups].map((fn) => fn()));
+  cleanups.clear();
 }
 const ROOT = new URL("..", import.meta.url);
 

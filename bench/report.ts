@@ -11,6 +11,7 @@ import type { ConnectionsResult } from "./connections.ts";
 import type { DbFigures } from "./cluster_db.ts";
 import type { LatencyResult } from "./latency.ts";
 import type { ProfileSummary } from "./profile.ts";
+import type { ScaleResult } from "./scale.ts";
 import type { LatencySummary } from "./stats.ts";
 import type { ThroughputResult, ThroughputRun } from "./throughput.ts";
 import type { WorkersResult } from "./workers.ts";
@@ -20,6 +21,7 @@ export interface Results {
   throughput?: ThroughputResult;
   latency?: LatencyResult;
   cluster?: ClusterResult;
+  scale?: ScaleResult;
   workers?: WorkersResult;
 }
 
@@ -446,4 +448,97 @@ export function dbTable(d: DbFigures): string {
     ],
   ) +
     `\nover ${d.seconds} s of load; commit latency: ${d.commitLatencyMethod}, ${d.commitLatency.count} samples`;
+}
+
+const perS = (r: Record<string, number>, top = 8) =>
+  Object.entries(r).slice(0, top).map(([k, v]) => `${k} ${v.toLocaleString("en")}`).join(", ") || "-";
+
+/** The scale scenario's figures: the fleet, each node, then the machine's parts and the database. */
+export function scaleTables(r: ScaleResult): string {
+  const fleet = table(
+    ["fleet", "value"],
+    [
+      ["chargers requested", r.requested],
+      [
+        "simulator processes started of planned (chargers with --auto planned)",
+        `${r.simProcesses} of ${r.plannedProcesses} (${r.autoChargers.toLocaleString("en")})`,
+      ],
+      ["held when the window began (accepted and online)", r.booted],
+      ["failed to boot", r.failed],
+      ["booting stalled", r.stalled ? "yes (no boot for the stall time)" : "no"],
+      ["boot time s / boots per s", `${r.bootS} / ${r.bootsPerSecond}`],
+      [
+        "held at the end: simulators online / presence keys / nodes' sockets",
+        [r.heldAtEnd.simulatorsOnline, r.heldAtEnd.presenceKeys, r.heldAtEnd.nodesConnected]
+          .map((n) => n.toLocaleString("en")).join(" / "),
+      ],
+      ["charging at the end (share of booted)", `${r.charging.toLocaleString("en")} (${r.chargingPct} %)`],
+      [
+        "window s (load average at start / end)",
+        `${r.holdS} (${r.loadAverage.start} / ${r.loadAverage.end})`,
+      ],
+      [
+        "presence churn: connected / disconnected per s (counts)",
+        `${r.churn.connectedPerS} / ${r.churn.disconnectedPerS} (${r.churn.connected} / ${r.churn.disconnected})`,
+      ],
+      [
+        "OCPP frames in / out per s (nodes' /metrics)",
+        `${r.messages.framesInPerS} / ${r.messages.framesOutPerS}`,
+      ],
+      ["frames in per s by action", perS(r.messages.inByActionPerS)],
+      ["bus events per s (by type)", `${r.messages.busEventsPerS} (${perS(r.messages.busByTypePerS, 5)})`],
+    ],
+  );
+  const nodes = table(
+    ["CSMS node", "sockets", "RSS idle MiB", "RSS held MiB", "KiB/charger", "CPU cores"],
+    [
+      ...r.perNode.map((n) => [
+        `node ${n.node}`,
+        n.connected,
+        mib(n.rssIdleKiB),
+        mib(n.rssHeldKiB),
+        n.kibPerCharger ?? "-",
+        n.cpuCores,
+      ]),
+      [
+        "all nodes",
+        r.heldAtEnd.nodesConnected,
+        mib(r.perNode.reduce((s, n) => s + n.rssIdleKiB, 0)),
+        mib(r.server.rssHeldKiB),
+        r.server.kibPerCharger ?? "-",
+        r.server.cpuCores,
+      ],
+    ],
+  ) +
+    `\n(KiB/charger: RSS held less RSS before any charger, over the node's sockets; nodes' CPU per frame in: ${
+      r.server.cpuUsPerFrameIn ?? "-"
+    } µs)`;
+  const cpu = table(
+    ["CPU during the window", "cores"],
+    [
+      ["CSMS nodes", r.cpu.nodes],
+      ["PostgreSQL (every postgres process)", r.cpu.postgres],
+      ["Redis", r.cpu.redis],
+      ["simulators", r.cpu.simulators],
+      ["bench (orchestrator)", r.cpu.bench],
+      ["others on the machine", r.cpu.others],
+      ["machine busy", r.cpu.machine],
+    ],
+  ) +
+    `\nsimulators: ${mib(r.simulators.rssKiB)} MiB RSS, ${
+      r.simulators.kibPerCharger ?? "-"
+    } KiB per online charger ` +
+    "(whole RSS, runtime included)";
+  const ramp = table(
+    ["ramp step", "requested", "held", "s since start", "nodes' RSS MiB", "load average"],
+    r.ramp.map((x) => [
+      `${x.simulators}${x.stalled ? " (stalled)" : ""}`,
+      x.requested,
+      x.held,
+      x.seconds,
+      mib(x.nodesRssKiB),
+      x.loadAverage,
+    ]),
+  );
+  return [fleet, ramp, nodes, cpu, dbTable(r.db)].join("\n\n");
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { comparisonTable, heapTable, judgeTargets, memoryTable, table } from "./report.ts";
+import { comparisonTable, heapTable, judgeTargets, memoryTable, scaleTables, table } from "./report.ts";
+import type { ScaleResult } from "./scale.ts";
 import { medians, ratios } from "./compare.ts";
 import type { ConnectionsResult } from "./connections.ts";
 import type { ThroughputResult, ThroughputRun } from "./throughput.ts";
@@ -162,4 +163,86 @@ Deno.test("heapTable: the kinds each connection added, with their total", () => 
   );
   assert.match(text, /^WebSocket\s+1\s+120$/m);
   assert.match(text, /^onmessage\(\)\s+2\s+64$/m);
+});
+
+Deno.test("scaleTables: the fleet, each node and the machine's parts, and a stall said plainly", () => {
+  const node = (n: number, idle: number, held: number) => ({
+    node: n,
+    connected: 25_000,
+    rssIdleKiB: idle,
+    rssHeldKiB: held,
+    kibPerCharger: Math.round(((held - idle) / 25_000) * 10) / 10,
+    cpuCores: 0.4,
+  });
+  const r: ScaleResult = {
+    requested: 50_000,
+    nodes: 2,
+    simProcesses: 2,
+    plannedProcesses: 6,
+    autoChargers: 12_500,
+    booted: 49_000,
+    failed: 1_000,
+    stalled: true,
+    ramp: [
+      {
+        simulators: 1,
+        requested: 8_334,
+        held: 8_334,
+        seconds: 60,
+        stalled: false,
+        nodesRssKiB: 1,
+        loadAverage: "1",
+      },
+      {
+        simulators: 2,
+        requested: 16_667,
+        held: 15_000,
+        seconds: 200,
+        stalled: true,
+        nodesRssKiB: 1,
+        loadAverage: "9",
+      },
+    ],
+    bootS: 400,
+    bootsPerSecond: 123,
+    holdS: 180.2,
+    heldAtEnd: { simulatorsOnline: 49_000, presenceKeys: 49_000, nodesConnected: 50_000 },
+    charging: 9_800,
+    chargingPct: 20,
+    perNode: [node(1, 90_000, 1_590_000), node(2, 90_000, 1_490_000)],
+    server: { rssHeldKiB: 3_080_000, kibPerCharger: 58, cpuCores: 0.8, cpuUsPerFrameIn: 800 },
+    simulators: { rssKiB: 2_000_000, kibPerCharger: 40.8, cpuCores: 0.3 },
+    cpu: { nodes: 0.8, postgres: 0.2, redis: 0.1, simulators: 0.3, bench: 0.05, others: 0.5, machine: 1.95 },
+    loadAverage: { start: "9.1 8.0 6.0", end: "9.5 8.2 6.1" },
+    churn: { connectedPerS: 0.1, disconnectedPerS: 0.2, connected: 18, disconnected: 36 },
+    messages: {
+      framesInPerS: 1_000,
+      framesOutPerS: 1_000,
+      inByActionPerS: { Heartbeat: 817, MeterValues: 163 },
+      busEventsPerS: 3_000,
+      busByTypePerS: { "ocpp.frame": 2_000 },
+    },
+    db: {
+      seconds: 180,
+      rowsInsertedPerSecond: 170,
+      rowsUpdatedPerSecond: 1_200,
+      commitsPerSecond: 300,
+      walSyncsPerSecond: 100,
+      walMiBPerSecond: 0.5,
+      rowsPerCommit: 0.6,
+      commitLatency: summary,
+      commitLatencyMethod: "probe",
+    },
+  };
+  const text = scaleTables(r);
+  assert.match(text, /^booting stalled\s+yes/m);
+  assert.match(text, /^simulator processes started of planned .*\s2 of 6 \(12,500\)$/m);
+  assert.match(text, /^2 \(stalled\)\s+16,667\s+15,000\s+200/m);
+  assert.match(text, /^failed to boot\s+1,000$/m);
+  assert.match(text, /^node 1\s+25,000\s+87\.9\s+1,552\.7\s+60\s+0\.4$/m);
+  assert.match(text, /^all nodes\s+50,000\s+175\.8\s+3,007\.8\s+58\s+0\.8$/m);
+  assert.match(text, /Heartbeat 817, MeterValues 163/);
+  assert.match(text, /49,000 \/ 49,000 \/ 50,000$/m);
+  assert.match(text, /^rows inserted\/s .*\s170$/m);
+  assert.match(text, /^others on the machine\s+0\.5$/m);
 });

@@ -27,6 +27,8 @@ export interface RunningSystem {
   ocppUrls?: string[];
   /** A cluster's PostgreSQL database. */
   dbUrl?: string;
+  /** A cluster's Redis, with its database number. */
+  redisUrl?: string;
   /** The portal (full only). */
   webUrl?: string;
   /** The portal's `admin` password for this run (full only): the bench signs in with it. */

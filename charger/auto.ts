@@ -21,6 +21,9 @@ export interface AutoTiming {
   idTags: number;
 }
 
+/** Badges are AUTO-0001 and up: a million keeps the idTag well inside OCPP 1.6's 20 characters. */
+export const MAX_AUTO_TAGS = 1_000_000;
+
 export const DEFAULT_AUTO_TIMING: AutoTiming = {
   idleS: [15, 180],
   chargeS: [60, 900],

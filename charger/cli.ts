@@ -4,6 +4,7 @@
  * bad one comes back as a single line for stderr.
  */
 import { parseArgs } from "node:util";
+import { DEFAULT_AUTO_TIMING, MAX_AUTO_TAGS } from "./auto.ts";
 import { DEFAULT_TAPER_START_PCT } from "./battery.ts";
 import { coreConfiguration } from "./config_store.ts";
 import { fleetIds, type FleetOptions, MAX_FLEET } from "./fleet.ts";
@@ -77,6 +78,9 @@ Fleet and automation
                        e.g. 1.6=70,2.0.1=30 (the first 70 % of the ids speak 1.6)
   --auto               generate random idle and charging sessions
   --seed N             seed of --auto; the same seed replays the same sessions (default ${DEFAULTS.seed})
+  --auto-tags N        distinct driver badges --auto draws from, 1-${MAX_AUTO_TAGS} (default ${DEFAULT_AUTO_TIMING.idTags}); a
+                       badge already charging elsewhere is refused (ConcurrentTx), so a large
+                       fleet that should keep charging needs many more badges than chargers
 
 Output
   --log MODE           pretty (default): readable lines and a live status line;
@@ -120,6 +124,7 @@ const FLAGS = {
   count: { type: "string" },
   "id-prefix": { type: "string" },
   auto: { type: "boolean" },
+  "auto-tags": { type: "string" },
   seed: { type: "string" },
   speed: { type: "string" },
   log: { type: "string" },
@@ -127,6 +132,15 @@ const FLAGS = {
 } as const;
 
 class FlagError extends Error {}
+
+function autoOption(auto: boolean, tags: number | undefined): ChargePointOptions["auto"] {
+  if (tags === undefined) return auto;
+  if (!auto) throw new FlagError("--auto-tags sets --auto's badges; use it with --auto");
+  if (tags < 1 || tags > MAX_AUTO_TAGS) {
+    throw new FlagError(`--auto-tags must be from 1 to ${MAX_AUTO_TAGS} (got ${tags})`);
+  }
+  return { idTags: tags };
+}
 
 function parseFlags(args: readonly string[]) {
   return parseArgs({ args: [...args], options: FLAGS, strict: true, allowPositionals: false });
@@ -225,7 +239,7 @@ export function parseCli(args: readonly string[]): CliResult {
       batteryKwh: number("battery-kwh", s("battery-kwh")),
       soc: number("soc", s("soc")),
       targetSoc: number("target-soc", s("target-soc")),
-      auto: values.auto === true,
+      auto: autoOption(values.auto === true, number("auto-tags", s("auto-tags"), true)),
       seed: number("seed", s("seed"), true),
       speed,
       config: Object.keys(config).length > 0 ? config : undefined,

@@ -119,6 +119,13 @@ Deno.test("cli: --count makes a fleet with the prefix", () => {
   assert.deepEqual(r.options.fleet, { count: 1000, idPrefix: "SIM-" });
 });
 
+Deno.test("cli: --auto-tags widens --auto's badges", () => {
+  const r = parseCli(["--count", "10", "--auto", "--auto-tags", "100000"]);
+  assert.equal(r.kind, "run");
+  if (r.kind !== "run") return;
+  assert.deepEqual(r.options.charger.auto, { idTags: 100_000 });
+});
+
 Deno.test("cli: --help and -h", () => {
   assert.equal(parseCli(["--help"]).kind, "help");
   assert.equal(
@@ -140,6 +147,9 @@ Deno.test("cli: bad values come back as one line naming the flag", () => {
     [["--password", "p".repeat(41)], "--password must be 1 to 40 characters (got 41)"],
     [["--url", "not a url"], "--url is not a valid URL"],
     [["--auto=yes"], "--auto"],
+    [["--auto-tags", "100"], "--auto-tags sets --auto's badges; use it with --auto"],
+    [["--auto", "--auto-tags", "0"], "--auto-tags must be from 1 to 1000000 (got 0)"],
+    [["--auto", "--auto-tags", "1.5"], "--auto-tags must be an integer"],
   ];
   for (const [args, prefix] of cases) {
     const r = parseCli(args);
