@@ -9,7 +9,7 @@ import type { Bus } from "../shared/events.ts";
 import { configureLog } from "../shared/log.ts";
 import { type RenderedMetrics, renderInOwner, threadMetrics } from "../shared/metrics.ts";
 import { PendingAnswers } from "./pending_answers.ts";
-import { type Batch, BatchedPort, unbatch } from "./batched_port.ts";
+import { BatchedPort, type Structured, unbatch } from "./batched_port.ts";
 import type { CsmsConfig } from "./config.ts";
 import { LoopBus, type LoopBusMessage } from "./loop_bus.ts";
 import { type CsmsHandle, startCsms } from "./server.ts";
@@ -36,7 +36,7 @@ const STORE_DRAIN_MS = 5_000;
 
 const self = globalThis as unknown as {
   onmessage:
-    | ((e: MessageEvent<Batch | LoopControl | LoopBusMessage | StoreReply | LoopMetricsMessage>) => void)
+    | ((e: MessageEvent<string | Structured>) => void)
     | null;
   postMessage(m: unknown): void;
 };

@@ -27,7 +27,7 @@ import { Retention } from "./retention.ts";
 import { type CsmsHandle, wsUrl } from "./server.ts";
 import { openStorage } from "./store/open.ts";
 import { serveStorage, type StoreCall } from "./store/remote.ts";
-import { type Batch, BatchedPort, unbatch } from "./batched_port.ts";
+import { BatchedPort, type Structured, unbatch } from "./batched_port.ts";
 
 const log = logger("csms");
 
@@ -53,7 +53,7 @@ class Loop {
   ) {
     this.worker = new Worker(new URL("./loop_worker.ts", import.meta.url).href, { type: "module" });
     this.port = new BatchedPort(this.worker);
-    this.worker.onmessage = (e: MessageEvent<Batch | LoopMessage>) =>
+    this.worker.onmessage = (e: MessageEvent<string | Structured>) =>
       unbatch<LoopMessage>(e.data, (m) => {
         if (m.ch === "store") onStore(this, m);
         else if (m.ch === "bus") onBus(this, m);

@@ -14,6 +14,32 @@ import type { CsmsStorage } from "../../shared/storage.ts";
 /** The part of a MessagePort, Worker or worker global that carries the messages. */
 export interface PortLike {
   postMessage(message: unknown): void;
+  /** For data that is not plain JSON (file contents), where the port batches as JSON (BatchedPort). */
+  postStructured?(message: unknown): void;
+}
+
+/** File contents are bytes: the calls that carry them, either way, cross by structured clone. */
+function carriesBytes(repo: string, method: string): boolean {
+  return repo === "files" || (repo === "reads" && method === "fileContent");
+}
+
+function postBytes(port: PortLike, message: unknown): void {
+  if (port.postStructured) port.postStructured(message);
+  else port.postMessage(message);
+}
+
+/**
+ * A missing optional argument crosses as this, since JSON would make it null (and `x = default` parameters
+ * take no null); arguments' own fields may simply be absent.
+ */
+const MISSING = { $missing: true } as const;
+
+function encodeArgs(args: unknown[]): unknown[] {
+  return args.includes(undefined) ? args.map((a) => a === undefined ? MISSING : a) : args;
+}
+
+function decodeArgs(args: unknown[]): unknown[] {
+  return args.map((a) => (a as typeof MISSING)?.$missing === true ? undefined : a);
 }
 
 /** The repositories a loop calls; every method of each returns a promise. */
@@ -95,8 +121,10 @@ function withDurable(v: unknown): v is { durable: Promise<void> } {
  * what is not a store call). The owner never closes or prunes on a loop's behalf: those stay its own.
  */
 export function serveStorage(storage: CsmsStorage, port: PortLike): (message: StoreCall) => void {
-  const reply = (r: StoreReply) => port.postMessage(r);
   return (call) => {
+    const reply = carriesBytes(call.repo, call.method)
+      ? (r: StoreReply) => postBytes(port, r)
+      : (r: StoreReply) => port.postMessage(r);
     if (call.method === "close" || call.method === "prune") {
       if (call.id !== undefined) {
         reply({
@@ -116,7 +144,7 @@ export function serveStorage(storage: CsmsStorage, port: PortLike): (message: St
     const id = call.id;
     let result: unknown;
     try {
-      result = target[call.method](...call.args);
+      result = target[call.method](...decodeArgs(call.args));
     } catch (err) {
       if (id !== undefined) reply({ ch: "store", id, t: "error", error: shape(err) });
       return;
@@ -187,7 +215,9 @@ export class RemoteStorage {
     }
     if (FIRE_AND_FORGET.has(`${repo}.${method}`)) {
       return (...args) => {
-        if (!this.#closed) this.port.postMessage({ ch: "store", repo, method, args } satisfies StoreCall);
+        if (!this.#closed) {
+          this.port.postMessage({ ch: "store", repo, method, args: encodeArgs(args) } satisfies StoreCall);
+        }
       };
     }
     return (...args) =>
@@ -195,7 +225,9 @@ export class RemoteStorage {
         if (this.#closed) return reject(new Error("the store's owner is gone"));
         const id = this.#next++;
         this.#pending.set(id, { resolve, reject });
-        this.port.postMessage({ ch: "store", id, repo, method, args } satisfies StoreCall);
+        const call: StoreCall = { ch: "store", id, repo, method, args: encodeArgs(args) };
+        if (carriesBytes(repo, method)) postBytes(this.port, call);
+        else this.port.postMessage(call);
       });
   }
 

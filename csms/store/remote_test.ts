@@ -17,16 +17,20 @@ import {
 import { checkStatsContract } from "./stats_test_support.ts";
 import { RemoteStorage, SEEN_EVERY_MS, serveStorage, type StoreCall, type StoreReply } from "./remote.ts";
 import { openSqliteStorage } from "./sqlite/storage.ts";
+import { BatchedPort, unbatch } from "../batched_port.ts";
 
-/** A real SQLite store served over a real MessageChannel, as a loop thread sees it. */
+/**
+ * A real SQLite store served over a real MessageChannel, batched as JSON both ways as the loops' threads
+ * send it (csms/batched_port.ts), as a loop thread sees it.
+ */
 async function withRemote(fn: (remote: CsmsStorage, owner: CsmsStorage) => Promise<void>) {
   const dir = await Deno.makeTempDir({ prefix: "csms_remote_" });
   const owner = await openSqliteStorage({ dataDir: dir });
   const channel = new MessageChannel();
-  const serve = serveStorage(owner, channel.port1);
-  channel.port1.onmessage = (e: MessageEvent<StoreCall>) => serve(e.data);
-  const remote = new RemoteStorage(channel.port2);
-  channel.port2.onmessage = (e: MessageEvent<StoreReply>) => remote.receive(e.data);
+  const serve = serveStorage(owner, new BatchedPort(channel.port1));
+  channel.port1.onmessage = (e) => unbatch<StoreCall>(e.data, serve);
+  const remote = new RemoteStorage(new BatchedPort(channel.port2));
+  channel.port2.onmessage = (e) => unbatch<StoreReply>(e.data, (r) => remote.receive(r));
   try {
     await fn(remote.storage, owner);
   } finally {
