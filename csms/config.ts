@@ -78,7 +78,9 @@ export interface CsmsConfig extends Deployment, OperationsSettings {
   filesUrl?: string;
   /**
    * Event loops sharing the OCPP port (CSMS_WORKERS), each on its own thread with its share of chargers
-   * (csms/loops.ts); 1 runs the CSMS on the main thread alone. Default: the number of cores.
+   * (csms/loops.ts); 1 runs the CSMS on the main thread alone. Default 1: on the 2-core reference machine
+   * two loops answered 0.59× of one loop's rate (docs/benchmarks.md, "workers"), since every store call
+   * and event crosses threads; more loops are for machines with cores to spare, once measured there.
    */
   workers: number;
 }
@@ -109,7 +111,7 @@ export const DEFAULT_CSMS_CONFIG: Readonly<CsmsConfig> = {
   meterRetentionDays: 90,
   eventRetentionDays: 90,
   callTimeout: 30,
-  workers: Math.max(1, navigator.hardwareConcurrency || 1),
+  workers: 1,
   staleTransactionMinutes: DEFAULT_STALE_TX_MINUTES,
   metrics: true,
   logFormat: "text",

@@ -55,7 +55,7 @@ Deno.test("config: reads every variable", () => {
     logLevel: "warn",
   });
   assert.equal(loadCsmsConfig({ HOST: "[::1]" }).host, "::1");
-  assert.equal(loadCsmsConfig({}).workers, navigator.hardwareConcurrency, "default: one loop per core");
+  assert.equal(loadCsmsConfig({}).workers, 1, "one loop unless asked");
   assert.equal(loadCsmsConfig({ HOST: "csms.example.org" }).host, "csms.example.org");
   assert.equal(loadCsmsConfig({ CSMS_PORT: "  " }).port, 9000, "blank means unset");
   assert.equal(loadCsmsConfig({ CHARGER_POLICY: "approve" }).chargerPolicy, "approve");

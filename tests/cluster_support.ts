@@ -418,7 +418,8 @@ export class Cluster {
     const node = new NodeProcess("csms", name, port, {
       ...this.#env("csms"),
       NODE_ID: name,
-      // Two event loops per node, as on a two-core machine by default: presence is per loop, NODE_ID.i.
+      // Two event loops per node (CSMS_WORKERS), so that loops as nodes on Redis are covered: presence is
+      // per loop, NODE_ID.i.
       CSMS_WORKERS: "2",
       CSMS_PORT: String(port),
       // The CSMS's own files (none on PostgreSQL, but DATA_DIR is where it would look).

@@ -25,7 +25,8 @@ Deno.test("csms crash recovery: 50 chargers in transactions through a SIGKILL of
   ),
 }, async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "csms_crash_" });
-  // Two event loops (the default on two cores): the SIGKILL takes every loop's thread at once.
+  // Two event loops (CSMS_WORKERS): the SIGKILL takes every loop's thread at once, and the one store
+  // recovers the same.
   const env = {
     CSMS_PORT: String(freePort()),
     DATA_DIR: dataDir,

@@ -481,8 +481,8 @@ export class CsmsProcess {
     const key = env.DATA_DIR ?? `csms-process-${crypto.randomUUID()}`;
     const engines = env.DATABASE_URL === undefined ? await testEnginesFor(key) : undefined;
     try {
-      // One event loop unless the test asks for more: each loop is a thread loading the whole CSMS, and
-      // the suite starts many processes at once (tests/csms_workers_test.ts and a few others run several).
+      // One event loop unless the test asks for more, whatever the default: each loop is a thread loading
+      // the whole CSMS (tests/csms_workers_test.ts and a few others run several).
       const started = await CsmsProcess.#start({ CSMS_WORKERS: "1", ...engines?.env, ...env });
       if (engines) started.#release = () => releaseEngines(key);
       return started;

@@ -50,8 +50,8 @@ export interface TestSystem {
 }
 
 /**
- * The CSMS runs one event loop unless `env` asks for more (CSMS_WORKERS): each loop is a thread that loads
- * the whole CSMS, and the suite starts many systems at once. tests/csms_workers_test.ts runs several.
+ * The CSMS runs one event loop unless `env` asks for more (CSMS_WORKERS), whatever the default: each loop is
+ * a thread that loads the whole CSMS. tests/csms_workers_test.ts runs several.
  */
 export async function startSystem(
   env: Record<string, string> = {},
