@@ -79,10 +79,11 @@ Deno.test("csms crash recovery: 50 chargers in transactions through a SIGKILL of
 
     const queuedAtRestart = fleet.summary().queued;
 
-    // The restart, on the same port and data.
-    csms = await CsmsProcess.start(env);
+    // The restart, on the same port and data. Counted from before the start: with several loops the first
+    // serves before the node says it has started, and nothing connects while the CSMS is down.
     const restartedAt = events.length;
     const restartMs = Date.now();
+    csms = await CsmsProcess.start(env);
     await waitFor(
       () => chargers.every((cp) => of("connected", restartedAt, cp.id).length >= 1),
       "every charger to reconnect",
