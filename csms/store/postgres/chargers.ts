@@ -13,6 +13,7 @@ import { isoAt } from "../../clock.ts";
 import type { Background } from "./background.ts";
 import type { Sql } from "./pool.ts";
 import { committed, KeyedChain } from "./written.ts";
+import { lockChargersInOrder } from "./charger_locks.ts";
 
 export class PostgresChargers implements ChargerWrites {
   #sql: Sql;
@@ -55,10 +56,13 @@ export class PostgresChargers implements ChargerWrites {
     const rows = [...this.#seen].map(([id, ms]) => ({ id, at: isoAt(ms) }));
     this.#seen.clear();
     // Never moves a time back: another node (the charger moved) may have written a later one.
-    return this.#sql`
-      UPDATE chargers AS c SET last_seen_at = s.at
-      FROM jsonb_to_recordset(${this.#sql.json(rows)}) AS s(id text, at text)
-      WHERE c.id = s.id AND (c.last_seen_at IS NULL OR c.last_seen_at < s.at)`.then(() => {});
+    return this.#sql.begin(async (tx) => {
+      await lockChargersInOrder(tx, rows.map((r) => r.id));
+      await tx`
+        UPDATE chargers AS c SET last_seen_at = s.at
+        FROM jsonb_to_recordset(${this.#sql.json(rows)}) AS s(id text, at text)
+        WHERE c.id = s.id AND (c.last_seen_at IS NULL OR c.last_seen_at < s.at)`;
+    }).then(() => {});
   }
 
   gone(id: string, node: string, atMs: number): Promise<Written<void>> {

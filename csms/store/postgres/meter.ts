@@ -17,6 +17,7 @@ import type { MeterWrites, Written } from "../../../shared/storage.ts";
 import type { Sql } from "./pool.ts";
 import { sampleKey } from "../sample_key.ts";
 import { Deferred } from "./written.ts";
+import { lockChargersInOrder } from "./charger_locks.ts";
 import { storeCommits } from "../../../shared/metrics.ts";
 
 const commits = storeCommits("postgres");
@@ -239,7 +240,9 @@ export class PostgresMeter implements MeterWrites {
     const sql = this.#sql;
     const latest = [...batch.latest].map(([id, sample]) => ({ id, sample }));
     const energy = [...batch.energy].map(([id, { chargerId, wh }]) => ({ id, charger_id: chargerId, wh }));
-    await sql`
+    await sql.begin(async (tx) => {
+      await lockChargersInOrder(tx, latest.map((l) => l.id));
+      await tx`
       WITH inserted AS (
         INSERT INTO meter_values (charger_id, evse_id, transaction_id, ts, energy_wh, power_w, current_a,
           voltage_v, soc_percent, received_at, dedupe_key, readings)
@@ -262,6 +265,7 @@ export class PostgresMeter implements MeterWrites {
         RETURNING 1
       )
       SELECT (SELECT count(*) FROM inserted) AS inserted`;
+    });
   }
 
   /** Sends every batch and settles once all have committed (or one failed). */
