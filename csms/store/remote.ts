@@ -125,7 +125,8 @@ export function serveStorage(storage: CsmsStorage, port: PortLike): (message: St
     const reply = carriesBytes(call.repo, call.method)
       ? (r: StoreReply) => postBytes(port, r)
       : (r: StoreReply) => port.postMessage(r);
-    if (call.method === "close" || call.method === "prune") {
+    // The store's own close and prune, not a repository's (transactions.close closes a transaction).
+    if (call.repo === "" && (call.method === "close" || call.method === "prune")) {
       if (call.id !== undefined) {
         reply({
           ch: "store",

@@ -124,3 +124,30 @@ Deno.test("remote store: frame times cross once per charger per interval, the la
   assert.deepEqual(posted.at(-1)?.args, ["CP-A", 9999]);
   remote.close();
 });
+
+Deno.test("remote store: a transaction closed by hand through the port is closed in the store", () =>
+  withRemote(async (remote, owner) => {
+    const started = await remote.transactions.start({
+      chargerId: "CP-CLOSE",
+      evseId: 1,
+      connectorId: 1,
+      idTag: "TAG-CLOSE",
+      meterStartWh: 100,
+      startedAt: "2026-12-02T06:00:00.000Z",
+      authStatus: "Accepted",
+    });
+    await started.durable;
+    const closed = await remote.transactions.close(started.value.id, {
+      reason: "ClosedByOperator",
+      stoppedAt: "2026-12-02T06:30:00.000Z",
+      closedAt: "2026-12-02T06:30:00.000Z",
+      closedBy: "olga",
+      closeReason: "stuck",
+    });
+    assert.ok(closed, "an open transaction is closed, not taken for the store's own close");
+    await closed.durable;
+    assert.equal(closed.value.stopReason, "ClosedByOperator");
+    const stored = await owner.reads.getTransaction(started.value.id);
+    assert.equal(stored?.stoppedAt, "2026-12-02T06:30:00.000Z");
+    assert.equal(stored?.closedBy, "olga");
+  }));
