@@ -39,6 +39,7 @@ import { runThroughput, type ThroughputOptions } from "./throughput.ts";
 import { runWorkers, type WorkersOptions, workersTable } from "./workers.ts";
 import { errorText } from "../shared/ocpp/errors.ts";
 import { withoutPassword } from "../shared/deployment.ts";
+import { MAX_WORKERS } from "../csms/config.ts";
 
 const SCENARIOS = ["connections", "throughput", "workers", "latency", "cluster", "scale"] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -253,15 +254,17 @@ export function parseBenchArgs(args: string[]): BenchOptions | "help" {
   };
 }
 
-/** --workers: loop counts, each 1 to 256 (CSMS_WORKERS's range); default 1 to the number of cores. */
+/** --workers: loop counts, each in CSMS_WORKERS's own range; default 1 to the number of cores. */
 function loopCounts(v: string | undefined): number[] {
   if (v === undefined) {
     return Array.from({ length: Math.max(1, navigator.hardwareConcurrency) }, (_, i) => i + 1);
   }
   const counts = v.split(",").map((s) => s.trim());
-  if (counts.some((c) => !/^\d+$/.test(c) || Number(c) < 1 || Number(c) > 256)) {
+  if (counts.some((c) => !/^\d+$/.test(c) || Number(c) < 1 || Number(c) > MAX_WORKERS)) {
     throw new UsageError(
-      `--workers must be a comma-separated list of integers from 1 to 256, got ${JSON.stringify(v)}`,
+      `--workers must be a comma-separated list of integers from 1 to ${MAX_WORKERS}, got ${
+        JSON.stringify(v)
+      }`,
     );
   }
   return [...new Set(counts.map(Number))].sort((a, b) => a - b);

@@ -86,7 +86,7 @@ export interface CsmsConfig extends Deployment, OperationsSettings {
 }
 
 /** More loops than this is a typo, not a machine: each is a thread with its own V8 heap. */
-const MAX_WORKERS = 256;
+export const MAX_WORKERS = 256;
 
 /** A node id: 1 to 64 of A-Z, a-z, 0-9, '.', '_' and '-'. */
 const NODE_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
