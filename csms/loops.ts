@@ -11,6 +11,7 @@
  * (`failed`): its chargers' sockets are gone, and a supervisor restarting the node is the honest recovery.
  */
 import type { Bus } from "../shared/events.ts";
+import type { CsmsStorage } from "../shared/storage.ts";
 import { logger } from "../shared/log.ts";
 import type { CsmsConfig } from "./config.ts";
 import type { LoopControl, LoopMetricsMessage, LoopReport } from "./loop_worker.ts";
@@ -21,10 +22,9 @@ import {
   type ThreadMetrics,
 } from "../shared/metrics.ts";
 import { PendingAnswers } from "./pending_answers.ts";
-import { trackActiveTransactionsIn } from "./server.ts";
 import { type LoopBusMessage, LoopHub } from "./loop_bus.ts";
 import { Retention } from "./retention.ts";
-import { type CsmsHandle, wsUrl } from "./server.ts";
+import { type CsmsHandle, trackActiveTransactionsIn, wsUrl } from "./server.ts";
 import { openStorage } from "./store/open.ts";
 import { serveStorage, type StoreCall } from "./store/remote.ts";
 import { BatchedPort, type Structured, unbatch } from "./batched_port.ts";
@@ -45,17 +45,19 @@ class Loop {
   #reports: Array<(r: LoopReport) => void> = [];
   readonly #gathered = new PendingAnswers<ThreadMetrics>();
 
+  /** A loop that uses `storage` (answered here) and reaches the bus through `onBus`. */
   constructor(
     readonly index: number,
-    onStore: (loop: Loop, m: StoreCall) => void,
+    storage: CsmsStorage,
     onBus: (loop: Loop, m: LoopBusMessage) => void,
     onFailure: (loop: Loop, message: string) => void,
   ) {
     this.worker = new Worker(new URL("./loop_worker.ts", import.meta.url).href, { type: "module" });
     this.port = new BatchedPort(this.worker);
+    const serveStore = serveStorage(storage, this.port);
     this.worker.onmessage = (e: MessageEvent<string | Structured>) =>
       unbatch<LoopMessage>(e.data, (m) => {
-        if (m.ch === "store") onStore(this, m);
+        if (m.ch === "store") serveStore(m);
         else if (m.ch === "bus") onBus(this, m);
         else if (m.ch === "metrics") this.#onMetrics(m);
         else this.#reports.shift()?.(m);
@@ -116,22 +118,18 @@ export async function startCsmsLoops(
   let fail!: (err: Error) => void;
   const failed = new Promise<never>((_, reject) => (fail = reject));
   failed.catch(() => {}); // whoever runs the node decides what a failure means
-  const servers = new Map<Loop, (m: StoreCall) => void>();
-  const loops: Loop[] = [];
   let hub: LoopHub | undefined;
-  for (let i = 0; i < deps.count; i++) {
-    const loop = new Loop(
+  const loops = Array.from({ length: deps.count }, (_, i) =>
+    new Loop(
       i,
-      (l, m) => servers.get(l)?.(m),
+      storage,
       (l, m) => hub?.receive(l.index, m),
       (l, message) => {
-        log.error(`CSMS loop ${loopNodeId(node, l.index)} failed: ${message}`);
-        fail(new Error(`CSMS loop ${loopNodeId(node, l.index)} failed: ${message}`));
+        const why = `CSMS loop ${loopNodeId(node, l.index)} failed: ${message}`;
+        log.error(why);
+        fail(new Error(why));
       },
-    );
-    servers.set(loop, serveStorage(storage, loop.port));
-    loops.push(loop);
-  }
+    ));
   const ports = loops.map((l) => l.port);
   // With Redis the loops are nodes on Redis themselves; the process's bus only serves its portal.
   if (config.redisUrl === undefined) hub = new LoopHub(deps.bus, ports);
