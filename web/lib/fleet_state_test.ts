@@ -21,6 +21,22 @@ function session(id: string): BusEvent[] {
   ];
 }
 
+/** Transaction 9 started on the charger's connector 1, with 1,000 Wh on its meter. */
+function started(chargerId: string, when = at): BusEvent {
+  return {
+    type: "transaction.started",
+    chargerId,
+    at: when,
+    transactionId: 9,
+    chargerTransactionId: "9",
+    evseId: 1,
+    connectorId: 1,
+    idTag: "TAG",
+    meterStartWh: 1000,
+    startedAt: when,
+  };
+}
+
 Deno.test("fleet state: a new charger joins from its events, in natural id order", () => {
   const fleet = new FleetState();
   fleet.load([]);
@@ -37,18 +53,7 @@ Deno.test("fleet state: a session's events drive status, energy, power and SoC",
   fleet.load([]);
   for (const e of session("A")) fleet.apply(e);
   const events: BusEvent[] = [
-    {
-      type: "transaction.started",
-      chargerId: "A",
-      at,
-      transactionId: 9,
-      chargerTransactionId: "9",
-      evseId: 1,
-      connectorId: 1,
-      idTag: "TAG",
-      meterStartWh: 1000,
-      startedAt: at,
-    },
+    started("A"),
     {
       type: "connector.status",
       chargerId: "A",
@@ -187,18 +192,7 @@ Deno.test("fleet state: a row read late is the row read at once, last-seen time 
   const events: BusEvent[] = [
     ...session("A").map((e) => ({ ...e, at: times[0] })),
     ...session("B").map((e) => ({ ...e, at: times[0] })),
-    {
-      type: "transaction.started",
-      chargerId: "A",
-      at: times[1],
-      transactionId: 9,
-      chargerTransactionId: "9",
-      evseId: 1,
-      connectorId: 1,
-      idTag: "TAG",
-      meterStartWh: 1000,
-      startedAt: times[1],
-    },
+    started("A", times[1]),
     {
       type: "connector.status",
       chargerId: "A",
@@ -237,19 +231,7 @@ Deno.test("fleet state: a row read late is the row read at once, last-seen time 
 });
 
 Deno.test("fleet state: meter values folded in place give applyEvent's summary, and change nothing handed in or out", () => {
-  const started: BusEvent = {
-    type: "transaction.started",
-    chargerId: "A",
-    at,
-    transactionId: 9,
-    chargerTransactionId: "9",
-    evseId: 1,
-    connectorId: 1,
-    idTag: "TAG",
-    meterStartWh: 1000,
-    startedAt: at,
-  };
-  const loaded = [...session("A"), started].reduce(applyEvent, emptySummary("A"));
+  const loaded = [...session("A"), started("A")].reduce(applyEvent, emptySummary("A"));
   const listed = structuredClone(loaded);
   const fleet = new FleetState();
   fleet.load([loaded]);
