@@ -7,7 +7,7 @@
 import { RedisBus } from "../shared/bus_redis.ts";
 import type { Bus } from "../shared/events.ts";
 import { configureLog } from "../shared/log.ts";
-import { type RenderedMetrics, renderInOwner, threadMetrics } from "../shared/metrics.ts";
+import { type RenderedMetrics, renderInOwner, type ThreadMetrics, threadMetrics } from "../shared/metrics.ts";
 import { PendingAnswers } from "./pending_answers.ts";
 import { BatchedPort, type Structured, unbatch } from "./batched_port.ts";
 import type { CsmsConfig } from "./config.ts";
@@ -25,7 +25,7 @@ export type LoopMetricsMessage =
   | { ch: "metrics"; t: "render"; id: number }
   | { ch: "metrics"; t: "rendered"; id: number; rendered: RenderedMetrics }
   | { ch: "metrics"; t: "gather"; id: number }
-  | { ch: "metrics"; t: "gathered"; id: number; metrics: Awaited<ReturnType<typeof threadMetrics>> };
+  | { ch: "metrics"; t: "gathered"; id: number; metrics: ThreadMetrics };
 export type LoopReport =
   | { ch: "ctl"; t: "started"; port: number }
   | { ch: "ctl"; t: "failed"; message: string }

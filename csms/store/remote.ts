@@ -1,8 +1,9 @@
 /**
  * One store for several event loops (CSMS_WORKERS): the loop threads reach the process's one CsmsStorage
  * through a message port, and the thread that owns it (csms/loops.ts) answers. The storage contract is
- * async end to end, durability included (`durable` in a `Written` or a `StopOutcome`), so a loop sees the same promises it would see
- * in-thread: a value when the store has taken the write, and `durable` when the owner's `durable` settles.
+ * async end to end, durability included (`durable` in a `Written` or a `StopOutcome`), so a loop sees the
+ * same promises it would see in-thread: a value when the store has taken the write, and `durable` when the
+ * owner's `durable` settles.
  * Nothing is decided here: every read, write and id comes from the one store, so ids stay unique, the
  * in-memory latest state stays whole, and SQLite keeps its single writer.
  *
@@ -38,8 +39,10 @@ function encodeArgs(args: unknown[]): unknown[] {
   return args.includes(undefined) ? args.map((a) => a === undefined ? MISSING : a) : args;
 }
 
+const isMissing = (a: unknown) => (a as typeof MISSING | null)?.$missing === true;
+
 function decodeArgs(args: unknown[]): unknown[] {
-  return args.map((a) => (a as typeof MISSING)?.$missing === true ? undefined : a);
+  return args.some(isMissing) ? args.map((a) => isMissing(a) ? undefined : a) : args;
 }
 
 /** The repositories a loop calls; every method of each returns a promise. */
